@@ -1,0 +1,17 @@
+import { parseJsonBody } from "@/lib/api/body";
+import { json, route } from "@/lib/api/handler";
+import { deleteColumn, updateColumn } from "@/lib/columns/columns";
+import { updateColumnSchema } from "@/lib/tables/schemas";
+
+type Params = { tableId: string; columnId: string };
+
+// PATCH /api/tables/:tableId/columns/:columnId – rename, retype or move (order) a column
+export const PATCH = route<Params>(async (request, { tableId, columnId }) =>
+  json(await updateColumn({ tableId, columnId, patch: await parseJsonBody(request, updateColumnSchema) })),
+);
+
+// DELETE /api/tables/:tableId/columns/:columnId – delete a column, its values and its tasks
+export const DELETE = route<Params>(async (_request, { tableId, columnId }) => {
+  await deleteColumn({ tableId, columnId });
+  return new Response(null, { status: 204 });
+});

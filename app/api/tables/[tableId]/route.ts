@@ -1,0 +1,20 @@
+import { parseJsonBody } from "@/lib/api/body";
+import { json, route } from "@/lib/api/handler";
+import { updateTableSchema } from "@/lib/tables/schemas";
+import { deleteTable, getTable, updateTable } from "@/lib/tables/tables";
+
+type Params = { tableId: string };
+
+// GET /api/tables/:tableId – the table with its ordered columns and row count
+export const GET = route<Params>(async (_request, { tableId }) => json(await getTable({ tableId })));
+
+// PATCH /api/tables/:tableId – rename or describe the table
+export const PATCH = route<Params>(async (request, { tableId }) =>
+  json(await updateTable({ tableId, patch: await parseJsonBody(request, updateTableSchema) })),
+);
+
+// DELETE /api/tables/:tableId – delete the table with its columns, rows, jobs and tasks
+export const DELETE = route<Params>(async (_request, { tableId }) => {
+  await deleteTable({ tableId });
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,18 @@
+import { parseJsonBody, parseQuery } from "@/lib/api/body";
+import { json, route } from "@/lib/api/handler";
+import { createRows, listRows } from "@/lib/rows/rows";
+import { createRowsSchema, listRowsQuery, ROWS_BODY_LIMIT } from "@/lib/rows/schemas";
+
+type Params = { tableId: string };
+
+// GET /api/tables/:tableId/rows – rows by page, offset window or `after` cursor
+export const GET = route<Params>(async (request, { tableId }) =>
+  json(await listRows({ tableId, query: parseQuery(request, listRowsQuery) })),
+);
+
+// POST /api/tables/:tableId/rows – bulk insert { rows: [{ data }] }
+export const POST = route<Params>(async (request, { tableId }) => {
+  const input = await parseJsonBody(request, createRowsSchema, { limit: ROWS_BODY_LIMIT });
+  const rows = await createRows({ tableId, input });
+  return json({ data: rows, meta: { created: rows.length } }, 201);
+});

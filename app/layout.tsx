@@ -1,0 +1,15 @@
+import type { Metadata } from "next";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Glaze",
+  description: "Cell-level enrichment spreadsheet",
+};
+
+export default function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+  return (
+    <html lang="en">
+      <body className="min-h-full bg-slate-50 font-sans text-slate-900 antialiased">{children}</body>
+    </html>
+  );
+}

@@ -1,0 +1,55 @@
+import type { z } from "zod";
+import { AppError } from "../errors";
+import { zodDetails } from "./respond";
+
+/** Default cap for JSON bodies; bulk endpoints pass a larger one. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+async function readLimited(request: Request, limit: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new AppError("payload_too_large", `The request body is larger than ${limit} bytes`, { limit });
+  }
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new AppError("payload_too_large", `The request body is larger than ${limit} bytes`, { limit });
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Reads a JSON body (400 when malformed, 413 when over `limit`) and validates it (422). */
+export async function parseJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  options: { limit?: number } = {},
+): Promise<z.output<S>> {
+  const text = await readLimited(request, options.limit ?? DEFAULT_BODY_LIMIT);
+  let json: unknown;
+  try {
+    json = text === "" ? undefined : JSON.parse(text);
+  } catch (error) {
+    throw new AppError("invalid_json", `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (json === undefined) throw new AppError("invalid_json", "The request body is empty; a JSON object was expected");
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new AppError("validation_failed", "The request body is invalid", zodDetails(parsed.error));
+  return parsed.data;
+}
+
+/** Validates query parameters (422 with the offending fields). */
+export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new AppError("validation_failed", "The query parameters are invalid", zodDetails(parsed.error));
+  return parsed.data;
+}

@@ -1,0 +1,88 @@
+import { getDb } from "../db";
+import { conflict, notFound } from "../errors";
+import type { Column } from "../generated/prisma/client";
+import { lockTable } from "../tables/tables";
+import { MAX_COLUMNS_PER_TABLE, type CreateColumnInput, type UpdateColumnInput } from "../tables/schemas";
+import { serializeColumn, type ColumnDto } from "../tables/serialize";
+import { invalid } from "../errors";
+
+// Column edits run in one transaction holding the table's row lock, so concurrent
+// inserts/reorders of one table never interleave and `order` stays 0..n-1.
+
+function moveTo<T>(items: T[], from: number, to: number): T[] {
+  const copy = items.slice();
+  const [item] = copy.splice(from, 1);
+  copy.splice(Math.min(to, copy.length), 0, item);
+  return copy;
+}
+
+type TxClient = Parameters<Parameters<ReturnType<typeof getDb>["$transaction"]>[0]>[0];
+
+async function renumber(tx: TxClient, ordered: Column[]) {
+  const ids = ordered.map((c) => c.id);
+  const orders = ordered.map((_, i) => i);
+  await tx.$executeRaw`
+    UPDATE columns c SET "order" = v.ord, updated_at = now()
+    FROM unnest(${ids}::uuid[], ${orders}::int[]) AS v(id, ord)
+    WHERE c.id = v.id AND c."order" <> v.ord`;
+}
+
+export async function createColumn(
+  { tableId, input }: { tableId: string; input: CreateColumnInput },
+  db = getDb(),
+): Promise<ColumnDto> {
+  return db.$transaction(async (tx) => {
+    await lockTable(tx, tableId);
+    const existing = await tx.column.findMany({ where: { tableId }, orderBy: [{ order: "asc" }, { createdAt: "asc" }] });
+    if (existing.some((c) => c.key === input.key)) {
+      throw conflict(`A column with key "${input.key}" already exists in this table`, { key: input.key });
+    }
+    if (existing.length >= MAX_COLUMNS_PER_TABLE) {
+      throw invalid(`A table can have at most ${MAX_COLUMNS_PER_TABLE} columns`);
+    }
+    const position = Math.min(input.order ?? existing.length, existing.length);
+    const created = await tx.column.create({
+      data: { tableId, key: input.key, label: input.label, dataType: input.dataType, order: position },
+    });
+    await renumber(tx, moveTo([...existing, created], existing.length, position));
+    await tx.table.update({ where: { id: tableId }, data: { updatedAt: new Date() } });
+    return serializeColumn({ ...created, order: position });
+  });
+}
+
+export async function updateColumn(
+  { tableId, columnId, patch }: { tableId: string; columnId: string; patch: UpdateColumnInput },
+  db = getDb(),
+): Promise<ColumnDto> {
+  return db.$transaction(async (tx) => {
+    await lockTable(tx, tableId);
+    const columns = await tx.column.findMany({ where: { tableId }, orderBy: [{ order: "asc" }, { createdAt: "asc" }] });
+    const index = columns.findIndex((c) => c.id === columnId);
+    if (index === -1) throw notFound("column", columnId);
+    if (patch.label !== undefined || patch.dataType !== undefined) {
+      await tx.column.update({
+        where: { id: columnId },
+        data: {
+          ...(patch.label !== undefined ? { label: patch.label } : {}),
+          ...(patch.dataType !== undefined ? { dataType: patch.dataType } : {}),
+        },
+      });
+    }
+    await renumber(tx, patch.order !== undefined ? moveTo(columns, index, patch.order) : columns);
+    const updated = await tx.column.findUniqueOrThrow({ where: { id: columnId } });
+    return serializeColumn(updated);
+  });
+}
+
+/** Deletes the column, its tasks (cascade) and its key from every row's data. */
+export async function deleteColumn({ tableId, columnId }: { tableId: string; columnId: string }, db = getDb()) {
+  await db.$transaction(async (tx) => {
+    await lockTable(tx, tableId);
+    const column = await tx.column.findFirst({ where: { id: columnId, tableId } });
+    if (!column) throw notFound("column", columnId);
+    await tx.column.delete({ where: { id: columnId } });
+    await tx.$executeRaw`UPDATE rows SET data = data - ${column.key}, updated_at = now() WHERE table_id = ${tableId}::uuid AND data ? ${column.key}`;
+    const rest = await tx.column.findMany({ where: { tableId }, orderBy: [{ order: "asc" }, { createdAt: "asc" }] });
+    await renumber(tx, rest);
+  });
+}

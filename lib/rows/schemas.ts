@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+export const MAX_ROWS_PER_REQUEST = 10_000;
+export const MAX_ROWS_PAGE = 1000;
+/** Bulk row bodies may be large; everything else uses the 1 MiB default. */
+export const ROWS_BODY_LIMIT = 16 * 1024 * 1024;
+
+export const cellValue = z
+  .union([z.string().max(10_000), z.number(), z.boolean(), z.null()])
+  .describe("A cell value; null clears the cell");
+
+export const rowData = z.record(z.string(), cellValue).describe("Values keyed by column key");
+
+export const createRowsSchema = z.strictObject({
+  rows: z
+    .array(z.strictObject({ data: rowData.default({}) }))
+    .min(1, "give at least one row")
+    .max(MAX_ROWS_PER_REQUEST, `at most ${MAX_ROWS_PER_REQUEST} rows per request`),
+});
+export type CreateRowsInput = z.output<typeof createRowsSchema>;
+
+export const updateRowSchema = z.strictObject({
+  data: rowData.describe("Keys to set (merged into the row's data); null removes a key"),
+});
+export type UpdateRowInput = z.output<typeof updateRowSchema>;
+
+/**
+ * Three ways to read rows: `page` + `limit` (pages), `offset` + `limit` (windows for the
+ * grid's virtual scrolling) and `after` + `limit` (keyset cursor: the `position` of the
+ * last row seen, for exports and infinite lists).
+ */
+export const listRowsQuery = z
+  .strictObject({
+    page: z.coerce.number().int().min(1).optional(),
+    offset: z.coerce.number().int().min(0).optional(),
+    after: z.coerce.number().int().min(0).optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_ROWS_PAGE).default(50),
+  })
+  .refine((q) => [q.page, q.offset, q.after].filter((v) => v !== undefined).length <= 1, {
+    message: "use only one of page, offset, after",
+  });
+export type ListRowsQuery = z.output<typeof listRowsQuery>;

@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+export const COLUMN_KEY_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+export const MAX_COLUMNS_PER_TABLE = 500;
+
+export const columnKey = z
+  .string()
+  .regex(COLUMN_KEY_PATTERN, "must start with a lowercase letter and contain only a-z, 0-9 and _ (max 63 chars)")
+  .describe("Stable identifier of the column, unique within its table; the key of the value in Row.data");
+
+export const columnDataType = z
+  .enum(["text", "number", "url", "email", "boolean", "date"])
+  .describe("How values of the column are shown and edited");
+
+export const columnInput = z.strictObject({
+  key: columnKey,
+  label: z.string().trim().min(1).max(200).describe("Header shown in the grid"),
+  dataType: columnDataType.default("text"),
+});
+
+export const createTableSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).describe("Table name"),
+    description: z.string().trim().max(2000).nullish().describe("Optional description"),
+    columns: z.array(columnInput).max(MAX_COLUMNS_PER_TABLE).default([]).describe("Initial columns, in order"),
+  })
+  .superRefine((value, ctx) => {
+    const seen = new Set<string>();
+    value.columns.forEach((column, index) => {
+      if (seen.has(column.key)) {
+        ctx.addIssue({ code: "custom", path: ["columns", index, "key"], message: `duplicate column key "${column.key}"` });
+      }
+      seen.add(column.key);
+    });
+  });
+export type CreateTableInput = z.output<typeof createTableSchema>;
+
+export const updateTableSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    description: z.string().trim().max(2000).nullable().optional(),
+  })
+  .refine((v) => v.name !== undefined || v.description !== undefined, {
+    message: "give at least one of name, description",
+  });
+export type UpdateTableInput = z.output<typeof updateTableSchema>;
+
+export const createColumnSchema = columnInput.extend({
+  order: z.int().min(0).optional().describe("0-based position; defaults to the end"),
+});
+export type CreateColumnInput = z.output<typeof createColumnSchema>;
+
+export const updateColumnSchema = z
+  .strictObject({
+    label: z.string().trim().min(1).max(200).optional(),
+    dataType: columnDataType.optional(),
+    order: z.int().min(0).optional().describe("New 0-based position; the other columns shift"),
+  })
+  .refine((v) => v.label !== undefined || v.dataType !== undefined || v.order !== undefined, {
+    message: "give at least one of label, dataType, order",
+  });
+export type UpdateColumnInput = z.output<typeof updateColumnSchema>;
+
+export const listTablesQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

@@ -1,0 +1,70 @@
+// npm run dev – everything a developer needs, in one command:
+// embedded Postgres (unless DATABASE_URL), migrations, the demo seed on an empty
+// database, the built-in Inngest dev server (unless something already listens on its
+// port), and `next dev` on http://localhost:3000.
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import { disconnectDb, getDb } from "../lib/db";
+import { seedLeads } from "../lib/seed/leads";
+import { migrateDatabase, resolveDatabase } from "./database";
+
+const log = (line: string) => console.log(`[glaze] ${line}`);
+const children: ChildProcess[] = [];
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+const db = await resolveDatabase((line) => {
+  if (/error|FATAL|ready to accept/i.test(line)) log(line);
+});
+log(db.embedded ? `embedded Postgres at ${db.url}` : "using DATABASE_URL");
+await migrateDatabase(db.url, log);
+if ((await getDb().table.count()) === 0) {
+  const seeded = await seedLeads();
+  log(`seeded table "${seeded.table.name}" (${seeded.table.id})`);
+}
+await disconnectDb();
+
+const appPort = Number(process.env.PORT ?? 3000);
+const inngestPort = Number(process.env.GLAZE_INNGEST_PORT ?? 8288);
+const inngestUrl = `http://127.0.0.1:${inngestPort}`;
+const childEnv = { ...process.env, DATABASE_URL: db.url, INNGEST_DEV: process.env.INNGEST_DEV ?? inngestUrl };
+
+if (await portInUse(inngestPort)) {
+  log(`an Inngest dev server already listens on ${inngestUrl}; using it`);
+} else {
+  const devServer = spawn(
+    process.execPath,
+    ["--import", "tsx", "inngest/dev-server/cli.ts", "-u", `http://localhost:${appPort}/api/inngest`, "--port", String(inngestPort)],
+    { stdio: "inherit", env: childEnv },
+  );
+  children.push(devServer);
+  log(`Inngest dev server on ${inngestUrl}`);
+}
+
+const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "dev", "--port", String(appPort)], {
+  stdio: "inherit",
+  env: childEnv,
+});
+children.push(next);
+log(`app on http://localhost:${appPort}`);
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  await db.stop();
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+next.on("exit", (code) => void shutdown(code ?? 0));

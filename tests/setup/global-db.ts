@@ -1,0 +1,57 @@
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres } from "../../lib/database/embedded";
+import { migrate } from "../../lib/database/migrate";
+
+// One Postgres server for the whole run: the one in TEST_DATABASE_ADMIN_URL if given,
+// else an embedded server of its own (separate data dir and port from `npm run dev`).
+// Migrations are applied once into a template database; every test file then gets a
+// fresh copy of it (see file-db.ts).
+export const TEMPLATE = "glaze_test_template";
+
+export default async function setup(project: TestProject) {
+  let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
+  let stop = async () => {};
+  if (!adminUrl) {
+    const server = await startEmbeddedPostgres({
+      dir: ".glaze/test-postgres",
+      port: Number(process.env.GLAZE_TEST_PG_PORT ?? 54339),
+      database: "postgres",
+    });
+    adminUrl = server.adminUrl;
+    stop = server.stop;
+  }
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  // Drop what an interrupted earlier run left behind.
+  const stale = await admin.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE datname LIKE 'glaze_test_%'",
+  );
+  for (const { datname } of stale.rows) {
+    await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
+  await admin.query(`CREATE DATABASE "${TEMPLATE}"`);
+  const templateUrl = new URL(adminUrl);
+  templateUrl.pathname = `/${TEMPLATE}`;
+  await migrate(templateUrl.toString());
+  await admin.end();
+  project.provide("adminDatabaseUrl", adminUrl);
+  return async () => {
+    const cleanup = new pg.Client({ connectionString: adminUrl });
+    await cleanup.connect();
+    const left = await cleanup.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'glaze_test_%'",
+    );
+    for (const { datname } of left.rows) {
+      await cleanup.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+    await cleanup.end();
+    await stop();
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    adminDatabaseUrl: string;
+  }
+}

@@ -1,0 +1,66 @@
+// Calls the real Next.js route handlers in-process (no HTTP server), with real Requests,
+// so API tests exercise parsing, validation, the database and the error shape end to end.
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type RouteModule = Partial<Record<"GET" | "POST" | "PATCH" | "PUT" | "DELETE", Handler>>;
+
+const routes: [RegExp, string[], () => Promise<RouteModule>][] = [];
+function add(pattern: string, load: () => Promise<RouteModule>) {
+  const names: string[] = [];
+  const regex = new RegExp(
+    `^${pattern.replace(/:(\w+)/g, (_, name) => {
+      names.push(name);
+      return "([^/]+)";
+    })}$`,
+  );
+  routes.push([regex, names, load]);
+}
+
+add("/api/tables", () => import("@/app/api/tables/route"));
+add("/api/tables/:tableId", () => import("@/app/api/tables/[tableId]/route"));
+add("/api/tables/:tableId/columns", () => import("@/app/api/tables/[tableId]/columns/route"));
+add("/api/tables/:tableId/columns/:columnId", () => import("@/app/api/tables/[tableId]/columns/[columnId]/route"));
+add("/api/tables/:tableId/rows", () => import("@/app/api/tables/[tableId]/rows/route"));
+add("/api/tables/:tableId/rows/:rowId", () => import("@/app/api/tables/[tableId]/rows/[rowId]/route"));
+
+export function registerRoute(pattern: string, load: () => Promise<RouteModule>) {
+  add(pattern, load);
+}
+
+export type ApiResult<T = any> = { status: number; body: T; headers: Headers };
+
+export async function request<T = any>(
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
+  path: string,
+  body?: unknown,
+  init: { raw?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResult<T>> {
+  const url = new URL(path, "http://localhost:3000");
+  const match = routes.find(([regex]) => regex.test(url.pathname));
+  if (!match) throw new Error(`no route for ${url.pathname}`);
+  const [regex, names, load] = match;
+  const values = regex.exec(url.pathname)?.slice(1) ?? [];
+  const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(values[i])]));
+  const module = await load();
+  const handler = module[method];
+  if (!handler) return { status: 405, body: undefined as T, headers: new Headers() };
+  const payload = init.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+  const response = await handler(
+    new Request(url, {
+      method,
+      body: payload,
+      headers: { "content-type": "application/json", ...init.headers },
+    }),
+    { params: Promise.resolve(params) },
+  );
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
+}
+
+export const api = {
+  get: <T = any>(path: string) => request<T>("GET", path),
+  post: <T = any>(path: string, body?: unknown, init?: { raw?: string; headers?: Record<string, string> }) =>
+    request<T>("POST", path, body, init),
+  patch: <T = any>(path: string, body?: unknown, init?: { raw?: string }) => request<T>("PATCH", path, body, init),
+  delete: <T = any>(path: string) => request<T>("DELETE", path),
+};
