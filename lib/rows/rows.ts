@@ -69,7 +69,7 @@ export async function createRows({ tableId, input }: { tableId: string; input: C
     const created = await tx.$queryRaw<Row[]>`
       INSERT INTO rows (table_id, data)
       SELECT ${tableId}::uuid, u.d FROM unnest(${payload}::jsonb[]) WITH ORDINALITY AS u(d, i) ORDER BY u.i
-      RETURNING id, table_id AS "tableId", position, data, status, confidence, error,
+      RETURNING id, table_id AS "tableId", position, data, cell_states AS "cellStates", status, confidence, error,
                 last_run_at AS "lastRunAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
     await tx.table.update({ where: { id: tableId }, data: { updatedAt: new Date() } });
     return created.sort((a, b) => Number(a.position - b.position)).map(serializeRow);

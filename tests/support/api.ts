@@ -1,7 +1,8 @@
 // Calls the real Next.js route handlers in-process (no HTTP server), with real Requests,
 // so API tests exercise parsing, validation, the database and the error shape end to end.
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+// biome-ignore lint/suspicious/noExplicitAny: each route declares its own params type
+type Handler = (request: Request, context: { params: Promise<any> }) => Promise<Response>;
 type RouteModule = Partial<Record<"GET" | "POST" | "PATCH" | "PUT" | "DELETE", Handler>>;
 
 const routes: [RegExp, string[], () => Promise<RouteModule>][] = [];
@@ -23,10 +24,21 @@ add("/api/tables/:tableId/columns/:columnId", () => import("@/app/api/tables/[ta
 add("/api/tables/:tableId/rows", () => import("@/app/api/tables/[tableId]/rows/route"));
 add("/api/tables/:tableId/rows/:rowId", () => import("@/app/api/tables/[tableId]/rows/[rowId]/route"));
 
+add("/api/tables/:tableId/enrich", () => import("@/app/api/tables/[tableId]/enrich/route"));
+add("/api/tables/:tableId/enrich/jobs", () => import("@/app/api/tables/[tableId]/enrich/jobs/route"));
+add("/api/tables/:tableId/enrich/jobs/:jobId", () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/route"));
+add("/api/tables/:tableId/enrich/jobs/:jobId/tasks", () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/tasks/route"));
+add("/api/tables/:tableId/enrich/jobs/:jobId/cancel", () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/cancel/route"));
+add("/api/tables/:tableId/enrich/jobs/:jobId/retry", () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/retry/route"));
+add("/api/tables/:tableId/enrich/jobs/:jobId/dispatch", () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/dispatch/route"));
+add("/api/tables/:tableId/cells/status", () => import("@/app/api/tables/[tableId]/cells/status/route"));
+add("/api/health", () => import("@/app/api/health/route"));
+
 export function registerRoute(pattern: string, load: () => Promise<RouteModule>) {
   add(pattern, load);
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read bodies loosely
 export type ApiResult<T = any> = { status: number; body: T; headers: Headers };
 
 export async function request<T = any>(

@@ -41,6 +41,7 @@ CREATE TABLE "rows" (
     "table_id" UUID NOT NULL,
     "position" BIGSERIAL NOT NULL,
     "data" JSONB NOT NULL DEFAULT '{}',
+    "cell_states" JSONB NOT NULL DEFAULT '{}',
     "status" "RowStatus" NOT NULL DEFAULT 'idle',
     "confidence" DOUBLE PRECISION,
     "error" TEXT,
@@ -153,3 +154,59 @@ $$;
 
 CREATE TRIGGER "cell_enrichment_tasks_touch" BEFORE UPDATE ON "cell_enrichment_tasks"
   FOR EACH ROW EXECUTE FUNCTION "cell_task_touch"();
+
+-- Row status is a pure function of rows.cell_states (the latest task of each cell). Every
+-- writer merges its cells into cell_states with one UPDATE of the row, and this trigger
+-- derives status, confidence and error from the merged value. Because an UPDATE re-reads
+-- the newest row version before applying its SET (READ COMMITTED), concurrent cells of one
+-- row can never hide each other's state.
+CREATE FUNCTION "glaze_merge_cell_states"(states JSONB, patch JSONB, only_latest BOOLEAN) RETURNS JSONB
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT states || COALESCE(
+    (SELECT jsonb_object_agg(p.key, p.value)
+       FROM jsonb_each(patch) AS p
+      WHERE NOT only_latest OR states -> p.key ->> 't' = p.value ->> 't'),
+    '{}'::jsonb)
+$$;
+
+CREATE FUNCTION "glaze_derive_row_status"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  n_running INT; n_queued INT; n_done INT; n_failed INT; mean_conf DOUBLE PRECISION;
+BEGIN
+  SELECT count(*) FILTER (WHERE v ->> 's' = 'running'),
+         count(*) FILTER (WHERE v ->> 's' = 'queued'),
+         count(*) FILTER (WHERE v ->> 's' = 'done'),
+         count(*) FILTER (WHERE v ->> 's' = 'failed'),
+         avg((v ->> 'c')::double precision) FILTER (WHERE v ->> 's' = 'done')
+    INTO n_running, n_queued, n_done, n_failed, mean_conf
+    FROM jsonb_each(NEW."cell_states") AS e(k, v);
+  NEW."status" := CASE
+    WHEN n_running > 0 THEN 'running'
+    WHEN n_queued > 0 THEN 'queued'
+    WHEN n_done > 0 AND n_failed = 0 THEN 'done'
+    WHEN n_failed > 0 AND n_done = 0 THEN 'failed'
+    WHEN n_done > 0 AND n_failed > 0 THEN 'ambiguous'
+    ELSE 'idle'
+  END::"RowStatus";
+  NEW."confidence" := mean_conf;
+  NEW."error" := CASE WHEN n_failed > 0 AND n_running = 0 AND n_queued = 0
+    THEN n_failed || ' of ' || (n_done + n_failed) || ' cells failed' END;
+  RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER "rows_derive_status" BEFORE UPDATE OF "cell_states" ON "rows"
+  FOR EACH ROW WHEN (OLD."cell_states" IS DISTINCT FROM NEW."cell_states")
+  EXECUTE FUNCTION "glaze_derive_row_status"();
+
+-- Merges enriched values into rows.data, but only for cells whose latest task is the one
+-- that produced the value (a stale task finishing late never overwrites a newer one).
+-- vals: [{ col: columnId, task: taskId, key: columnKey, value }]
+CREATE FUNCTION "glaze_merge_values"(data JSONB, states JSONB, vals JSONB) RETURNS JSONB
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT data || COALESCE(
+    (SELECT jsonb_object_agg(v ->> 'key', v -> 'value')
+       FROM jsonb_array_elements(COALESCE(vals, '[]'::jsonb)) AS v
+      WHERE states -> (v ->> 'col') ->> 't' = v ->> 'task'),
+    '{}'::jsonb)
+$$;

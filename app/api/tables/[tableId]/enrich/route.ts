@@ -1,0 +1,11 @@
+import { sendEnrichmentRequested } from "@/inngest/dispatch";
+import { parseJsonBody } from "@/lib/api/body";
+import { json, route } from "@/lib/api/handler";
+import { enrichSelection } from "@/lib/enrichment/enrich";
+import { ENRICH_BODY_LIMIT, enrichRequestSchema, toSelection } from "@/lib/enrichment/schemas";
+
+// POST /api/tables/:tableId/enrich – enrich cells: { columnIds, rowIds | "all" } or { cellIds }
+export const POST = route<{ tableId: string }>(async (request, { tableId }) => {
+  const body = await parseJsonBody(request, enrichRequestSchema, { limit: ENRICH_BODY_LIMIT });
+  return json(await enrichSelection({ tableId, selection: toSelection(body), dispatcher: sendEnrichmentRequested }), 201);
+});

@@ -1,0 +1,25 @@
+import { eventType } from "inngest";
+import { z } from "zod";
+
+// Every event Glaze sends, each with its schema. Names read scope/noun.verb.
+
+/** Sent by POST /enrich once the job and its tasks are committed. */
+export const enrichmentRequested = eventType("glaze/enrichment.requested", {
+  schema: z.object({
+    jobId: z.string().uuid(),
+    tableId: z.string().uuid(),
+    totalTasks: z.number().int().min(1),
+  }),
+});
+
+/** One slice of a job (tasks with ordinal in [from, to]), fanned out by the job function. */
+export const enrichmentChunkRequested = eventType("glaze/enrichment.chunk.requested", {
+  schema: z.object({
+    jobId: z.string().uuid(),
+    tableId: z.string().uuid(),
+    from: z.number().int().min(1),
+    to: z.number().int().min(1),
+    /** Cells handled per step: 1 = one durable step per cell. */
+    cellsPerStep: z.number().int().min(1).max(500),
+  }),
+});

@@ -1,0 +1,76 @@
+import { getDb, type Tx } from "../db";
+import { notFound } from "../errors";
+
+export type CellState = {
+  rowId: string;
+  columnId: string;
+  taskId: string;
+  jobId: string;
+  status: "queued" | "running" | "done" | "failed";
+  value: unknown;
+  confidence: number | null;
+  error: string | null;
+  attempts: number;
+};
+
+export type RowState = { rowId: string; status: string; confidence: number | null; error: string | null };
+
+/** hasMore: more cells changed than `limit`; refetch the visible rows, then continue from `cursor`. */
+export type CellStatusPage = { cursor: string; cells: CellState[]; rows: RowState[]; hasMore: boolean };
+
+/**
+ * The latest task of every cell whose tasks changed since `since`, with the rows they
+ * belong to. The cursor is the xmin of this query's snapshot: every transaction that had
+ * not committed when we looked has a transaction id at or above it, and every task change
+ * stores its transaction id (a trigger), so the next call with this cursor sees it. A poll
+ * costs what changed, not the size of the table (index on table_id, change_xid).
+ */
+export async function cellStatusSince(
+  { tableId, since, limit }: { tableId: string; since?: string; limit: number },
+  db: Tx = getDb(),
+): Promise<CellStatusPage> {
+  const table = await db.table.findUnique({ where: { id: tableId }, select: { id: true } });
+  if (!table) throw notFound("table", tableId);
+  const from = BigInt(since ?? "0");
+  const rows = await db.$queryRaw<(CellState & { cursor: string; rowStatus: string; rowConfidence: number | null; rowError: string | null })[]>`
+    WITH snap AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS cursor),
+    changed AS (
+      SELECT DISTINCT row_id, column_id FROM cell_enrichment_tasks
+       WHERE table_id = ${tableId}::uuid AND change_xid >= ${from}
+       LIMIT ${limit + 1}
+    )
+    SELECT ct.row_id AS "rowId", ct.column_id AS "columnId", ct.id AS "taskId", ct.job_id AS "jobId",
+           ct.status::text AS status, ct.result -> 'value' AS value, ct.confidence, ct.error, ct.attempts,
+           r.status::text AS "rowStatus", r.confidence AS "rowConfidence", r.error AS "rowError",
+           (SELECT cursor FROM snap) AS cursor
+      FROM changed ch
+      JOIN rows r ON r.id = ch.row_id
+      JOIN cell_enrichment_tasks ct ON ct.id = (r.cell_states -> ch.column_id::text ->> 't')::uuid`;
+  const snapshot =
+    rows[0]?.cursor ??
+    (await db.$queryRaw<{ cursor: string }[]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS cursor`)[0].cursor;
+  const hasMore = rows.length > limit;
+  const page = hasMore ? rows.slice(0, limit) : rows;
+  const rowStates = new Map<string, RowState>();
+  for (const r of page) {
+    rowStates.set(r.rowId, { rowId: r.rowId, status: r.rowStatus, confidence: r.rowConfidence, error: r.rowError });
+  }
+  return {
+    // More changes than `limit`: the client should refetch the rows it shows (their
+    // `cells` carry every cell's state) and continue from this cursor.
+    cursor: snapshot,
+    hasMore,
+    cells: page.map((r) => ({
+      rowId: r.rowId,
+      columnId: r.columnId,
+      taskId: r.taskId,
+      jobId: r.jobId,
+      status: r.status,
+      value: r.value,
+      confidence: r.confidence,
+      error: r.error,
+      attempts: r.attempts,
+    })),
+    rows: [...rowStates.values()],
+  };
+}

@@ -1,0 +1,69 @@
+import { getDb } from "../db";
+import { type CellOutcome, computeCell, DEFAULT_MAX_ATTEMPTS, type RunOptions } from "./run-cell";
+import { claimTasks, finishTasks, type TaskResult } from "./task-sql";
+
+/**
+ * Runs many cells with set-based SQL: one statement claims them all, the providers run
+ * concurrently, one statement records every final result. Returns one outcome per task id,
+ * in input order: `retry` marks a transient failure that was not recorded as final, so the
+ * caller can retry just that cell (with runCellTask) without re-running its neighbours.
+ * Tasks that were already final come back with `alreadyFinal: true` and are not touched.
+ */
+export async function runCellBatch(taskIds: string[], attempt = 1, options: RunOptions = {}): Promise<CellOutcome[]> {
+  const db = options.db ?? getDb();
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const unique = [...new Set(taskIds)];
+  const claimed = await claimTasks(unique, db);
+  const computed = await Promise.all(
+    claimed.map(async (task) => ({ task, out: await computeCell(task, attempt, maxAttempts, options.provider) })),
+  );
+
+  const outcomes = new Map<string, CellOutcome>();
+  const finals: TaskResult[] = [];
+  const permanent = new Set<string>();
+  for (const { task, out } of computed) {
+    if ("retry" in out) {
+      outcomes.set(task.taskId, { taskId: task.taskId, status: "retry", alreadyFinal: false, error: out.retry });
+    } else {
+      finals.push(out.result);
+      if (out.permanent) permanent.add(task.taskId);
+    }
+  }
+  const finished = new Map((await finishTasks(finals, db)).map((f) => [f.taskId, f]));
+  for (const r of finals) {
+    const f = finished.get(r.taskId);
+    if (!f) continue; // finished concurrently by someone else: reported below as already final
+    outcomes.set(r.taskId, {
+      taskId: r.taskId,
+      status: r.status,
+      alreadyFinal: false,
+      permanent: r.status === "failed" ? permanent.has(r.taskId) : undefined,
+      value: r.status === "done" ? r.value : undefined,
+      confidence: r.status === "done" ? r.confidence : undefined,
+      error: r.status === "failed" ? r.error : undefined,
+      jobStatus: f.jobStatus,
+    });
+  }
+
+  const missing = unique.filter((id) => !outcomes.has(id));
+  if (missing.length > 0) {
+    const rows = await db.cellEnrichmentTask.findMany({
+      where: { id: { in: missing } },
+      select: { id: true, status: true, result: true, confidence: true, error: true },
+    });
+    for (const row of rows) {
+      outcomes.set(row.id, {
+        taskId: row.id,
+        status: row.status === "done" ? "done" : row.status === "failed" ? "failed" : "retry",
+        alreadyFinal: row.status === "done" || row.status === "failed",
+        value: (row.result as { value?: unknown } | null)?.value,
+        confidence: row.confidence ?? undefined,
+        error: row.error ?? undefined,
+      });
+    }
+  }
+  return taskIds.flatMap((id) => {
+    const outcome = outcomes.get(id);
+    return outcome ? [outcome] : [{ taskId: id, status: "failed" as const, alreadyFinal: true, error: "task not found" }];
+  });
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+/** Largest selection one job may hold (documented in the README). */
+export const MAX_CELLS_PER_JOB = 200_000;
+/** Enrich bodies may list 100,000+ row ids. */
+export const ENRICH_BODY_LIMIT = 16 * 1024 * 1024;
+
+const id = z.string().min(1).max(100);
+
+export const enrichRequestSchema = z
+  .strictObject({
+    columnIds: z.array(id).max(10_000).optional().describe("Grid mode: the columns to enrich"),
+    rowIds: z
+      .union([z.array(id).max(MAX_CELLS_PER_JOB), z.literal("all")])
+      .optional()
+      .describe('Grid mode: the rows to enrich, or "all" (also the default) for every row'),
+    cellIds: z
+      .array(z.strictObject({ rowId: id, columnId: id }))
+      .max(MAX_CELLS_PER_JOB)
+      .optional()
+      .describe("Explicit mode: any set of cells; duplicates collapse"),
+  })
+  .superRefine((body, ctx) => {
+    const grid = body.columnIds !== undefined || body.rowIds !== undefined;
+    if (grid && body.cellIds !== undefined) {
+      ctx.addIssue({ code: "custom", path: [], message: "use either grid mode (columnIds, rowIds) or explicit mode (cellIds), not both" });
+      return;
+    }
+    if (!grid && body.cellIds === undefined) {
+      ctx.addIssue({ code: "custom", path: [], message: "give columnIds (and optionally rowIds) or cellIds" });
+      return;
+    }
+    if (body.cellIds !== undefined && body.cellIds.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["cellIds"], message: "the selection is empty" });
+    }
+    if (grid && (body.columnIds === undefined || body.columnIds.length === 0)) {
+      ctx.addIssue({ code: "custom", path: ["columnIds"], message: "the selection is empty: give at least one column" });
+    }
+    if (Array.isArray(body.rowIds) && body.rowIds.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["rowIds"], message: 'the selection is empty: give at least one row, or "all"' });
+    }
+  });
+export type EnrichRequest = z.output<typeof enrichRequestSchema>;
+
+export type Selection =
+  | { mode: "grid"; columnIds: string[]; rowIds: string[] | "all" }
+  | { mode: "cells"; cells: { rowId: string; columnId: string }[] };
+
+export function toSelection(body: EnrichRequest): Selection {
+  if (body.cellIds) return { mode: "cells", cells: body.cellIds };
+  return { mode: "grid", columnIds: body.columnIds ?? [], rowIds: body.rowIds ?? "all" };
+}
+
+export const jobStatus = z.enum(["pending", "running", "completed", "failed", "cancelled"]);
+export const taskStatus = z.enum(["queued", "running", "done", "failed"]);
+
+export const listJobsQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  status: jobStatus.optional(),
+});
+
+export const listTasksQuery = z.strictObject({
+  status: taskStatus.optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+export const cellStatusQuery = z.strictObject({
+  since: z
+    .string()
+    .regex(/^\d{1,19}$/, "must be a cursor returned by an earlier call")
+    .optional()
+    .describe("Cursor from the previous response; omit for every cell's latest state"),
+  limit: z.coerce.number().int().min(1).max(50_000).default(10_000),
+});

@@ -1,0 +1,35 @@
+import type { EnrichmentJob } from "../generated/prisma/client";
+
+export type JobDto = {
+  jobId: string;
+  tableId: string;
+  status: EnrichmentJob["status"];
+  totalTasks: number;
+  doneTasks: number;
+  failedTasks: number;
+  progress: number;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  error: string | null;
+};
+
+export function progressOf(job: Pick<EnrichmentJob, "totalTasks" | "doneTasks" | "failedTasks">) {
+  return job.totalTasks === 0 ? 0 : Math.round((100 * (job.doneTasks + job.failedTasks)) / job.totalTasks);
+}
+
+export function serializeJob(job: EnrichmentJob): JobDto {
+  return {
+    jobId: job.id,
+    tableId: job.tableId,
+    status: job.status,
+    totalTasks: job.totalTasks,
+    doneTasks: job.doneTasks,
+    failedTasks: job.failedTasks,
+    progress: progressOf(job),
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    completedAt: job.completedAt?.toISOString() ?? null,
+    error: job.error,
+  };
+}

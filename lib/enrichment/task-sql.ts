@@ -1,0 +1,125 @@
+import { getDb, type Tx } from "../db";
+import { withDbRetry } from "./sql-retry";
+
+// The two statements every cell goes through, for one cell or a batch alike. Each is a
+// single SQL statement (its own transaction), so a cell costs two round trips:
+//  - claimTasks: queued/running → running (attempts + 1), the row's cell state → running,
+//    the job pending → running; returns what the provider needs.
+//  - finishTasks: running → done/failed, only if still running (so a retried or duplicate
+//    call changes nothing), merges the value into Row.data and the cell state into
+//    Row.cell_states (the trigger derives the row status), and counts each task into its
+//    job exactly once, finishing the job when its last task is final.
+
+export type ClaimedTask = {
+  taskId: string;
+  rowId: string;
+  columnId: string;
+  jobId: string;
+  attempts: number;
+  rowData: Record<string, unknown>;
+  key: string;
+  label: string;
+  dataType: string;
+};
+
+export async function claimTasks(taskIds: string[], db: Tx = getDb()): Promise<ClaimedTask[]> {
+  if (taskIds.length === 0) return [];
+  return withDbRetry(
+    () => db.$queryRaw<ClaimedTask[]>`
+    WITH t AS (
+      UPDATE cell_enrichment_tasks
+         SET status = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, now())
+       WHERE id = ANY(${taskIds}::uuid[]) AND status IN ('queued', 'running')
+      RETURNING id, row_id, column_id, job_id, attempts
+    ), per_row AS (
+      SELECT row_id, jsonb_object_agg(column_id::text, jsonb_build_object('t', id, 's', 'running')) AS states
+        FROM t GROUP BY row_id
+    ), r AS (
+      UPDATE rows SET cell_states = glaze_merge_cell_states(rows.cell_states, per_row.states, true)
+        FROM per_row WHERE rows.id = per_row.row_id
+      RETURNING rows.id, rows.data
+    ), j AS (
+      UPDATE enrichment_jobs SET status = 'running', started_at = COALESCE(started_at, now())
+       WHERE id IN (SELECT DISTINCT job_id FROM t) AND status = 'pending'
+    )
+    SELECT t.id AS "taskId", t.row_id AS "rowId", t.column_id AS "columnId", t.job_id AS "jobId",
+           t.attempts, r.data AS "rowData", c.key, c.label, c.data_type::text AS "dataType"
+      FROM t JOIN r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id`,
+  );
+}
+
+export type TaskResult =
+  | { taskId: string; status: "done"; value: unknown; confidence: number; source: string }
+  | { taskId: string; status: "failed"; error: string };
+
+export type FinishedTask = { taskId: string; status: "done" | "failed"; jobId: string; jobStatus: string };
+
+export async function finishTasks(results: TaskResult[], db: Tx = getDb()): Promise<FinishedTask[]> {
+  if (results.length === 0) return [];
+  const now = new Date().toISOString();
+  const ids = results.map((r) => r.taskId);
+  const statuses = results.map((r) => r.status);
+  const payload = results.map((r) =>
+    r.status === "done"
+      ? JSON.stringify({ value: r.value, confidence: r.confidence, source: r.source, timestamp: now })
+      : null,
+  );
+  const values = results.map((r) => (r.status === "done" ? JSON.stringify(r.value ?? null) : null));
+  const confidences = results.map((r) => (r.status === "done" ? r.confidence : null));
+  const errors = results.map((r) => (r.status === "failed" ? r.error : null));
+  return withDbRetry(
+    () => db.$queryRaw<FinishedTask[]>`
+    WITH input AS (
+      SELECT * FROM unnest(${ids}::uuid[], ${statuses}::text[], ${payload}::jsonb[], ${values}::jsonb[],
+                           ${confidences}::float8[], ${errors}::text[])
+                    AS u(id, status, result, value, confidence, error)
+    ), t AS (
+      UPDATE cell_enrichment_tasks ct
+         SET status = input.status::"TaskStatus", result = input.result, confidence = input.confidence,
+             error = input.error, completed_at = now()
+        FROM input
+       WHERE ct.id = input.id AND ct.status = 'running'
+      RETURNING ct.id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error, input.value
+    ), per_row AS (
+      SELECT t.row_id,
+             jsonb_object_agg(t.column_id::text,
+               jsonb_strip_nulls(jsonb_build_object('t', t.id, 's', t.status, 'c', t.confidence, 'e', t.error))) AS states,
+             jsonb_agg(jsonb_build_object('col', t.column_id::text, 'task', t.id::text, 'key', c.key, 'value', t.value))
+               FILTER (WHERE t.status = 'done') AS vals
+        FROM t JOIN columns c ON c.id = t.column_id
+       GROUP BY t.row_id
+    ), r AS (
+      UPDATE rows
+         SET data = glaze_merge_values(rows.data, rows.cell_states, per_row.vals),
+             cell_states = glaze_merge_cell_states(rows.cell_states, per_row.states, true),
+             last_run_at = now(), updated_at = now()
+        FROM per_row WHERE rows.id = per_row.row_id
+    ), per_job AS (
+      SELECT job_id, count(*) FILTER (WHERE status = 'done')::int AS done,
+             count(*) FILTER (WHERE status = 'failed')::int AS failed
+        FROM t GROUP BY job_id
+    ), j AS (
+      UPDATE enrichment_jobs j
+         SET done_tasks = j.done_tasks + per_job.done,
+             failed_tasks = j.failed_tasks + per_job.failed,
+             status = CASE
+               WHEN j.status IN ('pending', 'running')
+                AND j.done_tasks + j.failed_tasks + per_job.done + per_job.failed >= j.total_tasks
+               THEN (CASE WHEN j.done_tasks + per_job.done > 0 THEN 'completed' ELSE 'failed' END)::"JobStatus"
+               ELSE j.status END,
+             completed_at = CASE
+               WHEN j.status IN ('pending', 'running')
+                AND j.done_tasks + j.failed_tasks + per_job.done + per_job.failed >= j.total_tasks
+               THEN now() ELSE j.completed_at END
+        FROM per_job WHERE j.id = per_job.job_id
+      RETURNING j.id, j.status
+    )
+    SELECT t.id AS "taskId", t.status::text AS status, t.job_id AS "jobId", j.status::text AS "jobStatus"
+      FROM t JOIN j ON j.id = t.job_id`,
+  );
+}
+
+/** Records the error of a failed attempt that will be retried; the task stays running. */
+export async function noteAttemptError(taskId: string, error: string, db: Tx = getDb()) {
+  await db.$executeRaw`UPDATE cell_enrichment_tasks SET error = ${error} WHERE id = ${taskId}::uuid AND status = 'running'`;
+}
