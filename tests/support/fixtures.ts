@@ -12,7 +12,11 @@ export async function makeTable(
   });
   const rows = await createRows({
     tableId: table.id,
-    input: { rows: Array.from({ length: rowCount }, (_, i) => ({ data: keys.includes("name") ? { name: `Person ${i + 1}` } : {} })) },
+    input: {
+      rows: Array.from({ length: rowCount }, (_, i) => ({
+        data: keys.includes("name") ? ({ name: `Person ${i + 1}` } as Record<string, string>) : {},
+      })),
+    },
   });
   const columns = Object.fromEntries((table.columns ?? []).map((c) => [c.key, c.id]));
   return { table, tableId: table.id, rows, rowIds: rows.map((r) => r.id), columns };

@@ -1,0 +1,40 @@
+import { planChunks, recordJobFailure, startJob } from "@/lib/enrichment/orchestration";
+import { inngest } from "../client";
+import { enrichmentChunkRequested, enrichmentRequested } from "../events";
+
+// Starts a job and fans it out into chunk runs (one event per range of tasks), so even a
+// 200,000-cell job stays within Inngest's limits of steps per run and state per run.
+// The job is finished by its last cell (the engine counts every task exactly once).
+export const processEnrichmentJob = inngest.createFunction(
+  {
+    id: "process-enrichment-job",
+    name: "Process enrichment job",
+    retries: 3,
+    triggers: [enrichmentRequested],
+    concurrency: [{ key: "event.data.tableId", limit: 2 }],
+  },
+  async ({ event, step }) => {
+    const { jobId, tableId } = event.data;
+    const job = await step.run("start-job", () => startJob({ jobId }));
+    if (!job.runnable) return { jobId, skipped: `job is ${job.status}` };
+
+    const chunks = planChunks(job.totalTasks);
+    try {
+      await step.sendEvent(
+        "fan-out-chunks",
+        chunks.map((chunk) =>
+          enrichmentChunkRequested.create(
+            { jobId, tableId, ...chunk },
+            // Stable ids: a retried fan-out does not start the same chunk twice.
+            { id: `enrichment-${jobId}-${chunk.from}` },
+          ),
+        ),
+      );
+    } catch (error) {
+      const message = `Could not fan out the job: ${error instanceof Error ? error.message : String(error)}`;
+      await step.run("record-fan-out-failure", () => recordJobFailure({ jobId, error: message }));
+      throw error;
+    }
+    return { jobId, chunks: chunks.length, cellsPerStep: chunks[0]?.cellsPerStep ?? 0 };
+  },
+);
