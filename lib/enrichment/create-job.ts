@@ -2,6 +2,7 @@ import { getDb } from "../db";
 import { AppError, invalid, notFound } from "../errors";
 import { MAX_CELLS_PER_JOB, type Selection } from "./schemas";
 import { withDbRetry } from "./sql-retry";
+import { COUNTER_SHARDS } from "./task-sql";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -105,6 +106,9 @@ export async function createEnrichmentJob(
                    GROUP BY row_id ORDER BY row_id) AS p
            WHERE rows.id = p.row_id`;
         await tx.enrichmentJob.update({ where: { id: job.id }, data: { totalTasks: inserted } });
+        await tx.$executeRaw`
+          INSERT INTO enrichment_job_counters (job_id, shard)
+          SELECT ${job.id}::uuid, s FROM generate_series(0, ${COUNTER_SHARDS - 1}) AS s`;
         return { jobId: job.id, tableId, status: "pending" as const, totalTasks: inserted };
       },
       { timeout: 60_000, maxWait: 10_000 },

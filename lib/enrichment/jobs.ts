@@ -2,13 +2,13 @@ import { getDb, type Tx } from "../db";
 import { conflict, notFound } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
 import { type CreatedJob, createEnrichmentJob } from "./create-job";
-import { type JobDto, serializeJob } from "./serialize";
+import { type JobDto, serializeJob, withCounters } from "./serialize";
 import { withDbRetry } from "./sql-retry";
 
 export const CANCELLED_ERROR = "cancelled";
 
 export async function getJob({ tableId, jobId }: { tableId: string; jobId: string }, db: Tx = getDb()): Promise<JobDto> {
-  const job = await db.enrichmentJob.findFirst({ where: { id: jobId, tableId } });
+  const job = await db.enrichmentJob.findFirst({ where: { id: jobId, tableId }, include: withCounters });
   if (!job) throw notFound("job", jobId);
   return serializeJob(job);
 }
@@ -27,6 +27,7 @@ export async function listJobs(
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       skip: (page - 1) * limit,
       take: limit,
+      include: withCounters,
     }),
   ]);
   return { data: jobs.map(serializeJob), meta: { total, page, limit, totalPages: Math.ceil(total / limit) } };
@@ -119,12 +120,13 @@ async function cancelOnce({ tableId, jobId }: { tableId: string; jobId: string }
       ), r AS (
         UPDATE rows SET cell_states = glaze_merge_cell_states(rows.cell_states, per_row.states, true), updated_at = now()
           FROM per_row WHERE rows.id = per_row.row_id
+      ), counted AS (
+        UPDATE enrichment_job_counters SET failed = failed + (SELECT count(*) FROM t)
+         WHERE job_id = ${jobId}::uuid AND shard = 0
       )
-      UPDATE enrichment_jobs
-         SET failed_tasks = failed_tasks + (SELECT count(*) FROM t), status = 'cancelled',
-             completed_at = now(), started_at = COALESCE(started_at, now())
+      UPDATE enrichment_jobs SET status = 'cancelled', completed_at = now(), started_at = COALESCE(started_at, now())
        WHERE id = ${jobId}::uuid`;
-    const job = await tx.enrichmentJob.findUniqueOrThrow({ where: { id: jobId } });
+    const job = await tx.enrichmentJob.findUniqueOrThrow({ where: { id: jobId }, include: withCounters });
     return serializeJob(job);
   });
 }

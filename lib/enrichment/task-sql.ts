@@ -7,8 +7,8 @@ import { withDbRetry } from "./sql-retry";
 //    the job pending → running; returns what the provider needs.
 //  - finishTasks: running → done/failed, only if still running (so a retried or duplicate
 //    call changes nothing), merges the value into Row.data and the cell state into
-//    Row.cell_states (the trigger derives the row status), and counts each task into its
-//    job exactly once, finishing the job when its last task is final.
+//    Row.cell_states (the trigger derives the row status), and counts each task into one
+//    of its job's counter shards exactly once; then the job ends if its last task is final.
 
 export type ClaimedTask = {
   taskId: string;
@@ -54,8 +54,48 @@ export type TaskResult =
 
 export type FinishedTask = { taskId: string; status: "done" | "failed"; jobId: string; jobStatus: string };
 
+/** Counter rows per job (see EnrichmentJobCounter in schema.prisma). */
+export const COUNTER_SHARDS = 16;
+
 export async function finishTasks(results: TaskResult[], db: Tx = getDb()): Promise<FinishedTask[]> {
   if (results.length === 0) return [];
+  const finished = await recordResults(results, db);
+  const jobs = await finalizeJobs([...new Set(finished.map((f) => f.jobId))], db);
+  return finished.map((f) => ({ ...f, jobStatus: jobs.get(f.jobId) ?? "running" }));
+}
+
+/**
+ * Ends every listed job whose tasks are all final: `completed` if at least one succeeded,
+ * else `failed`, with the counter sums copied onto the job. It runs after the results were
+ * committed, so the last cell to commit always sees the full count; when two cells both
+ * see it, the status guard lets only one of them end the job. Returns each job's status.
+ */
+export async function finalizeJobs(jobIds: string[], db: Tx = getDb()): Promise<Map<string, string>> {
+  if (jobIds.length === 0) return new Map();
+  const rows = await withDbRetry(
+    () => db.$queryRaw<{ id: string; status: string }[]>`
+    WITH sums AS (
+      SELECT job_id, sum(done)::int AS done, sum(failed)::int AS failed
+        FROM enrichment_job_counters WHERE job_id = ANY(${jobIds}::uuid[]) GROUP BY job_id
+    ), ended AS (
+      UPDATE enrichment_jobs j
+         SET status = (CASE WHEN j.status = 'cancelled' THEN 'cancelled'
+                            WHEN sums.done > 0 THEN 'completed' ELSE 'failed' END)::"JobStatus",
+             completed_at = COALESCE(j.completed_at, now()), done_tasks = sums.done, failed_tasks = sums.failed
+        FROM sums
+       WHERE j.id = sums.job_id AND sums.done + sums.failed >= j.total_tasks
+         AND (j.status IN ('pending', 'running')
+              OR (j.status = 'cancelled' AND (j.done_tasks, j.failed_tasks) <> (sums.done, sums.failed)))
+      RETURNING j.id, j.status
+    )
+    SELECT j.id, COALESCE(ended.status, j.status)::text AS status
+      FROM enrichment_jobs j LEFT JOIN ended ON ended.id = j.id
+     WHERE j.id = ANY(${jobIds}::uuid[])`,
+  );
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+
+async function recordResults(results: TaskResult[], db: Tx): Promise<Omit<FinishedTask, "jobStatus">[]> {
   const now = new Date().toISOString();
   const ids = results.map((r) => r.taskId);
   const statuses = results.map((r) => r.status);
@@ -68,7 +108,7 @@ export async function finishTasks(results: TaskResult[], db: Tx = getDb()): Prom
   const confidences = results.map((r) => (r.status === "done" ? r.confidence : null));
   const errors = results.map((r) => (r.status === "failed" ? r.error : null));
   return withDbRetry(
-    () => db.$queryRaw<FinishedTask[]>`
+    () => db.$queryRaw<Omit<FinishedTask, "jobStatus">[]>`
     WITH input AS (
       SELECT * FROM unnest(${ids}::uuid[], ${statuses}::text[], ${payload}::jsonb[], ${values}::jsonb[],
                            ${confidences}::float8[], ${errors}::text[])
@@ -95,27 +135,17 @@ export async function finishTasks(results: TaskResult[], db: Tx = getDb()): Prom
              last_run_at = now(), updated_at = now()
         FROM per_row WHERE rows.id = per_row.row_id
     ), per_job AS (
-      SELECT job_id, count(*) FILTER (WHERE status = 'done')::int AS done,
+      SELECT job_id, (abs(hashtext(min(id::text))) % ${COUNTER_SHARDS})::smallint AS shard,
+             count(*) FILTER (WHERE status = 'done')::int AS done,
              count(*) FILTER (WHERE status = 'failed')::int AS failed
         FROM t GROUP BY job_id
-    ), j AS (
-      UPDATE enrichment_jobs j
-         SET done_tasks = j.done_tasks + per_job.done,
-             failed_tasks = j.failed_tasks + per_job.failed,
-             status = CASE
-               WHEN j.status IN ('pending', 'running')
-                AND j.done_tasks + j.failed_tasks + per_job.done + per_job.failed >= j.total_tasks
-               THEN (CASE WHEN j.done_tasks + per_job.done > 0 THEN 'completed' ELSE 'failed' END)::"JobStatus"
-               ELSE j.status END,
-             completed_at = CASE
-               WHEN j.status IN ('pending', 'running')
-                AND j.done_tasks + j.failed_tasks + per_job.done + per_job.failed >= j.total_tasks
-               THEN now() ELSE j.completed_at END
-        FROM per_job WHERE j.id = per_job.job_id
-      RETURNING j.id, j.status
+    ), counted AS (
+      UPDATE enrichment_job_counters c
+         SET done = c.done + per_job.done, failed = c.failed + per_job.failed
+        FROM per_job WHERE c.job_id = per_job.job_id AND c.shard = per_job.shard
     )
-    SELECT t.id AS "taskId", t.status::text AS status, t.job_id AS "jobId", j.status::text AS "jobStatus"
-      FROM t JOIN j ON j.id = t.job_id`,
+    SELECT t.id AS "taskId", t.status::text AS status, t.job_id AS "jobId"
+      FROM t`,
   );
 }
 

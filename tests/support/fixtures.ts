@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db";
+import { withCounters } from "@/lib/enrichment/serialize";
 import { createRows } from "@/lib/rows/rows";
 import { createTable } from "@/lib/tables/tables";
 
@@ -31,8 +32,15 @@ export async function rowsOf(tableId: string) {
   return getDb().row.findMany({ where: { tableId }, orderBy: { position: "asc" } });
 }
 
+/** The job with live counts (summed from its counter shards, as the API reports them). */
 export async function jobOf(jobId: string) {
-  return getDb().enrichmentJob.findUniqueOrThrow({ where: { id: jobId } });
+  const job = await getDb().enrichmentJob.findUniqueOrThrow({ where: { id: jobId }, include: withCounters });
+  const { counters, ...rest } = job;
+  return {
+    ...rest,
+    doneTasks: counters.reduce((sum, c) => sum + c.done, 0),
+    failedTasks: counters.reduce((sum, c) => sum + c.failed, 0),
+  };
 }
 
 /** Runs `fn` over `items` with at most `concurrency` calls in flight. */

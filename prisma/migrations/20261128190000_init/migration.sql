@@ -69,6 +69,16 @@ CREATE TABLE "enrichment_jobs" (
 );
 
 -- CreateTable
+CREATE TABLE "enrichment_job_counters" (
+    "job_id" UUID NOT NULL,
+    "shard" SMALLINT NOT NULL,
+    "done" INTEGER NOT NULL DEFAULT 0,
+    "failed" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "enrichment_job_counters_pkey" PRIMARY KEY ("job_id","shard")
+);
+
+-- CreateTable
 CREATE TABLE "cell_enrichment_tasks" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "table_id" UUID NOT NULL,
@@ -130,6 +140,9 @@ ALTER TABLE "rows" ADD CONSTRAINT "rows_table_id_fkey" FOREIGN KEY ("table_id") 
 
 -- AddForeignKey
 ALTER TABLE "enrichment_jobs" ADD CONSTRAINT "enrichment_jobs_table_id_fkey" FOREIGN KEY ("table_id") REFERENCES "tables"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "enrichment_job_counters" ADD CONSTRAINT "enrichment_job_counters_job_id_fkey" FOREIGN KEY ("job_id") REFERENCES "enrichment_jobs"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "cell_enrichment_tasks" ADD CONSTRAINT "cell_enrichment_tasks_table_id_fkey" FOREIGN KEY ("table_id") REFERENCES "tables"("id") ON DELETE CASCADE ON UPDATE CASCADE;

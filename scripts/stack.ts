@@ -1,0 +1,125 @@
+// Starts the whole Glaze stack as separate processes: a fresh database on the embedded
+// Postgres (or an external server), migrations and the seed, the built-in Inngest dev
+// server, and a production build of the app. Used by Playwright (scripts/e2e-server.ts)
+// and the benchmarks (bench/).
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import pg from "pg";
+import { startEmbeddedPostgres } from "../lib/database/embedded";
+import { migrate } from "../lib/database/migrate";
+import { disconnectDb } from "../lib/db";
+import { seedLeads } from "../lib/seed/leads";
+
+export type StackOptions = {
+  appPort: number;
+  inngestPort: number;
+  pgPort: number;
+  pgDir: string;
+  database: string;
+  /** Admin URL of an external server to create the database on, instead of the embedded one. */
+  adminUrl?: string;
+  build: boolean;
+  providerLatencyMs: number;
+  devServerBackoffScale?: number;
+  quiet?: boolean;
+  log?: (line: string) => void;
+};
+
+export type Stack = {
+  appUrl: string;
+  inngestUrl: string;
+  databaseUrl: string;
+  /** Restarts the app process with other environment variables (e.g. provider latency). */
+  restartApp: (extraEnv?: Record<string, string>) => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+async function waitFor(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`${url} did not come up within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? ((line: string) => console.log(`[stack] ${line}`));
+  let adminUrl = options.adminUrl;
+  let stopDb = async () => {};
+  if (!adminUrl) {
+    const server = await startEmbeddedPostgres({ dir: options.pgDir, port: options.pgPort, database: "postgres" });
+    adminUrl = server.adminUrl;
+    stopDb = server.stop;
+  }
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${options.database}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${options.database}"`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${options.database}`;
+  const databaseUrl = url.toString();
+  process.env.DATABASE_URL = databaseUrl;
+  await migrate(databaseUrl, { log });
+  await seedLeads();
+  await disconnectDb();
+
+  const appUrl = `http://localhost:${options.appPort}`;
+  const inngestUrl = `http://127.0.0.1:${options.inngestPort}`;
+  const stdio = options.quiet ? ("ignore" as const) : ("inherit" as const);
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    INNGEST_DEV: inngestUrl,
+    GLAZE_APP_URL: appUrl,
+    GLAZE_PROVIDER_LATENCY_MS: String(options.providerLatencyMs),
+    NODE_ENV: "production" as const,
+  };
+
+  if (options.build) {
+    log("building the app (next build)");
+    const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio, env });
+    if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
+  }
+
+  const devServer = spawn(
+    process.execPath,
+    ["--import", "tsx", "inngest/dev-server/cli.ts", "-u", `${appUrl}/api/inngest`, "--port", String(options.inngestPort)],
+    { stdio, env: { ...env, INNGEST_DEV_BACKOFF_SCALE: String(options.devServerBackoffScale ?? 0.05) } },
+  );
+  let app: ChildProcess | undefined;
+  const startApp = async (extraEnv: Record<string, string> = {}) => {
+    app = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(options.appPort)], {
+      stdio,
+      env: { ...env, ...extraEnv },
+    });
+    await waitFor(`${appUrl}/api/health`, 60_000);
+  };
+  const stopApp = () =>
+    new Promise<void>((resolve) => {
+      if (!app || app.exitCode !== null) return resolve();
+      app.once("exit", () => resolve());
+      app.kill("SIGTERM");
+    });
+  await startApp();
+  await waitFor(`${inngestUrl}/health`, 60_000);
+
+  return {
+    appUrl,
+    inngestUrl,
+    databaseUrl,
+    restartApp: async (extraEnv) => {
+      await stopApp();
+      await startApp(extraEnv);
+    },
+    stop: async () => {
+      await stopApp();
+      devServer.kill("SIGTERM");
+      await new Promise((r) => setTimeout(r, 300));
+      await stopDb();
+    },
+  };
+}
