@@ -8,20 +8,26 @@ const uuid = z.uuid();
 
 /**
  * Wraps a route handler: awaits `params`, treats any malformed id in the path as an
- * unknown id (404, never a database error), and maps every thrown error to the one
- * JSON error shape.
+ * unknown id (404, never a database error), lower-cases well-formed ones, and maps every
+ * thrown error to the one JSON error shape.
  */
 export function route<P extends Record<string, string> = Record<string, never>>(
   handler: (request: Request, params: P) => Promise<Response>,
 ) {
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
     try {
-      const params = ((await context?.params) ?? {}) as P;
-      for (const [name, value] of Object.entries(params)) {
-        if (name.endsWith("Id") && !uuid.safeParse(value).success) {
-          throw new AppError("not_found", `${name.slice(0, -2)} ${value} was not found`);
-        }
-      }
+      const raw: Record<string, string> = (await context?.params) ?? {};
+      const params = Object.fromEntries(
+        Object.entries(raw).map(([name, value]) => {
+          if (!name.endsWith("Id")) return [name, value];
+          if (!uuid.safeParse(value).success) {
+            throw new AppError("not_found", `${name.slice(0, -2)} ${value} was not found`);
+          }
+          // Postgres reads uuids in any case but lib/ compares ids as strings, so pass the
+          // canonical lower-case form.
+          return [name, value.toLowerCase()];
+        }),
+      ) as P;
       return await handler(request, params);
     } catch (error) {
       return toErrorResponse(error);

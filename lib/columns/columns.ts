@@ -74,14 +74,18 @@ export async function updateColumn(
   });
 }
 
-/** Deletes the column, its tasks (cascade) and its key from every row's data. */
+/** Deletes the column, its tasks (cascade), and its key and cell state from every row. */
 export async function deleteColumn({ tableId, columnId }: { tableId: string; columnId: string }, db = getDb()) {
   await db.$transaction(async (tx) => {
     await lockTable(tx, tableId);
     const column = await tx.column.findFirst({ where: { id: columnId, tableId } });
     if (!column) throw notFound("column", columnId);
     await tx.column.delete({ where: { id: columnId } });
-    await tx.$executeRaw`UPDATE rows SET data = data - ${column.key}, updated_at = now() WHERE table_id = ${tableId}::uuid AND data ? ${column.key}`;
+    // Its cell states go too: they point at the deleted tasks and would keep the row's derived
+    // status (e.g. "queued") forever.
+    await tx.$executeRaw`
+      UPDATE rows SET data = data - ${column.key}, cell_states = cell_states - ${column.id}, updated_at = now()
+      WHERE table_id = ${tableId}::uuid AND (data ? ${column.key} OR cell_states ? ${column.id})`;
     const rest = await tx.column.findMany({ where: { tableId }, orderBy: [{ order: "asc" }, { createdAt: "asc" }] });
     await renumber(tx, rest);
   });

@@ -61,6 +61,9 @@ export async function listRows({ tableId, query }: { tableId: string; query: Lis
 
 export async function createRows({ tableId, input }: { tableId: string; input: CreateRowsInput }, db = getDb()): Promise<RowDto[]> {
   return db.$transaction(async (tx) => {
+    // Bump updated_at first, so this takes the table's row lock it needs before the FOR SHARE
+    // in columnKeysFor: upgrading a shared lock later deadlocks two inserts into one table.
+    await tx.table.updateMany({ where: { id: tableId }, data: { updatedAt: new Date() } });
     const keys = await columnKeysFor(tx, tableId);
     const problems = unknownKeys(input.rows, keys);
     if (problems.length > 0) throw invalid("Row data may only use the table's column keys", problems.slice(0, 100));
@@ -71,7 +74,6 @@ export async function createRows({ tableId, input }: { tableId: string; input: C
       SELECT ${tableId}::uuid, u.d FROM unnest(${payload}::jsonb[]) WITH ORDINALITY AS u(d, i) ORDER BY u.i
       RETURNING id, table_id AS "tableId", position, data, cell_states AS "cellStates", status, confidence, error,
                 last_run_at AS "lastRunAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
-    await tx.table.update({ where: { id: tableId }, data: { updatedAt: new Date() } });
     return created.sort((a, b) => Number(a.position - b.position)).map(serializeRow);
   });
 }

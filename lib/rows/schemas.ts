@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableString } from "../api/text";
 
 export const MAX_ROWS_PER_REQUEST = 10_000;
 export const MAX_ROWS_PAGE = 1000;
@@ -6,7 +7,7 @@ export const MAX_ROWS_PAGE = 1000;
 export const ROWS_BODY_LIMIT = 16 * 1024 * 1024;
 
 export const cellValue = z
-  .union([z.string().max(10_000), z.number(), z.boolean(), z.null()])
+  .union([storableString().max(10_000), z.number(), z.boolean(), z.null()])
   .describe("A cell value; null clears the cell");
 
 export const rowData = z.record(z.string(), cellValue).describe("Values keyed by column key");

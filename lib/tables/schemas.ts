@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableString } from "../api/text";
 
 export const COLUMN_KEY_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 export const MAX_COLUMNS_PER_TABLE = 500;
@@ -14,14 +15,14 @@ export const columnDataType = z
 
 export const columnInput = z.strictObject({
   key: columnKey,
-  label: z.string().trim().min(1).max(200).describe("Header shown in the grid"),
+  label: storableString().trim().min(1).max(200).describe("Header shown in the grid"),
   dataType: columnDataType.default("text"),
 });
 
 export const createTableSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).describe("Table name"),
-    description: z.string().trim().max(2000).nullish().describe("Optional description"),
+    name: storableString().trim().min(1).max(200).describe("Table name"),
+    description: storableString().trim().max(2000).nullish().describe("Optional description"),
     columns: z.array(columnInput).max(MAX_COLUMNS_PER_TABLE).default([]).describe("Initial columns, in order"),
   })
   .superRefine((value, ctx) => {
@@ -37,8 +38,8 @@ export type CreateTableInput = z.output<typeof createTableSchema>;
 
 export const updateTableSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
-    description: z.string().trim().max(2000).nullable().optional(),
+    name: storableString().trim().min(1).max(200).optional(),
+    description: storableString().trim().max(2000).nullable().optional(),
   })
   .refine((v) => v.name !== undefined || v.description !== undefined, {
     message: "give at least one of name, description",
@@ -52,7 +53,7 @@ export type CreateColumnInput = z.output<typeof createColumnSchema>;
 
 export const updateColumnSchema = z
   .strictObject({
-    label: z.string().trim().min(1).max(200).optional(),
+    label: storableString().trim().min(1).max(200).optional(),
     dataType: columnDataType.optional(),
     order: z.int().min(0).optional().describe("New 0-based position; the other columns shift"),
   })

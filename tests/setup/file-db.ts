@@ -5,10 +5,20 @@ import { disconnectDb } from "../../lib/db";
 
 // Every test file runs against its own database, cloned from the migrated template.
 const adminUrl = inject("adminDatabaseUrl");
-const name = `glaze_test_${randomBytes(6).toString("hex")}`;
+const prefix = inject("testDatabasePrefix");
+const name = `${prefix}_${randomBytes(6).toString("hex")}`;
 const admin = new pg.Client({ connectionString: adminUrl });
 await admin.connect();
-await admin.query(`CREATE DATABASE "${name}" TEMPLATE "glaze_test_template"`);
+// Cloning takes a lock on the template; files starting together may collide, so retry.
+for (let attempt = 1; ; attempt++) {
+  try {
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${prefix}_template"`);
+    break;
+  } catch (error) {
+    if (attempt >= 20 || (error as { code?: string }).code !== "55006") throw error;
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+  }
+}
 await admin.end();
 
 const url = new URL(adminUrl);

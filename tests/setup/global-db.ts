@@ -7,7 +7,11 @@ import { migrate } from "../../lib/database/migrate";
 // else an embedded server of its own (separate data dir and port from `npm run dev`).
 // Migrations are applied once into a template database; every test file then gets a
 // fresh copy of it (see file-db.ts).
-export const TEMPLATE = "glaze_test_template";
+// Names carry the run's start time, so concurrent runs on one server never drop each
+// other's databases; leftovers of interrupted runs are dropped once they are 6 hours old.
+const RUN = `glaze_test_${Math.floor(Date.now() / 1000)}_${process.pid}`;
+const TEMPLATE = `${RUN}_template`;
+const STALE_AFTER_SECONDS = 6 * 3600;
 
 export default async function setup(project: TestProject) {
   let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
@@ -23,12 +27,12 @@ export default async function setup(project: TestProject) {
   }
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  // Drop what an interrupted earlier run left behind.
-  const stale = await admin.query<{ datname: string }>(
-    "SELECT datname FROM pg_database WHERE datname LIKE 'glaze_test_%'",
-  );
+  const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'glaze_test_%'");
   for (const { datname } of stale.rows) {
-    await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    const started = Number(/^glaze_test_(\d+)_/.exec(datname)?.[1] ?? 0);
+    if (Date.now() / 1000 - started > STALE_AFTER_SECONDS) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
   }
   await admin.query(`CREATE DATABASE "${TEMPLATE}"`);
   const templateUrl = new URL(adminUrl);
@@ -36,11 +40,13 @@ export default async function setup(project: TestProject) {
   await migrate(templateUrl.toString());
   await admin.end();
   project.provide("adminDatabaseUrl", adminUrl);
+  project.provide("testDatabasePrefix", RUN);
   return async () => {
     const cleanup = new pg.Client({ connectionString: adminUrl });
     await cleanup.connect();
     const left = await cleanup.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'glaze_test_%'",
+      "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
+      [RUN],
     );
     for (const { datname } of left.rows) {
       await cleanup.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
@@ -53,5 +59,6 @@ export default async function setup(project: TestProject) {
 declare module "vitest" {
   export interface ProvidedContext {
     adminDatabaseUrl: string;
+    testDatabasePrefix: string;
   }
 }

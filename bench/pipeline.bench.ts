@@ -1,0 +1,117 @@
+// Full-stack figures through HTTP and the built-in Inngest dev server: creating a
+// 100,000-task job, GET job latency under 50 pollers, end-to-end cells/s for 10,000 and
+// 100,000 cells, a plain-SQL baseline writing the same values in bulk, and a 10,000-cell
+// job with 200 ms of provider latency.
+import { getDb } from "../lib/db";
+import { createEnrichmentJob } from "../lib/enrichment/create-job";
+import { fakeConfidence, fakeValue } from "../lib/enrichment/providers/fake";
+import type { Stack } from "../scripts/stack";
+import { type Api, client, createTable, fmt, summarize, waitForJob } from "./support";
+
+const KEYS = ["email", "company", "title", "linkedin", "location", "industry", "phone", "bio", "revenue", "employees"];
+
+type Enriched = { jobId: string; totalTasks: number };
+
+async function runJob(api: Api, tableId: string, columnIds: string[]) {
+  const started = performance.now();
+  const job = await api.post<Enriched>(`/api/tables/${tableId}/enrich`, { columnIds, rowIds: "all" });
+  const postMs = performance.now() - started;
+  return { job, postMs, started };
+}
+
+/** 50 clients polling GET /jobs/:jobId back to back for `ms`; returns latency samples. */
+async function pollers(api: Api, tableId: string, jobId: string, ms: number) {
+  const samples: number[] = [];
+  const until = Date.now() + ms;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (Date.now() < until) {
+        const t0 = performance.now();
+        await api.get(`/api/tables/${tableId}/enrich/jobs/${jobId}`);
+        samples.push(performance.now() - t0);
+      }
+    }),
+  );
+  return summarize(samples);
+}
+
+/** The same 100,000 values written by two set-based statements, no orchestration at all. */
+async function sqlBaseline(tableId: string, columnIds: string[]) {
+  const job = await createEnrichmentJob({ tableId, selection: { mode: "grid", columnIds, rowIds: "all" } });
+  const tasks = await getDb().cellEnrichmentTask.findMany({
+    where: { jobId: job.jobId },
+    select: { id: true, rowId: true, column: { select: { key: true } } },
+  });
+  const started = performance.now();
+  const ids = tasks.map((t) => t.id);
+  const values = tasks.map((t) => JSON.stringify(fakeValue(t.rowId, t.column.key).value));
+  const confidences = tasks.map((t) => fakeConfidence(t.rowId, t.column.key));
+  await getDb().$executeRaw`
+    WITH v AS (SELECT * FROM unnest(${ids}::uuid[], ${values}::jsonb[], ${confidences}::float8[]) AS u(id, value, confidence)),
+    t AS (
+      UPDATE cell_enrichment_tasks ct SET status = 'done', confidence = v.confidence, completed_at = now(),
+             result = jsonb_build_object('value', v.value, 'confidence', v.confidence, 'source', 'sql-baseline')
+        FROM v WHERE ct.id = v.id RETURNING ct.row_id, ct.column_id, v.value
+    )
+    UPDATE rows r SET data = r.data || p.vals
+      FROM (SELECT t.row_id, jsonb_object_agg(c.key, t.value) AS vals FROM t JOIN columns c ON c.id = t.column_id GROUP BY t.row_id) p
+     WHERE r.id = p.row_id`;
+  const ms = performance.now() - started;
+  return { cells: tasks.length, ms, rate: tasks.length / (ms / 1000) };
+}
+
+export type PipelineFigures = Record<string, number>;
+
+export async function benchPipeline(stack: Stack, log = console.log): Promise<PipelineFigures> {
+  const api = client(stack.appUrl);
+  const figures: PipelineFigures = {};
+
+  log("creating tables through the API (10,000 × 10 and 1,000 × 10)…");
+  const t0 = performance.now();
+  const big = await createTable(api, "bench 100k cells", KEYS, 10_000);
+  figures.createRows10kMs = performance.now() - t0;
+  const small = await createTable(api, "bench 10k cells", KEYS, 1_000);
+
+  // 10,000 cells end to end.
+  {
+    const { job, started } = await runJob(api, small.tableId, small.columnIds);
+    const done = await waitForJob(api, small.tableId, job.jobId, 600_000);
+    const seconds = (performance.now() - started) / 1000;
+    figures.e2e10kCellsPerSec = job.totalTasks / seconds;
+    log(`end to end, 10,000 cells: ${fmt(seconds, 1)} s → ${fmt(figures.e2e10kCellsPerSec)} cells/s (${done.status}, ${done.failedTasks} failed)`);
+  }
+
+  // 100,000 cells: POST latency, pollers while it runs, then end to end.
+  {
+    const { job, postMs, started } = await runJob(api, big.tableId, big.columnIds);
+    figures.create100kTasksMs = postMs;
+    log(`POST /enrich creating ${fmt(job.totalTasks)} tasks: ${fmt(postMs)} ms`);
+    const latency = await pollers(api, big.tableId, job.jobId, 5_000);
+    figures.getJobP50Ms = latency.p50;
+    figures.getJobP99Ms = latency.p99;
+    log(`GET /jobs/:jobId with 50 pollers during the job: p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms (${fmt(latency.n)} requests)`);
+    const done = await waitForJob(api, big.tableId, job.jobId, 1_800_000);
+    const seconds = (performance.now() - started) / 1000;
+    figures.e2e100kCellsPerSec = job.totalTasks / seconds;
+    log(`end to end, 100,000 cells: ${fmt(seconds, 1)} s → ${fmt(figures.e2e100kCellsPerSec)} cells/s (${done.status}, ${done.failedTasks} failed)`);
+  }
+
+  {
+    const baseline = await sqlBaseline(big.tableId, big.columnIds);
+    figures.sqlBaselineCellsPerSec = baseline.rate;
+    figures.e2eToBaselineRatio = figures.e2e100kCellsPerSec / baseline.rate;
+    log(`plain SQL baseline, ${fmt(baseline.cells)} cells in bulk: ${fmt(baseline.ms)} ms → ${fmt(baseline.rate)} cells/s; end to end reaches ${fmt(100 * figures.e2eToBaselineRatio, 1)}% of it`);
+  }
+
+  // 200 ms per provider call: enough cells must be in flight at once.
+  {
+    await stack.restartApp({ GLAZE_PROVIDER_LATENCY_MS: "200" });
+    const slow = await createTable(api, "bench 10k cells, 200 ms provider", KEYS, 1_000);
+    const { job, started } = await runJob(api, slow.tableId, slow.columnIds);
+    await waitForJob(api, slow.tableId, job.jobId, 600_000);
+    figures.e2e10kLatency200Sec = (performance.now() - started) / 1000;
+    log(`end to end, 10,000 cells at 200 ms per provider call: ${fmt(figures.e2e10kLatency200Sec, 1)} s`);
+    await stack.restartApp({ GLAZE_PROVIDER_LATENCY_MS: "0" });
+  }
+  return figures;
+}

@@ -1,0 +1,38 @@
+// npm run bench – starts its own stack (embedded Postgres on its own port and data dir,
+// the built-in Inngest dev server, a production build of the app) and prints every figure.
+// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline picks one.
+import { disconnectDb } from "../lib/db";
+import { startStack } from "../scripts/stack";
+import { benchEngine } from "./engine.bench";
+import { benchPipeline } from "./pipeline.bench";
+
+const only = process.env.BENCH_ONLY;
+const log = (line: string) => console.log(line);
+
+process.env.GLAZE_DB_POOL_SIZE = process.env.GLAZE_DB_POOL_SIZE ?? "40";
+const stack = await startStack({
+  appPort: 3200,
+  inngestPort: 8300,
+  pgPort: 54379,
+  pgDir: ".glaze/bench-postgres",
+  database: "glaze_bench",
+  build: !process.env.BENCH_SKIP_BUILD,
+  providerLatencyMs: 0,
+  quiet: !process.env.BENCH_VERBOSE,
+  log: (line) => console.log(`[bench] ${line}`),
+});
+
+try {
+  if (!only || only === "engine") {
+    log("\n== cell engine (direct calls, zero provider latency) ==");
+    await benchEngine(log);
+  }
+  if (!only || only === "pipeline") {
+    log("\n== API and end to end through the Inngest dev server ==");
+    await benchPipeline(stack, log);
+  }
+} finally {
+  await disconnectDb();
+  await stack.stop();
+}
+process.exit(0);
