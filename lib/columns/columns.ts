@@ -1,4 +1,6 @@
 import { getDb } from "../db";
+import { abandonTasks } from "../enrichment/abandon";
+import { finalizeJobs } from "../enrichment/task-sql";
 import { conflict, notFound } from "../errors";
 import type { Column } from "../generated/prisma/client";
 import { lockTable } from "../tables/tables";
@@ -76,10 +78,12 @@ export async function updateColumn(
 
 /** Deletes the column, its tasks (cascade), and its key and cell state from every row. */
 export async function deleteColumn({ tableId, columnId }: { tableId: string; columnId: string }, db = getDb()) {
-  await db.$transaction(async (tx) => {
+  const jobs = await db.$transaction(async (tx) => {
     await lockTable(tx, tableId);
     const column = await tx.column.findFirst({ where: { id: columnId, tableId } });
     if (!column) throw notFound("column", columnId);
+    // Unfinished tasks of the column count as failed, so their jobs still end.
+    const touched = await abandonTasks(tx, { columnId, reason: "column deleted" });
     await tx.column.delete({ where: { id: columnId } });
     // Its cell states go too: they point at the deleted tasks and would keep the row's derived
     // status (e.g. "queued") forever.
@@ -88,5 +92,7 @@ export async function deleteColumn({ tableId, columnId }: { tableId: string; col
       WHERE table_id = ${tableId}::uuid AND (data ? ${column.key} OR cell_states ? ${column.id})`;
     const rest = await tx.column.findMany({ where: { tableId }, orderBy: [{ order: "asc" }, { createdAt: "asc" }] });
     await renumber(tx, rest);
+    return touched;
   });
+  await finalizeJobs(jobs, db);
 }

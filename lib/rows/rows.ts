@@ -1,4 +1,6 @@
 import { getDb, type Tx } from "../db";
+import { abandonTasks } from "../enrichment/abandon";
+import { finalizeJobs } from "../enrichment/task-sql";
 import { invalid, notFound } from "../errors";
 import type { Row } from "../generated/prisma/client";
 import type { CreateRowsInput, ListRowsQuery, UpdateRowInput } from "./schemas";
@@ -103,7 +105,14 @@ export async function updateRow(
   });
 }
 
+/** Deletes a row and its tasks; its unfinished tasks count as failed so their jobs still end. */
 export async function deleteRow({ tableId, rowId }: { tableId: string; rowId: string }, db = getDb()): Promise<void> {
-  const deleted = await db.row.deleteMany({ where: { id: rowId, tableId } });
-  if (deleted.count === 0) throw notFound("row", rowId);
+  const jobs = await db.$transaction(async (tx) => {
+    const row = await tx.row.findFirst({ where: { id: rowId, tableId }, select: { id: true } });
+    if (!row) throw notFound("row", rowId);
+    const touched = await abandonTasks(tx, { rowId, reason: "row deleted" });
+    await tx.row.delete({ where: { id: rowId } });
+    return touched;
+  });
+  await finalizeJobs(jobs, db);
 }
