@@ -1,0 +1,300 @@
+import type { AppClient } from "./app-client";
+import { concurrencyKeys, Limiter } from "./concurrency";
+import { type PendingRetry, RunDriver } from "./driver";
+import { ulid } from "./ids";
+import { dueAt, type EventPayload, FUNCTION_FAILED_EVENT, FUNCTION_INVOKED_EVENT, memoJson } from "./protocol";
+import type { FnEntry, Registry } from "./registry";
+import { RunState } from "./run-state";
+import type { FinishedRun, NewRun, Store } from "./store";
+import { Stopped, sleepUntil } from "./timers";
+
+export interface ExecutorOptions {
+  maxInFlight: number;
+  backoffScale: number;
+  /** How long a run waits for an app that refuses connections before failing. */
+  unreachableTimeoutMs: number;
+  /** Let the SDK run consecutive steps in one request, reporting each to /v1/checkpoint. */
+  checkpointing: boolean;
+}
+
+interface EventWaiter {
+  driver: RunDriver;
+  expr: string | undefined;
+  resolve: (event: EventPayload) => void;
+}
+
+/** Owns every unfinished run's driver, plus what runs wait on: events and other runs. */
+export class Executor {
+  readonly limiter: Limiter;
+  readonly stopSignal: AbortSignal;
+  /** Set while stopping: in-flight requests finish, no new ones start. */
+  draining = false;
+  /** Sends internal events (inngest/function.failed); wired up by the server. */
+  emit: (events: Omit<EventPayload, "id" | "ts">[]) => Promise<unknown> = async () => {};
+  private readonly stopCtrl = new AbortController();
+  private readonly drivers = new Map<string, RunDriver>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly runWaiters = new Map<string, Set<(r: FinishedRun) => void>>();
+  private readonly eventWaiters = new Map<string, Set<EventWaiter>>();
+  private readonly background = new Set<Promise<unknown>>();
+  private lastUnreachableLog = 0;
+  private readonly warned = new Set<string>();
+
+  constructor(
+    readonly store: Store,
+    readonly registry: Registry,
+    readonly client: AppClient,
+    readonly log: (line: string) => void,
+    readonly options: ExecutorOptions,
+  ) {
+    this.limiter = new Limiter(options.maxInFlight);
+    this.stopSignal = this.stopCtrl.signal;
+  }
+
+  stats() {
+    return { activeRuns: this.drivers.size, ...this.limiter.stats() };
+  }
+
+  private warnOnce(line: string): void {
+    if (this.warned.has(line)) return;
+    this.warned.add(line);
+    this.log(line);
+  }
+
+  /** Runs wait (without spending attempts) while an app is down; say so every 30 s at most. */
+  noteUnreachable(detail: string): void {
+    if (Date.now() - this.lastUnreachableLog < 30_000) return;
+    this.lastUnreachableLog = Date.now();
+    this.log(`app unreachable (${detail}); runs are waiting for it`);
+  }
+
+  /** Fire-and-forget writes whose failure must not break a run, awaited on shutdown. */
+  track(p: Promise<unknown>): void {
+    const tracked = p.catch((err) => {
+      if (!this.stopSignal.aborted) this.log(`background write failed: ${(err as Error).message}`);
+    });
+    this.background.add(tracked);
+    void tracked.finally(() => this.background.delete(tracked));
+  }
+
+  start(run: NewRun): void {
+    const state = new RunState(run.id, run.functionId, run.event, Date.now(), run.parentRunId ?? null);
+    this.launch(state, new Map(), false);
+  }
+
+  /** Picks up every run a previous process left unfinished, from its memoized steps. */
+  async resumeAll(): Promise<number> {
+    const runs = await this.store.loadUnfinished();
+    for (const r of runs) {
+      const state = new RunState(r.id, r.functionId, r.event, r.createdAt.getTime(), r.parentRunId);
+      state.startedAt = r.startedAt?.getTime();
+      state.disableImmediate = r.disableImmediate;
+      for (const s of r.steps) {
+        if (s.status === "completed") state.add(s.id, memoJson("data", s.data ?? "null"));
+        else if (s.status === "failed") state.add(s.id, memoJson("error", s.error ?? "null"));
+      }
+      const pending = new Map<string, PendingRetry>();
+      for (const sch of r.scheduled) {
+        if (sch.kind !== "retry") continue;
+        pending.set(sch.stepId, { attempt: sch.attempt ?? 1, dueAt: sch.dueAt.getTime() });
+        state.retryRows.add(sch.stepId);
+      }
+      this.launch(state, pending, true);
+    }
+    if (runs.length > 0) this.log(`resuming ${runs.length} unfinished run(s)`);
+    return runs.length;
+  }
+
+  private launch(state: RunState, pending: Map<string, PendingRetry>, resumed: boolean): void {
+    const fn = this.registry.get(state.fnId);
+    if (fn) state.keys = concurrencyKeys(fn.config, state.event, (msg) => this.warnOnce(msg));
+    const driver = new RunDriver(this, state, pending, resumed);
+    this.drivers.set(state.id, driver);
+    const done: Promise<void> = driver.main().finally(() => {
+      this.drivers.delete(state.id);
+      this.running.delete(done);
+    });
+    this.running.add(done);
+  }
+
+  /** Resolves waitForEvent steps and cancels runs (`cancelOn`) for newly stored events. */
+  onEvents(events: EventPayload[]): void {
+    for (const event of events) {
+      const waiters = this.eventWaiters.get(event.name);
+      for (const w of waiters ? [...waiters] : []) {
+        const fn = this.registry.get(w.driver.run.fnId);
+        if (!w.expr || (fn && this.registry.test(fn, w.expr, { event: w.driver.run.event, async: event }))) {
+          w.resolve(event);
+        }
+      }
+      for (const fn of this.registry.cancelledBy(event.name)) this.cancelMatching(fn, event);
+    }
+  }
+
+  private cancelMatching(fn: FnEntry, event: EventPayload): void {
+    for (const c of fn.config.cancel ?? []) {
+      if (c.event !== event.name) continue;
+      for (const driver of this.drivers.values()) {
+        const run = driver.run;
+        if (run.fnId !== fn.config.id || run.finished) continue;
+        if (c.timeout && Date.now() > safeDueAt(c.timeout, run.createdAt)) continue;
+        if (c.if && !this.registry.test(fn, c.if, { event: run.event, async: event })) continue;
+        driver.log(`cancelled by event "${event.name}"`);
+        this.track(driver.cancel());
+      }
+    }
+  }
+
+  driver(runId: string): RunDriver | undefined {
+    return this.drivers.get(runId);
+  }
+
+  async cancel(runId: string): Promise<boolean> {
+    const driver = this.drivers.get(runId);
+    if (driver) {
+      await driver.cancel();
+      return true;
+    }
+    return this.store.finishRun(
+      runId,
+      "cancelled",
+      null,
+      JSON.stringify({ name: "Cancelled", message: "run cancelled" }),
+    );
+  }
+
+  /** Resolves with the matching event, or null at `due` (the step's timeout). */
+  waitForEvent(driver: RunDriver, _stepId: string, name: string, expr: string | undefined, due: number) {
+    return new Promise<EventPayload | null>((resolve, reject) => {
+      const timer = new AbortController();
+      const set = this.eventWaiters.get(name) ?? new Set<EventWaiter>();
+      this.eventWaiters.set(name, set);
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        set.delete(waiter);
+        if (set.size === 0) this.eventWaiters.delete(name);
+        timer.abort();
+        fn();
+      };
+      const waiter: EventWaiter = { driver, expr, resolve: (event) => settle(() => resolve(event)) };
+      set.add(waiter);
+      sleepUntil(due, AbortSignal.any([timer.signal, driver.signal])).then(
+        () => settle(() => resolve(null)),
+        (err) => settle(() => reject(err)),
+      );
+    });
+  }
+
+  /** Starts an invoked run once per (parent run, step); returns its id. */
+  async startChild(parent: RunState, stepId: string, target: FnEntry, payload: { data?: unknown; v?: string }) {
+    const event: EventPayload = {
+      name: FUNCTION_INVOKED_EVENT,
+      data: { ...((payload.data as Record<string, unknown>) ?? {}) },
+      id: ulid(),
+      ts: Date.now(),
+      ...(payload.v ? { v: payload.v } : {}),
+    };
+    const run: NewRun = {
+      id: ulid(),
+      functionId: target.config.id,
+      eventId: null,
+      eventName: event.name,
+      event: JSON.stringify(event),
+      parentRunId: parent.id,
+      parentStepId: stepId,
+    };
+    const id = await this.store.insertChildRun(run);
+    if (id === run.id) this.start(run);
+    return id;
+  }
+
+  /** Resolves when the run finishes (or "timeout" at `due`); rejects with Stopped on `signal`. */
+  waitForRun(runId: string, signal?: AbortSignal, due?: number): Promise<FinishedRun | "timeout"> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new Stopped());
+      const timer = new AbortController();
+      const set = this.runWaiters.get(runId) ?? new Set();
+      this.runWaiters.set(runId, set);
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        set.delete(onDone);
+        if (set.size === 0) this.runWaiters.delete(runId);
+        timer.abort();
+        fn();
+      };
+      const onDone = (r: FinishedRun) => settle(() => resolve(r));
+      set.add(onDone);
+      const signals = signal ? [timer.signal, signal] : [timer.signal];
+      if (due !== undefined) {
+        sleepUntil(due, AbortSignal.any(signals)).then(
+          () => settle(() => resolve("timeout")),
+          () => {},
+        );
+      }
+      signal?.addEventListener("abort", () => settle(() => reject(new Stopped())), { once: true });
+      if (!this.drivers.has(runId)) {
+        this.store.runResult(runId).then(
+          (r) => {
+            if (!r)
+              settle(() =>
+                resolve({ status: "failed", output: null, error: '{"name":"Error","message":"run not found"}' }),
+              );
+            else if (r.status !== "queued" && r.status !== "running") settle(() => resolve(r));
+          },
+          (err) => settle(() => reject(err)),
+        );
+      }
+    });
+  }
+
+  /** Called by a driver once its run's final state is stored. */
+  runFinished(run: RunState, result: FinishedRun): void {
+    for (const waiter of [...(this.runWaiters.get(run.id) ?? [])]) waiter(result);
+    if (result.status === "failed" && !run.fnId.endsWith("-failure")) {
+      // What `onFailure` handlers trigger on (their trigger filters on function_id).
+      const data = {
+        function_id: run.fnId,
+        run_id: run.id,
+        error: JSON.parse(result.error ?? "null"),
+        event: run.event,
+      };
+      this.track(this.emit([{ name: FUNCTION_FAILED_EVENT, data }]));
+    }
+  }
+
+  /**
+   * Graceful: stop starting requests, let in-flight ones finish and be stored (up to
+   * `timeoutMs`), then abort. Not graceful: abort at once, like a killed process.
+   */
+  async stop(graceful: boolean, timeoutMs: number): Promise<void> {
+    this.draining = true;
+    if (graceful) {
+      const deadline = Date.now() + timeoutMs;
+      while (this.limiter.stats().inFlight > 0 && Date.now() < deadline) await delay(20);
+      // Let responses that just arrived reach their step writes.
+      await delay(50);
+      await this.store.steps.drain().catch(() => {});
+    }
+    this.stopCtrl.abort();
+    this.limiter.rejectAll(new Stopped());
+    this.client.destroy();
+    await Promise.allSettled([...this.running]);
+    await Promise.allSettled([...this.background]);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function safeDueAt(spec: string, from: number): number {
+  try {
+    return dueAt(spec, from);
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}

@@ -1,0 +1,316 @@
+import pg from "pg";
+import type { FunctionConfig } from "./protocol";
+import { createSchema, SCHEMA } from "./schema";
+import { StepWriter } from "./step-writer";
+
+export type RunStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
+export const UNFINISHED: RunStatus[] = ["queued", "running"];
+
+export interface NewEvent {
+  id: string;
+  name: string;
+  idempotencyKey: string | null;
+  /** JSON text of the event as functions receive it. */
+  payload: string;
+}
+
+export interface NewRun {
+  id: string;
+  functionId: string;
+  eventId: string | null;
+  eventName: string;
+  /** JSON text of the triggering event. */
+  event: string;
+  parentRunId?: string;
+  parentStepId?: string;
+}
+
+export interface StoredStep {
+  id: string;
+  seq: number | null;
+  name: string | null;
+  status: "completed" | "failed" | "retrying";
+  data: string | null;
+  error: string | null;
+  attempts: number;
+  startedAt: Date | null;
+}
+
+export interface StoredSchedule {
+  stepId: string;
+  kind: "retry" | "sleep" | "wait" | "invoke";
+  dueAt: Date;
+  attempt: number | null;
+}
+
+export interface UnfinishedRun {
+  id: string;
+  functionId: string;
+  event: string;
+  status: RunStatus;
+  disableImmediate: boolean;
+  parentRunId: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  steps: StoredStep[];
+  scheduled: StoredSchedule[];
+}
+
+export interface FinishedRun {
+  status: RunStatus;
+  output: string | null;
+  error: string | null;
+}
+
+// Result columns read as text so stored JSON goes back to the SDK without re-encoding.
+const RESULT_COLS = "status, output::text AS output, error::text AS error";
+
+/** All writes. Reads for the UI and REST API live in queries.ts. */
+export class Store {
+  readonly pool: pg.Pool;
+  readonly steps: StepWriter;
+
+  constructor(databaseUrl: string, poolSize = 10) {
+    // synchronous_commit=off: a commit returns before its WAL reaches disk. Killing this
+    // process loses nothing (Postgres has the commit); only a crash of Postgres or the
+    // OS can drop the last moments of writes, and then steps simply run again. Waiting
+    // for fsync on every step write cost more than the app's own work per step.
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, options: "-c synchronous_commit=off" });
+    // An idle client losing its connection must not crash the server.
+    this.pool.on("error", () => {});
+    this.steps = new StepWriter(this.pool);
+  }
+
+  init(): Promise<void> {
+    return createSchema(this.pool);
+  }
+
+  async close(): Promise<void> {
+    this.steps.close();
+    await this.steps.drain().catch(() => {});
+    await this.pool.end();
+  }
+
+  private async tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await fn(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Replaces the app's function list; functions the app no longer serves are removed. */
+  saveApp(app: { id: string; url: string; sdk?: string; framework?: string }, fns: FunctionConfig[]): Promise<void> {
+    return this.tx(async (c) => {
+      await c.query(
+        `INSERT INTO ${SCHEMA}.apps (id, url, sdk, framework) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET url = $2, sdk = $3, framework = $4, synced_at = now()`,
+        [app.id, app.url, app.sdk ?? null, app.framework ?? null],
+      );
+      await c.query(`DELETE FROM ${SCHEMA}.functions WHERE app_id = $1 AND NOT (id = ANY($2))`, [
+        app.id,
+        fns.map((f) => f.id),
+      ]);
+      if (fns.length === 0) return;
+      await c.query(
+        `INSERT INTO ${SCHEMA}.functions (id, app_id, name, config)
+         SELECT id, $1, name, config FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS t(id, name, config)
+         ON CONFLICT (id) DO UPDATE SET app_id = $1, name = EXCLUDED.name, config = EXCLUDED.config, updated_at = now()`,
+        [app.id, fns.map((f) => f.id), fns.map((f) => f.name ?? null), fns.map((f) => JSON.stringify(f))],
+      );
+    });
+  }
+
+  async loadFunctions(): Promise<{ appId: string; config: FunctionConfig }[]> {
+    const { rows } = await this.pool.query(`SELECT app_id, config FROM ${SCHEMA}.functions`);
+    return rows.map((r) => ({ appId: r.app_id, config: r.config }));
+  }
+
+  async appUrls(): Promise<string[]> {
+    const { rows } = await this.pool.query(`SELECT url FROM ${SCHEMA}.apps ORDER BY id`);
+    return rows.map((r) => r.url);
+  }
+
+  /**
+   * Stores events and the runs they trigger in one transaction. Events already seen
+   * (same seeded id or idempotency key) are skipped along with their runs.
+   * Returns the ids to report per event and the runs actually created.
+   */
+  ingest(events: NewEvent[], runsFor: (eventIds: Set<string>) => NewRun[]): Promise<{ ids: string[]; runs: NewRun[] }> {
+    return this.tx(async (c) => {
+      const inserted = await c.query(
+        `INSERT INTO ${SCHEMA}.events (id, name, idempotency_key, payload)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::json[])
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [
+          events.map((e) => e.id),
+          events.map((e) => e.name),
+          events.map((e) => e.idempotencyKey),
+          events.map((e) => e.payload),
+        ],
+      );
+      const fresh = new Set<string>(inserted.rows.map((r) => r.id));
+      const ids = events.map((e) => e.id);
+      const dupKeys = events.filter((e) => !fresh.has(e.id) && e.idempotencyKey).map((e) => e.idempotencyKey);
+      if (dupKeys.length > 0) {
+        const existing = await c.query(
+          `SELECT id, idempotency_key FROM ${SCHEMA}.events WHERE idempotency_key = ANY($1)`,
+          [dupKeys],
+        );
+        const byKey = new Map(existing.rows.map((r) => [r.idempotency_key, r.id]));
+        events.forEach((e, i) => {
+          if (!fresh.has(e.id) && e.idempotencyKey && byKey.has(e.idempotencyKey)) ids[i] = byKey.get(e.idempotencyKey);
+        });
+      }
+      const runs = runsFor(fresh);
+      if (runs.length > 0) await insertRuns(c, runs);
+      return { ids, runs };
+    });
+  }
+
+  /** Creates an invoked run once per parent step; returns the run that exists. */
+  async insertChildRun(run: NewRun): Promise<string> {
+    const res = await insertRuns(this.pool, [run], true);
+    if (res.rowCount) return run.id;
+    const { rows } = await this.pool.query(
+      `SELECT id FROM ${SCHEMA}.runs WHERE parent_run_id = $1 AND parent_step_id = $2`,
+      [run.parentRunId, run.parentStepId],
+    );
+    return rows[0].id;
+  }
+
+  async markStarted(runId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${SCHEMA}.runs SET status = 'running', started_at = COALESCE(started_at, now())
+       WHERE id = $1 AND status = 'queued'`,
+      [runId],
+    );
+  }
+
+  async setDisableImmediate(runId: string): Promise<void> {
+    await this.pool.query(`UPDATE ${SCHEMA}.runs SET disable_immediate = true WHERE id = $1`, [runId]);
+  }
+
+  /** Returns false if the run had already finished (e.g. was cancelled meanwhile). */
+  async finishRun(runId: string, status: RunStatus, output: string | null, error: string | null): Promise<boolean> {
+    return this.tx(async (c) => {
+      const res = await c.query(
+        `UPDATE ${SCHEMA}.runs SET status = $2, output = $3::json, error = $4::json, ended_at = now(),
+           started_at = COALESCE(started_at, now())
+         WHERE id = $1 AND status IN ('queued', 'running')`,
+        [runId, status, output, error],
+      );
+      await c.query(`DELETE FROM ${SCHEMA}.scheduled WHERE run_id = $1`, [runId]);
+      return (res.rowCount ?? 0) > 0;
+    });
+  }
+
+  async runResult(runId: string): Promise<FinishedRun | undefined> {
+    const { rows } = await this.pool.query(`SELECT ${RESULT_COLS} FROM ${SCHEMA}.runs WHERE id = $1`, [runId]);
+    return rows[0];
+  }
+
+  async loadUnfinished(): Promise<UnfinishedRun[]> {
+    const { rows } = await this.pool.query(
+      `SELECT id, function_id, event::text AS event, status, disable_immediate, parent_run_id,
+              created_at, started_at
+       FROM ${SCHEMA}.runs WHERE status IN ('queued', 'running') ORDER BY id`,
+    );
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const steps = await this.pool.query(
+      `SELECT run_id, id, seq, name, status, data::text AS data, error::text AS error, attempts, started_at
+       FROM ${SCHEMA}.steps WHERE run_id = ANY($1) ORDER BY run_id, seq NULLS LAST`,
+      [ids],
+    );
+    const scheduled = await this.pool.query(
+      `SELECT run_id, step_id, kind, due_at, attempt FROM ${SCHEMA}.scheduled WHERE run_id = ANY($1)`,
+      [ids],
+    );
+    const byRun = new Map<string, UnfinishedRun>(
+      rows.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          functionId: r.function_id,
+          event: r.event,
+          status: r.status,
+          disableImmediate: r.disable_immediate,
+          parentRunId: r.parent_run_id,
+          createdAt: r.created_at,
+          startedAt: r.started_at,
+          steps: [],
+          scheduled: [],
+        },
+      ]),
+    );
+    for (const s of steps.rows) {
+      byRun.get(s.run_id)?.steps.push({
+        id: s.id,
+        seq: s.seq,
+        name: s.name,
+        status: s.status,
+        data: s.data,
+        error: s.error,
+        attempts: s.attempts,
+        startedAt: s.started_at,
+      });
+    }
+    for (const s of scheduled.rows) {
+      byRun.get(s.run_id)?.scheduled.push({ stepId: s.step_id, kind: s.kind, dueAt: s.due_at, attempt: s.attempt });
+    }
+    return [...byRun.values()];
+  }
+
+  /**
+   * Records a durable timer and returns its due time. With `keepExisting`, an existing
+   * timer for the same step wins (a resumed run re-reporting a sleep keeps its wake-up time).
+   */
+  async schedule(t: {
+    runId: string;
+    stepId: string;
+    name: string | null;
+    kind: StoredSchedule["kind"];
+    dueAt: number;
+    attempt?: number;
+    keepExisting: boolean;
+  }): Promise<number> {
+    const conflict = t.keepExisting
+      ? "DO UPDATE SET due_at = scheduled.due_at"
+      : "DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, attempt = EXCLUDED.attempt";
+    const { rows } = await this.pool.query(
+      `INSERT INTO ${SCHEMA}.scheduled (run_id, step_id, name, kind, due_at, attempt) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (run_id, step_id) ${conflict} RETURNING due_at`,
+      [t.runId, t.stepId, t.name, t.kind, new Date(t.dueAt), t.attempt ?? null],
+    );
+    return (rows[0].due_at as Date).getTime();
+  }
+
+  async unschedule(runId: string, stepId: string): Promise<void> {
+    await this.pool.query(`DELETE FROM ${SCHEMA}.scheduled WHERE run_id = $1 AND step_id = $2`, [runId, stepId]);
+  }
+}
+
+function insertRuns(c: pg.Pool | pg.PoolClient, runs: NewRun[], childOnce = false) {
+  return c.query(
+    `INSERT INTO ${SCHEMA}.runs (id, function_id, event_id, event_name, event, parent_run_id, parent_step_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::json[], $6::text[], $7::text[])
+     ${childOnce ? "ON CONFLICT (parent_run_id, parent_step_id) WHERE parent_run_id IS NOT NULL DO NOTHING" : ""}`,
+    [
+      runs.map((r) => r.id),
+      runs.map((r) => r.functionId),
+      runs.map((r) => r.eventId),
+      runs.map((r) => r.eventName),
+      runs.map((r) => r.event),
+      runs.map((r) => r.parentRunId ?? null),
+      runs.map((r) => r.parentStepId ?? null),
+    ],
+  );
+}
