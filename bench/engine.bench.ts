@@ -22,7 +22,11 @@ async function freshJob(rows: number, keys: string[]) {
     tableId: table.id,
     selection: { mode: "grid", columnIds: (table.columns ?? []).map((c) => c.id), rowIds: "all" },
   });
-  const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId: job.jobId }, orderBy: { ordinal: "asc" }, select: { id: true } });
+  const tasks = await getDb().cellEnrichmentTask.findMany({
+    where: { jobId: job.jobId },
+    orderBy: { ordinal: "asc" },
+    select: { id: true },
+  });
   return { jobId: job.jobId, ids: tasks.map((t) => t.id) };
 }
 
@@ -42,13 +46,20 @@ export type EngineFigures = { single: Record<number, number>; batch: Record<numb
 export async function benchEngine(log = console.log): Promise<EngineFigures> {
   const keys = ["email", "company", "title", "location", "industry"];
   const single: Record<number, number> = {};
-  for (const [concurrency, rows] of [[1, 300], [8, 1000], [32, 2000]] as const) {
+  for (const [concurrency, rows] of [
+    [1, 300],
+    [8, 1000],
+    [32, 2000],
+  ] as const) {
     const { jobId, ids } = await freshJob(rows, keys);
     const ms = await drive(ids, concurrency, (id) => runCellTask(id, 1));
     single[concurrency] = ids.length / (ms / 1000);
     const job = await getDb().enrichmentJob.findUniqueOrThrow({ where: { id: jobId } });
-    if (job.status !== "completed" || job.doneTasks !== ids.length) throw new Error(`engine bench job ended ${job.status}`);
-    log(`runCellTask   ${String(concurrency).padStart(2)} callers: ${fmt(single[concurrency])} cells/s (${fmt(ids.length)} cells)`);
+    if (job.status !== "completed" || job.doneTasks !== ids.length)
+      throw new Error(`engine bench job ended ${job.status}`);
+    log(
+      `runCellTask   ${String(concurrency).padStart(2)} callers: ${fmt(single[concurrency])} cells/s (${fmt(ids.length)} cells)`,
+    );
   }
   const batch: Record<number, number> = {};
   for (const concurrency of [1, 4]) {
@@ -57,7 +68,9 @@ export async function benchEngine(log = console.log): Promise<EngineFigures> {
     for (let i = 0; i < ids.length; i += 100) batches.push(ids.slice(i, i + 100));
     const ms = await drive(batches, concurrency, (b) => runCellBatch(b, 1));
     batch[concurrency] = ids.length / (ms / 1000);
-    log(`runCellBatch  ${concurrency} caller(s), batches of 100: ${fmt(batch[concurrency])} cells/s (${fmt(ids.length)} cells)`);
+    log(
+      `runCellBatch  ${concurrency} caller(s), batches of 100: ${fmt(batch[concurrency])} cells/s (${fmt(ids.length)} cells)`,
+    );
   }
   return { single, batch };
 }

@@ -78,7 +78,9 @@ export async function benchPipeline(stack: Stack, log = console.log): Promise<Pi
     const done = await waitForJob(api, small.tableId, job.jobId, 600_000);
     const seconds = (performance.now() - started) / 1000;
     figures.e2e10kCellsPerSec = job.totalTasks / seconds;
-    log(`end to end, 10,000 cells: ${fmt(seconds, 1)} s → ${fmt(figures.e2e10kCellsPerSec)} cells/s (${done.status}, ${done.failedTasks} failed)`);
+    log(
+      `end to end, 10,000 cells: ${fmt(seconds, 1)} s → ${fmt(figures.e2e10kCellsPerSec)} cells/s (${done.status}, ${done.failedTasks} failed)`,
+    );
   }
 
   // 100,000 cells: POST latency, pollers while it runs, then end to end.
@@ -89,18 +91,24 @@ export async function benchPipeline(stack: Stack, log = console.log): Promise<Pi
     const latency = await pollers(api, big.tableId, job.jobId, 5_000);
     figures.getJobP50Ms = latency.p50;
     figures.getJobP99Ms = latency.p99;
-    log(`GET /jobs/:jobId with 50 pollers during the job: p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms (${fmt(latency.n)} requests)`);
+    log(
+      `GET /jobs/:jobId with 50 pollers during the job: p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms (${fmt(latency.n)} requests)`,
+    );
     const done = await waitForJob(api, big.tableId, job.jobId, 1_800_000);
     const seconds = (performance.now() - started) / 1000;
     figures.e2e100kCellsPerSec = job.totalTasks / seconds;
-    log(`end to end, 100,000 cells: ${fmt(seconds, 1)} s → ${fmt(figures.e2e100kCellsPerSec)} cells/s (${done.status}, ${done.failedTasks} failed)`);
+    log(
+      `end to end, 100,000 cells: ${fmt(seconds, 1)} s → ${fmt(figures.e2e100kCellsPerSec)} cells/s (${done.status}, ${done.failedTasks} failed)`,
+    );
   }
 
   {
     const baseline = await sqlBaseline(big.tableId, big.columnIds);
     figures.sqlBaselineCellsPerSec = baseline.rate;
     figures.e2eToBaselineRatio = figures.e2e100kCellsPerSec / baseline.rate;
-    log(`plain SQL baseline, ${fmt(baseline.cells)} cells in bulk: ${fmt(baseline.ms)} ms → ${fmt(baseline.rate)} cells/s; end to end reaches ${fmt(100 * figures.e2eToBaselineRatio, 1)}% of it`);
+    log(
+      `plain SQL baseline, ${fmt(baseline.cells)} cells in bulk: ${fmt(baseline.ms)} ms → ${fmt(baseline.rate)} cells/s; end to end reaches ${fmt(100 * figures.e2eToBaselineRatio, 1)}% of it`,
+    );
   }
 
   // 200 ms per provider call: enough cells must be in flight at once.

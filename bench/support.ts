@@ -9,10 +9,17 @@ export function percentile(sorted: number[], p: number) {
 
 export function summarize(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? 0,
+  };
 }
 
-export const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export function client(baseUrl: string) {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -51,15 +58,29 @@ export async function createTable(api: Api, name: string, keys: string[], rows: 
   return { tableId: table.id, columnIds };
 }
 
-export type JobDto = { jobId: string; status: string; totalTasks: number; doneTasks: number; failedTasks: number; progress: number };
+export type JobDto = {
+  jobId: string;
+  status: string;
+  totalTasks: number;
+  doneTasks: number;
+  failedTasks: number;
+  progress: number;
+};
 
-export async function waitForJob(api: Api, tableId: string, jobId: string, timeoutMs: number, onTick?: (job: JobDto) => void) {
+export async function waitForJob(
+  api: Api,
+  tableId: string,
+  jobId: string,
+  timeoutMs: number,
+  onTick?: (job: JobDto) => void,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await api.get<JobDto>(`/api/tables/${tableId}/enrich/jobs/${jobId}`);
     onTick?.(job);
     if (["completed", "failed", "cancelled"].includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} (${job.progress}%) after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`job ${jobId} still ${job.status} (${job.progress}%) after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env";
+import { PrismaClient } from "./generated/prisma/client";
 
 // The only place that constructs the Prisma client. One client per process (cached on
 // globalThis so Next's hot reload does not open a new pool on every edit).
@@ -18,7 +18,9 @@ function create(url: string): PrismaClient {
 export function getDb(): PrismaClient {
   const url = env.databaseUrl;
   if (!url) {
-    throw new Error("DATABASE_URL is not set. Start the app with `npm run dev` (embedded Postgres) or set DATABASE_URL.");
+    throw new Error(
+      "DATABASE_URL is not set. Start the app with `npm run dev` (embedded Postgres) or set DATABASE_URL.",
+    );
   }
   if (!globalForDb.glazePrisma || globalForDb.glazePrismaUrl !== url) {
     globalForDb.glazePrisma = create(url);

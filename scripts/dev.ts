@@ -2,7 +2,7 @@
 // embedded Postgres (unless DATABASE_URL), migrations, the demo seed on an empty
 // database, the built-in Inngest dev server (unless something already listens on its
 // port), and `next dev` on http://localhost:3000.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
 import { disconnectDb, getDb } from "../lib/db";
 import { seedLeads } from "../lib/seed/leads";
@@ -43,7 +43,15 @@ if (await portInUse(inngestPort)) {
 } else {
   const devServer = spawn(
     process.execPath,
-    ["--import", "tsx", "inngest/dev-server/cli.ts", "-u", `http://localhost:${appPort}/api/inngest`, "--port", String(inngestPort)],
+    [
+      "--import",
+      "tsx",
+      "inngest/dev-server/cli.ts",
+      "-u",
+      `http://localhost:${appPort}/api/inngest`,
+      "--port",
+      String(inngestPort),
+    ],
     { stdio: "inherit", env: childEnv },
   );
   children.push(devServer);

@@ -87,7 +87,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const devServer = spawn(
     process.execPath,
-    ["--import", "tsx", "inngest/dev-server/cli.ts", "-u", `${appUrl}/api/inngest`, "--port", String(options.inngestPort)],
+    [
+      "--import",
+      "tsx",
+      "inngest/dev-server/cli.ts",
+      "-u",
+      `${appUrl}/api/inngest`,
+      "--port",
+      String(options.inngestPort),
+    ],
     { stdio, env: { ...env, INNGEST_DEV_BACKOFF_SCALE: String(options.devServerBackoffScale ?? 0.05) } },
   );
   let app: ChildProcess | undefined;

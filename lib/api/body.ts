@@ -50,6 +50,7 @@ export async function parseJsonBody<S extends z.ZodType>(
 export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = schema.safeParse(params);
-  if (!parsed.success) throw new AppError("validation_failed", "The query parameters are invalid", zodDetails(parsed.error));
+  if (!parsed.success)
+    throw new AppError("validation_failed", "The query parameters are invalid", zodDetails(parsed.error));
   return parsed.data;
 }

@@ -21,7 +21,8 @@ export function zodDetails(error: z.ZodError) {
 function fromDatabase(error: unknown): AppError | undefined {
   const code = (error as { code?: string; cause?: { code?: string } })?.code;
   const original = (error as { cause?: { originalCode?: string } })?.cause?.originalCode ?? code;
-  if (original === "23505" || code === "P2002") return new AppError("conflict", "A record with the same unique key already exists");
+  if (original === "23505" || code === "P2002")
+    return new AppError("conflict", "A record with the same unique key already exists");
   if (original === "23503" || code === "P2003") return new AppError("not_found", "A referenced record was not found");
   if (code === "P2025") return new AppError("not_found", "The record was not found");
   return undefined;

@@ -1,12 +1,11 @@
 import { getDb } from "../db";
 import { abandonTasks } from "../enrichment/abandon";
 import { finalizeJobs } from "../enrichment/task-sql";
-import { conflict, notFound } from "../errors";
+import { conflict, invalid, notFound } from "../errors";
 import type { Column } from "../generated/prisma/client";
+import { type CreateColumnInput, MAX_COLUMNS_PER_TABLE, type UpdateColumnInput } from "../tables/schemas";
+import { type ColumnDto, serializeColumn } from "../tables/serialize";
 import { lockTable } from "../tables/tables";
-import { MAX_COLUMNS_PER_TABLE, type CreateColumnInput, type UpdateColumnInput } from "../tables/schemas";
-import { serializeColumn, type ColumnDto } from "../tables/serialize";
-import { invalid } from "../errors";
 
 // Column edits run in one transaction holding the table's row lock, so concurrent
 // inserts/reorders of one table never interleave and `order` stays 0..n-1.
@@ -35,7 +34,10 @@ export async function createColumn(
 ): Promise<ColumnDto> {
   return db.$transaction(async (tx) => {
     await lockTable(tx, tableId);
-    const existing = await tx.column.findMany({ where: { tableId }, orderBy: [{ order: "asc" }, { createdAt: "asc" }] });
+    const existing = await tx.column.findMany({
+      where: { tableId },
+      orderBy: [{ order: "asc" }, { createdAt: "asc" }],
+    });
     if (existing.some((c) => c.key === input.key)) {
       throw conflict(`A column with key "${input.key}" already exists in this table`, { key: input.key });
     }

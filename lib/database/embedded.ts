@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
-import path from "node:path";
 import { userInfo } from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { env } from "../env";
 
@@ -100,11 +100,16 @@ export async function startEmbeddedPostgres(
     createPostgresUser: userInfo().uid === 0,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
     postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
-      "-c", "max_connections=300",
-      "-c", "shared_buffers=256MB",
-      "-c", "work_mem=16MB",
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_connections=300",
+      "-c",
+      "shared_buffers=256MB",
+      "-c",
+      "work_mem=16MB",
     ],
     onLog: (message) => log(String(message).trim()),
     onError: (message) => log(String(message).trim()),

@@ -20,9 +20,10 @@ export type CellStatusPage = { cursor: string; cells: CellState[]; rows: RowStat
 
 /**
  * The latest task of every cell whose tasks changed since `since`, with the rows they
- * belong to. The cursor is the xmin of this query's snapshot: every transaction that had
- * not committed when we looked has a transaction id at or above it, and every task change
- * stores its transaction id (a trigger), so the next call with this cursor sees it. A poll
+ * belong to. The cursor is this query's Postgres snapshot ("xmin:xmax:in-progress ids").
+ * Every task change stores the id of its transaction (a trigger); the next call returns
+ * the changes whose transaction was not visible in that snapshot, so a transaction that
+ * commits late is never skipped, and one that was already seen is not sent again. A poll
  * costs what changed, not the size of the table (index on table_id, change_xid).
  */
 export async function cellStatusSince(
@@ -31,12 +32,17 @@ export async function cellStatusSince(
 ): Promise<CellStatusPage> {
   const table = await db.table.findUnique({ where: { id: tableId }, select: { id: true } });
   if (!table) throw notFound("table", tableId);
-  const from = BigInt(since ?? "0");
-  const rows = await db.$queryRaw<(CellState & { cursor: string; rowStatus: string; rowConfidence: number | null; rowError: string | null })[]>`
-    WITH snap AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS cursor),
+  const xmin = BigInt(since?.split(":")[0] ?? "0");
+  const previous = since ?? null;
+  const rows = await db.$queryRaw<
+    (CellState & { cursor: string; rowStatus: string; rowConfidence: number | null; rowError: string | null })[]
+  >`
+    WITH snap AS (SELECT pg_current_snapshot()::text AS cursor),
     changed AS (
       SELECT DISTINCT row_id, column_id FROM cell_enrichment_tasks
-       WHERE table_id = ${tableId}::uuid AND change_xid >= ${from}
+       WHERE table_id = ${tableId}::uuid AND change_xid >= ${xmin}
+         AND (${previous}::text IS NULL
+              OR NOT pg_visible_in_snapshot((change_xid::text)::xid8, ${previous}::text::pg_snapshot))
        LIMIT ${limit + 1}
     )
     SELECT ct.row_id AS "rowId", ct.column_id AS "columnId", ct.id AS "taskId", ct.job_id AS "jobId",
@@ -48,7 +54,7 @@ export async function cellStatusSince(
       JOIN cell_enrichment_tasks ct ON ct.id = (r.cell_states -> ch.column_id::text ->> 't')::uuid`;
   const snapshot =
     rows[0]?.cursor ??
-    (await db.$queryRaw<{ cursor: string }[]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS cursor`)[0].cursor;
+    (await db.$queryRaw<{ cursor: string }[]>`SELECT pg_current_snapshot()::text AS cursor`)[0].cursor;
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const rowStates = new Map<string, RowState>();

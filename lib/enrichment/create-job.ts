@@ -15,8 +15,12 @@ async function unknownIds(tx: TxClient, table: "rows" | "columns", tableId: stri
   const wellFormed = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
   const found =
     table === "rows"
-      ? await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM rows WHERE table_id = ${tableId}::uuid AND id = ANY(${wellFormed}::uuid[])`
-      : await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM columns WHERE table_id = ${tableId}::uuid AND id = ANY(${wellFormed}::uuid[])`;
+      ? await tx.$queryRaw<
+          { id: string }[]
+        >`SELECT id::text FROM rows WHERE table_id = ${tableId}::uuid AND id = ANY(${wellFormed}::uuid[])`
+      : await tx.$queryRaw<
+          { id: string }[]
+        >`SELECT id::text FROM columns WHERE table_id = ${tableId}::uuid AND id = ANY(${wellFormed}::uuid[])`;
   const known = new Set(found.map((r) => r.id));
   return [...new Set(ids.filter((id) => !known.has(id.toLowerCase())))];
 }
@@ -35,10 +39,14 @@ function rejectUnknown(unknownColumnIds: string[], unknownRowIds: string[]) {
 
 function rejectTooLarge(cells: number) {
   if (cells > MAX_CELLS_PER_JOB) {
-    throw new AppError("payload_too_large", `The selection has ${cells} cells; one job may enrich at most ${MAX_CELLS_PER_JOB}`, {
-      cells,
-      limit: MAX_CELLS_PER_JOB,
-    });
+    throw new AppError(
+      "payload_too_large",
+      `The selection has ${cells} cells; one job may enrich at most ${MAX_CELLS_PER_JOB}`,
+      {
+        cells,
+        limit: MAX_CELLS_PER_JOB,
+      },
+    );
   }
 }
 
@@ -62,15 +70,17 @@ export async function createEnrichmentJob(
         const job = await tx.enrichmentJob.create({ data: { tableId, status: "pending" }, select: { id: true } });
         let inserted: number;
         if (selection.mode === "grid") {
-          const columnIds = [...new Set(selection.columnIds)];
+          // Ids are compared case-insensitively everywhere, so count distinct lower-cased ids.
+          const columnIds = [...new Set(selection.columnIds.map((id) => id.toLowerCase()))];
           const badColumns = await unknownIds(tx, "columns", tableId, columnIds);
-          const rowIds = selection.rowIds === "all" ? "all" : [...new Set(selection.rowIds)];
+          const rowIds =
+            selection.rowIds === "all" ? "all" : [...new Set(selection.rowIds.map((id) => id.toLowerCase()))];
           const badRows = rowIds === "all" ? [] : await unknownIds(tx, "rows", tableId, rowIds);
           rejectUnknown(badColumns, badRows);
           const rowCount = rowIds === "all" ? await tx.row.count({ where: { tableId } }) : rowIds.length;
           rejectTooLarge(rowCount * columnIds.length);
           const all = rowIds === "all";
-          const rows = all ? [] : rowIds.map((id) => id.toLowerCase());
+          const rows = all ? [] : rowIds;
           inserted = await tx.$executeRaw`
             INSERT INTO cell_enrichment_tasks (table_id, row_id, column_id, job_id, ordinal)
             SELECT ${tableId}::uuid, r.id, c.id, ${job.id}::uuid,
@@ -80,10 +90,22 @@ export async function createEnrichmentJob(
                AND c.id = ANY(${columnIds}::uuid[])
                AND (${all} OR r.id = ANY(${rows}::uuid[]))`;
         } else {
-          const badColumns = await unknownIds(tx, "columns", tableId, selection.cells.map((c) => c.columnId));
-          const badRows = await unknownIds(tx, "rows", tableId, selection.cells.map((c) => c.rowId));
+          const badColumns = await unknownIds(
+            tx,
+            "columns",
+            tableId,
+            selection.cells.map((c) => c.columnId),
+          );
+          const badRows = await unknownIds(
+            tx,
+            "rows",
+            tableId,
+            selection.cells.map((c) => c.rowId),
+          );
           rejectUnknown(badColumns, badRows);
-          const unique = new Map(selection.cells.map((c) => [`${c.rowId.toLowerCase()}:${c.columnId.toLowerCase()}`, c]));
+          const unique = new Map(
+            selection.cells.map((c) => [`${c.rowId.toLowerCase()}:${c.columnId.toLowerCase()}`, c]),
+          );
           rejectTooLarge(unique.size);
           const rowIds = [...unique.values()].map((c) => c.rowId.toLowerCase());
           const columnIds = [...unique.values()].map((c) => c.columnId.toLowerCase());

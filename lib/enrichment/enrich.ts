@@ -14,7 +14,7 @@ export type EnrichResponse = {
   error?: string;
 };
 
-function describe(total: number, dispatch: DispatchResult) {
+function summarize(total: number, dispatch: DispatchResult) {
   const created = `Created ${total} enrichment task${total === 1 ? "" : "s"}`;
   return dispatch.dispatched ? created : `${created}, but the job could not be started: ${dispatch.error}`;
 }
@@ -28,7 +28,7 @@ export async function enrichSelection(
   const dispatch = await dispatchJob(job, dispatcher, db);
   return {
     ...job,
-    message: describe(job.totalTasks, dispatch),
+    message: summarize(job.totalTasks, dispatch),
     ...(dispatch.dispatched ? {} : { error: dispatch.error }),
   };
 }
@@ -41,5 +41,5 @@ export async function redispatchJob(
   const job = await getJob({ tableId, jobId }, db);
   if (job.status !== "pending") return { ...job, message: `The job is already ${job.status}` };
   const dispatch = await dispatchJob({ jobId, tableId, status: "pending", totalTasks: job.totalTasks }, dispatcher, db);
-  return { ...(await getJob({ tableId, jobId }, db)), message: describe(job.totalTasks, dispatch) };
+  return { ...(await getJob({ tableId, jobId }, db)), message: summarize(job.totalTasks, dispatch) };
 }

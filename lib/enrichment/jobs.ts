@@ -7,7 +7,10 @@ import { withDbRetry } from "./sql-retry";
 
 export const CANCELLED_ERROR = "cancelled";
 
-export async function getJob({ tableId, jobId }: { tableId: string; jobId: string }, db: Tx = getDb()): Promise<JobDto> {
+export async function getJob(
+  { tableId, jobId }: { tableId: string; jobId: string },
+  db: Tx = getDb(),
+): Promise<JobDto> {
   const job = await db.enrichmentJob.findFirst({ where: { id: jobId, tableId }, include: withCounters });
   if (!job) throw notFound("job", jobId);
   return serializeJob(job);
@@ -132,7 +135,10 @@ async function cancelOnce({ tableId, jobId }: { tableId: string; jobId: string }
 }
 
 /** A new job for the cells of `jobId` that ended failed (including cancelled ones). */
-export async function retryJob({ tableId, jobId }: { tableId: string; jobId: string }, db = getDb()): Promise<CreatedJob> {
+export async function retryJob(
+  { tableId, jobId }: { tableId: string; jobId: string },
+  db = getDb(),
+): Promise<CreatedJob> {
   await getJob({ tableId, jobId }, db);
   const failed = await db.cellEnrichmentTask.findMany({
     where: { jobId, status: "failed" },

@@ -64,6 +64,8 @@ export async function runCellBatch(taskIds: string[], attempt = 1, options: RunO
   }
   return taskIds.flatMap((id) => {
     const outcome = outcomes.get(id);
-    return outcome ? [outcome] : [{ taskId: id, status: "failed" as const, alreadyFinal: true, error: "task not found" }];
+    return outcome
+      ? [outcome]
+      : [{ taskId: id, status: "failed" as const, alreadyFinal: true, error: "task not found" }];
   });
 }

@@ -23,7 +23,11 @@ export const enrichRequestSchema = z
   .superRefine((body, ctx) => {
     const grid = body.columnIds !== undefined || body.rowIds !== undefined;
     if (grid && body.cellIds !== undefined) {
-      ctx.addIssue({ code: "custom", path: [], message: "use either grid mode (columnIds, rowIds) or explicit mode (cellIds), not both" });
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: "use either grid mode (columnIds, rowIds) or explicit mode (cellIds), not both",
+      });
       return;
     }
     if (!grid && body.cellIds === undefined) {
@@ -34,10 +38,18 @@ export const enrichRequestSchema = z
       ctx.addIssue({ code: "custom", path: ["cellIds"], message: "the selection is empty" });
     }
     if (grid && (body.columnIds === undefined || body.columnIds.length === 0)) {
-      ctx.addIssue({ code: "custom", path: ["columnIds"], message: "the selection is empty: give at least one column" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["columnIds"],
+        message: "the selection is empty: give at least one column",
+      });
     }
     if (Array.isArray(body.rowIds) && body.rowIds.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["rowIds"], message: 'the selection is empty: give at least one row, or "all"' });
+      ctx.addIssue({
+        code: "custom",
+        path: ["rowIds"],
+        message: 'the selection is empty: give at least one row, or "all"',
+      });
     }
   });
 export type EnrichRequest = z.output<typeof enrichRequestSchema>;
@@ -66,10 +78,25 @@ export const listTasksQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
 });
 
+const MAX_XID = 9_223_372_036_854_775_807n;
+
+/** A cursor is a Postgres snapshot as text: "xmin:xmax:xip1,xip2,…" with xmin ≤ every xip < xmax. */
+export function isSnapshotCursor(value: string): boolean {
+  const match = /^(\d{1,19}):(\d{1,19}):((?:\d{1,19})(?:,\d{1,19})*)?$/.exec(value);
+  if (!match) return false;
+  const xmin = BigInt(match[1]);
+  const xmax = BigInt(match[2]);
+  const xip = match[3] ? match[3].split(",").map(BigInt) : [];
+  return (
+    xmin > 0n && xmax <= MAX_XID && xmin <= xmax && xip.every((x) => x >= xmin && x < xmax) && xip.length <= 10_000
+  );
+}
+
 export const cellStatusQuery = z.strictObject({
   since: z
     .string()
-    .regex(/^\d{1,19}$/, "must be a cursor returned by an earlier call")
+    .max(200_000)
+    .refine(isSnapshotCursor, "must be a cursor returned by an earlier call")
     .optional()
     .describe("Cursor from the previous response; omit for every cell's latest state"),
   limit: z.coerce.number().int().min(1).max(50_000).default(10_000),

@@ -4,7 +4,7 @@ import { finalizeJobs } from "../enrichment/task-sql";
 import { invalid, notFound } from "../errors";
 import type { Row } from "../generated/prisma/client";
 import type { CreateRowsInput, ListRowsQuery, UpdateRowInput } from "./schemas";
-import { serializeRow, type RowData, type RowDto } from "./serialize";
+import { type RowData, type RowDto, serializeRow } from "./serialize";
 
 /** Locks the table against column changes for the transaction and returns its column keys. */
 async function columnKeysFor(tx: Tx, tableId: string): Promise<Set<string>> {
@@ -33,7 +33,10 @@ export type RowPage = {
   meta: { total: number; page: number; limit: number; totalPages: number; offset: number; nextCursor: number | null };
 };
 
-export async function listRows({ tableId, query }: { tableId: string; query: ListRowsQuery }, db: Tx = getDb()): Promise<RowPage> {
+export async function listRows(
+  { tableId, query }: { tableId: string; query: ListRowsQuery },
+  db: Tx = getDb(),
+): Promise<RowPage> {
   const table = await db.table.findUnique({ where: { id: tableId }, select: { id: true } });
   if (!table) throw notFound("table", tableId);
   const { limit } = query;
@@ -61,7 +64,10 @@ export async function listRows({ tableId, query }: { tableId: string; query: Lis
   };
 }
 
-export async function createRows({ tableId, input }: { tableId: string; input: CreateRowsInput }, db = getDb()): Promise<RowDto[]> {
+export async function createRows(
+  { tableId, input }: { tableId: string; input: CreateRowsInput },
+  db = getDb(),
+): Promise<RowDto[]> {
   return db.$transaction(async (tx) => {
     // Bump updated_at first, so this takes the table's row lock it needs before the FOR SHARE
     // in columnKeysFor: upgrading a shared lock later deadlocks two inserts into one table.
@@ -80,7 +86,10 @@ export async function createRows({ tableId, input }: { tableId: string; input: C
   });
 }
 
-export async function getRow({ tableId, rowId }: { tableId: string; rowId: string }, db: Tx = getDb()): Promise<RowDto> {
+export async function getRow(
+  { tableId, rowId }: { tableId: string; rowId: string },
+  db: Tx = getDb(),
+): Promise<RowDto> {
   const row = await db.row.findFirst({ where: { id: rowId, tableId } });
   if (!row) throw notFound("row", rowId);
   return serializeRow(row);
@@ -96,7 +105,9 @@ export async function updateRow(
     const problems = unknownKeys([input], keys).map((p) => ({ ...p, path: p.path.replace(/^rows\.0\./, "") }));
     if (problems.length > 0) throw invalid("Row data may only use the table's column keys", problems);
     const set = JSON.stringify(withoutNulls(input.data));
-    const remove = Object.entries(input.data).filter(([, v]) => v === null).map(([k]) => k);
+    const remove = Object.entries(input.data)
+      .filter(([, v]) => v === null)
+      .map(([k]) => k);
     const updated = await tx.$executeRaw`
       UPDATE rows SET data = (data - ${remove}::text[]) || ${set}::jsonb, updated_at = now()
       WHERE id = ${rowId}::uuid AND table_id = ${tableId}::uuid`;

@@ -3,7 +3,10 @@ import type { Row } from "../generated/prisma/client";
 export type RowData = Record<string, string | number | boolean | null>;
 
 /** Latest task state of each enriched cell of the row, by column id. */
-export type CellStates = Record<string, { taskId: string; status: "queued" | "running" | "done" | "failed"; confidence?: number; error?: string }>;
+export type CellStates = Record<
+  string,
+  { taskId: string; status: "queued" | "running" | "done" | "failed"; confidence?: number; error?: string }
+>;
 
 export type RowDto = {
   id: string;
@@ -37,7 +40,9 @@ export function serializeRow(row: Row): RowDto {
 
 function cellStates(raw: unknown): CellStates {
   const out: CellStates = {};
-  for (const [columnId, value] of Object.entries((raw ?? {}) as Record<string, { t: string; s: string; c?: number; e?: string }>)) {
+  for (const [columnId, value] of Object.entries(
+    (raw ?? {}) as Record<string, { t: string; s: string; c?: number; e?: string }>,
+  )) {
     out[columnId] = {
       taskId: value.t,
       status: value.s as CellStates[string]["status"],

@@ -29,7 +29,11 @@ export const createTableSchema = z
     const seen = new Set<string>();
     value.columns.forEach((column, index) => {
       if (seen.has(column.key)) {
-        ctx.addIssue({ code: "custom", path: ["columns", index, "key"], message: `duplicate column key "${column.key}"` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["columns", index, "key"],
+          message: `duplicate column key "${column.key}"`,
+        });
       }
       seen.add(column.key);
     });

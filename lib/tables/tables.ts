@@ -47,7 +47,9 @@ export async function createTable(input: CreateTableInput, db = getDb()): Promis
     data: {
       name: input.name,
       description: input.description ?? null,
-      columns: { create: input.columns.map((c, order) => ({ key: c.key, label: c.label, dataType: c.dataType, order })) },
+      columns: {
+        create: input.columns.map((c, order) => ({ key: c.key, label: c.label, dataType: c.dataType, order })),
+      },
     },
     include: { columns: { orderBy: { order: "asc" } } },
   });

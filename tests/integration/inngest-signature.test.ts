@@ -35,15 +35,30 @@ function canonical(value: unknown): string {
 // without its "signkey-<env>-" prefix (as Inngest Cloud signs its requests).
 function sign(payload: string, key: string, at = Math.floor(Date.now() / 1000)) {
   const secret = key.replace(/^signkey-\w+-/, "");
-  const mac = createHmac("sha256", secret).update(canonical(JSON.parse(payload)) + at).digest("hex");
+  const mac = createHmac("sha256", secret)
+    .update(canonical(JSON.parse(payload)) + at)
+    .digest("hex");
   return `t=${at}&s=${mac}`;
 }
 
 const body = JSON.stringify({
-  event: { name: "glaze/enrichment.requested", data: { jobId: "00000000-0000-4000-8000-000000000000", tableId: "00000000-0000-4000-8000-000000000000", totalTasks: 1 } },
+  event: {
+    name: "glaze/enrichment.requested",
+    data: {
+      jobId: "00000000-0000-4000-8000-000000000000",
+      tableId: "00000000-0000-4000-8000-000000000000",
+      totalTasks: 1,
+    },
+  },
   events: [],
   steps: {},
-  ctx: { run_id: "run-1", attempt: 0, disable_immediate_execution: false, use_api: false, stack: { stack: [], current: 0 } },
+  ctx: {
+    run_id: "run-1",
+    attempt: 0,
+    disable_immediate_execution: false,
+    use_api: false,
+    stack: { stack: [], current: 0 },
+  },
   version: 2,
 });
 
@@ -69,7 +84,11 @@ test("POST /api/inngest – a tampered body with a valid signature of the origin
   const tampered = body.replace('"totalTasks":1', '"totalTasks":2');
   const url = "http://localhost:3000/api/inngest?fnId=glaze-process-enrichment-job&stepId=step";
   const response = await POST(
-    new Request(url, { method: "POST", headers: { "content-type": "application/json", "x-inngest-signature": signature }, body: tampered }),
+    new Request(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-inngest-signature": signature },
+      body: tampered,
+    }),
     { params: Promise.resolve({}) },
   );
   expect(response.status).toBe(401);

@@ -44,7 +44,8 @@ async function waitForJob(tableId: string, jobId: string, timeoutMs = 60_000) {
   for (;;) {
     const { body } = await api.get(`/api/tables/${tableId}/enrich/jobs/${jobId}`);
     if (["completed", "failed", "cancelled"].includes(body.status)) return body;
-    if (Date.now() > deadline) throw new Error(`job still ${body.status} at ${body.progress}%:\n${logs.slice(-30).join("\n")}`);
+    if (Date.now() > deadline)
+      throw new Error(`job still ${body.status} at ${body.progress}%:\n${logs.slice(-30).join("\n")}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -104,7 +105,12 @@ describe("orchestration through the dev server", () => {
     expect(failed).toHaveLength(4);
     // Permanent: no retries.
     expect(failed.every((f) => f.attempts === 1 && /simulated permanent failure/.test(f.error ?? ""))).toBe(true);
-    expect((await rowsOf(t.tableId)).map((r) => r.status)).toEqual(["ambiguous", "ambiguous", "ambiguous", "ambiguous"]);
+    expect((await rowsOf(t.tableId)).map((r) => r.status)).toEqual([
+      "ambiguous",
+      "ambiguous",
+      "ambiguous",
+      "ambiguous",
+    ]);
   });
 
   test("a bulk job runs in batches, retries transient cells on their own, and respects per-table concurrency", async () => {
@@ -118,13 +124,16 @@ describe("orchestration through the dev server", () => {
       where: { jobId: job.jobId },
       _count: true,
     });
-    const of = (columnId: string) => stats.filter((s) => s.columnId === columnId).map((s) => [s.status, s.attempts, s._count]);
+    const of = (columnId: string) =>
+      stats.filter((s) => s.columnId === columnId).map((s) => [s.status, s.attempts, s._count]);
     expect(of(t.columns.email)).toEqual([["done", 1, 400]]);
     expect(of(t.columns.flaky_bio)).toEqual([["done", 2, 400]]);
     expect(of(t.columns.fail_x)).toEqual([["failed", 1, 400]]);
     // Inngest's concurrency counts executing steps: 3 chunk runs of 20 parallel batch steps
     // each, yet never more than 4 requests of this table's chunks at once.
-    const chunkKey = [...app.maxInFlight.keys()].find((k) => k.includes("process-enrichment-chunk") && k.endsWith(t.tableId));
+    const chunkKey = [...app.maxInFlight.keys()].find(
+      (k) => k.includes("process-enrichment-chunk") && k.endsWith(t.tableId),
+    );
     expect(chunkKey).toBeDefined();
     expect(app.maxInFlight.get(chunkKey as string)).toBeLessThanOrEqual(4);
   });

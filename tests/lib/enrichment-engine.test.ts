@@ -35,7 +35,12 @@ describe("runCellTask", () => {
     const rowId = t.rowIds[0];
     expect(outcome).toMatchObject({ status: "done", value: `fake_${rowId}@example.com`, alreadyFinal: false });
     const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: taskId } });
-    expect(task).toMatchObject({ status: "done", attempts: 1, confidence: fakeConfidence(rowId, "email"), error: null });
+    expect(task).toMatchObject({
+      status: "done",
+      attempts: 1,
+      confidence: fakeConfidence(rowId, "email"),
+      error: null,
+    });
     expect(task.result).toMatchObject({ value: `fake_${rowId}@example.com`, source: "fake-email-finder" });
     expect(typeof (task.result as { timestamp: string }).timestamp).toBe("string");
     expect(task.startedAt).not.toBeNull();
@@ -142,7 +147,14 @@ describe("row status is derived from the latest task of each cell", () => {
     });
     const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId: job.jobId } });
     const byRow = (rowId: string) => tasks.filter((x) => x.rowId === rowId).map((x) => x.id);
-    expect((await rowsOf(t.tableId)).map((r) => r.status)).toEqual(["idle", "queued", "queued", "queued", "queued", "queued"]);
+    expect((await rowsOf(t.tableId)).map((r) => r.status)).toEqual([
+      "idle",
+      "queued",
+      "queued",
+      "queued",
+      "queued",
+      "queued",
+    ]);
     // "running": one cell running, the other still queued → running wins.
     const { claimTasks } = await import("@/lib/enrichment/task-sql");
     await claimTasks([byRow(running)[0]]);
@@ -174,7 +186,10 @@ describe("row status is derived from the latest task of each cell", () => {
     expect((await jobOf(first.jobId)).status).toBe("completed");
     const [newTask] = await taskIdsOf(second.jobId);
     await runCellTask(newTask, 1);
-    expect((await rowsOf(t.tableId))[0]).toMatchObject({ status: "done", data: { email: `fake_${t.rowIds[0]}@example.com` } });
+    expect((await rowsOf(t.tableId))[0]).toMatchObject({
+      status: "done",
+      data: { email: `fake_${t.rowIds[0]}@example.com` },
+    });
   });
 });
 
@@ -182,7 +197,10 @@ describe("concurrency", () => {
   test("50 concurrent runCellTask calls over 10 rows × 5 columns lose nothing and count exactly", async () => {
     const keys = ["email", "company", "title", "location", "fail_phone"];
     const t = await makeTable({ keys: ["name", ...keys], rows: 10 });
-    const job = await gridJob(t.tableId, keys.map((k) => t.columns[k]));
+    const job = await gridJob(
+      t.tableId,
+      keys.map((k) => t.columns[k]),
+    );
     const ids = await taskIdsOf(job.jobId);
     expect(ids).toHaveLength(50);
     // Shuffle so cells of the same row finish at the same time.
@@ -194,15 +212,27 @@ describe("concurrency", () => {
       expect((row.data as Record<string, unknown>).email).toBe(`fake_${row.id}@example.com`);
       expect(row.status).toBe("ambiguous");
     }
-    expect(await jobOf(job.jobId)).toMatchObject({ status: "completed", doneTasks: 40, failedTasks: 10, totalTasks: 50 });
-    const counts = await getDb().cellEnrichmentTask.groupBy({ by: ["status"], where: { jobId: job.jobId }, _count: true });
+    expect(await jobOf(job.jobId)).toMatchObject({
+      status: "completed",
+      doneTasks: 40,
+      failedTasks: 10,
+      totalTasks: 50,
+    });
+    const counts = await getDb().cellEnrichmentTask.groupBy({
+      by: ["status"],
+      where: { jobId: job.jobId },
+      _count: true,
+    });
     expect(Object.fromEntries(counts.map((c) => [c.status, c._count]))).toEqual({ done: 40, failed: 10 });
   });
 
   test("batches and single cells racing over the same rows still count each task once", async () => {
     const keys = ["email", "company", "title", "industry"];
     const t = await makeTable({ keys, rows: 20 });
-    const job = await gridJob(t.tableId, keys.map((k) => t.columns[k]));
+    const job = await gridJob(
+      t.tableId,
+      keys.map((k) => t.columns[k]),
+    );
     const ids = await taskIdsOf(job.jobId);
     // Every task is attempted by a batch AND by a single-cell call at the same time, and some twice.
     const batches = Array.from({ length: 8 }, (_, i) => ids.slice(i * 10, i * 10 + 10));

@@ -27,7 +27,9 @@ export default async function setup(project: TestProject) {
   }
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'glaze_test_%'");
+  const stale = await admin.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE datname LIKE 'glaze_test_%'",
+  );
   for (const { datname } of stale.rows) {
     const started = Number(/^glaze_test_(\d+)_/.exec(datname)?.[1] ?? 0);
     if (Date.now() / 1000 - started > STALE_AFTER_SECONDS) {

@@ -27,10 +27,22 @@ add("/api/tables/:tableId/rows/:rowId", () => import("@/app/api/tables/[tableId]
 add("/api/tables/:tableId/enrich", () => import("@/app/api/tables/[tableId]/enrich/route"));
 add("/api/tables/:tableId/enrich/jobs", () => import("@/app/api/tables/[tableId]/enrich/jobs/route"));
 add("/api/tables/:tableId/enrich/jobs/:jobId", () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/route"));
-add("/api/tables/:tableId/enrich/jobs/:jobId/tasks", () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/tasks/route"));
-add("/api/tables/:tableId/enrich/jobs/:jobId/cancel", () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/cancel/route"));
-add("/api/tables/:tableId/enrich/jobs/:jobId/retry", () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/retry/route"));
-add("/api/tables/:tableId/enrich/jobs/:jobId/dispatch", () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/dispatch/route"));
+add(
+  "/api/tables/:tableId/enrich/jobs/:jobId/tasks",
+  () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/tasks/route"),
+);
+add(
+  "/api/tables/:tableId/enrich/jobs/:jobId/cancel",
+  () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/cancel/route"),
+);
+add(
+  "/api/tables/:tableId/enrich/jobs/:jobId/retry",
+  () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/retry/route"),
+);
+add(
+  "/api/tables/:tableId/enrich/jobs/:jobId/dispatch",
+  () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/dispatch/route"),
+);
 add("/api/tables/:tableId/cells/status", () => import("@/app/api/tables/[tableId]/cells/status/route"));
 add("/api/health", () => import("@/app/api/health/route"));
 
@@ -38,10 +50,13 @@ export function registerRoute(pattern: string, load: () => Promise<RouteModule>)
   add(pattern, load);
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read bodies loosely
-export type ApiResult<T = any> = { status: number; body: T; headers: Headers };
+/** Response bodies are read loosely in tests; each test asserts the shape it cares about. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Loose = any;
 
-export async function request<T = any>(
+export type ApiResult<T = Loose> = { status: number; body: T; headers: Headers };
+
+export async function request<T = Loose>(
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
   path: string,
   body?: unknown,
@@ -70,9 +85,9 @@ export async function request<T = any>(
 }
 
 export const api = {
-  get: <T = any>(path: string) => request<T>("GET", path),
-  post: <T = any>(path: string, body?: unknown, init?: { raw?: string; headers?: Record<string, string> }) =>
+  get: <T = Loose>(path: string) => request<T>("GET", path),
+  post: <T = Loose>(path: string, body?: unknown, init?: { raw?: string; headers?: Record<string, string> }) =>
     request<T>("POST", path, body, init),
-  patch: <T = any>(path: string, body?: unknown, init?: { raw?: string }) => request<T>("PATCH", path, body, init),
-  delete: <T = any>(path: string) => request<T>("DELETE", path),
+  patch: <T = Loose>(path: string, body?: unknown, init?: { raw?: string }) => request<T>("PATCH", path, body, init),
+  delete: <T = Loose>(path: string) => request<T>("DELETE", path),
 };

@@ -43,7 +43,11 @@ export async function startAppServer(): Promise<AppServer> {
         if (typeof value === "string") headers.set(name, value);
       }
       const response = await handler(
-        new Request(url, { method: req.method, headers, body: ["GET", "HEAD"].includes(req.method ?? "") ? undefined : body }),
+        new Request(url, {
+          method: req.method,
+          headers,
+          body: ["GET", "HEAD"].includes(req.method ?? "") ? undefined : body,
+        }),
         { params: Promise.resolve({}) },
       );
       res.writeHead(response.status, Object.fromEntries(response.headers.entries()));

@@ -3,9 +3,15 @@ import { withCounters } from "@/lib/enrichment/serialize";
 import { createRows } from "@/lib/rows/rows";
 import { createTable } from "@/lib/tables/tables";
 
-export async function makeTable(
-  { name = "Test table", keys, rows: rowCount }: { name?: string; keys: string[]; rows: number },
-) {
+export async function makeTable({
+  name = "Test table",
+  keys,
+  rows: rowCount,
+}: {
+  name?: string;
+  keys: string[];
+  rows: number;
+}) {
   const table = await createTable({
     name,
     description: null,
@@ -24,7 +30,11 @@ export async function makeTable(
 }
 
 export async function taskIdsOf(jobId: string) {
-  const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId }, orderBy: { ordinal: "asc" }, select: { id: true } });
+  const tasks = await getDb().cellEnrichmentTask.findMany({
+    where: { jobId },
+    orderBy: { ordinal: "asc" },
+    select: { id: true },
+  });
   return tasks.map((t) => t.id);
 }
 

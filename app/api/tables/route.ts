@@ -7,4 +7,6 @@ import { createTable, listTables } from "@/lib/tables/tables";
 export const GET = route(async (request) => json(await listTables(parseQuery(request, listTablesQuery))));
 
 // POST /api/tables – create a table, optionally with its columns
-export const POST = route(async (request) => json(await createTable(await parseJsonBody(request, createTableSchema)), 201));
+export const POST = route(async (request) =>
+  json(await createTable(await parseJsonBody(request, createTableSchema)), 201),
+);

@@ -12,7 +12,14 @@ import {
 // contains (case-insensitive) wins, in this order.
 const COMPANIES = ["Fake Corp", "Demo Inc", "Sample LLC", "Placeholder Ltd", "Example Co", "Mock Industries"];
 const TITLES = ["Fake CEO", "Demo Manager", "Sample Engineer", "Placeholder VP", "Example Director", "Mock Analyst"];
-const LOCATIONS = ["San Francisco, CA", "New York, NY", "London, UK", "Berlin, Germany", "Austin, TX", "Toronto, Canada"];
+const LOCATIONS = [
+  "San Francisco, CA",
+  "New York, NY",
+  "London, UK",
+  "Berlin, Germany",
+  "Austin, TX",
+  "Toronto, Canada",
+];
 const INDUSTRIES = ["Technology", "Finance", "Healthcare", "Retail", "Manufacturing", "Education"];
 
 type Rule = { match: string; source: string; value: (rowId: string, key: string) => string | number };
@@ -30,7 +37,11 @@ const RULES: Rule[] = [
   { match: "linkedin", source: "fake-social-graph", value: (rowId) => `https://linkedin.com/in/fake-user-${rowId}` },
   { match: "location", source: "fake-geo", value: (rowId, key) => pick(LOCATIONS, rowId, key) },
   { match: "industry", source: "fake-company-db", value: (rowId, key) => pick(INDUSTRIES, rowId, key) },
-  { match: "employee", source: "fake-company-db", value: (rowId, key) => 50 + Math.floor(stableUnit(rowId, key) * 4951) },
+  {
+    match: "employee",
+    source: "fake-company-db",
+    value: (rowId, key) => 50 + Math.floor(stableUnit(rowId, key) * 4951),
+  },
   {
     match: "revenue",
     source: "fake-financials",
