@@ -34,8 +34,10 @@ export async function cellStatusSince(
   if (!table) throw notFound("table", tableId);
   const xmin = BigInt(since?.split(":")[0] ?? "0");
   const previous = since ?? null;
-  const rows = await db.$queryRaw<
-    (CellState & { cursor: string; rowStatus: string; rowConfidence: number | null; rowError: string | null })[]
+  // The cursor comes from the same statement (and so the same snapshot) as the changes,
+  // even when there are none: the LEFT JOIN keeps one row carrying it.
+  const result = await db.$queryRaw<
+    (Partial<CellState> & { cursor: string; rowStatus: string; rowConfidence: number | null; rowError: string | null })[]
   >`
     WITH snap AS (SELECT pg_current_snapshot()::text AS cursor),
     changed AS (
@@ -45,16 +47,16 @@ export async function cellStatusSince(
               OR NOT pg_visible_in_snapshot((change_xid::text)::xid8, ${previous}::text::pg_snapshot))
        LIMIT ${limit + 1}
     )
-    SELECT ct.row_id AS "rowId", ct.column_id AS "columnId", ct.id AS "taskId", ct.job_id AS "jobId",
-           ct.status::text AS status, ct.result -> 'value' AS value, ct.confidence, ct.error, ct.attempts,
-           r.status::text AS "rowStatus", r.confidence AS "rowConfidence", r.error AS "rowError",
-           (SELECT cursor FROM snap) AS cursor
-      FROM changed ch
-      JOIN rows r ON r.id = ch.row_id
-      JOIN cell_enrichment_tasks ct ON ct.id = (r.cell_states -> ch.column_id::text ->> 't')::uuid`;
-  const snapshot =
-    rows[0]?.cursor ??
-    (await db.$queryRaw<{ cursor: string }[]>`SELECT pg_current_snapshot()::text AS cursor`)[0].cursor;
+    SELECT snap.cursor, x.* FROM snap LEFT JOIN (
+      SELECT ct.row_id AS "rowId", ct.column_id AS "columnId", ct.id AS "taskId", ct.job_id AS "jobId",
+             ct.status::text AS status, ct.result -> 'value' AS value, ct.confidence, ct.error, ct.attempts,
+             r.status::text AS "rowStatus", r.confidence AS "rowConfidence", r.error AS "rowError"
+        FROM changed ch
+        JOIN rows r ON r.id = ch.row_id
+        JOIN cell_enrichment_tasks ct ON ct.id = (r.cell_states -> ch.column_id::text ->> 't')::uuid
+    ) x ON true`;
+  const snapshot = result[0].cursor;
+  const rows = result.filter((r): r is CellState & (typeof result)[number] => r.taskId != null);
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const rowStates = new Map<string, RowState>();

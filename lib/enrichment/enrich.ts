@@ -16,7 +16,7 @@ export type EnrichResponse = {
 
 function summarize(total: number, dispatch: DispatchResult) {
   const created = `Created ${total} enrichment task${total === 1 ? "" : "s"}`;
-  return dispatch.dispatched ? created : `${created}, but the job could not be started: ${dispatch.error}`;
+  return dispatch.dispatched ? created : `${created}. ${dispatch.error}`;
 }
 
 /** POST /enrich: create the job and its tasks in one transaction, then hand it to the orchestrator. */

@@ -1,0 +1,93 @@
+import type { z } from "zod";
+import type { ImportResult } from "@/lib/csv/import-table";
+import type { CellStatusPage } from "@/lib/enrichment/cell-status";
+import type { EnrichResponse } from "@/lib/enrichment/enrich";
+import type { TaskDto } from "@/lib/enrichment/jobs";
+import type { enrichRequestSchema } from "@/lib/enrichment/schemas";
+import type { JobDto } from "@/lib/enrichment/serialize";
+import type { RowPage } from "@/lib/rows/rows";
+import type { RowData, RowDto } from "@/lib/rows/serialize";
+import type { createColumnSchema, createTableSchema, updateColumnSchema } from "@/lib/tables/schemas";
+import type { ColumnDto, TableDto } from "@/lib/tables/serialize";
+import { apiFetch } from "./http";
+
+// Typed client calls of the public API. Request and response types are the API's own
+// (inferred from its zod schemas and DTOs), so a contract change breaks the build here.
+
+export type EnrichRequest = z.input<typeof enrichRequestSchema>;
+export type Page<T> = { data: T[]; meta: { total: number; page: number; limit: number; totalPages: number } };
+export type {
+  CellStatusPage,
+  ColumnDto,
+  EnrichResponse,
+  ImportResult,
+  JobDto,
+  RowData,
+  RowDto,
+  RowPage,
+  TableDto,
+  TaskDto,
+};
+
+const base = (tableId: string) => `/api/tables/${encodeURIComponent(tableId)}`;
+
+export const fetchers = {
+  getTable: (tableId: string, signal?: AbortSignal) => apiFetch<TableDto>(base(tableId), { signal }),
+  createTable: (input: z.input<typeof createTableSchema>) =>
+    apiFetch<TableDto>("/api/tables", { method: "POST", json: input }),
+
+  getRows: (tableId: string, { offset, limit }: { offset: number; limit: number }, signal?: AbortSignal) =>
+    apiFetch<RowPage>(`${base(tableId)}/rows?offset=${offset}&limit=${limit}`, { signal }),
+  createRows: (tableId: string, rows: { data: RowData }[]) =>
+    apiFetch<{ data: RowDto[]; meta: { created: number } }>(`${base(tableId)}/rows`, {
+      method: "POST",
+      json: { rows },
+    }),
+  updateRow: (tableId: string, rowId: string, data: RowData) =>
+    apiFetch<RowDto>(`${base(tableId)}/rows/${rowId}`, { method: "PATCH", json: { data } }),
+  deleteRow: (tableId: string, rowId: string) => apiFetch<void>(`${base(tableId)}/rows/${rowId}`, { method: "DELETE" }),
+
+  createColumn: (tableId: string, input: z.input<typeof createColumnSchema>) =>
+    apiFetch<ColumnDto>(`${base(tableId)}/columns`, { method: "POST", json: input }),
+  updateColumn: (tableId: string, columnId: string, patch: z.input<typeof updateColumnSchema>) =>
+    apiFetch<ColumnDto>(`${base(tableId)}/columns/${columnId}`, { method: "PATCH", json: patch }),
+  deleteColumn: (tableId: string, columnId: string) =>
+    apiFetch<void>(`${base(tableId)}/columns/${columnId}`, { method: "DELETE" }),
+
+  enrich: (tableId: string, body: EnrichRequest) =>
+    apiFetch<EnrichResponse>(`${base(tableId)}/enrich`, { method: "POST", json: body }),
+  listJobs: (tableId: string, signal?: AbortSignal) =>
+    apiFetch<Page<JobDto>>(`${base(tableId)}/enrich/jobs?limit=20`, { signal }),
+  listTasks: (
+    tableId: string,
+    jobId: string,
+    { status, page }: { status?: TaskDto["status"]; page: number },
+    signal?: AbortSignal,
+  ) =>
+    apiFetch<Page<TaskDto>>(
+      `${base(tableId)}/enrich/jobs/${jobId}/tasks?page=${page}&limit=50${status ? `&status=${status}` : ""}`,
+      { signal },
+    ),
+  cancelJob: (tableId: string, jobId: string) =>
+    apiFetch<JobDto>(`${base(tableId)}/enrich/jobs/${jobId}/cancel`, { method: "POST" }),
+  retryJob: (tableId: string, jobId: string) =>
+    apiFetch<EnrichResponse>(`${base(tableId)}/enrich/jobs/${jobId}/retry`, { method: "POST" }),
+  cellStatus: (tableId: string, { since, limit }: { since?: string; limit?: number }, signal?: AbortSignal) => {
+    const query = new URLSearchParams({ ...(since ? { since } : {}), ...(limit ? { limit: String(limit) } : {}) });
+    return apiFetch<CellStatusPage>(`${base(tableId)}/cells/status?${query}`, { signal });
+  },
+
+  importNewTable: (file: Blob, name: string) =>
+    apiFetch<ImportResult>(`/api/tables/import?name=${encodeURIComponent(name)}`, {
+      method: "POST",
+      body: file,
+      headers: { "content-type": "text/csv" },
+    }),
+  importIntoTable: (tableId: string, file: Blob, { createColumns }: { createColumns: boolean }) =>
+    apiFetch<ImportResult>(`${base(tableId)}/import?createColumns=${createColumns}`, {
+      method: "POST",
+      body: file,
+      headers: { "content-type": "text/csv" },
+    }),
+  exportUrl: (tableId: string) => `${base(tableId)}/export`,
+};

@@ -1,0 +1,81 @@
+import { getDb } from "../db";
+import { invalid } from "../errors";
+import { MAX_COLUMNS_PER_TABLE } from "../tables/schemas";
+import { getTable, lockTable } from "../tables/tables";
+import { headerToKey, uniqueKeys } from "./header-key";
+import type { ImportResult } from "./import-table";
+import { IMPORT_TRANSACTION, insertRecords } from "./insert-rows";
+import { prepareCsv } from "./prepare";
+
+type ColumnRef = { key: string; label: string };
+
+/** The column a header names: its exact key, else its label (any case), else the key derived from it. */
+function matchHeader(header: string, columns: ColumnRef[]): ColumnRef | undefined {
+  const lower = header.toLowerCase();
+  return (
+    columns.find((c) => c.key === header) ??
+    columns.find((c) => c.label.toLowerCase() === lower) ??
+    columns.find((c) => c.key === headerToKey(header))
+  );
+}
+
+/**
+ * Appends a CSV's records to an existing table, matching headers to columns (in any order).
+ * Headers that match no column are a 422, unless `createColumns` adds them at the end.
+ * Columns missing from the CSV stay empty. One transaction holding the table lock.
+ */
+export async function appendCsvToTable(
+  { tableId, csv, createColumns }: { tableId: string; csv: string; createColumns: boolean },
+  db = getDb(),
+): Promise<ImportResult> {
+  const { headers, records } = prepareCsv(csv);
+  return db.$transaction(async (tx) => {
+    await lockTable(tx, tableId);
+    const existing = await tx.column.findMany({ where: { tableId }, orderBy: { order: "asc" } });
+    const keys: (string | undefined)[] = headers.map((h) => matchHeader(h, existing)?.key);
+    const problems: { path: string; message: string }[] = [];
+    const seen = new Map<string, number>();
+    keys.forEach((key, index) => {
+      if (key === undefined) return;
+      if (seen.has(key))
+        problems.push({
+          path: `header.${index}`,
+          message: `"${headers[index]}" names the same column as "${headers[seen.get(key) ?? 0]}"`,
+        });
+      seen.set(key, index);
+    });
+    const unknown = headers.map((h, i) => ({ h, i })).filter(({ i }) => keys[i] === undefined);
+    if (unknown.length > 0 && !createColumns) {
+      for (const { h, i } of unknown) problems.push({ path: `header.${i}`, message: `no column matches "${h}"` });
+    }
+    if (existing.length + (createColumns ? unknown.length : 0) > MAX_COLUMNS_PER_TABLE) {
+      problems.push({ path: "header", message: `a table can have at most ${MAX_COLUMNS_PER_TABLE} columns` });
+    }
+    if (problems.length > 0) {
+      throw invalid(
+        "The CSV's header does not match the table's columns (pass createColumns=true to add missing ones)",
+        problems,
+      );
+    }
+    const newKeys = uniqueKeys(
+      unknown.map(({ h }) => h),
+      existing.map((c) => c.key),
+    );
+    if (unknown.length > 0) {
+      await tx.column.createMany({
+        data: unknown.map(({ h }, n) => ({
+          tableId,
+          key: newKeys[n],
+          label: h,
+          dataType: "text" as const,
+          order: existing.length + n,
+        })),
+      });
+      unknown.forEach(({ i }, n) => {
+        keys[i] = newKeys[n];
+      });
+    }
+    await insertRecords(tx, tableId, keys as string[], records);
+    return { data: await getTable({ tableId }, tx), meta: { imported: records.length, createdColumns: newKeys } };
+  }, IMPORT_TRANSACTION);
+}

@@ -1,0 +1,624 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { getDb } from "@/lib/db";
+import { runCellBatch } from "@/lib/enrichment/run-batch";
+import { runCellTask } from "@/lib/enrichment/run-cell";
+import { api } from "../support/api";
+import { makeTable, pool, taskIdsOf } from "../support/fixtures";
+
+// No Inngest dev server or event key: dispatch fails fast and nothing runs the tasks but
+// the engine calls below. The client reads these when it is constructed.
+vi.hoisted(() => {
+  delete process.env.INNGEST_DEV;
+  delete process.env.INNGEST_EVENT_KEY;
+  delete process.env.INNGEST_BASE_URL;
+});
+
+beforeAll(() => {
+  vi.spyOn(console, "error").mockImplementation(() => {});
+});
+afterAll(() => {
+  vi.restoreAllMocks();
+});
+
+const COMPANIES = ["Fake Corp", "Demo Inc", "Sample LLC", "Placeholder Ltd", "Example Co", "Mock Industries"];
+
+type Table = Awaited<ReturnType<typeof makeTable>>;
+
+/** Enriches the given columns of every row. */
+async function enrich(t: Table, keys: string[]) {
+  const res = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: keys.map((k) => t.columns[k]) });
+  expect(res.status).toBe(201);
+  return res.body.jobId as string;
+}
+
+const jobUrl = (t: Table, jobId: string) => `/api/tables/${t.tableId}/enrich/jobs/${jobId}`;
+const getJob = async (t: Table, jobId: string) => (await api.get(jobUrl(t, jobId))).body;
+const rowsApi = async (t: Table) => (await api.get(`/api/tables/${t.tableId}/rows?limit=1000`)).body.data;
+
+async function taskOf(jobId: string, rowId: string, columnId: string) {
+  return getDb().cellEnrichmentTask.findFirstOrThrow({ where: { jobId, rowId, columnId } });
+}
+
+/** A `flaky_` cell after its first, transient failure: claimed and still running. */
+async function leaveRunning(taskId: string) {
+  await expect(runCellTask(taskId, 1)).rejects.toThrow(/simulated transient failure/);
+}
+
+describe("GET /api/tables/:id/enrich/jobs/:jobId", () => {
+  test("new job → pending, no progress, dispatch error recorded", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 2 });
+    const jobId = await enrich(t, ["email"]);
+
+    const res = await api.get(jobUrl(t, jobId));
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      jobId,
+      tableId: t.tableId,
+      status: "pending",
+      totalTasks: 2,
+      doneTasks: 0,
+      failedTasks: 0,
+      progress: 0,
+      createdAt: expect.any(String),
+      startedAt: null,
+      completedAt: null,
+      error: expect.stringMatching(/^Could not start the job/),
+    });
+  });
+
+  test("tasks run one by one → running, counters and rounded progress", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 3 });
+    const jobId = await enrich(t, ["email"]);
+    const [a, b, c] = await taskIdsOf(jobId);
+
+    await runCellTask(a);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "running", doneTasks: 1, failedTasks: 0, progress: 33 });
+    expect((await getJob(t, jobId)).startedAt).toEqual(expect.any(String));
+    expect((await getJob(t, jobId)).completedAt).toBeNull();
+
+    await runCellTask(b);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "running", doneTasks: 2, progress: 67 });
+
+    await runCellTask(c);
+    const done = await getJob(t, jobId);
+    expect(done).toMatchObject({ status: "completed", doneTasks: 3, failedTasks: 0, progress: 100 });
+    expect(done.completedAt).toEqual(expect.any(String));
+  });
+
+  test("all cells done → rows API has the fake values, rows done, cells done with confidence", async () => {
+    const t = await makeTable({ keys: ["name", "email", "company"], rows: 2 });
+    const jobId = await enrich(t, ["email", "company"]);
+
+    await runCellBatch(await taskIdsOf(jobId));
+
+    const rows = await rowsApi(t);
+    for (const [i, row] of rows.entries()) {
+      expect(row.data.name).toBe(`Person ${i + 1}`);
+      expect(row.data.email).toBe(`fake_${row.id}@example.com`);
+      expect(COMPANIES).toContain(row.data.company);
+      expect(row.status).toBe("done");
+      expect(row.error).toBeNull();
+      expect(row.lastRunAt).toEqual(expect.any(String));
+      for (const key of ["email", "company"]) {
+        const cell = row.cells[t.columns[key]];
+        expect(cell).toMatchObject({ taskId: (await taskOf(jobId, row.id, t.columns[key])).id, status: "done" });
+        expect(cell.confidence).toBeGreaterThanOrEqual(0.6);
+        expect(cell.confidence).toBeLessThanOrEqual(0.99);
+      }
+    }
+  });
+
+  test("every cell fails permanently → job failed, rows failed with the error", async () => {
+    const t = await makeTable({ keys: ["fail_phone"], rows: 2 });
+    const jobId = await enrich(t, ["fail_phone"]);
+
+    const outcomes = await Promise.all((await taskIdsOf(jobId)).map((id) => runCellTask(id)));
+
+    expect(outcomes.every((o) => o.status === "failed" && o.permanent)).toBe(true);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", doneTasks: 0, failedTasks: 2, progress: 100 });
+    for (const row of await rowsApi(t)) {
+      expect(row).toMatchObject({ status: "failed", error: "1 of 1 cells failed", data: {} });
+      expect(row.cells[t.columns.fail_phone]).toMatchObject({
+        status: "failed",
+        error: expect.stringMatching(/No data found/),
+      });
+    }
+  });
+
+  test("some cells fail → job completed, row ambiguous with the failed count", async () => {
+    const t = await makeTable({ keys: ["email", "fail_phone"], rows: 1 });
+    const jobId = await enrich(t, ["email", "fail_phone"]);
+
+    await runCellBatch(await taskIdsOf(jobId));
+
+    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", doneTasks: 1, failedTasks: 1, progress: 100 });
+    const [row] = await rowsApi(t);
+    expect(row).toMatchObject({ status: "ambiguous", error: "1 of 2 cells failed" });
+    expect(row.data).toEqual({ email: `fake_${row.id}@example.com` });
+  });
+
+  test("flaky cell → first attempt throws and the cell stays running, second attempt succeeds", async () => {
+    const t = await makeTable({ keys: ["flaky_title"], rows: 1 });
+    const jobId = await enrich(t, ["flaky_title"]);
+    const [taskId] = await taskIdsOf(jobId);
+
+    await leaveRunning(taskId);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "running", doneTasks: 0, failedTasks: 0, progress: 0 });
+    const [running] = await rowsApi(t);
+    expect(running.status).toBe("running");
+    expect(running.cells[t.columns.flaky_title].status).toBe("running");
+
+    const outcome = await runCellTask(taskId, 2);
+
+    expect(outcome).toMatchObject({ status: "done", alreadyFinal: false, jobStatus: "completed" });
+    const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: taskId } });
+    expect(task).toMatchObject({ status: "done", attempts: 2, error: null });
+    expect((await rowsApi(t))[0].status).toBe("done");
+  });
+
+  test("a final task run again → nothing changes, counted once", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 2 });
+    const jobId = await enrich(t, ["email"]);
+    const [first] = await taskIdsOf(jobId);
+    await runCellTask(first);
+
+    const again = await runCellTask(first);
+    const batch = await runCellBatch([first]);
+
+    expect(again).toMatchObject({ status: "done", alreadyFinal: true });
+    expect(batch).toMatchObject([{ status: "done", alreadyFinal: true }]);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "running", doneTasks: 1, progress: 50 });
+  });
+
+  test("cells finishing concurrently → job ends once with exact counts", async () => {
+    const t = await makeTable({ keys: ["email", "company", "fail_phone"], rows: 20 });
+    const jobId = await enrich(t, ["email", "company", "fail_phone"]);
+
+    await pool(await taskIdsOf(jobId), 16, (id) => runCellTask(id));
+
+    const job = await getJob(t, jobId);
+    expect(job).toMatchObject({ status: "completed", totalTasks: 60, doneTasks: 40, failedTasks: 20, progress: 100 });
+    expect(job.completedAt).toEqual(expect.any(String));
+    const rows = await rowsApi(t);
+    expect(rows.every((row: { status: string }) => row.status === "ambiguous")).toBe(true);
+  });
+
+  test("job of another table → 404", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+    const other = await makeTable({ keys: ["email"], rows: 1 });
+    const jobId = await enrich(other, ["email"]);
+
+    const res = await api.get(jobUrl(t, jobId));
+
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe("not_found");
+  });
+
+  test("unknown job id → 404", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+
+    expect((await api.get(jobUrl(t, randomUUID()))).status).toBe(404);
+  });
+
+  test("malformed job id → 404", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+
+    const res = await api.get(jobUrl(t, "not-a-job"));
+
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe("not_found");
+  });
+});
+
+describe("GET /api/tables/:id/enrich/jobs", () => {
+  test("several jobs → this table's jobs newest first, with page meta", async () => {
+    const t = await makeTable({ keys: ["email", "company"], rows: 1 });
+    const other = await makeTable({ keys: ["email"], rows: 1 });
+    await enrich(other, ["email"]);
+    const ids = [await enrich(t, ["email"]), await enrich(t, ["company"]), await enrich(t, ["email", "company"])];
+
+    const res = await api.get(`/api/tables/${t.tableId}/enrich/jobs`);
+
+    expect(res.status).toBe(200);
+    expect(res.body.meta).toEqual({ total: 3, page: 1, limit: 20, totalPages: 1 });
+    expect(res.body.data.map((j: { jobId: string }) => j.jobId)).toEqual([...ids].reverse());
+    expect(res.body.data[0]).toMatchObject({ tableId: t.tableId, status: "pending", totalTasks: 2, progress: 0 });
+  });
+
+  test("page and limit → that slice of the list", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await enrich(t, ["email"]));
+    const newestFirst = [...ids].reverse();
+
+    const page2 = await api.get(`/api/tables/${t.tableId}/enrich/jobs?page=2&limit=2`);
+    const page3 = await api.get(`/api/tables/${t.tableId}/enrich/jobs?page=3&limit=2`);
+    const beyond = await api.get(`/api/tables/${t.tableId}/enrich/jobs?page=4&limit=2`);
+
+    expect(page2.body.meta).toEqual({ total: 5, page: 2, limit: 2, totalPages: 3 });
+    expect(page2.body.data.map((j: { jobId: string }) => j.jobId)).toEqual(newestFirst.slice(2, 4));
+    expect(page3.body.data.map((j: { jobId: string }) => j.jobId)).toEqual(newestFirst.slice(4));
+    expect(beyond.status).toBe(200);
+    expect(beyond.body.data).toEqual([]);
+  });
+
+  test("status filter → only jobs in that status", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+    const pending = await enrich(t, ["email"]);
+    const cancelled = await enrich(t, ["email"]);
+    await api.post(`${jobUrl(t, cancelled)}/cancel`);
+
+    const res = await api.get(`/api/tables/${t.tableId}/enrich/jobs?status=cancelled`);
+
+    expect(res.body.meta.total).toBe(1);
+    expect(res.body.data.map((j: { jobId: string }) => j.jobId)).toEqual([cancelled]);
+    expect(res.body.data.map((j: { jobId: string }) => j.jobId)).not.toContain(pending);
+  });
+
+  test("table without jobs → empty list", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+
+    const res = await api.get(`/api/tables/${t.tableId}/enrich/jobs?page=1&limit=20`);
+
+    expect(res.body).toEqual({ data: [], meta: { total: 0, page: 1, limit: 20, totalPages: 0 } });
+  });
+
+  test.each([
+    "page=0",
+    "page=-1",
+    "page=abc",
+    "page=1.5",
+    "limit=0",
+    "limit=101",
+    "limit=ten",
+    "status=done",
+    "sort=asc",
+  ])("bad query %s → 422", async (query) => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+
+    const res = await api.get(`/api/tables/${t.tableId}/enrich/jobs?${query}`);
+
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe("validation_failed");
+  });
+
+  test("unknown table → 404", async () => {
+    expect((await api.get(`/api/tables/${randomUUID()}/enrich/jobs`)).status).toBe(404);
+  });
+});
+
+describe("GET /api/tables/:id/enrich/jobs/:jobId/tasks", () => {
+  test("job tasks → every field, in row then column order", async () => {
+    const t = await makeTable({ keys: ["email", "company"], rows: 2 });
+    const jobId = await enrich(t, ["email", "company"]);
+    const [first] = await taskIdsOf(jobId);
+    await runCellTask(first);
+
+    const res = await api.get(`${jobUrl(t, jobId)}/tasks`);
+
+    expect(res.status).toBe(200);
+    expect(res.body.meta).toEqual({ total: 4, page: 1, limit: 50, totalPages: 1 });
+    expect(res.body.data.map((task: { rowId: string; columnKey: string }) => [task.rowId, task.columnKey])).toEqual([
+      [t.rowIds[0], "email"],
+      [t.rowIds[0], "company"],
+      [t.rowIds[1], "email"],
+      [t.rowIds[1], "company"],
+    ]);
+    expect(res.body.data[0]).toMatchObject({
+      taskId: first,
+      rowId: t.rowIds[0],
+      columnId: t.columns.email,
+      columnKey: "email",
+      columnLabel: "email",
+      status: "done",
+      result: { value: `fake_${t.rowIds[0]}@example.com`, source: "fake-email-finder" },
+      confidence: expect.any(Number),
+      error: null,
+      attempts: 1,
+      createdAt: expect.any(String),
+      startedAt: expect.any(String),
+      completedAt: expect.any(String),
+    });
+    expect(res.body.data[1]).toMatchObject({
+      status: "queued",
+      result: null,
+      confidence: null,
+      attempts: 0,
+      startedAt: null,
+      completedAt: null,
+    });
+  });
+
+  test("status=failed → only the failed tasks, with their errors", async () => {
+    const t = await makeTable({ keys: ["email", "fail_phone"], rows: 3 });
+    const jobId = await enrich(t, ["email", "fail_phone"]);
+    await runCellBatch(await taskIdsOf(jobId));
+
+    const res = await api.get(`${jobUrl(t, jobId)}/tasks?status=failed&page=1&limit=50`);
+
+    expect(res.body.meta.total).toBe(3);
+    expect(res.body.data).toHaveLength(3);
+    for (const task of res.body.data) {
+      expect(task).toMatchObject({
+        columnKey: "fail_phone",
+        status: "failed",
+        error: expect.stringMatching(/No data found/),
+      });
+    }
+  });
+
+  test("page and limit → that slice of the tasks", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 5 });
+    const jobId = await enrich(t, ["email"]);
+    const ids = await taskIdsOf(jobId);
+
+    const res = await api.get(`${jobUrl(t, jobId)}/tasks?page=2&limit=2`);
+
+    expect(res.body.meta).toEqual({ total: 5, page: 2, limit: 2, totalPages: 3 });
+    expect(res.body.data.map((task: { taskId: string }) => task.taskId)).toEqual(ids.slice(2, 4));
+  });
+
+  test.each(["status=cancelled", "status=DONE", "page=0", "limit=1001", "limit=x", "jobId=1"])(
+    "bad query %s → 422",
+    async (query) => {
+      const t = await makeTable({ keys: ["email"], rows: 1 });
+      const jobId = await enrich(t, ["email"]);
+
+      const res = await api.get(`${jobUrl(t, jobId)}/tasks?${query}`);
+
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe("validation_failed");
+    },
+  );
+
+  test("job of another table → 404", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+    const other = await makeTable({ keys: ["email"], rows: 1 });
+    const jobId = await enrich(other, ["email"]);
+
+    expect((await api.get(`${jobUrl(t, jobId)}/tasks`)).status).toBe(404);
+  });
+});
+
+describe("POST /api/tables/:id/enrich/jobs/:jobId/cancel", () => {
+  test("queued cells → failed 'cancelled', a running cell finishes afterwards, job cancelled", async () => {
+    const t = await makeTable({ keys: ["flaky_title"], rows: 3 });
+    const jobId = await enrich(t, ["flaky_title"]);
+    const [running, ...queued] = await taskIdsOf(jobId);
+    await leaveRunning(running);
+
+    const res = await api.post(`${jobUrl(t, jobId)}/cancel`);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      jobId,
+      status: "cancelled",
+      totalTasks: 3,
+      doneTasks: 0,
+      failedTasks: 2,
+      progress: 67,
+    });
+    expect(res.body.completedAt).toEqual(expect.any(String));
+    for (const id of queued) {
+      expect(await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        status: "failed",
+        error: "cancelled",
+        attempts: 0,
+      });
+    }
+    const [first, ...rest] = await rowsApi(t);
+    expect(first.status).toBe("running");
+    for (const row of rest) {
+      expect(row).toMatchObject({ status: "failed", error: "1 of 1 cells failed" });
+      expect(row.cells[t.columns.flaky_title]).toMatchObject({ status: "failed", error: "cancelled" });
+    }
+
+    const outcome = await runCellTask(running, 2);
+
+    expect(outcome).toMatchObject({ status: "done", alreadyFinal: false });
+    expect(await getJob(t, jobId)).toMatchObject({ status: "cancelled", doneTasks: 1, failedTasks: 2, progress: 100 });
+    const [finished] = await rowsApi(t);
+    expect(finished.status).toBe("done");
+    expect(finished.data.flaky_title).toEqual(expect.any(String));
+  });
+
+  test("cancel while cells are finishing → counts still add up to the total", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 30 });
+    const jobId = await enrich(t, ["email"]);
+    let finished = 0;
+
+    await pool(await taskIdsOf(jobId), 4, async (id) => {
+      await runCellTask(id);
+      if (++finished === 5) expect((await api.post(`${jobUrl(t, jobId)}/cancel`)).status).toBe(200);
+    });
+
+    const tasks = await getDb().cellEnrichmentTask.groupBy({ by: ["status"], where: { jobId }, _count: true });
+    const count = (status: string) => tasks.find((g) => g.status === status)?._count ?? 0;
+    expect(count("queued") + count("running")).toBe(0);
+    expect(count("done")).toBeGreaterThanOrEqual(5);
+    expect(count("failed")).toBeGreaterThan(0);
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "cancelled",
+      doneTasks: count("done"),
+      failedTasks: count("failed"),
+      progress: 100,
+    });
+  });
+
+  test("cancelled cells → not run by the engine any more", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 2 });
+    const jobId = await enrich(t, ["email"]);
+    await api.post(`${jobUrl(t, jobId)}/cancel`);
+
+    const outcomes = await runCellBatch(await taskIdsOf(jobId));
+
+    expect(outcomes.map((o) => [o.status, o.alreadyFinal, o.error])).toEqual([
+      ["failed", true, "cancelled"],
+      ["failed", true, "cancelled"],
+    ]);
+    expect((await rowsApi(t)).map((row: { data: object }) => row.data)).toEqual([{}, {}]);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "cancelled", doneTasks: 0, failedTasks: 2 });
+  });
+
+  test("already cancelled job → 409", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+    const jobId = await enrich(t, ["email"]);
+    await api.post(`${jobUrl(t, jobId)}/cancel`);
+
+    const res = await api.post(`${jobUrl(t, jobId)}/cancel`);
+
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: "conflict", details: { status: "cancelled" } });
+  });
+
+  test("completed job → 409, nothing changes", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+    const jobId = await enrich(t, ["email"]);
+    await runCellBatch(await taskIdsOf(jobId));
+
+    const res = await api.post(`${jobUrl(t, jobId)}/cancel`);
+
+    expect(res.status).toBe(409);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", doneTasks: 1, failedTasks: 0 });
+  });
+
+  test("job of another table → 404, job keeps running", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+    const other = await makeTable({ keys: ["email"], rows: 1 });
+    const jobId = await enrich(other, ["email"]);
+
+    const res = await api.post(`${jobUrl(t, jobId)}/cancel`);
+
+    expect(res.status).toBe(404);
+    expect(await getJob(other, jobId)).toMatchObject({ status: "pending", failedTasks: 0 });
+  });
+
+  test("unknown or malformed job id → 404", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+
+    expect((await api.post(`${jobUrl(t, randomUUID())}/cancel`)).status).toBe(404);
+    expect((await api.post(`${jobUrl(t, "nope")}/cancel`)).status).toBe(404);
+  });
+});
+
+describe("POST /api/tables/:id/enrich/jobs/:jobId/retry", () => {
+  test("job with failed cells → 201, a new job for exactly those cells", async () => {
+    const t = await makeTable({ keys: ["email", "fail_phone"], rows: 2 });
+    const jobId = await enrich(t, ["email", "fail_phone"]);
+    await runCellBatch(await taskIdsOf(jobId));
+
+    const res = await api.post(`${jobUrl(t, jobId)}/retry`);
+
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ tableId: t.tableId, status: "pending", totalTasks: 2, retryOf: jobId });
+    expect(res.body.jobId).not.toBe(jobId);
+    expect(res.body.message).toMatch(/^Created 2 enrichment tasks to retry the failed cells/);
+    expect(res.body.error).toMatch(/^Could not start the job/);
+    const tasks = await getDb().cellEnrichmentTask.findMany({
+      where: { jobId: res.body.jobId },
+      orderBy: { ordinal: "asc" },
+    });
+    expect(tasks.map((task) => [task.rowId, task.columnId, task.status])).toEqual(
+      t.rowIds.map((rowId) => [rowId, t.columns.fail_phone, "queued"]),
+    );
+    for (const row of await rowsApi(t)) {
+      expect(row.status).toBe("queued");
+      expect(row.cells[t.columns.email].status).toBe("done");
+      expect(row.cells[t.columns.fail_phone]).toEqual({
+        taskId: tasks.find((task) => task.rowId === row.id)?.id,
+        status: "queued",
+      });
+    }
+  });
+
+  test("cancelled job → retry covers the cancelled cells", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 3 });
+    const jobId = await enrich(t, ["email"]);
+    const [first] = await taskIdsOf(jobId);
+    await runCellTask(first);
+    await api.post(`${jobUrl(t, jobId)}/cancel`);
+
+    const res = await api.post(`${jobUrl(t, jobId)}/retry`);
+
+    expect(res.status).toBe(201);
+    expect(res.body.totalTasks).toBe(2);
+    await runCellBatch(await taskIdsOf(res.body.jobId));
+    expect(await getJob(t, res.body.jobId)).toMatchObject({ status: "completed", doneTasks: 2 });
+    const rows = await rowsApi(t);
+    expect(rows.map((row: { status: string }) => row.status)).toEqual(["done", "done", "done"]);
+    expect(
+      rows.map((row: { id: string; data: { email: string } }) => row.data.email === `fake_${row.id}@example.com`),
+    ).toEqual([true, true, true]);
+  });
+
+  test("no failed cells → 409, no job created", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 2 });
+    const jobId = await enrich(t, ["email"]);
+    await runCellBatch(await taskIdsOf(jobId));
+    const jobsBefore = await getDb().enrichmentJob.count();
+
+    const res = await api.post(`${jobUrl(t, jobId)}/retry`);
+
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe("conflict");
+    expect(await getDb().enrichmentJob.count()).toBe(jobsBefore);
+  });
+
+  test("job of another table → 404", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+    const other = await makeTable({ keys: ["fail_phone"], rows: 1 });
+    const jobId = await enrich(other, ["fail_phone"]);
+    await runCellBatch(await taskIdsOf(jobId));
+
+    expect((await api.post(`${jobUrl(t, jobId)}/retry`)).status).toBe(404);
+  });
+});
+
+describe("POST /api/tables/:id/enrich/jobs/:jobId/dispatch", () => {
+  test("pending job, orchestrator still unreachable → stays pending with the error", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+    const jobId = await enrich(t, ["email"]);
+
+    const res = await api.post(`${jobUrl(t, jobId)}/dispatch`);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      jobId,
+      status: "pending",
+      error: expect.stringMatching(/^Could not start the job/),
+    });
+    expect(res.body.message).toMatch(/Could not start the job/);
+  });
+
+  test("completed job → left alone, says so", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+    const jobId = await enrich(t, ["email"]);
+    await runCellBatch(await taskIdsOf(jobId));
+
+    const res = await api.post(`${jobUrl(t, jobId)}/dispatch`);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: "completed", message: "The job is already completed" });
+  });
+});
+
+describe("stale tasks", () => {
+  test("an older task finishing after a newer job queued the cell → the cell keeps the newer task", async () => {
+    const t = await makeTable({ keys: ["flaky_bio"], rows: 1 });
+    const oldJob = await enrich(t, ["flaky_bio"]);
+    const [oldTask] = await taskIdsOf(oldJob);
+    await leaveRunning(oldTask);
+    const newJob = await enrich(t, ["flaky_bio"]);
+    const [newTask] = await taskIdsOf(newJob);
+
+    await runCellTask(oldTask, 2);
+
+    expect(await getJob(t, oldJob)).toMatchObject({ status: "completed", doneTasks: 1 });
+    const [row] = await rowsApi(t);
+    expect(row.status).toBe("queued");
+    expect(row.cells[t.columns.flaky_bio]).toEqual({ taskId: newTask, status: "queued" });
+    expect(row.data).toEqual({});
+  });
+});
