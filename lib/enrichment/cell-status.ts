@@ -37,7 +37,12 @@ export async function cellStatusSince(
   // The cursor comes from the same statement (and so the same snapshot) as the changes,
   // even when there are none: the LEFT JOIN keeps one row carrying it.
   const result = await db.$queryRaw<
-    (Partial<CellState> & { cursor: string; rowStatus: string; rowConfidence: number | null; rowError: string | null })[]
+    (Partial<CellState> & {
+      cursor: string;
+      rowStatus: string;
+      rowConfidence: number | null;
+      rowError: string | null;
+    })[]
   >`
     WITH snap AS (SELECT pg_current_snapshot()::text AS cursor),
     changed AS (
