@@ -1,36 +1,55 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { env } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
 
-// The only place that constructs the Prisma client. One client per process (cached on
-// globalThis so Next's hot reload does not open a new pool on every edit).
+// The only place that constructs database clients. One pg pool per process, shared by the
+// Prisma client (through its driver adapter) and by the cell engine's hot path, which runs
+// named prepared statements on it directly (see lib/enrichment/sql.ts). Cached on
+// globalThis so Next's hot reload does not open a new pool on every edit.
 
 export type Db = PrismaClient;
 export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
-const globalForDb = globalThis as unknown as { glazePrisma?: PrismaClient; glazePrismaUrl?: string };
+type Cache = { glazePrisma?: PrismaClient; glazePool?: pg.Pool; glazeUrl?: string };
+const globalForDb = globalThis as unknown as Cache;
 
-function create(url: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: url, max: env.databasePoolSize });
-  return new PrismaClient({ adapter });
-}
-
-export function getDb(): PrismaClient {
+function databaseUrl(): string {
   const url = env.databaseUrl;
   if (!url) {
     throw new Error(
       "DATABASE_URL is not set. Start the app with `npm run dev` (embedded Postgres) or set DATABASE_URL.",
     );
   }
-  if (!globalForDb.glazePrisma || globalForDb.glazePrismaUrl !== url) {
-    globalForDb.glazePrisma = create(url);
-    globalForDb.glazePrismaUrl = url;
+  return url;
+}
+
+function ensure(): Required<Cache> {
+  const url = databaseUrl();
+  if (!globalForDb.glazePrisma || !globalForDb.glazePool || globalForDb.glazeUrl !== url) {
+    const pool = new pg.Pool({ connectionString: url, max: env.databasePoolSize });
+    // An idle client that loses its connection must not crash the process.
+    pool.on("error", (error) => console.error("[db] idle client error", error.message));
+    globalForDb.glazePool = pool;
+    globalForDb.glazePrisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    globalForDb.glazeUrl = url;
   }
-  return globalForDb.glazePrisma;
+  return globalForDb as Required<Cache>;
+}
+
+export function getDb(): PrismaClient {
+  return ensure().glazePrisma;
+}
+
+export function getPool(): pg.Pool {
+  return ensure().glazePool;
 }
 
 export async function disconnectDb() {
-  await globalForDb.glazePrisma?.$disconnect();
+  const { glazePrisma, glazePool } = globalForDb;
   globalForDb.glazePrisma = undefined;
-  globalForDb.glazePrismaUrl = undefined;
+  globalForDb.glazePool = undefined;
+  globalForDb.glazeUrl = undefined;
+  await glazePrisma?.$disconnect();
+  await glazePool?.end().catch(() => {});
 }

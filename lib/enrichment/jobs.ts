@@ -1,6 +1,6 @@
 import { getDb, type Tx } from "../db";
 import { conflict, notFound } from "../errors";
-import type { Prisma } from "../generated/prisma/client";
+import type { EnrichmentJob, Prisma } from "../generated/prisma/client";
 import { type CreatedJob, createEnrichmentJob } from "./create-job";
 import { type JobDto, serializeJob, withCounters } from "./serialize";
 import { withDbRetry } from "./sql-retry";
@@ -11,7 +11,16 @@ export async function getJob(
   { tableId, jobId }: { tableId: string; jobId: string },
   db: Tx = getDb(),
 ): Promise<JobDto> {
-  const job = await db.enrichmentJob.findFirst({ where: { id: jobId, tableId }, include: withCounters });
+  // One round trip (job and counter sums together): this is what every client polls.
+  const [job] = await db.$queryRaw<EnrichmentJob[]>`
+    SELECT j.id, j.table_id AS "tableId", j.status::text AS status, j.total_tasks AS "totalTasks",
+           COALESCE(c.done, j.done_tasks) AS "doneTasks", COALESCE(c.failed, j.failed_tasks) AS "failedTasks",
+           j.error, j.created_at AS "createdAt", j.started_at AS "startedAt", j.completed_at AS "completedAt"
+      FROM enrichment_jobs j
+      LEFT JOIN LATERAL (
+        SELECT sum(done)::int AS done, sum(failed)::int AS failed FROM enrichment_job_counters WHERE job_id = j.id
+      ) c ON true
+     WHERE j.id = ${jobId}::uuid AND j.table_id = ${tableId}::uuid`;
   if (!job) throw notFound("job", jobId);
   return serializeJob(job);
 }

@@ -57,7 +57,7 @@ export async function unfinishedTaskIds(
  * the provider, e.g. the database was unreachable on every attempt), so the job still
  * completes. Tasks that are already final are left alone.
  */
-export async function failUnfinishedTasks(taskIds: string[], error: string, db: Tx = getDb()) {
+export async function failUnfinishedTasks(taskIds: string[], error: string, db?: Tx) {
   const claimed = await claimTasks(taskIds, db);
   const finished = await finishTasks(
     claimed.map((t) => ({ taskId: t.taskId, status: "failed" as const, error })),

@@ -10,7 +10,7 @@ import { claimTasks, finishTasks, type TaskResult } from "./task-sql";
  * Tasks that were already final come back with `alreadyFinal: true` and are not touched.
  */
 export async function runCellBatch(taskIds: string[], attempt = 1, options: RunOptions = {}): Promise<CellOutcome[]> {
-  const db = options.db ?? getDb();
+  const db = options.db;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const unique = [...new Set(taskIds)];
   const claimed = await claimTasks(unique, db);
@@ -47,7 +47,7 @@ export async function runCellBatch(taskIds: string[], attempt = 1, options: RunO
 
   const missing = unique.filter((id) => !outcomes.has(id));
   if (missing.length > 0) {
-    const rows = await db.cellEnrichmentTask.findMany({
+    const rows = await (db ?? getDb()).cellEnrichmentTask.findMany({
       where: { id: { in: missing } },
       select: { id: true, status: true, result: true, confidence: true, error: true },
     });

@@ -87,17 +87,17 @@ async function currentOutcome(taskId: string, db: Tx): Promise<CellOutcome> {
  * task ends failed. Calling it again for a task that is already final changes nothing.
  */
 export async function runCellTask(taskId: string, attempt = 1, options: RunOptions = {}): Promise<CellOutcome> {
-  const db = options.db ?? getDb();
+  const db = options.db;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const [task] = await claimTasks([taskId], db);
-  if (!task) return currentOutcome(taskId, db);
+  if (!task) return currentOutcome(taskId, db ?? getDb());
   const computed = await computeCell(task, attempt, maxAttempts, options.provider);
   if ("retry" in computed) {
     await noteAttemptError(taskId, `Attempt ${attempt} failed: ${computed.retry}`, db);
     throw new TransientProviderError(computed.retry);
   }
   const [finished] = await finishTasks([computed.result], db);
-  if (!finished) return currentOutcome(taskId, db);
+  if (!finished) return currentOutcome(taskId, db ?? getDb());
   const r = computed.result;
   return {
     taskId,

@@ -1,4 +1,5 @@
-import { getDb, type Tx } from "../db";
+import type { Tx } from "../db";
+import { runStatement } from "./sql";
 import { withDbRetry } from "./sql-retry";
 
 // The two statements every cell goes through, for one cell or a batch alike. Each is a
@@ -10,26 +11,11 @@ import { withDbRetry } from "./sql-retry";
 //    Row.cell_states (the trigger derives the row status), and counts each task into one
 //    of its job's counter shards exactly once; then the job ends if its last task is final.
 
-export type ClaimedTask = {
-  taskId: string;
-  rowId: string;
-  columnId: string;
-  jobId: string;
-  attempts: number;
-  rowData: Record<string, unknown>;
-  key: string;
-  label: string;
-  dataType: string;
-};
-
-export async function claimTasks(taskIds: string[], db: Tx = getDb()): Promise<ClaimedTask[]> {
-  if (taskIds.length === 0) return [];
-  return withDbRetry(
-    () => db.$queryRaw<ClaimedTask[]>`
+const CLAIM_SQL = `
     WITH t AS (
       UPDATE cell_enrichment_tasks
          SET status = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, now())
-       WHERE id = ANY(${taskIds}::uuid[]) AND status IN ('queued', 'running')
+       WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')
       RETURNING id, row_id, column_id, job_id, attempts
     ), per_row AS (
       SELECT row_id, jsonb_object_agg(column_id::text, jsonb_build_object('t', id, 's', 'running')) AS states
@@ -44,8 +30,23 @@ export async function claimTasks(taskIds: string[], db: Tx = getDb()): Promise<C
     )
     SELECT t.id AS "taskId", t.row_id AS "rowId", t.column_id AS "columnId", t.job_id AS "jobId",
            t.attempts, r.data AS "rowData", c.key, c.label, c.data_type::text AS "dataType"
-      FROM t JOIN r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id`,
-  );
+      FROM t JOIN r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id`;
+
+export type ClaimedTask = {
+  taskId: string;
+  rowId: string;
+  columnId: string;
+  jobId: string;
+  attempts: number;
+  rowData: Record<string, unknown>;
+  key: string;
+  label: string;
+  dataType: string;
+};
+
+export async function claimTasks(taskIds: string[], db?: Tx): Promise<ClaimedTask[]> {
+  if (taskIds.length === 0) return [];
+  return withDbRetry(() => runStatement<ClaimedTask>("glaze-claim-tasks", CLAIM_SQL, [taskIds], db));
 }
 
 export type TaskResult =
@@ -57,26 +58,10 @@ export type FinishedTask = { taskId: string; status: "done" | "failed"; jobId: s
 /** Counter rows per job (see EnrichmentJobCounter in schema.prisma). */
 export const COUNTER_SHARDS = 16;
 
-export async function finishTasks(results: TaskResult[], db: Tx = getDb()): Promise<FinishedTask[]> {
-  if (results.length === 0) return [];
-  const finished = await recordResults(results, db);
-  const jobs = await finalizeJobs([...new Set(finished.map((f) => f.jobId))], db);
-  return finished.map((f) => ({ ...f, jobStatus: jobs.get(f.jobId) ?? "running" }));
-}
-
-/**
- * Ends every listed job whose tasks are all final: `completed` if at least one succeeded,
- * else `failed`, with the counter sums copied onto the job. It runs after the results were
- * committed, so the last cell to commit always sees the full count; when two cells both
- * see it, the status guard lets only one of them end the job. Returns each job's status.
- */
-export async function finalizeJobs(jobIds: string[], db: Tx = getDb()): Promise<Map<string, string>> {
-  if (jobIds.length === 0) return new Map();
-  const rows = await withDbRetry(
-    () => db.$queryRaw<{ id: string; status: string }[]>`
+const FINALIZE_SQL = `
     WITH sums AS (
       SELECT job_id, sum(done)::int AS done, sum(failed)::int AS failed
-        FROM enrichment_job_counters WHERE job_id = ANY(${jobIds}::uuid[]) GROUP BY job_id
+        FROM enrichment_job_counters WHERE job_id = ANY($1::uuid[]) GROUP BY job_id
     ), ended AS (
       UPDATE enrichment_jobs j
          SET status = (CASE WHEN j.status = 'cancelled' THEN 'cancelled'
@@ -90,28 +75,12 @@ export async function finalizeJobs(jobIds: string[], db: Tx = getDb()): Promise<
     )
     SELECT j.id, COALESCE(ended.status, j.status)::text AS status
       FROM enrichment_jobs j LEFT JOIN ended ON ended.id = j.id
-     WHERE j.id = ANY(${jobIds}::uuid[])`,
-  );
-  return new Map(rows.map((r) => [r.id, r.status]));
-}
+     WHERE j.id = ANY($1::uuid[])`;
 
-async function recordResults(results: TaskResult[], db: Tx): Promise<Omit<FinishedTask, "jobStatus">[]> {
-  const now = new Date().toISOString();
-  const ids = results.map((r) => r.taskId);
-  const statuses = results.map((r) => r.status);
-  const payload = results.map((r) =>
-    r.status === "done"
-      ? JSON.stringify({ value: r.value, confidence: r.confidence, source: r.source, timestamp: now })
-      : null,
-  );
-  const values = results.map((r) => (r.status === "done" ? JSON.stringify(r.value ?? null) : null));
-  const confidences = results.map((r) => (r.status === "done" ? r.confidence : null));
-  const errors = results.map((r) => (r.status === "failed" ? r.error : null));
-  return withDbRetry(
-    () => db.$queryRaw<Omit<FinishedTask, "jobStatus">[]>`
+const RECORD_SQL = `
     WITH input AS (
-      SELECT * FROM unnest(${ids}::uuid[], ${statuses}::text[], ${payload}::jsonb[], ${values}::jsonb[],
-                           ${confidences}::float8[], ${errors}::text[])
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[],
+                           $5::float8[], $6::text[])
                     AS u(id, status, result, value, confidence, error)
     ), t AS (
       UPDATE cell_enrichment_tasks ct
@@ -145,11 +114,57 @@ async function recordResults(results: TaskResult[], db: Tx): Promise<Omit<Finish
         FROM per_job WHERE c.job_id = per_job.job_id AND c.shard = per_job.shard
     )
     SELECT t.id AS "taskId", t.status::text AS status, t.job_id AS "jobId"
-      FROM t`,
+      FROM t`;
+
+export async function finishTasks(results: TaskResult[], db?: Tx): Promise<FinishedTask[]> {
+  if (results.length === 0) return [];
+  const finished = await recordResults(results, db);
+  const jobs = await finalizeJobs([...new Set(finished.map((f) => f.jobId))], db);
+  return finished.map((f) => ({ ...f, jobStatus: jobs.get(f.jobId) ?? "running" }));
+}
+
+/**
+ * Ends every listed job whose tasks are all final: `completed` if at least one succeeded,
+ * else `failed`, with the counter sums copied onto the job. It runs after the results were
+ * committed, so the last cell to commit always sees the full count; when two cells both
+ * see it, the status guard lets only one of them end the job. Returns each job's status.
+ */
+export async function finalizeJobs(jobIds: string[], db?: Tx): Promise<Map<string, string>> {
+  if (jobIds.length === 0) return new Map();
+  const rows = await withDbRetry(() =>
+    runStatement<{ id: string; status: string }>("glaze-finalize-jobs", FINALIZE_SQL, [jobIds], db),
+  );
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+
+async function recordResults(results: TaskResult[], db?: Tx): Promise<Omit<FinishedTask, "jobStatus">[]> {
+  const now = new Date().toISOString();
+  const ids = results.map((r) => r.taskId);
+  const statuses = results.map((r) => r.status);
+  const payload = results.map((r) =>
+    r.status === "done"
+      ? JSON.stringify({ value: r.value, confidence: r.confidence, source: r.source, timestamp: now })
+      : null,
+  );
+  const values = results.map((r) => (r.status === "done" ? JSON.stringify(r.value ?? null) : null));
+  const confidences = results.map((r) => (r.status === "done" ? r.confidence : null));
+  const errors = results.map((r) => (r.status === "failed" ? r.error : null));
+  return withDbRetry(() =>
+    runStatement<Omit<FinishedTask, "jobStatus">>(
+      "glaze-record-results",
+      RECORD_SQL,
+      [ids, statuses, payload, values, confidences, errors],
+      db,
+    ),
   );
 }
 
 /** Records the error of a failed attempt that will be retried; the task stays running. */
-export async function noteAttemptError(taskId: string, error: string, db: Tx = getDb()) {
-  await db.$executeRaw`UPDATE cell_enrichment_tasks SET error = ${error} WHERE id = ${taskId}::uuid AND status = 'running'`;
+export async function noteAttemptError(taskId: string, error: string, db?: Tx) {
+  await runStatement(
+    "glaze-note-attempt-error",
+    "UPDATE cell_enrichment_tasks SET error = $2 WHERE id = $1::uuid AND status = 'running'",
+    [taskId, error],
+    db,
+  );
 }
