@@ -4,7 +4,7 @@ import type { ColumnDto } from "@/lib/tables/serialize";
 // 100,000-row table scrolls without layout work.
 export const ROW_HEIGHT = 34;
 export const HEADER_HEIGHT = 38;
-export const GUTTER_WIDTH = 132;
+export const GUTTER_WIDTH = 140;
 
 const WIDTH_BY_TYPE: Record<ColumnDto["dataType"], number> = {
   text: 200,

@@ -63,7 +63,10 @@ export async function request<T = Loose>(
   init: { raw?: string; headers?: Record<string, string> } = {},
 ): Promise<ApiResult<T>> {
   const url = new URL(path, "http://localhost:3000");
-  const match = routes.find(([regex]) => regex.test(url.pathname));
+  // Literal routes win over parameterised ones (/api/tables/import before /api/tables/:tableId).
+  const match =
+    routes.find(([regex, names]) => names.length === 0 && regex.test(url.pathname)) ??
+    routes.find(([regex]) => regex.test(url.pathname));
   if (!match) throw new Error(`no route for ${url.pathname}`);
   const [regex, names, load] = match;
   const values = regex.exec(url.pathname)?.slice(1) ?? [];
@@ -81,7 +84,9 @@ export async function request<T = Loose>(
     { params: Promise.resolve(params) },
   );
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
+  const isJson = response.headers.get("content-type")?.includes("json") ?? false;
+  const parsed = text && isJson ? JSON.parse(text) : text || undefined;
+  return { status: response.status, body: parsed as T, headers: response.headers };
 }
 
 export const api = {

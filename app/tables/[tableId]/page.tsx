@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
+import { TableSummary } from "@/components/grid/table-summary";
+import { TableWorkspace } from "@/components/grid/table-workspace";
 import { AppError } from "@/lib/errors";
 import { getTable } from "@/lib/tables/tables";
 
@@ -14,14 +16,18 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
     throw error;
   });
   return (
-    <main className="px-6 py-6">
-      <Link href="/" className="text-sm text-slate-500 hover:text-slate-800">
-        ← Tables
-      </Link>
-      <h1 className="mt-2 text-2xl font-semibold">{table.name}</h1>
-      <p className="text-sm text-slate-500">
-        {table.rowCount} rows · {table.columns?.length ?? 0} columns
-      </p>
+    <main className="flex h-screen flex-col">
+      <header className="flex items-baseline gap-3 border-b border-slate-200 bg-white px-4 py-3">
+        <Link href="/" className="text-sm text-slate-500 hover:text-slate-800">
+          ← Tables
+        </Link>
+        <h1 className="text-lg font-semibold tracking-tight">{table.name}</h1>
+        <TableSummary initialTable={table} />
+        {table.description ? (
+          <p className="hidden truncate text-sm text-slate-400 lg:block">{table.description}</p>
+        ) : null}
+      </header>
+      <TableWorkspace initialTable={table} />
     </main>
   );
 }

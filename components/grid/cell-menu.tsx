@@ -1,0 +1,46 @@
+"use client";
+
+import { countCells, intervalLength, type Rect, selectedRowIntervals } from "@/lib/client/grid-selection";
+import { PopupMenu } from "../ui/popup-menu";
+
+const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
+
+/** The right-click menu of the selection. */
+export function CellMenu({
+  x,
+  y,
+  rects,
+  onClose,
+  onEnrich,
+  onCopy,
+  onClear,
+  onDeleteRows,
+}: {
+  x: number;
+  y: number;
+  rects: Rect[];
+  onClose: () => void;
+  onEnrich: () => void;
+  onCopy: () => void;
+  onClear: () => void;
+  onDeleteRows: () => void;
+}) {
+  const cells = countCells(rects);
+  const rows = intervalLength(selectedRowIntervals(rects));
+  const mod = isMac() ? "⌘" : "Ctrl+";
+  return (
+    <PopupMenu
+      x={x}
+      y={y}
+      label="Selection"
+      onClose={onClose}
+      items={[
+        { label: `Enrich ${plural(cells, "cell")}`, shortcut: `${mod}E`, onSelect: onEnrich, disabled: cells === 0 },
+        { label: "Copy", shortcut: `${mod}C`, onSelect: onCopy, disabled: cells === 0 },
+        { label: "Clear values", shortcut: "Del", onSelect: onClear, disabled: cells === 0 },
+        { label: `Delete ${plural(rows, "row")}`, danger: true, onSelect: onDeleteRows, disabled: rows === 0 },
+      ]}
+    />
+  );
+}

@@ -1,0 +1,3 @@
+import type { RowData } from "@/lib/rows/serialize";
+
+export type CellValueProps = { value: RowData[string] | undefined };

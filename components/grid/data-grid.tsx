@@ -1,0 +1,203 @@
+"use client";
+
+import { useCallback, useMemo, useRef, useState } from "react";
+import type { ColumnDto } from "@/lib/client/fetchers";
+import {
+  type GridSelection,
+  isSelected,
+  rectOf,
+  rectsOf,
+  rowSelectionKey,
+  selectedRowIntervals,
+} from "@/lib/client/grid-selection";
+import { useToast } from "../ui/toast-provider";
+import { CellMenu } from "./cell-menu";
+import { ColumnMenu, type ColumnMenuActions } from "./column-menu";
+import { FastScrollOverlay } from "./fast-scroll-overlay";
+import { GridHeader } from "./grid-header";
+import { GridRow } from "./grid-row";
+import { useCellEditing } from "./use-cell-editing";
+import { gridClipboard } from "./use-grid-clipboard";
+import { gridKeyHandler } from "./use-grid-keyboard";
+import { useGridPointer } from "./use-grid-pointer";
+import { useGridTable } from "./use-grid-table";
+import { useGridVirtual } from "./use-grid-virtual";
+import { useRowBlocks } from "./use-row-blocks";
+import { useRowEdits } from "./use-row-edits";
+
+type Menu = { kind: "cell"; x: number; y: number } | { kind: "column"; col: number; x: number; y: number } | null;
+
+export function DataGrid({
+  tableId,
+  tableName,
+  columns,
+  rowCount,
+  ready,
+  selection,
+  onSelectionChange,
+  onEnrich,
+  columnActions,
+}: {
+  tableId: string;
+  tableName: string;
+  columns: ColumnDto[];
+  rowCount: number;
+  ready: boolean;
+  selection: GridSelection;
+  onSelectionChange: (update: (selection: GridSelection) => GridSelection) => void;
+  onEnrich: (selection?: GridSelection) => void;
+  columnActions: ColumnMenuActions;
+}) {
+  const toast = useToast();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [menu, setMenu] = useState<Menu>(null);
+  const dims = useMemo(() => ({ rows: rowCount, cols: columns.length }), [rowCount, columns.length]);
+  const { virtualRows, totalHeight, totalWidth, colWindow, firstVisible, fast, loadRange, scrollTo } = useGridVirtual(
+    scrollRef,
+    columns,
+    rowCount,
+  );
+  const { rows, rowAt } = useRowBlocks(tableId, rowCount, loadRange, ready);
+  const table = useGridTable(columns, rows);
+  const rowsById = table.getRowModel().rowsById;
+
+  const rects = useMemo(() => rectsOf(selection, dims), [selection, dims]);
+  const wholeColumns = useMemo(() => {
+    const set = new Set<number>();
+    for (const range of selection.ranges) {
+      if (range.kind !== "columns") continue;
+      const r = rectOf(range, dims);
+      for (let c = r.left; c <= r.right; c++) set.add(c);
+    }
+    return set;
+  }, [selection, dims]);
+
+  const { writeCells, deleteRows } = useRowEdits(tableId, columns);
+  const focusGrid = useCallback(
+    () => scrollRef.current?.querySelector<HTMLElement>("table")?.focus({ preventScroll: true }),
+    [],
+  );
+  const { editing, startEdit, onCommit, onCancel } = useCellEditing({
+    rowAt,
+    columns,
+    dims,
+    write: (writes) => writeCells.mutate({ writes }),
+    onSelectionChange,
+    focusGrid,
+  });
+  const selectionRef = useRef(selection);
+  selectionRef.current = selection;
+
+  const clipboard = gridClipboard({
+    rects,
+    dims,
+    columns,
+    rowAt,
+    write: (writes, label) => writeCells.mutate({ writes, label }),
+    fail: (message) => toast.show({ kind: "error", title: message }),
+  });
+  const onKeyDown = gridKeyHandler(selection, dims, Math.max(1, virtualRows.length - 12), {
+    select: (next, pos) => {
+      onSelectionChange(() => next);
+      if (pos) scrollTo(pos);
+    },
+    startEdit,
+    enrich: () => onEnrich(),
+    copy: () => void clipboard.copy(),
+    clear: clipboard.clear,
+  });
+  const pointer = useGridPointer({
+    update: onSelectionChange,
+    isSelected: (pos) => isSelected(selectionRef.current, pos.row, pos.col, dims),
+    startEdit,
+    openCellMenu: (x, y) => setMenu({ kind: "cell", x, y }),
+    openColumnMenu: (col, x, y) => setMenu({ kind: "column", col, x, y }),
+    focusGrid,
+  });
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const active = selection.active;
+
+  return (
+    <div className="relative min-h-0 min-w-0 flex-1">
+      <div
+        ref={scrollRef}
+        className="absolute inset-0 overflow-auto overscroll-contain bg-white has-[table:focus-visible]:ring-2 has-[table:focus-visible]:ring-blue-500/40 has-[table:focus-visible]:ring-inset"
+      >
+        <table
+          // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: a spreadsheet is an ARIA grid; inside it td and th take the gridcell and header roles
+          role="grid"
+          aria-label={tableName}
+          aria-rowcount={rowCount + 1}
+          aria-colcount={columns.length + 1}
+          aria-multiselectable="true"
+          aria-activedescendant={active && !editing ? `cell-${active.row}-${active.col}` : undefined}
+          tabIndex={0}
+          onKeyDown={onKeyDown}
+          onPaste={clipboard.onPaste}
+          {...pointer}
+          className="relative block border-separate border-spacing-0 outline-none"
+          style={{ width: totalWidth, height: totalHeight }}
+        >
+          <GridHeader
+            table={table}
+            columns={columns}
+            colWindow={colWindow}
+            width={totalWidth}
+            selectedColumns={wholeColumns}
+          />
+          <tbody className="block">
+            {fast
+              ? null
+              : virtualRows.map((item) => {
+                  const row = rowAt(item.index);
+                  return (
+                    <GridRow
+                      key={item.index}
+                      index={item.index}
+                      top={item.start}
+                      width={totalWidth}
+                      row={row}
+                      tableRow={row ? rowsById[row.id] : undefined}
+                      columns={columns}
+                      colWindow={colWindow}
+                      selectionKey={rowSelectionKey(rects, item.index)}
+                      activeCol={active?.row === item.index ? active.col : -1}
+                      editing={editing?.row === item.index ? editing.cell : null}
+                      onCommit={onCommit}
+                      onCancel={onCancel}
+                    />
+                  );
+                })}
+          </tbody>
+        </table>
+      </div>
+      {fast ? <FastScrollOverlay firstRow={firstVisible} rowCount={rowCount} /> : null}
+      {menu?.kind === "cell" ? (
+        <CellMenu
+          x={menu.x}
+          y={menu.y}
+          rects={rects}
+          onClose={closeMenu}
+          onEnrich={() => onEnrich()}
+          onCopy={() => void clipboard.copy()}
+          onClear={clipboard.clear}
+          onDeleteRows={() =>
+            deleteRows.mutate(selectedRowIntervals(rects), {
+              onSuccess: () => onSelectionChange(() => ({ ranges: [], active: null })),
+            })
+          }
+        />
+      ) : null}
+      {menu?.kind === "column" ? (
+        <ColumnMenu
+          x={menu.x}
+          y={menu.y}
+          col={menu.col}
+          columns={columns}
+          actions={columnActions}
+          onClose={closeMenu}
+        />
+      ) : null}
+    </div>
+  );
+}

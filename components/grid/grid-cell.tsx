@@ -1,0 +1,93 @@
+import { type Cell, FlexRender } from "@tanstack/react-table";
+import type { CellStates, RowDto } from "@/lib/rows/serialize";
+import type { ColumnDto } from "@/lib/tables/serialize";
+import { CellEditor, type EditEnd } from "./cell-editor";
+import { cellRenderers } from "./cells/cell-renderers";
+import { ConfidenceMark } from "./confidence-mark";
+import type { GridFeatures } from "./use-grid-table";
+
+type CellState = CellStates[string] | undefined;
+
+const STATUS_CLASS = {
+  idle: "bg-white",
+  queued: "bg-sky-50 text-slate-500",
+  running: "bg-amber-50 text-slate-600",
+  done: "bg-emerald-50/70",
+  failed: "bg-red-50 text-red-800",
+} as const;
+
+const PLACEHOLDER = { queued: "Queued", running: "Running…", failed: "Failed" } as const;
+
+function titleOf(column: ColumnDto, value: unknown, state: CellState): string | undefined {
+  const text = value === null || value === undefined ? "" : String(value);
+  if (state?.status === "failed")
+    return `Failed: ${state.error ?? "unknown error"}${text ? `\n${column.label}: ${text}` : ""}`;
+  if (state?.status === "done" && state.confidence !== undefined)
+    return `${text}\nConfidence ${Math.round(state.confidence * 100)}%`;
+  if (state?.status === "queued" || state?.status === "running") return `${state.status}${text ? `: ${text}` : ""}`;
+  return text || undefined;
+}
+
+export type EditState = { col: number; initial: string } | null;
+
+/** One grid cell: status colour, value (via the column's renderer), confidence, selection, focus. */
+export function GridCell({
+  rowIndex,
+  colIndex,
+  left,
+  width,
+  row,
+  column,
+  cell,
+  selected,
+  active,
+  editing,
+  onCommit,
+  onCancel,
+}: {
+  rowIndex: number;
+  colIndex: number;
+  left: number;
+  width: number;
+  row: RowDto;
+  column: ColumnDto;
+  cell: Cell<GridFeatures, RowDto, unknown> | undefined;
+  selected: boolean;
+  active: boolean;
+  editing: EditState;
+  onCommit: (value: string, then: EditEnd) => void;
+  onCancel: () => void;
+}) {
+  const state = row.cells[column.id] as CellState;
+  const status = state?.status ?? "idle";
+  const value = row.data[column.key];
+  // A row from a cached window outside the table model's data renders without its cell object.
+  const Fallback = cellRenderers[column.dataType];
+  const empty = value === undefined || value === null || value === "";
+  return (
+    // biome-ignore lint/a11y/useAriaPropsSupportedByRole: a td inside role="grid" is a gridcell, which supports aria-selected
+    <td
+      id={`cell-${rowIndex}-${colIndex}`}
+      tabIndex={-1}
+      aria-colindex={colIndex + 2}
+      aria-selected={selected}
+      data-row={rowIndex}
+      data-col={colIndex}
+      data-status={status}
+      title={editing ? undefined : titleOf(column, value, state)}
+      className={`absolute top-0 flex h-full items-center gap-1.5 overflow-hidden border-r border-b border-slate-200 px-2.5 text-sm whitespace-nowrap select-none ${STATUS_CLASS[status]} ${status === "running" ? "animate-pulse" : ""} ${selected ? "shadow-[inset_0_0_0_999px_rgb(59_130_246/0.13)]" : ""} ${active ? "outline-2 -outline-offset-2 outline-blue-600" : ""}`}
+      style={{ left, width }}
+    >
+      {editing ? (
+        <CellEditor initial={editing.initial} label={`Edit ${column.label}`} onCommit={onCommit} onCancel={onCancel} />
+      ) : null}
+      {cell ? <FlexRender cell={cell} /> : <Fallback value={value} />}
+      {empty && status !== "idle" && status !== "done" ? (
+        <span className={`truncate text-xs ${status === "failed" ? "text-red-600" : "text-slate-400"}`}>
+          {status === "failed" ? `⚠ ${state?.error ?? PLACEHOLDER.failed}` : PLACEHOLDER[status]}
+        </span>
+      ) : null}
+      {status === "done" && state?.confidence !== undefined ? <ConfidenceMark confidence={state.confidence} /> : null}
+    </td>
+  );
+}

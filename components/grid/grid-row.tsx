@@ -1,0 +1,118 @@
+import type { Row } from "@tanstack/react-table";
+import { memo } from "react";
+import { GUTTER_WIDTH, ROW_HEIGHT } from "@/lib/client/grid-geometry";
+import { inSelectionKey } from "@/lib/client/grid-selection";
+import type { RowDto } from "@/lib/rows/serialize";
+import type { ColumnDto } from "@/lib/tables/serialize";
+import type { EditEnd } from "./cell-editor";
+import { type EditState, GridCell } from "./grid-cell";
+import { RowStatusBadge } from "./row-status-badge";
+import type { GridFeatures } from "./use-grid-table";
+
+export type ColumnWindow = { start: number; end: number; offsets: number[]; widths: number[] };
+
+type GridRowProps = {
+  index: number;
+  top: number;
+  width: number;
+  row: RowDto | undefined;
+  tableRow: Row<GridFeatures, RowDto> | undefined;
+  columns: ColumnDto[];
+  colWindow: ColumnWindow;
+  selectionKey: string;
+  activeCol: number;
+  editing: EditState;
+  onCommit: (value: string, then: EditEnd) => void;
+  onCancel: () => void;
+};
+
+function GridRowView({
+  index,
+  top,
+  width,
+  row,
+  tableRow,
+  columns,
+  colWindow,
+  selectionKey,
+  activeCol,
+  editing,
+  onCommit,
+  onCancel,
+}: GridRowProps) {
+  const cells = tableRow?.getAllCells();
+  const indices: number[] = [];
+  for (let c = colWindow.start; c <= colWindow.end; c++) indices.push(c);
+  const rowSelected = selectionKey !== "" && selectionKey === `0-${columns.length - 1}`;
+  return (
+    <tr
+      aria-rowindex={index + 2}
+      aria-selected={rowSelected}
+      data-loading={row ? undefined : "true"}
+      className="absolute top-0 left-0 flex"
+      style={{ transform: `translateY(${top}px)`, width, height: ROW_HEIGHT }}
+    >
+      <th
+        scope="row"
+        aria-colindex={1}
+        data-row={index}
+        data-gutter=""
+        className={`sticky left-0 z-10 flex shrink-0 cursor-pointer items-center gap-1.5 border-r border-b border-slate-200 px-2 text-xs font-normal ${rowSelected ? "bg-blue-50" : "bg-slate-50"}`}
+        style={{ width: GUTTER_WIDTH }}
+      >
+        <span className="w-11 shrink-0 text-right tabular-nums text-slate-500">{index + 1}</span>
+        {row ? <RowStatusBadge status={row.status} error={row.error} /> : null}
+      </th>
+      {row ? (
+        indices.map((c) => (
+          <GridCell
+            key={columns[c].id}
+            rowIndex={index}
+            colIndex={c}
+            left={GUTTER_WIDTH + colWindow.offsets[c]}
+            width={colWindow.widths[c]}
+            row={row}
+            column={columns[c]}
+            cell={cells?.[c]}
+            selected={inSelectionKey(selectionKey, c)}
+            active={activeCol === c}
+            editing={editing && editing.col === c ? editing : null}
+            onCommit={onCommit}
+            onCancel={onCancel}
+          />
+        ))
+      ) : (
+        // One element for a row still loading, not one per cell: a fast scroll mounts dozens
+        // of these per frame, and style work grows with the element count.
+        <td
+          aria-busy="true"
+          colSpan={columns.length}
+          className="absolute top-0 h-full border-b border-slate-200 bg-white [background-image:linear-gradient(to_right,var(--color-slate-200)_0_42%,transparent_42%)] [background-position:12px_center] [background-repeat:repeat-x] [background-size:200px_10px]"
+          style={{ left: GUTTER_WIDTH, width: width - GUTTER_WIDTH }}
+        />
+      )}
+    </tr>
+  );
+}
+
+/**
+ * Rows re-render only when their own data, position, column colWindow, selection or edit
+ * state change. The table's Row object is left out on purpose: it is rebuilt whenever any
+ * colWindow loads, but renders the same cells while the RowDto is the same.
+ */
+export const GridRow = memo(GridRowView, (a, b) => {
+  return (
+    a.index === b.index &&
+    a.top === b.top &&
+    a.width === b.width &&
+    a.row === b.row &&
+    (a.tableRow !== undefined) === (b.tableRow !== undefined) &&
+    a.columns === b.columns &&
+    a.colWindow === b.colWindow &&
+    a.selectionKey === b.selectionKey &&
+    a.activeCol === b.activeCol &&
+    a.editing === b.editing &&
+    a.onCommit === b.onCommit &&
+    a.onCancel === b.onCancel
+  );
+});

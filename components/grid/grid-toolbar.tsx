@@ -1,0 +1,88 @@
+"use client";
+
+import { useState } from "react";
+import type { ColumnDto } from "@/lib/tables/serialize";
+import { ImportCsvButton } from "../csv/import-csv-button";
+import { AddColumnForm } from "./add-column-form";
+
+const BUTTON =
+  "inline-flex h-8 items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50";
+
+export function GridToolbar({
+  selectedCells,
+  enriching,
+  onEnrich,
+  onAddRow,
+  addingRow,
+  onAddColumn,
+  addingColumn,
+  exportUrl,
+  tableId,
+  jobsOpen,
+  activeJobs,
+  onToggleJobs,
+}: {
+  selectedCells: number;
+  enriching: boolean;
+  onEnrich: () => void;
+  onAddRow: () => void;
+  addingRow: boolean;
+  onAddColumn: (column: { key: string; label: string; dataType: ColumnDto["dataType"] }, done: () => void) => void;
+  addingColumn: boolean;
+  exportUrl: string;
+  tableId: string;
+  jobsOpen: boolean;
+  activeJobs: number;
+  onToggleJobs: () => void;
+}) {
+  const [addOpen, setAddOpen] = useState(false);
+  return (
+    <div
+      role="toolbar"
+      aria-label="Table actions"
+      className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white px-4 py-2"
+    >
+      <button
+        type="button"
+        onClick={onEnrich}
+        disabled={selectedCells === 0 || enriching}
+        title="Enrich the selected cells (Ctrl/⌘+E)"
+        className="inline-flex h-8 items-center gap-1.5 rounded-md bg-blue-600 px-3.5 text-sm font-semibold text-white shadow-sm hover:bg-blue-700 disabled:bg-slate-300"
+      >
+        <span aria-hidden="true">✦</span> {enriching ? "Starting…" : "Enrich"}
+      </button>
+      <output aria-live="polite" className="min-w-32 text-sm tabular-nums text-slate-500">
+        {selectedCells === 0
+          ? "No cells selected"
+          : `${selectedCells.toLocaleString("en-US")} cell${selectedCells === 1 ? "" : "s"} selected`}
+      </output>
+      <div className="ml-auto flex flex-wrap items-center gap-2">
+        <button type="button" onClick={onAddRow} disabled={addingRow} className={BUTTON}>
+          + Row
+        </button>
+        <div className="relative">
+          <button type="button" onClick={() => setAddOpen((o) => !o)} aria-expanded={addOpen} className={BUTTON}>
+            + Column
+          </button>
+          {addOpen ? (
+            <AddColumnForm
+              pending={addingColumn}
+              onClose={() => setAddOpen(false)}
+              onSubmit={(column) => onAddColumn(column, () => setAddOpen(false))}
+            />
+          ) : null}
+        </div>
+        <ImportCsvButton tableId={tableId} className={BUTTON} />
+        <a href={exportUrl} download className={BUTTON}>
+          Export CSV
+        </a>
+        <button type="button" onClick={onToggleJobs} aria-pressed={jobsOpen} className={BUTTON}>
+          Jobs
+          {activeJobs > 0 ? (
+            <span className="rounded-full bg-amber-100 px-1.5 text-xs text-amber-800 tabular-nums">{activeJobs}</span>
+          ) : null}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import { useCallback, useRef, useState } from "react";
+import { type Dims, type GridSelection, moveActive, type Pos } from "@/lib/client/grid-selection";
+import type { RowDto } from "@/lib/rows/serialize";
+import type { ColumnDto } from "@/lib/tables/serialize";
+import type { EditEnd } from "./cell-editor";
+import type { CellWrite } from "./use-row-edits";
+
+export type Editing = { row: number; cell: { col: number; initial: string } } | null;
+
+/**
+ * In-cell editing: which cell is open, and what committing or cancelling does (save when
+ * changed, move the active cell like a spreadsheet, give the keyboard back to the grid).
+ * Callbacks are stable, so memoized rows do not re-render for them.
+ */
+export function useCellEditing({
+  rowAt,
+  columns,
+  dims,
+  write,
+  onSelectionChange,
+  focusGrid,
+}: {
+  rowAt: (index: number) => RowDto | undefined;
+  columns: ColumnDto[];
+  dims: Dims;
+  write: (writes: CellWrite[]) => void;
+  onSelectionChange: (update: (selection: GridSelection) => GridSelection) => void;
+  focusGrid: () => void;
+}) {
+  const [editing, setEditing] = useState<Editing>(null);
+  const latest = useRef({ editing, rowAt, columns, dims, write });
+  latest.current = { editing, rowAt, columns, dims, write };
+
+  const startEdit = useCallback((pos: Pos, initial?: string) => {
+    const { rowAt, columns } = latest.current;
+    const row = rowAt(pos.row);
+    const column = columns[pos.col];
+    if (!row || !column) return;
+    const value = row.data[column.key];
+    const text = value === null || value === undefined ? "" : String(value);
+    setEditing({ row: pos.row, cell: { col: pos.col, initial: initial ?? text } });
+  }, []);
+
+  const onCommit = useCallback(
+    (value: string, then: EditEnd) => {
+      const { editing, rowAt, columns, dims, write } = latest.current;
+      setEditing(null);
+      if (!editing) return;
+      const before = rowAt(editing.row)?.data[columns[editing.cell.col]?.key];
+      if (String(before ?? "") !== value) write([{ row: editing.row, col: editing.cell.col, value }]);
+      if (then !== "none") onSelectionChange((s) => moveActive(s, then, dims));
+      focusGrid();
+    },
+    [onSelectionChange, focusGrid],
+  );
+
+  const onCancel = useCallback(() => {
+    setEditing(null);
+    focusGrid();
+  }, [focusGrid]);
+
+  return { editing, startEdit, onCommit, onCancel };
+}

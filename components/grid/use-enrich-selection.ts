@@ -1,0 +1,98 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import {
+  type ColumnDto,
+  type EnrichRequest,
+  fetchers,
+  type JobDto,
+  type Page,
+  type RowPage,
+} from "@/lib/client/fetchers";
+import { markQueued } from "@/lib/client/grid-blocks";
+import { planEnrich } from "@/lib/client/grid-enrich-plan";
+import type { Dims, GridSelection } from "@/lib/client/grid-selection";
+import { queryKeys } from "@/lib/client/query-keys";
+import { resolveRowIds } from "@/lib/client/resolve-row-ids";
+import { useToast } from "../ui/toast-provider";
+
+type Planned = { body: EnrichRequest; queued: (rowId: string) => string[] | undefined };
+
+async function toRequest(
+  client: ReturnType<typeof useQueryClient>,
+  tableId: string,
+  columns: ColumnDto[],
+  selection: GridSelection,
+  dims: Dims,
+): Promise<Planned> {
+  const plan = planEnrich(selection, dims);
+  if (plan.mode === "empty") throw new Error("Select the cells to enrich first.");
+  if (plan.mode === "too-large") {
+    throw new Error(`${plan.cells.toLocaleString("en-US")} cells are selected; one job can enrich at most 200,000.`);
+  }
+  if (plan.mode === "columns") {
+    const columnIds = plan.cols.map((c) => columns[c].id);
+    return { body: { columnIds, rowIds: "all" }, queued: () => columnIds };
+  }
+  if (plan.mode === "grid") {
+    const ids = await resolveRowIds(client, tableId, plan.rows);
+    const columnIds = plan.cols.map((c) => columns[c].id);
+    const rowIds = [...ids.values()];
+    const selected = new Set(rowIds);
+    return { body: { columnIds, rowIds }, queued: (rowId) => (selected.has(rowId) ? columnIds : undefined) };
+  }
+  const rows = [...new Set(plan.cells.map((c) => c.row))].map((r): [number, number] => [r, r]);
+  const ids = await resolveRowIds(client, tableId, rows);
+  const cellIds = plan.cells.flatMap((c) => {
+    const rowId = ids.get(c.row);
+    return rowId ? [{ rowId, columnId: columns[c.col].id }] : [];
+  });
+  const byRow = new Map<string, string[]>();
+  for (const cell of cellIds) byRow.set(cell.rowId, [...(byRow.get(cell.rowId) ?? []), cell.columnId]);
+  return { body: { cellIds }, queued: (rowId) => byRow.get(rowId) };
+}
+
+/** Enrich: the selection → one POST /enrich; the job and the queued cells show at once. */
+export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: Dims) {
+  const client = useQueryClient();
+  const toast = useToast();
+  return useMutation({
+    meta: { errorTitle: "Could not start enrichment" },
+    mutationFn: async (selection: GridSelection) => {
+      const planned = await toRequest(client, tableId, columns, selection, dims);
+      // The status cursor must predate the job, or its first changes could be missed.
+      await client.ensureQueryData({ queryKey: queryKeys.cellStatus(tableId) });
+      const response = await fetchers.enrich(tableId, planned.body);
+      return { response, planned };
+    },
+    onSuccess: ({ response, planned }) => {
+      const job: JobDto = {
+        jobId: response.jobId,
+        tableId,
+        status: "pending",
+        totalTasks: response.totalTasks,
+        doneTasks: 0,
+        failedTasks: 0,
+        progress: 0,
+        createdAt: new Date().toISOString(),
+        startedAt: null,
+        completedAt: null,
+        error: response.error ?? null,
+      };
+      client.setQueryData<Page<JobDto>>(queryKeys.jobs(tableId), (page) =>
+        page ? { ...page, data: [job, ...page.data.filter((j) => j.jobId !== job.jobId)] } : page,
+      );
+      void client.invalidateQueries({ queryKey: queryKeys.jobs(tableId), exact: true });
+      client.setQueriesData<RowPage>({ queryKey: queryKeys.rowBlocks(tableId) }, (block) => {
+        if (!block) return block;
+        const cells = new Map<string, string[]>();
+        for (const row of block.data) {
+          const columnIds = planned.queued(row.id);
+          if (columnIds) cells.set(row.id, columnIds);
+        }
+        return cells.size > 0 ? markQueued(block, cells) : block;
+      });
+      if (response.error)
+        toast.show({ kind: "error", title: "The job was created but not started", message: response.message });
+      else toast.show({ kind: "info", title: response.message });
+    },
+  });
+}

@@ -1,0 +1,83 @@
+import type { ClipboardEvent } from "react";
+import type { Dims, Rect } from "@/lib/client/grid-selection";
+import { parseTsv, pasteTargets, toTsv } from "@/lib/client/grid-tsv";
+import type { RowDto } from "@/lib/rows/serialize";
+import type { ColumnDto } from "@/lib/tables/serialize";
+import type { CellWrite } from "./use-row-edits";
+
+/** Copies at most this many rows: beyond that the rows would have to be fetched first. */
+const MAX_COPY_ROWS = 5_000;
+
+/**
+ * Copy writes the selection's bounding block as TSV (unselected cells inside it empty);
+ * paste writes clipboard TSV at the selection's top-left (or fills it with a single value).
+ */
+export function gridClipboard({
+  rects,
+  dims,
+  columns,
+  rowAt,
+  write,
+  fail,
+}: {
+  rects: Rect[];
+  dims: Dims;
+  columns: ColumnDto[];
+  rowAt: (index: number) => RowDto | undefined;
+  write: (writes: CellWrite[], label: string) => void;
+  fail: (message: string) => void;
+}) {
+  const bounds = rects.length
+    ? {
+        top: Math.min(...rects.map((r) => r.top)),
+        bottom: Math.max(...rects.map((r) => r.bottom)),
+        left: Math.min(...rects.map((r) => r.left)),
+        right: Math.max(...rects.map((r) => r.right)),
+      }
+    : null;
+
+  const copy = async () => {
+    if (!bounds) return;
+    if (bounds.bottom - bounds.top + 1 > MAX_COPY_ROWS)
+      return fail(`Copy at most ${MAX_COPY_ROWS.toLocaleString("en-US")} rows at once.`);
+    const lines: unknown[][] = [];
+    for (let r = bounds.top; r <= bounds.bottom; r++) {
+      const row = rowAt(r);
+      if (!row) return fail("Some of the selected rows are still loading; scroll to them or try again.");
+      const line: unknown[] = [];
+      for (let c = bounds.left; c <= bounds.right; c++) {
+        const inside = rects.some((x) => r >= x.top && r <= x.bottom && c >= x.left && c <= x.right);
+        line.push(inside ? row.data[columns[c].key] : "");
+      }
+      lines.push(line);
+    }
+    try {
+      await navigator.clipboard.writeText(toTsv(lines));
+    } catch {
+      fail("The browser did not allow writing to the clipboard.");
+    }
+  };
+
+  const onPaste = (event: ClipboardEvent) => {
+    if ((event.target as HTMLElement).closest("input, textarea")) return;
+    const last = rects.at(-1);
+    if (!last) return;
+    event.preventDefault();
+    const values = parseTsv(event.clipboardData.getData("text/plain"));
+    if (values.length === 0) return;
+    const writes = pasteTargets(values, last, dims);
+    write(writes, "Pasted into");
+  };
+
+  const clear = () => {
+    const writes: CellWrite[] = [];
+    for (const r of rects) {
+      for (let row = r.top; row <= r.bottom && writes.length <= 100_000; row++) {
+        for (let col = r.left; col <= r.right; col++) writes.push({ row, col, value: null });
+      }
+    }
+    write(writes, "Cleared");
+  };
+
+  return { copy, onPaste, clear };
+}

@@ -1,0 +1,73 @@
+import type { KeyboardEvent } from "react";
+import {
+  type Dims,
+  type Direction,
+  extendActive,
+  type GridSelection,
+  moveActive,
+  moveTo,
+  type Pos,
+  selectAll,
+} from "@/lib/client/grid-selection";
+
+const ARROWS: Record<string, Direction> = { ArrowUp: "up", ArrowDown: "down", ArrowLeft: "left", ArrowRight: "right" };
+
+export type GridKeyActions = {
+  select: (next: GridSelection, scrollTo?: Pos) => void;
+  startEdit: (pos: Pos, initial?: string) => void;
+  enrich: () => void;
+  copy: () => void;
+  clear: () => void;
+};
+
+/**
+ * Spreadsheet keys on the focused grid: arrows move (Shift extends, Ctrl/Cmd jumps to the
+ * edge), Home/End, PageUp/PageDown, Enter/F2 or typing edits, Delete clears, Ctrl/Cmd+A
+ * selects all, Ctrl/Cmd+C copies, Ctrl/Cmd+E enriches.
+ */
+export function gridKeyHandler(selection: GridSelection, dims: Dims, pageRows: number, actions: GridKeyActions) {
+  return (event: KeyboardEvent<HTMLElement>) => {
+    if ((event.target as HTMLElement).closest("input, textarea, button, [role=menu]")) return;
+    const mod = event.ctrlKey || event.metaKey;
+    const active = selection.active;
+    const direction = ARROWS[event.key];
+    let handled = true;
+    if (direction) {
+      const next = event.shiftKey
+        ? extendActive(selection, direction, dims, mod)
+        : moveActive(selection, direction, dims, mod);
+      actions.select(
+        next,
+        event.shiftKey ? (next.ranges.at(-1)?.focus ?? next.active ?? undefined) : (next.active ?? undefined),
+      );
+    } else if (mod && event.key.toLowerCase() === "e") {
+      actions.enrich();
+    } else if (mod && event.key.toLowerCase() === "a") {
+      actions.select(selectAll(dims));
+    } else if (mod && event.key.toLowerCase() === "c") {
+      actions.copy();
+    } else if (event.key === "Home" || event.key === "End") {
+      const target = {
+        row: mod ? (event.key === "Home" ? 0 : dims.rows - 1) : (active?.row ?? 0),
+        col: event.key === "Home" ? 0 : dims.cols - 1,
+      };
+      actions.select(moveTo(dims, target), target);
+    } else if (event.key === "PageDown" || event.key === "PageUp") {
+      const delta = event.key === "PageDown" ? pageRows : -pageRows;
+      const target = { row: Math.max(0, Math.min(dims.rows - 1, (active?.row ?? 0) + delta)), col: active?.col ?? 0 };
+      actions.select(moveTo(dims, target), target);
+    } else if ((event.key === "Enter" || event.key === "F2") && active) {
+      actions.startEdit(active);
+    } else if ((event.key === "Delete" || event.key === "Backspace") && active) {
+      actions.clear();
+    } else if (event.key === "Escape" && active) {
+      actions.select(moveTo(dims, active));
+    } else if (event.key.length === 1 && !mod && !event.altKey && active) {
+      // Typing over a cell replaces its value, as in a spreadsheet.
+      actions.startEdit(active, event.key);
+    } else {
+      handled = false;
+    }
+    if (handled) event.preventDefault();
+  };
+}

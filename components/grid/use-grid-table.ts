@@ -1,0 +1,39 @@
+import { columnSizingFeature, createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
+import { createElement, useMemo } from "react";
+import { columnWidth } from "@/lib/client/grid-geometry";
+import type { RowDto } from "@/lib/rows/serialize";
+import type { ColumnDto } from "@/lib/tables/serialize";
+import { cellRenderers } from "./cells/cell-renderers";
+
+const features = tableFeatures({ columnSizingFeature });
+const helper = createColumnHelper<typeof features, RowDto>();
+const getRowId = (row: RowDto) => row.id;
+
+export type GridTable = ReturnType<typeof useGridTable>;
+export type GridFeatures = typeof features;
+
+/**
+ * The table model: one column per API column (id = column id, so cell states keyed by
+ * column id line up), rows = the loaded blocks in view. Selection, windows and geometry
+ * live outside it because they must span rows that are not loaded.
+ */
+export function useGridTable(columns: ColumnDto[], rows: RowDto[]) {
+  const columnDefs = useMemo(
+    () =>
+      helper.columns(
+        columns.map((column) =>
+          helper.accessor((row) => row.data[column.key] ?? null, {
+            id: column.id,
+            header: column.label,
+            size: columnWidth(column),
+            cell: (context) => createElement(cellRenderers[column.dataType], { value: context.getValue() }),
+          }),
+        ),
+      ),
+    [columns],
+  );
+  // Only the column sizes are read from state, so unrelated state never re-renders the grid.
+  return useTable({ features, columns: columnDefs, data: rows, getRowId }, (state) => ({
+    columnSizing: state.columnSizing,
+  }));
+}

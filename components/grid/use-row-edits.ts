@@ -1,0 +1,112 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import {
+  type ColumnDto,
+  fetchers,
+  type RowData,
+  type RowDto,
+  type RowPage,
+  type TableDto,
+} from "@/lib/client/fetchers";
+import { patchRowData } from "@/lib/client/grid-blocks";
+import { queryKeys } from "@/lib/client/query-keys";
+import { resolveRowIds } from "@/lib/client/resolve-row-ids";
+import { useToast } from "../ui/toast-provider";
+
+/** Rows one paste, clear or delete may touch: each is one request. */
+export const MAX_ROWS_PER_EDIT = 2_000;
+const CONCURRENCY = 6;
+
+export type CellWrite = { row: number; col: number; value: string | null };
+
+/** Typed input → the value stored: numbers and booleans in such columns, "" clears. */
+export function toCellValue(text: string | null, column: ColumnDto): RowData[string] {
+  if (text === null || text.trim() === "") return null;
+  if (column.dataType === "number" && Number.isFinite(Number(text))) return Number(text);
+  if (column.dataType === "boolean" && /^(true|false)$/i.test(text.trim())) return text.trim().toLowerCase() === "true";
+  return text;
+}
+
+async function inPool<T>(items: T[], fn: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+const rowCount = (n: number) => `${n.toLocaleString("en-US")} row${n === 1 ? "" : "s"}`;
+
+/** Every edit of rows goes through the API; the cached windows update at once and roll back on failure. */
+export function useRowEdits(tableId: string, columns: ColumnDto[]) {
+  const client = useQueryClient();
+  const toast = useToast();
+  const blocks = queryKeys.rowBlocks(tableId);
+  const patchCache = (rowId: string, data: RowData) =>
+    client.setQueriesData<RowPage>({ queryKey: blocks }, (page) => (page ? patchRowData(page, rowId, data) : page));
+  const replaceInCache = (row: RowDto) =>
+    client.setQueriesData<RowPage>({ queryKey: blocks }, (page) => {
+      const index = page?.data.findIndex((r) => r.id === row.id) ?? -1;
+      if (!page || index === -1) return page;
+      const data = page.data.slice();
+      data[index] = row;
+      return { ...page, data };
+    });
+
+  const writeCells = useMutation({
+    meta: { errorTitle: "Could not save the change" },
+    mutationFn: async ({ writes }: { writes: CellWrite[]; label?: string }) => {
+      const rows = [...new Set(writes.map((w) => w.row))].sort((a, b) => a - b);
+      if (rows.length > MAX_ROWS_PER_EDIT)
+        throw new Error(`At most ${rowCount(MAX_ROWS_PER_EDIT)} can be changed at once.`);
+      const ids = await resolveRowIds(
+        client,
+        tableId,
+        rows.map((r): [number, number] => [r, r]),
+      );
+      const byRow = new Map<string, RowData>();
+      for (const w of writes) {
+        const rowId = ids.get(w.row);
+        const column = columns[w.col];
+        if (!rowId || !column) continue;
+        byRow.set(rowId, { ...byRow.get(rowId), [column.key]: toCellValue(w.value, column) });
+      }
+      for (const [rowId, data] of byRow) patchCache(rowId, data);
+      await inPool([...byRow], async ([rowId, data]) => {
+        replaceInCache(await fetchers.updateRow(tableId, rowId, data));
+      });
+      return byRow.size;
+    },
+    onSuccess: (changed, { label }) => {
+      if (label) toast.show({ kind: "success", title: `${label} ${rowCount(changed)}` });
+    },
+    onError: () => client.invalidateQueries({ queryKey: blocks }),
+  });
+
+  const deleteRows = useMutation({
+    meta: { errorTitle: "Could not delete the rows" },
+    mutationFn: async (intervals: [number, number][]) => {
+      const total = intervals.reduce((n, [a, b]) => n + b - a + 1, 0);
+      if (total > MAX_ROWS_PER_EDIT) throw new Error(`At most ${rowCount(MAX_ROWS_PER_EDIT)} can be deleted at once.`);
+      const ids = [...(await resolveRowIds(client, tableId, intervals)).values()];
+      await inPool(ids, (rowId) => fetchers.deleteRow(tableId, rowId));
+      return ids.length;
+    },
+    onSettled: async () => {
+      await client.invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) });
+      await client.invalidateQueries({ queryKey: blocks });
+    },
+    onSuccess: (deleted) => toast.show({ kind: "success", title: `Deleted ${rowCount(deleted)}` }),
+  });
+
+  const addRow = useMutation({
+    meta: { errorTitle: "Could not add a row" },
+    mutationFn: () => fetchers.createRows(tableId, [{ data: {} }]),
+    onSuccess: async () => {
+      client.setQueryData<TableDto>(queryKeys.tableMeta(tableId), (t) => (t ? { ...t, rowCount: t.rowCount + 1 } : t));
+      await client.invalidateQueries({ queryKey: blocks });
+    },
+  });
+
+  return { writeCells, deleteRows, addRow };
+}

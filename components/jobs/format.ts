@@ -1,0 +1,14 @@
+const time = new Intl.DateTimeFormat("en-US", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+export const formatTime = (iso: string | null) => (iso ? time.format(new Date(iso)) : "—");
+
+/** "1.4 s", "2 min 5 s": how long a job took, or has been running. */
+export function formatDuration(fromIso: string | null, toIso: string | null, now = Date.now()): string {
+  if (!fromIso) return "—";
+  const ms = Math.max(0, (toIso ? Date.parse(toIso) : now) - Date.parse(fromIso));
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+export const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;

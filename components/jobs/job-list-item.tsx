@@ -1,0 +1,93 @@
+"use client";
+
+import type { JobDto } from "@/lib/client/fetchers";
+import { formatDuration, formatTime, plural } from "./format";
+import { JobProgressBar } from "./job-progress-bar";
+import { JobStatusPill } from "./job-status-pill";
+import { JobTasks } from "./job-tasks";
+
+const isActive = (job: JobDto) => job.status === "pending" || job.status === "running";
+
+export function JobListItem({
+  tableId,
+  job,
+  open,
+  busy,
+  onToggle,
+  onCancel,
+  onRetry,
+}: {
+  tableId: string;
+  job: JobDto;
+  open: boolean;
+  busy: boolean;
+  onToggle: () => void;
+  onCancel: () => void;
+  onRetry: () => void;
+}) {
+  const name = `Job of ${formatTime(job.createdAt)}`;
+  return (
+    <li aria-label={name} className="rounded-lg border border-slate-200 bg-white shadow-sm">
+      <div className="space-y-2 p-3">
+        <div className="flex items-center gap-2">
+          <JobStatusPill status={job.status} />
+          <button
+            type="button"
+            onClick={onToggle}
+            aria-expanded={open}
+            className="text-sm font-medium text-slate-800 hover:underline"
+          >
+            {plural(job.totalTasks, "cell")} · {formatTime(job.createdAt)}
+          </button>
+          <span className="ml-auto text-xs tabular-nums text-slate-500">{job.progress}%</span>
+        </div>
+        <JobProgressBar job={job} label={`${name} progress`} />
+        <dl className="grid grid-cols-3 gap-2 text-xs text-slate-500">
+          <div>
+            <dt className="sr-only">Done</dt>
+            <dd className="text-emerald-700">{job.doneTasks.toLocaleString("en-US")} done</dd>
+          </div>
+          <div>
+            <dt className="sr-only">Failed</dt>
+            <dd className={job.failedTasks > 0 ? "text-red-700" : undefined}>
+              {job.failedTasks.toLocaleString("en-US")} failed
+            </dd>
+          </div>
+          <div className="text-right">
+            <dt className="sr-only">Duration</dt>
+            <dd title={`started ${formatTime(job.startedAt)}, ended ${formatTime(job.completedAt)}`}>
+              {formatDuration(job.startedAt ?? job.createdAt, job.completedAt)}
+            </dd>
+          </div>
+        </dl>
+        {job.error ? <p className="text-xs text-red-700">{job.error}</p> : null}
+        <div className="flex gap-2">
+          {isActive(job) ? (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={onCancel}
+              className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50"
+            >
+              Cancel job
+            </button>
+          ) : null}
+          {!isActive(job) && job.failedTasks > 0 ? (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={onRetry}
+              className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50"
+            >
+              Retry {plural(job.failedTasks, "failed cell")}
+            </button>
+          ) : null}
+          <button type="button" onClick={onToggle} className="ml-auto text-xs text-slate-500 hover:text-slate-800">
+            {open ? "Hide tasks" : "Show tasks"}
+          </button>
+        </div>
+      </div>
+      {open ? <JobTasks tableId={tableId} job={job} /> : null}
+    </li>
+  );
+}

@@ -1,0 +1,31 @@
+import type { JobDto } from "@/lib/enrichment/serialize";
+import { plural } from "./format";
+import { JobProgressBar } from "./job-progress-bar";
+import { JobStatusPill } from "./job-status-pill";
+
+/** The strip above the grid: the running job's progress, or how the last one ended. */
+export function JobProgress({ job, activeCount }: { job: JobDto | undefined; activeCount: number }) {
+  if (!job) return null;
+  const finished = job.doneTasks + job.failedTasks;
+  return (
+    <section
+      aria-label="Enrichment progress"
+      className="flex items-center gap-4 border-b border-slate-200 bg-white px-4 py-2 text-xs text-slate-600"
+    >
+      <JobStatusPill status={job.status} />
+      <span className="shrink-0 tabular-nums" aria-live="polite">
+        <span className="font-medium text-slate-900">{job.progress}%</span> · {finished.toLocaleString("en-US")} of{" "}
+        {plural(job.totalTasks, "cell")} ·{" "}
+        <span className="text-emerald-700">{job.doneTasks.toLocaleString("en-US")} done</span> ·{" "}
+        <span className={job.failedTasks > 0 ? "text-red-700" : undefined}>
+          {job.failedTasks.toLocaleString("en-US")} failed
+        </span>
+      </span>
+      <div className="min-w-24 flex-1">
+        <JobProgressBar job={job} label="Job progress" />
+      </div>
+      {activeCount > 1 ? <span className="shrink-0 text-slate-500">{plural(activeCount, "active job")}</span> : null}
+      {job.error && job.status === "pending" ? <span className="truncate text-red-700">{job.error}</span> : null}
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { fetchers, type JobDto } from "@/lib/client/fetchers";
+import { queryKeys } from "@/lib/client/query-keys";
+import { useToast } from "../ui/toast-provider";
+import { JobListItem } from "./job-list-item";
+
+/** The table's jobs, newest first; open one for its tasks; cancel or retry from here. */
+export function JobsPanel({
+  tableId,
+  jobs,
+  loading,
+  onClose,
+}: {
+  tableId: string;
+  jobs: JobDto[];
+  loading: boolean;
+  onClose: () => void;
+}) {
+  const client = useQueryClient();
+  const toast = useToast();
+  const [openJob, setOpenJob] = useState<string | null>(null);
+  const refresh = () => client.invalidateQueries({ queryKey: queryKeys.jobs(tableId) });
+
+  const cancel = useMutation({
+    meta: { errorTitle: "Could not cancel the job" },
+    mutationFn: (jobId: string) => fetchers.cancelJob(tableId, jobId),
+    onSuccess: async () => {
+      await refresh();
+      await client.refetchQueries({ queryKey: queryKeys.cellStatus(tableId) });
+      toast.show({ kind: "info", title: "Job cancelled: queued cells will not run" });
+    },
+  });
+  const retry = useMutation({
+    meta: { errorTitle: "Could not retry the job" },
+    mutationFn: (jobId: string) => fetchers.retryJob(tableId, jobId),
+    onSuccess: async (job) => {
+      await refresh();
+      toast.show({ kind: "info", title: job.message });
+    },
+  });
+
+  return (
+    <aside aria-label="Jobs" className="flex w-[26rem] shrink-0 flex-col border-l border-slate-200 bg-slate-50">
+      <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-2.5">
+        <h2 className="text-sm font-semibold">Jobs</h2>
+        <button
+          type="button"
+          onClick={onClose}
+          aria-label="Close jobs panel"
+          className="rounded px-1.5 text-lg leading-none text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+        >
+          ×
+        </button>
+      </header>
+      <div className="min-h-0 flex-1 overflow-y-auto p-3">
+        {loading ? (
+          <div className="space-y-2" aria-hidden="true">
+            {[0, 1, 2].map((i) => (
+              <div key={i} className="h-20 animate-pulse rounded-lg bg-slate-200/70" />
+            ))}
+          </div>
+        ) : jobs.length === 0 ? (
+          <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-500">
+            No jobs yet. Select cells and press Enrich.
+          </p>
+        ) : (
+          <ul className="space-y-2">
+            {jobs.map((job) => (
+              <JobListItem
+                key={job.jobId}
+                tableId={tableId}
+                job={job}
+                open={openJob === job.jobId}
+                onToggle={() => setOpenJob((current) => (current === job.jobId ? null : job.jobId))}
+                onCancel={() => cancel.mutate(job.jobId)}
+                onRetry={() => retry.mutate(job.jobId)}
+                busy={
+                  (cancel.isPending && cancel.variables === job.jobId) ||
+                  (retry.isPending && retry.variables === job.jobId)
+                }
+              />
+            ))}
+          </ul>
+        )}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,34 @@
+import { readFile } from "node:fs/promises";
+import { expect, test } from "@playwright/test";
+import { cellOf, watchErrors } from "./grid-support";
+
+const CSV =
+  "Full Name,Company Domain,Notes\r\n" +
+  'Ada Lovelace,analytical.io,"first, programmer"\r\n' +
+  'Grace Hopper,cobol.dev,"said ""debug""\r\non two lines"\r\n' +
+  "Émile Borel,,ünïcödé\r\n";
+
+test("import a CSV into a new table and export it again with the same content", async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto("/");
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByRole("button", { name: "Import CSV" }).click();
+  await (await chooser).setFiles({ name: "csv round trip.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
+
+  await expect(page.getByRole("heading", { name: "csv round trip" })).toBeVisible();
+  await expect(page.getByRole("columnheader", { name: /Company Domain/ })).toHaveAttribute(
+    "title",
+    /key: company_domain/,
+  );
+  await expect(await cellOf(page, "Ada Lovelace", "Notes")).toHaveText("first, programmer");
+  await expect(await cellOf(page, "Grace Hopper", "Notes")).toHaveAttribute("title", 'said "debug"\r\non two lines');
+  await page.screenshot({ path: "test-results/screenshots/csv-imported.png" });
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export CSV" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe("csv round trip.csv");
+  const exported = await readFile(await file.path(), "utf8");
+  expect(exported).toBe(CSV);
+  expect(errors).toEqual([]);
+});

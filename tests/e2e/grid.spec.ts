@@ -1,0 +1,241 @@
+import { expect, test } from "@playwright/test";
+import { fakeValue } from "@/lib/enrichment/providers/fake";
+import { cellOf, createTable, rowWith, watchErrors } from "./grid-support";
+
+test.describe.configure({ mode: "serial" });
+
+test("Leads: a 3 × 2 selection enriches in place, queued → done, other cells untouched", async ({ page, request }) => {
+  const errors = watchErrors(page);
+  const tables = await (await request.get("/api/tables?limit=200")).json();
+  const leads = tables.data.find((t: { name: string }) => t.name === "Leads");
+  const rows = (await (await request.get(`/api/tables/${leads.id}/rows?limit=10`)).json()).data as { id: string }[];
+
+  await page.goto(`/tables/${leads.id}`);
+  const grid = page.getByRole("grid", { name: "Leads" });
+  await expect(grid).toBeVisible();
+  await expect(rowWith(page, "Ada Lovelace")).toBeVisible();
+
+  const names = ["Ada Lovelace", "Grace Hopper", "Alan Turing"];
+  const targets = [];
+  for (const name of names) {
+    targets.push(await cellOf(page, name, "Email"), await cellOf(page, name, "Company"));
+  }
+  await targets[0].click();
+  await targets[5].click({ modifiers: ["Shift"] });
+  await expect(page.getByRole("toolbar").getByText("6 cells selected")).toBeVisible();
+  for (const cell of targets) await expect(cell).toHaveAttribute("aria-selected", "true");
+
+  // Record every status each of the six cells shows, however briefly.
+  await page.evaluate(() => {
+    const seen: Record<string, string[]> = {};
+    (window as unknown as { seen: typeof seen }).seen = seen;
+    const note = (el: Element) => {
+      const id = el.id;
+      const status = el.getAttribute("data-status") ?? "";
+      seen[id] ??= [];
+      if (seen[id].at(-1) !== status) seen[id].push(status);
+    };
+    new MutationObserver((records) => {
+      for (const r of records) if (r.target instanceof Element && r.target.id.startsWith("cell-")) note(r.target);
+    }).observe(document.body, { attributes: true, attributeFilter: ["data-status"], subtree: true });
+  });
+
+  await page.getByRole("button", { name: "Enrich" }).click();
+  await expect(page.getByRole("region", { name: "Enrichment progress" })).toBeVisible();
+  for (const cell of targets) await expect(cell).toHaveAttribute("data-status", /queued|running|done/);
+  await expect(grid.locator("td[data-status=running], td[data-status=queued]").first()).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/grid-enrich-running.png" });
+
+  for (const [i, name] of names.entries()) {
+    const rowId = rows[i].id;
+    await expect(targets[i * 2]).toHaveAttribute("data-status", "done");
+    await expect(targets[i * 2]).toHaveText(`fake_${rowId}@example.com`);
+    await expect(targets[i * 2 + 1]).toHaveText(String(fakeValue(rowId, "company").value));
+    await expect(targets[i * 2 + 1]).toHaveAttribute("title", /Confidence \d+%/);
+    await expect(rowWith(page, name).locator("[data-row-status]")).toHaveAttribute("data-row-status", "done");
+  }
+  await expect(page.getByRole("region", { name: "Enrichment progress" })).toContainText("6 done");
+  await page.screenshot({ path: "test-results/screenshots/grid-enrich-done.png" });
+
+  const seen = await page.evaluate(() => (window as unknown as { seen: Record<string, string[]> }).seen);
+  for (const cell of targets) {
+    const history = seen[(await cell.getAttribute("id")) ?? ""] ?? [];
+    expect(history.at(-1)).toBe("done");
+    expect(history.some((s) => s === "queued" || s === "running")).toBe(true);
+  }
+  // Untouched: the other rows' enrichable cells and the first rows' other columns.
+  for (const name of ["Katherine Johnson", "Radia Perlman"]) {
+    await expect(await cellOf(page, name, "Email")).toHaveAttribute("data-status", "idle");
+    await expect(await cellOf(page, name, "Email")).toHaveText("");
+  }
+  await expect(await cellOf(page, "Ada Lovelace", "Title")).toHaveAttribute("data-status", "idle");
+  expect(errors).toEqual([]);
+});
+
+test("a fail_ column turns red with its error on hover, and the row is ambiguous", async ({ page, request }) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Failing provider",
+    [
+      { key: "name", label: "Name" },
+      { key: "email", label: "Email" },
+      { key: "fail_phone", label: "Phone" },
+    ],
+    [{ name: "Ada" }, { name: "Bob" }],
+  );
+  await page.goto(`/tables/${table.id}`);
+  const email = await cellOf(page, "Ada", "Email");
+  const phone = await cellOf(page, "Ada", "Phone");
+  await email.click();
+  await phone.click({ modifiers: ["Shift"] });
+  await page.keyboard.press("ControlOrMeta+e");
+
+  await expect(phone).toHaveAttribute("data-status", "failed");
+  await expect(phone).toHaveAttribute("title", /No data found for "fail_phone"/);
+  await expect(phone).toContainText("No data found");
+  await expect(email).toHaveAttribute("data-status", "done");
+  await expect(rowWith(page, "Ada").locator("[data-row-status]")).toHaveAttribute("data-row-status", "ambiguous");
+  await expect(rowWith(page, "Bob").locator("[data-row-status]")).toHaveAttribute("data-row-status", "idle");
+  await phone.hover();
+  await page.screenshot({ path: "test-results/screenshots/grid-failed-cell.png" });
+  expect(errors).toEqual([]);
+});
+
+test("editing a cell goes through the API and survives a reload; Escape cancels", async ({ page, request }) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Editable",
+    [
+      { key: "name", label: "Name" },
+      { key: "city", label: "City" },
+    ],
+    [
+      { name: "Ada", city: "London" },
+      { name: "Grace", city: "New York" },
+    ],
+  );
+  await page.goto(`/tables/${table.id}`);
+  const city = await cellOf(page, "Ada", "City");
+  await city.dblclick();
+  const editor = page.getByRole("textbox", { name: "Edit City" });
+  await expect(editor).toHaveValue("London");
+  await editor.fill("Paris");
+  await editor.press("Enter");
+  await expect(city).toHaveText("Paris");
+  // Enter moved the focus down: typing replaces Grace's city, Escape throws it away.
+  await page.keyboard.type("Rome");
+  await expect(page.getByRole("textbox", { name: "Edit City" })).toHaveValue("Rome");
+  await page.keyboard.press("Escape");
+  await expect(await cellOf(page, "Grace", "City")).toHaveText("New York");
+
+  await page.reload();
+  await expect(await cellOf(page, "Ada", "City")).toHaveText("Paris");
+  await expect(await cellOf(page, "Grace", "City")).toHaveText("New York");
+  const row = await request.get(`/api/tables/${table.id}/rows/${table.rows[0].id}`);
+  expect((await row.json()).data).toEqual({ name: "Ada", city: "Paris" });
+  expect(errors).toEqual([]);
+});
+
+test("keyboard selection, paste of a tab-separated block, rows and columns", async ({ page, request }) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Keyboard",
+    [
+      { key: "name", label: "Name" },
+      { key: "note", label: "Note" },
+    ],
+    [{ name: "r1" }, { name: "r2" }, { name: "r3" }],
+  );
+  await page.goto(`/tables/${table.id}`);
+  await (await cellOf(page, "r1", "Name")).click();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Shift+ArrowDown");
+  await expect(page.getByRole("toolbar").getByText("2 cells selected")).toBeVisible();
+  await page.getByRole("grid").evaluate((grid) => {
+    const data = new DataTransfer();
+    data.setData("text/plain", "first\nsecond\n");
+    grid.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await expect(await cellOf(page, "r1", "Note")).toHaveText("first");
+  await expect(await cellOf(page, "r2", "Note")).toHaveText("second");
+
+  await page.getByRole("button", { name: "+ Column" }).click();
+  await page.getByRole("textbox", { name: "Column name" }).fill("Job Title");
+  await expect(page.getByRole("textbox", { name: "Key" })).toHaveValue("job_title");
+  await page.getByRole("form", { name: "Add column" }).getByRole("button", { name: "Add column" }).click();
+  await expect(page.getByRole("columnheader", { name: /Job Title/ })).toBeVisible();
+
+  await page.getByRole("button", { name: "Column options: Job Title" }).click();
+  await page.getByRole("menuitem", { name: "Rename…" }).click();
+  await page.getByRole("textbox", { name: "Column name" }).fill("Role");
+  await page.getByRole("button", { name: "Rename" }).click();
+  await expect(page.getByRole("columnheader", { name: /Role/ })).toBeVisible();
+  await page.getByRole("button", { name: "Column options: Role" }).click();
+  await page.getByRole("menuitem", { name: "Move left" }).click();
+  await expect(page.getByRole("columnheader").nth(2)).toContainText("Role");
+
+  // Drag from r1's Name to r2's Note selects 2 rows × 3 columns (Role sits between); Ctrl/Cmd+click adds a cell.
+  const from = await (await cellOf(page, "r1", "Name")).boundingBox();
+  const to = await (await cellOf(page, "r2", "Note")).boundingBox();
+  if (!from || !to) throw new Error("cells are not on screen");
+  await page.mouse.move(from.x + 10, from.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(to.x + 10, to.y + 10, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByRole("toolbar").getByText("6 cells selected")).toBeVisible();
+  await (await cellOf(page, "r3", "Note")).click({ modifiers: ["ControlOrMeta"] });
+  await expect(page.getByRole("toolbar").getByText("7 cells selected")).toBeVisible();
+
+  await page.getByRole("button", { name: "+ Row" }).click();
+  await expect(page.getByRole("grid").getByRole("row")).toHaveCount(5);
+  await (await cellOf(page, "r3", "Name")).click({ button: "right" });
+  await page.getByRole("menuitem", { name: "Delete 1 row" }).click();
+  await expect(rowWith(page, "r3")).toHaveCount(0);
+
+  await page.reload();
+  await expect(page.getByRole("columnheader").nth(2)).toContainText("Role");
+  await page.getByRole("button", { name: "Column options: Role" }).click();
+  await page.getByRole("menuitem", { name: "Delete column…" }).click();
+  await page.getByRole("menuitem", { name: /Confirm: delete “Role”/ }).click();
+  await expect(page.getByRole("columnheader", { name: /Role/ })).toHaveCount(0);
+  await expect(await cellOf(page, "r2", "Note")).toHaveText("second");
+  await expect(rowWith(page, "r3")).toHaveCount(0);
+  await expect(page.getByRole("grid").getByRole("row")).toHaveCount(4);
+  expect(errors).toEqual([]);
+});
+
+test("the jobs panel lists jobs, shows tasks, and cancels a running job", async ({ page, request }) => {
+  const errors = watchErrors(page);
+  const rows = Array.from({ length: 60 }, (_, i) => ({ name: `Lead ${i + 1}` }));
+  const table = await createTable(
+    request,
+    "Long job",
+    [
+      { key: "name", label: "Name" },
+      { key: "email", label: "Email" },
+    ],
+    rows,
+  );
+  await page.goto(`/tables/${table.id}`);
+  await page.getByRole("button", { name: "Column options: Email" }).click();
+  await page.getByRole("menuitem", { name: "Enrich column (all rows)" }).click();
+  await page.getByRole("button", { name: /^Jobs/ }).click();
+  const panel = page.getByRole("complementary", { name: "Jobs" });
+  const job = panel.getByRole("listitem").first();
+  await expect(job).toContainText("60 cells");
+  await job.getByRole("button", { name: "Show tasks" }).click();
+  await expect(job.getByRole("list", { name: "Tasks" }).getByRole("listitem").first()).toBeVisible();
+  await job.getByRole("button", { name: "Cancel job" }).click();
+  await expect(job.locator("[data-job-status]").first()).toHaveAttribute("data-job-status", "cancelled");
+  await job.getByRole("tab", { name: "failed" }).click();
+  const tasks = job.getByRole("list", { name: "Tasks" });
+  await expect(tasks.locator("[data-task-status=failed]").first()).toContainText("cancelled");
+  await expect(tasks.locator("[data-task-status]:not([data-task-status=failed])")).toHaveCount(0);
+  await expect(page.getByRole("grid").locator("td[data-status=failed]").first()).toBeVisible();
+  await expect(job.getByRole("button", { name: /Retry \d+ failed cells?/ })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/grid-jobs-panel.png" });
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,76 @@
+import { expect, test } from "vitest";
+import { applyChanges, blocksFor, groupChanges, markQueued, patchRowData } from "@/lib/client/grid-blocks";
+import type { RowPage } from "@/lib/rows/rows";
+import type { RowDto } from "@/lib/rows/serialize";
+
+const row = (id: string, data: RowDto["data"] = {}): RowDto => ({
+  id,
+  tableId: "t",
+  position: 1,
+  data,
+  cells: {},
+  status: "idle",
+  confidence: null,
+  error: null,
+  lastRunAt: null,
+  createdAt: "",
+  updatedAt: "",
+});
+const page = (...rows: RowDto[]): RowPage => ({
+  data: rows,
+  meta: { total: rows.length, page: 1, limit: 200, totalPages: 1, offset: 0, nextCursor: null },
+});
+const keyOf = (columnId: string) => ({ c1: "email", c2: "phone" })[columnId];
+
+test("blocks covering a visible range", () => {
+  expect(blocksFor(0, 30, 10)).toEqual([0]);
+  expect(blocksFor(190, 410, 100_000)).toEqual([0, 1, 2]);
+  expect(blocksFor(0, 10, 0)).toEqual([]);
+});
+
+test("status changes patch only the rows they name, values of done cells included", () => {
+  const block = page(row("r1"), row("r2", { name: "x" }));
+  const changes = groupChanges({
+    cells: [
+      {
+        rowId: "r2",
+        columnId: "c1",
+        taskId: "t1",
+        jobId: "j",
+        status: "done",
+        value: "a@b.c",
+        confidence: 0.9,
+        error: null,
+        attempts: 1,
+      },
+      {
+        rowId: "r2",
+        columnId: "c2",
+        taskId: "t2",
+        jobId: "j",
+        status: "failed",
+        value: null,
+        confidence: null,
+        error: "No data",
+        attempts: 1,
+      },
+    ],
+    rows: [{ rowId: "r2", status: "ambiguous", confidence: 0.9, error: "No data" }],
+  });
+  const next = applyChanges(block, changes, keyOf);
+  expect(next.data[0]).toBe(block.data[0]);
+  expect(next.data[1].data).toEqual({ name: "x", email: "a@b.c" });
+  expect(next.data[1].cells).toEqual({
+    c1: { taskId: "t1", status: "done", confidence: 0.9 },
+    c2: { taskId: "t2", status: "failed", error: "No data" },
+  });
+  expect(next.data[1].status).toBe("ambiguous");
+  expect(applyChanges(block, new Map(), keyOf)).toBe(block);
+});
+
+test("queued marks and edits", () => {
+  const block = page(row("r1", { a: "1", b: "2" }));
+  expect(markQueued(block, new Map([["r1", ["c1"]]])).data[0].cells.c1.status).toBe("queued");
+  expect(patchRowData(block, "r1", { a: null, c: 3 }).data[0].data).toEqual({ b: "2", c: 3 });
+  expect(patchRowData(block, "nope", { a: "x" })).toBe(block);
+});
