@@ -54,7 +54,10 @@ export function JobTasks({ tableId, job }: { tableId: string; job: JobDto }) {
         ) : null}
         {tasks.data?.data.map((task) => (
           <li key={task.taskId} data-task-status={task.status} className="flex items-center gap-2 py-1.5">
-            <span className="w-24 shrink-0 truncate font-medium text-slate-700" title={task.columnKey}>
+            <span className="w-24 shrink-0 truncate text-slate-700" title={task.rowLabel ?? task.rowId}>
+              {task.rowLabel ?? "—"}
+            </span>
+            <span className="w-20 shrink-0 truncate font-medium text-slate-700" title={task.columnKey}>
               {task.columnLabel}
             </span>
             <span className="w-14 shrink-0 text-slate-500">{task.status}</span>

@@ -52,6 +52,8 @@ export type TaskDto = {
   columnId: string;
   columnKey: string;
   columnLabel: string;
+  /** The row's value in the table's first column (e.g. a name), to tell rows apart. */
+  rowLabel: string | null;
   status: "queued" | "running" | "done" | "failed";
   result: unknown;
   confidence: number | null;
@@ -74,16 +76,25 @@ export async function listTasks(
 ) {
   await getJob({ tableId, jobId }, db);
   const where: Prisma.CellEnrichmentTaskWhereInput = { jobId, ...(status ? { status } : {}) };
-  const [total, tasks] = await Promise.all([
+  const [total, tasks, firstColumn] = await Promise.all([
     db.cellEnrichmentTask.count({ where }),
     db.cellEnrichmentTask.findMany({
       where,
       orderBy: { ordinal: "asc" },
       skip: (page - 1) * limit,
       take: limit,
-      include: { column: { select: { key: true, label: true } } },
+      include: { column: { select: { key: true, label: true } }, row: { select: { data: true } } },
+    }),
+    db.column.findFirst({
+      where: { tableId },
+      orderBy: [{ order: "asc" }, { createdAt: "asc" }],
+      select: { key: true },
     }),
   ]);
+  const labelOf = (data: unknown) => {
+    const value = firstColumn ? (data as Record<string, unknown> | null)?.[firstColumn.key] : undefined;
+    return value === undefined || value === null ? null : String(value);
+  };
   const data: TaskDto[] = tasks.map((t) => ({
     taskId: t.id,
     jobId: t.jobId,
@@ -91,6 +102,7 @@ export async function listTasks(
     columnId: t.columnId,
     columnKey: t.column.key,
     columnLabel: t.column.label,
+    rowLabel: labelOf(t.row.data),
     status: t.status,
     result: t.result,
     confidence: t.confidence,

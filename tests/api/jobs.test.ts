@@ -622,3 +622,13 @@ describe("stale tasks", () => {
     expect(row.data).toEqual({});
   });
 });
+
+describe("GET /api/tables/:id/enrich/jobs/:jobId/tasks – row labels", () => {
+  test("each task names its row by the table's first column", async () => {
+    const t = await makeTable({ keys: ["name", "email"], rows: 2 });
+    const jobId = await enrich(t, ["email"]);
+    const res = await api.get(`${jobUrl(t, jobId)}/tasks`);
+    expect(res.status).toBe(200);
+    expect(res.body.data.map((task: { rowLabel: string }) => task.rowLabel)).toEqual(["Person 1", "Person 2"]);
+  });
+});
