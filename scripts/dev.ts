@@ -3,24 +3,13 @@
 // database, the built-in Inngest dev server (unless something already listens on its
 // port), and `next dev` on http://localhost:3000.
 import { type ChildProcess, spawn } from "node:child_process";
-import net from "node:net";
+import { isListening } from "../lib/database/embedded";
 import { disconnectDb, getDb } from "../lib/db";
 import { seedLeads } from "../lib/seed/leads";
 import { migrateDatabase, resolveDatabase } from "./database";
 
 const log = (line: string) => console.log(`[glaze] ${line}`);
 const children: ChildProcess[] = [];
-
-function portInUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
 
 const db = await resolveDatabase((line) => {
   if (/error|FATAL|ready to accept/i.test(line)) log(line);
@@ -38,7 +27,7 @@ const inngestPort = Number(process.env.GLAZE_INNGEST_PORT ?? 8288);
 const inngestUrl = `http://127.0.0.1:${inngestPort}`;
 const childEnv = { ...process.env, DATABASE_URL: db.url, INNGEST_DEV: process.env.INNGEST_DEV ?? inngestUrl };
 
-if (await portInUse(inngestPort)) {
+if (await isListening(inngestPort)) {
   log(`an Inngest dev server already listens on ${inngestUrl}; using it`);
 } else {
   const devServer = spawn(

@@ -5,12 +5,12 @@ import { zodDetails } from "./respond";
 /** Default cap for JSON bodies; bulk endpoints pass a larger one. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-async function readLimited(request: Request, limit: number): Promise<string> {
+/** Reads the raw body, refusing more than `limit` bytes (413) before or while it arrives. */
+export async function readBodyBytes(request: Request, limit: number, what = "The request body"): Promise<Buffer> {
+  const tooLarge = () => new AppError("payload_too_large", `${what} is larger than ${limit} bytes`, { limit });
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new AppError("payload_too_large", `The request body is larger than ${limit} bytes`, { limit });
-  }
-  if (!request.body) return "";
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -20,11 +20,15 @@ async function readLimited(request: Request, limit: number): Promise<string> {
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => {});
-      throw new AppError("payload_too_large", `The request body is larger than ${limit} bytes`, { limit });
+      throw tooLarge();
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+async function readLimited(request: Request, limit: number): Promise<string> {
+  return (await readBodyBytes(request, limit)).toString("utf8");
 }
 
 /** Reads a JSON body (400 when malformed, 413 when over `limit`) and validates it (422). */

@@ -1,3 +1,4 @@
+import { readBodyBytes } from "../api/body";
 import { AppError } from "../errors";
 
 /** Import bodies may be large: 100,000 rows of a dozen columns is ~20 MB. */
@@ -14,28 +15,10 @@ export async function readCsvBody(request: Request, limit = CSV_BODY_LIMIT): Pro
       `Send the CSV as the raw request body with content-type text/csv, not ${type}`,
     );
   }
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new AppError("payload_too_large", `The CSV is larger than ${limit} bytes`, { limit });
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw new AppError("payload_too_large", `The CSV is larger than ${limit} bytes`, { limit });
-      }
-      chunks.push(value);
-    }
-  }
+  const bytes = await readBodyBytes(request, limit, "The CSV");
   try {
     // fatal: a Latin-1 export would otherwise import with replacement characters.
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new AppError("bad_request", "The CSV is not valid UTF-8 text; save it as UTF-8 and try again");
   }
