@@ -5,6 +5,7 @@
 import { getDb } from "../lib/db";
 import { createEnrichmentJob } from "../lib/enrichment/create-job";
 import { fakeConfidence, fakeValue } from "../lib/enrichment/providers/fake";
+import { runCellBatch } from "../lib/enrichment/run-batch";
 import type { Stack } from "../scripts/stack";
 import { type Api, client, createTable, fmt, summarize, waitForJob } from "./support";
 
@@ -65,6 +66,34 @@ async function sqlBaseline(tableId: string, columnIds: string[]) {
   return { cells: tasks.length, ms, rate: tasks.length / (ms / 1000) };
 }
 
+/**
+ * GET /jobs/:jobId while the job's cells are being run by the engine in this process (the
+ * app process only serves the API), i.e. the endpoint's own cost under write load.
+ */
+async function pollWhileEngineRuns(api: Api, tableId: string, columnIds: string[]) {
+  const job = await createEnrichmentJob({ tableId, selection: { mode: "grid", columnIds, rowIds: "all" } });
+  const tasks = await getDb().cellEnrichmentTask.findMany({
+    where: { jobId: job.jobId },
+    orderBy: { ordinal: "asc" },
+    select: { id: true },
+  });
+  const ids = tasks.map((t) => t.id);
+  let next = 0;
+  let stop = false;
+  const workers = Array.from({ length: 4 }, async () => {
+    while (!stop && next < ids.length) {
+      const batch = ids.slice(next, next + 100);
+      next += 100;
+      await runCellBatch(batch, 1);
+    }
+  });
+  const paced = await pollers(api, tableId, job.jobId, 6_000, 1_000);
+  const flat = await pollers(api, tableId, job.jobId, 3_000, 0);
+  stop = true;
+  await Promise.all(workers);
+  return { paced, flat, cellsDuring: next };
+}
+
 export type PipelineFigures = Record<string, number>;
 
 export async function benchPipeline(stack: Stack, log = console.log): Promise<PipelineFigures> {
@@ -110,6 +139,14 @@ export async function benchPipeline(stack: Stack, log = console.log): Promise<Pi
     figures.e2e100kCellsPerSec = job.totalTasks / seconds;
     log(
       `end to end, 100,000 cells: ${fmt(seconds, 1)} s → ${fmt(figures.e2e100kCellsPerSec)} cells/s (${done.status}, ${done.failedTasks} failed)`,
+    );
+  }
+
+  {
+    const { paced, flat, cellsDuring } = await pollWhileEngineRuns(api, small.tableId, small.columnIds);
+    figures.getJobEngineP99Ms = paced.p99;
+    log(
+      `GET /jobs/:jobId while the engine runs the job (${fmt(cellsDuring)} cells written meanwhile), 50 pollers once a second: p50 ${fmt(paced.p50, 1)} ms, p99 ${fmt(paced.p99, 1)} ms; back to back: p50 ${fmt(flat.p50, 1)} ms, p99 ${fmt(flat.p99, 1)} ms`,
     );
   }
 
