@@ -12,7 +12,7 @@ import { queryKeys } from "@/lib/client/query-keys";
 import { resolveRowIds } from "@/lib/client/resolve-row-ids";
 import { useToast } from "../ui/toast-provider";
 
-/** Rows one paste, clear or delete may touch: each is one request. */
+/** Rows one paste or clear may touch (one request, all or nothing), and one delete (a request per row). */
 export const MAX_ROWS_PER_EDIT = 2_000;
 const CONCURRENCY = 6;
 
@@ -72,9 +72,11 @@ export function useRowEdits(tableId: string, columns: ColumnDto[]) {
         byRow.set(rowId, { ...byRow.get(rowId), [column.key]: toCellValue(w.value, column) });
       }
       for (const [rowId, data] of byRow) patchCache(rowId, data);
-      await inPool([...byRow], async ([rowId, data]) => {
-        replaceInCache(await fetchers.updateRow(tableId, rowId, data));
-      });
+      const rowsToSave = [...byRow].map(([id, data]) => ({ id, data }));
+      if (rowsToSave.length === 1)
+        replaceInCache(await fetchers.updateRow(tableId, rowsToSave[0].id, rowsToSave[0].data));
+      else if (rowsToSave.length > 1)
+        for (const row of (await fetchers.updateRows(tableId, rowsToSave)).data) replaceInCache(row);
       return byRow.size;
     },
     onSuccess: (changed, { label }) => {

@@ -45,6 +45,8 @@ export const fetchers = {
     }),
   updateRow: (tableId: string, rowId: string, data: RowData) =>
     apiFetch<RowDto>(`${base(tableId)}/rows/${rowId}`, { method: "PATCH", json: { data } }),
+  updateRows: (tableId: string, rows: { id: string; data: RowData }[]) =>
+    apiFetch<{ data: RowDto[] }>(`${base(tableId)}/rows`, { method: "PATCH", json: { rows } }),
   deleteRow: (tableId: string, rowId: string) => apiFetch<void>(`${base(tableId)}/rows/${rowId}`, { method: "DELETE" }),
 
   createColumn: (tableId: string, input: z.input<typeof createColumnSchema>) =>

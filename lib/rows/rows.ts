@@ -7,14 +7,14 @@ import type { CreateRowsInput, ListRowsQuery, UpdateRowInput } from "./schemas";
 import { type RowData, type RowDto, serializeRow } from "./serialize";
 
 /** Locks the table against column changes for the transaction and returns its column keys. */
-async function columnKeysFor(tx: Tx, tableId: string): Promise<Set<string>> {
+export async function columnKeysFor(tx: Tx, tableId: string): Promise<Set<string>> {
   const table = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM tables WHERE id = ${tableId}::uuid FOR SHARE`;
   if (table.length === 0) throw notFound("table", tableId);
   const columns = await tx.column.findMany({ where: { tableId }, select: { key: true } });
   return new Set(columns.map((c) => c.key));
 }
 
-function unknownKeys(rows: { data: RowData }[], keys: Set<string>) {
+export function unknownKeys(rows: { data: RowData }[], keys: Set<string>) {
   const details: { path: string; message: string }[] = [];
   rows.forEach((row, index) => {
     for (const key of Object.keys(row.data)) {

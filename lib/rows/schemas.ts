@@ -25,6 +25,29 @@ export const updateRowSchema = z.strictObject({
 });
 export type UpdateRowInput = z.output<typeof updateRowSchema>;
 
+export const updateRowsSchema = z
+  .strictObject({
+    rows: z
+      .array(
+        z.strictObject({
+          id: z.string().min(1).max(100).describe("Row id"),
+          data: rowData.describe("Keys to set (merged into the row's data); null removes a key"),
+        }),
+      )
+      .min(1, "give at least one row")
+      .max(MAX_ROWS_PER_REQUEST, `at most ${MAX_ROWS_PER_REQUEST} rows per request`),
+  })
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    body.rows.forEach((row, index) => {
+      const id = row.id.toLowerCase();
+      if (seen.has(id))
+        ctx.addIssue({ code: "custom", path: ["rows", index, "id"], message: "the same row is listed twice" });
+      seen.add(id);
+    });
+  });
+export type UpdateRowsInput = z.output<typeof updateRowsSchema>;
+
 /**
  * Three ways to read rows: `page` + `limit` (pages), `offset` + `limit` (windows for the
  * grid's virtual scrolling) and `after` + `limit` (keyset cursor: the `position` of the

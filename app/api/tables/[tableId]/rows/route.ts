@@ -1,7 +1,8 @@
 import { parseJsonBody, parseQuery } from "@/lib/api/body";
 import { json, route } from "@/lib/api/handler";
 import { createRows, listRows } from "@/lib/rows/rows";
-import { createRowsSchema, listRowsQuery, ROWS_BODY_LIMIT } from "@/lib/rows/schemas";
+import { createRowsSchema, listRowsQuery, ROWS_BODY_LIMIT, updateRowsSchema } from "@/lib/rows/schemas";
+import { updateRows } from "@/lib/rows/update-rows";
 
 type Params = { tableId: string };
 
@@ -15,4 +16,11 @@ export const POST = route<Params>(async (request, { tableId }) => {
   const input = await parseJsonBody(request, createRowsSchema, { limit: ROWS_BODY_LIMIT });
   const rows = await createRows({ tableId, input });
   return json({ data: rows, meta: { created: rows.length } }, 201);
+});
+
+// PATCH /api/tables/:tableId/rows – merge values into many rows at once { rows: [{ id, data }] }, all or nothing
+export const PATCH = route<Params>(async (request, { tableId }) => {
+  const input = await parseJsonBody(request, updateRowsSchema, { limit: ROWS_BODY_LIMIT });
+  const rows = await updateRows({ tableId, input });
+  return json({ data: rows, meta: { updated: rows.length } });
 });
