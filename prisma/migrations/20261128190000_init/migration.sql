@@ -144,8 +144,6 @@ ALTER TABLE "enrichment_jobs" ADD CONSTRAINT "enrichment_jobs_table_id_fkey" FOR
 -- AddForeignKey
 ALTER TABLE "enrichment_job_counters" ADD CONSTRAINT "enrichment_job_counters_job_id_fkey" FOREIGN KEY ("job_id") REFERENCES "enrichment_jobs"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- AddForeignKey
-ALTER TABLE "cell_enrichment_tasks" ADD CONSTRAINT "cell_enrichment_tasks_table_id_fkey" FOREIGN KEY ("table_id") REFERENCES "tables"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "cell_enrichment_tasks" ADD CONSTRAINT "cell_enrichment_tasks_row_id_fkey" FOREIGN KEY ("row_id") REFERENCES "rows"("id") ON DELETE CASCADE ON UPDATE CASCADE;
