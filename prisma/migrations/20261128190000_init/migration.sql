@@ -61,7 +61,7 @@ CREATE TABLE "enrichment_jobs" (
     "done_tasks" INTEGER NOT NULL DEFAULT 0,
     "failed_tasks" INTEGER NOT NULL DEFAULT 0,
     "error" TEXT,
-    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "created_at" TIMESTAMPTZ(6) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "started_at" TIMESTAMPTZ(3),
     "completed_at" TIMESTAMPTZ(3),
 
