@@ -7,6 +7,7 @@ import { isListening } from "../lib/database/embedded";
 import { disconnectDb, getDb } from "../lib/db";
 import { seedLeads } from "../lib/seed/leads";
 import { migrateDatabase, resolveDatabase } from "./database";
+import { spawnDevServer } from "./dev-server-process";
 
 const log = (line: string) => console.log(`[glaze] ${line}`);
 const children: ChildProcess[] = [];
@@ -30,19 +31,12 @@ const childEnv = { ...process.env, DATABASE_URL: db.url, INNGEST_DEV: process.en
 if (await isListening(inngestPort)) {
   log(`an Inngest dev server already listens on ${inngestUrl}; using it`);
 } else {
-  const devServer = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "inngest/dev-server/cli.ts",
-      "-u",
-      `http://localhost:${appPort}/api/inngest`,
-      "--port",
-      String(inngestPort),
-    ],
-    { stdio: "inherit", env: childEnv },
-  );
+  const devServer = spawnDevServer({
+    appUrl: `http://localhost:${appPort}`,
+    port: inngestPort,
+    env: childEnv,
+    stdio: "inherit",
+  });
   children.push(devServer);
   log(`Inngest dev server on ${inngestUrl}`);
 }

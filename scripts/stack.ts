@@ -8,6 +8,7 @@ import { startEmbeddedPostgres } from "../lib/database/embedded";
 import { migrate } from "../lib/database/migrate";
 import { disconnectDb } from "../lib/db";
 import { seedLeads } from "../lib/seed/leads";
+import { spawnDevServer } from "./dev-server-process";
 
 export type StackOptions = {
   appPort: number;
@@ -85,19 +86,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
   }
 
-  const devServer = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "inngest/dev-server/cli.ts",
-      "-u",
-      `${appUrl}/api/inngest`,
-      "--port",
-      String(options.inngestPort),
-    ],
-    { stdio, env: { ...env, INNGEST_DEV_BACKOFF_SCALE: String(options.devServerBackoffScale ?? 0.05) } },
-  );
+  const devServer = spawnDevServer({
+    appUrl,
+    port: options.inngestPort,
+    env,
+    stdio,
+    backoffScale: options.devServerBackoffScale ?? 0.05,
+  });
   let app: ChildProcess | undefined;
   const startApp = async (extraEnv: Record<string, string> = {}) => {
     app = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(options.appPort)], {
