@@ -29,28 +29,12 @@ export const env = {
   get databasePoolSize() {
     return int("GLAZE_DB_POOL_SIZE", 20);
   },
-  get nodeEnv() {
-    return read("NODE_ENV") ?? "development";
-  },
   /** Simulated provider latency in milliseconds (fake providers only). */
   get providerLatencyMs() {
     return int("GLAZE_PROVIDER_LATENCY_MS", 0);
   },
-  get inngestDev() {
-    return read("INNGEST_DEV");
-  },
-  get inngestEventKey() {
-    return read("INNGEST_EVENT_KEY");
-  },
-  get inngestSigningKey() {
-    return read("INNGEST_SIGNING_KEY");
-  },
-  get inngestBaseUrl() {
-    return read("INNGEST_BASE_URL");
-  },
-  get appUrl() {
-    return read("GLAZE_APP_URL") ?? "http://localhost:3000";
-  },
+  /** Port of the built-in Inngest dev server under `npm run dev`. Inngest's own variables
+   * (INNGEST_DEV, INNGEST_EVENT_KEY, INNGEST_SIGNING_KEY, INNGEST_BASE_URL) are read by the SDK. */
   get devServerPort() {
     return int("GLAZE_INNGEST_PORT", 8288);
   },

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { isListening } from "../lib/database/embedded";
 import { disconnectDb, getDb } from "../lib/db";
+import { env } from "../lib/env";
 import { seedLeads } from "../lib/seed/leads";
 import { migrateDatabase, resolveDatabase } from "./database";
 import { spawnDevServer } from "./dev-server-process";
@@ -24,7 +25,7 @@ if ((await getDb().table.count()) === 0) {
 await disconnectDb();
 
 const appPort = Number(process.env.PORT ?? 3000);
-const inngestPort = Number(process.env.GLAZE_INNGEST_PORT ?? 8288);
+const inngestPort = env.devServerPort;
 const inngestUrl = `http://127.0.0.1:${inngestPort}`;
 const childEnv = { ...process.env, DATABASE_URL: db.url, INNGEST_DEV: process.env.INNGEST_DEV ?? inngestUrl };
 

@@ -75,7 +75,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...process.env,
     DATABASE_URL: databaseUrl,
     INNGEST_DEV: inngestUrl,
-    GLAZE_APP_URL: appUrl,
     GLAZE_PROVIDER_LATENCY_MS: String(options.providerLatencyMs),
     NODE_ENV: "production" as const,
   };
