@@ -1,6 +1,7 @@
+import "../support/no-orchestrator";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { cellStatusSince } from "@/lib/enrichment/cell-status";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
@@ -8,21 +9,6 @@ import { runCellTask } from "@/lib/enrichment/run-cell";
 import { env } from "@/lib/env";
 import { api } from "../support/api";
 import { makeTable, taskIdsOf } from "../support/fixtures";
-
-// No Inngest dev server or event key: dispatch fails fast and only the engine calls below
-// move tasks. The client reads these when it is constructed.
-vi.hoisted(() => {
-  delete process.env.INNGEST_DEV;
-  delete process.env.INNGEST_EVENT_KEY;
-  delete process.env.INNGEST_BASE_URL;
-});
-
-beforeAll(() => {
-  vi.spyOn(console, "error").mockImplementation(() => {});
-});
-afterAll(() => {
-  vi.restoreAllMocks();
-});
 
 type Table = Awaited<ReturnType<typeof makeTable>>;
 type Cell = {

@@ -1,25 +1,9 @@
+import "../support/no-orchestrator";
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { api } from "../support/api";
 import { jobOf, makeTable, taskIdsOf } from "../support/fixtures";
-
-// No Inngest dev server or event key: sending the job's event must fail fast, before any
-// network call, so every created job records why it could not be started. The client
-// reads these when it is constructed, hence before any import runs.
-vi.hoisted(() => {
-  delete process.env.INNGEST_DEV;
-  delete process.env.INNGEST_EVENT_KEY;
-  delete process.env.INNGEST_BASE_URL;
-});
-
-// Each failed dispatch is logged; keep the test output readable.
-beforeAll(() => {
-  vi.spyOn(console, "error").mockImplementation(() => {});
-});
-afterAll(() => {
-  vi.restoreAllMocks();
-});
 
 const enrich = (tableId: string, body: unknown) => api.post(`/api/tables/${tableId}/enrich`, body);
 const rowsApi = async (tableId: string) => (await api.get(`/api/tables/${tableId}/rows?limit=1000`)).body.data;

@@ -1,25 +1,11 @@
+import "../support/no-orchestrator";
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { runCellTask } from "@/lib/enrichment/run-cell";
 import { api } from "../support/api";
 import { makeTable, pool, taskIdsOf } from "../support/fixtures";
-
-// No Inngest dev server or event key: dispatch fails fast and nothing runs the tasks but
-// the engine calls below. The client reads these when it is constructed.
-vi.hoisted(() => {
-  delete process.env.INNGEST_DEV;
-  delete process.env.INNGEST_EVENT_KEY;
-  delete process.env.INNGEST_BASE_URL;
-});
-
-beforeAll(() => {
-  vi.spyOn(console, "error").mockImplementation(() => {});
-});
-afterAll(() => {
-  vi.restoreAllMocks();
-});
 
 const COMPANIES = ["Fake Corp", "Demo Inc", "Sample LLC", "Placeholder Ltd", "Example Co", "Mock Industries"];
 
