@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["tests/**/*.test.ts"],
+    include: ["tests/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     globalSetup: ["tests/setup/global-db.ts"],
     setupFiles: ["tests/setup/file-db.ts"],
     // Each file gets its own database, so files can run in parallel.

@@ -19,23 +19,11 @@ export const env = {
   get databaseUrl() {
     return read("DATABASE_URL");
   },
-  /** Where the embedded Postgres keeps its data (git-ignored). */
-  get embeddedPgDir() {
-    return read("GLAZE_PG_DIR") ?? ".glaze/postgres";
-  },
-  get embeddedPgPort() {
-    return int("GLAZE_PG_PORT", 54329);
-  },
   get databasePoolSize() {
     return int("GLAZE_DB_POOL_SIZE", 20);
   },
   /** Simulated provider latency in milliseconds (fake providers only). */
   get providerLatencyMs() {
     return int("GLAZE_PROVIDER_LATENCY_MS", 0);
-  },
-  /** Port of the built-in Inngest dev server under `npm run dev`. Inngest's own variables
-   * (INNGEST_DEV, INNGEST_EVENT_KEY, INNGEST_SIGNING_KEY, INNGEST_BASE_URL) are read by the SDK. */
-  get devServerPort() {
-    return int("GLAZE_INNGEST_PORT", 8288);
   },
 };

@@ -3,7 +3,7 @@
 // database that prisma/schema.prisma describes, and prints the SQL a new migration would need.
 // Only what Prisma models is compared (tables, columns, indexes, enums, foreign keys): the
 // hand-written functions and triggers in the migrations are not drift.
-import { diffDatabaseToSchema, lastEnginePanic, withMigratedScratchDatabase } from "../lib/database/schema-engine";
+import { diffDatabaseToSchema, lastEnginePanic, withMigratedScratchDatabase } from "@glaze/database/schema-engine";
 
 process.on("uncaughtException", (error) => {
   const panic = lastEnginePanic();

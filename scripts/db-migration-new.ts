@@ -8,8 +8,8 @@
 import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { MIGRATIONS_DIR, migrate, readMigrations } from "../lib/database/migrate";
-import { diffDatabaseToSchema, lastEnginePanic, withMigratedScratchDatabase } from "../lib/database/schema-engine";
+import { MIGRATIONS_DIR, migrate, readMigrations } from "@glaze/database";
+import { diffDatabaseToSchema, lastEnginePanic, withMigratedScratchDatabase } from "@glaze/database/schema-engine";
 
 process.on("uncaughtException", (error) => {
   const panic = lastEnginePanic();

@@ -1,6 +1,6 @@
 // npm run db:seed – creates the demo "Leads" table (idempotent) and prints its ids.
 import { disconnectDb } from "../lib/db";
-import { seedLeads } from "../lib/seed/leads";
+import { seedLeads } from "../prisma/seed/leads";
 import { migrateDatabase, resolveDatabase } from "./database";
 
 const db = await resolveDatabase();

@@ -3,12 +3,12 @@
 // database, the built-in Inngest dev server (unless something already listens on its
 // port), and `next dev` on http://localhost:3000.
 import { type ChildProcess, spawn } from "node:child_process";
-import { isListening } from "../lib/database/embedded";
+import { isListening, MigrationChecksumMismatch } from "@glaze/database";
 import { disconnectDb, getDb } from "../lib/db";
-import { env } from "../lib/env";
-import { seedLeads } from "../lib/seed/leads";
+import { seedLeads } from "../prisma/seed/leads";
 import { migrateDatabase, resolveDatabase } from "./database";
 import { spawnDevServer } from "./dev-server-process";
+import { settings } from "./settings";
 
 const log = (line: string) => console.log(`[glaze] ${line}`);
 const children: ChildProcess[] = [];
@@ -17,15 +17,22 @@ const db = await resolveDatabase((line) => {
   if (/error|FATAL|ready to accept/i.test(line)) log(line);
 });
 log(db.embedded ? `embedded Postgres at ${db.url}` : "using DATABASE_URL");
-await migrateDatabase(db.url, log);
+try {
+  await migrateDatabase(db.url, log);
+} catch (error) {
+  // An old database on another schema must stop everything, with what to do, not a stack trace.
+  console.error(`\n[glaze] ${error instanceof MigrationChecksumMismatch ? error.message : String(error)}\n`);
+  await db.stop();
+  process.exit(1);
+}
 if ((await getDb().table.count()) === 0) {
   const seeded = await seedLeads();
   log(`seeded table "${seeded.table.name}" (${seeded.table.id})`);
 }
 await disconnectDb();
 
-const appPort = Number(process.env.PORT ?? 3000);
-const inngestPort = env.devServerPort;
+const appPort = settings.appPort;
+const inngestPort = settings.inngestPort;
 const inngestUrl = `http://127.0.0.1:${inngestPort}`;
 const childEnv = { ...process.env, DATABASE_URL: db.url, INNGEST_DEV: process.env.INNGEST_DEV ?? inngestUrl };
 
@@ -35,6 +42,7 @@ if (await isListening(inngestPort)) {
   const devServer = spawnDevServer({
     appUrl: `http://localhost:${appPort}`,
     port: inngestPort,
+    databaseUrl: db.inngestUrl,
     env: childEnv,
     stdio: "inherit",
   });

@@ -3,11 +3,10 @@
 // server, and a production build of the app. Used by Playwright (scripts/e2e-server.ts)
 // and the benchmarks (bench/).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { migrate, startEmbeddedPostgres } from "@glaze/database";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../lib/database/embedded";
-import { migrate } from "../lib/database/migrate";
 import { disconnectDb } from "../lib/db";
-import { seedLeads } from "../lib/seed/leads";
+import { seedLeads } from "../prisma/seed/leads";
 import { spawnDevServer } from "./dev-server-process";
 
 export type StackOptions = {
@@ -55,14 +54,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     adminUrl = server.adminUrl;
     stopDb = server.stop;
   }
+  const inngestDatabase = `${options.database}_inngest`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${options.database}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${options.database}"`);
+  for (const name of [options.database, inngestDatabase]) {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+  }
   await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${options.database}`;
-  const databaseUrl = url.toString();
+  const urlOf = (name: string) => {
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  const databaseUrl = urlOf(options.database);
   process.env.DATABASE_URL = databaseUrl;
   await migrate(databaseUrl, { log });
   await seedLeads();
@@ -88,6 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const devServer = spawnDevServer({
     appUrl,
     port: options.inngestPort,
+    databaseUrl: urlOf(inngestDatabase),
     env,
     stdio,
     backoffScale: options.devServerBackoffScale ?? 0.05,

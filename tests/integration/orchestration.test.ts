@@ -1,8 +1,7 @@
+import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { DevServer } from "@/inngest/dev-server/index";
-import { startDevServer } from "@/inngest/dev-server/index";
 import { getDb } from "@/lib/db";
-import { seedLeads } from "@/lib/seed/leads";
+import { seedLeads } from "@/prisma/seed/leads";
 import { api } from "../support/api";
 import { type AppServer, startAppServer } from "../support/app-server";
 import { jobOf, makeTable, rowsOf } from "../support/fixtures";

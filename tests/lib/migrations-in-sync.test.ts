@@ -1,6 +1,6 @@
+import { diffDatabaseToSchema } from "@glaze/database/schema-engine";
 import pg from "pg";
 import { expect, test } from "vitest";
-import { diffDatabaseToSchema } from "@/lib/database/schema-engine";
 
 // The harness gives this file a fresh database with every migration in prisma/migrations
 // applied (tests/setup). Prisma's schema engine (Wasm) diffs it against prisma/schema.prisma:

@@ -1,6 +1,6 @@
 import { beforeEach, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
-import { LEADS_COLUMNS, LEADS_ROWS, LEADS_TABLE_NAME, seedLeads } from "@/lib/seed/leads";
+import { LEADS_COLUMNS, LEADS_ROWS, LEADS_TABLE_NAME, seedLeads } from "@/prisma/seed/leads";
 import { api } from "../support/api";
 import { dbState } from "../support/db-state";
 

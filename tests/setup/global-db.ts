@@ -1,7 +1,6 @@
+import { migrate, startEmbeddedPostgres } from "@glaze/database";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../../lib/database/embedded";
-import { migrate } from "../../lib/database/migrate";
 
 // One Postgres server for the whole run: the one in TEST_DATABASE_ADMIN_URL if given,
 // else an embedded server of its own (separate data dir and port from `npm run dev`).

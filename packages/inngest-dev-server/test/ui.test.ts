@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { DevServer } from "../../inngest/dev-server/index";
+import type { DevServer } from "../src/index";
 import { eventually, sendAndGetRun, startApp, startServer, type TestApp } from "./helpers";
 
 // The debugging UI and the JSON endpoints.

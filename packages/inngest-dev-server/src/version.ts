@@ -24,7 +24,7 @@ export function checkInngestVersion(log: (line: string) => void): void {
   log(
     `WARNING: this dev server was built for inngest ${BUILT_FOR_INNGEST}, but ${installed ?? "no inngest"} is installed.`,
   );
-  log("The SDK <-> server protocol may have changed: run `npx vitest run tests/dev-server` and");
-  log("update inngest/dev-server (and BUILT_FOR_INNGEST in protocol.ts) before trusting it.");
+  log("The SDK <-> server protocol may have changed: run `npx vitest run packages/inngest-dev-server`");
+  log("and update @glaze/inngest-dev-server (and BUILT_FOR_INNGEST in protocol.ts) before trusting it.");
   log(bar);
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { signBody } from "../../inngest/dev-server/app-client";
-import type { DevServer } from "../../inngest/dev-server/index";
+import { signBody } from "../src/app-client";
+import type { DevServer } from "../src/index";
 import { sendAndGetRun, startApp, startServer, type TestApp } from "./helpers";
 
 // With a signing key the server signs its requests the way Inngest Cloud does, so an

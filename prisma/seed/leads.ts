@@ -1,4 +1,4 @@
-import { getDb } from "../db";
+import { getDb } from "../../lib/db";
 
 // The demo "Leads" table: two input columns that are filled in and six columns meant to
 // be enriched. Idempotent: a second run finds the table by name and changes nothing.

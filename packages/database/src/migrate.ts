@@ -25,6 +25,30 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 
 export type Migration = { name: string; sql: string; checksum: string };
 
+/**
+ * A committed migration differs from the one applied to the database. Going on would leave
+ * the database silently on another schema than the code expects, so migrating stops.
+ */
+export class MigrationChecksumMismatch extends Error {
+  readonly migration: string;
+  constructor(migration: string, applied: { checksum: string; finishedAt: Date | null }, current: string) {
+    const when = applied.finishedAt ? ` on ${applied.finishedAt.toISOString()}` : "";
+    super(
+      [
+        `Migration ${migration} in prisma/migrations is not the one that was applied to this database${when}`,
+        `(checksum ${applied.checksum.slice(0, 12)}… applied, ${current.slice(0, 12)}… now).`,
+        "An applied migration must never change. If you edited it, restore it",
+        `(git checkout -- prisma/migrations/${migration}) and put your change in a new migration`,
+        "(npm run db:migration:new -- <name>). If this is a local database created by an older",
+        "checkout, start it afresh: stop `npm run dev`, then `npm run db:reset` (deletes the embedded",
+        "database in .glaze/postgres and everything in it).",
+      ].join("\n"),
+    );
+    this.name = "MigrationChecksumMismatch";
+    this.migration = migration;
+  }
+}
+
 export const MIGRATIONS_DIR = path.resolve(process.cwd(), "prisma/migrations");
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
@@ -70,7 +94,11 @@ export async function migrate(
       const existing = done.get(migration.name);
       if (existing) {
         if (existing.checksum !== migration.checksum) {
-          log(`warning: migration ${migration.name} was modified after it was applied`);
+          throw new MigrationChecksumMismatch(
+            migration.name,
+            { checksum: existing.checksum, finishedAt: existing.finished_at },
+            migration.checksum,
+          );
         }
         continue;
       }

@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from "vitest";
-import type { DevServer } from "../../inngest/dev-server/index";
+import type { DevServer } from "../src/index";
 import { eventually, gate, sendAndGetRun, startApp, startServer, type TestApp } from "./helpers";
 
 // Kill the server mid-run (in-flight request dropped, nothing flushed), start a new one

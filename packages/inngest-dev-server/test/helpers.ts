@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Inngest, type InngestFunction } from "inngest";
 import { serve } from "inngest/node";
-import { type DevServer, type DevServerOptions, startDevServer } from "../../inngest/dev-server/index";
+import { type DevServer, type DevServerOptions, startDevServer } from "../src/index";
 
 // A real SDK app served from node:http, driven by a real dev server on a random port.
 

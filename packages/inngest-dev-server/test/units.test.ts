@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { canonicalize } from "../../inngest/dev-server/app-client";
-import { concurrencyKeys, Limiter } from "../../inngest/dev-server/concurrency";
-import { evaluate, UnsupportedExpression } from "../../inngest/dev-server/expr";
-import { seededUlid, ulid } from "../../inngest/dev-server/ids";
-import { classify, dueAt, type FunctionConfig, parseRetryAfter } from "../../inngest/dev-server/protocol";
+import { canonicalize } from "../src/app-client";
+import { concurrencyKeys, Limiter } from "../src/concurrency";
+import { evaluate, UnsupportedExpression } from "../src/expr";
+import { seededUlid, ulid } from "../src/ids";
+import { classify, dueAt, type FunctionConfig, parseRetryAfter } from "../src/protocol";
 
 // Pure pieces: expressions, durations, concurrency keys and slots, ids, classification.
 

@@ -3,13 +3,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { NonRetriableError } from "inngest";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { BUILT_FOR_INNGEST, classify, type Op, OpCode } from "../../inngest/dev-server/protocol";
-import { installedInngestVersion } from "../../inngest/dev-server/version";
+import { BUILT_FOR_INNGEST, classify, type Op, OpCode } from "../src/protocol";
+import { installedInngestVersion } from "../src/version";
 import { startApp, type TestApp } from "./helpers";
 
 // The dev server speaks an undocumented protocol. These tests pin what it relies on, by
 // driving the installed SDK directly: if they fail after an `inngest` upgrade, re-read
-// the SDK (see /work/shared/INNGEST-PROTOCOL.md) before trusting the dev server.
+// the SDK (see PROTOCOL.md in this package) before trusting the dev server.
 
 const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, expect, inject, test } from "vitest";
-import { migrate } from "@/lib/database/migrate";
+import { MigrationChecksumMismatch, migrate } from "../src/migrate";
 
 // Each test creates its own empty database on the test server (named with the run's prefix so the
 // harness sweeps it up if a run is interrupted) and drops it afterwards.
@@ -166,19 +166,25 @@ test("migrate – a failing migration → throws, rolls it back and records noth
   expect(await publicTables(url)).toEqual(["_prisma_migrations", "first_table", "second_table", "third_table"]);
 });
 
-test("migrate – a migration edited after it was applied → warns and does not run it again", async () => {
+test("migrate – a migration edited after it was applied → stops with what to do, applies nothing after it", async () => {
   const url = await emptyDatabase();
   const dir = await migrationsDir({ "001_first": "CREATE TABLE first_table (id INT);" });
   await migrate(url, { dir });
   const before = await history(url);
-  await writeMigrations(dir, { "001_first": "CREATE TABLE first_table (id INT, extra TEXT);" });
-  const lines: string[] = [];
+  await writeMigrations(dir, {
+    "001_first": "CREATE TABLE first_table (id INT, extra TEXT);",
+    "002_second": "CREATE TABLE second_table (id INT);",
+  });
 
-  const result = await migrate(url, { dir, log: (line) => lines.push(line) });
+  const failure = await migrate(url, { dir }).catch((error: unknown) => error);
 
-  expect(result).toEqual({ applied: [], alreadyApplied: 1 });
-  expect(lines).toEqual(["warning: migration 001_first was modified after it was applied"]);
+  expect(failure).toBeInstanceOf(MigrationChecksumMismatch);
+  const message = (failure as Error).message;
+  expect(message).toContain("Migration 001_first in prisma/migrations is not the one that was applied");
+  expect(message).toContain("git checkout -- prisma/migrations/001_first");
+  expect(message).toContain("npm run db:reset");
   expect(await history(url)).toEqual(before);
+  expect(await publicTables(url)).not.toContain("second_table");
 });
 
 test("migrate – a migration that started but never finished → refuses to run", async () => {

@@ -1,11 +1,12 @@
-// npx tsx inngest/dev-server/cli.ts [-u <serve url>]... [--port 8288] [--host 127.0.0.1]
+// glaze-inngest-dev [-u <serve url>]... [--port 8288] [--host 127.0.0.1] [--database-url <postgres url>]
 //   [--max-in-flight 32] [--poll-interval <seconds>] [--backoff-scale 1] [--no-checkpointing]
-// A drop-in for `npx inngest-cli dev`. Needs DATABASE_URL; INNGEST_SIGNING_KEY turns on
-// request signing.
+// A drop-in for `npx inngest-cli dev`. Its state lives in Postgres: --database-url, else
+// INNGEST_DEV_DATABASE_URL, else DATABASE_URL. INNGEST_SIGNING_KEY turns on request signing.
 import { parseArgs } from "node:util";
 import { startDevServer } from "./index";
 
-const USAGE = `usage: cli.ts [-u <serve url>]... [--port 8288] [--host 127.0.0.1] [--max-in-flight 32]
+const USAGE = `usage: glaze-inngest-dev [-u <serve url>]... [--port 8288] [--host 127.0.0.1]
+              [--database-url <postgres url>] [--max-in-flight 32]
               [--poll-interval <seconds, 0 = off>] [--backoff-scale <factor>] [--no-checkpointing]`;
 
 function number(name: string, raw: string | undefined, fallback: number): number {
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     "sdk-url": { type: "string", short: "u", multiple: true },
     port: { type: "string", short: "p" },
     host: { type: "string" },
+    "database-url": { type: "string" },
     "max-in-flight": { type: "string" },
     "poll-interval": { type: "string" },
     "backoff-scale": { type: "string" },
@@ -37,9 +39,12 @@ if (values.help) {
   process.exit(0);
 }
 
-const databaseUrl = process.env.DATABASE_URL;
+const databaseUrl =
+  values["database-url"] || process.env.INNGEST_DEV_DATABASE_URL || process.env.DATABASE_URL || undefined;
 if (!databaseUrl) {
-  console.error("DATABASE_URL is required (the dev server keeps its state in the inngest_dev schema)");
+  console.error(
+    `a Postgres URL is required (--database-url, INNGEST_DEV_DATABASE_URL or DATABASE_URL): the dev server keeps its state in the inngest_dev schema\n${USAGE}`,
+  );
   process.exit(2);
 }
 

@@ -116,7 +116,9 @@ type PgAdapterInternals = {
 function patchPgAdapter<T extends object>(queryable: T): T {
   const target = queryable as T & PgAdapterInternals;
   if (typeof target.performIO !== "function" || typeof target.queryRaw !== "function") {
-    throw new Error("@prisma/adapter-pg internals changed (performIO/queryRaw); update lib/database/schema-engine.ts");
+    throw new Error(
+      "@prisma/adapter-pg internals changed (performIO/queryRaw); update packages/database/src/schema-engine.ts",
+    );
   }
   const performIO = target.performIO;
   const queryRaw = target.queryRaw;
@@ -352,7 +354,7 @@ const SCRATCH_PREFIX = "glaze_migrate_";
 /**
  * Starts (or reuses) a private embedded Postgres (`.glaze/migrate-postgres`, port 54369;
  * GLAZE_MIGRATE_PG_DIR / GLAZE_MIGRATE_PG_PORT override them), creates a scratch database,
- * applies every migration in prisma/migrations to it with lib/database/migrate.ts, runs `fn`
+ * applies every migration in prisma/migrations to it with ./migrate.ts, runs `fn`
  * with its URL, then drops it and stops the server if it was started here.
  */
 export async function withMigratedScratchDatabase<T>(

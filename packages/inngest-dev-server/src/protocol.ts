@@ -1,5 +1,5 @@
 // The wire protocol between an Inngest server and the JS SDK (inngest 4.24, execution v2).
-// See /work/shared/INNGEST-PROTOCOL.md; the SDK source is the ground truth.
+// See PROTOCOL.md in this package; the SDK source is the ground truth.
 
 /** The SDK version this server was written and tested against (see version.ts). */
 export const BUILT_FOR_INNGEST = "4.24.0";

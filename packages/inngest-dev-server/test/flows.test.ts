@@ -1,6 +1,6 @@
 import { NonRetriableError } from "inngest";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { DevServer } from "../../inngest/dev-server/index";
+import type { DevServer } from "../src/index";
 import { eventually, sendAndGetRun, startApp, startServer, type TestApp } from "./helpers";
 
 // Server-side step kinds (sleep, invoke, waitForEvent), events sent from steps,

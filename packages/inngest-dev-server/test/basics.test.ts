@@ -1,6 +1,6 @@
 import { NonRetriableError } from "inngest";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { DevServer } from "../../inngest/dev-server/index";
+import type { DevServer } from "../src/index";
 import { sendAndGetRun, startApp, startServer, type TestApp } from "./helpers";
 
 // Sync, events, sequential/parallel steps and every flavour of retry.

