@@ -49,7 +49,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "npx tsx scripts/e2e-server.ts",
+    command: "npx tsx --conditions=react-server scripts/e2e-server.ts",
     url: `http://localhost:${PORT}/api/health`,
     timeout: 240_000,
     reuseExistingServer: !process.env.CI,

@@ -2,7 +2,14 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      // Server modules import "server-only" to keep them out of the browser bundle; Node's
+      // default export condition of that package throws on purpose, Next picks its empty one.
+      "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js"),
+    },
+  },
   test: {
     include: ["tests/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     globalSetup: ["tests/setup/global-db.ts"],

@@ -20,7 +20,7 @@ async function freshJob(rows: number, keys: string[]) {
   }
   const job = await createEnrichmentJob({
     tableId: table.id,
-    selection: { mode: "grid", columnIds: (table.columns ?? []).map((c) => c.id), rowIds: "all" },
+    source: { mode: "grid", columnIds: (table.columns ?? []).map((c) => c.id), rowIds: "all" },
   });
   const tasks = await getDb().cellEnrichmentTask.findMany({
     where: { jobId: job.jobId },

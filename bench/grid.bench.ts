@@ -1,7 +1,7 @@
 // Grid benchmark: a 100,000-row table opened in Chromium. Reports the time until the first
 // rows are visible, frame times while scrolling from top to bottom (requestAnimationFrame
 // deltas measured in the page), and checks that no row is left blank once scrolling stops.
-// `npx tsx bench/grid.bench.ts` starts its own stack (BENCH_SKIP_BUILD=1 reuses .next, or
+// `npx tsx --conditions=react-server bench/grid.bench.ts` starts its own stack (BENCH_SKIP_BUILD=1 reuses .next, or
 // GRID_BENCH_URL=http://localhost:3100 uses a running app instead).
 import { pathToFileURL } from "node:url";
 import { chromium } from "@playwright/test";

@@ -4,7 +4,7 @@
 // job with 200 ms of provider latency.
 import { getDb } from "../lib/db";
 import { createEnrichmentJob } from "../lib/enrichment/create-job";
-import { fakeConfidence, fakeValue } from "../lib/enrichment/providers/fake";
+import { fakeConfidence, fakeValue } from "../lib/enrichment/providers/fake-values";
 import { runCellBatch } from "../lib/enrichment/run-batch";
 import type { Stack } from "../scripts/stack";
 import { type Api, client, createTable, fmt, summarize, waitForJob } from "./support";
@@ -43,7 +43,7 @@ async function pollers(api: Api, tableId: string, jobId: string, ms: number, int
 
 /** The same 100,000 values written by two set-based statements, no orchestration at all. */
 async function sqlBaseline(tableId: string, columnIds: string[]) {
-  const job = await createEnrichmentJob({ tableId, selection: { mode: "grid", columnIds, rowIds: "all" } });
+  const job = await createEnrichmentJob({ tableId, source: { mode: "grid", columnIds, rowIds: "all" } });
   const tasks = await getDb().cellEnrichmentTask.findMany({
     where: { jobId: job.jobId },
     select: { id: true, rowId: true, column: { select: { key: true } } },
@@ -71,7 +71,7 @@ async function sqlBaseline(tableId: string, columnIds: string[]) {
  * app process only serves the API), i.e. the endpoint's own cost under write load.
  */
 async function pollWhileEngineRuns(api: Api, tableId: string, columnIds: string[]) {
-  const job = await createEnrichmentJob({ tableId, selection: { mode: "grid", columnIds, rowIds: "all" } });
+  const job = await createEnrichmentJob({ tableId, source: { mode: "grid", columnIds, rowIds: "all" } });
   const tasks = await getDb().cellEnrichmentTask.findMany({
     where: { jobId: job.jobId },
     orderBy: { ordinal: "asc" },

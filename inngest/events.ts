@@ -23,3 +23,8 @@ export const enrichmentChunkRequested = eventType("glaze/enrichment.chunk.reques
     cellsPerStep: z.number().int().min(1).max(500),
   }),
 });
+
+/** A cancelled job still has queued cells to settle (the cancel request settled what it could). */
+export const enrichmentCancelled = eventType("glaze/enrichment.cancelled", {
+  schema: z.object({ jobId: z.string().uuid(), tableId: z.string().uuid() }),
+});

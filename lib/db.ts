@@ -1,17 +1,22 @@
+import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { env } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
 
-// The only place that constructs database clients. One pg pool per process, shared by the
-// Prisma client (through its driver adapter) and by the cell engine's hot path, which runs
-// named prepared statements on it directly (see lib/enrichment/sql.ts). Cached on
-// globalThis so Next's hot reload does not open a new pool on every edit.
+// The only place that constructs database clients. Two pg pools per process:
+//  - the Prisma client's (through its driver adapter), with Postgres's default plan choice;
+//  - the enrichment store's, for its hot statements run as named prepared statements with
+//    `plan_cache_mode = force_generic_plan` (lib/enrichment/store/run.ts). Left to choose,
+//    Postgres re-planned those large statements on every cell (bench/README.md). The setting
+//    must not reach other queries: a generic plan of a query whose best plan depends on its
+//    parameters (e.g. cells/status) walks a whole index and grows with the database.
+// Cached on globalThis so Next's hot reload does not open new pools on every edit.
 
 export type Db = PrismaClient;
 export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
-type Cache = { glazePrisma?: PrismaClient; glazePool?: pg.Pool; glazeUrl?: string };
+type Cache = { glazePrisma?: PrismaClient; glazePool?: pg.Pool; glazeEnginePool?: pg.Pool; glazeUrl?: string };
 const globalForDb = globalThis as unknown as Cache;
 
 function databaseUrl(): string {
@@ -24,21 +29,24 @@ function databaseUrl(): string {
   return url;
 }
 
+function makePool(url: string, options?: string) {
+  const pool = new pg.Pool({ connectionString: url, max: env.databasePoolSize, ...(options ? { options } : {}) });
+  // An idle client that loses its connection must not crash the process.
+  pool.on("error", (error) => console.error("[db] idle client error", error.message));
+  return pool;
+}
+
 function ensure(): Required<Cache> {
   const url = databaseUrl();
-  if (!globalForDb.glazePrisma || !globalForDb.glazePool || globalForDb.glazeUrl !== url) {
-    // Named prepared statements (only the cell engine's; Prisma's are unnamed) keep one generic
-    // plan per connection. Left to choose, Postgres kept re-planning the engine's large CTE
-    // statements for every cell: forcing the generic plan raised runCellTask at 32 callers
-    // from ~800 to ~1,200–1,700 cells/s (bench/README.md).
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: env.databasePoolSize,
-      options: "-c plan_cache_mode=force_generic_plan",
-    });
-    // An idle client that loses its connection must not crash the process.
-    pool.on("error", (error) => console.error("[db] idle client error", error.message));
+  if (
+    !globalForDb.glazePrisma ||
+    !globalForDb.glazePool ||
+    !globalForDb.glazeEnginePool ||
+    globalForDb.glazeUrl !== url
+  ) {
+    const pool = makePool(url);
     globalForDb.glazePool = pool;
+    globalForDb.glazeEnginePool = makePool(url, "-c plan_cache_mode=force_generic_plan");
     globalForDb.glazePrisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     globalForDb.glazeUrl = url;
   }
@@ -49,15 +57,23 @@ export function getDb(): PrismaClient {
   return ensure().glazePrisma;
 }
 
+/** The pool Prisma runs on (Postgres's default plan choice), for pg-level statements. */
 export function getPool(): pg.Pool {
   return ensure().glazePool;
 }
 
+/** The enrichment store's pool for statements it keeps generic plans of; nothing else should use it. */
+export function getEnginePool(): pg.Pool {
+  return ensure().glazeEnginePool;
+}
+
 export async function disconnectDb() {
-  const { glazePrisma, glazePool } = globalForDb;
+  const { glazePrisma, glazePool, glazeEnginePool } = globalForDb;
   globalForDb.glazePrisma = undefined;
   globalForDb.glazePool = undefined;
+  globalForDb.glazeEnginePool = undefined;
   globalForDb.glazeUrl = undefined;
   await glazePrisma?.$disconnect();
   await glazePool?.end().catch(() => {});
+  await glazeEnginePool?.end().catch(() => {});
 }

@@ -1,3 +1,5 @@
+import "server-only";
+
 // The only reader of process.env. Values are read lazily so that tests and scripts can
 // set DATABASE_URL after import (for example once an embedded Postgres is running).
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb } from "./db";
 
 export async function checkHealth() {

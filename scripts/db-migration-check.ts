@@ -1,4 +1,4 @@
-// npx tsx scripts/db-migration-check.ts
+// npm run db:migration:check
 // Fails (exit 1) when applying every migration in prisma/migrations does not produce the
 // database that prisma/schema.prisma describes, and prints the SQL a new migration would need.
 // Only what Prisma models is compared (tables, columns, indexes, enums, foreign keys): the

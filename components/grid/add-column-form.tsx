@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
+import type { ColumnDto } from "@/lib/columns/serialize";
 import { headerToKey } from "@/lib/csv/header-key";
-import type { ColumnDto } from "@/lib/tables/serialize";
 
 const TYPES: ColumnDto["dataType"][] = ["text", "email", "url", "number", "boolean", "date"];
 

@@ -1,6 +1,6 @@
 import { FlexRender, type Header } from "@tanstack/react-table";
+import type { ColumnDto } from "@/lib/columns/serialize";
 import type { RowDto } from "@/lib/rows/serialize";
-import type { ColumnDto } from "@/lib/tables/serialize";
 import type { GridFeatures } from "./use-grid-table";
 
 const TYPE_MARK: Record<ColumnDto["dataType"], string> = {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { ColumnDto } from "@/lib/tables/serialize";
+import type { ColumnDto } from "@/lib/columns/serialize";
 import { PopupMenu } from "../ui/popup-menu";
 
 export type ColumnMenuActions = {

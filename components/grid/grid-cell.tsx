@@ -1,6 +1,6 @@
 import { type Cell, FlexRender } from "@tanstack/react-table";
+import type { ColumnDto } from "@/lib/columns/serialize";
 import type { CellStates, RowDto } from "@/lib/rows/serialize";
-import type { ColumnDto } from "@/lib/tables/serialize";
 import { CellEditor, type EditEnd } from "./cell-editor";
 import { cellRenderers } from "./cells/cell-renderers";
 import { ConfidenceMark } from "./confidence-mark";

@@ -1,6 +1,6 @@
 import { memo } from "react";
 import { GUTTER_WIDTH, HEADER_HEIGHT } from "@/lib/client/grid-geometry";
-import type { ColumnDto } from "@/lib/tables/serialize";
+import type { ColumnDto } from "@/lib/columns/serialize";
 import { ColumnHeaderCell } from "./column-header-cell";
 import type { ColumnWindow } from "./grid-row";
 import type { GridTable } from "./use-grid-table";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { ColumnDto } from "@/lib/tables/serialize";
+import type { ColumnDto } from "@/lib/columns/serialize";
 import { ImportCsvButton } from "../csv/import-csv-button";
 import { AddColumnForm } from "./add-column-form";
 

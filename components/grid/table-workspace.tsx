@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import { type ColumnDto, fetchers, type TableDto } from "@/lib/client/fetchers";
 import { countCells, emptySelection, type GridSelection, rectsOf, selectColumn } from "@/lib/client/grid-selection";
+import { isActiveJob } from "@/lib/client/job-state";
 import { queryKeys } from "@/lib/client/query-keys";
 import { JobProgress } from "../jobs/job-progress";
 import { JobsPanel } from "../jobs/jobs-panel";
@@ -13,7 +14,7 @@ import { EmptyTable } from "./empty-table";
 import { GridToolbar } from "./grid-toolbar";
 import { useColumnActions } from "./use-column-actions";
 import { useEnrichSelection } from "./use-enrich-selection";
-import { isActiveJob, useLiveStatus } from "./use-live-status";
+import { useLiveStatus } from "./use-live-status";
 import { useRowEdits } from "./use-row-edits";
 
 const NO_COLUMNS: ColumnDto[] = [];

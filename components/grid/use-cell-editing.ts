@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState } from "react";
 import { type Dims, type GridSelection, moveActive, type Pos } from "@/lib/client/grid-selection";
+import type { ColumnDto } from "@/lib/columns/serialize";
 import type { RowDto } from "@/lib/rows/serialize";
-import type { ColumnDto } from "@/lib/tables/serialize";
 import type { EditEnd } from "./cell-editor";
 import type { CellWrite } from "./use-row-edits";
 

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { fetchers } from "@/lib/client/fetchers";
 import { queryKeys } from "@/lib/client/query-keys";
-import type { ColumnDto } from "@/lib/tables/serialize";
+import type { ColumnDto } from "@/lib/columns/serialize";
 import { useToast } from "../ui/toast-provider";
 
 type NewColumn = { key: string; label: string; dataType: ColumnDto["dataType"] };

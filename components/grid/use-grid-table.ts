@@ -1,8 +1,8 @@
 import { columnSizingFeature, createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
 import { createElement, useMemo } from "react";
 import { columnWidth } from "@/lib/client/grid-geometry";
+import type { ColumnDto } from "@/lib/columns/serialize";
 import type { RowDto } from "@/lib/rows/serialize";
-import type { ColumnDto } from "@/lib/tables/serialize";
 import { cellRenderers } from "./cells/cell-renderers";
 
 const features = tableFeatures({ columnSizingFeature });

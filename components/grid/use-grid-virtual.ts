@@ -2,7 +2,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { type RefObject, useCallback, useMemo, useRef } from "react";
 import { columnWidth, GUTTER_WIDTH, HEADER_HEIGHT, ROW_HEIGHT } from "@/lib/client/grid-geometry";
 import type { Pos } from "@/lib/client/grid-selection";
-import type { ColumnDto } from "@/lib/tables/serialize";
+import type { ColumnDto } from "@/lib/columns/serialize";
 import type { ColumnWindow } from "./grid-row";
 import { useFastScroll } from "./use-fast-scroll";
 import { useThrottledValue } from "./use-throttled-value";

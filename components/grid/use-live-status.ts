@@ -1,19 +1,11 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef } from "react";
-import { type ColumnDto, fetchers, type JobDto, type RowPage } from "@/lib/client/fetchers";
+import { type ColumnDto, fetchers, type RowPage } from "@/lib/client/fetchers";
 import { applyChanges, groupChanges } from "@/lib/client/grid-blocks";
+import { isActiveJob } from "@/lib/client/job-state";
 import { queryKeys } from "@/lib/client/query-keys";
 
 const POLL_MS = 1000;
-/**
- * Pending or running, or cancelled while some cells were still running: those finish after
- * the cancel, and their results should still arrive without a reload.
- */
-export const isActiveJob = (job: JobDto) =>
-  job.status === "pending" ||
-  job.status === "running" ||
-  (job.status === "cancelled" && job.doneTasks + job.failedTasks < job.totalTasks);
-
 type StatusCursor = { cursor: string };
 
 /**

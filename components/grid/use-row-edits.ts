@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { toCellValue } from "@/lib/client/cell-value";
 import {
   type ColumnDto,
   fetchers,
@@ -12,28 +13,12 @@ import { queryKeys } from "@/lib/client/query-keys";
 import { resolveRowIds } from "@/lib/client/resolve-row-ids";
 import { useToast } from "../ui/toast-provider";
 
-/** Rows one paste or clear may touch (one request, all or nothing), and one delete (a request per row). */
-export const MAX_ROWS_PER_EDIT = 2_000;
-const CONCURRENCY = 6;
+/** Rows one paste or clear may touch (one request, all or nothing). */
+const MAX_ROWS_PER_EDIT = 2_000;
+/** Rows one delete may remove (one request, all or nothing). */
+const MAX_ROWS_PER_DELETE = 10_000;
 
 export type CellWrite = { row: number; col: number; value: string | null };
-
-/** Typed input → the value stored: numbers and booleans in such columns, "" clears. */
-export function toCellValue(text: string | null, column: ColumnDto): RowData[string] {
-  if (text === null || text.trim() === "") return null;
-  if (column.dataType === "number" && Number.isFinite(Number(text))) return Number(text);
-  if (column.dataType === "boolean" && /^(true|false)$/i.test(text.trim())) return text.trim().toLowerCase() === "true";
-  return text;
-}
-
-async function inPool<T>(items: T[], fn: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
-}
 
 const rowCount = (n: number) => `${n.toLocaleString("en-US")} row${n === 1 ? "" : "s"}`;
 
@@ -89,10 +74,10 @@ export function useRowEdits(tableId: string, columns: ColumnDto[]) {
     meta: { errorTitle: "Could not delete the rows" },
     mutationFn: async (intervals: [number, number][]) => {
       const total = intervals.reduce((n, [a, b]) => n + b - a + 1, 0);
-      if (total > MAX_ROWS_PER_EDIT) throw new Error(`At most ${rowCount(MAX_ROWS_PER_EDIT)} can be deleted at once.`);
+      if (total > MAX_ROWS_PER_DELETE)
+        throw new Error(`At most ${rowCount(MAX_ROWS_PER_DELETE)} can be deleted at once.`);
       const ids = [...(await resolveRowIds(client, tableId, intervals)).values()];
-      await inPool(ids, (rowId) => fetchers.deleteRow(tableId, rowId));
-      return ids.length;
+      return (await fetchers.deleteRows(tableId, ids)).meta.deleted;
     },
     onSettled: async () => {
       await client.invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) });

@@ -1,4 +1,5 @@
 import { processEnrichmentChunk } from "./process-enrichment-chunk";
 import { processEnrichmentJob } from "./process-enrichment-job";
+import { settleCancelledJobFunction } from "./settle-cancelled-job";
 
-export const functions = [processEnrichmentJob, processEnrichmentChunk];
+export const functions = [processEnrichmentJob, processEnrichmentChunk, settleCancelledJobFunction];

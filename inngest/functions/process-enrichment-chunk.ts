@@ -1,12 +1,16 @@
 import { NonRetriableError } from "inngest";
-import { failUnfinishedTasks, maxAttemptsFor, unfinishedTaskIds } from "@/lib/enrichment/orchestration";
+import { failUnfinishedTasks, unfinishedTaskIds } from "@/lib/enrichment/orchestration";
+import {
+  CELL_STEP_RETRIES,
+  cellAttempt,
+  GLOBAL_STEP_CONCURRENCY,
+  MAX_CELL_ATTEMPTS,
+  TABLE_STEP_CONCURRENCY,
+} from "@/lib/enrichment/policy";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { runCellTask } from "@/lib/enrichment/run-cell";
 import { inngest } from "../client";
 import { enrichmentChunkRequested } from "../events";
-
-/** Step retries per cell: 3 attempts in all. */
-export const CELL_STEP_RETRIES = 2;
 
 /**
  * One durable step for one cell. A transient provider error throws, so Inngest retries
@@ -15,11 +19,10 @@ export const CELL_STEP_RETRIES = 2;
  * the cell already had inside a batch step.
  */
 async function cellStep(taskId: string, stepAttempt: number, priorAttempts: number) {
-  const outcome = await runCellTask(taskId, priorAttempts + stepAttempt + 1, {
-    maxAttempts: priorAttempts + maxAttemptsFor(CELL_STEP_RETRIES),
-  });
+  const attempt = cellAttempt({ priorAttempts, stepAttempt });
+  const outcome = await runCellTask(taskId, attempt, { maxAttempts: MAX_CELL_ATTEMPTS });
   if (outcome.status === "failed" && !outcome.alreadyFinal) throw new NonRetriableError(outcome.error ?? "failed");
-  return { status: outcome.status, attempts: priorAttempts + stepAttempt + 1 };
+  return { status: outcome.status, attempts: attempt };
 }
 
 function chunked<T>(items: T[], size: number): T[][] {
@@ -38,7 +41,7 @@ export const processEnrichmentChunk = inngest.createFunction(
     name: "Process enrichment chunk",
     retries: CELL_STEP_RETRIES,
     triggers: [enrichmentChunkRequested],
-    concurrency: [{ key: "event.data.tableId", limit: 4 }, { limit: 16 }],
+    concurrency: [{ key: "event.data.tableId", limit: TABLE_STEP_CONCURRENCY }, { limit: GLOBAL_STEP_CONCURRENCY }],
   },
   async ({ event, step, attempt }) => {
     const { jobId, from, to, cellsPerStep } = event.data;
@@ -50,11 +53,11 @@ export const processEnrichmentChunk = inngest.createFunction(
       const batches = await Promise.all(
         chunked(taskIds, cellsPerStep).map((ids, index) =>
           step.run(`batch-${index}`, async () => {
-            const outcomes = await runCellBatch(ids, 1, { maxAttempts: maxAttemptsFor(CELL_STEP_RETRIES) + 1 });
+            const outcomes = await runCellBatch(ids, 1, { maxAttempts: MAX_CELL_ATTEMPTS });
             return {
               done: outcomes.filter((o) => o.status === "done").length,
               failed: outcomes.filter((o) => o.status === "failed").length,
-              retry: outcomes.filter((o) => o.status === "retry").map((o) => o.taskId),
+              retry: outcomes.filter((o) => o.status === "retry" && !o.alreadyFinal).map((o) => o.taskId),
             };
           }),
         ),

@@ -1,4 +1,5 @@
 import { planChunks, recordJobFailure, startJob } from "@/lib/enrichment/orchestration";
+import { JOB_STEP_RETRIES, JobErrorCode, TABLE_FAN_OUT_CONCURRENCY } from "@/lib/enrichment/policy";
 import { inngest } from "../client";
 import { enrichmentChunkRequested, enrichmentRequested } from "../events";
 
@@ -9,9 +10,9 @@ export const processEnrichmentJob = inngest.createFunction(
   {
     id: "process-enrichment-job",
     name: "Process enrichment job",
-    retries: 3,
+    retries: JOB_STEP_RETRIES,
     triggers: [enrichmentRequested],
-    concurrency: [{ key: "event.data.tableId", limit: 2 }],
+    concurrency: [{ key: "event.data.tableId", limit: TABLE_FAN_OUT_CONCURRENCY }],
   },
   async ({ event, step }) => {
     const { jobId, tableId } = event.data;
@@ -32,7 +33,9 @@ export const processEnrichmentJob = inngest.createFunction(
       );
     } catch (error) {
       const message = `Could not fan out the job: ${error instanceof Error ? error.message : String(error)}`;
-      await step.run("record-fan-out-failure", () => recordJobFailure({ jobId, error: message }));
+      await step.run("record-fan-out-failure", () =>
+        recordJobFailure({ jobId, code: JobErrorCode.fanOutFailed, error: message }),
+      );
       throw error;
     }
     return { jobId, chunks: chunks.length, cellsPerStep: chunks[0]?.cellsPerStep ?? 0 };

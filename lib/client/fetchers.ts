@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import type { createColumnSchema, updateColumnSchema } from "@/lib/columns/schemas";
+import type { ColumnDto } from "@/lib/columns/serialize";
 import type { ImportResult } from "@/lib/csv/import-table";
 import type { CellStatusPage } from "@/lib/enrichment/cell-status";
 import type { EnrichResponse } from "@/lib/enrichment/enrich";
@@ -7,8 +9,8 @@ import type { enrichRequestSchema } from "@/lib/enrichment/schemas";
 import type { JobDto } from "@/lib/enrichment/serialize";
 import type { RowPage } from "@/lib/rows/rows";
 import type { RowData, RowDto } from "@/lib/rows/serialize";
-import type { createColumnSchema, createTableSchema, updateColumnSchema } from "@/lib/tables/schemas";
-import type { ColumnDto, TableDto } from "@/lib/tables/serialize";
+import type { createTableSchema } from "@/lib/tables/schemas";
+import type { TableDto } from "@/lib/tables/serialize";
 import { apiFetch } from "./http";
 
 // Typed client calls of the public API. Request and response types are the API's own
@@ -47,7 +49,8 @@ export const fetchers = {
     apiFetch<RowDto>(`${base(tableId)}/rows/${rowId}`, { method: "PATCH", json: { data } }),
   updateRows: (tableId: string, rows: { id: string; data: RowData }[]) =>
     apiFetch<{ data: RowDto[] }>(`${base(tableId)}/rows`, { method: "PATCH", json: { rows } }),
-  deleteRow: (tableId: string, rowId: string) => apiFetch<void>(`${base(tableId)}/rows/${rowId}`, { method: "DELETE" }),
+  deleteRows: (tableId: string, ids: string[]) =>
+    apiFetch<{ meta: { deleted: number } }>(`${base(tableId)}/rows`, { method: "DELETE", json: { ids } }),
 
   createColumn: (tableId: string, input: z.input<typeof createColumnSchema>) =>
     apiFetch<ColumnDto>(`${base(tableId)}/columns`, { method: "POST", json: input }),

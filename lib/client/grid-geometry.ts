@@ -1,4 +1,4 @@
-import type { ColumnDto } from "@/lib/tables/serialize";
+import type { ColumnDto } from "@/lib/columns/serialize";
 
 // Fixed geometry: every row has one height, so the virtualizer never measures and a
 // 100,000-row table scrolls without layout work.

@@ -1,11 +1,11 @@
-import { getDb } from "../db";
-import { abandonTasks } from "../enrichment/abandon";
-import { finalizeJobs } from "../enrichment/task-sql";
+import "server-only";
+import { getDb, type Tx } from "../db";
+import { abandonTasks, finalizeJobs, forgetColumn } from "../enrichment/store";
 import { conflict, invalid, notFound } from "../errors";
 import type { Column } from "../generated/prisma/client";
-import { type CreateColumnInput, MAX_COLUMNS_PER_TABLE, type UpdateColumnInput } from "../tables/schemas";
-import { type ColumnDto, serializeColumn } from "../tables/serialize";
 import { lockTable } from "../tables/tables";
+import { type CreateColumnInput, MAX_COLUMNS_PER_TABLE, type UpdateColumnInput } from "./schemas";
+import { type ColumnDto, serializeColumn } from "./serialize";
 
 // Column edits run in one transaction holding the table's row lock, so concurrent
 // inserts/reorders of one table never interleave and `order` stays 0..n-1.
@@ -17,9 +17,7 @@ function moveTo<T>(items: T[], from: number, to: number): T[] {
   return copy;
 }
 
-type TxClient = Parameters<Parameters<ReturnType<typeof getDb>["$transaction"]>[0]>[0];
-
-async function renumber(tx: TxClient, ordered: Column[]) {
+async function renumber(tx: Tx, ordered: Column[]) {
   const ids = ordered.map((c) => c.id);
   const orders = ordered.map((_, i) => i);
   await tx.$executeRaw`
@@ -80,21 +78,21 @@ export async function updateColumn(
 
 /** Deletes the column, its tasks (cascade), and its key and cell state from every row. */
 export async function deleteColumn({ tableId, columnId }: { tableId: string; columnId: string }, db = getDb()) {
-  const jobs = await db.$transaction(async (tx) => {
-    await lockTable(tx, tableId);
-    const column = await tx.column.findFirst({ where: { id: columnId, tableId } });
-    if (!column) throw notFound("column", columnId);
-    // Unfinished tasks of the column count as failed, so their jobs still end.
-    const touched = await abandonTasks(tx, { columnId, reason: "column deleted" });
-    await tx.column.delete({ where: { id: columnId } });
-    // Its cell states go too: they point at the deleted tasks and would keep the row's derived
-    // status (e.g. "queued") forever.
-    await tx.$executeRaw`
-      UPDATE rows SET data = data - ${column.key}, cell_states = cell_states - ${column.id}, updated_at = now()
-      WHERE table_id = ${tableId}::uuid AND (data ? ${column.key} OR cell_states ? ${column.id})`;
-    const rest = await tx.column.findMany({ where: { tableId }, orderBy: [{ order: "asc" }, { createdAt: "asc" }] });
-    await renumber(tx, rest);
-    return touched;
-  });
-  await finalizeJobs(jobs, db);
+  const jobs = await db.$transaction(
+    async (tx) => {
+      await lockTable(tx, tableId);
+      const column = await tx.column.findFirst({ where: { id: columnId, tableId } });
+      if (!column) throw notFound("column", columnId);
+      // Unfinished tasks of the column count as failed, so their jobs still end.
+      const touched = await abandonTasks({ columnIds: [columnId], reason: "column deleted" }, tx);
+      await tx.column.delete({ where: { id: columnId } });
+      await forgetColumn({ tableId, columnId, key: column.key }, tx);
+      const rest = await tx.column.findMany({ where: { tableId }, orderBy: [{ order: "asc" }, { createdAt: "asc" }] });
+      await renumber(tx, rest);
+      return touched;
+    },
+    // A column of a big table touches every row and task of it.
+    { timeout: 300_000, maxWait: 10_000 },
+  );
+  await finalizeJobs(jobs);
 }

@@ -1,6 +1,7 @@
+import "server-only";
+import { MAX_COLUMNS_PER_TABLE } from "../columns/schemas";
 import { getDb } from "../db";
 import { invalid } from "../errors";
-import { MAX_COLUMNS_PER_TABLE } from "../tables/schemas";
 import { getTable, lockTable } from "../tables/tables";
 import { headerToKey, uniqueKeys } from "./header-key";
 import type { ImportResult } from "./import-table";

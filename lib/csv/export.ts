@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb, type Tx } from "../db";
 import { getTable } from "../tables/tables";
 import { csvRecord } from "./serialize";

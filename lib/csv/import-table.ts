@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb } from "../db";
 import type { TableDto } from "../tables/serialize";
 import { getTable } from "../tables/tables";

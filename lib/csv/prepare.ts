@@ -1,5 +1,5 @@
+import { MAX_COLUMNS_PER_TABLE } from "../columns/schemas";
 import { AppError, invalid } from "../errors";
-import { MAX_COLUMNS_PER_TABLE } from "../tables/schemas";
 import { CsvSyntaxError, parseCsv } from "./parse";
 
 // The same cap as a cell value sent as JSON (lib/rows/schemas.ts).

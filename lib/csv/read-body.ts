@@ -1,3 +1,4 @@
+import "server-only";
 import { readBodyBytes } from "../api/body";
 import { AppError } from "../errors";
 

@@ -1,17 +1,18 @@
-import { getDb } from "../db";
-import { AppError, invalid, notFound } from "../errors";
+import "server-only";
+import { getDb, type Tx } from "../db";
+import { AppError, conflict, invalid, notFound } from "../errors";
 import { MAX_CELLS_PER_JOB, type Selection } from "./schemas";
-import { withDbRetry } from "./sql-retry";
-import { COUNTER_SHARDS } from "./task-sql";
+import { insertCellTasks, insertGridTasks, queueJobCells, withDbRetry } from "./store";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type CreatedJob = { jobId: string; tableId: string; status: "pending"; totalTasks: number };
 
-type TxClient = Parameters<Parameters<ReturnType<typeof getDb>["$transaction"]>[0]>[0];
+/** What a job enriches: a selection from the API, or the failed cells of an earlier job. */
+export type JobSource = Selection | { mode: "retry"; jobId: string };
 
 /** Ids of `ids` that are not rows (or columns) of the table; malformed ids are unknown too. */
-async function unknownIds(tx: TxClient, table: "rows" | "columns", tableId: string, ids: string[]) {
+async function unknownIds(tx: Tx, table: "rows" | "columns", tableId: string, ids: string[]) {
   const wellFormed = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
   const found =
     table === "rows"
@@ -42,22 +43,67 @@ function rejectTooLarge(cells: number) {
     throw new AppError(
       "payload_too_large",
       `The selection has ${cells} cells; one job may enrich at most ${MAX_CELLS_PER_JOB}`,
-      {
-        cells,
-        limit: MAX_CELLS_PER_JOB,
-      },
+      { cells, limit: MAX_CELLS_PER_JOB },
     );
   }
+}
+
+async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSource): Promise<number> {
+  if (source.mode === "retry") {
+    const [{ n }] = await tx.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM cell_enrichment_tasks WHERE job_id = ${source.jobId}::uuid AND status = 'failed'`;
+    if (n === 0) throw conflict("The job has no failed cells to retry");
+    rejectTooLarge(n);
+    return tx.$executeRaw`
+      INSERT INTO cell_enrichment_tasks (table_id, row_id, column_id, job_id, ordinal)
+      SELECT ${tableId}::uuid, row_id, column_id, ${jobId}::uuid, row_number() OVER (ORDER BY ordinal)
+        FROM cell_enrichment_tasks WHERE job_id = ${source.jobId}::uuid AND status = 'failed'`;
+  }
+  if (source.mode === "grid") {
+    // Ids are compared case-insensitively everywhere, so count distinct lower-cased ids.
+    const columnIds = [...new Set(source.columnIds.map((id) => id.toLowerCase()))];
+    const badColumns = await unknownIds(tx, "columns", tableId, columnIds);
+    const rowIds = source.rowIds === "all" ? null : [...new Set(source.rowIds.map((id) => id.toLowerCase()))];
+    const badRows = rowIds === null ? [] : await unknownIds(tx, "rows", tableId, rowIds);
+    rejectUnknown(badColumns, badRows);
+    const rowCount = rowIds === null ? await tx.row.count({ where: { tableId } }) : rowIds.length;
+    rejectTooLarge(rowCount * columnIds.length);
+    return insertGridTasks({ tableId, jobId, columnIds, rowIds }, tx);
+  }
+  const badColumns = await unknownIds(
+    tx,
+    "columns",
+    tableId,
+    source.cells.map((c) => c.columnId),
+  );
+  const badRows = await unknownIds(
+    tx,
+    "rows",
+    tableId,
+    source.cells.map((c) => c.rowId),
+  );
+  rejectUnknown(badColumns, badRows);
+  const unique = new Map(source.cells.map((c) => [`${c.rowId.toLowerCase()}:${c.columnId.toLowerCase()}`, c]));
+  rejectTooLarge(unique.size);
+  const cells = [...unique.values()];
+  return insertCellTasks(
+    {
+      tableId,
+      jobId,
+      rowIds: cells.map((c) => c.rowId.toLowerCase()),
+      columnIds: cells.map((c) => c.columnId.toLowerCase()),
+    },
+    tx,
+  );
 }
 
 /**
  * Creates a pending job, one queued task per selected cell, and marks those cells (and so
  * their rows) queued, all in one transaction; nothing is written if the selection is
- * rejected. Tasks are numbered 1..n in row-then-column order (`ordinal`) so the
- * orchestrator can fan out contiguous ranges. Set-based: 100,000 cells are a few statements.
+ * rejected.
  */
 export async function createEnrichmentJob(
-  { tableId, selection }: { tableId: string; selection: Selection },
+  { tableId, source }: { tableId: string; source: JobSource },
   db = getDb(),
 ): Promise<CreatedJob> {
   return withDbRetry(() =>
@@ -66,71 +112,10 @@ export async function createEnrichmentJob(
         // FOR SHARE: columns cannot be deleted while their tasks are being created.
         const table = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM tables WHERE id = ${tableId}::uuid FOR SHARE`;
         if (table.length === 0) throw notFound("table", tableId);
-
         const job = await tx.enrichmentJob.create({ data: { tableId, status: "pending" }, select: { id: true } });
-        let inserted: number;
-        if (selection.mode === "grid") {
-          // Ids are compared case-insensitively everywhere, so count distinct lower-cased ids.
-          const columnIds = [...new Set(selection.columnIds.map((id) => id.toLowerCase()))];
-          const badColumns = await unknownIds(tx, "columns", tableId, columnIds);
-          const rowIds =
-            selection.rowIds === "all" ? "all" : [...new Set(selection.rowIds.map((id) => id.toLowerCase()))];
-          const badRows = rowIds === "all" ? [] : await unknownIds(tx, "rows", tableId, rowIds);
-          rejectUnknown(badColumns, badRows);
-          const rowCount = rowIds === "all" ? await tx.row.count({ where: { tableId } }) : rowIds.length;
-          rejectTooLarge(rowCount * columnIds.length);
-          const all = rowIds === "all";
-          const rows = all ? [] : rowIds;
-          inserted = await tx.$executeRaw`
-            INSERT INTO cell_enrichment_tasks (table_id, row_id, column_id, job_id, ordinal)
-            SELECT ${tableId}::uuid, r.id, c.id, ${job.id}::uuid,
-                   row_number() OVER (ORDER BY r.position, c."order", c.id)
-              FROM rows r CROSS JOIN columns c
-             WHERE r.table_id = ${tableId}::uuid AND c.table_id = ${tableId}::uuid
-               AND c.id = ANY(${columnIds}::uuid[])
-               AND (${all} OR r.id = ANY(${rows}::uuid[]))`;
-        } else {
-          const badColumns = await unknownIds(
-            tx,
-            "columns",
-            tableId,
-            selection.cells.map((c) => c.columnId),
-          );
-          const badRows = await unknownIds(
-            tx,
-            "rows",
-            tableId,
-            selection.cells.map((c) => c.rowId),
-          );
-          rejectUnknown(badColumns, badRows);
-          const unique = new Map(
-            selection.cells.map((c) => [`${c.rowId.toLowerCase()}:${c.columnId.toLowerCase()}`, c]),
-          );
-          rejectTooLarge(unique.size);
-          const rowIds = [...unique.values()].map((c) => c.rowId.toLowerCase());
-          const columnIds = [...unique.values()].map((c) => c.columnId.toLowerCase());
-          inserted = await tx.$executeRaw`
-            INSERT INTO cell_enrichment_tasks (table_id, row_id, column_id, job_id, ordinal)
-            SELECT ${tableId}::uuid, r.id, c.id, ${job.id}::uuid,
-                   row_number() OVER (ORDER BY r.position, c."order", c.id)
-              FROM unnest(${rowIds}::uuid[], ${columnIds}::uuid[]) AS u(row_id, column_id)
-              JOIN rows r ON r.id = u.row_id AND r.table_id = ${tableId}::uuid
-              JOIN columns c ON c.id = u.column_id AND c.table_id = ${tableId}::uuid`;
-        }
+        const inserted = await insertTasks(tx, tableId, job.id, source);
         if (inserted === 0) throw invalid("The selection is empty: the table has no rows");
-
-        // Rows are updated in id order so two jobs over the same rows cannot deadlock.
-        await tx.$executeRaw`
-          UPDATE rows SET cell_states = glaze_merge_cell_states(rows.cell_states, p.states, false), updated_at = now()
-            FROM (SELECT row_id,
-                         jsonb_object_agg(column_id::text, jsonb_build_object('t', id, 's', 'queued')) AS states
-                    FROM cell_enrichment_tasks WHERE job_id = ${job.id}::uuid
-                   GROUP BY row_id ORDER BY row_id) AS p
-           WHERE rows.id = p.row_id`;
-        await tx.enrichmentJob.update({ where: { id: job.id }, data: { totalTasks: inserted } });
-        await tx.$executeRaw`
-          INSERT INTO enrichment_job_counters (job_id, shard)
-          SELECT ${job.id}::uuid, s FROM generate_series(0, ${COUNTER_SHARDS - 1}) AS s`;
+        await queueJobCells({ jobId: job.id, totalTasks: inserted }, tx);
         return { jobId: job.id, tableId, status: "pending" as const, totalTasks: inserted };
       },
       { timeout: 60_000, maxWait: 10_000 },

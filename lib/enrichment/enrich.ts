@@ -1,7 +1,9 @@
+import "server-only";
 import { getDb } from "../db";
 import { createEnrichmentJob } from "./create-job";
-import { type DispatchResult, dispatchJob, type JobDispatcher } from "./dispatch";
+import { type DispatchResult, dispatchJob } from "./dispatch-job";
 import { getJob } from "./jobs";
+import type { Orchestrator } from "./orchestrator";
 import type { Selection } from "./schemas";
 
 export type EnrichResponse = {
@@ -14,18 +16,20 @@ export type EnrichResponse = {
   error?: string;
 };
 
-function summarize(total: number, dispatch: DispatchResult) {
-  const created = `Created ${total} enrichment task${total === 1 ? "" : "s"}`;
+export type RetryResponse = EnrichResponse & { retryOf: string };
+
+function summarize(total: number, dispatch: DispatchResult, what = "") {
+  const created = `Created ${total} enrichment task${total === 1 ? "" : "s"}${what}`;
   return dispatch.dispatched ? created : `${created}. ${dispatch.error}`;
 }
 
 /** POST /enrich: create the job and its tasks in one transaction, then hand it to the orchestrator. */
 export async function enrichSelection(
-  { tableId, selection, dispatcher }: { tableId: string; selection: Selection; dispatcher: JobDispatcher },
+  { tableId, selection, orchestrator }: { tableId: string; selection: Selection; orchestrator: Orchestrator },
   db = getDb(),
 ): Promise<EnrichResponse> {
-  const job = await createEnrichmentJob({ tableId, selection }, db);
-  const dispatch = await dispatchJob(job, dispatcher, db);
+  const job = await createEnrichmentJob({ tableId, source: selection }, db);
+  const dispatch = await dispatchJob(job, orchestrator, db);
   return {
     ...job,
     message: summarize(job.totalTasks, dispatch),
@@ -33,13 +37,33 @@ export async function enrichSelection(
   };
 }
 
+/** POST .../retry: a new job for the cells of `jobId` that ended failed (cancelled ones included). */
+export async function retryFailedCells(
+  { tableId, jobId, orchestrator }: { tableId: string; jobId: string; orchestrator: Orchestrator },
+  db = getDb(),
+): Promise<RetryResponse> {
+  await getJob({ tableId, jobId }); // 404 for a job of another table
+  const job = await createEnrichmentJob({ tableId, source: { mode: "retry", jobId } }, db);
+  const dispatch = await dispatchJob(job, orchestrator, db);
+  return {
+    ...job,
+    retryOf: jobId,
+    message: summarize(job.totalTasks, dispatch, " to retry the failed cells"),
+    ...(dispatch.dispatched ? {} : { error: dispatch.error }),
+  };
+}
+
 /** Re-sends a job that is still pending (e.g. the orchestrator was down when it was created). */
 export async function redispatchJob(
-  { tableId, jobId, dispatcher }: { tableId: string; jobId: string; dispatcher: JobDispatcher },
+  { tableId, jobId, orchestrator }: { tableId: string; jobId: string; orchestrator: Orchestrator },
   db = getDb(),
 ) {
-  const job = await getJob({ tableId, jobId }, db);
+  const job = await getJob({ tableId, jobId });
   if (job.status !== "pending") return { ...job, message: `The job is already ${job.status}` };
-  const dispatch = await dispatchJob({ jobId, tableId, status: "pending", totalTasks: job.totalTasks }, dispatcher, db);
-  return { ...(await getJob({ tableId, jobId }, db)), message: summarize(job.totalTasks, dispatch) };
+  const dispatch = await dispatchJob(
+    { jobId, tableId, status: "pending", totalTasks: job.totalTasks },
+    orchestrator,
+    db,
+  );
+  return { ...(await getJob({ tableId, jobId })), message: summarize(job.totalTasks, dispatch) };
 }

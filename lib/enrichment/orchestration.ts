@@ -1,20 +1,16 @@
-import { getDb, type Tx } from "../db";
-import { DEFAULT_MAX_ATTEMPTS } from "./run-cell";
-import { claimTasks, finishTasks } from "./task-sql";
+import "server-only";
+import { getDb } from "../db";
+import { CHUNK_CELLS, cellsPerStepFor, type JobErrorCode, SINGLE_CELL_JOB_LIMIT } from "./policy";
+import { claimTasks, finishTasks } from "./store";
 
 // What the orchestrator (Inngest functions) needs from the domain, as plain functions.
-
-/** Interactive selections run one durable step per cell; bulk jobs batch cells per step. */
-export const SINGLE_CELL_JOB_LIMIT = 100;
-/** Cells per chunk run in batch mode: batch steps + at most this many single-cell retry steps stay far below Inngest's 1,000 steps per run. */
-export const CHUNK_CELLS = 500;
 
 export type ChunkPlan = { from: number; to: number; cellsPerStep: number };
 
 /** Splits tasks 1..total into contiguous ordinal ranges, each one Inngest run. */
 export function planChunks(total: number, options: { cellsPerStep?: number } = {}): ChunkPlan[] {
   if (total <= 0) return [];
-  const cellsPerStep = options.cellsPerStep ?? (total <= SINGLE_CELL_JOB_LIMIT ? 1 : total <= 10_000 ? 25 : 100);
+  const cellsPerStep = options.cellsPerStep ?? cellsPerStepFor(total);
   const size = cellsPerStep === 1 ? SINGLE_CELL_JOB_LIMIT : CHUNK_CELLS;
   const chunks: ChunkPlan[] = [];
   for (let from = 1; from <= total; from += size) {
@@ -25,13 +21,14 @@ export function planChunks(total: number, options: { cellsPerStep?: number } = {
 
 export type StartedJob = { runnable: boolean; status: string; totalTasks: number };
 
-/** Marks a pending job running; says whether there is anything left to run. */
-export async function startJob({ jobId }: { jobId: string }, db: Tx = getDb()): Promise<StartedJob> {
-  const rows = await db.$queryRaw<{ status: string; total_tasks: number }[]>`
+/** Marks a pending job running (clearing a dispatch failure); says whether there is anything left to run. */
+export async function startJob({ jobId }: { jobId: string }): Promise<StartedJob> {
+  const rows = await getDb().$queryRaw<{ status: string; total_tasks: number }[]>`
     UPDATE enrichment_jobs
        SET status = CASE WHEN status = 'pending' THEN 'running'::"JobStatus" ELSE status END,
            started_at = COALESCE(started_at, now()),
-           error = CASE WHEN error LIKE 'Could not start%' THEN NULL ELSE error END
+           error = CASE WHEN error_code = 'dispatch_failed' THEN NULL ELSE error END,
+           error_code = CASE WHEN error_code = 'dispatch_failed' THEN NULL ELSE error_code END
      WHERE id = ${jobId}::uuid
     RETURNING status::text, total_tasks`;
   if (rows.length === 0) return { runnable: false, status: "missing", totalTasks: 0 };
@@ -40,11 +37,8 @@ export async function startJob({ jobId }: { jobId: string }, db: Tx = getDb()): 
 }
 
 /** Ids of the tasks in [from, to] of a job that are not final yet, in ordinal order. */
-export async function unfinishedTaskIds(
-  { jobId, from, to }: { jobId: string; from: number; to: number },
-  db: Tx = getDb(),
-): Promise<string[]> {
-  const rows = await db.cellEnrichmentTask.findMany({
+export async function unfinishedTaskIds({ jobId, from, to }: { jobId: string; from: number; to: number }) {
+  const rows = await getDb().cellEnrichmentTask.findMany({
     where: { jobId, ordinal: { gte: from, lte: to }, status: { in: ["queued", "running"] } },
     orderBy: { ordinal: "asc" },
     select: { id: true },
@@ -57,21 +51,13 @@ export async function unfinishedTaskIds(
  * the provider, e.g. the database was unreachable on every attempt), so the job still
  * completes. Tasks that are already final are left alone.
  */
-export async function failUnfinishedTasks(taskIds: string[], error: string, db?: Tx) {
-  const claimed = await claimTasks(taskIds, db);
-  const finished = await finishTasks(
-    claimed.map((t) => ({ taskId: t.taskId, status: "failed" as const, error })),
-    db,
-  );
+export async function failUnfinishedTasks(taskIds: string[], error: string) {
+  const claimed = await claimTasks(taskIds);
+  const finished = await finishTasks(claimed.map((t) => ({ taskId: t.taskId, status: "failed" as const, error })));
   return finished.length;
 }
 
 /** Records on the job why its orchestration failed (shown by the API and the grid). */
-export async function recordJobFailure({ jobId, error }: { jobId: string; error: string }, db: Tx = getDb()) {
-  await db.enrichmentJob.updateMany({ where: { id: jobId }, data: { error } });
-}
-
-/** Attempts a cell gets: the Inngest step's retries plus its first try. */
-export function maxAttemptsFor(retries: number) {
-  return Math.max(DEFAULT_MAX_ATTEMPTS, retries + 1);
+export async function recordJobFailure({ jobId, code, error }: { jobId: string; code: JobErrorCode; error: string }) {
+  await getDb().enrichmentJob.updateMany({ where: { id: jobId }, data: { error, errorCode: code } });
 }

@@ -1,6 +1,7 @@
-import { getDb } from "../db";
-import { type CellOutcome, computeCell, DEFAULT_MAX_ATTEMPTS, type RunOptions } from "./run-cell";
-import { claimTasks, finishTasks, type TaskResult } from "./task-sql";
+import "server-only";
+import { MAX_CELL_ATTEMPTS } from "./policy";
+import { type CellOutcome, computeCell, currentOutcomes, type RunOptions } from "./run-cell";
+import { claimTasks, finishTasks, type TaskResult } from "./store";
 
 /**
  * Runs many cells with set-based SQL: one statement claims them all, the providers run
@@ -10,10 +11,9 @@ import { claimTasks, finishTasks, type TaskResult } from "./task-sql";
  * Tasks that were already final come back with `alreadyFinal: true` and are not touched.
  */
 export async function runCellBatch(taskIds: string[], attempt = 1, options: RunOptions = {}): Promise<CellOutcome[]> {
-  const db = options.db;
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const maxAttempts = options.maxAttempts ?? MAX_CELL_ATTEMPTS;
   const unique = [...new Set(taskIds)];
-  const claimed = await claimTasks(unique, db);
+  const claimed = await claimTasks(unique);
   const computed = await Promise.all(
     claimed.map(async (task) => ({ task, out: await computeCell(task, attempt, maxAttempts, options.provider) })),
   );
@@ -29,10 +29,10 @@ export async function runCellBatch(taskIds: string[], attempt = 1, options: RunO
       if (out.permanent) permanent.add(task.taskId);
     }
   }
-  const finished = new Map((await finishTasks(finals, db)).map((f) => [f.taskId, f]));
+  const finished = new Map((await finishTasks(finals)).map((f) => [f.taskId, f]));
   for (const r of finals) {
     const f = finished.get(r.taskId);
-    if (!f) continue; // finished concurrently by someone else: reported below as already final
+    if (!f) continue; // finished concurrently by someone else: reported below as it stands
     outcomes.set(r.taskId, {
       taskId: r.taskId,
       status: r.status,
@@ -46,22 +46,7 @@ export async function runCellBatch(taskIds: string[], attempt = 1, options: RunO
   }
 
   const missing = unique.filter((id) => !outcomes.has(id));
-  if (missing.length > 0) {
-    const rows = await (db ?? getDb()).cellEnrichmentTask.findMany({
-      where: { id: { in: missing } },
-      select: { id: true, status: true, result: true, confidence: true, error: true },
-    });
-    for (const row of rows) {
-      outcomes.set(row.id, {
-        taskId: row.id,
-        status: row.status === "done" ? "done" : row.status === "failed" ? "failed" : "retry",
-        alreadyFinal: row.status === "done" || row.status === "failed",
-        value: (row.result as { value?: unknown } | null)?.value,
-        confidence: row.confidence ?? undefined,
-        error: row.error ?? undefined,
-      });
-    }
-  }
+  if (missing.length > 0) for (const [id, outcome] of await currentOutcomes(missing)) outcomes.set(id, outcome);
   return taskIds.flatMap((id) => {
     const outcome = outcomes.get(id);
     return outcome

@@ -1,5 +1,6 @@
-import { getDb, type Tx } from "../db";
+import "server-only";
 import { notFound } from "../errors";
+import { MAX_CELL_ATTEMPTS } from "./policy";
 import {
   PermanentProviderError,
   type Provider,
@@ -7,10 +8,8 @@ import {
   providerFor,
   TransientProviderError,
 } from "./providers";
-import { type ClaimedTask, claimTasks, finishTasks, noteAttemptError, type TaskResult } from "./task-sql";
-
-/** Attempts a cell gets by default: the first try and two retries. */
-export const DEFAULT_MAX_ATTEMPTS = 3;
+import { settleUnclaimed } from "./settle-unclaimed";
+import { type ClaimedTask, claimTasks, finishTasks, noteAttemptError, readTaskStates, type TaskResult } from "./store";
 
 export type CellOutcome = {
   taskId: string;
@@ -26,7 +25,7 @@ export type CellOutcome = {
   jobStatus?: string;
 };
 
-export type RunOptions = { maxAttempts?: number; db?: Tx; provider?: (task: ClaimedTask) => Provider };
+export type RunOptions = { maxAttempts?: number; provider?: (task: ClaimedTask) => Provider };
 
 function errorMessage(error: unknown) {
   return error instanceof Error ? error.message : String(error);
@@ -61,22 +60,24 @@ export async function computeCell(
   };
 }
 
-async function currentOutcome(taskId: string, db: Tx): Promise<CellOutcome> {
-  const task = await db.cellEnrichmentTask.findUnique({
-    where: { id: taskId },
-    select: { status: true, result: true, confidence: true, error: true, job: { select: { status: true } } },
-  });
-  if (!task) throw notFound("task", taskId);
-  const result = task.result as { value?: unknown } | null;
-  return {
-    taskId,
-    status: task.status === "done" ? "done" : task.status === "failed" ? "failed" : "retry",
-    alreadyFinal: true,
-    value: result?.value,
-    confidence: task.confidence ?? undefined,
-    error: task.error ?? undefined,
-    jobStatus: task.job.status,
-  };
+/** What a task that this call did not change looks like (already final, cancelled, or gone). */
+export async function currentOutcomes(taskIds: string[]): Promise<Map<string, CellOutcome>> {
+  await settleUnclaimed(taskIds);
+  const states = await readTaskStates(taskIds);
+  return new Map(
+    states.map((s) => [
+      s.id,
+      {
+        taskId: s.id,
+        status: s.status === "done" ? "done" : s.status === "failed" ? "failed" : "retry",
+        alreadyFinal: s.status === "done" || s.status === "failed",
+        value: s.value ?? undefined,
+        confidence: s.confidence ?? undefined,
+        error: s.error ?? undefined,
+        jobStatus: s.jobStatus,
+      },
+    ]),
+  );
 }
 
 /**
@@ -87,17 +88,24 @@ async function currentOutcome(taskId: string, db: Tx): Promise<CellOutcome> {
  * task ends failed. Calling it again for a task that is already final changes nothing.
  */
 export async function runCellTask(taskId: string, attempt = 1, options: RunOptions = {}): Promise<CellOutcome> {
-  const db = options.db;
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const [task] = await claimTasks([taskId], db);
-  if (!task) return currentOutcome(taskId, db ?? getDb());
+  const maxAttempts = options.maxAttempts ?? MAX_CELL_ATTEMPTS;
+  const [task] = await claimTasks([taskId]);
+  if (!task) {
+    const outcome = (await currentOutcomes([taskId])).get(taskId);
+    if (!outcome) throw notFound("task", taskId);
+    return outcome;
+  }
   const computed = await computeCell(task, attempt, maxAttempts, options.provider);
   if ("retry" in computed) {
-    await noteAttemptError(taskId, `Attempt ${attempt} failed: ${computed.retry}`, db);
+    await noteAttemptError(taskId, `Attempt ${attempt} failed: ${computed.retry}`);
     throw new TransientProviderError(computed.retry);
   }
-  const [finished] = await finishTasks([computed.result], db);
-  if (!finished) return currentOutcome(taskId, db ?? getDb());
+  const [finished] = await finishTasks([computed.result]);
+  if (!finished) {
+    const outcome = (await currentOutcomes([taskId])).get(taskId);
+    if (!outcome) throw notFound("task", taskId);
+    return outcome;
+  }
   const r = computed.result;
   return {
     taskId,

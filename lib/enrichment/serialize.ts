@@ -1,9 +1,9 @@
-import type { EnrichmentJob, EnrichmentJobCounter } from "../generated/prisma/client";
+import type { JobRecord } from "./store";
 
 export type JobDto = {
   jobId: string;
   tableId: string;
-  status: EnrichmentJob["status"];
+  status: JobRecord["status"];
   totalTasks: number;
   doneTasks: number;
   failedTasks: number;
@@ -14,24 +14,11 @@ export type JobDto = {
   error: string | null;
 };
 
-export function progressOf(job: Pick<EnrichmentJob, "totalTasks" | "doneTasks" | "failedTasks">) {
+export function progressOf(job: Pick<JobRecord, "totalTasks" | "doneTasks" | "failedTasks">) {
   return job.totalTasks === 0 ? 0 : Math.round((100 * (job.doneTasks + job.failedTasks)) / job.totalTasks);
 }
 
-/** Prisma `include` that serializeJob needs: the live counter shards. */
-export const withCounters = { counters: { select: { done: true, failed: true } } } as const;
-
-type JobWithCounters = EnrichmentJob & { counters?: Pick<EnrichmentJobCounter, "done" | "failed">[] };
-
-/** While a job runs its counts live in the counter shards; once it ends they are on the job too. */
-export function serializeJob(row: JobWithCounters): JobDto {
-  const job = row.counters?.length
-    ? {
-        ...row,
-        doneTasks: row.counters.reduce((sum, c) => sum + c.done, 0),
-        failedTasks: row.counters.reduce((sum, c) => sum + c.failed, 0),
-      }
-    : row;
+export function serializeJob(job: JobRecord): JobDto {
   return {
     jobId: job.id,
     tableId: job.tableId,

@@ -1,15 +1,16 @@
+import "server-only";
 import { getDb, type Tx } from "../db";
-import { abandonTasks } from "../enrichment/abandon";
-import { finalizeJobs } from "../enrichment/task-sql";
-import { invalid, notFound } from "../errors";
-import type { Row } from "../generated/prisma/client";
-import type { CreateRowsInput, ListRowsQuery, UpdateRowInput } from "./schemas";
-import { type RowData, type RowDto, serializeRow } from "./serialize";
+import { abandonTasks, finalizeJobs } from "../enrichment/store";
+import { AppError, invalid, notFound } from "../errors";
+import { shareLockTable } from "../tables/tables";
+import type { CreateRowsInput, DeleteRowsInput, ListRowsQuery } from "./schemas";
+import { ROW_COLUMNS, type RowData, type RowDto, type RowRecord, serializeRow } from "./serialize";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Locks the table against column changes for the transaction and returns its column keys. */
 export async function columnKeysFor(tx: Tx, tableId: string): Promise<Set<string>> {
-  const table = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM tables WHERE id = ${tableId}::uuid FOR SHARE`;
-  if (table.length === 0) throw notFound("table", tableId);
+  await shareLockTable(tx, tableId);
   const columns = await tx.column.findMany({ where: { tableId }, select: { key: true } });
   return new Set(columns.map((c) => c.key));
 }
@@ -22,6 +23,15 @@ export function unknownKeys(rows: { data: RowData }[], keys: Set<string>) {
     }
   });
   return details;
+}
+
+/** Ids of `ids` that are not rows of the table (malformed ids are unknown too), in request order. */
+export async function unknownRowIds(tx: Tx, tableId: string, ids: string[]): Promise<string[]> {
+  const wellFormed = ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase());
+  const found = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id::text FROM rows WHERE table_id = ${tableId}::uuid AND id = ANY(${wellFormed}::uuid[])`;
+  const known = new Set(found.map((r) => r.id));
+  return ids.filter((id) => !known.has(id.toLowerCase()));
 }
 
 function withoutNulls(data: RowData): RowData {
@@ -77,12 +87,16 @@ export async function createRows(
     if (problems.length > 0) throw invalid("Row data may only use the table's column keys", problems.slice(0, 100));
     const payload = input.rows.map((r) => JSON.stringify(withoutNulls(r.data)));
     // One statement for the whole batch; WITH ORDINALITY keeps the request's order in `position`.
-    const created = await tx.$queryRaw<Row[]>`
-      INSERT INTO rows (table_id, data)
-      SELECT ${tableId}::uuid, u.d FROM unnest(${payload}::jsonb[]) WITH ORDINALITY AS u(d, i) ORDER BY u.i
-      RETURNING id, table_id AS "tableId", position, data, cell_states AS "cellStates", status, confidence, error,
-                last_run_at AS "lastRunAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
-    return created.sort((a, b) => Number(a.position - b.position)).map(serializeRow);
+    const created = await tx.$queryRawUnsafe<RowRecord[]>(
+      `WITH r AS (
+         INSERT INTO rows (table_id, data)
+         SELECT $1::uuid, u.d FROM unnest($2::jsonb[]) WITH ORDINALITY AS u(d, i) ORDER BY u.i
+         RETURNING *)
+       SELECT ${ROW_COLUMNS} FROM r ORDER BY r.position`,
+      tableId,
+      payload,
+    );
+    return created.map(serializeRow);
   });
 }
 
@@ -95,35 +109,49 @@ export async function getRow(
   return serializeRow(row);
 }
 
-/** Merges `data` into the row atomically (set keys, null removes a key). */
-export async function updateRow(
-  { tableId, rowId, input }: { tableId: string; rowId: string; input: UpdateRowInput },
-  db = getDb(),
-): Promise<RowDto> {
-  return db.$transaction(async (tx) => {
-    const keys = await columnKeysFor(tx, tableId);
-    const problems = unknownKeys([input], keys).map((p) => ({ ...p, path: p.path.replace(/^rows\.0\./, "") }));
-    if (problems.length > 0) throw invalid("Row data may only use the table's column keys", problems);
-    const set = JSON.stringify(withoutNulls(input.data));
-    const remove = Object.entries(input.data)
-      .filter(([, v]) => v === null)
-      .map(([k]) => k);
-    const updated = await tx.$executeRaw`
-      UPDATE rows SET data = (data - ${remove}::text[]) || ${set}::jsonb, updated_at = now()
-      WHERE id = ${rowId}::uuid AND table_id = ${tableId}::uuid`;
-    if (updated === 0) throw notFound("row", rowId);
-    return getRow({ tableId, rowId }, tx);
-  });
-}
-
 /** Deletes a row and its tasks; its unfinished tasks count as failed so their jobs still end. */
 export async function deleteRow({ tableId, rowId }: { tableId: string; rowId: string }, db = getDb()): Promise<void> {
-  const jobs = await db.$transaction(async (tx) => {
-    const row = await tx.row.findFirst({ where: { id: rowId, tableId }, select: { id: true } });
-    if (!row) throw notFound("row", rowId);
-    const touched = await abandonTasks(tx, { rowId, reason: "row deleted" });
-    await tx.row.delete({ where: { id: rowId } });
-    return touched;
-  });
-  await finalizeJobs(jobs, db);
+  try {
+    await deleteRows({ tableId, input: { ids: [rowId] } }, db);
+  } catch (error) {
+    // One row: an unknown id is a 404, as for every other route of one row.
+    if (error instanceof AppError && error.code === "validation_failed") throw notFound("row", rowId);
+    throw error;
+  }
+}
+
+/**
+ * Deletes many rows at once, all or none: ids that are not rows of the table are a 422
+ * naming them. Their unfinished tasks count as failed first, so running jobs still end.
+ */
+export async function deleteRows(
+  { tableId, input }: { tableId: string; input: DeleteRowsInput },
+  db = getDb(),
+): Promise<{ deleted: number }> {
+  const { jobs, deleted } = await db.$transaction(
+    async (tx) => {
+      // The table's row lock first (as createRows does): taking a shared lock and upgrading it
+      // later deadlocks two writers of one table.
+      const table = await tx.table.updateMany({ where: { id: tableId }, data: { updatedAt: new Date() } });
+      if (table.count === 0) throw notFound("table", tableId);
+      const wellFormed = [...new Set(input.ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+      // Rows are locked in id order, so overlapping deletes and pastes cannot deadlock; what is
+      // locked is what exists now, so a row deleted meanwhile counts as unknown.
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id::text FROM rows WHERE table_id = ${tableId}::uuid AND id = ANY(${wellFormed}::uuid[])
+         ORDER BY id FOR UPDATE`;
+      const found = new Set(locked.map((r) => r.id));
+      const unknown = input.ids.filter((id) => !found.has(id.toLowerCase()));
+      if (unknown.length > 0) {
+        throw invalid(`${unknown.length} row id(s) are not in this table`, { unknownRowIds: unknown.slice(0, 100) });
+      }
+      const ids = [...found];
+      const touched = await abandonTasks({ rowIds: ids, reason: "row deleted" }, tx);
+      const count = await tx.$executeRaw`DELETE FROM rows WHERE id = ANY(${ids}::uuid[])`;
+      return { jobs: touched, deleted: count };
+    },
+    { timeout: 120_000, maxWait: 10_000 },
+  );
+  await finalizeJobs(jobs);
+  return { deleted };
 }

@@ -48,6 +48,17 @@ export const updateRowsSchema = z
   });
 export type UpdateRowsInput = z.output<typeof updateRowsSchema>;
 
+export const MAX_ROWS_PER_DELETE = 100_000;
+
+export const deleteRowsSchema = z.strictObject({
+  ids: z
+    .array(z.string().min(1).max(100))
+    .min(1, "give at least one row id")
+    .max(MAX_ROWS_PER_DELETE, `at most ${MAX_ROWS_PER_DELETE} rows per request`)
+    .describe("Ids of the rows to delete; all of them or none are deleted"),
+});
+export type DeleteRowsInput = z.output<typeof deleteRowsSchema>;
+
 /**
  * Three ways to read rows: `page` + `limit` (pages), `offset` + `limit` (windows for the
  * grid's virtual scrolling) and `after` + `limit` (keyset cursor: the `position` of the

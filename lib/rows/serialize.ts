@@ -1,20 +1,38 @@
-import type { Row } from "../generated/prisma/client";
+import { type CellStates, readCellStates } from "../enrichment/store/cell-states";
+import type { RowStatus } from "../generated/prisma/client";
+
+export type { CellStates };
 
 export type RowData = Record<string, string | number | boolean | null>;
 
-/** Latest task state of each enriched cell of the row, by column id. */
-export type CellStates = Record<
-  string,
-  { taskId: string; status: "queued" | "running" | "done" | "failed"; confidence?: number; error?: string }
->;
+/** A row as read from the database (a Prisma model or a raw query selecting ROW_COLUMNS). */
+export type RowRecord = {
+  id: string;
+  tableId: string;
+  position: bigint;
+  data: unknown;
+  cellStates: unknown;
+  status: RowStatus;
+  confidence: number | null;
+  error: string | null;
+  lastRunAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+/** The select list of raw queries that return RowRecords, with `rows` aliased as `r`. */
+export const ROW_COLUMNS = `r.id::text AS id, r.table_id::text AS "tableId", r.position, r.data,
+  r.cell_states AS "cellStates", r.status, r.confidence, r.error, r.last_run_at AS "lastRunAt",
+  r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
 
 export type RowDto = {
   id: string;
   tableId: string;
   position: number;
   data: RowData;
+  /** Latest task state of each enriched cell of the row, by column id. */
   cells: CellStates;
-  status: Row["status"];
+  status: RowStatus;
   confidence: number | null;
   error: string | null;
   lastRunAt: string | null;
@@ -22,13 +40,13 @@ export type RowDto = {
   updatedAt: string;
 };
 
-export function serializeRow(row: Row): RowDto {
+export function serializeRow(row: RowRecord): RowDto {
   return {
     id: row.id,
     tableId: row.tableId,
     position: Number(row.position),
     data: (row.data ?? {}) as RowData,
-    cells: cellStates(row.cellStates),
+    cells: readCellStates(row.cellStates),
     status: row.status,
     confidence: row.confidence,
     error: row.error,
@@ -36,19 +54,4 @@ export function serializeRow(row: Row): RowDto {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
-}
-
-function cellStates(raw: unknown): CellStates {
-  const out: CellStates = {};
-  for (const [columnId, value] of Object.entries(
-    (raw ?? {}) as Record<string, { t: string; s: string; c?: number; e?: string }>,
-  )) {
-    out[columnId] = {
-      taskId: value.t,
-      status: value.s as CellStates[string]["status"],
-      ...(value.c !== undefined ? { confidence: value.c } : {}),
-      ...(value.e !== undefined ? { error: value.e } : {}),
-    };
-  }
-  return out;
 }

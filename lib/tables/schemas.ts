@@ -1,23 +1,6 @@
 import { z } from "zod";
 import { storableString } from "../api/text";
-
-export const COLUMN_KEY_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
-export const MAX_COLUMNS_PER_TABLE = 500;
-
-export const columnKey = z
-  .string()
-  .regex(COLUMN_KEY_PATTERN, "must start with a lowercase letter and contain only a-z, 0-9 and _ (max 63 chars)")
-  .describe("Stable identifier of the column, unique within its table; the key of the value in Row.data");
-
-export const columnDataType = z
-  .enum(["text", "number", "url", "email", "boolean", "date"])
-  .describe("How values of the column are shown and edited");
-
-export const columnInput = z.strictObject({
-  key: columnKey,
-  label: storableString().trim().min(1).max(200).describe("Header shown in the grid"),
-  dataType: columnDataType.default("text"),
-});
+import { columnInput, MAX_COLUMNS_PER_TABLE } from "../columns/schemas";
 
 export const createTableSchema = z
   .strictObject({
@@ -49,22 +32,6 @@ export const updateTableSchema = z
     message: "give at least one of name, description",
   });
 export type UpdateTableInput = z.output<typeof updateTableSchema>;
-
-export const createColumnSchema = columnInput.extend({
-  order: z.int().min(0).optional().describe("0-based position; defaults to the end"),
-});
-export type CreateColumnInput = z.output<typeof createColumnSchema>;
-
-export const updateColumnSchema = z
-  .strictObject({
-    label: storableString().trim().min(1).max(200).optional(),
-    dataType: columnDataType.optional(),
-    order: z.int().min(0).optional().describe("New 0-based position; the other columns shift"),
-  })
-  .refine((v) => v.label !== undefined || v.dataType !== undefined || v.order !== undefined, {
-    message: "give at least one of label, dataType, order",
-  });
-export type UpdateColumnInput = z.output<typeof updateColumnSchema>;
 
 export const listTablesQuery = z.strictObject({
   page: z.coerce.number().int().min(1).default(1),

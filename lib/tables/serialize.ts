@@ -1,15 +1,5 @@
+import { type ColumnDto, serializeColumn } from "../columns/serialize";
 import type { Column, Table } from "../generated/prisma/client";
-
-export type ColumnDto = {
-  id: string;
-  tableId: string;
-  key: string;
-  label: string;
-  dataType: Column["dataType"];
-  order: number;
-  createdAt: string;
-  updatedAt: string;
-};
 
 export type TableDto = {
   id: string;
@@ -20,19 +10,6 @@ export type TableDto = {
   rowCount: number;
   columns?: ColumnDto[];
 };
-
-export function serializeColumn(column: Column): ColumnDto {
-  return {
-    id: column.id,
-    tableId: column.tableId,
-    key: column.key,
-    label: column.label,
-    dataType: column.dataType,
-    order: column.order,
-    createdAt: column.createdAt.toISOString(),
-    updatedAt: column.updatedAt.toISOString(),
-  };
-}
 
 export function serializeTable(table: Table, extra: { rowCount: number; columns?: Column[] }): TableDto {
   return {

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb, type Tx } from "../db";
 import { notFound } from "../errors";
 import type { CreateTableInput, UpdateTableInput } from "./schemas";
@@ -9,9 +10,10 @@ export async function lockTable(tx: Tx, tableId: string) {
   if (found.length === 0) throw notFound("table", tableId);
 }
 
-export async function assertTableExists(tableId: string, db: Tx = getDb()) {
-  const found = await db.table.findUnique({ where: { id: tableId }, select: { id: true } });
-  if (!found) throw notFound("table", tableId);
+/** Keeps the table's columns from changing for the rest of the transaction (or 404s); row writers share it. */
+export async function shareLockTable(tx: Tx, tableId: string) {
+  const found = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM tables WHERE id = ${tableId}::uuid FOR SHARE`;
+  if (found.length === 0) throw notFound("table", tableId);
 }
 
 export async function listTables(

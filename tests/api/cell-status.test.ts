@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db";
 import { cellStatusSince } from "@/lib/enrichment/cell-status";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { runCellTask } from "@/lib/enrichment/run-cell";
+import { claimTasks } from "@/lib/enrichment/store";
 import { env } from "@/lib/env";
 import { api } from "../support/api";
 import { makeTable, taskIdsOf } from "../support/fixtures";
@@ -120,37 +121,26 @@ describe("GET /api/tables/:id/cells/status", () => {
     const [taskId] = await taskIdsOf(jobId);
     const before = await status(t);
     const late = await getDb().$transaction(async (tx) => {
-      await runCellTask(taskId, 1, { db: tx });
+      await claimTasks([taskId], tx);
       return status(t);
     });
 
     const next = await status(t, since(late.cursor));
 
     expect(late.cells).toEqual(before.cells);
-    expect(next.cells).toEqual([expect.objectContaining({ taskId, status: "done" })]);
+    expect(next.cells).toEqual([expect.objectContaining({ taskId, status: "running" })]);
   });
 
-  // The cursor must come from the same snapshot as the (empty) result: a change that
-  // commits right after the poll's query must come back in the next poll.
+  // The cursor comes from the same statement (the same snapshot) as the (empty) result, so a
+  // change that commits right after the poll comes back in the next one.
   test("change committed right after a poll that found nothing → returned by the next poll", async () => {
     const t = await makeTable({ keys: ["email"], rows: 1 });
     const jobId = await enrich(t, { columnIds: [t.columns.email] });
     const [taskId] = await taskIdsOf(jobId);
     const { cursor } = await status(t);
-    const db = getDb();
-    let queries = 0;
-    const commitBetweenQueries = new Proxy(db, {
-      get(target, property) {
-        if (property !== "$queryRaw") return Reflect.get(target, property);
-        return async (...args: Parameters<typeof db.$queryRaw>) => {
-          const result = await target.$queryRaw(...args);
-          if (++queries === 1) await runCellTask(taskId);
-          return result;
-        };
-      },
-    });
 
-    const empty = await cellStatusSince({ tableId: t.tableId, since: cursor, limit: 100 }, commitBetweenQueries);
+    const empty = await cellStatusSince({ tableId: t.tableId, since: cursor, limit: 100 });
+    await runCellTask(taskId);
     const next = await status(t, since(empty.cursor));
 
     expect(empty.cells).toEqual([]);

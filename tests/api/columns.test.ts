@@ -370,7 +370,7 @@ test("DELETE /api/tables/:tableId/columns/:columnId – its tasks and cell state
   const t = await makeTable({ keys: ["name", "email", "company"], rows: 2 });
   const job = await createEnrichmentJob({
     tableId: t.tableId,
-    selection: { mode: "grid", columnIds: [t.columns.email, t.columns.company], rowIds: "all" },
+    source: { mode: "grid", columnIds: [t.columns.email, t.columns.company], rowIds: "all" },
   });
   const db = getDb();
   expect(await db.cellEnrichmentTask.count({ where: { jobId: job.jobId } })).toBe(4);
@@ -393,7 +393,7 @@ test("DELETE /api/tables/:tableId/columns/:columnId – last enriched column gon
   const t = await makeTable({ keys: ["name", "email"], rows: 2 });
   await createEnrichmentJob({
     tableId: t.tableId,
-    selection: { mode: "grid", columnIds: [t.columns.email], rowIds: "all" },
+    source: { mode: "grid", columnIds: [t.columns.email], rowIds: "all" },
   });
 
   expect((await api.delete(`/api/tables/${t.tableId}/columns/${t.columns.email}`)).status).toBe(204);

@@ -1,8 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
+import "../support/no-orchestrator";
 import { getDb } from "@/lib/db";
-import { api } from "../support/api";
-import { makeTable, rowsOf } from "../support/fixtures";
+import { createEnrichmentJob } from "@/lib/enrichment/create-job";
+import { runCellTask } from "@/lib/enrichment/run-cell";
+import { type ApiResult, api } from "../support/api";
+import { detailPaths, expectError, withoutWrites } from "../support/db-state";
+import { jobOf, makeTable, rowsOf, taskIdsOf } from "../support/fixtures";
 
 // PATCH /api/tables/:tableId/rows – a paste: many rows merged at once, all or nothing.
 
@@ -99,3 +103,65 @@ describe("PATCH /api/tables/:tableId/rows", () => {
     }
   });
 });
+
+// DELETE /api/tables/:tableId/rows – many rows in one request, all or nothing.
+describe("DELETE /api/tables/:tableId/rows", () => {
+  test("deletes the listed rows and nothing else, and says how many", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 5 });
+    const res = await api.delete(url(t.tableId), { ids: [t.rowIds[3], t.rowIds[0].toUpperCase(), t.rowIds[1]] });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ meta: { deleted: 3 } });
+    expect((await rowsOf(t.tableId)).map((r) => r.id)).toEqual([t.rowIds[2], t.rowIds[4]]);
+  });
+
+  test("a row of another table, an unknown or a malformed id → 422 naming them, and nothing is deleted", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 2 });
+    const other = await makeTable({ keys: ["name"], rows: 1 });
+    const missing = randomUUID();
+    const res = await withoutWrites(() =>
+      api.delete(url(t.tableId), { ids: [t.rowIds[0], other.rowIds[0], missing, "nope"] }),
+    );
+    expectError(res, 422, "validation_failed");
+    expect(res.body.error.details.unknownRowIds).toEqual([other.rowIds[0], missing, "nope"]);
+  });
+
+  test("bad bodies: malformed JSON → 400, no ids or a wrong shape → 422, unknown table → 404; nothing is deleted", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 1 });
+    await withoutWrites(async () => {
+      expectError(await api.delete(url(t.tableId), undefined, { raw: "{ids:" }), 400, "invalid_json");
+      expectError(await api.delete(url(t.tableId), undefined, { raw: "" }), 400, "invalid_json");
+      expect(detailPaths(expectErrorOf(await api.delete(url(t.tableId), { ids: [] }), 422))).toEqual(["ids"]);
+      expectError(await api.delete(url(t.tableId), { ids: "all" }), 422, "validation_failed");
+      expectError(await api.delete(url(t.tableId), { ids: [t.rowIds[0]], extra: 1 }), 422, "validation_failed");
+      expectError(await api.delete(url(randomUUID()), { ids: [t.rowIds[0]] }), 404, "not_found");
+    });
+  });
+
+  test("rows with unfinished tasks: their cells count as failed, so the job still ends", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 3 });
+    const job = await createEnrichmentJob({
+      tableId: t.tableId,
+      source: { mode: "grid", columnIds: [t.columns.email], rowIds: "all" },
+    });
+    const [first] = await taskIdsOf(job.jobId);
+    await runCellTask(first);
+    const res = await api.delete(url(t.tableId), { ids: [t.rowIds[1], t.rowIds[2]] });
+    expect(res.status).toBe(200);
+    expect(await jobOf(job.jobId)).toMatchObject({ status: "completed", doneTasks: 1, failedTasks: 2 });
+  });
+
+  test("two overlapping deletes racing → one deletes, the other is a 422 for the rows already gone", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 4 });
+    const [a, b] = await Promise.all([
+      api.delete(url(t.tableId), { ids: [t.rowIds[0], t.rowIds[1]] }),
+      api.delete(url(t.tableId), { ids: [t.rowIds[1], t.rowIds[0]] }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 422]);
+    expect((await rowsOf(t.tableId)).map((r) => r.id)).toEqual([t.rowIds[2], t.rowIds[3]]);
+  });
+});
+
+function expectErrorOf(result: ApiResult, status: number) {
+  expectError(result, status, "validation_failed");
+  return result;
+}

@@ -448,7 +448,7 @@ test("DELETE /api/tables/:tableId/rows/:rowId – 204, the row and its tasks are
   const t = await makeTable({ keys: ["name", "email"], rows: 3 });
   const job = await createEnrichmentJob({
     tableId: t.tableId,
-    selection: { mode: "grid", columnIds: [t.columns.email], rowIds: "all" },
+    source: { mode: "grid", columnIds: [t.columns.email], rowIds: "all" },
   });
 
   const result = await api.delete(`/api/tables/${t.tableId}/rows/${t.rowIds[1]}`);

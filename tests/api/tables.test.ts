@@ -297,11 +297,11 @@ test("DELETE /api/tables/:tableId – 204 and its columns, rows, jobs and tasks 
   const kept = await makeTable({ keys: ["name", "email"], rows: 2 });
   await createEnrichmentJob({
     tableId: doomed.tableId,
-    selection: { mode: "grid", columnIds: [doomed.columns.email], rowIds: "all" },
+    source: { mode: "grid", columnIds: [doomed.columns.email], rowIds: "all" },
   });
   const keptJob = await createEnrichmentJob({
     tableId: kept.tableId,
-    selection: { mode: "grid", columnIds: [kept.columns.email], rowIds: "all" },
+    source: { mode: "grid", columnIds: [kept.columns.email], rowIds: "all" },
   });
 
   const result = await api.delete(`/api/tables/${doomed.tableId}`);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { fakeValue } from "@/lib/enrichment/providers/fake";
+import { fakeValue } from "@/lib/enrichment/providers/fake-values";
 import { cellOf, createTable, rowWith, watchErrors } from "./grid-support";
 
 test.describe.configure({ mode: "serial" });

@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
-import { cancelJob, retryJob } from "@/lib/enrichment/jobs";
-import { fakeConfidence, fakeValue } from "@/lib/enrichment/providers/fake";
+import { retryFailedCells } from "@/lib/enrichment/enrich";
+import { cancelJob } from "@/lib/enrichment/jobs";
+import { fakeConfidence, fakeValue } from "@/lib/enrichment/providers/fake-values";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { runCellTask } from "@/lib/enrichment/run-cell";
-import { jobOf, makeTable, pool, rowsOf, taskIdsOf } from "../support/fixtures";
+import { claimTasks } from "@/lib/enrichment/store";
+import { jobOf, makeTable, offlineOrchestrator as orchestrator, pool, rowsOf, taskIdsOf } from "../support/fixtures";
 
 beforeAll(() => {
   delete process.env.GLAZE_PROVIDER_LATENCY_MS;
@@ -23,7 +25,7 @@ async function runWithRetries(taskId: string) {
 }
 
 async function gridJob(tableId: string, columnIds: string[], rowIds: string[] | "all" = "all") {
-  return createEnrichmentJob({ tableId, selection: { mode: "grid", columnIds, rowIds } });
+  return createEnrichmentJob({ tableId, source: { mode: "grid", columnIds, rowIds } });
 }
 
 describe("runCellTask", () => {
@@ -131,7 +133,7 @@ describe("row status is derived from the latest task of each cell", () => {
     const [idle, queued, running, done, failed, ambiguous] = t.rowIds;
     const job = await createEnrichmentJob({
       tableId: t.tableId,
-      selection: {
+      source: {
         mode: "cells",
         cells: [
           { rowId: queued, columnId: t.columns.email },
@@ -156,7 +158,6 @@ describe("row status is derived from the latest task of each cell", () => {
       "queued",
     ]);
     // "running": one cell running, the other still queued → running wins.
-    const { claimTasks } = await import("@/lib/enrichment/task-sql");
     await claimTasks([byRow(running)[0]]);
     for (const id of [...byRow(done), ...byRow(failed), ...byRow(ambiguous)]) await runCellTask(id, 1);
     const status = Object.fromEntries((await rowsOf(t.tableId)).map((r) => [r.id, r.status]));
@@ -289,18 +290,19 @@ describe("cancel and retry", () => {
     const job = await gridJob(t.tableId, [t.columns.email]);
     const ids = await taskIdsOf(job.jobId);
     await runCellTask(ids[0], 1);
-    const { claimTasks } = await import("@/lib/enrichment/task-sql");
     await claimTasks([ids[1]]); // running at the moment of cancelling
-    const cancelled = await cancelJob({ tableId: t.tableId, jobId: job.jobId });
+    const cancelled = await cancelJob({ tableId: t.tableId, jobId: job.jobId, orchestrator });
     expect(cancelled).toMatchObject({ status: "cancelled", doneTasks: 1, failedTasks: 2 });
     const running = await runCellTask(ids[1], 1);
     expect(running.status).toBe("done");
     expect(await jobOf(job.jobId)).toMatchObject({ status: "cancelled", doneTasks: 2, failedTasks: 2 });
     const late = await runCellTask(ids[2], 1);
     expect(late).toMatchObject({ alreadyFinal: true, status: "failed", error: "cancelled" });
-    await expect(cancelJob({ tableId: t.tableId, jobId: job.jobId })).rejects.toMatchObject({ code: "conflict" });
+    await expect(cancelJob({ tableId: t.tableId, jobId: job.jobId, orchestrator })).rejects.toMatchObject({
+      code: "conflict",
+    });
 
-    const retried = await retryJob({ tableId: t.tableId, jobId: job.jobId });
+    const retried = await retryFailedCells({ tableId: t.tableId, jobId: job.jobId, orchestrator });
     expect(retried.totalTasks).toBe(2);
     await Promise.all((await taskIdsOf(retried.jobId)).map((id) => runCellTask(id, 1)));
     expect((await rowsOf(t.tableId)).every((r) => r.status === "done")).toBe(true);

@@ -94,5 +94,6 @@ export const api = {
   post: <T = Loose>(path: string, body?: unknown, init?: { raw?: string; headers?: Record<string, string> }) =>
     request<T>("POST", path, body, init),
   patch: <T = Loose>(path: string, body?: unknown, init?: { raw?: string }) => request<T>("PATCH", path, body, init),
-  delete: <T = Loose>(path: string) => request<T>("DELETE", path),
+  delete: <T = Loose>(path: string, body?: unknown, init?: { raw?: string; headers?: Record<string, string> }) =>
+    request<T>("DELETE", path, body, init),
 };

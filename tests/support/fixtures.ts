@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db";
-import { withCounters } from "@/lib/enrichment/serialize";
+import type { Orchestrator } from "@/lib/enrichment/orchestrator";
+import { readJob } from "@/lib/enrichment/store";
 import { createRows } from "@/lib/rows/rows";
 import { createTable } from "@/lib/tables/tables";
 
@@ -44,14 +45,24 @@ export async function rowsOf(tableId: string) {
 
 /** The job with live counts (summed from its counter shards, as the API reports them). */
 export async function jobOf(jobId: string) {
-  const job = await getDb().enrichmentJob.findUniqueOrThrow({ where: { id: jobId }, include: withCounters });
-  const { counters, ...rest } = job;
-  return {
-    ...rest,
-    doneTasks: counters.reduce((sum, c) => sum + c.done, 0),
-    failedTasks: counters.reduce((sum, c) => sum + c.failed, 0),
-  };
+  const { tableId } = await getDb().enrichmentJob.findUniqueOrThrow({
+    where: { id: jobId },
+    select: { tableId: true },
+  });
+  const job = await readJob({ tableId, jobId });
+  if (!job) throw new Error(`job ${jobId} not found`);
+  return job;
 }
+
+/** An orchestrator that is never reachable: jobs stay pending for tests that move tasks by hand. */
+export const offlineOrchestrator: Orchestrator = {
+  startJob: async () => {
+    throw new Error("no orchestrator in this test");
+  },
+  settleCancelledJob: async () => {
+    throw new Error("no orchestrator in this test");
+  },
+};
 
 /** Runs `fn` over `items` with at most `concurrency` calls in flight. */
 export async function pool<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -1,5 +1,5 @@
 import type { ComponentType } from "react";
-import type { ColumnDto } from "@/lib/tables/serialize";
+import type { ColumnDto } from "@/lib/columns/serialize";
 import { BooleanCell } from "./boolean-cell";
 import type { CellValueProps } from "./cell-value-props";
 import { DateCell } from "./date-cell";

@@ -1,3 +1,4 @@
+import "server-only";
 import { fakeProvider } from "./fake";
 import type { Provider, ProviderInput } from "./types";
 

@@ -1,4 +1,4 @@
-import { sendEnrichmentRequested } from "@/inngest/dispatch";
+import { orchestrator } from "@/inngest/orchestrator";
 import { parseJsonBody } from "@/lib/api/body";
 import { json, route } from "@/lib/api/handler";
 import { enrichSelection } from "@/lib/enrichment/enrich";
@@ -7,8 +7,5 @@ import { ENRICH_BODY_LIMIT, enrichRequestSchema, toSelection } from "@/lib/enric
 // POST /api/tables/:tableId/enrich – enrich cells: { columnIds, rowIds | "all" } or { cellIds }
 export const POST = route<{ tableId: string }>(async (request, { tableId }) => {
   const body = await parseJsonBody(request, enrichRequestSchema, { limit: ENRICH_BODY_LIMIT });
-  return json(
-    await enrichSelection({ tableId, selection: toSelection(body), dispatcher: sendEnrichmentRequested }),
-    201,
-  );
+  return json(await enrichSelection({ tableId, selection: toSelection(body), orchestrator }), 201);
 });

@@ -1,7 +1,13 @@
 import { parseJsonBody, parseQuery } from "@/lib/api/body";
 import { json, route } from "@/lib/api/handler";
-import { createRows, listRows } from "@/lib/rows/rows";
-import { createRowsSchema, listRowsQuery, ROWS_BODY_LIMIT, updateRowsSchema } from "@/lib/rows/schemas";
+import { createRows, deleteRows, listRows } from "@/lib/rows/rows";
+import {
+  createRowsSchema,
+  deleteRowsSchema,
+  listRowsQuery,
+  ROWS_BODY_LIMIT,
+  updateRowsSchema,
+} from "@/lib/rows/schemas";
 import { updateRows } from "@/lib/rows/update-rows";
 
 type Params = { tableId: string };
@@ -23,4 +29,10 @@ export const PATCH = route<Params>(async (request, { tableId }) => {
   const input = await parseJsonBody(request, updateRowsSchema, { limit: ROWS_BODY_LIMIT });
   const rows = await updateRows({ tableId, input });
   return json({ data: rows, meta: { updated: rows.length } });
+});
+
+// DELETE /api/tables/:tableId/rows – delete many rows at once { ids: [...] }, all or nothing
+export const DELETE = route<Params>(async (request, { tableId }) => {
+  const input = await parseJsonBody(request, deleteRowsSchema, { limit: ROWS_BODY_LIMIT });
+  return json({ meta: await deleteRows({ tableId, input }) });
 });

@@ -1,7 +1,7 @@
 import { parseJsonBody } from "@/lib/api/body";
 import { json, route } from "@/lib/api/handler";
 import { deleteColumn, updateColumn } from "@/lib/columns/columns";
-import { updateColumnSchema } from "@/lib/tables/schemas";
+import { updateColumnSchema } from "@/lib/columns/schemas";
 
 type Params = { tableId: string; columnId: string };
 

@@ -1,7 +1,8 @@
 import { parseJsonBody } from "@/lib/api/body";
 import { json, route } from "@/lib/api/handler";
-import { deleteRow, getRow, updateRow } from "@/lib/rows/rows";
+import { deleteRow, getRow } from "@/lib/rows/rows";
 import { updateRowSchema } from "@/lib/rows/schemas";
+import { updateRow } from "@/lib/rows/update-rows";
 
 type Params = { tableId: string; rowId: string };
 

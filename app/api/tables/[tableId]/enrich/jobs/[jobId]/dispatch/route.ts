@@ -1,8 +1,8 @@
-import { sendEnrichmentRequested } from "@/inngest/dispatch";
+import { orchestrator } from "@/inngest/orchestrator";
 import { json, route } from "@/lib/api/handler";
 import { redispatchJob } from "@/lib/enrichment/enrich";
 
 // POST /api/tables/:tableId/enrich/jobs/:jobId/dispatch – hand a pending job to the orchestrator again
 export const POST = route<{ tableId: string; jobId: string }>(async (_request, { tableId, jobId }) =>
-  json(await redispatchJob({ tableId, jobId, dispatcher: sendEnrichmentRequested })),
+  json(await redispatchJob({ tableId, jobId, orchestrator })),
 );

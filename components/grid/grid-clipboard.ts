@@ -1,8 +1,8 @@
 import type { ClipboardEvent } from "react";
 import type { Dims, Rect } from "@/lib/client/grid-selection";
 import { parseTsv, pasteTargets, toTsv } from "@/lib/client/grid-tsv";
+import type { ColumnDto } from "@/lib/columns/serialize";
 import type { RowDto } from "@/lib/rows/serialize";
-import type { ColumnDto } from "@/lib/tables/serialize";
 import type { CellWrite } from "./use-row-edits";
 
 /** Copies at most this many rows: beyond that the rows would have to be fetched first. */

@@ -1,0 +1,9 @@
+import type { ColumnDto, RowData } from "./fetchers";
+
+/** Typed input → the value stored: numbers and booleans in such columns, "" clears. */
+export function toCellValue(text: string | null, column: ColumnDto): RowData[string] {
+  if (text === null || text.trim() === "") return null;
+  if (column.dataType === "number" && Number.isFinite(Number(text))) return Number(text);
+  if (column.dataType === "boolean" && /^(true|false)$/i.test(text.trim())) return text.trim().toLowerCase() === "true";
+  return text;
+}

@@ -1,0 +1,53 @@
+// The one owner of how hard Glaze tries and how it splits work: attempts per cell, chunk and
+// batch sizes, concurrency, and how orchestration failures are recorded on a job. The Inngest
+// functions and the engine read these; nothing else decides them.
+
+/**
+ * Retries of a cell's step (Inngest's `retries` of the chunk function). A cell that first ran
+ * inside a batch step continues on its own step from its next attempt; the engine ends the
+ * cell at MAX_CELL_ATTEMPTS either way, so every cell gets the same number of attempts.
+ */
+export const CELL_STEP_RETRIES = 2;
+
+/** Attempts a cell gets in all (its first try and two retries), alone or in a batch. */
+export const MAX_CELL_ATTEMPTS = CELL_STEP_RETRIES + 1;
+
+/** The 1-based attempt of a cell whose step is at `stepAttempt` (0-based), after `priorAttempts` elsewhere. */
+export const cellAttempt = ({ priorAttempts, stepAttempt }: { priorAttempts: number; stepAttempt: number }) =>
+  priorAttempts + stepAttempt + 1;
+
+/** Retries of the job (fan-out) function. */
+export const JOB_STEP_RETRIES = 3;
+
+/** Interactive selections (up to this many cells) run one durable step per cell. */
+export const SINGLE_CELL_JOB_LIMIT = 100;
+
+/**
+ * Cells per chunk run in batch mode: batch steps plus at most this many single-cell retry
+ * steps stay far below Inngest's 1,000 steps per run.
+ */
+export const CHUNK_CELLS = 500;
+
+/** Cells per step: one for interactive jobs; batches of set-based SQL for bulk jobs. */
+export function cellsPerStepFor(totalTasks: number): number {
+  if (totalTasks <= SINGLE_CELL_JOB_LIMIT) return 1;
+  return totalTasks <= 10_000 ? 25 : 100;
+}
+
+/** Executing chunk steps per table (so one huge job cannot starve other tables) and overall. */
+export const TABLE_STEP_CONCURRENCY = 4;
+export const GLOBAL_STEP_CONCURRENCY = 16;
+/** Jobs of one table being fanned out at once. */
+export const TABLE_FAN_OUT_CONCURRENCY = 2;
+
+/** Queued tasks of a cancelled job settled per statement (bounded, whatever the job's size). */
+export const SETTLE_BATCH = 5_000;
+
+/** Why a job is not running as it should, recorded beside its human-readable `error`. */
+export const JobErrorCode = {
+  /** The orchestrator did not accept the job's event; POST .../dispatch sends it again. */
+  dispatchFailed: "dispatch_failed",
+  /** The job function could not send its chunk events. */
+  fanOutFailed: "fan_out_failed",
+} as const;
+export type JobErrorCode = (typeof JobErrorCode)[keyof typeof JobErrorCode];

@@ -1,0 +1,17 @@
+import "server-only";
+import { finalizeJobs, readTaskStates, settleCancelledTasks } from "./store";
+
+/**
+ * Tasks a claim left alone because their job was cancelled are settled on the spot (failed
+ * "cancelled"), so a worker that meets one never leaves it queued.
+ */
+export async function settleUnclaimed(taskIds: string[]) {
+  const states = await readTaskStates(taskIds);
+  const byJob = new Map<string, string[]>();
+  for (const s of states) {
+    if (s.status !== "queued" || s.jobStatus !== "cancelled") continue;
+    byJob.set(s.jobId, [...(byJob.get(s.jobId) ?? []), s.id]);
+  }
+  for (const [jobId, ids] of byJob) await settleCancelledTasks({ jobId, taskIds: ids, limit: ids.length });
+  if (byJob.size > 0) await finalizeJobs([...byJob.keys()]);
+}

@@ -1,0 +1,67 @@
+import "server-only";
+import type { Tx } from "../../db";
+import { finalStateOf, mergeStates } from "./cell-states";
+import { countInto, shardOfTasks } from "./counters";
+import { run, type Statement } from "./run";
+
+/** The error of a cell whose job was cancelled before it ran. */
+export const CANCELLED_ERROR = "cancelled";
+
+// Cancelling is two steps, so that it costs the same for 10 cells and for a million: the job
+// row is marked cancelled at once (claims then skip its tasks, see claim.ts), and its queued
+// tasks are settled as failed "cancelled" in bounded batches by whoever gets there: the
+// cancel request for a first slice, then a background function, a worker that meets one, or
+// the watchdog. Running tasks finish normally.
+
+const MARK_CANCELLED: Statement = {
+  name: "glaze-mark-job-cancelled",
+  plan: "generic",
+  text: `UPDATE enrichment_jobs SET status = 'cancelled', completed_at = now(), started_at = COALESCE(started_at, now())
+          WHERE id = $1::uuid AND table_id = $2::uuid AND status IN ('pending', 'running')
+         RETURNING id::text`,
+};
+
+/** Marks the job cancelled if it is still pending or running; false if it was not. */
+export async function markJobCancelled({ tableId, jobId }: { tableId: string; jobId: string }, tx?: Tx) {
+  return (await run(MARK_CANCELLED, [jobId, tableId], tx)).length > 0;
+}
+
+const SETTLE: Statement = {
+  name: "glaze-settle-cancelled",
+  plan: "generic",
+  text: `
+    WITH picked AS (
+      SELECT ct.id FROM cell_enrichment_tasks ct
+        JOIN enrichment_jobs j ON j.id = ct.job_id AND j.status = 'cancelled'
+       WHERE ct.job_id = $1::uuid AND ct.status = 'queued' AND ($2::uuid[] IS NULL OR ct.id = ANY($2::uuid[]))
+       LIMIT $3
+         FOR UPDATE OF ct SKIP LOCKED
+    ), t AS (
+      UPDATE cell_enrichment_tasks ct SET status = 'failed', error = '${CANCELLED_ERROR}', completed_at = now()
+        FROM picked WHERE ct.id = picked.id AND ct.status = 'queued'
+      RETURNING ct.id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error
+    ), per_row AS (
+      SELECT row_id, jsonb_object_agg(column_id::text, ${finalStateOf("t")}) AS states
+        FROM t GROUP BY row_id ORDER BY row_id
+    ), r AS (
+      UPDATE rows SET cell_states = ${mergeStates("per_row", true)}, updated_at = now()
+        FROM per_row WHERE rows.id = per_row.row_id
+    ), per_job AS (
+      SELECT job_id, ${shardOfTasks("id")} AS shard, 0 AS done, count(*)::int AS failed FROM t GROUP BY job_id
+    ), counted AS (${countInto("per_job")})
+    SELECT count(*)::int AS settled FROM t`,
+};
+
+/**
+ * Ends up to `limit` queued tasks of a cancelled job (or only those of `taskIds`) as failed
+ * "cancelled", counted into the job. Does nothing for a job that is not cancelled. Batches
+ * skip tasks another settler holds, so concurrent settlers never wait on each other.
+ * Call finalizeJobs afterwards (outside any transaction) so the job's totals are copied.
+ */
+export async function settleCancelledTasks(
+  { jobId, taskIds, limit }: { jobId: string; taskIds?: string[]; limit: number },
+  tx?: Tx,
+): Promise<number> {
+  const [{ settled }] = await run<{ settled: number }>(SETTLE, [jobId, taskIds ?? null, limit], tx);
+  return settled;
+}

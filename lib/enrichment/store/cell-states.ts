@@ -1,0 +1,47 @@
+// The one owner of rows.cell_states: the latest task of each enriched cell of a row, as
+// { [columnId]: { t: taskId, s: status, c?: confidence, e?: error } }. A trigger derives the
+// row's status, confidence and error from it (see the init migration), so it is only ever
+// changed by merging one row's patch in one UPDATE; glaze_merge_cell_states keeps a patch from
+// overwriting a newer task's state. These SQL fragments are the only places that build it.
+
+import type { TaskStatus } from "./types";
+
+/** SQL: the stored state of task `alias` (id, status, confidence, error) once it is final. */
+export const finalStateOf = (alias: string) =>
+  `jsonb_strip_nulls(jsonb_build_object('t', ${alias}.id, 's', ${alias}.status, 'c', ${alias}.confidence, 'e', ${alias}.error))`;
+
+/** SQL: the stored state of task `alias` while it waits or runs. */
+export const pendingStateOf = (alias: string, status: "queued" | "running") =>
+  `jsonb_build_object('t', ${alias}.id, 's', '${status}')`;
+
+/**
+ * SQL: `rows` merged with `patch` (a relation of (row_id, states)). `onlyLatest` keeps a
+ * patch from replacing the state of a newer task of the same cell.
+ */
+export const mergeStates = (patch: string, onlyLatest: boolean) =>
+  `glaze_merge_cell_states(rows.cell_states, ${patch}.states, ${onlyLatest})`;
+
+/** SQL: the id of the latest task of cell (`rowAlias`, `columnIdExpr`), or null. */
+export const latestTaskIdOf = (rowAlias: string, columnIdExpr: string) =>
+  `(${rowAlias}.cell_states -> ${columnIdExpr}::text ->> 't')::uuid`;
+
+/** The API's view of a cell's latest task. */
+export type CellStateDto = { taskId: string; status: TaskStatus; confidence?: number; error?: string };
+export type CellStates = Record<string, CellStateDto>;
+
+type Stored = { t: string; s: TaskStatus; c?: number; e?: string };
+
+/** rows.cell_states as the API shows it (`cells` of a row), by column id. */
+export function readCellStates(raw: unknown): CellStates {
+  const out: CellStates = {};
+  if (!raw || typeof raw !== "object") return out;
+  for (const [columnId, value] of Object.entries(raw as Record<string, Stored>)) {
+    out[columnId] = {
+      taskId: value.t,
+      status: value.s,
+      ...(value.c !== undefined ? { confidence: value.c } : {}),
+      ...(value.e !== undefined ? { error: value.e } : {}),
+    };
+  }
+  return out;
+}

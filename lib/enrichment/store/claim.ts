@@ -1,0 +1,53 @@
+import "server-only";
+import type { Tx } from "../../db";
+import { mergeStates, pendingStateOf } from "./cell-states";
+import { run, type Statement } from "./run";
+
+// Claiming tasks: queued/running → running (attempts + 1), the cells' states → running, and
+// their jobs pending → running, in one statement. Queued tasks of a cancelled job are not
+// claimed: they wait to be settled as cancelled (cancel.ts) and never reach a provider. A
+// task already running when its job was cancelled may be claimed again (a retry) to finish.
+
+const CLAIM: Statement = {
+  name: "glaze-claim-tasks",
+  plan: "generic",
+  text: `
+    WITH t AS (
+      UPDATE cell_enrichment_tasks ct
+         SET status = 'running', attempts = ct.attempts + 1, started_at = COALESCE(ct.started_at, now())
+        FROM enrichment_jobs job
+       WHERE ct.id = ANY($1::uuid[]) AND ct.status IN ('queued', 'running')
+         AND job.id = ct.job_id AND (ct.status = 'running' OR job.status IN ('pending', 'running'))
+      RETURNING ct.id, ct.row_id, ct.column_id, ct.job_id, ct.attempts
+    ), per_row AS (
+      SELECT row_id, jsonb_object_agg(column_id::text, ${pendingStateOf("t", "running")}) AS states
+        FROM t GROUP BY row_id
+    ), r AS (
+      UPDATE rows SET cell_states = ${mergeStates("per_row", true)}
+        FROM per_row WHERE rows.id = per_row.row_id
+      RETURNING rows.id, rows.data
+    ), j AS (
+      UPDATE enrichment_jobs SET status = 'running', started_at = COALESCE(started_at, now())
+       WHERE id IN (SELECT DISTINCT job_id FROM t) AND status = 'pending'
+    )
+    SELECT t.id::text AS "taskId", t.row_id::text AS "rowId", t.column_id::text AS "columnId",
+           t.job_id::text AS "jobId", t.attempts, r.data AS "rowData", c.key, c.label, c.data_type::text AS "dataType"
+      FROM t JOIN r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id`,
+};
+
+export type ClaimedTask = {
+  taskId: string;
+  rowId: string;
+  columnId: string;
+  jobId: string;
+  attempts: number;
+  rowData: Record<string, unknown>;
+  key: string;
+  label: string;
+  dataType: string;
+};
+
+export async function claimTasks(taskIds: string[], tx?: Tx): Promise<ClaimedTask[]> {
+  if (taskIds.length === 0) return [];
+  return run<ClaimedTask>(CLAIM, [taskIds], tx);
+}

@@ -1,0 +1,65 @@
+import "server-only";
+import type { Tx } from "../../db";
+import { mergeStates, pendingStateOf } from "./cell-states";
+import { createShards } from "./counters";
+import { run, type Statement } from "./run";
+
+// Writing a new job's tasks, inside the job-creation transaction. Tasks are numbered 1..n in
+// row-then-column order (`ordinal`), so the orchestrator can fan out contiguous ranges.
+// Set-based: 100,000 cells are a few statements.
+
+const INSERT_GRID = `
+    INSERT INTO cell_enrichment_tasks (table_id, row_id, column_id, job_id, ordinal)
+    SELECT $1::uuid, r.id, c.id, $2::uuid, row_number() OVER (ORDER BY r.position, c."order", c.id)
+      FROM rows r CROSS JOIN columns c
+     WHERE r.table_id = $1::uuid AND c.table_id = $1::uuid
+       AND c.id = ANY($3::uuid[]) AND ($4::uuid[] IS NULL OR r.id = ANY($4::uuid[]))`;
+
+/** One task per (row, column) of the selection; `rowIds: null` = every row of the table. */
+export async function insertGridTasks(
+  {
+    tableId,
+    jobId,
+    columnIds,
+    rowIds,
+  }: { tableId: string; jobId: string; columnIds: string[]; rowIds: string[] | null },
+  tx: Tx,
+): Promise<number> {
+  return tx.$executeRawUnsafe(INSERT_GRID, tableId, jobId, columnIds, rowIds);
+}
+
+const INSERT_CELLS = `
+    INSERT INTO cell_enrichment_tasks (table_id, row_id, column_id, job_id, ordinal)
+    SELECT $1::uuid, r.id, c.id, $2::uuid, row_number() OVER (ORDER BY r.position, c."order", c.id)
+      FROM unnest($3::uuid[], $4::uuid[]) AS u(row_id, column_id)
+      JOIN rows r ON r.id = u.row_id AND r.table_id = $1::uuid
+      JOIN columns c ON c.id = u.column_id AND c.table_id = $1::uuid`;
+
+/** One task per listed cell (pairs of rowIds[i], columnIds[i], already distinct). */
+export async function insertCellTasks(
+  { tableId, jobId, rowIds, columnIds }: { tableId: string; jobId: string; rowIds: string[]; columnIds: string[] },
+  tx: Tx,
+): Promise<number> {
+  return tx.$executeRawUnsafe(INSERT_CELLS, tableId, jobId, rowIds, columnIds);
+}
+
+// Rows are updated in id order so two jobs over the same rows cannot deadlock.
+const QUEUE_CELLS: Statement = {
+  name: "glaze-queue-job-cells",
+  plan: "generic",
+  text: `
+    WITH per_row AS (
+      SELECT row_id, jsonb_object_agg(column_id::text, ${pendingStateOf("t", "queued")}) AS states
+        FROM cell_enrichment_tasks t WHERE job_id = $1::uuid
+       GROUP BY row_id ORDER BY row_id
+    ), r AS (
+      UPDATE rows SET cell_states = ${mergeStates("per_row", false)}, updated_at = now()
+        FROM per_row WHERE rows.id = per_row.row_id
+    ), shards AS (${createShards("$1::uuid")})
+    UPDATE enrichment_jobs SET total_tasks = $2 WHERE id = $1::uuid`,
+};
+
+/** Marks the job's cells queued (the newest task of each cell) and sets up its counters. */
+export async function queueJobCells({ jobId, totalTasks }: { jobId: string; totalTasks: number }, tx: Tx) {
+  await run(QUEUE_CELLS, [jobId, totalTasks], tx);
+}

@@ -1,0 +1,123 @@
+import "server-only";
+import type { Tx } from "../../db";
+import { finalStateOf, mergeStates } from "./cell-states";
+import { countInto, shardOfTasks } from "./counters";
+import { run, type Statement } from "./run";
+
+// Finishing tasks. recordResults: running → done/failed, only if still running (so a retried
+// or duplicated call changes nothing); merges each value into Row.data and each state into
+// Row.cell_states (the trigger derives the row status); counts each task into one counter
+// shard of its job, all in one statement. finalizeJobs then ends the jobs whose tasks are
+// all final, after those results committed.
+
+export type TaskResult =
+  | { taskId: string; status: "done"; value: unknown; confidence: number; source: string }
+  | { taskId: string; status: "failed"; error: string };
+
+export type FinishedTask = { taskId: string; status: "done" | "failed"; jobId: string; jobStatus: string };
+
+const RECORD: Statement = {
+  name: "glaze-record-results",
+  plan: "generic",
+  text: `
+    WITH input AS (
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::float8[], $6::text[])
+                    AS u(id, status, result, value, confidence, error)
+    ), t AS (
+      UPDATE cell_enrichment_tasks ct
+         SET status = input.status::"TaskStatus", result = input.result, confidence = input.confidence,
+             error = input.error, completed_at = now()
+        FROM input
+       WHERE ct.id = input.id AND ct.status = 'running'
+      RETURNING ct.id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error, input.value
+    ), per_row AS (
+      SELECT t.row_id,
+             jsonb_object_agg(t.column_id::text, ${finalStateOf("t")}) AS states,
+             jsonb_agg(jsonb_build_object('col', t.column_id::text, 'task', t.id::text, 'key', c.key, 'value', t.value))
+               FILTER (WHERE t.status = 'done') AS vals
+        FROM t JOIN columns c ON c.id = t.column_id
+       GROUP BY t.row_id
+    ), r AS (
+      UPDATE rows
+         SET data = glaze_merge_values(rows.data, rows.cell_states, per_row.vals),
+             cell_states = ${mergeStates("per_row", true)},
+             last_run_at = now(), updated_at = now()
+        FROM per_row WHERE rows.id = per_row.row_id
+    ), per_job AS (
+      SELECT job_id, ${shardOfTasks("id")} AS shard,
+             count(*) FILTER (WHERE status = 'done')::int AS done,
+             count(*) FILTER (WHERE status = 'failed')::int AS failed
+        FROM t GROUP BY job_id
+    ), counted AS (${countInto("per_job")})
+    SELECT t.id::text AS "taskId", t.status::text AS status, t.job_id::text AS "jobId" FROM t`,
+};
+
+const FINALIZE: Statement = {
+  name: "glaze-finalize-jobs",
+  plan: "generic",
+  text: `
+    WITH sums AS (
+      SELECT job_id, sum(done)::int AS done, sum(failed)::int AS failed
+        FROM enrichment_job_counters WHERE job_id = ANY($1::uuid[]) GROUP BY job_id
+    ), ended AS (
+      UPDATE enrichment_jobs j
+         SET status = (CASE WHEN j.status = 'cancelled' THEN 'cancelled'
+                            WHEN sums.done > 0 THEN 'completed' ELSE 'failed' END)::"JobStatus",
+             completed_at = COALESCE(j.completed_at, now()), done_tasks = sums.done, failed_tasks = sums.failed
+        FROM sums
+       WHERE j.id = sums.job_id AND sums.done + sums.failed >= j.total_tasks
+         AND (j.status IN ('pending', 'running')
+              OR (j.status = 'cancelled' AND (j.done_tasks, j.failed_tasks) <> (sums.done, sums.failed)))
+      RETURNING j.id, j.status
+    )
+    SELECT j.id::text AS id, COALESCE(ended.status, j.status)::text AS status
+      FROM enrichment_jobs j LEFT JOIN ended ON ended.id = j.id
+     WHERE j.id = ANY($1::uuid[])`,
+};
+
+const NOTE_ATTEMPT_ERROR: Statement = {
+  name: "glaze-note-attempt-error",
+  plan: "generic",
+  text: "UPDATE cell_enrichment_tasks SET error = $2 WHERE id = $1::uuid AND status = 'running'",
+};
+
+/** Records final results and ends the jobs they complete. */
+export async function finishTasks(results: TaskResult[], tx?: Tx): Promise<FinishedTask[]> {
+  if (results.length === 0) return [];
+  const finished = await recordResults(results, tx);
+  const jobs = await finalizeJobs([...new Set(finished.map((f) => f.jobId))], tx);
+  return finished.map((f) => ({ ...f, jobStatus: jobs.get(f.jobId) ?? "running" }));
+}
+
+/**
+ * Ends every listed job whose tasks are all final: `completed` if at least one succeeded,
+ * else `failed` (a cancelled job stays cancelled), with the counter sums copied onto the
+ * job. Run it after the results committed, so the last cell to commit always sees the full
+ * count; when two cells both see it, the status guard lets only one of them end the job.
+ * Returns each job's status.
+ */
+export async function finalizeJobs(jobIds: string[], tx?: Tx): Promise<Map<string, string>> {
+  if (jobIds.length === 0) return new Map();
+  const rows = await run<{ id: string; status: string }>(FINALIZE, [jobIds], tx);
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+
+async function recordResults(results: TaskResult[], tx?: Tx): Promise<Omit<FinishedTask, "jobStatus">[]> {
+  const now = new Date().toISOString();
+  const ids = results.map((r) => r.taskId);
+  const statuses = results.map((r) => r.status);
+  const payload = results.map((r) =>
+    r.status === "done"
+      ? JSON.stringify({ value: r.value, confidence: r.confidence, source: r.source, timestamp: now })
+      : null,
+  );
+  const values = results.map((r) => (r.status === "done" ? JSON.stringify(r.value ?? null) : null));
+  const confidences = results.map((r) => (r.status === "done" ? r.confidence : null));
+  const errors = results.map((r) => (r.status === "failed" ? r.error : null));
+  return run<Omit<FinishedTask, "jobStatus">>(RECORD, [ids, statuses, payload, values, confidences, errors], tx);
+}
+
+/** Records the error of a failed attempt that will be retried; the task stays running. */
+export async function noteAttemptError(taskId: string, error: string, tx?: Tx) {
+  await run(NOTE_ATTEMPT_ERROR, [taskId, error], tx);
+}

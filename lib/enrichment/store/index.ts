@@ -1,0 +1,17 @@
+// The enrichment store: the only code that reads or writes tasks' state, rows.cell_states and
+// the job counter shards. Each file is one operation; run.ts decides which driver runs a
+// statement; cell-states.ts and counters.ts build the only SQL that touches those columns.
+
+export { abandonTasks } from "./abandon";
+export { CANCELLED_ERROR, markJobCancelled, settleCancelledTasks } from "./cancel";
+export { type CellChange, readCellChanges } from "./cell-changes";
+export { type CellStateDto, type CellStates, readCellStates } from "./cell-states";
+export { type ClaimedTask, claimTasks } from "./claim";
+export { COUNTER_SHARDS } from "./counters";
+export { insertCellTasks, insertGridTasks, queueJobCells } from "./create-tasks";
+export { isRetryableDbError, withDbRetry } from "./db-retry";
+export { type FinishedTask, finalizeJobs, finishTasks, noteAttemptError, type TaskResult } from "./finish";
+export { forgetColumn } from "./forget-column";
+export { readJob, readJobs } from "./jobs";
+export { readTaskStates, type TaskState } from "./task-states";
+export type { JobRecord, JobStatus, TaskStatus } from "./types";

@@ -1,0 +1,37 @@
+import "server-only";
+import { getEnginePool, getPool, type Tx } from "../../db";
+import { withDbRetry } from "./db-retry";
+
+/**
+ * A statement of the enrichment store. `generic`: prepared once per connection under `name`
+ * with a generic plan: for the hot statements whose best plan does not depend on their
+ * parameters (they look tasks, rows and jobs up by id), where Postgres otherwise re-plans on
+ * every call. `custom`: planned for its parameters on every call, for statements whose plan
+ * does (e.g. one table's changes since a snapshot).
+ */
+export type Statement = { name: string; text: string; plan: "generic" | "custom" };
+
+/**
+ * The one rule for which driver runs a store statement. Given a transaction (a Prisma
+ * interactive transaction client), the statement joins it, so it commits or rolls back with
+ * the caller's other writes. Otherwise it runs on its own: a `generic` statement on the
+ * store's pool (plan_cache_mode = force_generic_plan, see lib/db.ts) as a named prepared
+ * statement, a `custom` one unnamed on the default pool. Never pass the non-transactional
+ * Prisma client: omit `tx` instead. Outside a transaction, deadlocks and serialisation
+ * failures are retried (store statements are guarded by task status, so a rerun is safe);
+ * inside one, the caller retries the whole transaction.
+ */
+export async function run<R>(statement: Statement, values: unknown[], tx?: Tx): Promise<R[]> {
+  if (tx) return tx.$queryRawUnsafe<R[]>(statement.text, ...values);
+  return withDbRetry(async () => {
+    const result =
+      statement.plan === "generic"
+        ? await getEnginePool().query<R & Record<string, unknown>>({
+            name: statement.name,
+            text: statement.text,
+            values,
+          })
+        : await getPool().query<R & Record<string, unknown>>(statement.text, values);
+    return result.rows;
+  });
+}

@@ -1,0 +1,18 @@
+/** A task's lifecycle: queued → running → done | failed. */
+export type TaskStatus = "queued" | "running" | "done" | "failed";
+export type JobStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
+
+/** A job with its live counts (summed from its counter shards while it runs). */
+export type JobRecord = {
+  id: string;
+  tableId: string;
+  status: JobStatus;
+  totalTasks: number;
+  doneTasks: number;
+  failedTasks: number;
+  error: string | null;
+  errorCode: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  completedAt: Date | null;
+};
