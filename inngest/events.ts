@@ -28,3 +28,6 @@ export const enrichmentChunkRequested = eventType("glaze/enrichment.chunk.reques
 export const enrichmentCancelled = eventType("glaze/enrichment.cancelled", {
   schema: z.object({ jobId: z.string().uuid(), tableId: z.string().uuid() }),
 });
+
+/** Runs the watchdog now (it also runs every minute). */
+export const watchdogRequested = eventType("glaze/enrichment.watchdog.requested", { schema: z.object({}) });

@@ -16,13 +16,44 @@ function int(name: string, fallback: number): number {
   return value;
 }
 
+function list(name: string): string[] | undefined {
+  const raw = read(name);
+  return raw
+    ?.split(",")
+    .map((item) => item.trim().toLowerCase())
+    .filter(Boolean);
+}
+
 export const env = {
+  get isProduction() {
+    return process.env.NODE_ENV === "production";
+  },
+  /** The app's public origin (e.g. https://glaze.example.com), when it is served from one. */
+  get publicUrl() {
+    return read("GLAZE_PUBLIC_URL");
+  },
+  /**
+   * Host names the app answers to (DNS-rebinding guard); "*" turns the check off. Localhost
+   * names and GLAZE_PUBLIC_URL's host are always allowed.
+   */
+  get allowedHosts() {
+    return list("GLAZE_ALLOWED_HOSTS") ?? [];
+  },
+  /** Other origins whose browser pages may write through the API (CORS is not enabled for them). */
+  get trustedOrigins() {
+    return list("GLAZE_TRUSTED_ORIGINS") ?? [];
+  },
   /** External Postgres; when unset the embedded server is used. */
   get databaseUrl() {
     return read("DATABASE_URL");
   },
   get databasePoolSize() {
     return int("GLAZE_DB_POOL_SIZE", 20);
+  },
+  /** Overrides how long a job may go without progress before the watchdog re-drives it. */
+  get watchdogStallSeconds() {
+    const raw = read("GLAZE_WATCHDOG_STALL_SECONDS");
+    return raw === undefined ? undefined : int("GLAZE_WATCHDOG_STALL_SECONDS", 0);
   },
   /** Simulated provider latency in milliseconds (fake providers only). */
   get providerLatencyMs() {

@@ -10,7 +10,11 @@ export type ErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "unauthorized"
-  | "internal_error";
+  | "forbidden"
+  | "misdirected_request"
+  | "too_many_requests"
+  | "internal_error"
+  | "service_unavailable";
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -21,7 +25,11 @@ const STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unauthorized: 401,
+  forbidden: 403,
+  misdirected_request: 421,
+  too_many_requests: 429,
   internal_error: 500,
+  service_unavailable: 503,
 };
 
 export class AppError extends Error {
@@ -46,3 +54,25 @@ export const conflict = (message: string, details?: unknown) => new AppError("co
 export const invalid = (message: string, details?: unknown) => new AppError("validation_failed", message, details);
 
 export const tooLarge = (message: string, details?: unknown) => new AppError("payload_too_large", message, details);
+
+/**
+ * Codes, messages and driver metadata of an error and every cause under it, as one string:
+ * what database errors are recognised by (Prisma wraps the driver's error, pg's has a code).
+ */
+export function errorChainText(error: unknown): string {
+  const parts: string[] = [];
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === "object" && !seen.has(current)) {
+    seen.add(current);
+    const e = current as { code?: unknown; message?: unknown; meta?: unknown; cause?: unknown };
+    let meta = "";
+    try {
+      meta = JSON.stringify(e.meta ?? "", (_key, value) => (typeof value === "bigint" ? String(value) : value));
+    } catch {}
+    parts.push(String(e.code ?? ""), String(e.message ?? ""), meta);
+    current = e.cause;
+  }
+  if (parts.length === 0) parts.push(String(error ?? ""));
+  return parts.join(" ");
+}

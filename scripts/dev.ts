@@ -50,10 +50,15 @@ if (await isListening(inngestPort)) {
   log(`Inngest dev server on ${inngestUrl}`);
 }
 
-const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", "dev", "--port", String(appPort)], {
-  stdio: "inherit",
-  env: childEnv,
-});
+// Bound to the loopback interface: the app is for this machine until it is deployed.
+const next = spawn(
+  process.execPath,
+  ["node_modules/next/dist/bin/next", "dev", "--hostname", "127.0.0.1", "--port", String(appPort)],
+  {
+    stdio: "inherit",
+    env: childEnv,
+  },
+);
 children.push(next);
 log(`app on http://localhost:${appPort}`);
 

@@ -100,10 +100,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
   let app: ChildProcess | undefined;
   const startApp = async (extraEnv: Record<string, string> = {}) => {
-    app = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(options.appPort)], {
-      stdio,
-      env: { ...env, ...extraEnv },
-    });
+    app = spawn(
+      process.execPath,
+      ["node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(options.appPort)],
+      {
+        stdio,
+        env: { ...env, ...extraEnv },
+      },
+    );
     await waitFor(`${appUrl}/api/health`, 60_000);
   };
   const stopApp = () =>

@@ -1,4 +1,5 @@
 import { type Cell, FlexRender } from "@tanstack/react-table";
+import { cellValueOf } from "@/lib/client/cell-value";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { CellStates, RowDto } from "@/lib/rows/serialize";
 import { CellEditor, type EditEnd } from "./cell-editor";
@@ -60,7 +61,7 @@ export function GridCell({
 }) {
   const state = row.cells[column.id] as CellState;
   const status = state?.status ?? "idle";
-  const value = row.data[column.key];
+  const value = cellValueOf(row.data, column.key);
   // A row from a cached window outside the table model's data renders without its cell object.
   const Fallback = cellRenderers[column.dataType];
   const empty = value === undefined || value === null || value === "";

@@ -1,4 +1,5 @@
 import type { ClipboardEvent } from "react";
+import { cellValueOf } from "@/lib/client/cell-value";
 import type { Dims, Rect } from "@/lib/client/grid-selection";
 import { parseTsv, pasteTargets, toTsv } from "@/lib/client/grid-tsv";
 import type { ColumnDto } from "@/lib/columns/serialize";
@@ -47,7 +48,7 @@ export function gridClipboard({
       const line: unknown[] = [];
       for (let c = bounds.left; c <= bounds.right; c++) {
         const inside = rects.some((x) => r >= x.top && r <= x.bottom && c >= x.left && c <= x.right);
-        line.push(inside ? row.data[columns[c].key] : "");
+        line.push(inside ? cellValueOf(row.data, columns[c].key) : "");
       }
       lines.push(line);
     }

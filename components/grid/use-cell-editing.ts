@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState } from "react";
+import { cellValueOf } from "@/lib/client/cell-value";
 import { type Dims, type GridSelection, moveActive, type Pos } from "@/lib/client/grid-selection";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { RowDto } from "@/lib/rows/serialize";
@@ -36,7 +37,7 @@ export function useCellEditing({
     const row = rowAt(pos.row);
     const column = columns[pos.col];
     if (!row || !column) return;
-    const value = row.data[column.key];
+    const value = cellValueOf(row.data, column.key);
     const text = value === null || value === undefined ? "" : String(value);
     setEditing({ row: pos.row, cell: { col: pos.col, initial: initial ?? text } });
   }, []);
@@ -46,7 +47,8 @@ export function useCellEditing({
       const { editing, rowAt, columns, dims, write } = latest.current;
       setEditing(null);
       if (!editing) return;
-      const before = rowAt(editing.row)?.data[columns[editing.cell.col]?.key];
+      const key = columns[editing.cell.col]?.key;
+      const before = key === undefined ? undefined : cellValueOf(rowAt(editing.row)?.data, key);
       if (String(before ?? "") !== value) write([{ row: editing.row, col: editing.cell.col, value }]);
       if (then !== "none") onSelectionChange((s) => moveActive(s, then, dims));
       focusGrid();

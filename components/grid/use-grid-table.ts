@@ -1,5 +1,6 @@
 import { columnSizingFeature, createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
 import { createElement, useMemo } from "react";
+import { cellValueOf } from "@/lib/client/cell-value";
 import { columnWidth } from "@/lib/client/grid-geometry";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { RowDto } from "@/lib/rows/serialize";
@@ -22,7 +23,7 @@ export function useGridTable(columns: ColumnDto[], rows: RowDto[]) {
     () =>
       helper.columns(
         columns.map((column) =>
-          helper.accessor((row) => row.data[column.key] ?? null, {
+          helper.accessor((row) => cellValueOf(row.data, column.key) ?? null, {
             id: column.id,
             header: column.label,
             size: columnWidth(column),

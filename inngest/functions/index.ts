@@ -1,5 +1,6 @@
+import { enrichmentWatchdog } from "./enrichment-watchdog";
 import { processEnrichmentChunk } from "./process-enrichment-chunk";
 import { processEnrichmentJob } from "./process-enrichment-job";
 import { settleCancelledJobFunction } from "./settle-cancelled-job";
 
-export const functions = [processEnrichmentJob, processEnrichmentChunk, settleCancelledJobFunction];
+export const functions = [processEnrichmentJob, processEnrichmentChunk, settleCancelledJobFunction, enrichmentWatchdog];

@@ -1,4 +1,5 @@
 import { NonRetriableError } from "inngest";
+import { asBackgroundWork } from "@/lib/background";
 import { failUnfinishedTasks, unfinishedTaskIds } from "@/lib/enrichment/orchestration";
 import {
   CELL_STEP_RETRIES,
@@ -45,7 +46,7 @@ export const processEnrichmentChunk = inngest.createFunction(
   },
   async ({ event, step, attempt }) => {
     const { jobId, from, to, cellsPerStep } = event.data;
-    const taskIds = await step.run("load-tasks", () => unfinishedTaskIds({ jobId, from, to }));
+    const taskIds = await step.run("load-tasks", () => asBackgroundWork(() => unfinishedTaskIds({ jobId, from, to })));
 
     let single = taskIds;
     let priorAttempts = 0;
@@ -53,7 +54,7 @@ export const processEnrichmentChunk = inngest.createFunction(
       const batches = await Promise.all(
         chunked(taskIds, cellsPerStep).map((ids, index) =>
           step.run(`batch-${index}`, async () => {
-            const outcomes = await runCellBatch(ids, 1, { maxAttempts: MAX_CELL_ATTEMPTS });
+            const outcomes = await asBackgroundWork(() => runCellBatch(ids, 1, { maxAttempts: MAX_CELL_ATTEMPTS }));
             return {
               done: outcomes.filter((o) => o.status === "done").length,
               failed: outcomes.filter((o) => o.status === "failed").length,
@@ -67,14 +68,16 @@ export const processEnrichmentChunk = inngest.createFunction(
     }
 
     const settled = await Promise.allSettled(
-      single.map((taskId) => step.run(`cell-${taskId}`, () => cellStep(taskId, attempt, priorAttempts))),
+      single.map((taskId) =>
+        step.run(`cell-${taskId}`, () => asBackgroundWork(() => cellStep(taskId, attempt, priorAttempts))),
+      ),
     );
     const gaveUp = single.filter((_, i) => settled[i].status === "rejected");
     if (gaveUp.length > 0) {
       // Cells the engine already recorded as failed are untouched; any other (e.g. the
       // database was down on every attempt) ends failed so the job still completes.
       await step.run("settle-failed-cells", () =>
-        failUnfinishedTasks(gaveUp, "The cell could not be processed after all retries"),
+        asBackgroundWork(() => failUnfinishedTasks(gaveUp, "The cell could not be processed after all retries")),
       );
     }
     return { jobId, from, to, cells: taskIds.length, singleCellSteps: single.length, failedSteps: gaveUp.length };

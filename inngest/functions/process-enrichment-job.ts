@@ -1,3 +1,4 @@
+import { asBackgroundWork } from "@/lib/background";
 import { planChunks, recordJobFailure, startJob } from "@/lib/enrichment/orchestration";
 import { JOB_STEP_RETRIES, JobErrorCode, TABLE_FAN_OUT_CONCURRENCY } from "@/lib/enrichment/policy";
 import { inngest } from "../client";
@@ -16,7 +17,7 @@ export const processEnrichmentJob = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { jobId, tableId } = event.data;
-    const job = await step.run("start-job", () => startJob({ jobId }));
+    const job = await step.run("start-job", () => asBackgroundWork(() => startJob({ jobId })));
     if (!job.runnable) return { jobId, skipped: `job is ${job.status}` };
 
     const chunks = planChunks(job.totalTasks);
@@ -34,7 +35,7 @@ export const processEnrichmentJob = inngest.createFunction(
     } catch (error) {
       const message = `Could not fan out the job: ${error instanceof Error ? error.message : String(error)}`;
       await step.run("record-fan-out-failure", () =>
-        recordJobFailure({ jobId, code: JobErrorCode.fanOutFailed, error: message }),
+        asBackgroundWork(() => recordJobFailure({ jobId, code: JobErrorCode.fanOutFailed, error: message })),
       );
       throw error;
     }

@@ -1,3 +1,4 @@
+import { asBackgroundWork } from "@/lib/background";
 import { settleCancelledJob } from "@/lib/enrichment/jobs";
 import { inngest } from "../client";
 import { enrichmentCancelled } from "../events";
@@ -19,7 +20,9 @@ export const settleCancelledJobFunction = inngest.createFunction(
   async ({ event, step }) => {
     const { jobId } = event.data;
     for (let i = 0; i < MAX_STEPS; i++) {
-      const more = await step.run(`settle-${i}`, () => settleCancelledJob({ jobId, budgetMs: STEP_BUDGET_MS }));
+      const more = await step.run(`settle-${i}`, () =>
+        asBackgroundWork(() => settleCancelledJob({ jobId, budgetMs: STEP_BUDGET_MS })),
+      );
       if (!more) return { jobId, steps: i + 1 };
     }
     return { jobId, steps: MAX_STEPS, unfinished: true };

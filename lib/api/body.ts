@@ -32,12 +32,29 @@ async function readLimited(request: Request, limit: number): Promise<string> {
   return (await readBodyBytes(request, limit)).toString("utf8");
 }
 
-/** Reads a JSON body (400 when malformed, 413 when over `limit`) and validates it (422). */
+/** application/json or a +json type, with any parameters (charset…). */
+function isJson(contentType: string | null) {
+  const type = contentType?.split(";")[0].trim().toLowerCase() ?? "";
+  return type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type);
+}
+
+/**
+ * Reads a JSON body (415 unless sent as application/json, 400 when malformed, 413 when over
+ * `limit`) and validates it (422). Requiring the JSON media type keeps plain HTML forms and
+ * no-cors fetches of other sites, which can only send text/plain or form types, out.
+ */
 export async function parseJsonBody<S extends z.ZodType>(
   request: Request,
   schema: S,
   options: { limit?: number } = {},
 ): Promise<z.output<S>> {
+  if (!isJson(request.headers.get("content-type"))) {
+    const given = request.headers.get("content-type");
+    throw new AppError(
+      "unsupported_media_type",
+      given ? `Send the body as application/json, not ${given}` : "Send the body as application/json",
+    );
+  }
   const text = await readLimited(request, options.limit ?? DEFAULT_BODY_LIMIT);
   let json: unknown;
   try {

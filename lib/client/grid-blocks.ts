@@ -1,4 +1,5 @@
 import type { CellStatusPage } from "@/lib/enrichment/cell-status";
+import { readOwn } from "@/lib/json";
 import type { RowPage } from "@/lib/rows/rows";
 import type { CellStates, RowData, RowDto } from "@/lib/rows/serialize";
 
@@ -56,7 +57,7 @@ function patchRow(
       ...(cell.error !== null ? { error: cell.error } : {}),
     };
     const key = keyOf(cell.columnId);
-    if (cell.status === "done" && key && isCellValue(cell.value) && data[key] !== cell.value) {
+    if (cell.status === "done" && key && isCellValue(cell.value) && readOwn(data, key) !== cell.value) {
       data = { ...data, [key]: cell.value };
     }
   }

@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb, type Tx } from "../db";
+import { readOwn } from "../json";
 import { getTable } from "../tables/tables";
 import { csvRecord } from "./serialize";
 
@@ -47,7 +48,7 @@ export async function exportTableCsv({ tableId }: { tableId: string }, db: Tx = 
         let chunk = "";
         for (const row of rows) {
           const data = (row.data ?? {}) as Record<string, unknown>;
-          chunk += csvRecord(columns.map((c) => data[c.key]));
+          chunk += csvRecord(columns.map((c) => readOwn(data, c.key)));
         }
         controller.enqueue(encoder.encode(chunk));
         after = rows[rows.length - 1].position;

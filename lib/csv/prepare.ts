@@ -1,3 +1,4 @@
+import { isStorable, NOT_STORABLE } from "../api/text";
 import { MAX_COLUMNS_PER_TABLE } from "../columns/schemas";
 import { AppError, invalid } from "../errors";
 import { CsvSyntaxError, parseCsv } from "./parse";
@@ -38,6 +39,7 @@ export function prepareCsv(text: string): PreparedCsv {
     if (name === "") problems.push({ path: `header.${index}`, message: `column ${index + 1} has no name` });
     if (name.length > 200)
       problems.push({ path: `header.${index}`, message: "a column name may be at most 200 characters" });
+    if (!isStorable(name)) problems.push({ path: `header.${index}`, message: `the column name ${NOT_STORABLE}` });
   });
   if (headers.length > MAX_COLUMNS_PER_TABLE) {
     problems.push({ path: "header", message: `a table can have at most ${MAX_COLUMNS_PER_TABLE} columns` });
@@ -55,6 +57,8 @@ export function prepareCsv(text: string): PreparedCsv {
           path: `line.${line}.${headers[c]}`,
           message: `a value may be at most ${MAX_VALUE_LENGTH} characters`,
         });
+      } else if (!isStorable(record[c])) {
+        problems.push({ path: `line.${line}.${headers[c]}`, message: `a value ${NOT_STORABLE}` });
       }
     }
   }
@@ -64,7 +68,7 @@ export function prepareCsv(text: string): PreparedCsv {
 
 /** Row data for insertion: empty fields are left out, as a cleared cell is. */
 export function recordToData(record: readonly string[], keys: readonly string[]): Record<string, string> {
-  const data: Record<string, string> = {};
+  const data: Record<string, string> = Object.create(null);
   for (let c = 0; c < keys.length; c++) {
     if (record[c] !== "") data[keys[c]] = record[c];
   }

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { storableString } from "../api/text";
 
 export const importTableQuery = z.strictObject({
-  name: z.string().trim().min(1).max(200).default("Imported table").describe("Name of the new table"),
-  description: z.string().trim().max(2000).optional().describe("Optional description of the new table"),
+  name: storableString().trim().min(1).max(200).default("Imported table").describe("Name of the new table"),
+  description: storableString().trim().max(2000).optional().describe("Optional description of the new table"),
 });
 
 export const appendImportQuery = z.strictObject({

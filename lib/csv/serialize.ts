@@ -2,9 +2,15 @@
 // break, or leading/trailing spaces (which some readers would otherwise trim).
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
+// A spreadsheet opening the file evaluates a cell that starts with one of these as a formula
+// (`=HYPERLINK(...)`, `+cmd|' /C calc'!A0`, `@SUM(...)`). Such text gets a leading apostrophe,
+// which spreadsheets show as text (OWASP "CSV injection"). Numbers stay numbers.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return "";
-  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  let text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (typeof value !== "number" && FORMULA_START.test(text)) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -34,6 +34,11 @@ export function cellsPerStepFor(totalTasks: number): number {
   return totalTasks <= 10_000 ? 25 : 100;
 }
 
+/** Tasks per chunk run for a job that runs `cellsPerStep` cells per step. */
+export function chunkSizeFor(cellsPerStep: number): number {
+  return cellsPerStep === 1 ? SINGLE_CELL_JOB_LIMIT : CHUNK_CELLS;
+}
+
 /** Executing chunk steps per table (so one huge job cannot starve other tables) and overall. */
 export const TABLE_STEP_CONCURRENCY = 4;
 export const GLOBAL_STEP_CONCURRENCY = 16;
@@ -42,6 +47,16 @@ export const TABLE_FAN_OUT_CONCURRENCY = 2;
 
 /** Queued tasks of a cancelled job settled per statement (bounded, whatever the job's size). */
 export const SETTLE_BATCH = 5_000;
+
+/** How often the watchdog looks for jobs that stopped moving (cron, UTC). */
+export const WATCHDOG_CRON = "* * * * *";
+/**
+ * A job none of whose cells finished for this long is re-driven (GLAZE_WATCHDOG_STALL_SECONDS
+ * overrides it). Longer than any cell takes, so a slow job is not mistaken for a stalled one.
+ */
+export const WATCHDOG_STALL_SECONDS = 300;
+/** After this many re-drives without progress, the job's remaining cells end failed. */
+export const MAX_REDRIVES = 10;
 
 /** Why a job is not running as it should, recorded beside its human-readable `error`. */
 export const JobErrorCode = {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_PAGE, queryInt } from "../api/query";
 
 /** Largest selection one job may hold (documented in the README). */
 export const MAX_CELLS_PER_JOB = 200_000;
@@ -67,18 +68,25 @@ export const jobStatus = z.enum(["pending", "running", "completed", "failed", "c
 export const taskStatus = z.enum(["queued", "running", "done", "failed"]);
 
 export const listJobsQuery = z.strictObject({
-  page: z.coerce.number().int().min(1).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  page: queryInt({ min: 1, max: MAX_PAGE }).default(1),
+  limit: queryInt({ min: 1, max: 100 }).default(20),
   status: jobStatus.optional(),
 });
 
 export const listTasksQuery = z.strictObject({
   status: taskStatus.optional(),
-  page: z.coerce.number().int().min(1).default(1),
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  page: queryInt({ min: 1, max: MAX_PAGE }).default(1),
+  limit: queryInt({ min: 1, max: 1000 }).default(50),
 });
 
 const MAX_XID = 9_223_372_036_854_775_807n;
+
+/**
+ * A snapshot lists the transactions in progress when it was taken, at most one per server
+ * connection (a few hundred; ~20 characters each), so a real cursor stays far below this,
+ * and a URL carrying it stays below Node's 16 KB header limit.
+ */
+export const MAX_CURSOR_LENGTH = 8_192;
 
 /** A cursor is a Postgres snapshot as text: "xmin:xmax:xip1,xip2,…" with xmin ≤ every xip < xmax. */
 export function isSnapshotCursor(value: string): boolean {
@@ -87,17 +95,15 @@ export function isSnapshotCursor(value: string): boolean {
   const xmin = BigInt(match[1]);
   const xmax = BigInt(match[2]);
   const xip = match[3] ? match[3].split(",").map(BigInt) : [];
-  return (
-    xmin > 0n && xmax <= MAX_XID && xmin <= xmax && xip.every((x) => x >= xmin && x < xmax) && xip.length <= 10_000
-  );
+  return xmin > 0n && xmax <= MAX_XID && xmin <= xmax && xip.every((x) => x >= xmin && x < xmax) && xip.length <= 1_000;
 }
 
 export const cellStatusQuery = z.strictObject({
   since: z
     .string()
-    .max(200_000)
+    .max(MAX_CURSOR_LENGTH, `must be at most ${MAX_CURSOR_LENGTH} characters`)
     .refine(isSnapshotCursor, "must be a cursor returned by an earlier call")
     .optional()
     .describe("Cursor from the previous response; omit for every cell's latest state"),
-  limit: z.coerce.number().int().min(1).max(50_000).default(10_000),
+  limit: queryInt({ min: 1, max: 50_000 }).default(10_000),
 });

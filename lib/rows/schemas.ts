@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_OFFSET, MAX_PAGE, queryInt } from "../api/query";
 import { storableString } from "../api/text";
 
 export const MAX_ROWS_PER_REQUEST = 10_000;
@@ -66,10 +67,10 @@ export type DeleteRowsInput = z.output<typeof deleteRowsSchema>;
  */
 export const listRowsQuery = z
   .strictObject({
-    page: z.coerce.number().int().min(1).optional(),
-    offset: z.coerce.number().int().min(0).optional(),
-    after: z.coerce.number().int().min(0).optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_ROWS_PAGE).default(50),
+    page: queryInt({ min: 1, max: MAX_PAGE }).optional(),
+    offset: queryInt({ min: 0, max: MAX_OFFSET }).optional(),
+    after: queryInt({ min: 0, max: Number.MAX_SAFE_INTEGER }).optional(),
+    limit: queryInt({ min: 1, max: MAX_ROWS_PAGE }).default(50),
   })
   .refine((q) => [q.page, q.offset, q.after].filter((v) => v !== undefined).length <= 1, {
     message: "use only one of page, offset, after",

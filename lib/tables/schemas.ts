@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_PAGE, queryInt } from "../api/query";
 import { storableString } from "../api/text";
 import { columnInput, MAX_COLUMNS_PER_TABLE } from "../columns/schemas";
 
@@ -34,6 +35,6 @@ export const updateTableSchema = z
 export type UpdateTableInput = z.output<typeof updateTableSchema>;
 
 export const listTablesQuery = z.strictObject({
-  page: z.coerce.number().int().min(1).default(1),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  page: queryInt({ min: 1, max: MAX_PAGE }).default(1),
+  limit: queryInt({ min: 1, max: 200 }).default(50),
 });

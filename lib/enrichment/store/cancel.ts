@@ -26,19 +26,23 @@ export async function markJobCancelled({ tableId, jobId }: { tableId: string; jo
   return (await run(MARK_CANCELLED, [jobId, tableId], tx)).length > 0;
 }
 
-const SETTLE: Statement = {
-  name: "glaze-settle-cancelled",
+// Ends a bounded batch of a job's unfinished tasks as failed with a reason: the queued tasks of
+// a cancelled job ($5 = false, $6 = true), or every unfinished task of a job the orchestrator
+// gave up on ($5 = true, $6 = false).
+const END_TASKS: Statement = {
+  name: "glaze-end-tasks",
   plan: "generic",
   text: `
     WITH picked AS (
       SELECT ct.id FROM cell_enrichment_tasks ct
-        JOIN enrichment_jobs j ON j.id = ct.job_id AND j.status = 'cancelled'
-       WHERE ct.job_id = $1::uuid AND ct.status = 'queued' AND ($2::uuid[] IS NULL OR ct.id = ANY($2::uuid[]))
+        JOIN enrichment_jobs j ON j.id = ct.job_id AND (NOT $6::boolean OR j.status = 'cancelled')
+       WHERE ct.job_id = $1::uuid AND ($2::uuid[] IS NULL OR ct.id = ANY($2::uuid[]))
+         AND (ct.status = 'queued' OR ($5::boolean AND ct.status = 'running'))
        LIMIT $3
          FOR UPDATE OF ct SKIP LOCKED
     ), t AS (
-      UPDATE cell_enrichment_tasks ct SET status = 'failed', error = '${CANCELLED_ERROR}', completed_at = now()
-        FROM picked WHERE ct.id = picked.id AND ct.status = 'queued'
+      UPDATE cell_enrichment_tasks ct SET status = 'failed', error = $4, completed_at = now()
+        FROM picked WHERE ct.id = picked.id AND ct.status IN ('queued', 'running')
       RETURNING ct.id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error
     ), per_row AS (
       SELECT row_id, jsonb_object_agg(column_id::text, ${finalStateOf("t")}) AS states
@@ -49,7 +53,7 @@ const SETTLE: Statement = {
     ), per_job AS (
       SELECT job_id, ${shardOfTasks("id")} AS shard, 0 AS done, count(*)::int AS failed FROM t GROUP BY job_id
     ), counted AS (${countInto("per_job")})
-    SELECT count(*)::int AS settled FROM t`,
+    SELECT count(*)::int AS ended FROM t`,
 };
 
 /**
@@ -62,6 +66,16 @@ export async function settleCancelledTasks(
   { jobId, taskIds, limit }: { jobId: string; taskIds?: string[]; limit: number },
   tx?: Tx,
 ): Promise<number> {
-  const [{ settled }] = await run<{ settled: number }>(SETTLE, [jobId, taskIds ?? null, limit], tx);
-  return settled;
+  const [{ ended }] = await run<{ ended: number }>(
+    END_TASKS,
+    [jobId, taskIds ?? null, limit, CANCELLED_ERROR, false, true],
+    tx,
+  );
+  return ended;
+}
+
+/** Ends up to `limit` unfinished (queued or running) tasks of a job as failed with `reason`. */
+export async function failRemainingTasks({ jobId, reason, limit }: { jobId: string; reason: string; limit: number }) {
+  const [{ ended }] = await run<{ ended: number }>(END_TASKS, [jobId, null, limit, reason, true, false]);
+  return ended;
 }

@@ -21,7 +21,8 @@ export const shardOfTasks = (idColumn: string) =>
  * that makes tasks final, in the same statement, so a task is counted exactly once.
  */
 export const countInto = (perJob: string) =>
-  `UPDATE enrichment_job_counters c SET done = c.done + ${perJob}.done, failed = c.failed + ${perJob}.failed
+  `UPDATE enrichment_job_counters c
+      SET done = c.done + ${perJob}.done, failed = c.failed + ${perJob}.failed, updated_at = now()
      FROM ${perJob} WHERE c.job_id = ${perJob}.job_id AND c.shard = ${perJob}.shard`;
 
 /** SQL (a LATERAL subquery yielding done, failed): the live counts of job `jobAlias`. */

@@ -3,15 +3,17 @@
 // statement; cell-states.ts and counters.ts build the only SQL that touches those columns.
 
 export { abandonTasks } from "./abandon";
-export { CANCELLED_ERROR, markJobCancelled, settleCancelledTasks } from "./cancel";
+export { CANCELLED_ERROR, failRemainingTasks, markJobCancelled, settleCancelledTasks } from "./cancel";
 export { type CellChange, readCellChanges } from "./cell-changes";
 export { type CellStateDto, type CellStates, readCellStates } from "./cell-states";
 export { type ClaimedTask, claimTasks } from "./claim";
 export { COUNTER_SHARDS } from "./counters";
 export { insertCellTasks, insertGridTasks, queueJobCells } from "./create-tasks";
-export { isRetryableDbError, withDbRetry } from "./db-retry";
+export { withDbRetry } from "./db-retry";
 export { type FinishedTask, finalizeJobs, finishTasks, noteAttemptError, type TaskResult } from "./finish";
 export { forgetColumn } from "./forget-column";
+export { markJobStarted, readUnfinishedTaskIds, recordJobError } from "./job-runs";
 export { readJob, readJobs } from "./jobs";
+export { claimRedrive, readStalledJobs, readUnfinishedChunks, type StalledJob } from "./stalled-jobs";
 export { readTaskStates, type TaskState } from "./task-states";
 export type { JobRecord, JobStatus, TaskStatus } from "./types";

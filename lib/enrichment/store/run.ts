@@ -1,5 +1,7 @@
 import "server-only";
+import { isBackgroundWork } from "../../background";
 import { getEnginePool, getPool, type Tx } from "../../db";
+import { whileDatabaseRecovers } from "../../db-errors";
 import { withDbRetry } from "./db-retry";
 
 /**
@@ -18,11 +20,19 @@ export type Statement = { name: string; text: string; plan: "generic" | "custom"
  * store's pool (plan_cache_mode = force_generic_plan, see lib/db.ts) as a named prepared
  * statement, a `custom` one unnamed on the default pool. Never pass the non-transactional
  * Prisma client: omit `tx` instead. Outside a transaction, deadlocks and serialisation
- * failures are retried (store statements are guarded by task status, so a rerun is safe);
- * inside one, the caller retries the whole transaction.
+ * failures are retried (store statements are guarded by task status, so a rerun is safe),
+ * and so are outages during background work; inside one, the caller retries the whole
+ * transaction.
  */
 export async function run<R>(statement: Statement, values: unknown[], tx?: Tx): Promise<R[]> {
   if (tx) return tx.$queryRawUnsafe<R[]>(statement.text, ...values);
+  const once = () => runOnce<R>(statement, values);
+  // Background work (Inngest steps) waits out a database outage statement by statement, so
+  // a provider call between two statements is never repeated because of it.
+  return isBackgroundWork() ? whileDatabaseRecovers(once) : once();
+}
+
+async function runOnce<R>(statement: Statement, values: unknown[]): Promise<R[]> {
   return withDbRetry(async () => {
     const result =
       statement.plan === "generic"

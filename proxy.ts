@@ -1,0 +1,38 @@
+import { type NextRequest, NextResponse } from "next/server";
+import { checkHost } from "@/lib/api/guard";
+import { toErrorResponse } from "@/lib/api/respond";
+import { contentSecurityPolicy, securityHeaders } from "@/lib/api/security-headers";
+
+// Runs before every page and API route: refuses unknown hosts, and sets the security headers
+// (with a fresh CSP nonce for pages, which Next applies to its own scripts).
+export function proxy(request: NextRequest) {
+  const https = request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+  try {
+    checkHost(request.headers.get("host"));
+  } catch (error) {
+    const refused = toErrorResponse(error);
+    for (const [name, value] of Object.entries(securityHeaders({ https }))) refused.headers.set(name, value);
+    return refused;
+  }
+  const headers = securityHeaders({ https });
+  if (request.nextUrl.pathname.startsWith("/api/")) {
+    const response = NextResponse.next();
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    response.headers.set("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+    return response;
+  }
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const csp = contentSecurityPolicy({ nonce, dev: process.env.NODE_ENV === "development" });
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  response.headers.set("content-security-policy", csp);
+  return response;
+}
+
+export const config = {
+  // Static build output needs neither a nonce nor a host check of its own.
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|favicon.svg).*)" }],
+};
