@@ -14,6 +14,7 @@ export type ErrorCode =
   | "misdirected_request"
   | "too_many_requests"
   | "internal_error"
+  | "bad_gateway"
   | "service_unavailable";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -29,6 +30,7 @@ const STATUS: Record<ErrorCode, number> = {
   misdirected_request: 421,
   too_many_requests: 429,
   internal_error: 500,
+  bad_gateway: 502,
   service_unavailable: 503,
 };
 

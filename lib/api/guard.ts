@@ -56,9 +56,9 @@ export function checkOrigin(request: Request) {
     if (site === "cross-site") throw crossSite("another site");
     return;
   }
-  const own = originOf(request.url);
-  const trusted = new Set([own, ...env.trustedOrigins.map(originOf), env.publicUrl && originOf(env.publicUrl)]);
-  if (!trusted.has(originOf(origin))) throw crossSite(origin);
+  const sender = originOf(origin);
+  const trusted = [request.url, ...env.trustedOrigins, ...(env.publicUrl ? [env.publicUrl] : [])].map(originOf);
+  if (sender === undefined || !trusted.includes(sender)) throw crossSite(origin);
 }
 
 function crossSite(origin: string) {

@@ -6,6 +6,27 @@ import { toErrorResponse } from "./respond";
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Handler = (request: any, context: any) => Promise<Response>;
 
+/** The SDK refuses an unsigned or forged request with a 401 of its own; say it our way. */
+async function unsignedInOurShape(response: Response): Promise<Response> {
+  if (response.status !== 401) return response;
+  const text = await response.text();
+  let message = "The request is not signed with this app's Inngest signing key";
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    if (typeof parsed.message === "string") message = parsed.message;
+  } catch {}
+  return toErrorResponse(new AppError("unauthorized", message));
+}
+
+/** A sync the SDK could not deliver to the Inngest server: that server is unreachable. */
+async function syncFailed(response: Response): Promise<Response> {
+  const detail = await response.text();
+  console.error(`[inngest] sync failed: ${detail.slice(0, 500)}`);
+  return toErrorResponse(
+    new AppError("bad_gateway", "Could not register this app's functions with the Inngest server; is it reachable?"),
+  );
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -23,11 +44,15 @@ export function guardServe(handlers: { GET: Handler; POST: Handler; PUT: Handler
     (handler: Handler, check?: (request: Request, body: string) => void) =>
     async (request: Request, context: unknown): Promise<Response> => {
       try {
-        if (!check) return await handler(request, context);
-        const body = await request.text();
-        check(request, body);
-        const forwarded = new Request(request.url, { method: request.method, headers: request.headers, body });
-        return await handler(forwarded, context);
+        let forwarded = request;
+        if (check) {
+          const body = await request.text();
+          check(request, body);
+          forwarded = new Request(request.url, { method: request.method, headers: request.headers, body });
+        }
+        const response = await unsignedInOurShape(await handler(forwarded, context));
+        if (request.method === "PUT" && response.status >= 500) return syncFailed(response);
+        return response;
       } catch (error) {
         return toErrorResponse(error);
       }

@@ -2,9 +2,7 @@ import { describe, expect, test } from "vitest";
 import { headerToKey, uniqueKeys } from "@/lib/csv/header-key";
 import { parseCsv } from "@/lib/csv/parse";
 import { csvRecord } from "@/lib/csv/serialize";
-import { api, registerRoute } from "../support/api";
-
-registerRoute("/api/tables/:tableId/import", () => import("@/app/api/tables/[tableId]/import/route"));
+import { api } from "../support/api";
 
 // POST /api/tables/import would match the harness's earlier "/api/tables/:tableId" pattern, and
 // the export answers text/csv, which the harness parses as JSON: both are called directly.

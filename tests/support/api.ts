@@ -45,6 +45,10 @@ add(
 );
 add("/api/tables/:tableId/cells/status", () => import("@/app/api/tables/[tableId]/cells/status/route"));
 add("/api/health", () => import("@/app/api/health/route"));
+add("/api/tables/import", () => import("@/app/api/tables/import/route"));
+add("/api/tables/:tableId/import", () => import("@/app/api/tables/[tableId]/import/route"));
+add("/api/tables/:tableId/export", () => import("@/app/api/tables/[tableId]/export/route"));
+add("/api/inngest", () => import("@/app/api/inngest/route"));
 
 export function registerRoute(pattern: string, load: () => Promise<RouteModule>) {
   add(pattern, load);

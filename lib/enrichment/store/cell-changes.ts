@@ -28,7 +28,7 @@ export type CellChange = {
 
 // The cursor comes from the same statement (and so the same snapshot) as the changes, even
 // when there are none: the LEFT JOIN keeps one row carrying it.
-const CHANGES: Statement = {
+export const CELL_CHANGES: Statement = {
   name: "glaze-cell-changes",
   plan: "custom",
   text: `
@@ -59,7 +59,7 @@ export async function readCellChanges(
 ): Promise<{ cursor: string; changes: CellChange[] }> {
   const xmin = BigInt(since?.split(":")[0] ?? "0");
   const rows = await run<Partial<CellChange> & { cursor: string }>(
-    CHANGES,
+    CELL_CHANGES,
     [tableId, xmin.toString(), since ?? null, limit],
     tx,
   );

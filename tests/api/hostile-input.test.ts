@@ -1,0 +1,168 @@
+import "../support/no-orchestrator";
+import { describe, expect, test } from "vitest";
+import { parseCsv } from "@/lib/csv/parse";
+import { getDb } from "@/lib/db";
+import { createEnrichmentJob } from "@/lib/enrichment/create-job";
+import { api, request } from "../support/api";
+import { detailPaths, expectError, withoutWrites } from "../support/db-state";
+import { makeTable } from "../support/fixtures";
+
+// Requests an attacker or a careless client sends. Each must get a 4xx in the one error
+// shape (never a 500 from the database), and write nothing.
+
+const LONE_HIGH = "\ud800";
+const LONE_LOW = "x\udc00y";
+const csv = { "content-type": "text/csv" };
+
+describe("values Postgres cannot store → 422, nothing written", () => {
+  test("PATCH /rows/:rowId, POST /rows and PATCH /rows with a lone surrogate in a cell value → 422", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 1 });
+    const rows = `/api/tables/${t.tableId}/rows`;
+    await withoutWrites(async () => {
+      for (const value of [LONE_HIGH, LONE_LOW]) {
+        expectError(await api.patch(`${rows}/${t.rowIds[0]}`, { data: { name: value } }), 422, "validation_failed");
+        expectError(await api.post(rows, { rows: [{ data: { name: value } }] }), 422, "validation_failed");
+        const bulk = await api.patch(rows, { rows: [{ id: t.rowIds[0], data: { name: value } }] });
+        expect(detailPaths(expectErrorOf(bulk))).toEqual(["rows.0.data.name"]);
+      }
+    });
+  });
+
+  test("a lone surrogate in a table name, a description or a column label → 422, not a silent U+FFFD", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 0 });
+    await withoutWrites(async () => {
+      expectError(await api.post("/api/tables", { name: `Leads ${LONE_HIGH}` }), 422, "validation_failed");
+      expectError(await api.post("/api/tables", { name: "Leads", description: LONE_LOW }), 422, "validation_failed");
+      expectError(await api.patch(`/api/tables/${t.tableId}`, { name: LONE_LOW }), 422, "validation_failed");
+      const column = { key: "bad", label: `Label ${LONE_HIGH}` };
+      expectError(await api.post(`/api/tables/${t.tableId}/columns`, column), 422, "validation_failed");
+      const label = await api.patch(`/api/tables/${t.tableId}/columns/${t.columns.name}`, { label: LONE_LOW });
+      expectError(label, 422, "validation_failed");
+    });
+  });
+
+  test("NUL in the import's name or description → 422", async () => {
+    await withoutWrites(async () => {
+      for (const query of ["name=a%00b", "name=ok&description=x%00y"]) {
+        const res = await api.post(`/api/tables/import?${query}`, undefined, { raw: "a\r\n1\r\n", headers: csv });
+        expectError(res, 422, "validation_failed");
+      }
+    });
+  });
+
+  test("NUL in a CSV value or header → 422 naming the line, on import and append", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 0 });
+    await withoutWrites(async () => {
+      for (const body of ["name\r\nA\u0000B\r\n", "na\u0000me\r\nAda\r\n"]) {
+        const created = await api.post("/api/tables/import?name=X", undefined, { raw: body, headers: csv });
+        expectError(created, 422, "validation_failed");
+        const appended = await api.post(`/api/tables/${t.tableId}/import`, undefined, { raw: body, headers: csv });
+        expectError(appended, 422, "validation_failed");
+      }
+    });
+  });
+});
+
+describe("requests from other sites and other hosts", () => {
+  const origin = (value: string) => ({ headers: { origin: value } });
+
+  test("a write with a foreign Origin → 403 and nothing is written; the app's own origin is accepted", async () => {
+    await withoutWrites(async () => {
+      expectError(await api.post("/api/tables", { name: "x" }, origin("https://evil.example")), 403, "forbidden");
+      expectError(await api.post("/api/tables", { name: "x" }, origin("null")), 403, "forbidden");
+      const noOrigin = { headers: { "sec-fetch-site": "cross-site" } };
+      expectError(await api.post("/api/tables", { name: "x" }, noOrigin), 403, "forbidden");
+    });
+    expect((await api.post("/api/tables", { name: "ok" }, origin("http://localhost:3000"))).status).toBe(201);
+  });
+
+  test("a JSON route sent text/plain or a form → 415 and nothing is written", async () => {
+    await withoutWrites(async () => {
+      for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+        const res = await api.post("/api/tables", undefined, {
+          raw: '{"name":"x"}',
+          headers: { "content-type": type },
+        });
+        expectError(res, 415, "unsupported_media_type");
+      }
+    });
+  });
+
+  test("a request to an unknown Host → 421 (DNS rebinding), whatever the method", async () => {
+    await withoutWrites(async () => {
+      const host = { headers: { host: "attacker.example:3000" } };
+      expectError(await request("GET", "/api/tables", undefined, host), 421, "misdirected_request");
+      expectError(await request("POST", "/api/tables", { name: "x" }, host), 421, "misdirected_request");
+    });
+  });
+});
+
+describe("query strings", () => {
+  test("page=0x10, page=%201, limit=1e3, page=+2 → 422, not read as numbers", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 1 });
+    for (const query of ["page=0x10", "page=%201", "limit=1e3", "page=%2B2", "offset=-1", "page=1.5"]) {
+      expectError(await api.get(`/api/tables/${t.tableId}/rows?${query}`), 422, "validation_failed");
+      expectError(await api.get(`/api/tables?${query}`), 422, "validation_failed");
+    }
+  });
+
+  test("a cursor longer than a URL can carry → 422 saying so", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 1 });
+    const xips = Array.from({ length: 900 }, (_, i) => 1_000_000_000 + i);
+    const cursor = `1000000000:2000000000:${xips.join(",")}`;
+    const res = await api.get(`/api/tables/${t.tableId}/cells/status?since=${cursor}`);
+    expect(expectError(res, 422, "validation_failed").message).toBeDefined();
+    expect(JSON.stringify(res.body.error.details)).toContain("at most 8192 characters");
+  });
+});
+
+describe("POST /api/inngest with junk", () => {
+  test("not JSON, no function, no ctx → 400 in the error shape, no stack trace", async () => {
+    const bodies: [string, string][] = [
+      ["", "junk"],
+      ["?fnId=nope", "{}"],
+      ["?fnId=glaze-process-enrichment-job&stepId=step", '{"event":1}'],
+      ["?fnId=glaze-process-enrichment-job&stepId=step", "[]"],
+    ];
+    for (const [query, raw] of bodies) {
+      const res = await api.post(`/api/inngest${query}`, undefined, { raw });
+      expect(res.status).toBe(400);
+      expect(Object.keys(res.body)).toEqual(["error"]);
+      expect(JSON.stringify(res.body)).not.toMatch(/stack|at \w+ \(/);
+    }
+  });
+});
+
+describe('a column keyed "constructor" (or any name of Object.prototype)', () => {
+  test("empty cells stay empty in the tasks API's rowLabel and in the CSV export", async () => {
+    const t = await makeTable({ keys: ["constructor", "email"], rows: 2 });
+    const job = await createEnrichmentJob({
+      tableId: t.tableId,
+      source: { mode: "grid", columnIds: [t.columns.email], rowIds: "all" },
+    });
+    const tasks = await api.get(`/api/tables/${t.tableId}/enrich/jobs/${job.jobId}/tasks`);
+    expect(tasks.body.data.map((x: { rowLabel: unknown }) => x.rowLabel)).toEqual([null, null]);
+    const exported = await api.get(`/api/tables/${t.tableId}/export`);
+    expect(exported.status).toBe(200);
+    expect(exported.body).not.toContain("native code");
+    expect(String(exported.body).split("\r\n").slice(1, 3)).toEqual([",", ","]);
+  });
+});
+
+describe("CSV export neutralises formulas", () => {
+  test("cells starting with = + - @ tab or CR get a leading apostrophe; numbers stay numbers", async () => {
+    const t = await makeTable({ keys: ["v"], rows: 0 });
+    const values = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)", "\tx", "\rx", "ok"];
+    await api.post(`/api/tables/${t.tableId}/rows`, {
+      rows: [...values.map((v) => ({ data: { v } })), { data: { v: -5 } }],
+    });
+    const exported = parseCsv(String((await api.get(`/api/tables/${t.tableId}/export`)).body)).records;
+    expect(exported.slice(1).map((r) => r[0])).toEqual([...values.map((v) => (v === "ok" ? v : `'${v}`)), "-5"]);
+    expect(await getDb().row.count({ where: { tableId: t.tableId } })).toBe(8);
+  });
+});
+
+function expectErrorOf(result: Awaited<ReturnType<typeof api.patch>>) {
+  expectError(result, 422, "validation_failed");
+  return result;
+}
