@@ -31,6 +31,8 @@ export interface PendingRetry {
 export class RunDriver {
   private readonly ctrl = new AbortController();
   readonly signal: AbortSignal;
+  /** The executor's epoch at launch; a database outage moves it on (see Executor.suspend). */
+  readonly epoch: number;
   private noProgress = 0;
 
   constructor(
@@ -40,7 +42,8 @@ export class RunDriver {
     readonly pendingRetries: Map<string, PendingRetry>,
     private readonly resumed: boolean,
   ) {
-    this.signal = AbortSignal.any([this.ctrl.signal, ex.stopSignal]);
+    this.epoch = ex.epoch;
+    this.signal = AbortSignal.any([this.ctrl.signal, ex.stopSignal, ex.suspendSignal]);
   }
 
   log(message: string): void {
@@ -51,6 +54,9 @@ export class RunDriver {
     try {
       await this.loop();
     } catch (err) {
+      // The database went away (now or earlier): stop without recording anything; the
+      // run is reloaded from its stored steps once the database is back.
+      if (this.ex.health.report(err) || this.epoch !== this.ex.epoch) return;
       if (err instanceof Stopped || this.run.finished || this.ex.stopSignal.aborted) return;
       if (!(err instanceof FunctionMissing)) this.log(`internal error: ${(err as Error).stack ?? err}`);
       const error = err instanceof Error ? { name: err.name, message: err.message } : toError(err, "internal error");
@@ -68,15 +74,23 @@ export class RunDriver {
     return maxAttempts(this.fn().config);
   }
 
-  /** Throws Stopped once the run has ended or the server is stopping. */
+  /** Throws Stopped once the run has ended, the server is stopping or the database went away. */
   check(): void {
     if (this.run.finished || this.signal.aborted) throw new Stopped();
   }
 
-  /** A draining server lets in-flight requests finish but starts no new ones. */
+  /**
+   * Throws Stopped once the run has ended or the server is stopping, but not during a
+   * database outage: a result already in hand is still stored (or kept for later).
+   */
+  checkLive(): void {
+    if (this.run.finished || this.ex.stopSignal.aborted) throw new Stopped();
+  }
+
+  /** A draining or suspended server lets in-flight requests finish but starts no new ones. */
   private checkNewWork(): void {
     this.check();
-    if (this.ex.draining) throw new Stopped();
+    if (this.ex.draining || this.epoch !== this.ex.epoch) throw new Stopped();
   }
 
   sleepUntil(dueAt: number): Promise<void> {

@@ -1,9 +1,11 @@
 import type { AppClient } from "./app-client";
 import { concurrencyKeys, Limiter } from "./concurrency";
+import type { DbHealth } from "./db-health";
 import { type PendingRetry, RunDriver } from "./driver";
 import { ulid } from "./ids";
-import { dueAt, type EventPayload, FUNCTION_FAILED_EVENT, FUNCTION_INVOKED_EVENT, memoJson } from "./protocol";
+import { dueAt, type EventPayload, FUNCTION_FAILED_EVENT, FUNCTION_INVOKED_EVENT } from "./protocol";
 import type { FnEntry, Registry } from "./registry";
+import { restoreRun } from "./resume";
 import { RunState } from "./run-state";
 import type { FinishedRun, NewRun, Store } from "./store";
 import { Stopped, sleepUntil } from "./timers";
@@ -29,6 +31,19 @@ export class Executor {
   readonly stopSignal: AbortSignal;
   /** Set while stopping: in-flight requests finish, no new ones start. */
   draining = false;
+  /**
+   * Bumped each time the database goes away. Drivers of an older epoch are winding
+   * down: requests already in flight finish and their results are kept, nothing new
+   * starts, and the run is reloaded from the database once it is back.
+   */
+  epoch = 0;
+  /** True from a database outage until its runs have been reloaded. */
+  suspended = false;
+  /** Reports database errors (wired up by the server); true = an outage, being dealt with. */
+  health: Pick<DbHealth, "report"> = { report: () => false };
+  private suspendCtrl = new AbortController();
+  /** Runs reloaded while their old driver was still finishing a request: resumed when it exits. */
+  private readonly resumeWhenExited = new Set<string>();
   /** Sends internal events (inngest/function.failed); wired up by the server. */
   emit: (events: Omit<EventPayload, "id" | "ts">[]) => Promise<unknown> = async () => {};
   private readonly stopCtrl = new AbortController();
@@ -68,44 +83,71 @@ export class Executor {
     this.log(`app unreachable (${detail}); runs are waiting for it`);
   }
 
+  /** Aborts with the database: what drivers of the current epoch wait on. */
+  get suspendSignal(): AbortSignal {
+    return this.suspendCtrl.signal;
+  }
+
   /** Fire-and-forget writes whose failure must not break a run, awaited on shutdown. */
   track(p: Promise<unknown>): void {
     const tracked = p.catch((err) => {
-      if (!this.stopSignal.aborted) this.log(`background write failed: ${(err as Error).message}`);
+      if (this.stopSignal.aborted || this.health.report(err)) return;
+      this.log(`background write failed: ${(err as Error).message}`);
     });
     this.background.add(tracked);
     void tracked.finally(() => this.background.delete(tracked));
   }
 
+  /** Drives a newly stored run. During an outage it waits in the database for the reload. */
   start(run: NewRun): void {
+    if (this.suspended) return;
     const state = new RunState(run.id, run.functionId, run.event, Date.now(), run.parentRunId ?? null);
     this.launch(state, new Map(), false);
   }
 
-  /** Picks up every run a previous process left unfinished, from its memoized steps. */
-  async resumeAll(): Promise<number> {
-    const runs = await this.store.loadUnfinished();
+  /**
+   * Picks up every unfinished run (or those of `only`) from its memoized steps: at
+   * startup, and when the database is back after an outage. A run never gets two
+   * drivers: one whose old driver is still finishing a request resumes when it exits.
+   */
+  async resumeAll(only?: string[]): Promise<number> {
+    const epoch = this.epoch;
+    const runs = await this.store.loadUnfinished(only);
+    if (this.epoch !== epoch) return 0; // gone again while loading; the next reload does it
+    let resumed = 0;
     for (const r of runs) {
-      const state = new RunState(r.id, r.functionId, r.event, r.createdAt.getTime(), r.parentRunId);
-      state.startedAt = r.startedAt?.getTime();
-      state.disableImmediate = r.disableImmediate;
-      for (const s of r.steps) {
-        if (s.status === "completed") state.add(s.id, memoJson("data", s.data ?? "null"));
-        else if (s.status === "failed") state.add(s.id, memoJson("error", s.error ?? "null"));
+      const live = this.drivers.get(r.id);
+      if (live) {
+        if (live.epoch !== epoch) this.resumeWhenExited.add(r.id);
+        continue;
       }
-      const pending = new Map<string, PendingRetry>();
-      for (const sch of r.scheduled) {
-        if (sch.kind !== "retry") continue;
-        pending.set(sch.stepId, { attempt: sch.attempt ?? 1, dueAt: sch.dueAt.getTime() });
-        state.retryRows.add(sch.stepId);
-      }
+      const { state, pending } = restoreRun(r);
       this.launch(state, pending, true);
+      resumed++;
     }
-    if (runs.length > 0) this.log(`resuming ${runs.length} unfinished run(s)`);
-    return runs.length;
+    if (resumed > 0 && !only) this.log(`resuming ${resumed} unfinished run(s)`);
+    return resumed;
+  }
+
+  /** The database went away: runs stop where they are (nothing is marked failed). */
+  suspend(): void {
+    this.epoch++;
+    this.suspended = true;
+    this.suspendCtrl.abort();
+    this.limiter.rejectAll(new Stopped());
+  }
+
+  /** The database is back: store results kept from the outage, then reload every unfinished run. */
+  async recover(): Promise<void> {
+    const kept = await this.store.steps.flushRetained();
+    if (kept > 0) this.log(`stored ${kept} step result(s) that arrived during the outage`);
+    this.suspended = false;
+    this.suspendCtrl = new AbortController();
+    await this.resumeAll();
   }
 
   private launch(state: RunState, pending: Map<string, PendingRetry>, resumed: boolean): void {
+    if (this.drivers.has(state.id)) return;
     const fn = this.registry.get(state.fnId);
     if (fn) state.keys = concurrencyKeys(fn.config, state.event, (msg) => this.warnOnce(msg));
     const driver = new RunDriver(this, state, pending, resumed);
@@ -113,6 +155,11 @@ export class Executor {
     const done: Promise<void> = driver.main().finally(() => {
       this.drivers.delete(state.id);
       this.running.delete(done);
+      if (this.resumeWhenExited.delete(state.id) && !this.suspended && !this.stopSignal.aborted) {
+        this.resumeAll([state.id]).catch((err) => {
+          if (!this.health.report(err)) this.log(`run ${state.id}: resuming failed: ${(err as Error).message}`);
+        });
+      }
     });
     this.running.add(done);
   }

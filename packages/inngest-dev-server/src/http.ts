@@ -1,6 +1,7 @@
 import http from "node:http";
 import { eventJson, runDetailJson, runJson } from "./api";
 import { checkpoint } from "./checkpoint";
+import type { DbHealth } from "./db-health";
 import { BadEvent, type EventIngest } from "./events";
 import type { Executor } from "./executor";
 import { Header } from "./protocol";
@@ -13,6 +14,7 @@ export interface Parts {
   sync: AppSync;
   executor: Executor;
   queries: Queries;
+  health: Pick<DbHealth, "report" | "available">;
   log: (line: string) => void;
 }
 
@@ -55,6 +57,8 @@ function send(res: http.ServerResponse, status: number, body: string, type: stri
     "content-type": type,
     "content-length": Buffer.byteLength(body),
     "cache-control": "no-store",
+    // Only a database outage answers 503; the SDK retries event sends.
+    ...(status === 503 ? { "retry-after": "1" } : {}),
   });
   res.end(body);
 }
@@ -114,6 +118,7 @@ function routes(p: Parts): Route[] {
         try {
           json(res, 200, await p.sync.register(body));
         } catch (err) {
+          if (p.health.report(err)) throw err;
           json(res, 400, { status: 400, error: (err as Error).message });
         }
       },
@@ -123,10 +128,23 @@ function routes(p: Parts): Route[] {
       /^\/v1\/checkpoint\/([^/]+)\/async$/,
       async ({ req, res, params }) => {
         const status = await checkpoint(p.executor, params[0], await readJson(req));
-        json(res, status, status === 200 ? {} : { error: "stale dispatch: run finished or request superseded" });
+        if (status === 200) json(res, 200, {});
+        else if (status === 503) json(res, 503, { error: "database unavailable; results kept, run paused" });
+        else json(res, status, { error: "stale dispatch: run finished or request superseded" });
       },
     ],
-    ["GET", /^\/health$/, ({ res }) => json(res, 200, { status: "ok", ...p.executor.stats() })],
+    [
+      "GET",
+      /^\/health$/,
+      ({ res }) => {
+        const database = p.health.available ? "ok" : "unavailable";
+        json(res, p.health.available ? 200 : 503, {
+          status: database === "ok" ? "ok" : "degraded",
+          database,
+          ...p.executor.stats(),
+        });
+      },
+    ],
     [
       "GET",
       /^\/v1\/runs$/,
@@ -250,6 +268,12 @@ export function createHttpServer(p: Parts): http.Server {
     Promise.resolve()
       .then(() => handle(req, res))
       .catch((err) => {
+        if (p.health.report(err)) {
+          // A plain answer, not a stack: the database is away and the server is waiting for it.
+          if (!res.headersSent) json(res, 503, { ids: [], status: 503, error: "database unavailable; retry shortly" });
+          else res.destroy();
+          return;
+        }
         const status = err instanceof HttpError ? err.status : 500;
         if (status === 500) p.log(`error handling ${req.method} ${req.url}: ${(err as Error).stack ?? err}`);
         if (!res.headersSent) json(res, status, { status, error: (err as Error).message });

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { AppClient } from "./app-client";
+import { DbHealth } from "./db-health";
 import { EventIngest } from "./events";
 import { Executor } from "./executor";
 import { createHttpServer } from "./http";
@@ -83,11 +84,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     unreachableTimeoutMs: options.unreachableTimeoutMs ?? 600_000,
     checkpointing: options.checkpointing ?? true,
   });
+  const health = new DbHealth(store.pool, log, executor.stopSignal);
+  health.hooks = { onDown: () => executor.suspend(), onUp: () => executor.recover() };
+  executor.health = health;
+  store.onIdleError = (err) => health.report(err);
   const ingest = new EventIngest(store, registry, executor, log);
   executor.emit = (events) => ingest.ingest(events);
   const sync = new AppSync(store, registry, client, log);
   const queries = new Queries(store.pool);
-  const server = createHttpServer({ ingest, sync, executor, queries, log });
+  const server = createHttpServer({ ingest, sync, executor, queries, health, log });
 
   const host = options.host ?? "127.0.0.1";
   try {

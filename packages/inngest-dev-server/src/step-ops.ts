@@ -75,7 +75,7 @@ interface StepCtx {
 
 async function memoize(s: StepCtx, kind: Kind, valueJson: string, attempts: number): Promise<void> {
   const { d, op } = s;
-  d.check();
+  d.checkLive();
   const seq = d.run.add(op.id, memoJson(kind, valueJson));
   const write = d.ex.store.steps.write({
     runId: d.run.id,
@@ -116,7 +116,7 @@ async function execute(s: StepCtx, firstAttempt: number): Promise<void> {
   const max = d.maxAttempts();
   for (let attempt = firstAttempt; ; attempt++) {
     const out = await d.request(op.id, attempt, s.snapshot, true);
-    d.check();
+    d.checkLive();
     if (out.kind === "complete") return d.complete(out.data);
     let error: SerializedError;
     let retriable = true;

@@ -69,15 +69,25 @@ const RESULT_COLS = "status, output::text AS output, error::text AS error";
 export class Store {
   readonly pool: pg.Pool;
   readonly steps: StepWriter;
+  /** Set by the server to DbHealth.report. */
+  onIdleError: (err: Error) => void = () => {};
 
   constructor(databaseUrl: string, poolSize = 10) {
     // synchronous_commit=off: a commit returns before its WAL reaches disk. Killing this
     // process loses nothing (Postgres has the commit); only a crash of Postgres or the
     // OS can drop the last moments of writes, and then steps simply run again. Waiting
     // for fsync on every step write cost more than the app's own work per step.
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, options: "-c synchronous_commit=off" });
-    // An idle client losing its connection must not crash the server.
-    this.pool.on("error", () => {});
+    // connectionTimeoutMillis: a database host that swallows packets must fail queries
+    // (and so count as unavailable) instead of hanging them.
+    this.pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: poolSize,
+      options: "-c synchronous_commit=off",
+      connectionTimeoutMillis: 5000,
+    });
+    // An idle client losing its connection must not crash the server; it is often the
+    // first sign of Postgres going away, so it is reported (see db-health.ts).
+    this.pool.on("error", (err) => this.onIdleError(err));
     this.steps = new StepWriter(this.pool);
   }
 
@@ -217,11 +227,13 @@ export class Store {
     return rows[0];
   }
 
-  async loadUnfinished(): Promise<UnfinishedRun[]> {
+  /** Every unfinished run (or those of `only`), with its steps and timers. */
+  async loadUnfinished(only?: string[]): Promise<UnfinishedRun[]> {
     const { rows } = await this.pool.query(
       `SELECT id, function_id, event::text AS event, status, disable_immediate, parent_run_id,
               created_at, started_at
-       FROM ${SCHEMA}.runs WHERE status IN ('queued', 'running') ORDER BY id`,
+       FROM ${SCHEMA}.runs WHERE status IN ('queued', 'running') ${only ? "AND id = ANY($1)" : ""} ORDER BY id`,
+      only ? [only] : [],
     );
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
