@@ -34,6 +34,8 @@ export class RunDriver {
   /** The executor's epoch at launch; a database outage moves it on (see Executor.suspend). */
   readonly epoch: number;
   private noProgress = 0;
+  /** Past the function's throttle (only a run's first request waits for it). */
+  private admitted = false;
 
   constructor(
     readonly ex: Executor,
@@ -135,6 +137,12 @@ export class RunDriver {
     let wait = 250;
     for (;;) {
       this.checkNewWork();
+      if (this.run.startedAt === undefined && !this.admitted) {
+        // Throttled runs stay queued (in Postgres too) until the throttle lets them start.
+        await this.ex.flow.admit(this.fn().config, this.run.event, this.signal);
+        this.admitted = true;
+        this.checkNewWork();
+      }
       const release = await this.ex.limiter.acquire(this.run.keys);
       let failure: unknown;
       try {

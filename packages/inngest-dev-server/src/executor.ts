@@ -2,8 +2,10 @@ import type { AppClient } from "./app-client";
 import { concurrencyKeys, Limiter } from "./concurrency";
 import type { DbHealth } from "./db-health";
 import { type PendingRetry, RunDriver } from "./driver";
+import { EventWaiters } from "./event-waiters";
+import { FlowControl } from "./flow-control";
 import { ulid } from "./ids";
-import { dueAt, type EventPayload, FUNCTION_FAILED_EVENT, FUNCTION_INVOKED_EVENT } from "./protocol";
+import { type EventPayload, FUNCTION_FAILED_EVENT, FUNCTION_INVOKED_EVENT } from "./protocol";
 import type { FnEntry, Registry } from "./registry";
 import { restoreRun } from "./resume";
 import { RunState } from "./run-state";
@@ -19,15 +21,12 @@ export interface ExecutorOptions {
   checkpointing: boolean;
 }
 
-interface EventWaiter {
-  driver: RunDriver;
-  expr: string | undefined;
-  resolve: (event: EventPayload) => void;
-}
-
 /** Owns every unfinished run's driver, plus what runs wait on: events and other runs. */
 export class Executor {
   readonly limiter: Limiter;
+  /** throttle (runs wait to start) and rateLimit (runs are skipped). */
+  readonly flow: FlowControl;
+  private readonly events: EventWaiters;
   readonly stopSignal: AbortSignal;
   /** Set while stopping: in-flight requests finish, no new ones start. */
   draining = false;
@@ -50,7 +49,6 @@ export class Executor {
   private readonly drivers = new Map<string, RunDriver>();
   private readonly running = new Set<Promise<void>>();
   private readonly runWaiters = new Map<string, Set<(r: FinishedRun) => void>>();
-  private readonly eventWaiters = new Map<string, Set<EventWaiter>>();
   private readonly background = new Set<Promise<unknown>>();
   private lastUnreachableLog = 0;
   private readonly warned = new Set<string>();
@@ -63,11 +61,13 @@ export class Executor {
     readonly options: ExecutorOptions,
   ) {
     this.limiter = new Limiter(options.maxInFlight);
+    this.flow = new FlowControl(log);
+    this.events = new EventWaiters(registry, (p) => this.track(p));
     this.stopSignal = this.stopCtrl.signal;
   }
 
   stats() {
-    return { activeRuns: this.drivers.size, ...this.limiter.stats() };
+    return { activeRuns: this.drivers.size, ...this.limiter.stats(), throttled: this.flow.throttled() };
   }
 
   private warnOnce(line: string): void {
@@ -166,30 +166,7 @@ export class Executor {
 
   /** Resolves waitForEvent steps and cancels runs (`cancelOn`) for newly stored events. */
   onEvents(events: EventPayload[]): void {
-    for (const event of events) {
-      const waiters = this.eventWaiters.get(event.name);
-      for (const w of waiters ? [...waiters] : []) {
-        const fn = this.registry.get(w.driver.run.fnId);
-        if (!w.expr || (fn && this.registry.test(fn, w.expr, { event: w.driver.run.event, async: event }))) {
-          w.resolve(event);
-        }
-      }
-      for (const fn of this.registry.cancelledBy(event.name)) this.cancelMatching(fn, event);
-    }
-  }
-
-  private cancelMatching(fn: FnEntry, event: EventPayload): void {
-    for (const c of fn.config.cancel ?? []) {
-      if (c.event !== event.name) continue;
-      for (const driver of this.drivers.values()) {
-        const run = driver.run;
-        if (run.fnId !== fn.config.id || run.finished) continue;
-        if (c.timeout && Date.now() > safeDueAt(c.timeout, run.createdAt)) continue;
-        if (c.if && !this.registry.test(fn, c.if, { event: run.event, async: event })) continue;
-        driver.log(`cancelled by event "${event.name}"`);
-        this.track(driver.cancel());
-      }
-    }
+    this.events.onEvents(events, this.drivers.values());
   }
 
   driver(runId: string): RunDriver | undefined {
@@ -211,27 +188,8 @@ export class Executor {
   }
 
   /** Resolves with the matching event, or null at `due` (the step's timeout). */
-  waitForEvent(driver: RunDriver, _stepId: string, name: string, expr: string | undefined, due: number) {
-    return new Promise<EventPayload | null>((resolve, reject) => {
-      const timer = new AbortController();
-      const set = this.eventWaiters.get(name) ?? new Set<EventWaiter>();
-      this.eventWaiters.set(name, set);
-      let settled = false;
-      const settle = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        set.delete(waiter);
-        if (set.size === 0) this.eventWaiters.delete(name);
-        timer.abort();
-        fn();
-      };
-      const waiter: EventWaiter = { driver, expr, resolve: (event) => settle(() => resolve(event)) };
-      set.add(waiter);
-      sleepUntil(due, AbortSignal.any([timer.signal, driver.signal])).then(
-        () => settle(() => resolve(null)),
-        (err) => settle(() => reject(err)),
-      );
-    });
+  waitForEvent(driver: RunDriver, name: string, expr: string | undefined, due: number) {
+    return this.events.waitFor(driver, name, expr, due);
   }
 
   /** Starts an invoked run once per (parent run, step); returns its id. */
@@ -336,12 +294,4 @@ export class Executor {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function safeDueAt(spec: string, from: number): number {
-  try {
-    return dueAt(spec, from);
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
 }

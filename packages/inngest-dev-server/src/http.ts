@@ -80,7 +80,8 @@ function limitParam(url: URL, fallback: number): number {
 
 function statsLine(p: Parts): string {
   const s = p.executor.stats();
-  return `${s.activeRuns} active run(s) · ${s.inFlight} request(s) in flight · ${s.queued} queued`;
+  const throttled = s.throttled > 0 ? ` · ${s.throttled} waiting for their throttle` : "";
+  return `${s.activeRuns} active run(s) · ${s.inFlight} request(s) in flight · ${s.queued} queued${throttled}`;
 }
 
 interface Ctx {

@@ -58,7 +58,7 @@ export interface DevServer {
   runsForEvent(eventId: string): Promise<RunSummary[]>;
   /** Resolves with the run once it has finished; rejects after `timeoutMs`. */
   waitForRun(runId: string, timeoutMs?: number): Promise<RunDetail>;
-  stats(): { activeRuns: number; inFlight: number; queued: number };
+  stats(): { activeRuns: number; inFlight: number; queued: number; throttled: number };
 }
 
 function defaultLog(line: string): void {

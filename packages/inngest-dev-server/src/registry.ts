@@ -7,16 +7,7 @@ export interface FnEntry {
 }
 
 /** Flow-control options the SDK registers that this server accepts but does not enforce. */
-const IGNORED_OPTIONS = [
-  "batchEvents",
-  "throttle",
-  "rateLimit",
-  "debounce",
-  "idempotency",
-  "singleton",
-  "priority",
-  "timeouts",
-] as const;
+const IGNORED_OPTIONS = ["batchEvents", "debounce", "idempotency", "singleton", "priority", "timeouts"] as const;
 
 /** The synced functions, in memory (persisted by Store.saveApp) and indexed by trigger. */
 export class Registry {

@@ -212,7 +212,7 @@ async function waitForEvent(s: StepCtx): Promise<void> {
   }
   due = await d.ex.store.schedule(timer(s, "wait", due));
   d.log(`step "${s.name}" waiting for event "${op.name}" until ${new Date(due).toISOString()}`);
-  const event = await d.ex.waitForEvent(d, op.id, op.name ?? "", opts.if, due);
+  const event = await d.ex.waitForEvent(d, op.name ?? "", opts.if, due);
   await memoize(s, "data", event ? JSON.stringify(event) : "null", 1);
   d.ex.track(d.ex.store.unschedule(d.run.id, op.id));
 }
