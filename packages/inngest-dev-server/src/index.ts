@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { AppClient } from "./app-client";
+import { CronScheduler } from "./cron";
 import { DbHealth } from "./db-health";
 import { EventIngest } from "./events";
 import { Executor } from "./executor";
@@ -92,6 +93,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   executor.emit = (events) => ingest.ingest(events);
   const sync = new AppSync(store, registry, client, log);
   const queries = new Queries(store.pool);
+  const crons = new CronScheduler(store, registry, executor, health, log);
+  sync.onFunctionsChanged = () => crons.reconcile();
   const server = createHttpServer({ ingest, sync, executor, queries, health, log });
 
   const host = options.host ?? "127.0.0.1";
@@ -113,12 +116,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const watchers = new AbortController();
   await executor.resumeAll();
+  await crons.reconcile();
   for (const appUrl of options.appUrls ?? []) void sync.watch(appUrl, options.pollIntervalMs ?? 5000, watchers.signal);
 
   let stopped: Promise<void> | undefined;
   const stop = (graceful: boolean) => {
     stopped ??= (async () => {
       watchers.abort();
+      crons.stop();
       await executor.stop(graceful, options.shutdownTimeoutMs ?? 10_000);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

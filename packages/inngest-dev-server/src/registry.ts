@@ -99,9 +99,6 @@ export class Registry {
         this.warnOnce(`${config.id}:${option}`, `${config.id}: "${option}" is not enforced by this dev server`);
       }
     }
-    if (config.triggers?.some((t) => t.cron)) {
-      this.warnOnce(`${config.id}:cron`, `${config.id}: cron triggers are not scheduled by this dev server`);
-    }
   }
 
   private warnOnce(key: string, line: string): void {

@@ -76,6 +76,14 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.scheduled (
   attempt int,
   PRIMARY KEY (run_id, step_id)
 );
+-- Cron triggers: the next due time per (function, expression). Firing a slot moves it on
+-- with a compare-and-set on next_at, so each slot starts one run (see cron.ts).
+CREATE TABLE IF NOT EXISTS ${SCHEMA}.crons (
+  function_id text NOT NULL,
+  cron text NOT NULL,
+  next_at timestamptz NOT NULL,
+  PRIMARY KEY (function_id, cron)
+);
 -- Added after the first version; databases created by it lack the column.
 ALTER TABLE ${SCHEMA}.scheduled ADD COLUMN IF NOT EXISTS name text;
 `;

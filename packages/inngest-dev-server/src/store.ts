@@ -101,7 +101,8 @@ export class Store {
     await this.pool.end();
   }
 
-  private async tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /** Runs `fn` in a transaction (also used by cron-store.ts). */
+  async tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
@@ -310,7 +311,7 @@ export class Store {
   }
 }
 
-function insertRuns(c: pg.Pool | pg.PoolClient, runs: NewRun[], childOnce = false) {
+export function insertRuns(c: pg.Pool | pg.PoolClient, runs: NewRun[], childOnce = false) {
   return c.query(
     `INSERT INTO ${SCHEMA}.runs (id, function_id, event_id, event_name, event, parent_run_id, parent_step_id)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::json[], $6::text[], $7::text[])
