@@ -109,7 +109,6 @@ export class RunDriver {
     // have the SDK plan them so they continue from their stored attempt.
     let disableOnce = this.resumed && this.pendingRetries.size > (fnRetry ? 1 : 0);
     for (;;) {
-      const startedAt = Date.now();
       const sizeBefore = this.run.size;
       const out = await this.request("step", this.run.attempt, this.run.size, this.run.disableImmediate || disableOnce);
       disableOnce = false;
@@ -118,7 +117,7 @@ export class RunDriver {
         await this.functionError(out);
         continue;
       }
-      const handled = await this.handleOps(out.ops, this.run.attempt, out.retryAfterMs, startedAt);
+      const handled = await this.handleOps(out.ops, this.run.attempt, out.retryAfterMs, out.sentAt);
       if (handled || this.run.size > sizeBefore) {
         this.noProgress = 0;
         this.run.attempt = 0;
@@ -131,8 +130,17 @@ export class RunDriver {
     }
   }
 
-  /** One execution request, waiting (without spending attempts) while the app is unreachable. */
-  async request(stepId: string, attempt: number, count: number, disableImmediate: boolean): Promise<Outcome> {
+  /**
+   * One execution request, waiting (without spending attempts) while the app is unreachable.
+   * `sentAt` is when it was sent, after any wait for the throttle or a concurrency slot:
+   * the start of the steps it executes.
+   */
+  async request(
+    stepId: string,
+    attempt: number,
+    count: number,
+    disableImmediate: boolean,
+  ): Promise<Outcome & { sentAt: number }> {
     let unreachableSince: number | undefined;
     let wait = 250;
     for (;;) {
@@ -150,7 +158,7 @@ export class RunDriver {
         const fn = this.fn();
         if (this.run.startedAt === undefined) {
           this.run.startedAt = Date.now();
-          this.ex.track(this.ex.store.markStarted(this.run.id));
+          this.ex.track(this.ex.store.markStarted(this.run.id, this.run.startedAt));
           this.log("started");
         }
         const url = new URL(stepUrl(fn.config));
@@ -160,9 +168,10 @@ export class RunDriver {
           this.ex.options.checkpointing && stepId === "step" && !disableImmediate && attempt === 0 ? ulid() : undefined;
         const body = this.run.body(count, attempt, maxAttempts(fn.config), disableImmediate, qi);
         this.run.checkpointQi = qi;
-        this.run.lastProgressAt = Date.now();
+        const sentAt = Date.now();
+        this.run.lastProgressAt = sentAt;
         try {
-          return classify(await this.ex.client.post(url.href, body));
+          return { ...classify(await this.ex.client.post(url.href, body)), sentAt };
         } finally {
           if (qi && this.run.checkpointQi === qi) this.run.checkpointQi = undefined;
         }
@@ -183,7 +192,8 @@ export class RunDriver {
         }
       }
       const message = failure instanceof Error ? failure.message : String(failure);
-      return { kind: "error", retriable: true, error: toError(null, `request to the app failed: ${message}`) };
+      const error = toError(null, `request to the app failed: ${message}`);
+      return { kind: "error", retriable: true, error, sentAt: Date.now() };
     }
   }
 

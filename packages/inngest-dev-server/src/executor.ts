@@ -7,9 +7,9 @@ import { FlowControl } from "./flow-control";
 import { ulid } from "./ids";
 import { type EventPayload, FUNCTION_FAILED_EVENT, FUNCTION_INVOKED_EVENT } from "./protocol";
 import type { FnEntry, Registry } from "./registry";
-import { restoreRun } from "./resume";
+import { loadUnfinished, restoreRun } from "./resume";
 import { RunState } from "./run-state";
-import type { FinishedRun, NewRun, Store } from "./store";
+import { type FinishedRun, type NewRun, type Store, UNFINISHED } from "./store";
 import { Stopped, sleepUntil } from "./timers";
 
 export interface ExecutorOptions {
@@ -112,7 +112,7 @@ export class Executor {
    */
   async resumeAll(only?: string[]): Promise<number> {
     const epoch = this.epoch;
-    const runs = await this.store.loadUnfinished(only);
+    const runs = await loadUnfinished(this.store.pool, only);
     if (this.epoch !== epoch) return 0; // gone again while loading; the next reload does it
     let resumed = 0;
     for (const r of runs) {
@@ -185,6 +185,25 @@ export class Executor {
       null,
       JSON.stringify({ name: "Cancelled", message: "run cancelled" }),
     );
+  }
+
+  /**
+   * Rerun: a new run of the same function with the same event, like the real dev
+   * server's button. rateLimit does not apply (as in Inngest); throttle and concurrency do.
+   */
+  async rerun(runId: string): Promise<{ runId: string } | { status: 404 | 409; error: string }> {
+    const origin = await this.store.runOrigin(runId);
+    if (!origin) return { status: 404, error: "run not found" };
+    if (UNFINISHED.includes(origin.status)) return { status: 409, error: "the run has not finished: cancel it first" };
+    if (!this.registry.get(origin.functionId)) {
+      return { status: 409, error: `function "${origin.functionId}" is not registered (was it removed from the app?)` };
+    }
+    const { status: _, ...rest } = origin;
+    const run: NewRun = { ...rest, id: ulid(), rerunOf: runId };
+    await this.store.insertRun(run);
+    this.log(`run ${run.id} ${run.functionId}: rerun of ${runId}`);
+    this.start(run);
+    return { runId: run.id };
   }
 
   /** Resolves with the matching event, or null at `due` (the step's timeout). */

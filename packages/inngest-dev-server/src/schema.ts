@@ -86,6 +86,8 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.crons (
 );
 -- Added after the first version; databases created by it lack the column.
 ALTER TABLE ${SCHEMA}.scheduled ADD COLUMN IF NOT EXISTS name text;
+-- A rerun (UI button, POST /v1/runs/:id/rerun) links to the run it repeats.
+ALTER TABLE ${SCHEMA}.runs ADD COLUMN IF NOT EXISTS rerun_of text;
 `;
 
 /** Idempotent; the advisory lock keeps two servers starting at once from racing. */

@@ -70,6 +70,7 @@ interface StepCtx {
   kind: string;
   /** Memoized steps the SDK needs to reach this step (see RunState.body). */
   snapshot: number;
+  /** When the request that executed (or reported) the step was sent. */
   startedAt: number;
 }
 
@@ -117,6 +118,8 @@ async function execute(s: StepCtx, firstAttempt: number): Promise<void> {
   for (let attempt = firstAttempt; ; attempt++) {
     const out = await d.request(op.id, attempt, s.snapshot, true);
     d.checkLive();
+    // The step's time is its own request's, not the wait for a slot or earlier attempts.
+    s.startedAt = out.sentAt;
     if (out.kind === "complete") return d.complete(out.data);
     let error: SerializedError;
     let retriable = true;

@@ -33,7 +33,7 @@ ON CONFLICT (run_id, id) DO UPDATE SET
   seq = EXCLUDED.seq, name = COALESCE(EXCLUDED.name, steps.name), op = COALESCE(EXCLUDED.op, steps.op),
   status = EXCLUDED.status, data = EXCLUDED.data, error = COALESCE(EXCLUDED.error, steps.error),
   attempts = GREATEST(EXCLUDED.attempts, steps.attempts),
-  started_at = COALESCE(steps.started_at, EXCLUDED.started_at), ended_at = EXCLUDED.ended_at`;
+  started_at = COALESCE(EXCLUDED.started_at, steps.started_at), ended_at = EXCLUDED.ended_at`;
 
 /**
  * Per-step upserts, batched: every caller awaits its own row, but rows written while a
