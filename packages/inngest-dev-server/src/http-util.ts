@@ -23,7 +23,9 @@ export function readBody(req: http.IncomingMessage): Promise<string> {
       else chunks.push(c);
     });
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
+    // A client that hung up (ECONNRESET): a 400, not a socket error that could be taken
+    // for the database going away (see db-health.ts).
+    req.on("error", (err) => reject(new HttpError(400, `request aborted: ${err.message}`)));
   });
 }
 
