@@ -43,17 +43,18 @@ export class Store {
   /** Set by the server to DbHealth.report. */
   onIdleError: (err: Error) => void = () => {};
 
-  constructor(databaseUrl: string, poolSize = 10) {
-    // synchronous_commit=off: a commit returns before its WAL reaches disk. Killing this
-    // process loses nothing (Postgres has the commit); only a crash of Postgres or the
-    // OS can drop the last moments of writes, and then steps simply run again. Waiting
-    // for fsync on every step write cost more than the app's own work per step.
+  constructor(databaseUrl: string, opts: { poolSize?: number; synchronousCommit?: boolean } = {}) {
+    // synchronous_commit=off (the default): a commit returns before its WAL reaches disk.
+    // Killing this process loses nothing (Postgres has the commit); only a crash of
+    // Postgres or the OS can drop the last moments (~0.6 s) of writes, and then those
+    // steps simply run again. Waiting for fsync on every step write cost more than the
+    // app's own work per step; `synchronousCommit` buys exactly-once across crashes.
     // connectionTimeoutMillis: a database host that swallows packets must fail queries
     // (and so count as unavailable) instead of hanging them.
     this.pool = new pg.Pool({
       connectionString: databaseUrl,
-      max: poolSize,
-      options: "-c synchronous_commit=off",
+      max: opts.poolSize ?? 10,
+      options: `-c synchronous_commit=${opts.synchronousCommit ? "on" : "off"}`,
       connectionTimeoutMillis: 5000,
     });
     // An idle client losing its connection must not crash the server; it is often the
