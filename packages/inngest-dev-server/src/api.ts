@@ -1,4 +1,5 @@
 import type { EventView, RunDetail, RunSummary, StepView } from "./queries";
+import { stepMs, stepTimeMs, wallMs } from "./timing";
 
 // JSON shapes for the REST endpoints, close to Inngest's REST API (`{ data: ... }`,
 // snake_case, capitalised statuses) where that was easy.
@@ -29,9 +30,12 @@ export function runJson(r: RunSummary) {
     event_name: r.eventName,
     status: STATUS[r.status] ?? r.status,
     parent_run_id: r.parentRunId,
+    rerun_of: r.rerunOf,
     queued_at: r.createdAt.toISOString(),
     run_started_at: r.startedAt?.toISOString() ?? null,
     ended_at: r.endedAt?.toISOString() ?? null,
+    /** Wall time, first request to end. */
+    duration_ms: wallMs(r),
     output: parse(r.output),
     error: parse(r.error),
   };
@@ -48,6 +52,8 @@ function stepJson(s: StepView) {
     error: parse(s.error),
     started_at: s.startedAt?.toISOString() ?? null,
     ended_at: s.endedAt?.toISOString() ?? null,
+    /** The step's own time: its (last attempt's) request start to its result. */
+    duration_ms: stepMs(s),
   };
 }
 
@@ -55,6 +61,8 @@ export function runDetailJson(r: RunDetail) {
   return {
     ...runJson(r),
     event: parse(r.event),
+    /** Sum of the executed steps' own times (parallel steps overlap). */
+    step_time_ms: stepTimeMs(r.steps),
     steps: r.steps.map(stepJson),
     invoked_runs: r.children.map((c) => c.id),
     pending: r.pending.map((p) => ({

@@ -12,7 +12,8 @@ import { memoizeCheckpointed } from "./step-ops";
  * answers those with ordinary ops.
  *
  * Returns the HTTP status: 409 tells the SDK its dispatch is stale (run finished or
- * cancelled, or a request from before a restart), which makes it stop.
+ * cancelled, or a request from before a restart), which makes it stop. 409 is not used
+ * for a database outage: the SDK would answer its request with a non-retriable error.
  */
 export async function checkpoint(ex: Executor, runId: string, body: unknown): Promise<number> {
   const b = (body ?? {}) as { qi_id?: unknown; steps?: unknown };
@@ -23,5 +24,8 @@ export async function checkpoint(ex: Executor, runId: string, body: unknown): Pr
     if (op?.op !== OpCode.StepRun || typeof op.id !== "string" || driver.run.has(op.id)) continue;
     await memoizeCheckpointed(driver, op);
   }
+  // During a database outage the results above are kept, but the SDK must not run more
+  // steps: a 503 makes it retry a few times, then answer the request with what it has.
+  if (driver.epoch !== ex.epoch) return 503;
   return 200;
 }

@@ -1,5 +1,6 @@
 // glaze-inngest-dev [-u <serve url>]... [--port 8288] [--host 127.0.0.1] [--database-url <postgres url>]
 //   [--max-in-flight 32] [--poll-interval <seconds>] [--backoff-scale 1] [--no-checkpointing]
+//   [--synchronous-commit]
 // A drop-in for `npx inngest-cli dev`. Its state lives in Postgres: --database-url, else
 // INNGEST_DEV_DATABASE_URL, else DATABASE_URL. INNGEST_SIGNING_KEY turns on request signing.
 import { parseArgs } from "node:util";
@@ -7,7 +8,8 @@ import { startDevServer } from "./index";
 
 const USAGE = `usage: glaze-inngest-dev [-u <serve url>]... [--port 8288] [--host 127.0.0.1]
               [--database-url <postgres url>] [--max-in-flight 32]
-              [--poll-interval <seconds, 0 = off>] [--backoff-scale <factor>] [--no-checkpointing]`;
+              [--poll-interval <seconds, 0 = off>] [--backoff-scale <factor>] [--no-checkpointing]
+              [--synchronous-commit]`;
 
 function number(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     "poll-interval": { type: "string" },
     "backoff-scale": { type: "string" },
     "no-checkpointing": { type: "boolean" },
+    "synchronous-commit": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
   allowPositionals: false,
@@ -58,6 +61,7 @@ const server = await startDevServer({
   backoffScale: number("backoff-scale", values["backoff-scale"], 1),
   signingKey: process.env.INNGEST_SIGNING_KEY || undefined,
   checkpointing: !values["no-checkpointing"],
+  synchronousCommit: values["synchronous-commit"] ?? false,
 });
 
 let stopping = false;

@@ -31,7 +31,11 @@ export interface PendingRetry {
 export class RunDriver {
   private readonly ctrl = new AbortController();
   readonly signal: AbortSignal;
+  /** The executor's epoch at launch; a database outage moves it on (see Executor.suspend). */
+  readonly epoch: number;
   private noProgress = 0;
+  /** Past the function's throttle (only a run's first request waits for it). */
+  private admitted = false;
 
   constructor(
     readonly ex: Executor,
@@ -40,7 +44,8 @@ export class RunDriver {
     readonly pendingRetries: Map<string, PendingRetry>,
     private readonly resumed: boolean,
   ) {
-    this.signal = AbortSignal.any([this.ctrl.signal, ex.stopSignal]);
+    this.epoch = ex.epoch;
+    this.signal = AbortSignal.any([this.ctrl.signal, ex.stopSignal, ex.suspendSignal]);
   }
 
   log(message: string): void {
@@ -51,6 +56,9 @@ export class RunDriver {
     try {
       await this.loop();
     } catch (err) {
+      // The database went away (now or earlier): stop without recording anything; the
+      // run is reloaded from its stored steps once the database is back.
+      if (this.ex.health.report(err) || this.epoch !== this.ex.epoch) return;
       if (err instanceof Stopped || this.run.finished || this.ex.stopSignal.aborted) return;
       if (!(err instanceof FunctionMissing)) this.log(`internal error: ${(err as Error).stack ?? err}`);
       const error = err instanceof Error ? { name: err.name, message: err.message } : toError(err, "internal error");
@@ -68,15 +76,23 @@ export class RunDriver {
     return maxAttempts(this.fn().config);
   }
 
-  /** Throws Stopped once the run has ended or the server is stopping. */
+  /** Throws Stopped once the run has ended, the server is stopping or the database went away. */
   check(): void {
     if (this.run.finished || this.signal.aborted) throw new Stopped();
   }
 
-  /** A draining server lets in-flight requests finish but starts no new ones. */
+  /**
+   * Throws Stopped once the run has ended or the server is stopping, but not during a
+   * database outage: a result already in hand is still stored (or kept for later).
+   */
+  checkLive(): void {
+    if (this.run.finished || this.ex.stopSignal.aborted) throw new Stopped();
+  }
+
+  /** A draining or suspended server lets in-flight requests finish but starts no new ones. */
   private checkNewWork(): void {
     this.check();
-    if (this.ex.draining) throw new Stopped();
+    if (this.ex.draining || this.epoch !== this.ex.epoch) throw new Stopped();
   }
 
   sleepUntil(dueAt: number): Promise<void> {
@@ -93,7 +109,6 @@ export class RunDriver {
     // have the SDK plan them so they continue from their stored attempt.
     let disableOnce = this.resumed && this.pendingRetries.size > (fnRetry ? 1 : 0);
     for (;;) {
-      const startedAt = Date.now();
       const sizeBefore = this.run.size;
       const out = await this.request("step", this.run.attempt, this.run.size, this.run.disableImmediate || disableOnce);
       disableOnce = false;
@@ -102,7 +117,7 @@ export class RunDriver {
         await this.functionError(out);
         continue;
       }
-      const handled = await this.handleOps(out.ops, this.run.attempt, out.retryAfterMs, startedAt);
+      const handled = await this.handleOps(out.ops, this.run.attempt, out.retryAfterMs, out.sentAt);
       if (handled || this.run.size > sizeBefore) {
         this.noProgress = 0;
         this.run.attempt = 0;
@@ -115,12 +130,27 @@ export class RunDriver {
     }
   }
 
-  /** One execution request, waiting (without spending attempts) while the app is unreachable. */
-  async request(stepId: string, attempt: number, count: number, disableImmediate: boolean): Promise<Outcome> {
+  /**
+   * One execution request, waiting (without spending attempts) while the app is unreachable.
+   * `sentAt` is when it was sent, after any wait for the throttle or a concurrency slot:
+   * the start of the steps it executes.
+   */
+  async request(
+    stepId: string,
+    attempt: number,
+    count: number,
+    disableImmediate: boolean,
+  ): Promise<Outcome & { sentAt: number }> {
     let unreachableSince: number | undefined;
     let wait = 250;
     for (;;) {
       this.checkNewWork();
+      if (this.run.startedAt === undefined && !this.admitted) {
+        // Throttled runs stay queued (in Postgres too) until the throttle lets them start.
+        await this.ex.flow.admit(this.fn().config, this.run.event, this.signal);
+        this.admitted = true;
+        this.checkNewWork();
+      }
       const release = await this.ex.limiter.acquire(this.run.keys);
       let failure: unknown;
       try {
@@ -128,7 +158,7 @@ export class RunDriver {
         const fn = this.fn();
         if (this.run.startedAt === undefined) {
           this.run.startedAt = Date.now();
-          this.ex.track(this.ex.store.markStarted(this.run.id));
+          this.ex.track(this.ex.store.markStarted(this.run.id, this.run.startedAt));
           this.log("started");
         }
         const url = new URL(stepUrl(fn.config));
@@ -138,9 +168,10 @@ export class RunDriver {
           this.ex.options.checkpointing && stepId === "step" && !disableImmediate && attempt === 0 ? ulid() : undefined;
         const body = this.run.body(count, attempt, maxAttempts(fn.config), disableImmediate, qi);
         this.run.checkpointQi = qi;
-        this.run.lastProgressAt = Date.now();
+        const sentAt = Date.now();
+        this.run.lastProgressAt = sentAt;
         try {
-          return classify(await this.ex.client.post(url.href, body));
+          return { ...classify(await this.ex.client.post(url.href, body)), sentAt };
         } finally {
           if (qi && this.run.checkpointQi === qi) this.run.checkpointQi = undefined;
         }
@@ -161,7 +192,8 @@ export class RunDriver {
         }
       }
       const message = failure instanceof Error ? failure.message : String(failure);
-      return { kind: "error", retriable: true, error: toError(null, `request to the app failed: ${message}`) };
+      const error = toError(null, `request to the app failed: ${message}`);
+      return { kind: "error", retriable: true, error, sentAt: Date.now() };
     }
   }
 

@@ -59,6 +59,13 @@ export class EventIngest {
       for (const e of events) {
         if (!inserted.has(e.id)) continue;
         for (const fn of this.registry.match(e.parsed)) {
+          // rateLimit skips the run: it is not created, the event is kept.
+          if (!this.executor.flow.allowRun(fn.config, e.parsed)) {
+            this.log(
+              `event "${e.name}" ${e.id}: run of ${fn.config.id} skipped (${this.executor.flow.describeRateLimit(fn.config)})`,
+            );
+            continue;
+          }
           created.push({ id: ulid(), functionId: fn.config.id, eventId: e.id, eventName: e.name, event: e.payload });
         }
       }

@@ -1,11 +1,15 @@
 import type { AppClient } from "./app-client";
 import { concurrencyKeys, Limiter } from "./concurrency";
+import type { DbHealth } from "./db-health";
 import { type PendingRetry, RunDriver } from "./driver";
+import { EventWaiters } from "./event-waiters";
+import { FlowControl } from "./flow-control";
 import { ulid } from "./ids";
-import { dueAt, type EventPayload, FUNCTION_FAILED_EVENT, FUNCTION_INVOKED_EVENT, memoJson } from "./protocol";
+import { type EventPayload, FUNCTION_FAILED_EVENT, FUNCTION_INVOKED_EVENT } from "./protocol";
 import type { FnEntry, Registry } from "./registry";
+import { loadUnfinished, restoreRun } from "./resume";
 import { RunState } from "./run-state";
-import type { FinishedRun, NewRun, Store } from "./store";
+import { type FinishedRun, type NewRun, type Store, UNFINISHED } from "./store";
 import { Stopped, sleepUntil } from "./timers";
 
 export interface ExecutorOptions {
@@ -17,25 +21,34 @@ export interface ExecutorOptions {
   checkpointing: boolean;
 }
 
-interface EventWaiter {
-  driver: RunDriver;
-  expr: string | undefined;
-  resolve: (event: EventPayload) => void;
-}
-
 /** Owns every unfinished run's driver, plus what runs wait on: events and other runs. */
 export class Executor {
   readonly limiter: Limiter;
+  /** throttle (runs wait to start) and rateLimit (runs are skipped). */
+  readonly flow: FlowControl;
+  private readonly events: EventWaiters;
   readonly stopSignal: AbortSignal;
   /** Set while stopping: in-flight requests finish, no new ones start. */
   draining = false;
+  /**
+   * Bumped each time the database goes away. Drivers of an older epoch are winding
+   * down: requests already in flight finish and their results are kept, nothing new
+   * starts, and the run is reloaded from the database once it is back.
+   */
+  epoch = 0;
+  /** True from a database outage until its runs have been reloaded. */
+  suspended = false;
+  /** Reports database errors (wired up by the server); true = an outage, being dealt with. */
+  health: Pick<DbHealth, "report"> = { report: () => false };
+  private suspendCtrl = new AbortController();
+  /** Runs reloaded while their old driver was still finishing a request: resumed when it exits. */
+  private readonly resumeWhenExited = new Set<string>();
   /** Sends internal events (inngest/function.failed); wired up by the server. */
   emit: (events: Omit<EventPayload, "id" | "ts">[]) => Promise<unknown> = async () => {};
   private readonly stopCtrl = new AbortController();
   private readonly drivers = new Map<string, RunDriver>();
   private readonly running = new Set<Promise<void>>();
   private readonly runWaiters = new Map<string, Set<(r: FinishedRun) => void>>();
-  private readonly eventWaiters = new Map<string, Set<EventWaiter>>();
   private readonly background = new Set<Promise<unknown>>();
   private lastUnreachableLog = 0;
   private readonly warned = new Set<string>();
@@ -48,11 +61,13 @@ export class Executor {
     readonly options: ExecutorOptions,
   ) {
     this.limiter = new Limiter(options.maxInFlight);
+    this.flow = new FlowControl(log);
+    this.events = new EventWaiters(registry, (p) => this.track(p));
     this.stopSignal = this.stopCtrl.signal;
   }
 
   stats() {
-    return { activeRuns: this.drivers.size, ...this.limiter.stats() };
+    return { activeRuns: this.drivers.size, ...this.limiter.stats(), throttled: this.flow.throttled() };
   }
 
   private warnOnce(line: string): void {
@@ -68,44 +83,71 @@ export class Executor {
     this.log(`app unreachable (${detail}); runs are waiting for it`);
   }
 
+  /** Aborts with the database: what drivers of the current epoch wait on. */
+  get suspendSignal(): AbortSignal {
+    return this.suspendCtrl.signal;
+  }
+
   /** Fire-and-forget writes whose failure must not break a run, awaited on shutdown. */
   track(p: Promise<unknown>): void {
     const tracked = p.catch((err) => {
-      if (!this.stopSignal.aborted) this.log(`background write failed: ${(err as Error).message}`);
+      if (this.stopSignal.aborted || this.health.report(err)) return;
+      this.log(`background write failed: ${(err as Error).message}`);
     });
     this.background.add(tracked);
     void tracked.finally(() => this.background.delete(tracked));
   }
 
+  /** Drives a newly stored run. During an outage it waits in the database for the reload. */
   start(run: NewRun): void {
+    if (this.suspended) return;
     const state = new RunState(run.id, run.functionId, run.event, Date.now(), run.parentRunId ?? null);
     this.launch(state, new Map(), false);
   }
 
-  /** Picks up every run a previous process left unfinished, from its memoized steps. */
-  async resumeAll(): Promise<number> {
-    const runs = await this.store.loadUnfinished();
+  /**
+   * Picks up every unfinished run (or those of `only`) from its memoized steps: at
+   * startup, and when the database is back after an outage. A run never gets two
+   * drivers: one whose old driver is still finishing a request resumes when it exits.
+   */
+  async resumeAll(only?: string[]): Promise<number> {
+    const epoch = this.epoch;
+    const runs = await loadUnfinished(this.store.pool, only);
+    if (this.epoch !== epoch) return 0; // gone again while loading; the next reload does it
+    let resumed = 0;
     for (const r of runs) {
-      const state = new RunState(r.id, r.functionId, r.event, r.createdAt.getTime(), r.parentRunId);
-      state.startedAt = r.startedAt?.getTime();
-      state.disableImmediate = r.disableImmediate;
-      for (const s of r.steps) {
-        if (s.status === "completed") state.add(s.id, memoJson("data", s.data ?? "null"));
-        else if (s.status === "failed") state.add(s.id, memoJson("error", s.error ?? "null"));
+      const live = this.drivers.get(r.id);
+      if (live) {
+        if (live.epoch !== epoch) this.resumeWhenExited.add(r.id);
+        continue;
       }
-      const pending = new Map<string, PendingRetry>();
-      for (const sch of r.scheduled) {
-        if (sch.kind !== "retry") continue;
-        pending.set(sch.stepId, { attempt: sch.attempt ?? 1, dueAt: sch.dueAt.getTime() });
-        state.retryRows.add(sch.stepId);
-      }
+      const { state, pending } = restoreRun(r);
       this.launch(state, pending, true);
+      resumed++;
     }
-    if (runs.length > 0) this.log(`resuming ${runs.length} unfinished run(s)`);
-    return runs.length;
+    if (resumed > 0 && !only) this.log(`resuming ${resumed} unfinished run(s)`);
+    return resumed;
+  }
+
+  /** The database went away: runs stop where they are (nothing is marked failed). */
+  suspend(): void {
+    this.epoch++;
+    this.suspended = true;
+    this.suspendCtrl.abort();
+    this.limiter.rejectAll(new Stopped());
+  }
+
+  /** The database is back: store results kept from the outage, then reload every unfinished run. */
+  async recover(): Promise<void> {
+    const kept = await this.store.steps.flushRetained();
+    if (kept > 0) this.log(`stored ${kept} step result(s) that arrived during the outage`);
+    this.suspended = false;
+    this.suspendCtrl = new AbortController();
+    await this.resumeAll();
   }
 
   private launch(state: RunState, pending: Map<string, PendingRetry>, resumed: boolean): void {
+    if (this.drivers.has(state.id)) return;
     const fn = this.registry.get(state.fnId);
     if (fn) state.keys = concurrencyKeys(fn.config, state.event, (msg) => this.warnOnce(msg));
     const driver = new RunDriver(this, state, pending, resumed);
@@ -113,36 +155,18 @@ export class Executor {
     const done: Promise<void> = driver.main().finally(() => {
       this.drivers.delete(state.id);
       this.running.delete(done);
+      if (this.resumeWhenExited.delete(state.id) && !this.suspended && !this.stopSignal.aborted) {
+        this.resumeAll([state.id]).catch((err) => {
+          if (!this.health.report(err)) this.log(`run ${state.id}: resuming failed: ${(err as Error).message}`);
+        });
+      }
     });
     this.running.add(done);
   }
 
   /** Resolves waitForEvent steps and cancels runs (`cancelOn`) for newly stored events. */
   onEvents(events: EventPayload[]): void {
-    for (const event of events) {
-      const waiters = this.eventWaiters.get(event.name);
-      for (const w of waiters ? [...waiters] : []) {
-        const fn = this.registry.get(w.driver.run.fnId);
-        if (!w.expr || (fn && this.registry.test(fn, w.expr, { event: w.driver.run.event, async: event }))) {
-          w.resolve(event);
-        }
-      }
-      for (const fn of this.registry.cancelledBy(event.name)) this.cancelMatching(fn, event);
-    }
-  }
-
-  private cancelMatching(fn: FnEntry, event: EventPayload): void {
-    for (const c of fn.config.cancel ?? []) {
-      if (c.event !== event.name) continue;
-      for (const driver of this.drivers.values()) {
-        const run = driver.run;
-        if (run.fnId !== fn.config.id || run.finished) continue;
-        if (c.timeout && Date.now() > safeDueAt(c.timeout, run.createdAt)) continue;
-        if (c.if && !this.registry.test(fn, c.if, { event: run.event, async: event })) continue;
-        driver.log(`cancelled by event "${event.name}"`);
-        this.track(driver.cancel());
-      }
-    }
+    this.events.onEvents(events, this.drivers.values());
   }
 
   driver(runId: string): RunDriver | undefined {
@@ -163,28 +187,28 @@ export class Executor {
     );
   }
 
+  /**
+   * Rerun: a new run of the same function with the same event, like the real dev
+   * server's button. rateLimit does not apply (as in Inngest); throttle and concurrency do.
+   */
+  async rerun(runId: string): Promise<{ runId: string } | { status: 404 | 409; error: string }> {
+    const origin = await this.store.runOrigin(runId);
+    if (!origin) return { status: 404, error: "run not found" };
+    if (UNFINISHED.includes(origin.status)) return { status: 409, error: "the run has not finished: cancel it first" };
+    if (!this.registry.get(origin.functionId)) {
+      return { status: 409, error: `function "${origin.functionId}" is not registered (was it removed from the app?)` };
+    }
+    const { status: _, ...rest } = origin;
+    const run: NewRun = { ...rest, id: ulid(), rerunOf: runId };
+    await this.store.insertRun(run);
+    this.log(`run ${run.id} ${run.functionId}: rerun of ${runId}`);
+    this.start(run);
+    return { runId: run.id };
+  }
+
   /** Resolves with the matching event, or null at `due` (the step's timeout). */
-  waitForEvent(driver: RunDriver, _stepId: string, name: string, expr: string | undefined, due: number) {
-    return new Promise<EventPayload | null>((resolve, reject) => {
-      const timer = new AbortController();
-      const set = this.eventWaiters.get(name) ?? new Set<EventWaiter>();
-      this.eventWaiters.set(name, set);
-      let settled = false;
-      const settle = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        set.delete(waiter);
-        if (set.size === 0) this.eventWaiters.delete(name);
-        timer.abort();
-        fn();
-      };
-      const waiter: EventWaiter = { driver, expr, resolve: (event) => settle(() => resolve(event)) };
-      set.add(waiter);
-      sleepUntil(due, AbortSignal.any([timer.signal, driver.signal])).then(
-        () => settle(() => resolve(null)),
-        (err) => settle(() => reject(err)),
-      );
-    });
+  waitForEvent(driver: RunDriver, name: string, expr: string | undefined, due: number) {
+    return this.events.waitFor(driver, name, expr, due);
   }
 
   /** Starts an invoked run once per (parent run, step); returns its id. */
@@ -289,12 +313,4 @@ export class Executor {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function safeDueAt(spec: string, from: number): number {
-  try {
-    return dueAt(spec, from);
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
 }

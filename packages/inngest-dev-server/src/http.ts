@@ -1,93 +1,30 @@
 import http from "node:http";
 import { eventJson, runDetailJson, runJson } from "./api";
 import { checkpoint } from "./checkpoint";
+import type { DbHealth } from "./db-health";
 import { BadEvent, type EventIngest } from "./events";
 import type { Executor } from "./executor";
+import { type Ctx, HttpError, html, json, limitParam, type Route, readBody, readJson, redirect } from "./http-util";
 import { Header } from "./protocol";
 import type { Queries } from "./queries";
 import type { AppSync } from "./sync";
 import { renderIndex, renderNotFound, renderRun } from "./ui";
+import { uiActions } from "./ui-actions";
 
 export interface Parts {
   ingest: EventIngest;
   sync: AppSync;
   executor: Executor;
   queries: Queries;
+  health: Pick<DbHealth, "report" | "available">;
   log: (line: string) => void;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const MAX_BODY = 16 * 1024 * 1024;
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) reject(new HttpError(413, "body too large"));
-      else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-async function readJson(req: http.IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, "body is not valid JSON");
-  }
-}
-
-function send(res: http.ServerResponse, status: number, body: string, type: string): void {
-  res.writeHead(status, {
-    "content-type": type,
-    "content-length": Buffer.byteLength(body),
-    "cache-control": "no-store",
-  });
-  res.end(body);
-}
-
-const json = (res: http.ServerResponse, status: number, value: unknown) =>
-  send(res, status, JSON.stringify(value), "application/json");
-const html = (res: http.ServerResponse, status: number, body: string) =>
-  send(res, status, body, "text/html; charset=utf-8");
-
-function redirect(res: http.ServerResponse, location: string): void {
-  res.writeHead(303, { location });
-  res.end();
-}
-
-function limitParam(url: URL, fallback: number): number {
-  const n = Number(url.searchParams.get("limit") ?? fallback);
-  return Number.isFinite(n) ? Math.min(Math.max(1, Math.floor(n)), 1000) : fallback;
-}
-
-function statsLine(p: Parts): string {
+export function statsLine(p: Parts): string {
   const s = p.executor.stats();
-  return `${s.activeRuns} active run(s) · ${s.inFlight} request(s) in flight · ${s.queued} queued`;
+  const throttled = s.throttled > 0 ? ` · ${s.throttled} waiting for their throttle` : "";
+  return `${s.activeRuns} active run(s) · ${s.inFlight} request(s) in flight · ${s.queued} queued${throttled}`;
 }
-
-interface Ctx {
-  req: http.IncomingMessage;
-  res: http.ServerResponse;
-  url: URL;
-  /** Captured path segments. */
-  params: string[];
-}
-
-type Route = [method: string, path: RegExp, handle: (c: Ctx) => Promise<void> | void];
 
 /** Everything the server answers: the SDK-facing protocol, the REST API and the UI. */
 function routes(p: Parts): Route[] {
@@ -114,6 +51,7 @@ function routes(p: Parts): Route[] {
         try {
           json(res, 200, await p.sync.register(body));
         } catch (err) {
+          if (p.health.report(err)) throw err;
           json(res, 400, { status: 400, error: (err as Error).message });
         }
       },
@@ -123,10 +61,23 @@ function routes(p: Parts): Route[] {
       /^\/v1\/checkpoint\/([^/]+)\/async$/,
       async ({ req, res, params }) => {
         const status = await checkpoint(p.executor, params[0], await readJson(req));
-        json(res, status, status === 200 ? {} : { error: "stale dispatch: run finished or request superseded" });
+        if (status === 200) json(res, 200, {});
+        else if (status === 503) json(res, 503, { error: "database unavailable; results kept, run paused" });
+        else json(res, status, { error: "stale dispatch: run finished or request superseded" });
       },
     ],
-    ["GET", /^\/health$/, ({ res }) => json(res, 200, { status: "ok", ...p.executor.stats() })],
+    [
+      "GET",
+      /^\/health$/,
+      ({ res }) => {
+        const database = p.health.available ? "ok" : "unavailable";
+        json(res, p.health.available ? 200 : 503, {
+          status: database === "ok" ? "ok" : "degraded",
+          database,
+          ...p.executor.stats(),
+        });
+      },
+    ],
     [
       "GET",
       /^\/v1\/runs$/,
@@ -179,26 +130,20 @@ function routes(p: Parts): Route[] {
     ["GET", /^\/v1\/apps$/, async ({ res }) => json(res, 200, { data: await p.queries.listApps() })],
     ["POST", /^\/v1\/apps\/sync$/, (c) => resync(p, c, false)],
     ["POST", /^\/apps\/sync$/, (c) => resync(p, c, true)],
-    [
-      "POST",
-      /^\/runs\/([^/]+)\/cancel$/,
-      async ({ res, params }) => {
-        await p.executor.cancel(params[0]);
-        redirect(res, `/runs/${encodeURIComponent(params[0])}`);
-      },
-    ],
+    ...uiActions(p),
     [
       "GET",
       /^\/$/,
       async ({ res, url }) => {
         const status = url.searchParams.get("status") || undefined;
+        const eventId = url.searchParams.get("event") || undefined;
         const [runs, apps, counts] = await Promise.all([
-          p.queries.listRuns({ limit: limitParam(url, 100), status }),
+          eventId ? p.queries.runsForEvent(eventId) : p.queries.listRuns({ limit: limitParam(url, 100), status }),
           p.queries.listApps(),
           p.queries.statusCounts(),
         ]);
         const refresh = url.searchParams.get("refresh") !== "0";
-        html(res, 200, renderIndex({ runs, apps, counts, status, refresh, stats: statsLine(p) }));
+        html(res, 200, renderIndex({ runs, apps, counts, status, eventId, refresh, stats: statsLine(p) }));
       },
     ],
     [
@@ -250,6 +195,12 @@ export function createHttpServer(p: Parts): http.Server {
     Promise.resolve()
       .then(() => handle(req, res))
       .catch((err) => {
+        if (p.health.report(err)) {
+          // A plain answer, not a stack: the database is away and the server is waiting for it.
+          if (!res.headersSent) json(res, 503, { ids: [], status: 503, error: "database unavailable; retry shortly" });
+          else res.destroy();
+          return;
+        }
         const status = err instanceof HttpError ? err.status : 500;
         if (status === 500) p.log(`error handling ${req.method} ${req.url}: ${(err as Error).stack ?? err}`);
         if (!res.headersSent) json(res, status, { status, error: (err as Error).message });

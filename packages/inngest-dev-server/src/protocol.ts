@@ -35,6 +35,8 @@ export const Header = {
 
 export const FUNCTION_INVOKED_EVENT = "inngest/function.invoked";
 export const FUNCTION_FAILED_EVENT = "inngest/function.failed";
+/** What a cron-triggered run receives (`data: { cron }`); the SDK rejects other names for cron-only functions. */
+export const SCHEDULED_TIMER_EVENT = "inngest/scheduled.timer";
 /** The SDK's default when a function sets no `retries`. */
 export const DEFAULT_RETRIES = 3;
 

@@ -13,6 +13,7 @@ export interface RunSummary {
   eventName: string;
   status: RunStatus;
   parentRunId: string | null;
+  rerunOf: string | null;
   createdAt: Date;
   startedAt: Date | null;
   endedAt: Date | null;
@@ -64,7 +65,7 @@ export interface EventView {
   receivedAt: Date;
 }
 
-const RUN_COLS = `r.id, r.function_id, f.name AS function_name, r.event_id, r.event_name, r.status, r.parent_run_id,
+const RUN_COLS = `r.id, r.function_id, f.name AS function_name, r.event_id, r.event_name, r.status, r.parent_run_id, r.rerun_of,
   r.created_at, r.started_at, r.ended_at, r.output::text AS output, r.error::text AS error`;
 const RUN_FROM = `${SCHEMA}.runs r LEFT JOIN ${SCHEMA}.functions f ON f.id = r.function_id`;
 
@@ -77,6 +78,7 @@ function toRun(r: Record<string, unknown>): RunSummary {
     eventName: r.event_name as string,
     status: r.status as RunStatus,
     parentRunId: r.parent_run_id as string | null,
+    rerunOf: r.rerun_of as string | null,
     createdAt: r.created_at as Date,
     startedAt: r.started_at as Date | null,
     endedAt: r.ended_at as Date | null,

@@ -7,16 +7,7 @@ export interface FnEntry {
 }
 
 /** Flow-control options the SDK registers that this server accepts but does not enforce. */
-const IGNORED_OPTIONS = [
-  "batchEvents",
-  "throttle",
-  "rateLimit",
-  "debounce",
-  "idempotency",
-  "singleton",
-  "priority",
-  "timeouts",
-] as const;
+const IGNORED_OPTIONS = ["batchEvents", "debounce", "idempotency", "singleton", "priority", "timeouts"] as const;
 
 /** The synced functions, in memory (persisted by Store.saveApp) and indexed by trigger. */
 export class Registry {
@@ -107,9 +98,6 @@ export class Registry {
       if (config[option] !== undefined && config[option] !== null) {
         this.warnOnce(`${config.id}:${option}`, `${config.id}: "${option}" is not enforced by this dev server`);
       }
-    }
-    if (config.triggers?.some((t) => t.cron)) {
-      this.warnOnce(`${config.id}:cron`, `${config.id}: cron triggers are not scheduled by this dev server`);
     }
   }
 

@@ -76,8 +76,18 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.scheduled (
   attempt int,
   PRIMARY KEY (run_id, step_id)
 );
+-- Cron triggers: the next due time per (function, expression). Firing a slot moves it on
+-- with a compare-and-set on next_at, so each slot starts one run (see cron.ts).
+CREATE TABLE IF NOT EXISTS ${SCHEMA}.crons (
+  function_id text NOT NULL,
+  cron text NOT NULL,
+  next_at timestamptz NOT NULL,
+  PRIMARY KEY (function_id, cron)
+);
 -- Added after the first version; databases created by it lack the column.
 ALTER TABLE ${SCHEMA}.scheduled ADD COLUMN IF NOT EXISTS name text;
+-- A rerun (UI button, POST /v1/runs/:id/rerun) links to the run it repeats.
+ALTER TABLE ${SCHEMA}.runs ADD COLUMN IF NOT EXISTS rerun_of text;
 `;
 
 /** Idempotent; the advisory lock keeps two servers starting at once from racing. */

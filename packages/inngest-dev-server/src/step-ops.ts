@@ -70,12 +70,13 @@ interface StepCtx {
   kind: string;
   /** Memoized steps the SDK needs to reach this step (see RunState.body). */
   snapshot: number;
+  /** When the request that executed (or reported) the step was sent. */
   startedAt: number;
 }
 
 async function memoize(s: StepCtx, kind: Kind, valueJson: string, attempts: number): Promise<void> {
   const { d, op } = s;
-  d.check();
+  d.checkLive();
   const seq = d.run.add(op.id, memoJson(kind, valueJson));
   const write = d.ex.store.steps.write({
     runId: d.run.id,
@@ -116,7 +117,9 @@ async function execute(s: StepCtx, firstAttempt: number): Promise<void> {
   const max = d.maxAttempts();
   for (let attempt = firstAttempt; ; attempt++) {
     const out = await d.request(op.id, attempt, s.snapshot, true);
-    d.check();
+    d.checkLive();
+    // The step's time is its own request's, not the wait for a slot or earlier attempts.
+    s.startedAt = out.sentAt;
     if (out.kind === "complete") return d.complete(out.data);
     let error: SerializedError;
     let retriable = true;
@@ -212,7 +215,7 @@ async function waitForEvent(s: StepCtx): Promise<void> {
   }
   due = await d.ex.store.schedule(timer(s, "wait", due));
   d.log(`step "${s.name}" waiting for event "${op.name}" until ${new Date(due).toISOString()}`);
-  const event = await d.ex.waitForEvent(d, op.id, op.name ?? "", opts.if, due);
+  const event = await d.ex.waitForEvent(d, op.name ?? "", opts.if, due);
   await memoize(s, "data", event ? JSON.stringify(event) : "null", 1);
   d.ex.track(d.ex.store.unschedule(d.run.id, op.id));
 }

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { isDbUnavailable } from "./db-health";
 import { SCHEMA } from "./schema";
 
 export interface StepRow {
@@ -32,14 +33,19 @@ ON CONFLICT (run_id, id) DO UPDATE SET
   seq = EXCLUDED.seq, name = COALESCE(EXCLUDED.name, steps.name), op = COALESCE(EXCLUDED.op, steps.op),
   status = EXCLUDED.status, data = EXCLUDED.data, error = COALESCE(EXCLUDED.error, steps.error),
   attempts = GREATEST(EXCLUDED.attempts, steps.attempts),
-  started_at = COALESCE(steps.started_at, EXCLUDED.started_at), ended_at = EXCLUDED.ended_at`;
+  started_at = COALESCE(EXCLUDED.started_at, steps.started_at), ended_at = EXCLUDED.ended_at`;
 
 /**
  * Per-step upserts, batched: every caller awaits its own row, but rows written while a
  * batch is in flight (parallel steps, other runs) go out together in one statement.
+ *
+ * Rows that fail because the database is unreachable are kept (`retained`) and written
+ * by `flushRetained()` once it is back: a step result that reached this server during
+ * an outage is then memoized instead of being run again.
  */
 export class StepWriter {
   private pending = new Map<string, Pending>();
+  private retained = new Map<string, StepRow>();
   private flushing: Promise<void> | undefined;
   private closed = false;
 
@@ -49,6 +55,7 @@ export class StepWriter {
     if (this.closed) return Promise.reject(new Error("step writer closed"));
     return new Promise((resolve, reject) => {
       const key = `${row.runId}\u0000${row.id}`;
+      this.retained.delete(key);
       const existing = this.pending.get(key);
       // A later row for the same step supersedes the earlier one (same statement may
       // not touch a row twice).
@@ -67,6 +74,14 @@ export class StepWriter {
 
   close(): void {
     this.closed = true;
+  }
+
+  /** Writes the rows kept from an outage; throws (keeping them) if the database is still away. */
+  async flushRetained(): Promise<number> {
+    const rows = [...this.retained.values()];
+    this.retained.clear();
+    await Promise.all(rows.map((row) => this.write(row)));
+    return rows.length;
   }
 
   private async flushLoop(): Promise<void> {
@@ -111,6 +126,12 @@ export class StepWriter {
       await this.pool.query(UPSERT, cols);
       for (const item of batch) for (const d of item.done) d.resolve();
     } catch (err) {
+      if (isDbUnavailable(err)) {
+        for (const { row } of batch) {
+          const key = `${row.runId}\u0000${row.id}`;
+          if (!this.pending.has(key)) this.retained.set(key, row);
+        }
+      }
       for (const item of batch) for (const d of item.done) d.reject(err);
     }
   }

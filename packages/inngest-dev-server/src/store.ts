@@ -23,37 +23,8 @@ export interface NewRun {
   event: string;
   parentRunId?: string;
   parentStepId?: string;
-}
-
-export interface StoredStep {
-  id: string;
-  seq: number | null;
-  name: string | null;
-  status: "completed" | "failed" | "retrying";
-  data: string | null;
-  error: string | null;
-  attempts: number;
-  startedAt: Date | null;
-}
-
-export interface StoredSchedule {
-  stepId: string;
-  kind: "retry" | "sleep" | "wait" | "invoke";
-  dueAt: Date;
-  attempt: number | null;
-}
-
-export interface UnfinishedRun {
-  id: string;
-  functionId: string;
-  event: string;
-  status: RunStatus;
-  disableImmediate: boolean;
-  parentRunId: string | null;
-  createdAt: Date;
-  startedAt: Date | null;
-  steps: StoredStep[];
-  scheduled: StoredSchedule[];
+  /** The run this one repeats (a rerun). */
+  rerunOf?: string;
 }
 
 export interface FinishedRun {
@@ -69,15 +40,26 @@ const RESULT_COLS = "status, output::text AS output, error::text AS error";
 export class Store {
   readonly pool: pg.Pool;
   readonly steps: StepWriter;
+  /** Set by the server to DbHealth.report. */
+  onIdleError: (err: Error) => void = () => {};
 
-  constructor(databaseUrl: string, poolSize = 10) {
-    // synchronous_commit=off: a commit returns before its WAL reaches disk. Killing this
-    // process loses nothing (Postgres has the commit); only a crash of Postgres or the
-    // OS can drop the last moments of writes, and then steps simply run again. Waiting
-    // for fsync on every step write cost more than the app's own work per step.
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, options: "-c synchronous_commit=off" });
-    // An idle client losing its connection must not crash the server.
-    this.pool.on("error", () => {});
+  constructor(databaseUrl: string, opts: { poolSize?: number; synchronousCommit?: boolean } = {}) {
+    // synchronous_commit=off (the default): a commit returns before its WAL reaches disk.
+    // Killing this process loses nothing (Postgres has the commit); only a crash of
+    // Postgres or the OS can drop the last moments (~0.6 s) of writes, and then those
+    // steps simply run again. Waiting for fsync on every step write cost more than the
+    // app's own work per step; `synchronousCommit` buys exactly-once across crashes.
+    // connectionTimeoutMillis: a database host that swallows packets must fail queries
+    // (and so count as unavailable) instead of hanging them.
+    this.pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: opts.poolSize ?? 10,
+      options: `-c synchronous_commit=${opts.synchronousCommit ? "on" : "off"}`,
+      connectionTimeoutMillis: 5000,
+    });
+    // An idle client losing its connection must not crash the server; it is often the
+    // first sign of Postgres going away, so it is reported (see db-health.ts).
+    this.pool.on("error", (err) => this.onIdleError(err));
     this.steps = new StepWriter(this.pool);
   }
 
@@ -91,7 +73,8 @@ export class Store {
     await this.pool.end();
   }
 
-  private async tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /** Runs `fn` in a transaction (also used by cron-store.ts). */
+  async tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
@@ -175,6 +158,27 @@ export class Store {
     });
   }
 
+  /** What a rerun of `runId` needs: its function, event and status. */
+  async runOrigin(runId: string): Promise<(Omit<NewRun, "id"> & { status: RunStatus }) | undefined> {
+    const { rows } = await this.pool.query<{
+      function_id: string;
+      event_id: string | null;
+      event_name: string;
+      event: string;
+      status: RunStatus;
+    }>(`SELECT function_id, event_id, event_name, event::text AS event, status FROM ${SCHEMA}.runs WHERE id = $1`, [
+      runId,
+    ]);
+    const r = rows[0];
+    return (
+      r && { functionId: r.function_id, eventId: r.event_id, eventName: r.event_name, event: r.event, status: r.status }
+    );
+  }
+
+  async insertRun(run: NewRun): Promise<void> {
+    await insertRuns(this.pool, [run]);
+  }
+
   /** Creates an invoked run once per parent step; returns the run that exists. */
   async insertChildRun(run: NewRun): Promise<string> {
     const res = await insertRuns(this.pool, [run], true);
@@ -186,11 +190,12 @@ export class Store {
     return rows[0].id;
   }
 
-  async markStarted(runId: string): Promise<void> {
+  /** `at`: the first request's time, the same clock as the steps' times (so they add up). */
+  async markStarted(runId: string, at: number): Promise<void> {
     await this.pool.query(
-      `UPDATE ${SCHEMA}.runs SET status = 'running', started_at = COALESCE(started_at, now())
+      `UPDATE ${SCHEMA}.runs SET status = 'running', started_at = COALESCE(started_at, $2)
        WHERE id = $1 AND status = 'queued'`,
-      [runId],
+      [runId, new Date(at)],
     );
   }
 
@@ -217,58 +222,6 @@ export class Store {
     return rows[0];
   }
 
-  async loadUnfinished(): Promise<UnfinishedRun[]> {
-    const { rows } = await this.pool.query(
-      `SELECT id, function_id, event::text AS event, status, disable_immediate, parent_run_id,
-              created_at, started_at
-       FROM ${SCHEMA}.runs WHERE status IN ('queued', 'running') ORDER BY id`,
-    );
-    if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const steps = await this.pool.query(
-      `SELECT run_id, id, seq, name, status, data::text AS data, error::text AS error, attempts, started_at
-       FROM ${SCHEMA}.steps WHERE run_id = ANY($1) ORDER BY run_id, seq NULLS LAST`,
-      [ids],
-    );
-    const scheduled = await this.pool.query(
-      `SELECT run_id, step_id, kind, due_at, attempt FROM ${SCHEMA}.scheduled WHERE run_id = ANY($1)`,
-      [ids],
-    );
-    const byRun = new Map<string, UnfinishedRun>(
-      rows.map((r) => [
-        r.id,
-        {
-          id: r.id,
-          functionId: r.function_id,
-          event: r.event,
-          status: r.status,
-          disableImmediate: r.disable_immediate,
-          parentRunId: r.parent_run_id,
-          createdAt: r.created_at,
-          startedAt: r.started_at,
-          steps: [],
-          scheduled: [],
-        },
-      ]),
-    );
-    for (const s of steps.rows) {
-      byRun.get(s.run_id)?.steps.push({
-        id: s.id,
-        seq: s.seq,
-        name: s.name,
-        status: s.status,
-        data: s.data,
-        error: s.error,
-        attempts: s.attempts,
-        startedAt: s.started_at,
-      });
-    }
-    for (const s of scheduled.rows) {
-      byRun.get(s.run_id)?.scheduled.push({ stepId: s.step_id, kind: s.kind, dueAt: s.due_at, attempt: s.attempt });
-    }
-    return [...byRun.values()];
-  }
-
   /**
    * Records a durable timer and returns its due time. With `keepExisting`, an existing
    * timer for the same step wins (a resumed run re-reporting a sleep keeps its wake-up time).
@@ -277,7 +230,7 @@ export class Store {
     runId: string;
     stepId: string;
     name: string | null;
-    kind: StoredSchedule["kind"];
+    kind: "retry" | "sleep" | "wait" | "invoke";
     dueAt: number;
     attempt?: number;
     keepExisting: boolean;
@@ -298,10 +251,10 @@ export class Store {
   }
 }
 
-function insertRuns(c: pg.Pool | pg.PoolClient, runs: NewRun[], childOnce = false) {
+export function insertRuns(c: pg.Pool | pg.PoolClient, runs: NewRun[], childOnce = false) {
   return c.query(
-    `INSERT INTO ${SCHEMA}.runs (id, function_id, event_id, event_name, event, parent_run_id, parent_step_id)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::json[], $6::text[], $7::text[])
+    `INSERT INTO ${SCHEMA}.runs (id, function_id, event_id, event_name, event, parent_run_id, parent_step_id, rerun_of)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::json[], $6::text[], $7::text[], $8::text[])
      ${childOnce ? "ON CONFLICT (parent_run_id, parent_step_id) WHERE parent_run_id IS NOT NULL DO NOTHING" : ""}`,
     [
       runs.map((r) => r.id),
@@ -311,6 +264,7 @@ function insertRuns(c: pg.Pool | pg.PoolClient, runs: NewRun[], childOnce = fals
       runs.map((r) => r.event),
       runs.map((r) => r.parentRunId ?? null),
       runs.map((r) => r.parentStepId ?? null),
+      runs.map((r) => r.rerunOf ?? null),
     ],
   );
 }

@@ -9,6 +9,8 @@ import { sleepUntil } from "./timers";
  */
 export class AppSync {
   private readonly watched = new Set<string>();
+  /** Called after a sync changed the function list (the cron schedule follows it). */
+  onFunctionsChanged: () => Promise<void> = async () => {};
 
   constructor(
     private readonly store: Store,
@@ -31,6 +33,7 @@ export class AppSync {
     if (modified) {
       const n = reg.functions.length;
       this.log(`synced app "${reg.appName}" (${reg.url}) with ${n} function${n === 1 ? "" : "s"}`);
+      await this.onFunctionsChanged();
     }
     return { status: 200, modified };
   }

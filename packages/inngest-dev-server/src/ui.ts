@@ -1,4 +1,5 @@
 import type { AppView, PendingView, RunDetail, RunSummary, StepView } from "./queries";
+import { isExecuted, stepMs, stepTimeMs, wallMs } from "./timing";
 
 // Server-rendered debugging pages: no client build, no script, tidy CSS.
 
@@ -34,9 +35,10 @@ export function duration(ms: number): string {
   return m < 60 ? `${m}m ${Math.round((ms % 60_000) / 1000)}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
+/** Wall time, from the first request to the end (or now). */
 function runDuration(r: { startedAt: Date | null; endedAt: Date | null }): string {
-  if (!r.startedAt) return "";
-  return duration((r.endedAt ?? new Date()).getTime() - r.startedAt.getTime());
+  const ms = wallMs(r);
+  return ms === null ? "" : duration(ms);
 }
 
 function badge(status: string): string {
@@ -68,6 +70,9 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; ma
 details summary { cursor: pointer; color: var(--muted); } form { display: inline; }
 button { font: inherit; padding: .2rem .7rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: inherit; cursor: pointer; }
 .error pre { border-color: #f1b4ae; }
+.send { display: grid; grid-template-columns: minmax(12rem, 20rem) 1fr auto; gap: .5rem; align-items: start; }
+.send input, .send textarea { font: inherit; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .82rem; padding: .3rem .5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: inherit; }
+.send textarea { min-height: 2.2rem; resize: vertical; }
 `;
 
 function page(title: string, body: string, refresh: boolean, stats: string): string {
@@ -82,9 +87,16 @@ export interface IndexData {
   apps: AppView[];
   counts: Record<string, number>;
   status: string | undefined;
+  /** Only the runs of this event (where the "Send event" form leads). */
+  eventId?: string;
   stats: string;
   refresh: boolean;
 }
+
+/** Like POST /e/:key: the event is stored and starts the functions it triggers. */
+const SEND_FORM = `<h2>Send event</h2>
+<form class="send" method="post" action="/events"><input name="name" placeholder="app/event.name" required aria-label="Event name">
+<textarea name="data" placeholder='{"key": "value"}' aria-label="Event data (JSON object)">{}</textarea><button>Send event</button></form>`;
 
 export function renderIndex(d: IndexData): string {
   const filters = ["", "queued", "running", "completed", "failed", "cancelled"]
@@ -115,10 +127,11 @@ export function renderIndex(d: IndexData): string {
       ? `<table><tr><th>App</th><th>Functions</th><th>Synced</th><th></th></tr>${apps}</table>`
       : `<p class="muted">No app synced yet. Start the app, or pass <code>-u &lt;serve url&gt;</code>.</p>`
   }
-<h2>Runs</h2><p class="filters">${filters} <a class="muted" href="?${d.status ? `status=${esc(d.status)}&` : ""}refresh=${d.refresh ? 0 : 1}">${d.refresh ? "pause refresh" : "resume refresh"}</a></p>
+${SEND_FORM}
+${d.eventId ? `<h2>Runs of event <span class="mono">${esc(d.eventId)}</span></h2><p><a href="/">All runs</a></p>` : `<h2>Runs</h2><p class="filters">${filters} <a class="muted" href="?${d.status ? `status=${esc(d.status)}&` : ""}refresh=${d.refresh ? 0 : 1}">${d.refresh ? "pause refresh" : "resume refresh"}</a></p>`}
 ${
   rows
-    ? `<table><tr><th>Status</th><th>Function</th><th>Event</th><th>Started</th><th>Duration</th><th>Run</th></tr>${rows}</table>`
+    ? `<table><tr><th>Status</th><th>Function</th><th>Event</th><th>Started</th><th>Wall time</th><th>Run</th></tr>${rows}</table>`
     : `<p class="muted">No runs yet.</p>`
 }`;
   return page("Inngest dev server", body, d.refresh, d.stats);
@@ -130,7 +143,8 @@ function details(summary: string, json: string | null, open: boolean): string {
 }
 
 function stepRow(s: StepView): string {
-  const took = s.startedAt && s.endedAt ? duration(s.endedAt.getTime() - s.startedAt.getTime()) : "";
+  const ms = stepMs(s);
+  const took = ms === null ? "" : isExecuted(s) ? duration(ms) : `waited ${duration(ms)}`;
   const result =
     s.status === "completed"
       ? details("output", s.data, false) + details("error of an earlier attempt", s.error, false)
@@ -162,20 +176,29 @@ export function renderRun(r: RunDetail, stats: string): string {
   const children = r.children.length
     ? `<h2>Invoked runs</h2><table>${r.children.map((c) => `<tr><td>${badge(c.status)}</td><td><a href="/runs/${esc(c.id)}">${esc(c.functionId)}</a></td><td class="mono muted">${esc(c.id)}</td></tr>`).join("")}</table>`
     : "";
-  const body = `<h2>${esc(r.functionName ?? r.functionId)} ${badge(r.status)}
-${unfinished ? `<form method="post" action="/runs/${esc(r.id)}/cancel"><button>Cancel</button></form>` : ""}</h2>
+  const action = unfinished
+    ? `<form method="post" action="/runs/${esc(r.id)}/cancel"><button>Cancel</button></form>`
+    : `<form method="post" action="/runs/${esc(r.id)}/rerun"><button title="A new run of this function with the same event">Rerun</button></form>`;
+  const executed = r.steps.filter(isExecuted).length;
+  const body = `<h2>${esc(r.functionName ?? r.functionId)} ${badge(r.status)} ${action}</h2>
 <dl><dt>Run</dt><dd class="mono">${esc(r.id)}</dd><dt>Function</dt><dd class="mono">${esc(r.functionId)}</dd>
 <dt>Event</dt><dd class="mono">${esc(r.eventName)} ${r.eventId ? `<span class="muted">${esc(r.eventId)}</span>` : ""}</dd>
+${r.rerunOf ? `<dt>Rerun of</dt><dd><a class="mono" href="/runs/${esc(r.rerunOf)}">${esc(r.rerunOf)}</a></dd>` : ""}
 ${r.parentRunId ? `<dt>Invoked by</dt><dd><a class="mono" href="/runs/${esc(r.parentRunId)}">${esc(r.parentRunId)}</a></dd>` : ""}
 <dt>Queued</dt><dd>${esc(time(r.createdAt))}</dd><dt>Started</dt><dd>${esc(time(r.startedAt))}</dd>
-<dt>Ended</dt><dd>${esc(time(r.endedAt))}</dd><dt>Duration</dt><dd>${esc(runDuration(r))}</dd></dl>
+<dt>Ended</dt><dd>${esc(time(r.endedAt))}</dd><dt>Wall time</dt><dd>${esc(runDuration(r))}</dd>
+${executed ? `<dt>Step execution</dt><dd>${esc(duration(stepTimeMs(r.steps)))} <span class="muted">sum of ${executed} step execution time(s)${executed > 1 ? "; parallel steps overlap, so it can exceed the wall time" : ""}</span></dd>` : ""}</dl>
 ${result}
 <h2>Steps (${r.steps.length})</h2>
-${r.steps.length ? `<table><tr><th>#</th><th>Step</th><th>Kind</th><th>Status</th><th>Attempts</th><th>Took</th><th>Result</th></tr>${r.steps.map(stepRow).join("")}</table>` : `<p class="muted">No steps yet.</p>`}
+${r.steps.length ? `<table><tr><th>#</th><th>Step</th><th>Kind</th><th>Status</th><th>Attempts</th><th title="The step's own execution: from its request (its last attempt's) to its result. Sleeps and waits show how long they waited.">Time</th><th>Result</th></tr>${r.steps.map(stepRow).join("")}</table>` : `<p class="muted">No steps yet.</p>`}
 ${r.pending.length && unfinished ? `<h2>Waiting</h2><table>${r.pending.map(pendingRow).join("")}</table>` : ""}
 ${children}
 <h2>Event payload</h2><pre>${esc(preview(r.event, 20_000))}</pre>`;
   return page(`${r.functionId} ${r.status}`, body, unfinished, stats);
+}
+
+export function renderMessage(title: string, message: string, stats: string): string {
+  return page(title, `<h2>${esc(title)}</h2><p>${esc(message)}</p><p><a href="/">Back to runs</a></p>`, false, stats);
 }
 
 export function renderNotFound(what: string, stats: string): string {

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { canonicalize } from "../src/app-client";
 import { concurrencyKeys, Limiter } from "../src/concurrency";
 import { evaluate, UnsupportedExpression } from "../src/expr";
+import { FlowControl, Gcra } from "../src/flow-control";
 import { seededUlid, ulid } from "../src/ids";
 import { classify, dueAt, type FunctionConfig, parseRetryAfter } from "../src/protocol";
 
@@ -88,6 +89,34 @@ describe("concurrency", () => {
     (await c)();
     expect(order).toEqual(["a2", "c"]);
     expect(limiter.stats()).toEqual({ inFlight: 0, queued: 0 });
+  });
+});
+
+describe("throttle and rateLimit buckets (GCRA)", () => {
+  test("Inngest's worked example: throttle 2 per 6s with burst 1 starts 3 at once, then one every 3 s", () => {
+    const gcra = new Gcra();
+    const take = (at: number) => gcra.take("k", at, 6000 / 2, 2 + 1);
+    expect([take(0), take(0), take(0)]).toEqual([0, 0, 0]);
+    expect(take(0)).toBe(3000);
+    expect(take(2999)).toBe(1);
+    expect(take(3000)).toBe(0);
+    expect(take(3000)).toBe(3000);
+    // An idle key refills to its capacity, not beyond.
+    expect([take(60_000), take(60_000), take(60_000), take(60_000)]).toEqual([0, 0, 0, 3000]);
+  });
+
+  test("rateLimit holds floor(limit/10)+1 starts; a key that evaluates to false is not limited", () => {
+    const flow = new FlowControl(() => {});
+    const fn = (rateLimit: unknown) => ({ id: "f", triggers: [], steps: {}, rateLimit }) as FunctionConfig;
+    const ten = fn({ limit: 10, period: "1h" });
+    // 10 per hour: 2 at once, then one every 6 minutes (Inngest's own test case).
+    expect([0, 0, 0].map(() => flow.allowRun(ten, {}, 0))).toEqual([true, true, false]);
+    expect(flow.allowRun(ten, {}, 6 * 60_000)).toBe(true);
+    const keyed = fn({ limit: 1, period: "1m", key: "event.data.company" });
+    const event = (company: unknown) => ({ data: { company } });
+    expect([flow.allowRun(keyed, event("a"), 0), flow.allowRun(keyed, event("a"), 0)]).toEqual([true, false]);
+    expect(flow.allowRun(keyed, event("b"), 0)).toBe(true);
+    expect([flow.allowRun(keyed, event(false), 0), flow.allowRun(keyed, event(false), 0)]).toEqual([true, true]);
   });
 });
 
