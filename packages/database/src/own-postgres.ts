@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { type EmbeddedDatabase, isListening, startEmbeddedPostgres } from "@glaze/database";
 import pg from "pg";
+import { type EmbeddedDatabase, isListening, startEmbeddedPostgres } from "./embedded";
 
-// A Postgres of a test's own, which the test may crash: never the shared test server.
-// Data under the worktree's .glaze/, port in the range reserved for these tests.
+// A Postgres of a test's own, which the test may crash (fault tests): never a shared server.
+// Data under the repository's .glaze/<name>, on a port the test picks.
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 

@@ -1,0 +1,138 @@
+// Figures of the hardening issue: what a poll costs as the database grows (10k → 300k → 1M
+// tasks of other tables), 200 open grids reading row windows and polling cells/status during a
+// 20,000-cell job, and how long cancelling a running 100,000-cell job takes to answer.
+import { disconnectDb, getDb } from "../lib/db";
+import { createEnrichmentJob } from "../lib/enrichment/create-job";
+import type { Stack } from "../scripts/stack";
+import { type Api, client, createTable, fmt, summarize, waitForJob } from "./support";
+
+const KEYS = ["email", "company", "title", "linkedin", "location", "industry", "phone", "bio", "revenue", "employees"];
+
+type Status = { cursor: string; cells: unknown[]; hasMore: boolean };
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const value = await fn();
+  return [value, performance.now() - t0];
+}
+
+/** p50/p99 of `n` sequential calls of each read a grid makes, on a small table. */
+async function readLatencies(api: Api, leads: { tableId: string; jobId: string }, n = 60) {
+  const status: number[] = [];
+  const job: number[] = [];
+  const window: number[] = [];
+  const { cursor } = await api.get<Status>(`/api/tables/${leads.tableId}/cells/status?limit=1`);
+  for (let i = 0; i < n; i++) {
+    status.push((await timed(() => api.get(`/api/tables/${leads.tableId}/cells/status?since=${cursor}`)))[1]);
+    job.push((await timed(() => api.get(`/api/tables/${leads.tableId}/enrich/jobs/${leads.jobId}`)))[1]);
+    window.push((await timed(() => api.get(`/api/tables/${leads.tableId}/rows?offset=0&limit=200`)))[1]);
+  }
+  return { status: summarize(status), job: summarize(job), window: summarize(window) };
+}
+
+/** Adds jobs of `cellsPerJob` cells on a table of its own until the database holds `target` tasks. */
+async function growTasksTo(target: number, filler: { tableId: string; columnIds: string[] }) {
+  for (;;) {
+    const total = await getDb().cellEnrichmentTask.count();
+    if (total >= target) return total;
+    await createEnrichmentJob({
+      tableId: filler.tableId,
+      source: { mode: "grid", columnIds: filler.columnIds, rowIds: "all" },
+    });
+  }
+}
+
+async function pollsAsTheDatabaseGrows(api: Api, log: (line: string) => void) {
+  const leads = await createTable(api, "bench leads", ["email"], 10);
+  const leadsJob = await api.post<{ jobId: string }>(`/api/tables/${leads.tableId}/enrich`, {
+    columnIds: leads.columnIds,
+  });
+  await waitForJob(api, leads.tableId, leadsJob.jobId, 60_000);
+  const filler = await createTable(api, "bench filler (never polled)", KEYS, 10_000);
+  log("cells/status, GET job and a row window of a 10-row table, as other tables' tasks grow (60 calls each):");
+  for (const target of [10_000, 300_000, 1_000_000]) {
+    const tasks = await growTasksTo(target, filler);
+    await getDb().$executeRawUnsafe("ANALYZE cell_enrichment_tasks");
+    const r = await readLatencies(api, { tableId: leads.tableId, jobId: leadsJob.jobId });
+    log(
+      `  ${fmt(tasks)} tasks: cells/status p50 ${fmt(r.status.p50, 1)} / p99 ${fmt(r.status.p99, 1)} ms · GET job p50 ${fmt(r.job.p50, 1)} / p99 ${fmt(r.job.p99, 1)} ms · row window p50 ${fmt(r.window.p50, 1)} / p99 ${fmt(r.window.p99, 1)} ms`,
+    );
+  }
+}
+
+/** 200 clients, each once a second: a window of 200 rows and a cells/status poll from its cursor. */
+async function openGrids(api: Api, tableId: string, rows: number, until: () => boolean) {
+  const samples: number[] = [];
+  let errors = 0;
+  await Promise.all(
+    Array.from({ length: 200 }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, i * 5));
+      let cursor = (await api.get<Status>(`/api/tables/${tableId}/cells/status?limit=1`)).cursor;
+      while (!until()) {
+        const started = Date.now();
+        const offset = Math.floor(Math.random() * Math.max(1, rows - 200));
+        try {
+          const [, windowMs] = await timed(() => api.get(`/api/tables/${tableId}/rows?offset=${offset}&limit=200`));
+          const [page, statusMs] = await timed(() =>
+            api.get<Status>(`/api/tables/${tableId}/cells/status?since=${encodeURIComponent(cursor)}`),
+          );
+          cursor = page.cursor;
+          samples.push(windowMs, statusMs);
+        } catch {
+          errors++;
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, 1_000 - (Date.now() - started))));
+      }
+    }),
+  );
+  return { ...summarize(samples), errors };
+}
+
+async function gridsDuringAJob(api: Api, log: (line: string) => void) {
+  const solo = await createTable(api, "bench 20k cells alone", KEYS, 2_000);
+  const [, aloneMs] = await timed(async () => {
+    const job = await api.post<{ jobId: string }>(`/api/tables/${solo.tableId}/enrich`, { columnIds: solo.columnIds });
+    await waitForJob(api, solo.tableId, job.jobId, 600_000);
+  });
+  const watched = await createTable(api, "bench 20k cells watched", KEYS, 2_000);
+  let finished = false;
+  const started = performance.now();
+  const job = await api.post<{ jobId: string }>(`/api/tables/${watched.tableId}/enrich`, {
+    columnIds: watched.columnIds,
+  });
+  const grids = openGrids(api, watched.tableId, 2_000, () => finished);
+  await waitForJob(api, watched.tableId, job.jobId, 600_000);
+  const withMs = performance.now() - started;
+  finished = true;
+  const load = { grids: await grids };
+  log(
+    `200 open grids (a row window + a cells/status poll each, once a second) during a 20,000-cell job: p50 ${fmt(load.grids.p50, 1)} ms, p99 ${fmt(load.grids.p99, 1)} ms, ${fmt(load.grids.n)} requests, ${load.grids.errors} errors`,
+  );
+  log(
+    `  the job took ${fmt(withMs / 1000, 1)} s with them, ${fmt(aloneMs / 1000, 1)} s alone (×${fmt(withMs / aloneMs, 2)})`,
+  );
+}
+
+async function cancelARunningJob(api: Api, log: (line: string) => void) {
+  const big = await createTable(api, "bench cancel 100k", KEYS, 10_000);
+  const job = await api.post<{ jobId: string }>(`/api/tables/${big.tableId}/enrich`, { columnIds: big.columnIds });
+  // Cancel once it is well under way.
+  for (;;) {
+    const now = await api.get<{ doneTasks: number }>(`/api/tables/${big.tableId}/enrich/jobs/${job.jobId}`);
+    if (now.doneTasks >= 5_000) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const [, ms] = await timed(() => api.post(`/api/tables/${big.tableId}/enrich/jobs/${job.jobId}/cancel`));
+  const ended = await waitForJob(api, big.tableId, job.jobId, 600_000);
+  log(
+    `cancelling a running 100,000-cell job: answered in ${fmt(ms)} ms; every cell settled (${fmt(ended.doneTasks)} done, ${fmt(ended.failedTasks)} cancelled)`,
+  );
+}
+
+export async function benchHardening(stack: Stack, log = console.log) {
+  const api = client(stack.appUrl);
+  await gridsDuringAJob(api, log);
+  await cancelARunningJob(api, log);
+  await pollsAsTheDatabaseGrows(api, log);
+  await disconnectDb();
+}
