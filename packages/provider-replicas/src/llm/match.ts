@@ -29,15 +29,15 @@ const DIRECTIVE_NAMES = new Set([
   "requested_field",
 ]);
 
-/** How well `fact` answers `property` (0 = not at all). */
+/** How well `fact` answers `property` (0 = not at all): exact, synonym, then suffix in either direction. */
 export function matchScore(property: string, fact: Fact): number {
   const want = normalizeKey(property);
   const have = fact.name;
   if (want === "" || have === "") return 0;
   if (want === have) return 100;
+  if (SYNONYMS.some((group) => group.includes(want) && group.includes(have))) return 90;
   if (have.endsWith(`_${want}`)) return 80;
   if (want.endsWith(`_${have}`)) return 70;
-  if (SYNONYMS.some((group) => group.includes(want) && group.includes(have))) return 60;
   return 0;
 }
 

@@ -49,6 +49,11 @@ function types(schema: Schema): string[] {
   return ["string"];
 }
 
+/**
+ * `name` is the property being filled; inside a nested object it is qualified by the
+ * parent's name ("company_name" for `company: { name }`), and the unqualified name is
+ * tried only when the qualified one matches nothing.
+ */
 function fill(raw: Schema, name: string | null, state: State): unknown {
   const schema = resolve(raw, state);
   if ("const" in schema) return schema.const;
@@ -61,10 +66,11 @@ function fill(raw: Schema, name: string | null, state: State): unknown {
   }
   if (Array.isArray(schema.enum)) return chooseEnum(schema.enum, state);
   const kinds = types(schema);
-  if (kinds.includes("object")) return fillObject(schema, state);
-  if (kinds.includes("array")) return fillArray(schema, name, state);
+  if (kinds.includes("object")) return fillObject(schema, name, state);
+  const leaf = name?.split(".").pop() ?? null;
+  if (kinds.includes("array")) return fillArray(schema, leaf, state);
   if (kinds.includes("null")) return null;
-  return defaultPrimitive(schema, kinds[0] ?? "string", name, state);
+  return defaultPrimitive(schema, kinds[0] ?? "string", leaf, state);
 }
 
 /** A branch a fact can fill, else a null branch, else the first. */
@@ -76,17 +82,18 @@ function fillAnyOf(branches: Schema[], name: string | null, state: State): unkno
   return fill(nullBranch ?? (branches[0] as Schema), name, state);
 }
 
-function fillObject(schema: Schema, state: State): Record<string, unknown> {
+function fillObject(schema: Schema, parent: string | null, state: State): Record<string, unknown> {
   const properties = (schema.properties ?? {}) as Record<string, Schema>;
   const out: Record<string, unknown> = {};
   const later: string[] = [];
+  const qualified = (key: string) => (parent ? `${parent}.${key}` : key);
   // Pass 1: properties answered by a fact; pass 2: everything else, which may depend on pass 1.
   for (const [key, propertySchema] of Object.entries(properties)) {
-    if (factFor(resolve(propertySchema, state), key, state) || isContainer(propertySchema, state)) {
-      out[key] = fill(propertySchema, key, state);
+    if (factFor(resolve(propertySchema, state), qualified(key), state) || isContainer(propertySchema, state)) {
+      out[key] = fill(propertySchema, qualified(key), state);
     } else later.push(key);
   }
-  for (const key of later) out[key] = fill(properties[key] as Schema, key, state);
+  for (const key of later) out[key] = fill(properties[key] as Schema, qualified(key), state);
   return Object.fromEntries(Object.keys(properties).map((key) => [key, out[key]]));
 }
 
@@ -156,8 +163,14 @@ function bound(
 }
 
 /** The fact that answers `name` under `schema`, converted to a value the schema accepts. */
-function factFor(schema: Schema, name: string | null, state: State): { source: Fact; value: unknown } | null {
-  if (!name) return null;
+function factFor(schema: Schema, path: string | null, state: State): { source: Fact; value: unknown } | null {
+  if (!path) return null;
+  const segments = path.split(".");
+  const name = segments[segments.length - 1] as string;
+  if (segments.length > 1) {
+    const nested = factFor(schema, segments.slice(-2).join("_"), state);
+    if (nested) return nested;
+  }
   const kinds = types(schema);
   if (kinds.includes("object") || (Array.isArray(schema.anyOf) && !schema.type)) return null;
   const convert = (fact: Fact) => coerce(fact.value, schema, kinds);
