@@ -21,6 +21,13 @@ export function openAiError(
 }
 
 function faultError(status: number, headers: Record<string, string>): ReplicaResponse {
+  if (status === 429) {
+    return openAiError(429, "Rate limit reached. Please try again in 1s.", "requests", "rate_limit_exceeded", null, {
+      ...headers,
+      "retry-after": "1",
+      "x-should-retry": "true",
+    });
+  }
   if (status === 503)
     return openAiError(
       503,
