@@ -51,7 +51,6 @@ function rateLimited(window: WindowState, headers: Record<string, string>): Repl
 }
 
 export const apolloHandler: Handler<"apollo"> = (req, ctx) => {
-  const known = MATCH_PATHS.has(req.path) || HEALTH_PATHS.has(req.path);
   const endpoint = `${req.method} ${req.path}`;
   const done = (response: ReplicaResponse, extra: Omit<Handled["outcome"], "endpoint"> = {}): Handled => ({
     response,
@@ -62,7 +61,7 @@ export const apolloHandler: Handler<"apollo"> = (req, ctx) => {
   if (HEALTH_PATHS.has(req.path) && req.method === "GET") {
     return done(ctx.isValidKey(key) ? json(200, { is_logged_in: true }) : UNAUTHORIZED);
   }
-  if (!known || req.method !== "POST" || !MATCH_PATHS.has(req.path)) return done(apolloError(404));
+  if (req.method !== "POST" || !MATCH_PATHS.has(req.path)) return done(apolloError(404));
   if (!ctx.isValidKey(key)) return done(UNAUTHORIZED);
   if (ctx.isForbiddenKey(key)) return done(apolloError(403));
 
