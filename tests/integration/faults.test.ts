@@ -75,7 +75,8 @@ async function expectFinishedOnce({ t, jobId, total }: Awaited<ReturnType<typeof
   for (;;) {
     const { body } = await api.get(`/api/tables/${t.tableId}/enrich/jobs/${jobId}`).catch(() => ({ body: {} }));
     if (body.status === "completed") break;
-    if (Date.now() > deadline) throw new Error(`job still ${body.status} (${body.progress}%):\n${logs.slice(-20).join("\n")}`);
+    if (Date.now() > deadline)
+      throw new Error(`job still ${body.status} (${body.progress}%):\n${logs.slice(-20).join("\n")}`);
     await pause(250);
   }
   const { body: job } = await api.get(`/api/tables/${t.tableId}/enrich/jobs/${jobId}`);

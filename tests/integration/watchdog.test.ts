@@ -95,7 +95,8 @@ describe("the enrichment watchdog", () => {
     const ids = await taskIdsOf(job.jobId);
     for (const id of ids.slice(0, 10)) await runCellTask(id);
     // One cell was claimed by a run that then vanished.
-    await getDb().$executeRaw`UPDATE cell_enrichment_tasks SET status = 'running', attempts = 1 WHERE id = ${ids[10]}::uuid`;
+    await getDb()
+      .$executeRaw`UPDATE cell_enrichment_tasks SET status = 'running', attempts = 1 WHERE id = ${ids[10]}::uuid`;
     await ageJob(job.jobId, 600);
     await runWatchdog();
     const ended = await waitForEnd(t.tableId, job.jobId);
@@ -121,7 +122,10 @@ describe("the enrichment watchdog", () => {
       tableId: t.tableId,
       source: { mode: "grid", columnIds: [t.columns.email], rowIds: "all" },
     });
-    await getDb().enrichmentJob.update({ where: { id: job.jobId }, data: { status: "running", redriveCount: MAX_REDRIVES } });
+    await getDb().enrichmentJob.update({
+      where: { id: job.jobId },
+      data: { status: "running", redriveCount: MAX_REDRIVES },
+    });
     await ageJob(job.jobId, 600);
     const report = await superviseJobs({ stalledForSeconds: 300 });
     expect(report.gaveUp).toContain(job.jobId);

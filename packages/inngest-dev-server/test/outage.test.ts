@@ -1,7 +1,7 @@
+import { OwnPostgres } from "@glaze/database/own-postgres";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type DevServer, startDevServer } from "../src/index";
 import { eventually, gate, startApp, type TestApp } from "./helpers";
-import { OwnPostgres } from "@glaze/database/own-postgres";
 
 // Postgres dies under running runs and comes back: nothing is marked failed, events get
 // 503 meanwhile, and every run then completes from its stored steps, each step having
