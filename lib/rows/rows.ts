@@ -3,6 +3,7 @@ import { getDb, type Tx } from "../db";
 import { abandonTasks, finalizeJobs } from "../enrichment/store";
 import { AppError, invalid, notFound } from "../errors";
 import { shareLockTable } from "../tables/tables";
+import { isPlainQuery, listViewRows } from "../views/list-view-rows";
 import type { CreateRowsInput, DeleteRowsInput, ListRowsQuery } from "./schemas";
 import { ROW_COLUMNS, type RowData, type RowDto, type RowRecord, serializeRow } from "./serialize";
 
@@ -47,6 +48,7 @@ export async function listRows(
   { tableId, query }: { tableId: string; query: ListRowsQuery },
   db: Tx = getDb(),
 ): Promise<RowPage> {
+  if (!isPlainQuery(query)) return listViewRows({ tableId, query }, db);
   const table = await db.table.findUnique({ where: { id: tableId }, select: { id: true } });
   if (!table) throw notFound("table", tableId);
   const { limit } = query;

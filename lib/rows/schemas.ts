@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_OFFSET, MAX_PAGE, queryInt } from "../api/query";
 import { storableString } from "../api/text";
+import { filterParam, searchParam, sortParam } from "../views/filter-schema";
 
 export const MAX_ROWS_PER_REQUEST = 10_000;
 export const MAX_ROWS_PAGE = 1000;
@@ -63,7 +64,8 @@ export type DeleteRowsInput = z.output<typeof deleteRowsSchema>;
 /**
  * Three ways to read rows: `page` + `limit` (pages), `offset` + `limit` (windows for the
  * grid's virtual scrolling) and `after` + `limit` (keyset cursor: the `position` of the
- * last row seen, for exports and infinite lists).
+ * last row seen, for exports and infinite lists). Each works on a view too: `filter`, `sort`
+ * and `q` choose and order the rows (lib/views/), and `meta.total` counts the view's rows.
  */
 export const listRowsQuery = z
   .strictObject({
@@ -71,6 +73,9 @@ export const listRowsQuery = z
     offset: queryInt({ min: 0, max: MAX_OFFSET }).optional(),
     after: queryInt({ min: 0, max: Number.MAX_SAFE_INTEGER }).optional(),
     limit: queryInt({ min: 1, max: MAX_ROWS_PAGE }).default(50),
+    filter: filterParam.optional().describe("A filter tree as URL-encoded JSON"),
+    sort: sortParam.optional().describe("column:asc,column:desc; ties keep the table's order"),
+    q: searchParam.optional().describe("Text found in any value of the row (case-insensitive)"),
   })
   .refine((q) => [q.page, q.offset, q.after].filter((v) => v !== undefined).length <= 1, {
     message: "use only one of page, offset, after",

@@ -257,7 +257,8 @@ test("GET /api/tables/:tableId/rows – invalid query → 422 naming the paramet
     ["after=abc", "after"],
     ["page=2&offset=10", "(root)"],
     ["offset=0&after=5", "(root)"],
-    ["sort=name", "(root)"],
+    ["order=name", "(root)"],
+    ["sort=nope", "sort.0"],
   ]) {
     const result = await api.get(`/api/tables/${t.tableId}/rows?${query}`);
     expectError(result, 422, "validation_failed");

@@ -25,6 +25,17 @@ export const mergeStates = (patch: string, onlyLatest: boolean) =>
 export const latestTaskIdOf = (rowAlias: string, columnIdExpr: string) =>
   `(${rowAlias}.cell_states -> ${columnIdExpr}::text ->> 't')::uuid`;
 
+/**
+ * SQL: the status of cell (`rowAlias`, column `columnIdExpr`) for filters: its latest task's,
+ * or 'idle' when it was never enriched.
+ */
+export const cellStatusOf = (rowAlias: string, columnIdExpr: string) =>
+  `COALESCE(${rowAlias}.cell_states -> ${columnIdExpr} ->> 's', 'idle')`;
+
+/** SQL: the confidence of cell (`rowAlias`, `columnIdExpr`), null unless its latest task is done. */
+export const cellConfidenceOf = (rowAlias: string, columnIdExpr: string) =>
+  `(${rowAlias}.cell_states -> ${columnIdExpr} ->> 'c')::double precision`;
+
 /** The API's view of a cell's latest task. */
 export type CellStateDto = { taskId: string; status: TaskStatus; confidence?: number; error?: string };
 export type CellStates = Record<string, CellStateDto>;

@@ -1,0 +1,47 @@
+import "server-only";
+import { getDb, type Tx } from "../db";
+import type { RowPage } from "../rows/rows";
+import type { ListRowsQuery } from "../rows/schemas";
+import { serializeRow } from "../rows/serialize";
+import type { FilterNode } from "./filter-schema";
+import { resolveFilter, resolveSort } from "./resolve";
+import { readWindow } from "./row-window";
+import { viewColumnsOf } from "./table-columns";
+
+/** No filter, sort or search: the table's own order, read by lib/rows/rows.ts. */
+export const isPlainQuery = (query: ListRowsQuery) =>
+  query.filter === undefined && (query.sort ?? []).length === 0 && (query.q ?? "").trim() === "";
+
+/** The view's filter with the search `q` added as one more condition. */
+export function withSearch(filter: FilterNode | undefined, q: string | undefined): FilterNode | undefined {
+  const text = q?.trim() ?? "";
+  if (text === "") return filter;
+  const search: FilterNode = { op: "search", value: text };
+  return filter ? { and: [filter, search] } : search;
+}
+
+/** GET /rows with `filter`, `sort` or `q`: the same paging and response as the table's order. */
+export async function listViewRows(
+  { tableId, query }: { tableId: string; query: ListRowsQuery },
+  db: Tx = getDb(),
+): Promise<RowPage> {
+  const columns = await viewColumnsOf(db, tableId);
+  const tree = withSearch(query.filter, query.q);
+  const filter = tree ? resolveFilter(tree, columns, "filter") : null;
+  const sort = resolveSort(query.sort ?? [], columns);
+  const { limit } = query;
+  const offset = query.offset ?? (query.after === undefined ? ((query.page ?? 1) - 1) * limit : 0);
+  const { rows, total } = await readWindow({ tableId, filter, sort, offset, limit, after: query.after });
+  const last = rows.at(-1);
+  return {
+    data: rows.map(serializeRow),
+    meta: {
+      total,
+      page: query.page ?? Math.floor(offset / limit) + 1,
+      limit,
+      totalPages: Math.ceil(total / limit),
+      offset,
+      nextCursor: rows.length === limit && last ? Number(last.position) : null,
+    },
+  };
+}

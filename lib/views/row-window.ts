@@ -1,0 +1,81 @@
+import "server-only";
+import { getPool } from "../db";
+import { invalid } from "../errors";
+import { ROW_COLUMNS, type RowRecord } from "../rows/serialize";
+import { SqlParams } from "../sql";
+import { compileFilter, sortValue } from "./compile-filter";
+import type { ResolvedFilter, ResolvedSort } from "./resolve";
+
+// One window of a view (a filter, a sort, or both) and the view's exact row count, in one
+// statement and one pass over the table's rows: the matching rows' positions and sort values
+// are collected once (MATERIALIZED), counted, and the window is cut from them; only the
+// window's rows are then read whole. The order is the sort keys (empty and unparseable values
+// last in either direction), then `position`, so ties keep the table's order and every row has
+// one place. bench/README.md ("Views") has the plans.
+
+export type WindowRequest = {
+  tableId: string;
+  filter: ResolvedFilter | null;
+  sort: ResolvedSort[];
+  offset: number;
+  limit: number;
+  /** Keyset paging: rows after the row at this position, in the view's order. */
+  after?: number;
+};
+
+type WindowRow = RowRecord & { total: number; cursorFound: boolean | null };
+
+const direction = (s: ResolvedSort) => (s.direction === "desc" ? "DESC NULLS LAST" : "ASC NULLS LAST");
+
+/**
+ * SQL: row `m` comes after cursor row `c` in the view's order. Key by key: strictly after on
+ * this key (an empty value comes after every value, in either direction), or equal on it and
+ * after on the next ones; equal on every key, a higher position.
+ */
+function afterCursor(sort: ResolvedSort[], i = 0): string {
+  if (i === sort.length) return "m.p > c.p";
+  const [k, beyond] = [`m.k${i}`, sort[i].direction === "desc" ? "<" : ">"];
+  const c = `c.k${i}`;
+  return `((${c} IS NOT NULL AND (${k} ${beyond} ${c} OR ${k} IS NULL)) OR (${k} IS NOT DISTINCT FROM ${c} AND ${afterCursor(sort, i + 1)}))`;
+}
+
+export async function readWindow(request: WindowRequest): Promise<{ rows: RowRecord[]; total: number }> {
+  const { tableId, filter, sort, offset, limit, after } = request;
+  const params = new SqlParams([tableId]);
+  const where = filter ? compileFilter(filter, params, "r") : "true";
+  const keys = sort.map((s, i) => `${sortValue(s, params, "r")} AS k${i}`);
+  const order = (alias: string) => [...sort.map((s, i) => `${alias}.k${i} ${direction(s)}`), `${alias}.p`].join(", ");
+  const cursor = after !== undefined && sort.length > 0;
+  const ctes = [
+    `m AS MATERIALIZED (SELECT ${["r.position AS p", ...keys].join(", ")} FROM rows r WHERE r.table_id = $1::uuid AND ${where})`,
+  ];
+  let keyset = "true";
+  if (cursor) {
+    const cursorKeys = sort.map((s, i) => `${sortValue(s, params, "r")} AS k${i}`);
+    ctes.push(
+      `c AS (SELECT ${["r.position AS p", ...cursorKeys].join(", ")} FROM rows r WHERE r.table_id = $1::uuid AND r.position = ${params.add(after, "bigint")})`,
+    );
+    keyset = afterCursor(sort);
+  } else if (after !== undefined) {
+    keyset = `m.p > ${params.add(after, "bigint")}`;
+  }
+  ctes.push(
+    `w AS (SELECT m.* FROM m${cursor ? ", c" : ""} WHERE ${keyset} ORDER BY ${order("m")} OFFSET ${params.add(offset, "bigint")} LIMIT ${params.add(limit, "bigint")})`,
+  );
+  const text = `WITH ${ctes.join(",\n")}
+    SELECT t.total, ${cursor ? "(SELECT count(*) > 0 FROM c)" : "NULL::boolean"} AS "cursorFound", ${ROW_COLUMNS}
+      FROM (SELECT count(*)::int AS total FROM m) t
+      LEFT JOIN (w JOIN rows r ON r.table_id = $1::uuid AND r.position = w.p) ON true
+     ORDER BY ${order("w")}`;
+  const result = await getPool().query<WindowRow>(text, params.values);
+  const first = result.rows[0];
+  if (cursor && first && !first.cursorFound) {
+    throw invalid("The query parameters are invalid", [
+      {
+        path: "after",
+        message: `no row of this table has position ${after}; it may have been deleted: page by offset or start again`,
+      },
+    ]);
+  }
+  return { rows: result.rows.filter((row) => row.id !== null), total: first?.total ?? 0 };
+}
