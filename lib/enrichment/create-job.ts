@@ -1,8 +1,11 @@
 import "server-only";
 import { getDb, type Tx } from "../db";
 import { AppError, conflict, invalid, notFound } from "../errors";
+import { compileFilter } from "../views/compile-filter";
+import { resolveFilter } from "../views/resolve";
+import { viewColumnsOf } from "../views/table-columns";
 import { MAX_CELLS_PER_JOB, type Selection } from "./schemas";
-import { insertCellTasks, insertGridTasks, queueJobCells, withDbRetry } from "./store";
+import { insertCellTasks, insertFilteredGridTasks, insertGridTasks, queueJobCells, withDbRetry } from "./store";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -59,6 +62,24 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
       SELECT ${tableId}::uuid, row_id, column_id, ${jobId}::uuid, row_number() OVER (ORDER BY ordinal)
         FROM cell_enrichment_tasks WHERE job_id = ${source.jobId}::uuid AND status = 'failed'`;
   }
+  if (source.mode === "filter") {
+    const columnIds = [...new Set(source.columnIds.map((id) => id.toLowerCase()))];
+    rejectUnknown(await unknownIds(tx, "columns", tableId, columnIds), []);
+    // The columns cannot change now (the caller holds the table's share lock).
+    const filter = resolveFilter(source.rowFilter, await viewColumnsOf(tx, tableId), "rowFilter");
+    const rows = await insertFilteredGridTasks(
+      {
+        tableId,
+        jobId,
+        columnIds,
+        rowFilter: (params, row) => compileFilter(filter, params, row),
+        maxCells: MAX_CELLS_PER_JOB,
+      },
+      tx,
+    );
+    rejectTooLarge(rows * columnIds.length);
+    return rows * columnIds.length;
+  }
   if (source.mode === "grid") {
     // Ids are compared case-insensitively everywhere, so count distinct lower-cased ids.
     const columnIds = [...new Set(source.columnIds.map((id) => id.toLowerCase()))];
@@ -114,7 +135,13 @@ export async function createEnrichmentJob(
         if (table.length === 0) throw notFound("table", tableId);
         const job = await tx.enrichmentJob.create({ data: { tableId, status: "pending" }, select: { id: true } });
         const inserted = await insertTasks(tx, tableId, job.id, source);
-        if (inserted === 0) throw invalid("The selection is empty: the table has no rows");
+        if (inserted === 0) {
+          throw invalid(
+            source.mode === "filter"
+              ? "The selection is empty: no row matches the rowFilter"
+              : "The selection is empty: the table has no rows",
+          );
+        }
         await queueJobCells({ jobId: job.id, totalTasks: inserted }, tx);
         return { jobId: job.id, tableId, status: "pending" as const, totalTasks: inserted };
       },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_PAGE, queryInt } from "../api/query";
+import { type FilterNode, filterTree } from "../views/filter-schema";
 
 /** Largest selection one job may hold (documented in the README). */
 export const MAX_CELLS_PER_JOB = 200_000;
@@ -15,6 +16,9 @@ export const enrichRequestSchema = z
       .union([z.array(id).max(MAX_CELLS_PER_JOB), z.literal("all")])
       .optional()
       .describe('Grid mode: the rows to enrich, or "all" (also the default) for every row'),
+    rowFilter: filterTree
+      .optional()
+      .describe("Grid mode: the rows matching this filter tree (as GET /rows?filter=), in place of rowIds"),
     cellIds: z
       .array(z.strictObject({ rowId: id, columnId: id }))
       .max(MAX_CELLS_PER_JOB)
@@ -22,7 +26,15 @@ export const enrichRequestSchema = z
       .describe("Explicit mode: any set of cells; duplicates collapse"),
   })
   .superRefine((body, ctx) => {
-    const grid = body.columnIds !== undefined || body.rowIds !== undefined;
+    if (body.rowFilter !== undefined && (body.rowIds !== undefined || body.cellIds !== undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["rowFilter"],
+        message: "rowFilter chooses the rows: give it with columnIds only, not with rowIds or cellIds",
+      });
+      return;
+    }
+    const grid = body.columnIds !== undefined || body.rowIds !== undefined || body.rowFilter !== undefined;
     if (grid && body.cellIds !== undefined) {
       ctx.addIssue({
         code: "custom",
@@ -57,10 +69,12 @@ export type EnrichRequest = z.output<typeof enrichRequestSchema>;
 
 export type Selection =
   | { mode: "grid"; columnIds: string[]; rowIds: string[] | "all" }
+  | { mode: "filter"; columnIds: string[]; rowFilter: FilterNode }
   | { mode: "cells"; cells: { rowId: string; columnId: string }[] };
 
 export function toSelection(body: EnrichRequest): Selection {
   if (body.cellIds) return { mode: "cells", cells: body.cellIds };
+  if (body.rowFilter) return { mode: "filter", columnIds: body.columnIds ?? [], rowFilter: body.rowFilter };
   return { mode: "grid", columnIds: body.columnIds ?? [], rowIds: body.rowIds ?? "all" };
 }
 

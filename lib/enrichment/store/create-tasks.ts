@@ -1,5 +1,6 @@
 import "server-only";
 import type { Tx } from "../../db";
+import { SqlParams } from "../../sql";
 import { mergeStates, pendingStateOf } from "./cell-states";
 import { createShards } from "./counters";
 import { run, type Statement } from "./run";
@@ -26,6 +27,48 @@ export async function insertGridTasks(
   tx: Tx,
 ): Promise<number> {
   return tx.$executeRawUnsafe(INSERT_GRID, tableId, jobId, columnIds, rowIds);
+}
+
+/**
+ * One task per (row matching the filter, column), in one statement: the matching rows are
+ * collected once, counted, and their tasks inserted only if rows × columns ≤ `maxCells`. One
+ * statement is one snapshot (READ COMMITTED takes it when the statement starts, after the job
+ * holds the table's share lock): the rows are those committed by then and matching then; rows
+ * added or changed later are not in the job. `rowFilter` compiles the filter for row alias
+ * `r` with its values added to the statement's parameters. Returns the matching rows' count.
+ */
+export async function insertFilteredGridTasks(
+  {
+    tableId,
+    jobId,
+    columnIds,
+    rowFilter,
+    maxCells,
+  }: {
+    tableId: string;
+    jobId: string;
+    columnIds: string[];
+    rowFilter: (params: SqlParams, row: string) => string;
+    maxCells: number;
+  },
+  tx: Tx,
+): Promise<number> {
+  const params = new SqlParams([tableId, jobId, columnIds, maxCells]);
+  const where = rowFilter(params, "r");
+  const [{ rows }] = await tx.$queryRawUnsafe<{ rows: number }[]>(
+    `WITH sel AS MATERIALIZED (
+       SELECT r.id, r.position FROM rows r WHERE r.table_id = $1::uuid AND ${where}
+     ), n AS (SELECT count(*)::int AS rows FROM sel), ins AS (
+       INSERT INTO cell_enrichment_tasks (table_id, row_id, column_id, job_id, ordinal)
+       SELECT $1::uuid, s.id, c.id, $2::uuid, row_number() OVER (ORDER BY s.position, c."order", c.id)
+         FROM sel s CROSS JOIN columns c
+        WHERE c.table_id = $1::uuid AND c.id = ANY($3::uuid[])
+          AND (SELECT rows FROM n)::bigint * cardinality($3::uuid[]) <= $4::bigint
+     )
+     SELECT rows FROM n`,
+    ...params.values,
+  );
+  return rows;
 }
 
 const INSERT_CELLS = `

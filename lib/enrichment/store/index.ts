@@ -5,10 +5,10 @@
 export { abandonTasks } from "./abandon";
 export { CANCELLED_ERROR, failRemainingTasks, markJobCancelled, settleCancelledTasks } from "./cancel";
 export { type CellChange, readCellChanges } from "./cell-changes";
-export { type CellStateDto, type CellStates, readCellStates } from "./cell-states";
+export { type CellStateDto, type CellStates, cellConfidenceOf, cellStatusOf, readCellStates } from "./cell-states";
 export { type ClaimedTask, claimTasks } from "./claim";
 export { COUNTER_SHARDS } from "./counters";
-export { insertCellTasks, insertGridTasks, queueJobCells } from "./create-tasks";
+export { insertCellTasks, insertFilteredGridTasks, insertGridTasks, queueJobCells } from "./create-tasks";
 export { withDbRetry } from "./db-retry";
 export { type FinishedTask, finalizeJobs, finishTasks, noteAttemptError, type TaskResult } from "./finish";
 export { forgetColumn } from "./forget-column";
