@@ -4,6 +4,7 @@ import { abandonTasks, finalizeJobs, forgetColumn } from "../enrichment/store";
 import { conflict, invalid, notFound } from "../errors";
 import type { Column } from "../generated/prisma/client";
 import { lockTable } from "../tables/tables";
+import { pruneViews } from "../views/views";
 import { type CreateColumnInput, MAX_COLUMNS_PER_TABLE, type UpdateColumnInput } from "./schemas";
 import { type ColumnDto, serializeColumn } from "./serialize";
 
@@ -71,6 +72,8 @@ export async function updateColumn(
       });
     }
     await renumber(tx, patch.order !== undefined ? moveTo(columns, index, patch.order) : columns);
+    // A new type may no longer fit the views' conditions on the column.
+    if (patch.dataType !== undefined) await pruneViews({ tableId }, tx);
     const updated = await tx.column.findUniqueOrThrow({ where: { id: columnId } });
     return serializeColumn(updated);
   });
@@ -87,6 +90,7 @@ export async function deleteColumn({ tableId, columnId }: { tableId: string; col
       const touched = await abandonTasks({ columnIds: [columnId], reason: "column deleted" }, tx);
       await tx.column.delete({ where: { id: columnId } });
       await forgetColumn({ tableId, columnId, key: column.key }, tx);
+      await pruneViews({ tableId }, tx);
       const rest = await tx.column.findMany({ where: { tableId }, orderBy: [{ order: "asc" }, { createdAt: "asc" }] });
       await renumber(tx, rest);
       return touched;

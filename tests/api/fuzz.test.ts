@@ -4,6 +4,7 @@ import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
+import { createView } from "@/lib/views/views";
 import { request } from "../support/api";
 import { dbState } from "../support/db-state";
 import { makeTable } from "../support/fixtures";
@@ -20,7 +21,7 @@ process.env.INNGEST_SIGNING_KEY = SIGNING_KEY;
 let inngestServer: DevServer;
 
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
-type Fixture = { tableId: string; columnId: string; rowId: string; jobId: string };
+type Fixture = { tableId: string; columnId: string; rowId: string; jobId: string; viewId: string };
 
 let fixture: Fixture;
 
@@ -38,7 +39,11 @@ beforeAll(async () => {
     tableId: t.tableId,
     source: { mode: "grid", columnIds: [t.columns.email], rowIds: "all" },
   });
-  fixture = { tableId: t.tableId, columnId: t.columns.email, rowId: t.rowIds[0], jobId: job.jobId };
+  const view = await createView({
+    tableId: t.tableId,
+    input: { name: "Fixture", filter: null, sort: [], hiddenColumns: [], columnWidths: {} },
+  });
+  fixture = { tableId: t.tableId, columnId: t.columns.email, rowId: t.rowIds[0], jobId: job.jobId, viewId: view.id };
 });
 
 afterAll(async () => {
@@ -79,6 +84,34 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.dictionary(hostileString, hostileString, { maxKeys: 3 }),
 );
 
+/** Filter trees with hostile parts: real and unknown columns, operators, values and shapes. */
+const hostileCondition = fc.record(
+  {
+    column: fc.oneof(fc.constantFrom("name", "email", "constructor", "__proto__"), hostileString),
+    op: fc.oneof(
+      fc.constantFrom(
+        "eq",
+        "contains",
+        "gt",
+        "is_empty",
+        "cell_status_is",
+        "row_status_is",
+        "confidence_below",
+        "search",
+      ),
+      hostileString,
+    ),
+    value: hostileValue,
+  },
+  { requiredKeys: [] },
+);
+const hostileFilter: fc.Arbitrary<unknown> = fc.oneof(
+  hostileCondition,
+  fc.record({ and: fc.array(hostileCondition, { maxLength: 3 }) }),
+  fc.record({ or: fc.oneof(fc.array(hostileCondition, { maxLength: 3 }), hostileValue) }),
+  hostileValue,
+);
+
 const anId = (real: () => string) =>
   fc.oneof(
     fc.constant(null).map(() => real()),
@@ -99,6 +132,17 @@ const nearValidBody = fc.oneof(
   fc.record({ data: fc.dictionary(fc.constantFrom("name", "email", "constructor", "nope"), hostileValue) }),
   fc.record({ ids: fc.oneof(fc.array(hostileValue, { maxLength: 3 }), hostileValue) }),
   fc.record({ columnIds: hostileValue, rowIds: hostileValue, cellIds: hostileValue }, { requiredKeys: [] }),
+  fc.record({ columnIds: hostileValue, rowFilter: hostileFilter }, { requiredKeys: [] }),
+  fc.record(
+    {
+      name: hostileValue,
+      filter: hostileFilter,
+      sort: hostileValue,
+      hiddenColumns: hostileValue,
+      columnWidths: hostileValue,
+    },
+    { requiredKeys: [] },
+  ),
   hostileValue,
 );
 
@@ -124,8 +168,25 @@ const headers = fc
 const query = fc
   .array(
     fc.tuple(
-      fc.constantFrom("page", "limit", "offset", "after", "since", "status", "name", "createColumns", "x"),
-      hostileString,
+      fc.constantFrom(
+        "page",
+        "limit",
+        "offset",
+        "after",
+        "since",
+        "status",
+        "name",
+        "createColumns",
+        "x",
+        "sort",
+        "q",
+        "filter",
+      ),
+      fc.oneof(
+        hostileString,
+        hostileFilter.map((f) => JSON.stringify(f) ?? "null"),
+        fc.constantFrom("name:desc", "email,name:asc"),
+      ),
     ),
     {
       maxLength: 3,
@@ -153,6 +214,8 @@ const METHODS: Method[][] = [
   ["POST"],
   ["GET"],
   ["GET", "POST", "PUT"],
+  ["GET", "POST"],
+  ["GET", "PATCH", "DELETE"],
 ];
 
 type Call = { method: Method; path: string; body?: { raw: string }; headers: Record<string, string> };
@@ -160,7 +223,7 @@ type Call = { method: Method; path: string; body?: { raw: string }; headers: Rec
 /** Every route, with the methods it answers; deletes never target the fixture itself. */
 const call: fc.Arbitrary<Call> = fc
   .record({
-    route: fc.integer({ min: 0, max: 17 }),
+    route: fc.integer({ min: 0, max: 19 }),
     anyMethod: fc.constantFrom<Method>("GET", "POST", "PATCH", "PUT", "DELETE"),
     pick: fc.nat(),
     wrongMethod: fc.integer({ min: 0, max: 9 }),
@@ -168,11 +231,12 @@ const call: fc.Arbitrary<Call> = fc
     column: anId(() => fixture.columnId),
     row: anId(() => fixture.rowId),
     job: anId(() => fixture.jobId),
+    view: anId(() => fixture.viewId),
     query,
     body,
     headers,
   })
-  .map(({ route, anyMethod, pick, wrongMethod, table, column, row, job, query: q, body: b, headers: h }) => {
+  .map(({ route, anyMethod, pick, wrongMethod, table, column, row, job, view, query: q, body: b, headers: h }) => {
     // Mostly the methods each route answers; now and then any method (a 405).
     const methods = METHODS[route];
     const method = wrongMethod === 0 ? anyMethod : methods[pick % methods.length];
@@ -197,6 +261,8 @@ const call: fc.Arbitrary<Call> = fc
       `${t}/import`,
       `${t}/export`,
       "/api/inngest",
+      `${t}/views`,
+      `${t}/views/${encodeURIComponent(safe(view, fixture.viewId))}`,
     ];
     const bodyless = method === "GET";
     return { method, path: `${paths[route]}${q}`, body: bodyless ? undefined : b, headers: h };

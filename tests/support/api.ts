@@ -43,6 +43,8 @@ add(
   "/api/tables/:tableId/enrich/jobs/:jobId/dispatch",
   () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/dispatch/route"),
 );
+add("/api/tables/:tableId/views", () => import("@/app/api/tables/[tableId]/views/route"));
+add("/api/tables/:tableId/views/:viewId", () => import("@/app/api/tables/[tableId]/views/[viewId]/route"));
 add("/api/tables/:tableId/cells/status", () => import("@/app/api/tables/[tableId]/cells/status/route"));
 add("/api/health", () => import("@/app/api/health/route"));
 add("/api/tables/import", () => import("@/app/api/tables/import/route"));

@@ -7,14 +7,15 @@ import type { ApiResult } from "./api";
 
 export async function dbState() {
   const db = getDb();
-  const [tables, columns, rows, jobs, tasks] = await Promise.all([
+  const [tables, columns, rows, jobs, tasks, views] = await Promise.all([
     db.table.findMany({ orderBy: { id: "asc" } }),
     db.column.findMany({ orderBy: { id: "asc" } }),
     db.row.findMany({ orderBy: { id: "asc" } }),
     db.enrichmentJob.findMany({ orderBy: { id: "asc" } }),
     db.cellEnrichmentTask.findMany({ orderBy: { id: "asc" } }),
+    db.tableView.findMany({ orderBy: { id: "asc" } }),
   ]);
-  return { tables, columns, rows, jobs, tasks };
+  return { tables, columns, rows, jobs, tasks, views };
 }
 
 /** Runs `send` and asserts that the database is the same afterwards; returns its result. */

@@ -1,0 +1,20 @@
+import { parseJsonBody } from "@/lib/api/body";
+import { json, route } from "@/lib/api/handler";
+import { updateViewSchema } from "@/lib/views/view-schemas";
+import { deleteView, getView, updateView } from "@/lib/views/views";
+
+type Params = { tableId: string; viewId: string };
+
+// GET /api/tables/:tableId/views/:viewId – one saved view
+export const GET = route<Params>(async (_request, { tableId, viewId }) => json(await getView({ tableId, viewId })));
+
+// PATCH /api/tables/:tableId/views/:viewId – change any of name, filter, sort, hiddenColumns, columnWidths
+export const PATCH = route<Params>(async (request, { tableId, viewId }) =>
+  json(await updateView({ tableId, viewId, patch: await parseJsonBody(request, updateViewSchema) })),
+);
+
+// DELETE /api/tables/:tableId/views/:viewId – delete a saved view
+export const DELETE = route<Params>(async (_request, { tableId, viewId }) => {
+  await deleteView({ tableId, viewId });
+  return new Response(null, { status: 204 });
+});
