@@ -3,7 +3,7 @@ import { getDb, type Tx } from "../db";
 import { abandonTasks, finalizeJobs } from "../enrichment/store";
 import { AppError, invalid, notFound } from "../errors";
 import { shareLockTable } from "../tables/tables";
-import { isPlainQuery, listViewRows } from "../views/list-view-rows";
+import { listRowWindow } from "../views/list-rows";
 import type { CreateRowsInput, DeleteRowsInput, ListRowsQuery } from "./schemas";
 import { ROW_COLUMNS, type RowData, type RowDto, type RowRecord, serializeRow } from "./serialize";
 
@@ -44,36 +44,9 @@ export type RowPage = {
   meta: { total: number; page: number; limit: number; totalPages: number; offset: number; nextCursor: number | null };
 };
 
-export async function listRows(
-  { tableId, query }: { tableId: string; query: ListRowsQuery },
-  db: Tx = getDb(),
-): Promise<RowPage> {
-  if (!isPlainQuery(query)) return listViewRows({ tableId, query }, db);
-  const table = await db.table.findUnique({ where: { id: tableId }, select: { id: true } });
-  if (!table) throw notFound("table", tableId);
-  const { limit } = query;
-  const offset = query.offset ?? (query.after === undefined ? ((query.page ?? 1) - 1) * limit : 0);
-  const [total, rows] = await Promise.all([
-    db.row.count({ where: { tableId } }),
-    db.row.findMany({
-      where: { tableId, ...(query.after !== undefined ? { position: { gt: BigInt(query.after) } } : {}) },
-      orderBy: { position: "asc" },
-      skip: query.after !== undefined ? 0 : offset,
-      take: limit,
-    }),
-  ]);
-  const last = rows.at(-1);
-  return {
-    data: rows.map(serializeRow),
-    meta: {
-      total,
-      page: query.page ?? Math.floor(offset / limit) + 1,
-      limit,
-      totalPages: Math.ceil(total / limit),
-      offset,
-      nextCursor: rows.length === limit && last ? Number(last.position) : null,
-    },
-  };
+/** GET /rows: see l../views/list-rows.ts (the table's order, or a view of it). */
+export async function listRows({ tableId, query }: { tableId: string; query: ListRowsQuery }): Promise<RowPage> {
+  return listRowWindow({ tableId, query });
 }
 
 export async function createRows(

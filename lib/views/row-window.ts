@@ -1,6 +1,6 @@
 import "server-only";
 import { getPool } from "../db";
-import { invalid } from "../errors";
+import { invalid, notFound } from "../errors";
 import { ROW_COLUMNS, type RowRecord } from "../rows/serialize";
 import { SqlParams } from "../sql";
 import { compileFilter, sortValue } from "./compile-filter";
@@ -78,4 +78,32 @@ export async function readWindow(request: WindowRequest): Promise<{ rows: RowRec
     ]);
   }
   return { rows: result.rows.filter((row) => row.id !== null), total: first?.total ?? 0 };
+}
+
+/**
+ * A window of the table's own order and the table's row count: two statements at once, an
+ * index range of (table_id, position) each. Raw pg rather than Prisma's findMany: 200 rows
+ * decode in ~40 ms instead of ~100 ms (bench/README.md, "Views").
+ */
+export async function readPlainWindow({
+  tableId,
+  offset,
+  limit,
+  after,
+}: Omit<WindowRequest, "filter" | "sort">): Promise<{ rows: RowRecord[]; total: number }> {
+  const pool = getPool();
+  const [count, window] = await Promise.all([
+    pool.query<{ total: number; found: boolean }>(
+      `SELECT (SELECT count(*) FROM rows WHERE table_id = $1::uuid)::int AS total,
+              EXISTS (SELECT 1 FROM tables WHERE id = $1::uuid) AS found`,
+      [tableId],
+    ),
+    pool.query<RowRecord>(
+      `SELECT ${ROW_COLUMNS} FROM rows r WHERE r.table_id = $1::uuid AND r.position > $2::bigint
+        ORDER BY r.position OFFSET $3 LIMIT $4`,
+      [tableId, after ?? -1, offset, limit],
+    ),
+  ]);
+  if (!count.rows[0].found) throw notFound("table", tableId);
+  return { rows: window.rows, total: count.rows[0].total };
 }

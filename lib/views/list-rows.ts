@@ -5,7 +5,7 @@ import type { ListRowsQuery } from "../rows/schemas";
 import { serializeRow } from "../rows/serialize";
 import type { FilterNode } from "./filter-schema";
 import { resolveFilter, resolveSort } from "./resolve";
-import { readWindow } from "./row-window";
+import { readPlainWindow, readWindow } from "./row-window";
 import { viewColumnsOf } from "./table-columns";
 
 /** No filter, sort or search: the table's own order, read by lib/rows/rows.ts. */
@@ -20,18 +20,27 @@ export function withSearch(filter: FilterNode | undefined, q: string | undefined
   return filter ? { and: [filter, search] } : search;
 }
 
-/** GET /rows with `filter`, `sort` or `q`: the same paging and response as the table's order. */
-export async function listViewRows(
-  { tableId, query }: { tableId: string; query: ListRowsQuery },
-  db: Tx = getDb(),
-): Promise<RowPage> {
+async function readView(tableId: string, query: ListRowsQuery, offset: number, db: Tx) {
+  const { limit, after } = query;
+  if (isPlainQuery(query)) return readPlainWindow({ tableId, offset, limit, after });
   const columns = await viewColumnsOf(db, tableId);
   const tree = withSearch(query.filter, query.q);
   const filter = tree ? resolveFilter(tree, columns, "filter") : null;
   const sort = resolveSort(query.sort ?? [], columns);
+  return readWindow({ tableId, filter, sort, offset, limit, after });
+}
+
+/**
+ * GET /rows: a page, offset window or `after` page of the table's order, or of a view of it
+ * (`filter`, `sort`, `q`), with the exact row count of what is shown.
+ */
+export async function listRowWindow(
+  { tableId, query }: { tableId: string; query: ListRowsQuery },
+  db: Tx = getDb(),
+): Promise<RowPage> {
   const { limit } = query;
   const offset = query.offset ?? (query.after === undefined ? ((query.page ?? 1) - 1) * limit : 0);
-  const { rows, total } = await readWindow({ tableId, filter, sort, offset, limit, after: query.after });
+  const { rows, total } = await readView(tableId, query, offset, db);
   const last = rows.at(-1);
   return {
     data: rows.map(serializeRow),
