@@ -1,6 +1,7 @@
 import { FlexRender, type Header } from "@tanstack/react-table";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { RowDto } from "@/lib/rows/serialize";
+import { ColumnResizeHandle } from "./column-resize-handle";
 import type { GridFeatures } from "./use-grid-table";
 
 const TYPE_MARK: Record<ColumnDto["dataType"], string> = {
@@ -12,7 +13,10 @@ const TYPE_MARK: Record<ColumnDto["dataType"], string> = {
   date: "▦",
 };
 
-/** A column header: click selects the column, the ⋯ button opens the column's menu. */
+/**
+ * A column header: click selects the column, the ⋯ button opens the column's menu, the right
+ * edge resizes it. An arrow shows the view sorts by it, a dot that the view filters on it.
+ */
 export function ColumnHeaderCell({
   column,
   header,
@@ -20,6 +24,8 @@ export function ColumnHeaderCell({
   left,
   width,
   selected,
+  sorted,
+  filtered,
 }: {
   column: ColumnDto;
   header: Header<GridFeatures, RowDto, unknown> | undefined;
@@ -27,12 +33,15 @@ export function ColumnHeaderCell({
   left: number;
   width: number;
   selected: boolean;
+  sorted?: "asc" | "desc";
+  filtered?: boolean;
 }) {
   return (
     <th
       scope="col"
       aria-colindex={colIndex + 2}
       aria-selected={selected}
+      aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
       data-col={colIndex}
       data-header=""
       title={`${column.label} · key: ${column.key} · ${column.dataType}`}
@@ -43,6 +52,14 @@ export function ColumnHeaderCell({
         {TYPE_MARK[column.dataType]}
       </span>
       <span className="truncate">{header ? <FlexRender header={header} /> : column.label}</span>
+      {sorted ? (
+        <span aria-hidden="true" className="shrink-0 text-[10px] text-blue-700">
+          {sorted === "asc" ? "▲" : "▼"}
+        </span>
+      ) : null}
+      {filtered ? (
+        <span aria-hidden="true" title="Filtered" className="size-1.5 shrink-0 rounded-full bg-blue-600" />
+      ) : null}
       <button
         type="button"
         data-column-menu={colIndex}
@@ -52,6 +69,7 @@ export function ColumnHeaderCell({
       >
         ⋯
       </button>
+      {header ? <ColumnResizeHandle header={header} label={column.label} /> : null}
     </th>
   );
 }

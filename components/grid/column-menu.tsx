@@ -6,17 +6,25 @@ import { PopupMenu } from "../ui/popup-menu";
 
 export type ColumnMenuActions = {
   enrichColumn: (col: number) => void;
+  sort: (column: ColumnDto, direction: "asc" | "desc") => void;
+  filterBy: (column: ColumnDto) => void;
+  hide: (column: ColumnDto) => void;
   rename: (column: ColumnDto, label: string) => void;
+  /** Move to `order`, the place of another column among all the table's columns. */
   move: (column: ColumnDto, order: number) => void;
   remove: (column: ColumnDto) => void;
 };
 
-/** The ⋯ menu of a column header: enrich, rename, move, delete (delete asks once more). */
+/**
+ * The ⋯ menu of a column header: enrich (the view's rows), sort, filter by, hide, rename, move,
+ * delete (delete asks once more). `columns` are the shown ones.
+ */
 export function ColumnMenu({
   x,
   y,
   col,
   columns,
+  enrichLabel,
   actions,
   onClose,
 }: {
@@ -24,6 +32,7 @@ export function ColumnMenu({
   y: number;
   col: number;
   columns: ColumnDto[];
+  enrichLabel: string;
   actions: ColumnMenuActions;
   onClose: () => void;
 }) {
@@ -72,10 +81,18 @@ export function ColumnMenu({
       label={`Column ${column.label}`}
       onClose={onClose}
       items={[
-        { label: "Enrich column (all rows)", onSelect: () => actions.enrichColumn(col) },
+        { label: enrichLabel, onSelect: () => actions.enrichColumn(col) },
+        { label: "Sort ascending", onSelect: () => actions.sort(column, "asc") },
+        { label: "Sort descending", onSelect: () => actions.sort(column, "desc") },
+        { label: "Filter by this column…", onSelect: () => actions.filterBy(column) },
+        { label: "Hide column", disabled: columns.length === 1, onSelect: () => actions.hide(column) },
         { label: "Rename…", keepOpen: true, onSelect: () => setRenaming(true) },
-        { label: "Move left", disabled: col === 0, onSelect: () => actions.move(column, col - 1) },
-        { label: "Move right", disabled: col === columns.length - 1, onSelect: () => actions.move(column, col + 1) },
+        { label: "Move left", disabled: col === 0, onSelect: () => actions.move(column, columns[col - 1].order) },
+        {
+          label: "Move right",
+          disabled: col === columns.length - 1,
+          onSelect: () => actions.move(column, columns[col + 1]?.order ?? column.order),
+        },
         confirming
           ? {
               id: "delete",

@@ -10,6 +10,8 @@ import {
   rowSelectionKey,
   selectedRowIntervals,
 } from "@/lib/client/grid-selection";
+import type { ViewQuery } from "@/lib/client/view-query";
+import { filterColumns } from "@/lib/views/filter-columns";
 import { useToast } from "../ui/toast-provider";
 import { CellMenu } from "./cell-menu";
 import { ColumnMenu, type ColumnMenuActions } from "./column-menu";
@@ -19,6 +21,7 @@ import { GridHeader } from "./grid-header";
 import { gridKeyHandler } from "./grid-keyboard";
 import { GridRow } from "./grid-row";
 import { useCellEditing } from "./use-cell-editing";
+import { useColumnSizing } from "./use-column-sizing";
 import { useGridPointer } from "./use-grid-pointer";
 import { useGridTable } from "./use-grid-table";
 import { useGridVirtual } from "./use-grid-virtual";
@@ -33,32 +36,45 @@ export function DataGrid({
   columns,
   rowCount,
   ready,
+  view,
+  columnWidths,
+  onColumnWidths,
   selection,
   onSelectionChange,
   onEnrich,
+  enrichLabel,
   columnActions,
 }: {
   tableId: string;
   tableName: string;
+  /** The columns shown, in order. */
   columns: ColumnDto[];
+  /** Rows in the view. */
   rowCount: number;
   ready: boolean;
+  view: ViewQuery;
+  columnWidths: Record<string, number>;
+  onColumnWidths: (widths: Record<string, number>) => void;
   selection: GridSelection;
   onSelectionChange: (update: (selection: GridSelection) => GridSelection) => void;
   onEnrich: (selection?: GridSelection) => void;
+  enrichLabel: string;
   columnActions: ColumnMenuActions;
 }) {
   const toast = useToast();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [menu, setMenu] = useState<Menu>(null);
   const dims = useMemo(() => ({ rows: rowCount, cols: columns.length }), [rowCount, columns.length]);
+  const sizing = useColumnSizing(columns, columnWidths, onColumnWidths);
   const { virtualRows, totalHeight, totalWidth, colWindow, firstVisible, fast, loadRange, scrollTo } = useGridVirtual(
     scrollRef,
-    columns,
+    sizing.list,
     rowCount,
   );
-  const { rows, rowAt } = useRowBlocks(tableId, rowCount, loadRange, ready);
-  const table = useGridTable(columns, rows);
+  const { rows, rowAt } = useRowBlocks(tableId, view, rowCount, loadRange, ready);
+  const table = useGridTable(columns, rows, sizing.sizing, sizing.onSizing);
+  const sortOf = useCallback((key: string) => view.sort.find((s) => s.column === key)?.direction, [view.sort]);
+  const filteredKeys = useMemo(() => filterColumns(view.filter), [view.filter]);
   const rowsById = table.getRowModel().rowsById;
 
   const rects = useMemo(() => rectsOf(selection, dims), [selection, dims]);
@@ -72,7 +88,7 @@ export function DataGrid({
     return set;
   }, [selection, dims]);
 
-  const { writeCells, deleteRows } = useRowEdits(tableId, columns);
+  const { writeCells, deleteRows } = useRowEdits(tableId, columns, view);
   const focusGrid = useCallback(
     () => scrollRef.current?.querySelector<HTMLElement>("table")?.focus({ preventScroll: true }),
     [],
@@ -144,6 +160,8 @@ export function DataGrid({
             colWindow={colWindow}
             width={totalWidth}
             selectedColumns={wholeColumns}
+            sortOf={sortOf}
+            filteredKeys={filteredKeys}
           />
           <tbody className="block">
             {fast
@@ -194,6 +212,7 @@ export function DataGrid({
           y={menu.y}
           col={menu.col}
           columns={columns}
+          enrichLabel={enrichLabel}
           actions={columnActions}
           onClose={closeMenu}
         />

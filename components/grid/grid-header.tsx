@@ -11,6 +11,8 @@ function GridHeaderView({
   colWindow,
   width,
   selectedColumns,
+  sortOf,
+  filteredKeys,
 }: {
   table: GridTable;
   columns: ColumnDto[];
@@ -18,6 +20,10 @@ function GridHeaderView({
   width: number;
   /** Columns selected whole, as a set of indices. */
   selectedColumns: Set<number>;
+  /** The view's sort direction of a column key, if it sorts by it. */
+  sortOf: (key: string) => "asc" | "desc" | undefined;
+  /** Keys of the columns the view's filter names. */
+  filteredKeys: Set<string>;
 }) {
   const headers = table.getHeaderGroups()[0]?.headers ?? [];
   const indices: number[] = [];
@@ -43,6 +49,8 @@ function GridHeaderView({
             left={GUTTER_WIDTH + colWindow.offsets[c]}
             width={colWindow.widths[c]}
             selected={selectedColumns.has(c)}
+            sorted={sortOf(columns[c].key)}
+            filtered={filteredKeys.has(columns[c].key)}
           />
         ))}
       </tr>

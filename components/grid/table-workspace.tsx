@@ -6,20 +6,31 @@ import { type ColumnDto, fetchers, type TableDto } from "@/lib/client/fetchers";
 import { countCells, emptySelection, type GridSelection, rectsOf, selectColumn } from "@/lib/client/grid-selection";
 import { isActiveJob } from "@/lib/client/job-state";
 import { queryKeys } from "@/lib/client/query-keys";
+import { isFiltered, viewKey } from "@/lib/client/view-query";
 import { JobProgress } from "../jobs/job-progress";
 import { JobsPanel } from "../jobs/jobs-panel";
+import { useRefreshViewAfterJobs } from "../views/use-refresh-view";
+import { useTableView } from "../views/use-table-view";
+import { useViews } from "../views/use-views";
+import { ViewBar, type ViewPanel } from "../views/view-bar";
 import type { ColumnMenuActions } from "./column-menu";
 import { DataGrid } from "./data-grid";
 import { EmptyTable } from "./empty-table";
 import { GridToolbar } from "./grid-toolbar";
+import { NoMatchingRows } from "./no-matching-rows";
 import { useColumnActions } from "./use-column-actions";
 import { useEnrichSelection } from "./use-enrich-selection";
 import { useLiveStatus } from "./use-live-status";
+import { useViewCount } from "./use-row-blocks";
 import { useRowEdits } from "./use-row-edits";
 
 const NO_COLUMNS: ColumnDto[] = [];
 
-/** The interactive table: toolbar, progress, grid and jobs panel, sharing one selection. */
+/**
+ * The interactive table: toolbar, view bar, progress, grid and jobs panel. The selection
+ * belongs to the view it was made in (its rows and shown columns): another view starts with
+ * none, and row indices are always the view's.
+ */
 export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
   const tableId = initialTable.id;
   const { data: table } = useQuery({
@@ -28,42 +39,57 @@ export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
     initialData: initialTable,
     meta: { errorTitle: "Could not load the table" },
   });
-  const columns = table.columns ?? NO_COLUMNS;
-  const dims = useMemo(() => ({ rows: table.rowCount, cols: columns.length }), [table.rowCount, columns.length]);
-  const [selection, setSelection] = useState<GridSelection>(emptySelection);
+  const allColumns = table.columns ?? NO_COLUMNS;
+  const saved = useViews(tableId);
+  const view = useTableView(allColumns, saved.views);
+  const { query, visible: columns, dispatch } = view;
+  const live = useLiveStatus(tableId, allColumns);
+  const rowCount = useViewCount(tableId, query, table.rowCount, live.ready);
+  useRefreshViewAfterJobs(tableId, query, live.active);
+  const dims = useMemo(() => ({ rows: rowCount ?? 0, cols: columns.length }), [rowCount, columns.length]);
+
+  const scope = `${viewKey(query)}|${columns.map((c) => c.id).join(",")}`;
+  const [held, setHeld] = useState({ scope, selection: emptySelection });
+  const selection = held.scope === scope ? held.selection : emptySelection;
+  const update = useCallback(
+    (fn: (s: GridSelection) => GridSelection) =>
+      setHeld((h) => ({ scope, selection: fn(h.scope === scope ? h.selection : emptySelection) })),
+    [scope],
+  );
   const [jobsOpen, setJobsOpen] = useState(false);
-  const live = useLiveStatus(tableId, columns);
-  const enrich = useEnrichSelection(tableId, columns, dims);
-  const { addRow } = useRowEdits(tableId, columns);
+  const [panel, setPanel] = useState<ViewPanel>(null);
+  const enrich = useEnrichSelection(tableId, columns, dims, query);
+  const { addRow } = useRowEdits(tableId, columns, query);
   const { addColumn, updateColumn, deleteColumn } = useColumnActions(tableId);
 
-  const update = useCallback((fn: (s: GridSelection) => GridSelection) => setSelection(fn), []);
   const selectedCells = useMemo(() => countCells(rectsOf(selection, dims)), [selection, dims]);
   const onEnrich = useCallback((target?: GridSelection) => enrich.mutate(target ?? selection), [enrich, selection]);
+  const filtered = isFiltered(query);
+  const enrichLabel = filtered
+    ? `Enrich column (${(rowCount ?? 0).toLocaleString("en-US")} rows in view)`
+    : "Enrich column (all rows)";
 
   const columnActions = useMemo<ColumnMenuActions>(
     () => ({
       enrichColumn: (col) => {
         const next = selectColumn(emptySelection, col);
-        setSelection(next);
+        update(() => next);
         enrich.mutate(next);
       },
+      sort: (column, direction) => dispatch({ type: "sortBy", column: column.key, direction }),
+      filterBy: (column) => setPanel({ kind: "filter", addColumn: column.key, nonce: Date.now() }),
+      hide: (column) => dispatch({ type: "hide", column: column.key }),
       rename: (column, label) => updateColumn.mutate({ columnId: column.id, patch: { label } }),
-      move: (column, order) => {
-        // Keep whole-column selections on the moved column rather than on its old index.
-        setSelection(emptySelection);
-        updateColumn.mutate({ columnId: column.id, patch: { order } });
-      },
-      remove: (column) => {
-        setSelection(emptySelection);
-        deleteColumn.mutate(column);
-      },
+      // Moving or deleting changes the shown columns, and with them the selection's scope.
+      move: (column, order) => updateColumn.mutate({ columnId: column.id, patch: { order } }),
+      remove: (column) => deleteColumn.mutate(column),
     }),
-    [enrich, updateColumn, deleteColumn],
+    [enrich, update, dispatch, updateColumn, deleteColumn],
   );
 
   const activeJobs = live.jobs.filter(isActiveJob);
   const currentJob = activeJobs[0] ?? live.jobs[0];
+  const saving = saved.create.isPending || saved.update.isPending;
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
@@ -75,11 +101,12 @@ export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
         addingRow={addRow.isPending}
         onAddRow={() =>
           addRow.mutate(undefined, {
-            onSuccess: () =>
-              setSelection({
-                ranges: [{ kind: "cells", anchor: { row: dims.rows, col: 0 }, focus: { row: dims.rows, col: 0 } }],
-                active: { row: dims.rows, col: 0 },
-              }),
+            // In the table's own order the new row is the last one: select it to type into it.
+            onSuccess: () => {
+              if (filtered || query.sort.length > 0) return;
+              const at = { row: dims.rows, col: 0 };
+              update(() => ({ ranges: [{ kind: "cells", anchor: at, focus: at }], active: at }));
+            },
           })
         }
         addingColumn={addColumn.isPending}
@@ -89,20 +116,60 @@ export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
         activeJobs={activeJobs.length}
         onToggleJobs={() => setJobsOpen((o) => !o)}
       />
+      {allColumns.length > 0 && table.rowCount > 0 ? (
+        <ViewBar
+          view={view}
+          views={saved.views}
+          columns={allColumns}
+          rowCount={rowCount}
+          tableRows={table.rowCount}
+          panel={panel}
+          onPanel={setPanel}
+          saving={saving}
+          onSave={() => view.state.viewId && saved.update.mutate({ viewId: view.state.viewId, state: view.state })}
+          onSaveAs={(name) =>
+            saved.create.mutate(
+              { name, state: view.state },
+              {
+                onSuccess: (created) => {
+                  dispatch({ type: "load", view: created });
+                  setPanel(null);
+                },
+              },
+            )
+          }
+          onDelete={(target) =>
+            saved.remove.mutate(target, { onSuccess: () => dispatch({ type: "load", view: null }) })
+          }
+        />
+      ) : null}
       <JobProgress job={currentJob} activeCount={activeJobs.length} />
       <div className="flex min-h-0 flex-1">
-        {columns.length === 0 || table.rowCount === 0 ? (
-          <EmptyTable tableId={tableId} hasColumns={columns.length > 0} onAddRow={() => addRow.mutate()} />
+        {allColumns.length === 0 || table.rowCount === 0 ? (
+          <EmptyTable tableId={tableId} hasColumns={allColumns.length > 0} onAddRow={() => addRow.mutate()} />
+        ) : rowCount === 0 ? (
+          <NoMatchingRows
+            onClear={() => {
+              dispatch({ type: "filter", filter: null });
+              view.setSearch("");
+            }}
+          />
+        ) : rowCount === undefined ? (
+          <div className="flex-1 bg-white" aria-busy="true" />
         ) : (
           <DataGrid
             tableId={tableId}
             tableName={table.name}
             columns={columns}
-            rowCount={table.rowCount}
+            rowCount={rowCount}
             ready={live.ready}
+            view={query}
+            columnWidths={view.state.columnWidths}
+            onColumnWidths={(widths) => dispatch({ type: "widths", widths })}
             selection={selection}
             onSelectionChange={update}
             onEnrich={onEnrich}
+            enrichLabel={enrichLabel}
             columnActions={columnActions}
           />
         )}

@@ -12,9 +12,15 @@ import { planEnrich } from "@/lib/client/grid-enrich-plan";
 import type { Dims, GridSelection } from "@/lib/client/grid-selection";
 import { queryKeys } from "@/lib/client/query-keys";
 import { resolveRowIds } from "@/lib/client/resolve-row-ids";
+import { rowFilterOf, type ViewQuery, viewKey } from "@/lib/client/view-query";
 import { useToast } from "../ui/toast-provider";
 
-type Planned = { body: EnrichRequest; queued: (rowId: string) => string[] | undefined };
+/** The request, and which cached rows to show queued at once: `queued` over the windows under `scope`. */
+type Planned = {
+  body: EnrichRequest;
+  queued: (rowId: string) => string[] | undefined;
+  scope?: readonly unknown[];
+};
 
 async function toRequest(
   client: ReturnType<typeof useQueryClient>,
@@ -22,6 +28,7 @@ async function toRequest(
   columns: ColumnDto[],
   selection: GridSelection,
   dims: Dims,
+  view: ViewQuery,
 ): Promise<Planned> {
   const plan = planEnrich(selection, dims);
   if (plan.mode === "empty") throw new Error("Select the cells to enrich first.");
@@ -30,17 +37,28 @@ async function toRequest(
   }
   if (plan.mode === "columns") {
     const columnIds = plan.cols.map((c) => columns[c].id);
+    // Whole columns of a filtered view: its rows, chosen by the server from the same filter
+    // (no row ids over the wire, and no race with rows added meanwhile).
+    const rowFilter = rowFilterOf(view);
+    if (rowFilter) {
+      // Every row in this view's windows matched the filter when it was read.
+      return {
+        body: { columnIds, rowFilter },
+        queued: () => columnIds,
+        scope: queryKeys.viewRows(tableId, viewKey(view)),
+      };
+    }
     return { body: { columnIds, rowIds: "all" }, queued: () => columnIds };
   }
   if (plan.mode === "grid") {
-    const ids = await resolveRowIds(client, tableId, plan.rows);
+    const ids = await resolveRowIds(client, tableId, view, plan.rows);
     const columnIds = plan.cols.map((c) => columns[c].id);
     const rowIds = [...ids.values()];
     const selected = new Set(rowIds);
     return { body: { columnIds, rowIds }, queued: (rowId) => (selected.has(rowId) ? columnIds : undefined) };
   }
   const rows = [...new Set(plan.cells.map((c) => c.row))].map((r): [number, number] => [r, r]);
-  const ids = await resolveRowIds(client, tableId, rows);
+  const ids = await resolveRowIds(client, tableId, view, rows);
   const cellIds = plan.cells.flatMap((c) => {
     const rowId = ids.get(c.row);
     return rowId ? [{ rowId, columnId: columns[c.col].id }] : [];
@@ -51,13 +69,13 @@ async function toRequest(
 }
 
 /** Enrich: the selection → one POST /enrich; the job and the queued cells show at once. */
-export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: Dims) {
+export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: Dims, view: ViewQuery) {
   const client = useQueryClient();
   const toast = useToast();
   return useMutation({
     meta: { errorTitle: "Could not start enrichment" },
     mutationFn: async (selection: GridSelection) => {
-      const planned = await toRequest(client, tableId, columns, selection, dims);
+      const planned = await toRequest(client, tableId, columns, selection, dims, view);
       // The status cursor must predate the job, or its first changes could be missed.
       await client.ensureQueryData({ queryKey: queryKeys.cellStatus(tableId) });
       const response = await fetchers.enrich(tableId, planned.body);
@@ -81,7 +99,7 @@ export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: 
         page ? { ...page, data: [job, ...page.data.filter((j) => j.jobId !== job.jobId)] } : page,
       );
       void client.invalidateQueries({ queryKey: queryKeys.jobs(tableId), exact: true });
-      client.setQueriesData<RowPage>({ queryKey: queryKeys.rowBlocks(tableId) }, (block) => {
+      client.setQueriesData<RowPage>({ queryKey: planned.scope ?? queryKeys.rowBlocks(tableId) }, (block) => {
         if (!block) return block;
         const cells = new Map<string, string[]>();
         for (const row of block.data) {

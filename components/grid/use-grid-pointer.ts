@@ -35,7 +35,7 @@ export function useGridPointer(actions: GridPointerActions) {
   }, []);
 
   const onMouseDown = (event: MouseEvent) => {
-    if (target(event, "[data-column-menu], input, [role=menu]")) return;
+    if (target(event, "[data-column-menu], [data-resize-handle], input, [role=menu]")) return;
     const mods = { shift: event.shiftKey, toggle: event.ctrlKey || event.metaKey };
     const header = target(event, "[data-header]");
     const gutter = target(event, "[data-gutter]");

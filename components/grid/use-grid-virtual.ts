@@ -1,8 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type RefObject, useCallback, useMemo, useRef } from "react";
-import { columnWidth, GUTTER_WIDTH, HEADER_HEIGHT, ROW_HEIGHT } from "@/lib/client/grid-geometry";
+import { type RefObject, useCallback, useEffect, useMemo, useRef } from "react";
+import { GUTTER_WIDTH, HEADER_HEIGHT, ROW_HEIGHT } from "@/lib/client/grid-geometry";
 import type { Pos } from "@/lib/client/grid-selection";
-import type { ColumnDto } from "@/lib/columns/serialize";
 import type { ColumnWindow } from "./grid-row";
 import { useFastScroll } from "./use-fast-scroll";
 import { useThrottledValue } from "./use-throttled-value";
@@ -11,18 +10,17 @@ type Range = { first: number; last: number };
 const sameRange = (a: Range, b: Range) => a.first === b.first && a.last === b.last;
 
 /**
- * The grid's geometry: virtual rows and columns over one scroll element, the column window
- * every row draws, the rows to load (throttled, and held still during a fast scroll), and
- * scrolling a cell into view.
+ * The grid's geometry: virtual rows and columns (of `widths`, the shown columns' widths) over
+ * one scroll element, the column window every row draws, the rows to load (throttled, and
+ * held still during a fast scroll), and scrolling a cell into view.
  */
-export function useGridVirtual(scrollRef: RefObject<HTMLDivElement | null>, columns: ColumnDto[], rowCount: number) {
-  const widths = useMemo(() => columns.map(columnWidth), [columns]);
+export function useGridVirtual(scrollRef: RefObject<HTMLDivElement | null>, widths: number[], rowCount: number) {
   const offsets = useMemo(() => {
     const starts = [0];
     for (const w of widths) starts.push(starts[starts.length - 1] + w);
     return starts;
   }, [widths]);
-  const totalWidth = GUTTER_WIDTH + (offsets[columns.length] ?? 0);
+  const totalWidth = GUTTER_WIDTH + (offsets[widths.length] ?? 0);
 
   const rowVirtualizer = useVirtualizer({
     count: rowCount,
@@ -36,7 +34,7 @@ export function useGridVirtual(scrollRef: RefObject<HTMLDivElement | null>, colu
   });
   const colVirtualizer = useVirtualizer({
     horizontal: true,
-    count: columns.length,
+    count: widths.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: (i) => widths[i],
     paddingStart: GUTTER_WIDTH,
@@ -44,6 +42,10 @@ export function useGridVirtual(scrollRef: RefObject<HTMLDivElement | null>, colu
     overscan: 2,
     useFlushSync: false,
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a column resized (new widths) must be measured again; the virtualizer only re-reads estimateSize when told
+  useEffect(() => {
+    colVirtualizer.measure();
+  }, [colVirtualizer, widths]);
   const virtualRows = rowVirtualizer.getVirtualItems();
   const virtualCols = colVirtualizer.getVirtualItems();
   const colStart = virtualCols[0]?.index ?? 0;

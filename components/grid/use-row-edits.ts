@@ -11,6 +11,7 @@ import {
 import { patchRowData } from "@/lib/client/grid-blocks";
 import { queryKeys } from "@/lib/client/query-keys";
 import { resolveRowIds } from "@/lib/client/resolve-row-ids";
+import type { ViewQuery } from "@/lib/client/view-query";
 import { useToast } from "../ui/toast-provider";
 
 /** Rows one paste or clear may touch (one request, all or nothing). */
@@ -22,8 +23,11 @@ export type CellWrite = { row: number; col: number; value: string | null };
 
 const rowCount = (n: number) => `${n.toLocaleString("en-US")} row${n === 1 ? "" : "s"}`;
 
-/** Every edit of rows goes through the API; the cached windows update at once and roll back on failure. */
-export function useRowEdits(tableId: string, columns: ColumnDto[]) {
+/**
+ * Every edit of rows goes through the API; the cached windows (of every view) update at once
+ * and roll back on failure. Row indices are those of `view`.
+ */
+export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQuery) {
   const client = useQueryClient();
   const toast = useToast();
   const blocks = queryKeys.rowBlocks(tableId);
@@ -47,6 +51,7 @@ export function useRowEdits(tableId: string, columns: ColumnDto[]) {
       const ids = await resolveRowIds(
         client,
         tableId,
+        view,
         rows.map((r): [number, number] => [r, r]),
       );
       const byRow = new Map<string, RowData>();
@@ -76,7 +81,7 @@ export function useRowEdits(tableId: string, columns: ColumnDto[]) {
       const total = intervals.reduce((n, [a, b]) => n + b - a + 1, 0);
       if (total > MAX_ROWS_PER_DELETE)
         throw new Error(`At most ${rowCount(MAX_ROWS_PER_DELETE)} can be deleted at once.`);
-      const ids = [...(await resolveRowIds(client, tableId, intervals)).values()];
+      const ids = [...(await resolveRowIds(client, tableId, view, intervals)).values()];
       return (await fetchers.deleteRows(tableId, ids)).meta.deleted;
     },
     onSettled: async () => {

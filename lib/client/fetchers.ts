@@ -11,7 +11,10 @@ import type { RowPage } from "@/lib/rows/rows";
 import type { RowData, RowDto } from "@/lib/rows/serialize";
 import type { createTableSchema } from "@/lib/tables/schemas";
 import type { TableDto } from "@/lib/tables/serialize";
+import type { ViewDto } from "@/lib/views/serialize-view";
+import type { createViewSchema, updateViewSchema } from "@/lib/views/view-schemas";
 import { apiFetch } from "./http";
+import { type ViewQuery, viewParams } from "./view-query";
 
 // Typed client calls of the public API. Request and response types are the API's own
 // (inferred from its zod schemas and DTOs), so a contract change breaks the build here.
@@ -29,6 +32,7 @@ export type {
   RowPage,
   TableDto,
   TaskDto,
+  ViewDto,
 };
 
 const base = (tableId: string) => `/api/tables/${encodeURIComponent(tableId)}`;
@@ -38,8 +42,18 @@ export const fetchers = {
   createTable: (input: z.input<typeof createTableSchema>) =>
     apiFetch<TableDto>("/api/tables", { method: "POST", json: input }),
 
-  getRows: (tableId: string, { offset, limit }: { offset: number; limit: number }, signal?: AbortSignal) =>
-    apiFetch<RowPage>(`${base(tableId)}/rows?offset=${offset}&limit=${limit}`, { signal }),
+  getRows: (
+    tableId: string,
+    { offset, limit, view }: { offset: number; limit: number; view?: ViewQuery },
+    signal?: AbortSignal,
+  ) => {
+    const query = new URLSearchParams({
+      offset: String(offset),
+      limit: String(limit),
+      ...(view ? viewParams(view) : {}),
+    });
+    return apiFetch<RowPage>(`${base(tableId)}/rows?${query}`, { signal });
+  },
   createRows: (tableId: string, rows: { data: RowData }[]) =>
     apiFetch<{ data: RowDto[]; meta: { created: number } }>(`${base(tableId)}/rows`, {
       method: "POST",
@@ -81,6 +95,15 @@ export const fetchers = {
     const query = new URLSearchParams({ ...(since ? { since } : {}), ...(limit ? { limit: String(limit) } : {}) });
     return apiFetch<CellStatusPage>(`${base(tableId)}/cells/status?${query}`, { signal });
   },
+
+  listViews: (tableId: string, signal?: AbortSignal) =>
+    apiFetch<{ data: ViewDto[]; meta: { total: number } }>(`${base(tableId)}/views`, { signal }),
+  createView: (tableId: string, input: z.input<typeof createViewSchema>) =>
+    apiFetch<ViewDto>(`${base(tableId)}/views`, { method: "POST", json: input }),
+  updateView: (tableId: string, viewId: string, patch: z.input<typeof updateViewSchema>) =>
+    apiFetch<ViewDto>(`${base(tableId)}/views/${viewId}`, { method: "PATCH", json: patch }),
+  deleteView: (tableId: string, viewId: string) =>
+    apiFetch<void>(`${base(tableId)}/views/${viewId}`, { method: "DELETE" }),
 
   importNewTable: (file: Blob, name: string) =>
     apiFetch<ImportResult>(`/api/tables/import?name=${encodeURIComponent(name)}`, {

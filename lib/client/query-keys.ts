@@ -1,12 +1,18 @@
 // Every React Query key of the app. Keys nest under ["tables", tableId] so one
 // invalidation can reach everything of a table; the table itself sits at "meta" so
-// invalidating it does not also refetch every row block.
+// invalidating it does not also refetch every row block. Row windows are keyed by the view
+// they show (lib/client/view-query.ts viewKey): every entry under "rows" is a RowPage, so
+// live updates can patch all of them at once.
 export const queryKeys = {
   tables: () => ["tables"] as const,
   table: (tableId: string) => ["tables", tableId] as const,
   tableMeta: (tableId: string) => ["tables", tableId, "meta"] as const,
   rowBlocks: (tableId: string) => ["tables", tableId, "rows"] as const,
-  rowBlock: (tableId: string, block: number) => ["tables", tableId, "rows", block] as const,
+  viewRows: (tableId: string, view: string) => ["tables", tableId, "rows", view] as const,
+  rowBlock: (tableId: string, view: string, block: number) => ["tables", tableId, "rows", view, block] as const,
+  /** The exact row count of a view, as the latest window of it said. */
+  viewCount: (tableId: string, view: string) => ["tables", tableId, "view-count", view] as const,
+  views: (tableId: string) => ["tables", tableId, "views"] as const,
   jobs: (tableId: string) => ["tables", tableId, "jobs"] as const,
   jobTasks: (tableId: string, jobId: string, status: string, page: number) =>
     ["tables", tableId, "jobs", jobId, "tasks", status, page] as const,

@@ -1,0 +1,51 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { fetchers, type ViewDto } from "@/lib/client/fetchers";
+import { queryKeys } from "@/lib/client/query-keys";
+import type { ViewState } from "@/lib/client/view-state";
+import { viewParts } from "@/lib/client/view-state";
+import { useToast } from "../ui/toast-provider";
+
+const NO_VIEWS: ViewDto[] = [];
+
+/** The table's saved views, and saving, updating and deleting them through the API. */
+export function useViews(tableId: string) {
+  const client = useQueryClient();
+  const toast = useToast();
+  const list = useQuery({
+    queryKey: queryKeys.views(tableId),
+    queryFn: ({ signal }) => fetchers.listViews(tableId, signal),
+    meta: { errorTitle: "Could not load the saved views" },
+  });
+  const refresh = () => client.invalidateQueries({ queryKey: queryKeys.views(tableId) });
+
+  const create = useMutation({
+    meta: { errorTitle: "Could not save the view" },
+    mutationFn: ({ name, state }: { name: string; state: ViewState }) =>
+      fetchers.createView(tableId, { name, ...viewParts(state) }),
+    onSuccess: async (view) => {
+      await refresh();
+      toast.show({ kind: "success", title: `Saved view “${view.name}”` });
+    },
+  });
+
+  const update = useMutation({
+    meta: { errorTitle: "Could not save the view" },
+    mutationFn: ({ viewId, state }: { viewId: string; state: ViewState }) =>
+      fetchers.updateView(tableId, viewId, viewParts(state)),
+    onSuccess: async (view) => {
+      await refresh();
+      toast.show({ kind: "success", title: `Saved view “${view.name}”` });
+    },
+  });
+
+  const remove = useMutation({
+    meta: { errorTitle: "Could not delete the view" },
+    mutationFn: (view: ViewDto) => fetchers.deleteView(tableId, view.id),
+    onSuccess: async (_result, view) => {
+      await refresh();
+      toast.show({ kind: "success", title: `Deleted view “${view.name}”` });
+    },
+  });
+
+  return { views: list.data?.data ?? NO_VIEWS, create, update, remove };
+}

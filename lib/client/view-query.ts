@@ -1,0 +1,32 @@
+import { type FilterNode, type SortKey, sortToParam } from "@/lib/views/filter-schema";
+
+// Which rows the grid shows and in which order: the filter and sort of the view being looked
+// at and the search box. It is part of every row window's query key (query-keys.ts), so each
+// view has its own cached windows and row count. Pure.
+
+export type ViewQuery = { filter: FilterNode | null; sort: SortKey[]; q: string };
+
+export const PLAIN_VIEW: ViewQuery = { filter: null, sort: [], q: "" };
+
+/** The GET /rows parameters of a view (none for the table's own order). */
+export function viewParams(view: ViewQuery): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (view.filter) params.filter = JSON.stringify(view.filter);
+  if (view.sort.length > 0) params.sort = sortToParam(view.sort);
+  if (view.q.trim() !== "") params.q = view.q.trim();
+  return params;
+}
+
+/** A stable string naming the view's rows: equal views share cached windows. */
+export const viewKey = (view: ViewQuery) => new URLSearchParams(viewParams(view)).toString() || "all";
+
+/** True when the view shows only some of the table's rows. */
+export const isFiltered = (view: ViewQuery) => view.filter !== null || view.q.trim() !== "";
+
+/** The rows of the view as one filter tree (its filter and its search), for POST /enrich's rowFilter. */
+export function rowFilterOf(view: ViewQuery): FilterNode | null {
+  const q = view.q.trim();
+  const search: FilterNode | null = q === "" ? null : { op: "search", value: q };
+  if (view.filter && search) return { and: [view.filter, search] };
+  return view.filter ?? search;
+}

@@ -1,0 +1,81 @@
+import type { FilterNode, SortKey } from "@/lib/views/filter-schema";
+import type { ViewDto } from "@/lib/views/serialize-view";
+
+// The view being worked on in the grid: a saved view as loaded, plus whatever was changed
+// since (filter, sort, hidden columns, widths). "Save" writes it back. Pure reducer.
+// TODO(accounts): remember each person's last view (per table) once accounts exist.
+
+export type ViewState = {
+  /** The saved view this started from, or null for the table's own rows and order. */
+  viewId: string | null;
+  filter: FilterNode | null;
+  sort: SortKey[];
+  hiddenColumns: string[];
+  columnWidths: Record<string, number>;
+};
+
+export type ViewAction =
+  | { type: "load"; view: ViewDto | null }
+  | { type: "filter"; filter: FilterNode | null }
+  | { type: "sort"; sort: SortKey[] }
+  | { type: "sortBy"; column: string; direction: SortKey["direction"] }
+  | { type: "hide"; column: string }
+  | { type: "show"; column: string }
+  | { type: "widths"; widths: Record<string, number> };
+
+export const emptyView = (): ViewState => ({
+  viewId: null,
+  filter: null,
+  sort: [],
+  hiddenColumns: [],
+  columnWidths: {},
+});
+
+export function fromSaved(view: ViewDto | null): ViewState {
+  if (!view) return emptyView();
+  const { id, filter, sort, hiddenColumns, columnWidths } = view;
+  return { viewId: id, filter, sort, hiddenColumns, columnWidths };
+}
+
+export function viewReducer(state: ViewState, action: ViewAction): ViewState {
+  switch (action.type) {
+    case "load":
+      return fromSaved(action.view);
+    case "filter":
+      return { ...state, filter: action.filter };
+    case "sort":
+      return { ...state, sort: action.sort };
+    case "sortBy":
+      // A header's sort replaces the others: the column clicked decides the order.
+      return { ...state, sort: [{ column: action.column, direction: action.direction }] };
+    case "hide":
+      return state.hiddenColumns.includes(action.column)
+        ? state
+        : { ...state, hiddenColumns: [...state.hiddenColumns, action.column] };
+    case "show":
+      return { ...state, hiddenColumns: state.hiddenColumns.filter((key) => key !== action.column) };
+    case "widths":
+      return { ...state, columnWidths: action.widths };
+  }
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Whether the working view differs from the saved one it started from (or from no view). */
+export function isDirty(state: ViewState, saved: ViewDto | null): boolean {
+  const base = fromSaved(saved);
+  return (
+    !same(state.filter, base.filter) ||
+    !same(state.sort, base.sort) ||
+    !same([...state.hiddenColumns].sort(), [...base.hiddenColumns].sort()) ||
+    !same(Object.entries(state.columnWidths).sort(), Object.entries(base.columnWidths).sort())
+  );
+}
+
+/** The parts a saved view stores. */
+export const viewParts = ({ filter, sort, hiddenColumns, columnWidths }: ViewState) => ({
+  filter,
+  sort,
+  hiddenColumns,
+  columnWidths,
+});
