@@ -24,9 +24,14 @@ export function Popover({
     const outside = (event: MouseEvent) => {
       if (!anchor?.contains(event.target as Node)) onClose();
     };
+    const escape = (event: KeyboardEvent) => {
+      if (event.key === "Escape") onClose();
+    };
     document.addEventListener("mousedown", outside);
+    document.addEventListener("keydown", escape);
     return () => {
       document.removeEventListener("mousedown", outside);
+      document.removeEventListener("keydown", escape);
       opener?.focus({ preventScroll: true });
     };
   }, [onClose]);
@@ -35,12 +40,6 @@ export function Popover({
       ref={ref}
       role="dialog"
       aria-label={label}
-      onKeyDown={(event) => {
-        if (event.key === "Escape") {
-          event.stopPropagation();
-          onClose();
-        }
-      }}
       className={`absolute top-full left-0 z-40 mt-2 rounded-lg border border-slate-200 bg-white p-3 text-sm shadow-xl ${className}`}
     >
       {children}

@@ -1,0 +1,140 @@
+import { expect, type Page, test } from "@playwright/test";
+import { createTable, rowWith, watchErrors } from "./grid-support";
+
+test.describe.configure({ mode: "serial" });
+
+// Views in the browser: search, filter, sort, hide and resize columns, save a view, reopen it,
+// and enrich exactly the rows of a filtered view.
+
+const COLUMNS = [
+  { key: "name", label: "Name" },
+  { key: "email", label: "Email", dataType: "email" },
+  { key: "company", label: "Company" },
+  { key: "employees", label: "Employees", dataType: "number" },
+];
+/** 30 leads: even ones have an email; companies Acme/Globex/Initech in turn; employees 10…300. */
+const ROWS = Array.from({ length: 30 }, (_, i) => ({
+  name: `Lead ${String(i + 1).padStart(2, "0")}`,
+  ...(i % 2 === 0 ? { email: `lead${i + 1}@example.com` } : {}),
+  company: ["Acme", "Globex", "Initech"][i % 3],
+  employees: (i + 1) * 10,
+}));
+
+const viewBar = (page: Page) => page.getByRole("toolbar", { name: "View" });
+const viewSwitcher = (page: Page) => viewBar(page).getByRole("combobox", { name: "View", exact: true });
+const dataRows = (page: Page) => page.getByRole("grid").locator("tbody tr:not([data-loading])");
+
+test("search, filter, sort, hide and resize; save the view; it comes back after a reload", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const table = await createTable(request, "Views", COLUMNS, ROWS);
+  await page.goto(`/tables/${table.id}`);
+  await expect(rowWith(page, "Lead 01")).toBeVisible();
+  await expect(viewBar(page).getByText("30 rows")).toBeVisible();
+
+  // Search: every value of the row, case-insensitive.
+  await viewBar(page).getByRole("searchbox", { name: "Search rows" }).fill("GLOBEX");
+  await expect(viewBar(page).getByText("10 rows of 30")).toBeVisible();
+  await expect(dataRows(page)).toHaveCount(10);
+  await expect(rowWith(page, "Lead 02")).toBeVisible();
+  await expect(rowWith(page, "Lead 01")).toHaveCount(0);
+  await viewBar(page).getByRole("searchbox", { name: "Search rows" }).fill("");
+  await expect(viewBar(page).getByText("30 rows")).toBeVisible();
+
+  // Filter: email is empty.
+  await viewBar(page).getByRole("button", { name: "Filter" }).click();
+  const filter = page.getByRole("dialog", { name: "Filter" });
+  await filter.getByRole("button", { name: "+ Add condition" }).click();
+  await filter.getByLabel("Condition 1 column").selectOption({ label: "Email" });
+  await filter.getByLabel("Condition 1 operator").selectOption({ label: "is empty" });
+  await expect(viewBar(page).getByText("15 rows of 30")).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/views-filter.png" });
+  await page.keyboard.press("Escape");
+  await expect(filter).toHaveCount(0);
+
+  // Sort from the column's menu: the biggest company first.
+  await page.getByRole("button", { name: "Column options: Employees" }).click();
+  await page.getByRole("menuitem", { name: "Sort descending" }).click();
+  await expect(page.getByRole("columnheader", { name: /Employees/ })).toHaveAttribute("aria-sort", "descending");
+  await expect(dataRows(page).first()).toContainText("Lead 30");
+  await expect(dataRows(page).nth(1)).toContainText("Lead 28");
+
+  // Hide a column, then resize another by dragging its header's edge.
+  await page.getByRole("button", { name: "Column options: Name" }).click();
+  await page.getByRole("menuitem", { name: "Hide column" }).click();
+  await expect(page.getByRole("columnheader", { name: /^Name/ })).toHaveCount(0);
+  await expect(viewBar(page).getByRole("button", { name: "Columns · 1 hidden" })).toBeVisible();
+  const company = page.getByRole("columnheader", { name: /Company/ });
+  const before = (await company.boundingBox())?.width ?? 0;
+  const handle = page.getByRole("separator", { name: "Resize Company" });
+  const box = await handle.boundingBox();
+  if (!box) throw new Error("no resize handle");
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 100, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect.poll(async () => Math.round((await company.boundingBox())?.width ?? 0)).toBeGreaterThan(before + 80);
+
+  // Save as a new view.
+  await viewBar(page).getByRole("button", { name: "Save as…" }).click();
+  await page.getByRole("dialog", { name: "Save as a new view" }).getByLabel("View name").fill("No email yet");
+  await page.getByRole("button", { name: "Save view" }).click();
+  await expect(viewSwitcher(page).locator("option:checked")).toHaveText("No email yet");
+  const views = (await (await request.get(`/api/tables/${table.id}/views`)).json()).data;
+  expect(views).toHaveLength(1);
+  expect(views[0]).toMatchObject({
+    name: "No email yet",
+    filter: { column: "email", op: "is_empty" },
+    sort: [{ column: "employees", direction: "desc" }],
+    hiddenColumns: ["name"],
+  });
+  expect(views[0].columnWidths.company).toBeGreaterThan(before + 80);
+
+  // After a reload the grid shows all rows; picking the view brings it all back.
+  await page.reload();
+  await expect(viewBar(page).getByText("30 rows")).toBeVisible();
+  await viewSwitcher(page).selectOption({ label: "No email yet" });
+  await expect(viewBar(page).getByText("15 rows of 30")).toBeVisible();
+  await expect(page.getByRole("columnheader", { name: /^Name/ })).toHaveCount(0);
+  await expect(dataRows(page).first()).toContainText("300");
+  await page.screenshot({ path: "test-results/screenshots/views-saved.png" });
+  expect(errors).toEqual([]);
+});
+
+test("enrich the view: a column of a filtered view enriches exactly its rows, then the view is read again", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const table = await createTable(request, "Enrich a view", COLUMNS, ROWS);
+  await page.goto(`/tables/${table.id}`);
+  await viewBar(page).getByRole("button", { name: "Filter" }).click();
+  const filter = page.getByRole("dialog", { name: "Filter" });
+  await filter.getByRole("button", { name: "+ Add condition" }).click();
+  await filter.getByLabel("Condition 1 column").selectOption({ label: "Email" });
+  await filter.getByLabel("Condition 1 operator").selectOption({ label: "is empty" });
+  await page.keyboard.press("Escape");
+  await expect(viewBar(page).getByText("15 rows of 30")).toBeVisible();
+
+  await page.getByRole("button", { name: "Column options: Email" }).click();
+  await page.getByRole("menuitem", { name: "Enrich column (15 rows in view)" }).click();
+  await expect(page.getByRole("region", { name: "Enrichment progress" })).toBeVisible();
+  await expect(page.getByRole("grid").locator("td[data-status=queued], td[data-status=running]").first()).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/views-enrich-running.png" });
+
+  // Every empty email is filled, so once the job ends the view "email is empty" has no rows.
+  await expect(page.getByRole("heading", { name: "No rows match this view" })).toBeVisible({ timeout: 30_000 });
+  const jobs = (await (await request.get(`/api/tables/${table.id}/enrich/jobs`)).json()).data;
+  expect(jobs[0]).toMatchObject({ totalTasks: 15, doneTasks: 15, status: "completed" });
+  const rows = (await (await request.get(`/api/tables/${table.id}/rows?limit=100`)).json()).data;
+  for (const [i, row] of rows.entries()) {
+    expect(row.status).toBe(i % 2 === 1 ? "done" : "idle");
+    expect(row.data.email).toBe(i % 2 === 1 ? `fake_${row.id}@example.com` : `lead${i + 1}@example.com`);
+  }
+  await page.getByRole("button", { name: "Clear filter and search" }).click();
+  await expect(viewBar(page).getByText("30 rows")).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/views-enrich-done.png" });
+  expect(errors).toEqual([]);
+});
