@@ -49,6 +49,12 @@ export async function listRows({ tableId, query }: { tableId: string; query: Lis
   return listRowWindow({ tableId, query });
 }
 
+/**
+ * Bulk row writes (up to 10,000 rows in one statement) may outlast Prisma's 5 s default on a
+ * busy server; each row also feeds the search index (views migration), so give them a minute.
+ */
+export const BULK_ROWS_TRANSACTION = { timeout: 60_000, maxWait: 10_000 };
+
 export async function createRows(
   { tableId, input }: { tableId: string; input: CreateRowsInput },
   db = getDb(),
@@ -72,7 +78,7 @@ export async function createRows(
       payload,
     );
     return created.map(serializeRow);
-  });
+  }, BULK_ROWS_TRANSACTION);
 }
 
 export async function getRow(

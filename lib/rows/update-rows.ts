@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "../db";
 import { invalid, notFound } from "../errors";
-import { columnKeysFor, unknownKeys, unknownRowIds } from "./rows";
+import { BULK_ROWS_TRANSACTION, columnKeysFor, unknownKeys, unknownRowIds } from "./rows";
 import type { UpdateRowInput, UpdateRowsInput } from "./schemas";
 import { ROW_COLUMNS, type RowData, type RowDto, type RowRecord, serializeRow } from "./serialize";
 
@@ -60,7 +60,7 @@ export async function updateRows(
       parts.map((p) => p.remove),
     );
     return updated.map(serializeRow);
-  });
+  }, BULK_ROWS_TRANSACTION);
 }
 
 /** Merges `data` into one row atomically (set keys, null removes a key). */
