@@ -5,10 +5,10 @@ import { changeColumn, draftFor, type FlatFilter, fromFlat, type Join, toFlat } 
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { FilterNode } from "@/lib/views/filter-schema";
 
+import { FilterConditionRow } from "./filter-condition-row";
+
 const FIELD =
   "h-8 rounded-md border border-slate-300 bg-white px-2 text-sm outline-none focus:border-blue-500 focus:ring-2 focus:ring-blue-200";
-
-import { FilterConditionRow } from "./filter-condition-row";
 
 /**
  * The filter of the view: conditions joined by "and" or "or", applied as they become complete.
