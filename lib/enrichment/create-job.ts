@@ -3,6 +3,7 @@ import { getDb, type Tx } from "../db";
 import { AppError, conflict, invalid, notFound } from "../errors";
 import { compileFilter } from "../views/compile-filter";
 import { resolveFilter } from "../views/resolve";
+import { hasSearchIndex } from "../views/search-index";
 import { viewColumnsOf } from "../views/table-columns";
 import { MAX_CELLS_PER_JOB, type Selection } from "./schemas";
 import { insertCellTasks, insertFilteredGridTasks, insertGridTasks, queueJobCells, withDbRetry } from "./store";
@@ -67,12 +68,13 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
     rejectUnknown(await unknownIds(tx, "columns", tableId, columnIds), []);
     // The columns cannot change now (the caller holds the table's share lock).
     const filter = resolveFilter(source.rowFilter, await viewColumnsOf(tx, tableId), "rowFilter");
+    const options = { searchIndex: await hasSearchIndex() };
     const rows = await insertFilteredGridTasks(
       {
         tableId,
         jobId,
         columnIds,
-        rowFilter: (params, row) => compileFilter(filter, params, row),
+        rowFilter: (params, row) => compileFilter(filter, params, row, options),
         maxCells: MAX_CELLS_PER_JOB,
       },
       tx,

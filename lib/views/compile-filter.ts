@@ -19,12 +19,21 @@ const textOf = (row: string, k: string) => `NULLIF(${row}.data ->> ${k}, '')`;
 const searchOf = (row: string, params: SqlParams, text: string) =>
   `glaze_search_text(${row}.data) LIKE glaze_fold(${params.add(searchPattern(text), "text")})`;
 
+/** How to compile: `searchIndex` when the optional trigram index exists (lib/views/search-index.ts). */
+export type CompileOptions = { searchIndex: boolean };
+
 /**
- * A text condition on a column, and, when the trigram index can use it, the same text searched
- * in the whole row first: a value containing the text implies the row's values do, so the extra
- * condition never changes the answer, and it lets Postgres read only the rows that might match.
+ * A text condition on a column, and, when the trigram index exists and can use it, the same
+ * text searched in the whole row first: a value containing the text implies the row's values
+ * do, so the extra condition never changes the answer, and it lets Postgres read only the rows
+ * that might match.
  */
-function textCondition(row: string, params: SqlParams, node: Extract<ResolvedFilter, { kind: "text" }>) {
+function textCondition(
+  row: string,
+  params: SqlParams,
+  node: Extract<ResolvedFilter, { kind: "text" }>,
+  options: CompileOptions,
+) {
   const value = textOf(row, key(params, node.column));
   const condition =
     node.op === "contains"
@@ -32,7 +41,7 @@ function textCondition(row: string, params: SqlParams, node: Extract<ResolvedFil
       : node.op === "starts_with"
         ? `glaze_fold(${value}) LIKE glaze_fold(${params.add(startsWithPattern(node.value), "text")})`
         : `glaze_fold(${value}) ${COMPARE[node.op]} glaze_fold(${params.add(node.value, "text")})`;
-  return node.op !== "neq" && usesTrigrams(node.value)
+  return options.searchIndex && node.op !== "neq" && usesTrigrams(node.value)
     ? `(${searchOf(row, params, node.value)} AND ${condition})`
     : condition;
 }
@@ -59,15 +68,20 @@ function dateCondition(row: string, params: SqlParams, node: Extract<ResolvedFil
   }
 }
 
-export function compileFilter(node: ResolvedFilter, params: SqlParams, row = "r"): string {
+export function compileFilter(
+  node: ResolvedFilter,
+  params: SqlParams,
+  row = "r",
+  options: CompileOptions = { searchIndex: false },
+): string {
   switch (node.kind) {
     case "and":
     case "or":
-      return `(${node.nodes.map((n) => compileFilter(n, params, row)).join(node.kind === "and" ? " AND " : " OR ")})`;
+      return `(${node.nodes.map((n) => compileFilter(n, params, row, options)).join(node.kind === "and" ? " AND " : " OR ")})`;
     case "empty":
       return `${textOf(row, key(params, node.column))} IS ${node.empty ? "" : "NOT "}NULL`;
     case "text":
-      return textCondition(row, params, node);
+      return textCondition(row, params, node, options);
     case "number":
       return `glaze_to_number(${row}.data -> ${key(params, node.column)}) ${COMPARE[node.op]} ${params.add(node.value, "numeric")}`;
     case "date":

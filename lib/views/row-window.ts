@@ -21,6 +21,8 @@ export type WindowRequest = {
   limit: number;
   /** Keyset paging: rows after the row at this position, in the view's order. */
   after?: number;
+  /** Whether the optional trigram index exists (lib/views/search-index.ts). */
+  searchIndex?: boolean;
 };
 
 type WindowRow = RowRecord & { total: number; cursorFound: boolean | null };
@@ -43,7 +45,7 @@ function afterCursor(sort: ResolvedSort[], i = 0): string {
 export function windowStatement(request: WindowRequest): { text: string; values: unknown[]; cursor: boolean } {
   const { tableId, filter, sort, offset, limit, after } = request;
   const params = new SqlParams([tableId]);
-  const where = filter ? compileFilter(filter, params, "r") : "true";
+  const where = filter ? compileFilter(filter, params, "r", { searchIndex: request.searchIndex ?? false }) : "true";
   const keys = sort.map((s, i) => `${sortValue(s, params, "r")} AS k${i}`);
   const order = (alias: string) => [...sort.map((s, i) => `${alias}.k${i} ${direction(s)}`), `${alias}.p`].join(", ");
   const cursor = after !== undefined && sort.length > 0;

@@ -81,7 +81,10 @@ CREATE FUNCTION "glaze_to_boolean"(v JSONB) RETURNS BOOLEAN LANGUAGE sql IMMUTAB
     WHEN 'string' THEN CASE lower(v #>> '{}') WHEN 'true' THEN true WHEN 'false' THEN false END
   END $f$;
 
--- Search and contains/starts-with/equals on text: a trigram index over each row's values
--- (bench/README.md, "Views", has the plans with and without it).
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
-CREATE INDEX "rows_search_trgm_idx" ON "rows" USING gin (glaze_search_text("data") gin_trgm_ops);
+-- No index here. A trigram index over glaze_search_text makes selective searches and text
+-- filters read only the rows they find, but every row write that is not a HOT update then
+-- extracts and inserts the row's trigrams: creating jobs and writing enriched values took
+-- twice as long (bench/README.md, "Views"). A deployment that searches more than it enriches
+-- can add it; the filter compiler uses it when it exists (lib/views/search-index.ts):
+--   CREATE EXTENSION IF NOT EXISTS pg_trgm;
+--   CREATE INDEX CONCURRENTLY rows_search_trgm_idx ON rows USING gin (glaze_search_text(data) gin_trgm_ops);
