@@ -15,9 +15,13 @@ const COMPARE = { eq: "=", neq: "<>", gt: ">", gte: ">=", lt: "<", lte: "<=" } a
 const key = (params: SqlParams, column: ViewColumn) => params.add(column.key, "text");
 const textOf = (row: string, k: string) => `NULLIF(${row}.data ->> ${k}, '')`;
 
-/** SQL: the row's values contain `text` (folded): the trigram index narrows it (views migration). */
+/**
+ * SQL: the row's values contain `text` (folded). The optional trigram index answers it when the
+ * text has three letters or digits in a row; shorter text would make Postgres read the whole
+ * index, so its expression is written so that the index does not match it (`|| ''`).
+ */
 const searchOf = (row: string, params: SqlParams, text: string) =>
-  `glaze_search_text(${row}.data) LIKE glaze_fold(${params.add(searchPattern(text), "text")})`;
+  `${usesTrigrams(text) ? `glaze_search_text(${row}.data)` : `(glaze_search_text(${row}.data) || '')`} LIKE glaze_fold(${params.add(searchPattern(text), "text")})`;
 
 /** How to compile: `searchIndex` when the optional trigram index exists (lib/views/search-index.ts). */
 export type CompileOptions = { searchIndex: boolean };
