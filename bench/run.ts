@@ -27,7 +27,7 @@ const stack = await startStack({
 try {
   if (!only || only === "engine") {
     log("\n== cell engine (direct calls, zero provider latency) ==");
-    await benchEngine(log);
+    await benchEngine(stack.demo.workspaceId, log);
   }
   if (!only || only === "pipeline") {
     log("\n== API and end to end through the Inngest dev server ==");
@@ -39,7 +39,7 @@ try {
   }
   if (!only || only === "grid") {
     log("\n== browser grid: 100,000 rows in Chromium ==");
-    printGridBench(await benchGrid(stack.appUrl, log), log);
+    printGridBench(await benchGrid(stack.appUrl, stack.demo, log), log);
   }
 } finally {
   await disconnectDb();

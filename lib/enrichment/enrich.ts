@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "../db";
-import { createEnrichmentJob } from "./create-job";
+import { createEnrichmentJob, type StartedBy } from "./create-job";
 import { type DispatchResult, dispatchJob } from "./dispatch-job";
 import { getJob } from "./jobs";
 import type { Orchestrator } from "./orchestrator";
@@ -25,10 +25,15 @@ function summarize(total: number, dispatch: DispatchResult, what = "") {
 
 /** POST /enrich: create the job and its tasks in one transaction, then hand it to the orchestrator. */
 export async function enrichSelection(
-  { tableId, selection, orchestrator }: { tableId: string; selection: Selection; orchestrator: Orchestrator },
+  {
+    tableId,
+    selection,
+    startedBy,
+    orchestrator,
+  }: { tableId: string; selection: Selection; startedBy: StartedBy; orchestrator: Orchestrator },
   db = getDb(),
 ): Promise<EnrichResponse> {
-  const job = await createEnrichmentJob({ tableId, source: selection }, db);
+  const job = await createEnrichmentJob({ tableId, source: selection, startedBy }, db);
   const dispatch = await dispatchJob(job, orchestrator, db);
   return {
     ...job,
@@ -39,11 +44,16 @@ export async function enrichSelection(
 
 /** POST .../retry: a new job for the cells of `jobId` that ended failed (cancelled ones included). */
 export async function retryFailedCells(
-  { tableId, jobId, orchestrator }: { tableId: string; jobId: string; orchestrator: Orchestrator },
+  {
+    tableId,
+    jobId,
+    startedBy,
+    orchestrator,
+  }: { tableId: string; jobId: string; startedBy: StartedBy; orchestrator: Orchestrator },
   db = getDb(),
 ): Promise<RetryResponse> {
   await getJob({ tableId, jobId }); // 404 for a job of another table
-  const job = await createEnrichmentJob({ tableId, source: { mode: "retry", jobId } }, db);
+  const job = await createEnrichmentJob({ tableId, source: { mode: "retry", jobId }, startedBy }, db);
   const dispatch = await dispatchJob(job, orchestrator, db);
   return {
     ...job,
