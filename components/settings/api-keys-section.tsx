@@ -70,9 +70,13 @@ export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
         <div role="status" className="space-y-1 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
           <p>Copy the key “{shown.name}” now: it is shown only this once.</p>
           <p className="flex items-center gap-2">
-            <code aria-label="New API key" className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1">
-              {shown.key}
-            </code>
+            <input
+              readOnly
+              aria-label="New API key"
+              value={shown.key}
+              className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1 font-mono"
+              onFocus={(e) => e.currentTarget.select()}
+            />
             <CopyButton text={shown.key} />
           </p>
         </div>

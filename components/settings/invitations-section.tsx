@@ -77,9 +77,13 @@ export function InvitationsSection({ workspaceId }: { workspaceId: string }) {
         <div role="status" className="space-y-1 rounded-md bg-green-50 p-3 text-sm text-green-900">
           <p>Send this link to {created.email}: they sign up or sign in through it.</p>
           <p className="flex items-center gap-2">
-            <code aria-label="Invitation link" className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1">
-              {created.link}
-            </code>
+            <input
+              readOnly
+              aria-label="Invitation link"
+              value={created.link}
+              className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1 font-mono"
+              onFocus={(e) => e.currentTarget.select()}
+            />
             <CopyButton text={created.link} label="Copy link" />
           </p>
         </div>

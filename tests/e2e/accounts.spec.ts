@@ -48,7 +48,7 @@ test("sign up, create a workspace, invite a viewer by link; the viewer joins, ca
   await owner.page.getByRole("textbox", { name: "Email to invite" }).fill(viewerEmail);
   await owner.page.getByRole("combobox", { name: "Role" }).selectOption("viewer");
   await owner.page.getByRole("button", { name: "Create invitation link" }).click();
-  const link = await owner.page.getByLabel("Invitation link").textContent();
+  const link = await owner.page.getByLabel("Invitation link").inputValue();
   expect(link).toMatch(/\/invite\/[0-9a-f-]{36}$/);
   await owner.page.screenshot({ path: "test-results/screenshots/workspace-settings.png", fullPage: true });
 
