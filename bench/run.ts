@@ -1,8 +1,9 @@
 // npm run bench – starts its own stack (embedded Postgres on its own port and data dir,
 // the built-in Inngest dev server, a production build of the app) and prints every figure.
-// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|hardening|grid picks one.
+// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|auth|hardening|grid picks one.
 import { disconnectDb } from "../lib/db";
 import { startStack } from "../scripts/stack";
+import { benchAuth } from "./auth.bench";
 import { benchEngine } from "./engine.bench";
 import { benchGrid, printGridBench } from "./grid.bench";
 import { benchHardening } from "./hardening.bench";
@@ -32,6 +33,10 @@ try {
   if (!only || only === "pipeline") {
     log("\n== API and end to end through the Inngest dev server ==");
     await benchPipeline(stack, log);
+  }
+  if (!only || only === "auth") {
+    log("\n== what authentication costs per request ==");
+    await benchAuth(stack, log);
   }
   if (!only || only === "hardening") {
     log("\n== hardening: growing database, 200 open grids, cancelling a big job ==");

@@ -1,8 +1,8 @@
 import "server-only";
 import { z } from "zod";
-import { type Access, requireAdmin, requirePermission, tableAccess, workspaceAccess } from "../auth/access";
+import { type Access, requireAdmin, requirePermission } from "../auth/access";
 import { consumeApiRequest } from "../auth/api-rate-limit";
-import { authenticate, type Principal } from "../auth/context";
+import { authorize } from "../auth/context";
 import type { Permission } from "../auth/permissions";
 import { AppError } from "../errors";
 import { checkHost, checkOrigin, checkSessionOrigin } from "./guard";
@@ -49,15 +49,22 @@ export function route<P extends Record<string, string> = Record<string, never>>(
     try {
       checkHost(request.headers.get("host") ?? new URL(request.url).host);
       checkOrigin(request);
-      const principal: Principal = await authenticate(request);
+      const raw = (await context?.params) ?? {};
+      let params: P;
+      try {
+        params = readParams<P>(raw);
+      } catch (malformed) {
+        // Credentials first, then the malformed id's 404: no caller learns more without them.
+        await authorize(request, {});
+        throw malformed;
+      }
+      const { tableId, workspaceId } = params as Record<string, string | undefined>;
+      const { principal, access } = await authorize(request, { tableId, workspaceId });
       if (principal.kind === "session") checkSessionOrigin(request);
       else await consumeApiRequest(principal.keyId);
       if ((options.session || options.admin) && principal.kind !== "session") {
         throw new AppError("forbidden", "Sign in to do this: API keys cannot manage workspaces");
       }
-      const params = readParams<P>((await context?.params) ?? {});
-      const { tableId, workspaceId } = params as Record<string, string | undefined>;
-      const access = tableId ? await tableAccess(principal, tableId) : await workspaceAccess(principal, workspaceId);
       // A workspace named in the path that the request cannot see does not exist for it.
       if (workspaceId && access.workspaceId === null)
         throw new AppError("not_found", `workspace ${workspaceId} was not found`);

@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "../db";
-import { AppError, notFound } from "../errors";
+import { AppError } from "../errors";
 import type { Principal } from "./context";
 import { isAdminRole, type Permission, permissionsOf } from "./permissions";
 
@@ -48,26 +48,6 @@ export async function workspaceAccess(principal: Principal, workspaceId?: string
   return role === undefined
     ? { workspaceId: null, permissions: NO_ACCESS, role: null, actor }
     : { workspaceId: target, permissions: permissionsOf(role), role, actor };
-}
-
-/**
- * Access to a table: it must belong to a workspace the request can see, or it is a 404 exactly
- * like a table that does not exist (no existence leak). One query for a person, one for a key.
- */
-export async function tableAccess(principal: Principal, tableId: string): Promise<Access> {
-  const actor = actorOf(principal);
-  if (principal.kind === "key") {
-    const rows = await getDb().$queryRaw<{ workspace_id: string }[]>`
-      SELECT workspace_id FROM tables WHERE id = ${tableId}::uuid`;
-    if (rows[0]?.workspace_id !== principal.workspaceId) throw notFound("table", tableId);
-    return { workspaceId: principal.workspaceId, permissions: principal.scopes, role: null, actor };
-  }
-  const rows = await getDb().$queryRaw<{ workspace_id: string; role: string }[]>`
-    SELECT t.workspace_id, m.role FROM tables t
-      JOIN members m ON m.organization_id = t.workspace_id AND m.user_id = ${principal.userId}
-     WHERE t.id = ${tableId}::uuid`;
-  if (rows.length === 0) throw notFound("table", tableId);
-  return { workspaceId: rows[0].workspace_id, permissions: permissionsOf(rows[0].role), role: rows[0].role, actor };
 }
 
 const WHAT: Record<Permission, string> = {
