@@ -1,4 +1,4 @@
-import { OwnPostgres } from "@glaze/database/own-postgres";
+import { OwnPostgres, ownPort } from "@glaze/database/own-postgres";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type DevServer, startDevServer } from "../src/index";
 import { eventually, gate, startApp, type TestApp } from "./helpers";
@@ -8,7 +8,7 @@ import { eventually, gate, startApp, type TestApp } from "./helpers";
 // run exactly once. The Postgres here is this file's own (crashing the shared one would
 // break every other test).
 
-const db = new OwnPostgres("devserver-outage-pg", 55141);
+const db = new OwnPostgres("devserver-outage-pg", ownPort(802));
 const cleanup: (() => Promise<void>)[] = [];
 
 beforeAll(() => db.start(), 120_000);
