@@ -1,13 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { authClient, authErrorMessage } from "@/lib/client/auth-client";
 import { AuthForm } from "./auth-form";
+import { useAfterSignIn } from "./use-after-sign-in";
 
 export function SignInForm({ next, invitation }: { next: string; invitation?: string }) {
-  const router = useRouter();
-  const query = new URLSearchParams({ next, ...(invitation ? { invitation } : {}) });
+  const { linkQuery, proceed } = useAfterSignIn(next, invitation);
   return (
     <AuthForm
       title="Sign in to Glaze"
@@ -19,14 +18,13 @@ export function SignInForm({ next, invitation }: { next: string; invitation?: st
       onSubmit={async ({ email, password }) => {
         const { error } = await authClient.signIn.email({ email, password });
         if (error) return authErrorMessage(error);
-        router.replace(next);
-        router.refresh();
+        proceed();
         return undefined;
       }}
       footer={
         <p className="text-center text-sm text-slate-600">
           No account yet?{" "}
-          <Link href={`/sign-up?${query}`} className="font-medium text-blue-700 hover:underline">
+          <Link href={`/sign-up?${linkQuery}`} className="font-medium text-blue-700 hover:underline">
             Sign up
           </Link>
         </p>

@@ -1,14 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { authClient, authErrorMessage } from "@/lib/client/auth-client";
 import { AuthForm } from "./auth-form";
+import { useAfterSignIn } from "./use-after-sign-in";
 
 /** Sign-up; an invitee signs up with the invited address, proving the invitation with its id. */
 export function SignUpForm({ next, invitation, email }: { next: string; invitation?: string; email?: string }) {
-  const router = useRouter();
-  const query = new URLSearchParams({ next, ...(invitation ? { invitation } : {}) });
+  const { linkQuery, proceed } = useAfterSignIn(next, invitation);
   return (
     <AuthForm
       title="Create your Glaze account"
@@ -24,14 +23,13 @@ export function SignUpForm({ next, invitation, email }: { next: string; invitati
           invitation ? { headers: { "x-glaze-invitation": invitation } } : undefined,
         );
         if (error) return authErrorMessage(error);
-        router.replace(next);
-        router.refresh();
+        proceed();
         return undefined;
       }}
       footer={
         <p className="text-center text-sm text-slate-600">
           Already have an account?{" "}
-          <Link href={`/sign-in?${query}`} className="font-medium text-blue-700 hover:underline">
+          <Link href={`/sign-in?${linkQuery}`} className="font-medium text-blue-700 hover:underline">
             Sign in
           </Link>
         </p>

@@ -1,24 +1,24 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/permissions";
 import { fetchers } from "@/lib/client/fetchers";
 import { queryKeys } from "@/lib/client/query-keys";
 import { CopyButton } from "./copy-button";
+import { useWorkspaceList } from "./use-workspace-list";
 
 const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-US") : "never");
 
 /** The workspace's API keys: create one with scopes (shown once), see when each was last used, revoke. */
 export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
-  const client = useQueryClient();
   const [shown, setShown] = useState<{ name: string | null; key: string }>();
-  const keys = useQuery({
+  const keys = useWorkspaceList({
     queryKey: queryKeys.apiKeys(workspaceId),
-    queryFn: ({ signal }) => fetchers.listApiKeys(workspaceId, signal),
-    meta: { errorTitle: "Could not load the API keys" },
+    load: (signal) => fetchers.listApiKeys(workspaceId, signal),
+    what: "API keys",
   });
-  const refresh = () => client.invalidateQueries({ queryKey: queryKeys.apiKeys(workspaceId) });
+  const refresh = keys.refresh;
   const create = useMutation({
     meta: { errorTitle: "Could not create the key" },
     mutationFn: (input: { name: string; scopes: ApiKeyScope[] }) => fetchers.createApiKey(workspaceId, input),
@@ -93,7 +93,7 @@ export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-200">
-          {(keys.data?.data ?? []).map((k) => (
+          {keys.items.map((k) => (
             <tr key={k.id}>
               <td className="px-3 py-2">{k.name}</td>
               <td className="px-3 py-2 font-mono text-slate-500">{k.start}…</td>

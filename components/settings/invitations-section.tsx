@@ -1,22 +1,22 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { ROLES } from "@/lib/auth/permissions";
 import { fetchers, type InvitationDto } from "@/lib/client/fetchers";
 import { queryKeys } from "@/lib/client/query-keys";
 import { CopyButton } from "./copy-button";
+import { useWorkspaceList } from "./use-workspace-list";
 
 /** Invite by link: there is no mail server, so the admin copies the link and sends it. */
 export function InvitationsSection({ workspaceId }: { workspaceId: string }) {
-  const client = useQueryClient();
   const [created, setCreated] = useState<InvitationDto>();
-  const pending = useQuery({
+  const pending = useWorkspaceList({
     queryKey: queryKeys.invitations(workspaceId),
-    queryFn: ({ signal }) => fetchers.listInvitations(workspaceId, signal),
-    meta: { errorTitle: "Could not load the invitations" },
+    load: (signal) => fetchers.listInvitations(workspaceId, signal),
+    what: "invitations",
   });
-  const refresh = () => client.invalidateQueries({ queryKey: queryKeys.invitations(workspaceId) });
+  const refresh = pending.refresh;
   const invite = useMutation({
     meta: { errorTitle: "Could not invite" },
     mutationFn: (input: { email: string; role: (typeof ROLES)[number] }) => fetchers.invite(workspaceId, input),
@@ -89,7 +89,7 @@ export function InvitationsSection({ workspaceId }: { workspaceId: string }) {
         </div>
       ) : null}
       <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
-        {(pending.data?.data ?? []).map((i) => (
+        {pending.items.map((i) => (
           <li key={i.id} className="flex items-center gap-3 px-4 py-2 text-sm">
             <span className="min-w-0 flex-1 truncate">
               {i.email} <span className="text-slate-500">as {i.role ?? "member"}</span>
@@ -100,7 +100,7 @@ export function InvitationsSection({ workspaceId }: { workspaceId: string }) {
             </button>
           </li>
         ))}
-        {pending.data?.data.length === 0 ? (
+        {pending.loaded && pending.items.length === 0 ? (
           <li className="px-4 py-2 text-sm text-slate-500">No pending invitations</li>
         ) : null}
       </ul>

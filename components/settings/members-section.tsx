@@ -1,9 +1,10 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { ROLES } from "@/lib/auth/permissions";
 import { fetchers } from "@/lib/client/fetchers";
 import { queryKeys } from "@/lib/client/query-keys";
+import { useWorkspaceList } from "./use-workspace-list";
 
 /** Who is in the workspace; owners and admins change roles and remove people. */
 export function MembersSection({
@@ -15,13 +16,12 @@ export function MembersSection({
   canManage: boolean;
   selfId: string;
 }) {
-  const client = useQueryClient();
-  const members = useQuery({
+  const members = useWorkspaceList({
     queryKey: queryKeys.members(workspaceId),
-    queryFn: ({ signal }) => fetchers.listMembers(workspaceId, signal),
-    meta: { errorTitle: "Could not load the members" },
+    load: (signal) => fetchers.listMembers(workspaceId, signal),
+    what: "members",
   });
-  const refresh = () => client.invalidateQueries({ queryKey: queryKeys.members(workspaceId) });
+  const refresh = members.refresh;
   const setRole = useMutation({
     meta: { errorTitle: "Could not change the role" },
     mutationFn: ({ memberId, role }: { memberId: string; role: string }) =>
@@ -39,7 +39,7 @@ export function MembersSection({
         Members
       </h2>
       <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
-        {(members.data?.data ?? []).map((m) => (
+        {members.items.map((m) => (
           <li key={m.id} className="flex items-center gap-3 px-4 py-2 text-sm">
             <span className="min-w-0 flex-1 truncate">
               {m.name} <span className="text-slate-500">{m.email}</span>

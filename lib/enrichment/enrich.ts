@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "../db";
-import { createEnrichmentJob, type StartedBy } from "./create-job";
+import { type CreatedJob, createEnrichmentJob, type StartedBy } from "./create-job";
 import { type DispatchResult, dispatchJob } from "./dispatch-job";
 import { getJob } from "./jobs";
 import type { Orchestrator } from "./orchestrator";
@@ -23,6 +23,16 @@ function summarize(total: number, dispatch: DispatchResult, what = "") {
   return dispatch.dispatched ? created : `${created}. ${dispatch.error}`;
 }
 
+/** Hands a created job to the orchestrator and says what happened, in the API's words. */
+async function handOver(job: CreatedJob, orchestrator: Orchestrator, db: ReturnType<typeof getDb>, what = "") {
+  const dispatch = await dispatchJob(job, orchestrator, db);
+  return {
+    ...job,
+    message: summarize(job.totalTasks, dispatch, what),
+    ...(dispatch.dispatched ? {} : { error: dispatch.error }),
+  };
+}
+
 /** POST /enrich: create the job and its tasks in one transaction, then hand it to the orchestrator. */
 export async function enrichSelection(
   {
@@ -34,12 +44,7 @@ export async function enrichSelection(
   db = getDb(),
 ): Promise<EnrichResponse> {
   const job = await createEnrichmentJob({ tableId, source: selection, startedBy }, db);
-  const dispatch = await dispatchJob(job, orchestrator, db);
-  return {
-    ...job,
-    message: summarize(job.totalTasks, dispatch),
-    ...(dispatch.dispatched ? {} : { error: dispatch.error }),
-  };
+  return handOver(job, orchestrator, db);
 }
 
 /** POST .../retry: a new job for the cells of `jobId` that ended failed (cancelled ones included). */
@@ -54,13 +59,7 @@ export async function retryFailedCells(
 ): Promise<RetryResponse> {
   await getJob({ tableId, jobId }); // 404 for a job of another table
   const job = await createEnrichmentJob({ tableId, source: { mode: "retry", jobId }, startedBy }, db);
-  const dispatch = await dispatchJob(job, orchestrator, db);
-  return {
-    ...job,
-    retryOf: jobId,
-    message: summarize(job.totalTasks, dispatch, " to retry the failed cells"),
-    ...(dispatch.dispatched ? {} : { error: dispatch.error }),
-  };
+  return { ...(await handOver(job, orchestrator, db, " to retry the failed cells")), retryOf: jobId };
 }
 
 /** Re-sends a job that is still pending (e.g. the orchestrator was down when it was created). */
