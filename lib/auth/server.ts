@@ -105,6 +105,9 @@ function createAuth() {
  */
 function logAuthMessage(level: "debug" | "info" | "warn" | "error", message: string, ...args: unknown[]) {
   if (/Failed to validate API key|Invalid API key|^Invalid password$|^User not found$/i.test(message)) return;
+  // Without GLAZE_PUBLIC_URL the origin is each request's own, which proxy.ts has already
+  // checked against the allowed hosts: expected in development and tests, worth saying in production.
+  if (!env.isProduction && /Base URL is not set/.test(message)) return;
   const detail = args.map((a) => (a instanceof Error ? a.message : "")).filter(Boolean);
   const line = `[auth] ${message}${detail.length ? ` (${detail.join("; ")})` : ""}`;
   if (level === "error") console.error(line);
