@@ -211,7 +211,7 @@ async function printPlans(
 }
 
 export async function benchViews(stack: Stack, log: (line: string) => void) {
-  const api = client(stack.appUrl);
+  const api = client(stack.appUrl, stack.demo.apiKey);
   const table = await createLeads(api, log);
   const column = (key: string) => table.columns.find((c) => c.key === key)?.id ?? "";
   // Cell and row states for the status filters: the phone of ~5% of the rows, enriched.

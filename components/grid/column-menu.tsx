@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import { PopupMenu } from "../ui/popup-menu";
+import { useGridPermissions } from "./grid-permissions";
 
 export type ColumnMenuActions = {
   enrichColumn: (col: number) => void;
@@ -17,7 +18,8 @@ export type ColumnMenuActions = {
 
 /**
  * The ⋯ menu of a column header: enrich (the view's rows), sort, filter by, hide, rename, move,
- * delete (delete asks once more). `columns` are the shown ones.
+ * delete (delete asks once more). `columns` are the shown ones. Sorting, filtering and hiding
+ * only change the person's view; the rest needs the permission it spends.
  */
 export function ColumnMenu({
   x,
@@ -37,6 +39,7 @@ export function ColumnMenu({
   onClose: () => void;
 }) {
   const column = columns[col];
+  const { canWrite, canEnrich } = useGridPermissions();
   const [renaming, setRenaming] = useState(false);
   const [confirming, setConfirming] = useState(false);
   if (!column) return null;
@@ -81,33 +84,47 @@ export function ColumnMenu({
       label={`Column ${column.label}`}
       onClose={onClose}
       items={[
-        { label: enrichLabel, onSelect: () => actions.enrichColumn(col) },
+        ...(canEnrich ? [{ label: enrichLabel, onSelect: () => actions.enrichColumn(col) }] : []),
         { label: "Sort ascending", onSelect: () => actions.sort(column, "asc") },
         { label: "Sort descending", onSelect: () => actions.sort(column, "desc") },
         { label: "Filter by this column…", onSelect: () => actions.filterBy(column) },
         { label: "Hide column", disabled: columns.length === 1, onSelect: () => actions.hide(column) },
-        { label: "Rename…", keepOpen: true, onSelect: () => setRenaming(true) },
-        { label: "Move left", disabled: col === 0, onSelect: () => actions.move(column, columns[col - 1].order) },
-        {
-          label: "Move right",
-          disabled: col === columns.length - 1,
-          onSelect: () => actions.move(column, columns[col + 1]?.order ?? column.order),
-        },
-        confirming
-          ? {
-              id: "delete",
-              label: `Confirm: delete “${column.label}” and its values`,
-              danger: true,
-              onSelect: () => actions.remove(column),
-            }
-          : {
-              id: "delete",
-              label: "Delete column…",
-              danger: true,
-              keepOpen: true,
-              onSelect: () => setConfirming(true),
-            },
+        ...(canWrite ? writeItems(column, col, columns, actions, confirming, setRenaming, setConfirming) : []),
       ]}
     />
   );
+}
+
+function writeItems(
+  column: ColumnDto,
+  col: number,
+  columns: ColumnDto[],
+  actions: ColumnMenuActions,
+  confirming: boolean,
+  setRenaming: (on: boolean) => void,
+  setConfirming: (on: boolean) => void,
+) {
+  return [
+    { label: "Rename…", keepOpen: true, onSelect: () => setRenaming(true) },
+    { label: "Move left", disabled: col === 0, onSelect: () => actions.move(column, columns[col - 1].order) },
+    {
+      label: "Move right",
+      disabled: col === columns.length - 1,
+      onSelect: () => actions.move(column, columns[col + 1]?.order ?? column.order),
+    },
+    confirming
+      ? {
+          id: "delete",
+          label: `Confirm: delete “${column.label}” and its values`,
+          danger: true,
+          onSelect: () => actions.remove(column),
+        }
+      : {
+          id: "delete",
+          label: "Delete column…",
+          danger: true,
+          keepOpen: true,
+          onSelect: () => setConfirming(true),
+        },
+  ];
 }

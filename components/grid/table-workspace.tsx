@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
+import type { Permission } from "@/lib/auth/permissions";
 import { type ColumnDto, fetchers, type TableDto } from "@/lib/client/fetchers";
 import { countCells, emptySelection, type GridSelection, rectsOf, selectColumn } from "@/lib/client/grid-selection";
 import { isActiveJob } from "@/lib/client/job-state";
@@ -16,6 +17,7 @@ import { ViewBar, type ViewPanel } from "../views/view-bar";
 import type { ColumnMenuActions } from "./column-menu";
 import { DataGrid } from "./data-grid";
 import { EmptyTable } from "./empty-table";
+import { GridPermissionsProvider } from "./grid-permissions";
 import { GridToolbar } from "./grid-toolbar";
 import { NoMatchingRows } from "./no-matching-rows";
 import { useColumnActions } from "./use-column-actions";
@@ -31,7 +33,7 @@ const NO_COLUMNS: ColumnDto[] = [];
  * belongs to the view it was made in (its rows and shown columns): another view starts with
  * none, and row indices are always the view's.
  */
-export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
+export function TableWorkspace({ initialTable, permissions }: { initialTable: TableDto; permissions: Permission[] }) {
   const tableId = initialTable.id;
   const { data: table } = useQuery({
     queryKey: queryKeys.tableMeta(tableId),
@@ -92,91 +94,98 @@ export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
   const saving = saved.create.isPending || saved.update.isPending;
 
   return (
-    <div className="flex min-h-0 flex-1 flex-col">
-      <GridToolbar
-        tableId={tableId}
-        selectedCells={selectedCells}
-        enriching={enrich.isPending}
-        onEnrich={() => onEnrich()}
-        addingRow={addRow.isPending}
-        onAddRow={() =>
-          addRow.mutate(undefined, {
-            // In the table's own order the new row is the last one: select it to type into it.
-            onSuccess: () => {
-              if (filtered || query.sort.length > 0) return;
-              const at = { row: dims.rows, col: 0 };
-              update(() => ({ ranges: [{ kind: "cells", anchor: at, focus: at }], active: at }));
-            },
-          })
-        }
-        addingColumn={addColumn.isPending}
-        onAddColumn={(column, done) => addColumn.mutate(column, { onSuccess: done })}
-        exportUrl={fetchers.exportUrl(tableId)}
-        jobsOpen={jobsOpen}
-        activeJobs={activeJobs.length}
-        onToggleJobs={() => setJobsOpen((o) => !o)}
-      />
-      {allColumns.length > 0 && table.rowCount > 0 ? (
-        <ViewBar
-          view={view}
-          views={saved.views}
-          columns={allColumns}
-          rowCount={rowCount}
-          tableRows={table.rowCount}
-          panel={panel}
-          onPanel={setPanel}
-          saving={saving}
-          onSave={() => view.state.viewId && saved.update.mutate({ viewId: view.state.viewId, state: view.state })}
-          onSaveAs={(name) =>
-            saved.create.mutate(
-              { name, state: view.state },
-              {
-                onSuccess: (created) => {
-                  dispatch({ type: "load", view: created });
-                  setPanel(null);
-                },
+    <GridPermissionsProvider permissions={permissions}>
+      <div className="flex min-h-0 flex-1 flex-col">
+        <GridToolbar
+          tableId={tableId}
+          selectedCells={selectedCells}
+          enriching={enrich.isPending}
+          onEnrich={() => onEnrich()}
+          addingRow={addRow.isPending}
+          onAddRow={() =>
+            addRow.mutate(undefined, {
+              // In the table's own order the new row is the last one: select it to type into it.
+              onSuccess: () => {
+                if (filtered || query.sort.length > 0) return;
+                const at = { row: dims.rows, col: 0 };
+                update(() => ({ ranges: [{ kind: "cells", anchor: at, focus: at }], active: at }));
               },
-            )
+            })
           }
-          onDelete={(target) =>
-            saved.remove.mutate(target, { onSuccess: () => dispatch({ type: "load", view: null }) })
-          }
+          addingColumn={addColumn.isPending}
+          onAddColumn={(column, done) => addColumn.mutate(column, { onSuccess: done })}
+          exportUrl={fetchers.exportUrl(tableId)}
+          jobsOpen={jobsOpen}
+          activeJobs={activeJobs.length}
+          onToggleJobs={() => setJobsOpen((o) => !o)}
         />
-      ) : null}
-      <JobProgress job={currentJob} activeCount={activeJobs.length} />
-      <div className="flex min-h-0 flex-1">
-        {allColumns.length === 0 || table.rowCount === 0 ? (
-          <EmptyTable tableId={tableId} hasColumns={allColumns.length > 0} onAddRow={() => addRow.mutate()} />
-        ) : rowCount === 0 ? (
-          <NoMatchingRows
-            onClear={() => {
-              dispatch({ type: "filter", filter: null });
-              view.setSearch("");
-            }}
-          />
-        ) : rowCount === undefined ? (
-          <div className="flex-1 bg-white" aria-busy="true" />
-        ) : (
-          <DataGrid
-            tableId={tableId}
-            tableName={table.name}
-            columns={columns}
+        {allColumns.length > 0 && table.rowCount > 0 ? (
+          <ViewBar
+            view={view}
+            views={saved.views}
+            columns={allColumns}
             rowCount={rowCount}
-            ready={live.ready}
-            view={query}
-            columnWidths={view.state.columnWidths}
-            onColumnWidths={(widths) => dispatch({ type: "widths", widths })}
-            selection={selection}
-            onSelectionChange={update}
-            onEnrich={onEnrich}
-            enrichLabel={enrichLabel}
-            columnActions={columnActions}
+            tableRows={table.rowCount}
+            panel={panel}
+            onPanel={setPanel}
+            saving={saving}
+            onSave={() => view.state.viewId && saved.update.mutate({ viewId: view.state.viewId, state: view.state })}
+            onSaveAs={(name) =>
+              saved.create.mutate(
+                { name, state: view.state },
+                {
+                  onSuccess: (created) => {
+                    dispatch({ type: "load", view: created });
+                    setPanel(null);
+                  },
+                },
+              )
+            }
+            onDelete={(target) =>
+              saved.remove.mutate(target, { onSuccess: () => dispatch({ type: "load", view: null }) })
+            }
           />
-        )}
-        {jobsOpen ? (
-          <JobsPanel tableId={tableId} jobs={live.jobs} loading={live.jobsLoading} onClose={() => setJobsOpen(false)} />
         ) : null}
+        <JobProgress job={currentJob} activeCount={activeJobs.length} />
+        <div className="flex min-h-0 flex-1">
+          {allColumns.length === 0 || table.rowCount === 0 ? (
+            <EmptyTable tableId={tableId} hasColumns={allColumns.length > 0} onAddRow={() => addRow.mutate()} />
+          ) : rowCount === 0 ? (
+            <NoMatchingRows
+              onClear={() => {
+                dispatch({ type: "filter", filter: null });
+                view.setSearch("");
+              }}
+            />
+          ) : rowCount === undefined ? (
+            <div className="flex-1 bg-white" aria-busy="true" />
+          ) : (
+            <DataGrid
+              tableId={tableId}
+              tableName={table.name}
+              columns={columns}
+              rowCount={rowCount}
+              ready={live.ready}
+              view={query}
+              columnWidths={view.state.columnWidths}
+              onColumnWidths={(widths) => dispatch({ type: "widths", widths })}
+              selection={selection}
+              onSelectionChange={update}
+              onEnrich={onEnrich}
+              enrichLabel={enrichLabel}
+              columnActions={columnActions}
+            />
+          )}
+          {jobsOpen ? (
+            <JobsPanel
+              tableId={tableId}
+              jobs={live.jobs}
+              loading={live.jobsLoading}
+              onClose={() => setJobsOpen(false)}
+            />
+          ) : null}
+        </div>
       </div>
-    </div>
+    </GridPermissionsProvider>
   );
 }

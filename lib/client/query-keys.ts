@@ -4,6 +4,10 @@
 // they show (lib/client/view-query.ts viewKey): every entry under "rows" is a RowPage, so
 // live updates can patch all of them at once.
 export const queryKeys = {
+  workspace: (workspaceId: string) => ["workspaces", workspaceId] as const,
+  apiKeys: (workspaceId: string) => ["workspaces", workspaceId, "api-keys"] as const,
+  invitations: (workspaceId: string) => ["workspaces", workspaceId, "invitations"] as const,
+  members: (workspaceId: string) => ["workspaces", workspaceId, "members"] as const,
   tables: () => ["tables"] as const,
   table: (tableId: string) => ["tables", tableId] as const,
   tableMeta: (tableId: string) => ["tables", tableId, "meta"] as const,

@@ -6,15 +6,17 @@ import { deleteView, getView, updateView } from "@/lib/views/views";
 type Params = { tableId: string; viewId: string };
 
 // GET /api/tables/:tableId/views/:viewId – one saved view
-export const GET = route<Params>(async (_request, { tableId, viewId }) => json(await getView({ tableId, viewId })));
+export const GET = route<Params>({ permission: "read" }, async (_request, { tableId, viewId }) =>
+  json(await getView({ tableId, viewId })),
+);
 
 // PATCH /api/tables/:tableId/views/:viewId – change any of name, filter, sort, hiddenColumns, columnWidths
-export const PATCH = route<Params>(async (request, { tableId, viewId }) =>
+export const PATCH = route<Params>({ permission: "write" }, async (request, { tableId, viewId }) =>
   json(await updateView({ tableId, viewId, patch: await parseJsonBody(request, updateViewSchema) })),
 );
 
 // DELETE /api/tables/:tableId/views/:viewId – delete a saved view
-export const DELETE = route<Params>(async (_request, { tableId, viewId }) => {
+export const DELETE = route<Params>({ permission: "write" }, async (_request, { tableId, viewId }) => {
   await deleteView({ tableId, viewId });
   return new Response(null, { status: 204 });
 });
