@@ -1,7 +1,6 @@
 import "server-only";
 import { z } from "zod";
 import { type Access, requireAdmin, requirePermission } from "../auth/access";
-import { consumeApiRequest } from "../auth/api-rate-limit";
 import { authorize } from "../auth/context";
 import type { Permission } from "../auth/permissions";
 import { AppError } from "../errors";
@@ -61,7 +60,6 @@ export function route<P extends Record<string, string> = Record<string, never>>(
       const { tableId, workspaceId } = params as Record<string, string | undefined>;
       const { principal, access } = await authorize(request, { tableId, workspaceId });
       if (principal.kind === "session") checkSessionOrigin(request);
-      else await consumeApiRequest(principal.keyId);
       if ((options.session || options.admin) && principal.kind !== "session") {
         throw new AppError("forbidden", "Sign in to do this: API keys cannot manage workspaces");
       }

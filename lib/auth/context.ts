@@ -1,6 +1,7 @@
 import "server-only";
 import { AppError, notFound } from "../errors";
 import { type Access, workspaceAccess } from "./access";
+import { enforceApiRate } from "./api-rate-limit";
 import { lookUpKey, lookUpSession } from "./credentials";
 import { PERMISSIONS, type Permission, permissionsOf } from "./permissions";
 import { sessionToken } from "./session-cookie";
@@ -29,7 +30,8 @@ function scopesOf(permissions: string | null): Set<Permission> {
  * Authenticates a request by its API key (Authorization: Bearer) or, without one, its session
  * cookie, and works out its access: to the table the path names (one round trip in all; a
  * table of a workspace the caller cannot see is a 404, like one that does not exist), else to
- * the workspace it names or works in. Nothing about the credential ever appears in an error.
+ * the workspace it names or works in. An API key's request is counted against its rate limit
+ * (429) in the same round trip. Nothing about the credential ever appears in an error.
  */
 export async function authorize(
   request: Request,
@@ -42,6 +44,7 @@ export async function authorize(
     if (!match) throw unauthenticated("The Authorization header must be: Bearer <API key>");
     const key = await lookUpKey(match[1], tableId);
     if (!key?.usable) throw unauthenticated("The API key is not valid (unknown, revoked, disabled or expired)");
+    enforceApiRate(key.requests ?? 0, key.resetIn ?? 60);
     const principal: Principal = {
       kind: "key",
       keyId: key.id,

@@ -38,16 +38,31 @@ export type KeyRow = {
   permissions: string | null;
   usable: boolean;
   tableWorkspaceId: string | null;
+  /** Requests of a usable key in the current minute, this one included (null for unusable keys). */
+  requests: number | null;
+  /** Seconds until that minute's window ends. */
+  resetIn: number | null;
 };
 
+// The lookup also counts the request against the key's per-minute limit (an unlogged table
+// shared by every app instance; a fixed window, so a burst straddling a window's end can reach
+// twice the limit): one round trip for both.
 const KEY = {
   name: "glaze-auth-api-key",
-  text: `SELECT k.id, k.reference_id AS "workspaceId", k.permissions,
-                (k.enabled IS NOT FALSE AND (k.expires_at IS NULL OR k.expires_at > now())
-                  AND (k.remaining IS NULL OR k.remaining > 0)) AS usable,
-                t.workspace_id AS "tableWorkspaceId"
-           FROM api_keys k LEFT JOIN tables t ON t.id = $2::uuid
-          WHERE k.key = $1`,
+  text: `WITH k AS (
+           SELECT k.id, k.reference_id AS "workspaceId", k.permissions,
+                  (k.enabled IS NOT FALSE AND (k.expires_at IS NULL OR k.expires_at > now())
+                    AND (k.remaining IS NULL OR k.remaining > 0)) AS usable,
+                  t.workspace_id AS "tableWorkspaceId"
+             FROM api_keys k LEFT JOIN tables t ON t.id = $2::uuid
+            WHERE k.key = $1
+         ), counted AS (
+           INSERT INTO api_rate_windows (key_id, window_start, count)
+           SELECT id, date_trunc('minute', now()), 1 FROM k WHERE usable
+           ON CONFLICT (key_id, window_start) DO UPDATE SET count = api_rate_windows.count + 1
+           RETURNING count, ceil(extract(epoch from (window_start + interval '1 minute' - now())))::int AS "resetIn"
+         )
+         SELECT k.*, counted.count AS requests, counted."resetIn" FROM k LEFT JOIN counted ON true`,
 };
 
 const TOUCH = {

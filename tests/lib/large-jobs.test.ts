@@ -28,7 +28,9 @@ async function statuses(jobId: string) {
   return Object.fromEntries(rows.map((r) => [r.status, r._count]));
 }
 
-describe("100,000-cell jobs", () => {
+// Each test builds 100,000 tasks: minutes on a busy 2-core machine, so the timeout is generous
+// (the tests assert what happens, never how fast).
+describe("100,000-cell jobs", { timeout: 240_000 }, () => {
   test("cancel → 200 at once with the job cancelled; the rest is handed over and ends every queued cell, counted once", async () => {
     const { t, job } = await bigJob();
     // Some cells already ran, so the job is running when it is cancelled.
