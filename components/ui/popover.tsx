@@ -24,14 +24,14 @@ export function Popover({
     const outside = (event: MouseEvent) => {
       if (!anchor?.contains(event.target as Node)) onClose();
     };
-    const escape = (event: KeyboardEvent) => {
+    const closeOnEscape = (event: KeyboardEvent) => {
       if (event.key === "Escape") onClose();
     };
     document.addEventListener("mousedown", outside);
-    document.addEventListener("keydown", escape);
+    document.addEventListener("keydown", closeOnEscape);
     return () => {
       document.removeEventListener("mousedown", outside);
-      document.removeEventListener("keydown", escape);
+      document.removeEventListener("keydown", closeOnEscape);
       opener?.focus({ preventScroll: true });
     };
   }, [onClose]);

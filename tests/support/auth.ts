@@ -17,7 +17,7 @@ export async function signUp(email = `person-${randomUUID()}@test.glaze`, passwo
   const body = (await response.json()) as { user: { id: string } };
   const cookie = response.headers
     .getSetCookie()
-    .map((c) => c.split(";")[0])
+    .map((c: string) => c.split(";")[0])
     .join("; ");
   return { userId: body.user.id, email, password, cookie } satisfies TestPerson;
 }
