@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { ColumnDto, ViewDto } from "@/lib/client/fetchers";
 import type { FilterNode } from "@/lib/views/filter-schema";
+import { useGridPermissions } from "../grid/grid-permissions";
 import { Popover } from "../ui/popover";
 import { FilterEditor } from "./filter-editor";
 import { HiddenColumnsMenu } from "./hidden-columns-menu";
@@ -61,6 +62,8 @@ export function ViewBar({
   onDelete: (view: ViewDto) => void;
 }) {
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // Viewers still filter, sort and search; saving or deleting a view is a write.
+  const { canWrite } = useGridPermissions();
   const { state, dispatch, saved, dirty } = view;
   const close = () => onPanel(null);
   const toggle = (kind: "sort" | "hidden" | "save") => onPanel(panel?.kind === kind ? null : { kind });
@@ -137,12 +140,12 @@ export function ViewBar({
           </Popover>
         ) : null}
       </div>
-      {saved && dirty ? (
+      {canWrite && saved && dirty ? (
         <button type="button" onClick={onSave} disabled={saving} className={active}>
           Save view
         </button>
       ) : null}
-      {dirty || saved ? (
+      {canWrite && (dirty || saved) ? (
         <div className="relative">
           <button type="button" aria-expanded={panel?.kind === "save"} onClick={() => toggle("save")} className={idle}>
             Save as…
@@ -154,7 +157,7 @@ export function ViewBar({
           ) : null}
         </div>
       ) : null}
-      {saved ? (
+      {canWrite && saved ? (
         <button
           type="button"
           onClick={() => {
