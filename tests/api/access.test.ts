@@ -2,6 +2,7 @@ import "../support/no-orchestrator";
 import { beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
+import { createView } from "@/lib/views/views";
 import { type RequestInit, request } from "../support/api";
 import { activate, addMember, createKey, createWorkspace, signUp, type TestPerson } from "../support/auth";
 import { dbState } from "../support/db-state";
@@ -14,7 +15,7 @@ import { makeTable } from "../support/fixtures";
 
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 type Need = "read" | "write" | "enrich";
-type Ids = { tableId: string; columnId: string; rowId: string; jobId: string };
+type Ids = { tableId: string; columnId: string; rowId: string; jobId: string; viewId: string };
 type Route = { method: Method; path: (ids: Ids) => string; need: Need; body?: (ids: Ids) => unknown; raw?: string };
 
 const ORIGIN = "http://localhost:3000";
@@ -37,6 +38,12 @@ const ROUTES: Route[] = [
   },
   { method: "DELETE", path: (i) => `/api/tables/${i.tableId}/columns/${i.columnId}`, need: "write" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/rows`, need: "read" },
+  {
+    method: "GET",
+    path: (i) =>
+      `/api/tables/${i.tableId}/rows?q=a&sort=name:desc&filter=${encodeURIComponent(JSON.stringify({ column: "email", op: "is_empty" }))}`,
+    need: "read",
+  },
   {
     method: "POST",
     path: (i) => `/api/tables/${i.tableId}/rows`,
@@ -64,12 +71,33 @@ const ROUTES: Route[] = [
     need: "enrich",
     body: (i) => ({ columnIds: [i.columnId] }),
   },
+  {
+    method: "POST",
+    path: (i) => `/api/tables/${i.tableId}/enrich`,
+    need: "enrich",
+    body: (i) => ({ columnIds: [i.columnId], rowFilter: { column: "name", op: "is_not_empty" } }),
+  },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs`, need: "read" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}`, need: "read" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/tasks`, need: "read" },
   { method: "POST", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/cancel`, need: "enrich" },
   { method: "POST", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/retry`, need: "enrich" },
   { method: "POST", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/dispatch`, need: "enrich" },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/views`, need: "read" },
+  {
+    method: "POST",
+    path: (i) => `/api/tables/${i.tableId}/views`,
+    need: "write",
+    body: () => ({ name: "Unenriched", filter: { column: "email", op: "is_empty" } }),
+  },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/views/${i.viewId}`, need: "read" },
+  {
+    method: "PATCH",
+    path: (i) => `/api/tables/${i.tableId}/views/${i.viewId}`,
+    need: "write",
+    body: () => ({ name: "Renamed view", columnWidths: { name: 240 } }),
+  },
+  { method: "DELETE", path: (i) => `/api/tables/${i.tableId}/views/${i.viewId}`, need: "write" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/cells/status`, need: "read" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/export`, need: "read" },
   { method: "POST", path: (i) => `/api/tables/${i.tableId}/import`, need: "write", raw: "name\r\nAda\r\n" },
@@ -92,7 +120,11 @@ async function fixture(): Promise<Ids> {
     tableId: t.tableId,
     source: { mode: "grid", columnIds: [t.columns.email], rowIds: "all" },
   });
-  return { tableId: t.tableId, columnId: t.columns.email, rowId: t.rowIds[0], jobId: job.jobId };
+  const view = await createView({
+    tableId: t.tableId,
+    input: { name: "Everyone", filter: null, sort: [], hiddenColumns: [], columnWidths: {} },
+  });
+  return { tableId: t.tableId, columnId: t.columns.email, rowId: t.rowIds[0], jobId: job.jobId, viewId: view.id };
 }
 
 beforeAll(async () => {
