@@ -1,4 +1,5 @@
-import { expect, type Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { createTable, rowWith, watchErrors } from "./grid-support";
 
 test.describe.configure({ mode: "serial" });
