@@ -7,7 +7,8 @@ import { useDebouncedValue } from "./use-debounced-value";
 /**
  * The view the grid shows: the working view (a saved one as loaded, plus changes), the search
  * box, and what follows from them: the rows' query and the columns shown.
- * TODO(accounts): start from the person's last used view of the table once accounts exist.
+ * TODO(issue 14): start from the person's last used view of the table (accounts exist now; it
+ * is not stored yet).
  */
 export function useTableView(columns: ColumnDto[], views: ViewDto[]) {
   const [state, dispatch] = useReducer(viewReducer, undefined, emptyView);
