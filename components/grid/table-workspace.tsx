@@ -104,11 +104,15 @@ export function TableWorkspace({ initialTable, permissions }: { initialTable: Ta
           addingRow={addRow.isPending}
           onAddRow={() =>
             addRow.mutate(undefined, {
-              // In the table's own order the new row is the last one: select it to type into it.
+              // In the table's own order the new row is the last one: select it to type into it,
+              // unless the person selected something else while it was being added (the row shows
+              // before the request settles).
               onSuccess: () => {
                 if (filtered || query.sort.length > 0) return;
                 const at = { row: dims.rows, col: 0 };
-                update(() => ({ ranges: [{ kind: "cells", anchor: at, focus: at }], active: at }));
+                update((current) =>
+                  current === selection ? { ranges: [{ kind: "cells", anchor: at, focus: at }], active: at } : current,
+                );
               },
             })
           }
