@@ -44,6 +44,9 @@ describe("POST /api/tables/:id/enrich – rowFilter", () => {
     );
     const rows = (await api.get(`/api/tables/${t.tableId}/rows?limit=100`)).body.data;
     for (const [i, row] of rows.entries()) expect(row.status).toBe(i % 2 === 1 ? "queued" : "idle");
+    // A rowFilter job records who started it, as any other job does (here the test account's key).
+    const job = await getDb().enrichmentJob.findUniqueOrThrow({ where: { id: res.body.jobId } });
+    expect(job).toMatchObject({ createdByUserId: null, createdByKeyId: expect.any(String) });
   });
 
   test("the same tree as GET /rows?filter= selects the same rows", async () => {

@@ -4,7 +4,7 @@ import { json, route } from "@/lib/api/handler";
 import { enrichSelection } from "@/lib/enrichment/enrich";
 import { ENRICH_BODY_LIMIT, enrichRequestSchema, toSelection } from "@/lib/enrichment/schemas";
 
-// POST /api/tables/:tableId/enrich – enrich cells: { columnIds, rowIds | "all" } or { cellIds }
+// POST /api/tables/:tableId/enrich – enrich cells: { columnIds, rowIds | "all" | rowFilter } or { cellIds }
 export const POST = route<{ tableId: string }>({ permission: "enrich" }, async (request, { tableId }, access) => {
   const body = await parseJsonBody(request, enrichRequestSchema, { limit: ENRICH_BODY_LIMIT });
   return json(
