@@ -15,14 +15,16 @@ const STATUS_CLASS = {
   running: "bg-amber-50 text-slate-600",
   done: "bg-emerald-50/70",
   failed: "bg-red-50 text-red-800",
+  skipped: "bg-slate-50 text-slate-500",
 } as const;
 
-const PLACEHOLDER = { queued: "Queued", running: "Running…", failed: "Failed" } as const;
+const PLACEHOLDER = { queued: "Queued", running: "Running…", failed: "Failed", skipped: "Skipped" } as const;
 
 function titleOf(column: ColumnDto, value: unknown, state: CellState): string | undefined {
   const text = value === null || value === undefined ? "" : String(value);
   if (state?.status === "failed")
     return `Failed: ${state.error ?? "unknown error"}${text ? `\n${column.label}: ${text}` : ""}`;
+  if (state?.status === "skipped") return `Skipped: ${state.error ?? "missing input"}${text ? `\n${text}` : ""}`;
   if (state?.status === "done" && state.confidence !== undefined)
     return `${text}\nConfidence ${Math.round(state.confidence * 100)}%`;
   if (state?.status === "queued" || state?.status === "running") return `${state.status}${text ? `: ${text}` : ""}`;
@@ -85,7 +87,11 @@ export function GridCell({
       {cell ? <FlexRender cell={cell} /> : <Fallback value={value} />}
       {empty && status !== "idle" && status !== "done" ? (
         <span className={`truncate text-xs ${status === "failed" ? "text-red-600" : "text-slate-400"}`}>
-          {status === "failed" ? `⚠ ${state?.error ?? PLACEHOLDER.failed}` : PLACEHOLDER[status]}
+          {status === "failed"
+            ? `⚠ ${state?.error ?? PLACEHOLDER.failed}`
+            : status === "skipped"
+              ? `– ${state?.error ?? PLACEHOLDER.skipped}`
+              : PLACEHOLDER[status]}
         </span>
       ) : null}
       {status === "done" && state?.confidence !== undefined ? <ConfidenceMark confidence={state.confidence} /> : null}

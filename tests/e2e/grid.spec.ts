@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { fakeValue } from "@/lib/enrichment/providers/fake-values";
+import { demoValue } from "@/lib/enrichment/providers/demo-values";
 import { cellOf, createTable, rowWith, watchErrors } from "./grid-support";
 
 test.describe.configure({ mode: "serial" });
@@ -50,7 +50,7 @@ test("Leads: a 3 × 2 selection enriches in place, queued → done, other cells 
     const rowId = rows[i].id;
     await expect(targets[i * 2]).toHaveAttribute("data-status", "done");
     await expect(targets[i * 2]).toHaveText(`fake_${rowId}@example.com`);
-    await expect(targets[i * 2 + 1]).toHaveText(String(fakeValue(rowId, "company").value));
+    await expect(targets[i * 2 + 1]).toHaveText(String(demoValue(rowId, "company").value));
     await expect(targets[i * 2 + 1]).toHaveAttribute("title", /Confidence \d+%/);
     await expect(rowWith(page, name).locator("[data-row-status]")).toHaveAttribute("data-row-status", "done");
   }
