@@ -5,7 +5,7 @@ import { useState } from "react";
 import { fetchers, type JobDto, type TaskDto } from "@/lib/client/fetchers";
 import { queryKeys } from "@/lib/client/query-keys";
 
-const FILTERS = ["all", "queued", "running", "done", "failed"] as const;
+const FILTERS = ["all", "queued", "running", "done", "failed", "skipped"] as const;
 type Filter = (typeof FILTERS)[number];
 
 function resultValue(task: TaskDto): string {

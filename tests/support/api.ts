@@ -44,6 +44,12 @@ add(
   () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/dispatch/route"),
 );
 add("/api/tables/:tableId/cells/status", () => import("@/app/api/tables/[tableId]/cells/status/route"));
+add(
+  "/api/tables/:tableId/rows/:rowId/cells/:columnId",
+  () => import("@/app/api/tables/[tableId]/rows/[rowId]/cells/[columnId]/route"),
+);
+add("/api/providers", () => import("@/app/api/providers/route"));
+add("/api/providers/:provider/credentials", () => import("@/app/api/providers/[provider]/credentials/route"));
 add("/api/health", () => import("@/app/api/health/route"));
 add("/api/tables/import", () => import("@/app/api/tables/import/route"));
 add("/api/tables/:tableId/import", () => import("@/app/api/tables/[tableId]/import/route"));
@@ -98,6 +104,8 @@ export const api = {
   post: <T = Loose>(path: string, body?: unknown, init?: { raw?: string; headers?: Record<string, string> }) =>
     request<T>("POST", path, body, init),
   patch: <T = Loose>(path: string, body?: unknown, init?: { raw?: string }) => request<T>("PATCH", path, body, init),
+  put: <T = Loose>(path: string, body?: unknown, init?: { raw?: string; headers?: Record<string, string> }) =>
+    request<T>("PUT", path, body, init),
   delete: <T = Loose>(path: string, body?: unknown, init?: { raw?: string; headers?: Record<string, string> }) =>
     request<T>("DELETE", path, body, init),
 };

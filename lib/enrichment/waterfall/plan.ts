@@ -38,18 +38,22 @@ function textOf(value: unknown): string {
   return typeof value === "string" ? value.trim() : String(value);
 }
 
-/** The columns a provider lacks: empty for one that can run (its best input set is complete). */
+/**
+ * The columns a provider lacks: empty for one that can run (one of its input sets is mapped and
+ * filled), else the empty columns of its closest mapped set.
+ */
 function missingFor(id: string, recipe: Recipe, rowData: Record<string, unknown>): string[] {
+  const mapped = (input: string) => readOwn(recipe.inputs, input) as string | undefined;
   const sets: string[][] =
     id === "http" && recipe.http
       ? [placeholdersOf(recipe.http)]
-      : (adapterInfo(id)?.requires ?? []).map((set) =>
-          set.map((input) => (readOwn(recipe.inputs, input) as string | undefined) ?? `(${input} not mapped)`),
-        );
-  if (sets.length === 0) return [];
+      : (adapterInfo(id)?.requires ?? [])
+          .filter((set) => set.every((input) => mapped(input)))
+          .map((set) => set.map((input) => mapped(input) as string));
+  if (id !== "http" && sets.length === 0 && (adapterInfo(id)?.requires.length ?? 0) > 0) return ["(inputs not mapped)"];
   let best: string[] | undefined;
   for (const set of sets) {
-    const missing = set.filter((key) => key.startsWith("(") || isEmpty(readOwn(rowData, key)));
+    const missing = set.filter((key) => isEmpty(readOwn(rowData, key)));
     if (missing.length === 0) return [];
     if (!best || missing.length < best.length) best = missing;
   }
