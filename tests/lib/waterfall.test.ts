@@ -19,6 +19,12 @@ beforeAll(async () => {
 afterAll(() => replicas.close());
 beforeEach(() => replicas.restore());
 
+function first<T>(items: T[]): T {
+  const item = items[0];
+  if (item === undefined) throw new Error("expected at least one item");
+  return item;
+}
+
 const callsOf = async (taskId: string) =>
   getDb().providerCall.findMany({ where: { taskId }, orderBy: [{ createdAt: "asc" }, { attempt: "asc" }] });
 const upstream = () => {
@@ -35,17 +41,15 @@ describe("waterfall order and stop rule", () => {
     const outcome = await runCellTask(taskIds[0] as string);
     expect(outcome.status).toBe("done");
     expect(upstream()).toEqual({ hunter: 1, pdl: 0, apollo: 0, llm: 0 });
-    const [row] = await rowsOf(t.tableId);
-    expect((row?.data as { email: string }).email).toMatch(/@everyone\.test$/);
+    const row = first(await rowsOf(t.tableId));
+    expect((row.data as { email: string }).email).toMatch(/@everyone\.test$/);
     const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: taskIds[0] } });
     expect(task.result).toMatchObject({
       provider: "hunter.email-finder",
       ai: false,
       waterfall: EMAIL_RECIPE.providers,
     });
-    expect((row?.cellStates as Record<string, { p: string }>)[t.columns.email as string]?.p).toBe(
-      "hunter.email-finder",
-    );
+    expect((row.cellStates as Record<string, { p: string }>)[t.columns.email as string]?.p).toBe("hunter.email-finder");
     expect(await jobOf(jobId)).toMatchObject({ status: "completed", doneTasks: 1 });
   });
 
@@ -246,12 +250,12 @@ describe("LLM fallback", () => {
     const outcome = await runCellTask(email.taskIds[0] as string);
     expect(outcome.status).toBe("done");
     expect(outcome.value).toBe((withEmail.payload as { work_email: string }).work_email);
-    const llmCall = (await callsOf(email.taskIds[0] as string)).find((c) => c.provider === "llm");
-    expect((llmCall?.evidence as { basis: string[] }).basis).toContain("sources.pdl_person.work_email");
+    const llmCall = first((await callsOf(email.taskIds[0] as string)).filter((c) => c.provider === "llm"));
+    expect((llmCall.evidence as { basis: string[] }).basis).toContain("sources.pdl_person.work_email");
     const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: email.taskIds[0] } });
     expect(task.result).toMatchObject({ provider: "llm", ai: true });
     const [row] = (await rowsOf(t.tableId)).filter((r) => r.id === withEmail.task.rowId);
-    expect((row?.cellStates as Record<string, { p: string }>)[t.columns.email as string]?.p).toBe("llm");
+    expect((row.cellStates as Record<string, { p: string }>)[t.columns.email as string]?.p).toBe("llm");
   });
 });
 
