@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ImportCsvButton } from "@/components/csv/import-csv-button";
 import { CreateTableForm } from "@/components/home/create-table-form";
+import { ProvidersNotice } from "@/components/providers-status/providers-notice";
 import { listTables } from "@/lib/tables/tables";
 
 export const dynamic = "force-dynamic";
@@ -16,6 +17,7 @@ export default async function HomePage() {
           <h1 className="text-3xl font-semibold tracking-tight">Glaze</h1>
           <p className="mt-1 text-slate-600">Select cells, press Enrich, watch them fill in.</p>
         </div>
+        <ProvidersNotice />
         <div className="flex flex-wrap items-center gap-2">
           <CreateTableForm />
           <ImportCsvButton className="h-9 rounded-md border border-slate-300 bg-white px-3 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50" />

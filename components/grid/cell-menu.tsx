@@ -16,6 +16,7 @@ export function CellMenu({
   onCopy,
   onClear,
   onDeleteRows,
+  onExplain,
 }: {
   x: number;
   y: number;
@@ -25,6 +26,8 @@ export function CellMenu({
   onCopy: () => void;
   onClear: () => void;
   onDeleteRows: () => void;
+  /** Opens "Why this value?" for the active cell; absent when it was never enriched. */
+  onExplain?: () => void;
 }) {
   const cells = countCells(rects);
   const rows = intervalLength(selectedRowIntervals(rects));
@@ -37,6 +40,7 @@ export function CellMenu({
       onClose={onClose}
       items={[
         { label: `Enrich ${plural(cells, "cell")}`, shortcut: `${mod}E`, onSelect: onEnrich, disabled: cells === 0 },
+        { label: "Why this value?", onSelect: () => onExplain?.(), disabled: !onExplain },
         { label: "Copy", shortcut: `${mod}C`, onSelect: onCopy, disabled: cells === 0 },
         { label: "Clear values", shortcut: "Del", onSelect: onClear, disabled: cells === 0 },
         { label: `Delete ${plural(rows, "row")}`, danger: true, onSelect: onDeleteRows, disabled: rows === 0 },

@@ -6,6 +6,7 @@ import { PopupMenu } from "../ui/popup-menu";
 
 export type ColumnMenuActions = {
   enrichColumn: (col: number) => void;
+  setup: (column: ColumnDto) => void;
   rename: (column: ColumnDto, label: string) => void;
   move: (column: ColumnDto, order: number) => void;
   remove: (column: ColumnDto) => void;
@@ -73,6 +74,7 @@ export function ColumnMenu({
       onClose={onClose}
       items={[
         { label: "Enrich column (all rows)", onSelect: () => actions.enrichColumn(col) },
+        { label: column.recipe ? "Enrichment setup…" : "Set up enrichment…", onSelect: () => actions.setup(column) },
         { label: "Rename…", keepOpen: true, onSelect: () => setRenaming(true) },
         { label: "Move left", disabled: col === 0, onSelect: () => actions.move(column, col - 1) },
         { label: "Move right", disabled: col === columns.length - 1, onSelect: () => actions.move(column, col + 1) },

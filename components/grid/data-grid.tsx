@@ -36,6 +36,7 @@ export function DataGrid({
   selection,
   onSelectionChange,
   onEnrich,
+  onInspectCell,
   columnActions,
 }: {
   tableId: string;
@@ -46,6 +47,8 @@ export function DataGrid({
   selection: GridSelection;
   onSelectionChange: (update: (selection: GridSelection) => GridSelection) => void;
   onEnrich: (selection?: GridSelection) => void;
+  /** "Why this value?" for a cell. */
+  onInspectCell: (cell: { rowId: string; columnId: string; columnLabel: string }) => void;
   columnActions: ColumnMenuActions;
 }) {
   const toast = useToast();
@@ -116,6 +119,10 @@ export function DataGrid({
   });
   const closeMenu = useCallback(() => setMenu(null), []);
   const active = selection.active;
+  const activeRow = active ? rowAt(active.row) : undefined;
+  const activeColumn = active ? columns[active.col] : undefined;
+  const explainable =
+    activeRow && activeColumn && activeRow.cells[activeColumn.id] ? { activeRow, activeColumn } : null;
 
   return (
     <div className="relative min-h-0 min-w-0 flex-1">
@@ -181,6 +188,16 @@ export function DataGrid({
           onEnrich={() => onEnrich()}
           onCopy={() => void clipboard.copy()}
           onClear={clipboard.clear}
+          onExplain={
+            explainable
+              ? () =>
+                  onInspectCell({
+                    rowId: explainable.activeRow.id,
+                    columnId: explainable.activeColumn.id,
+                    columnLabel: explainable.activeColumn.label,
+                  })
+              : undefined
+          }
           onDeleteRows={() =>
             deleteRows.mutate(selectedRowIntervals(rects), {
               onSuccess: () => onSelectionChange(() => ({ ranges: [], active: null })),

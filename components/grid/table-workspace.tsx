@@ -7,7 +7,6 @@ import { countCells, emptySelection, type GridSelection, rectsOf, selectColumn }
 import { isActiveJob } from "@/lib/client/job-state";
 import { queryKeys } from "@/lib/client/query-keys";
 import { JobProgress } from "../jobs/job-progress";
-import { JobsPanel } from "../jobs/jobs-panel";
 import type { ColumnMenuActions } from "./column-menu";
 import { DataGrid } from "./data-grid";
 import { EmptyTable } from "./empty-table";
@@ -16,10 +15,11 @@ import { useColumnActions } from "./use-column-actions";
 import { useEnrichSelection } from "./use-enrich-selection";
 import { useLiveStatus } from "./use-live-status";
 import { useRowEdits } from "./use-row-edits";
+import { type SidePanel, WorkspaceSidePanel } from "./workspace-side-panel";
 
 const NO_COLUMNS: ColumnDto[] = [];
 
-/** The interactive table: toolbar, progress, grid and jobs panel, sharing one selection. */
+/** The interactive table: toolbar, progress, grid and a side panel (jobs, a cell's history, column setup), sharing one selection. */
 export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
   const tableId = initialTable.id;
   const { data: table } = useQuery({
@@ -31,7 +31,8 @@ export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
   const columns = table.columns ?? NO_COLUMNS;
   const dims = useMemo(() => ({ rows: table.rowCount, cols: columns.length }), [table.rowCount, columns.length]);
   const [selection, setSelection] = useState<GridSelection>(emptySelection);
-  const [jobsOpen, setJobsOpen] = useState(false);
+  const [panel, setPanel] = useState<SidePanel>(null);
+  const jobsOpen = panel?.kind === "jobs";
   const live = useLiveStatus(tableId, columns);
   const enrich = useEnrichSelection(tableId, columns, dims);
   const { addRow } = useRowEdits(tableId, columns);
@@ -41,13 +42,18 @@ export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
   const selectedCells = useMemo(() => countCells(rectsOf(selection, dims)), [selection, dims]);
   const onEnrich = useCallback((target?: GridSelection) => enrich.mutate(target ?? selection), [enrich, selection]);
 
+  const enrichColumn = useCallback(
+    (col: number) => {
+      const next = selectColumn(emptySelection, col);
+      setSelection(next);
+      enrich.mutate(next);
+    },
+    [enrich],
+  );
   const columnActions = useMemo<ColumnMenuActions>(
     () => ({
-      enrichColumn: (col) => {
-        const next = selectColumn(emptySelection, col);
-        setSelection(next);
-        enrich.mutate(next);
-      },
+      enrichColumn,
+      setup: (column) => setPanel({ kind: "recipe", columnId: column.id }),
       rename: (column, label) => updateColumn.mutate({ columnId: column.id, patch: { label } }),
       move: (column, order) => {
         // Keep whole-column selections on the moved column rather than on its old index.
@@ -59,7 +65,7 @@ export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
         deleteColumn.mutate(column);
       },
     }),
-    [enrich, updateColumn, deleteColumn],
+    [enrichColumn, updateColumn, deleteColumn],
   );
 
   const activeJobs = live.jobs.filter(isActiveJob);
@@ -87,7 +93,7 @@ export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
         exportUrl={fetchers.exportUrl(tableId)}
         jobsOpen={jobsOpen}
         activeJobs={activeJobs.length}
-        onToggleJobs={() => setJobsOpen((o) => !o)}
+        onToggleJobs={() => setPanel((p) => (p?.kind === "jobs" ? null : { kind: "jobs" }))}
       />
       <JobProgress job={currentJob} activeCount={activeJobs.length} />
       <div className="flex min-h-0 flex-1">
@@ -103,12 +109,19 @@ export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
             selection={selection}
             onSelectionChange={update}
             onEnrich={onEnrich}
+            onInspectCell={(cell) => setPanel({ kind: "cell", cell })}
             columnActions={columnActions}
           />
         )}
-        {jobsOpen ? (
-          <JobsPanel tableId={tableId} jobs={live.jobs} loading={live.jobsLoading} onClose={() => setJobsOpen(false)} />
-        ) : null}
+        <WorkspaceSidePanel
+          panel={panel}
+          tableId={tableId}
+          columns={columns}
+          jobs={live.jobs}
+          jobsLoading={live.jobsLoading}
+          onChange={setPanel}
+          onRunColumn={enrichColumn}
+        />
       </div>
     </div>
   );

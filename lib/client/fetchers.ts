@@ -2,11 +2,13 @@ import type { z } from "zod";
 import type { createColumnSchema, updateColumnSchema } from "@/lib/columns/schemas";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { ImportResult } from "@/lib/csv/import-table";
+import type { CellHistoryDto } from "@/lib/enrichment/cell-history";
 import type { CellStatusPage } from "@/lib/enrichment/cell-status";
 import type { EnrichResponse } from "@/lib/enrichment/enrich";
 import type { TaskDto } from "@/lib/enrichment/jobs";
 import type { enrichRequestSchema } from "@/lib/enrichment/schemas";
 import type { JobDto } from "@/lib/enrichment/serialize";
+import type { ProvidersDto } from "@/lib/providers/list";
 import type { RowPage } from "@/lib/rows/rows";
 import type { RowData, RowDto } from "@/lib/rows/serialize";
 import type { createTableSchema } from "@/lib/tables/schemas";
@@ -19,11 +21,13 @@ import { apiFetch } from "./http";
 export type EnrichRequest = z.input<typeof enrichRequestSchema>;
 export type Page<T> = { data: T[]; meta: { total: number; page: number; limit: number; totalPages: number } };
 export type {
+  CellHistoryDto,
   CellStatusPage,
   ColumnDto,
   EnrichResponse,
   ImportResult,
   JobDto,
+  ProvidersDto,
   RowData,
   RowDto,
   RowPage,
@@ -95,4 +99,8 @@ export const fetchers = {
       headers: { "content-type": "text/csv" },
     }),
   exportUrl: (tableId: string) => `${base(tableId)}/export`,
+
+  cellHistory: (tableId: string, rowId: string, columnId: string, signal?: AbortSignal) =>
+    apiFetch<CellHistoryDto>(`${base(tableId)}/rows/${rowId}/cells/${columnId}`, { signal }),
+  listProviders: (signal?: AbortSignal) => apiFetch<ProvidersDto>("/api/providers", { signal }),
 };

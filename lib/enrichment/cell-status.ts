@@ -13,6 +13,8 @@ export type CellState = {
   confidence: number | null;
   error: string | null;
   attempts: number;
+  /** The provider a done cell's value came from ("demo", "hunter.email-finder", "llm", …). */
+  provider: string | null;
 };
 
 export type RowState = { rowId: string; status: string; confidence: number | null; error: string | null };
@@ -31,6 +33,7 @@ function toCell(c: CellChange): CellState {
     confidence: c.confidence,
     error: c.error,
     attempts: c.attempts,
+    provider: c.provider,
   };
 }
 

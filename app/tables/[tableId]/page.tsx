@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { TableSummary } from "@/components/grid/table-summary";
 import { TableWorkspace } from "@/components/grid/table-workspace";
+import { ProvidersNotice } from "@/components/providers-status/providers-notice";
 import { AppError } from "@/lib/errors";
 import { getTable } from "@/lib/tables/tables";
 
@@ -26,6 +27,7 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
         {table.description ? (
           <p className="hidden truncate text-sm text-slate-400 lg:block">{table.description}</p>
         ) : null}
+        <ProvidersNotice />
       </header>
       <TableWorkspace initialTable={table} />
     </main>
