@@ -54,8 +54,13 @@ export function CellHistoryPanel({
               <p className="mt-1 text-xs text-slate-600">
                 {data.source ? (
                   <>
-                    Source: <span className="font-medium">{data.source.name}</span>
-                    {data.source.detail ? ` · ${data.source.detail}` : ""}
+                    Source:{" "}
+                    <span className="font-medium">
+                      {data.source.detail?.startsWith(data.source.name) ? data.source.detail : data.source.name}
+                    </span>
+                    {data.source.detail && !data.source.detail.startsWith(data.source.name)
+                      ? ` · ${data.source.detail}`
+                      : ""}
                   </>
                 ) : (
                   "Not enriched yet"

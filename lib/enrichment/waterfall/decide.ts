@@ -59,6 +59,7 @@ export function decide(plan: WaterfallPlan, calls: CallRow[]): TaskResult {
     .map((p) => {
       const call = latest.get(p.id);
       if (!call) return `${p.id}: not called`;
+      if (call.outcome === "skipped" && call.error) return `${p.id}: ${call.error}`;
       return `${p.id}: ${Object.hasOwn(OUTCOME_TEXT, call.outcome) ? OUTCOME_TEXT[call.outcome] : call.outcome}`;
     })
     .join("; ");

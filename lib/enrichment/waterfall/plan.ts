@@ -8,8 +8,9 @@ import type { FieldName, InputName } from "../../providers/types";
 
 // The plan of one cell's waterfall, made when its task is claimed: the inputs read from the
 // row, and for each provider whether it can run. A provider none of whose input sets is
-// complete is passed over ("missing input: company_domain"); a cell none of whose providers
-// can run ends skipped without any call. The plan is small JSON: it is the output of the
+// complete is passed over ("missing input: company_domain"); so is the LLM fallback when no
+// other provider of the waterfall can run; a cell none of whose providers can run ends
+// skipped without any call. The plan is small JSON: it is the output of the
 // cell's first durable step, and every later step of the cell works from it.
 
 export type PlannedProvider = { id: string; missing?: string[] };
@@ -69,10 +70,15 @@ export function planWaterfall({
   recipe: Recipe;
   workspaceId: string;
 }): PlanOutcome {
-  const providers = recipe.providers.map((id) => {
+  const providers: PlannedProvider[] = recipe.providers.map((id) => {
     const missing = missingFor(id, recipe, task.rowData);
     return missing.length > 0 ? { id, missing } : { id };
   });
+  // The LLM fallback only ever knows what the row and the other providers give it: when none of
+  // those providers can run, it has nothing to work from either.
+  const others = providers.filter((p) => p.id !== "llm");
+  const llm = providers.find((p) => p.id === "llm");
+  if (llm && others.length > 0 && others.every((p) => p.missing)) llm.missing = others[0]?.missing;
   if (providers.every((p) => p.missing)) {
     const keys = [...new Set(providers.flatMap((p) => p.missing ?? []))];
     return { skipped: `missing input: ${keys.join(", ")}` };
