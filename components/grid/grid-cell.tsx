@@ -103,7 +103,8 @@ export function GridCell({
       ) : null}
       {status === "done" ? (
         <span className="ml-auto flex shrink-0 items-center gap-1">
-          {mark ? <SourceMark mark={mark} /> : null}
+          {/* Demo values say where they came from in the title only: the seed's grid stays as it was. */}
+          {mark && state?.provider !== "demo" ? <SourceMark mark={mark} /> : null}
           {state?.confidence !== undefined ? <ConfidenceMark confidence={state.confidence} /> : null}
         </span>
       ) : null}

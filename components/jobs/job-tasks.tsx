@@ -58,6 +58,7 @@ export function JobTasks({ tableId, job }: { tableId: string; job: JobDto }) {
         ) : null}
         {tasks.data?.data.map((task) => {
           const source = task.status === "done" ? mark(task) : null;
+          const shown = source && source.label !== "demo" ? source : null;
           return (
             <li key={task.taskId} data-task-status={task.status} className="flex items-center gap-2 py-1.5">
               <span className="w-24 shrink-0 truncate text-slate-700" title={task.rowLabel ?? task.rowId}>
@@ -73,7 +74,7 @@ export function JobTasks({ tableId, job }: { tableId: string; job: JobDto }) {
               >
                 {task.error ?? resultValue(task)}
               </span>
-              {source ? <SourceMark mark={source} /> : null}
+              {shown ? <SourceMark mark={shown} /> : null}
               <span className="shrink-0 text-slate-400" title="attempts">
                 ×{task.attempts}
               </span>
