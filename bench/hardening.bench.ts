@@ -130,7 +130,7 @@ async function cancelARunningJob(api: Api, log: (line: string) => void) {
 }
 
 export async function benchHardening(stack: Stack, log = console.log) {
-  const api = client(stack.appUrl);
+  const api = client(stack.appUrl, stack.demo.apiKey);
   await gridsDuringAJob(api, log);
   await cancelARunningJob(api, log);
   await pollsAsTheDatabaseGrows(api, log);

@@ -51,7 +51,7 @@ async function enrichColumn(api: Api, tableId: string, columnId: string) {
 export async function benchWaterfall(stack: Stack, log = console.log) {
   const replicas = stack.replicas;
   if (!replicas) throw new Error("the waterfall bench needs the stack's provider replicas");
-  const api = client(stack.appUrl);
+  const api = client(stack.appUrl, stack.demo.apiKey);
   const figures: Record<string, number> = {};
   const latency = (ms: number) => ({ latencyMs: ms, jitterMs: 0 });
 

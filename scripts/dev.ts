@@ -7,14 +7,15 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { isListening, MigrationChecksumMismatch } from "@glaze/database";
 import type { Replicas } from "@glaze/provider-replicas";
 import { disconnectDb, getDb } from "../lib/db";
-import { DEV_WORKSPACE_ID } from "../lib/providers/workspace";
-import { seedLeads } from "../prisma/seed/leads";
+import { createDemoAccount } from "../prisma/seed/demo-account";
 import { migrateDatabase, resolveDatabase } from "./database";
+import { DEV_CREDENTIALS_FILE, devSecret, writeCredentials } from "./dev-secrets";
 import { spawnDevServer } from "./dev-server-process";
 import { developmentSecretKey, providersWithoutKeys, replicaEnv, startLocalReplicas } from "./provider-replicas";
 import { settings } from "./settings";
 
 const log = (line: string) => console.log(`[glaze] ${line}`);
+process.env.BETTER_AUTH_SECRET ??= devSecret("auth-secret");
 const children: ChildProcess[] = [];
 
 const db = await resolveDatabase((line) => {
@@ -29,30 +30,34 @@ try {
   await db.stop();
   process.exit(1);
 }
-if ((await getDb().table.count()) === 0) {
-  const seeded = await seedLeads();
-  log(`seeded table "${seeded.table.name}" (${seeded.table.id})`);
+const demo = await createDemoAccount();
+if (demo) {
+  writeCredentials(DEV_CREDENTIALS_FILE, demo);
+  log(`created the demo account ${demo.email} / ${demo.password} with the Leads table and an API key`);
+  log(`saved to ${DEV_CREDENTIALS_FILE} (email, password, workspaceId, apiKey)`);
+} else {
+  const people = await getDb().user.count();
+  log(`${people} account(s); the demo account created on the first start is in ${DEV_CREDENTIALS_FILE}`);
 }
-const stored = await getDb().providerCredential.findMany({
-  where: { workspaceId: DEV_WORKSPACE_ID },
-  select: { provider: true },
-});
+// A provider's base URL is one for the whole app, so a key stored by any workspace of this
+// development database takes that provider out of demo mode.
+const stored = await getDb().providerCredential.findMany({ distinct: ["provider"], select: { provider: true } });
 await disconnectDb();
 
-// Demo mode: every provider without a real key (in the environment or stored by the workspace)
+// Demo mode: every provider without a real key (in the environment or stored by a workspace)
 // is answered by a local replica, and the grid says so.
 let replicas: Replicas | undefined;
 let replicaVars: Record<string, string> = {};
-const demo = providersWithoutKeys(process.env, new Set(stored.map((c) => c.provider)));
-if (demo.length > 0) {
+const demoProviders = providersWithoutKeys(process.env, new Set(stored.map((c) => c.provider)));
+if (demoProviders.length > 0) {
   const port = settings.replicasPort;
   replicas = await startLocalReplicas({
     port: (await isListening(port)) ? 0 : port,
     latencyMs: 150,
     jitterMs: 100,
   }).catch(() => startLocalReplicas({ port: 0, latencyMs: 150, jitterMs: 100 }));
-  replicaVars = replicaEnv(replicas, demo);
-  log(`demo mode: ${demo.join(", ")} answered by local replicas at ${replicas.url} (no real key configured)`);
+  replicaVars = replicaEnv(replicas, demoProviders);
+  log(`demo mode: ${demoProviders.join(", ")} answered by local replicas at ${replicas.url} (no real key configured)`);
 }
 
 const appPort = settings.appPort;

@@ -2,7 +2,10 @@
 // dir and ports, a fresh seeded database, the provider replicas (demo mode), the built-in
 // Inngest dev server and a production build of the app. Provider calls take 400 ms (replicas:
 // 300 ms) so people and tests can see cells change.
+import { writeCredentials } from "./dev-secrets";
 import { startStack } from "./stack";
+
+export const E2E_CREDENTIALS_FILE = ".glaze/e2e-credentials.json";
 
 const stack = await startStack({
   appPort: Number(process.env.E2E_PORT ?? 3100),
@@ -16,6 +19,8 @@ const stack = await startStack({
   replicas: { port: process.env.E2E_REPLICAS_PORT ? Number(process.env.E2E_REPLICAS_PORT) : 0, latencyMs: 300 },
   log: (line) => console.log(`[e2e] ${line}`),
 });
+// The specs sign in with the stack's demo account (tests/e2e/auth.setup.ts).
+writeCredentials(E2E_CREDENTIALS_FILE, stack.demo);
 console.log(`[e2e] app on ${stack.appUrl}, Inngest dev server on ${stack.inngestUrl}`);
 
 const shutdown = async () => {

@@ -3,11 +3,12 @@
 // process), the built-in Inngest dev server, and a production build of the app. Used by
 // Playwright (scripts/e2e-server.ts) and the benchmarks (bench/).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { migrate, startEmbeddedPostgres } from "@glaze/database";
 import type { Replicas, ReplicasConfigPatch } from "@glaze/provider-replicas";
 import pg from "pg";
 import { disconnectDb } from "../lib/db";
-import { seedLeads } from "../prisma/seed/leads";
+import { createDemoAccount, type DemoCredentials } from "../prisma/seed/demo-account";
 import { spawnDevServer } from "./dev-server-process";
 import { newSecretKey, REPLICATED, replicaEnv, startLocalReplicas } from "./provider-replicas";
 
@@ -29,6 +30,8 @@ export type StackOptions = {
 };
 
 export type Stack = {
+  /** The demo account the stack seeded: sign in with it, call the API with its key. */
+  demo: DemoCredentials;
   appUrl: string;
   inngestUrl: string;
   databaseUrl: string;
@@ -75,7 +78,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const databaseUrl = urlOf(options.database);
   process.env.DATABASE_URL = databaseUrl;
   await migrate(databaseUrl, { log });
-  await seedLeads();
+  // The stack's own secret, set before anything asks better-auth for it.
+  process.env.BETTER_AUTH_SECRET ??= randomBytes(32).toString("base64url");
+  const demo = await createDemoAccount();
+  if (!demo) throw new Error("the stack's fresh database already had an account");
   await disconnectDb();
 
   const replicas = options.replicas
@@ -133,6 +139,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await waitFor(`${inngestUrl}/health`, 60_000);
 
   return {
+    demo,
     appUrl,
     inngestUrl,
     databaseUrl,

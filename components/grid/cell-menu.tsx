@@ -22,10 +22,11 @@ export function CellMenu({
   y: number;
   rects: Rect[];
   onClose: () => void;
-  onEnrich: () => void;
+  /** Absent when the person may not do it (a viewer): the item is not offered. */
+  onEnrich?: () => void;
   onCopy: () => void;
-  onClear: () => void;
-  onDeleteRows: () => void;
+  onClear?: () => void;
+  onDeleteRows?: () => void;
   /** Opens "Why this value?" for the active cell; absent when it was never enriched. */
   onExplain?: () => void;
 }) {
@@ -39,11 +40,22 @@ export function CellMenu({
       label="Selection"
       onClose={onClose}
       items={[
-        { label: `Enrich ${plural(cells, "cell")}`, shortcut: `${mod}E`, onSelect: onEnrich, disabled: cells === 0 },
+        ...(onEnrich
+          ? [
+              {
+                label: `Enrich ${plural(cells, "cell")}`,
+                shortcut: `${mod}E`,
+                onSelect: onEnrich,
+                disabled: cells === 0,
+              },
+            ]
+          : []),
         { label: "Why this value?", onSelect: () => onExplain?.(), disabled: !onExplain },
         { label: "Copy", shortcut: `${mod}C`, onSelect: onCopy, disabled: cells === 0 },
-        { label: "Clear values", shortcut: "Del", onSelect: onClear, disabled: cells === 0 },
-        { label: `Delete ${plural(rows, "row")}`, danger: true, onSelect: onDeleteRows, disabled: rows === 0 },
+        ...(onClear ? [{ label: "Clear values", shortcut: "Del", onSelect: onClear, disabled: cells === 0 }] : []),
+        ...(onDeleteRows
+          ? [{ label: `Delete ${plural(rows, "row")}`, danger: true, onSelect: onDeleteRows, disabled: rows === 0 }]
+          : []),
       ]}
     />
   );

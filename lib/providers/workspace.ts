@@ -1,21 +1,16 @@
 import "server-only";
+import { getDb } from "../db";
 
-// Which workspace a request or a job acts for. Provider credentials, alerts and the engine's
-// credential look-ups all take a workspace id from here and nowhere else.
+// Which workspace a job's provider calls act for: the workspace of the job's table, whose
+// stored credentials, alerts and blocks they use. Requests take theirs from route()'s access.
 
-/**
- * The one workspace that exists until accounts land: every request and job acts for it.
- * ACCOUNTS REPLACE THIS: better-auth organizations become workspaces, workspaceOf reads the
- * session's active organization and workspaceOfTable the table's owner; nothing else changes.
- */
-export const DEV_WORKSPACE_ID = "00000000-0000-4000-8000-000000000001";
-
-/** The workspace a request acts for. */
-export async function workspaceOf(_request: Request): Promise<string> {
-  return DEV_WORKSPACE_ID;
-}
-
-/** The workspace that owns a table (and so its jobs and their provider calls). */
-export async function workspaceOfTable(_tableId: string): Promise<string> {
-  return DEV_WORKSPACE_ID;
+/** The workspace of each of `tableIds` (one query, however many cells a step starts). */
+export async function workspacesOfTables(tableIds: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(tableIds)];
+  if (unique.length === 0) return new Map();
+  const tables = await getDb().table.findMany({
+    where: { id: { in: unique } },
+    select: { id: true, workspaceId: true },
+  });
+  return new Map(tables.map((t) => [t.id, t.workspaceId]));
 }

@@ -1,10 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { readSecret, storeCredential } from "@/lib/providers/credentials";
-import { DEV_WORKSPACE_ID } from "@/lib/providers/workspace";
 import { open, SecretUnreadable, seal } from "@/lib/secrets/cipher";
 import { keyIdOf, parseSecretKey } from "@/lib/secrets/keyring";
+import { testAccount } from "../support/auth";
+
+// Provider keys and alerts belong to a workspace: the file's test account's.
+let workspaceId = "";
+beforeAll(async () => {
+  workspaceId = (await testAccount()).workspaceId;
+});
 
 // Secrets at rest: AES-256-GCM with a random 96-bit IV per value, the tag stored, the sealing
 // key's id stored for rotation, and the value bound to where it is stored.
@@ -59,15 +65,15 @@ describe("lib/secrets", () => {
   test("a stored provider key is ciphertext in the database and reads back in clear", async () => {
     process.env.GLAZE_SECRET_KEY = keyA;
     const saved = await storeCredential({
-      workspaceId: DEV_WORKSPACE_ID,
+      workspaceId: workspaceId,
       vendor: "hunter",
       secret: "hunter-key-abcdef-9876",
     });
     expect(saved).toMatchObject({ provider: "hunter", name: "default", last4: "9876" });
     const row = await getDb().providerCredential.findFirstOrThrow({ where: { provider: "hunter" } });
     expect(Buffer.from(row.ciphertext).toString("latin1")).not.toContain("hunter-key");
-    expect(row.workspaceId).toBe(DEV_WORKSPACE_ID);
-    expect(await readSecret({ workspaceId: DEV_WORKSPACE_ID, vendor: "hunter" })).toBe("hunter-key-abcdef-9876");
+    expect(row.workspaceId).toBe(workspaceId);
+    expect(await readSecret({ workspaceId: workspaceId, vendor: "hunter" })).toBe("hunter-key-abcdef-9876");
     // Another workspace reading the same row's bytes cannot decrypt them (bound by the AAD).
     await getDb().providerCredential.create({
       data: { ...row, id: undefined, workspaceId: "00000000-0000-4000-8000-000000000002" },

@@ -4,6 +4,7 @@ import { createRows } from "@/lib/rows/rows";
 import type { RowData } from "@/lib/rows/serialize";
 import { createTable } from "@/lib/tables/tables";
 import { api } from "./api";
+import { testAccount } from "./auth";
 import { taskIdsOf } from "./fixtures";
 
 // A leads table whose columns carry recipes: people (name, company_domain) and enriched
@@ -20,9 +21,12 @@ export async function makeLeads(
 ) {
   const keys = ["name", "company_domain", ...Object.keys(recipes)];
   const table = await createTable({
-    name: "Leads",
-    description: null,
-    columns: keys.map((key) => ({ key, label: key, dataType: "text" as const })),
+    workspaceId: (await testAccount()).workspaceId,
+    input: {
+      name: "Leads",
+      description: null,
+      columns: keys.map((key) => ({ key, label: key, dataType: "text" as const })),
+    },
   });
   const columns = Object.fromEntries((table.columns ?? []).map((c) => [c.key, c.id])) as Record<string, string>;
   for (const [key, recipe] of Object.entries(recipes)) {

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { TableSummary } from "@/components/grid/table-summary";
 import { TableWorkspace } from "@/components/grid/table-workspace";
 import { ProvidersNotice } from "@/components/providers-status/providers-notice";
+import { AppHeader } from "@/components/shell/app-header";
+import { pagePermissionsForTable, requirePageSession } from "@/lib/auth/page-session";
 import { AppError } from "@/lib/errors";
 import { getTable } from "@/lib/tables/tables";
 
@@ -11,13 +13,18 @@ export const dynamic = "force-dynamic";
 
 export default async function TablePage({ params }: { params: Promise<{ tableId: string }> }) {
   const { tableId } = await params;
+  const session = await requirePageSession(`/tables/${tableId}`);
   if (!z.uuid().safeParse(tableId).success) notFound();
+  // A table of a workspace the person is not in does not exist for them.
+  const permissions = await pagePermissionsForTable(session, tableId);
+  if (!permissions) notFound();
   const table = await getTable({ tableId }).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
   return (
     <main className="flex h-screen flex-col">
+      <AppHeader session={session} />
       <header className="flex items-baseline gap-3 border-b border-slate-200 bg-white px-4 py-3">
         <Link href="/" className="text-sm text-slate-500 hover:text-slate-800">
           ← Tables
@@ -29,7 +36,7 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
         ) : null}
         <ProvidersNotice />
       </header>
-      <TableWorkspace initialTable={table} />
+      <TableWorkspace initialTable={table} permissions={permissions} />
     </main>
   );
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Recipe } from "../../providers/recipe";
-import { workspaceOfTable } from "../../providers/workspace";
+import { workspacesOfTables } from "../../providers/workspace";
 import {
   type ClaimedTask,
   type FinishedTask,
@@ -21,15 +21,17 @@ import { planWaterfall, type WaterfallPlan } from "./plan";
 export type StartedWaterfall = { plan: WaterfallPlan } | { result: TaskResult };
 
 export async function startWaterfalls(tasks: { task: ClaimedTask; recipe: Recipe }[]): Promise<StartedWaterfall[]> {
-  const started = await Promise.all(
-    tasks.map(async ({ task, recipe }): Promise<StartedWaterfall> => {
-      const outcome = planWaterfall({ task, recipe, workspaceId: await workspaceOfTable(task.tableId) });
-      if ("skipped" in outcome) {
-        return { result: { taskId: task.taskId, status: "skipped" as const, error: outcome.skipped } };
-      }
-      return { plan: outcome.plan };
-    }),
-  );
+  const workspaces = await workspacesOfTables(tasks.map(({ task }) => task.tableId));
+  const started = tasks.map(({ task, recipe }): StartedWaterfall => {
+    const workspaceId = workspaces.get(task.tableId);
+    // The table was deleted while the step ran (its tasks go with it): nothing to call for.
+    if (!workspaceId) return { result: { taskId: task.taskId, status: "failed" as const, error: "table deleted" } };
+    const outcome = planWaterfall({ task, recipe, workspaceId });
+    if ("skipped" in outcome) {
+      return { result: { taskId: task.taskId, status: "skipped" as const, error: outcome.skipped } };
+    }
+    return { plan: outcome.plan };
+  });
   const plans: WaterfallPlan[] = started.flatMap((s) => ("plan" in s ? [s.plan] : []));
   const gated = plans.filter((plan) => plan.providers.some((p) => p.missing));
   if (gated.length > 0) {

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { callProvider } from "@/lib/providers/call-provider";
 import type { FieldName } from "@/lib/providers/types";
-import { DEV_WORKSPACE_ID } from "@/lib/providers/workspace";
+import { testAccount } from "../../support/auth";
 import { startTestReplicas, type TestReplicas } from "../../support/replicas";
+
+// Provider keys and alerts belong to a workspace: the file's test account's.
+let workspaceId = "";
+beforeAll(async () => {
+  workspaceId = (await testAccount()).workspaceId;
+});
 
 // The Apollo People Match adapter against the Apollo replica, status by status.
 
@@ -15,7 +21,7 @@ beforeEach(() => replicas.restore());
 
 const apollo = (inputs: Record<string, string>, field: FieldName = "email") =>
   callProvider({
-    workspaceId: DEV_WORKSPACE_ID,
+    workspaceId: workspaceId,
     adapterId: "apollo.people-match",
     request: { field, inputs, row: {} },
   });

@@ -4,8 +4,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { type HttpSpec, httpSpecSchema } from "@/lib/providers/adapters/http-spec";
 import { callProvider } from "@/lib/providers/call-provider";
 import { storeCredential } from "@/lib/providers/credentials";
-import { DEV_WORKSPACE_ID } from "@/lib/providers/workspace";
+import { testAccount } from "../../support/auth";
 import { TEST_SECRET_KEY } from "../../support/replicas";
+
+// Provider keys and alerts belong to a workspace: the file's test account's.
+let workspaceId = "";
+beforeAll(async () => {
+  workspaceId = (await testAccount()).workspaceId;
+});
 
 // The HTTP provider against a real local JSON API: templates, stored secrets in headers, JSON
 // paths, every status class, and the SSRF guard (private, loopback and link-local addresses are
@@ -57,7 +63,7 @@ const spec = (over: Partial<HttpSpec> = {}): HttpSpec =>
 
 const call = (s: HttpSpec, row: Record<string, unknown> = { company_domain: "acme.io" }) =>
   callProvider({
-    workspaceId: DEV_WORKSPACE_ID,
+    workspaceId: workspaceId,
     adapterId: "http",
     request: { field: "email", inputs: {}, row, http: s },
   });
@@ -65,7 +71,7 @@ const call = (s: HttpSpec, row: Record<string, unknown> = { company_domain: "acm
 describe("HTTP provider", () => {
   test("fills the URL template, sends the stored secret, reads the value and a 0-100 confidence", async () => {
     await storeCredential({
-      workspaceId: DEV_WORKSPACE_ID,
+      workspaceId: workspaceId,
       vendor: "http",
       name: "acme",
       secret: "acme-secret-123456",

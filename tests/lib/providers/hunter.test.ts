@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { callProvider } from "@/lib/providers/call-provider";
-import { DEV_WORKSPACE_ID } from "@/lib/providers/workspace";
+import { testAccount } from "../../support/auth";
 import { startTestReplicas, type TestReplicas } from "../../support/replicas";
+
+// Provider keys and alerts belong to a workspace: the file's test account's.
+let workspaceId = "";
+beforeAll(async () => {
+  workspaceId = (await testAccount()).workspaceId;
+});
 
 // The Hunter Email Finder adapter against the Hunter replica, for every status Hunter's docs
 // and Hunter's own client document (both readings of 403/429).
@@ -15,7 +21,7 @@ beforeEach(() => replicas.restore());
 
 const hunter = (inputs: Record<string, string>, field = "email" as const) =>
   callProvider({
-    workspaceId: DEV_WORKSPACE_ID,
+    workspaceId: workspaceId,
     adapterId: "hunter.email-finder",
     request: { field, inputs, row: {} },
   });

@@ -4,8 +4,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import type { ContextEntry } from "@/lib/providers/adapter";
 import { buildPrompt, groundBasis } from "@/lib/providers/adapters/llm-prompt";
 import { callProvider } from "@/lib/providers/call-provider";
-import { DEV_WORKSPACE_ID } from "@/lib/providers/workspace";
+import { testAccount } from "../../support/auth";
 import { startTestReplicas, type TestReplicas } from "../../support/replicas";
+
+// Provider keys and alerts belong to a workspace: the file's test account's.
+let workspaceId = "";
+beforeAll(async () => {
+  workspaceId = (await testAccount()).workspaceId;
+});
 
 // The LLM fallback against the OpenAI-compatible replica: strict structured output, the other
 // providers' answers as its only context, citations checked, and every documented error.
@@ -31,7 +37,7 @@ const context: ContextEntry[] = [
 
 const llm = (inputs: Record<string, string>, withContext = true, field = "email" as const) =>
   callProvider({
-    workspaceId: DEV_WORKSPACE_ID,
+    workspaceId: workspaceId,
     adapterId: "llm",
     request: { field, inputs, row: {}, ...(withContext ? { context } : {}) },
   });

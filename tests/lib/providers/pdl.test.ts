@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { callProvider } from "@/lib/providers/call-provider";
 import type { FieldName } from "@/lib/providers/types";
-import { DEV_WORKSPACE_ID } from "@/lib/providers/workspace";
+import { testAccount } from "../../support/auth";
 import { startTestReplicas, type TestReplicas } from "../../support/replicas";
+
+// Provider keys and alerts belong to a workspace: the file's test account's.
+let workspaceId = "";
+beforeAll(async () => {
+  workspaceId = (await testAccount()).workspaceId;
+});
 
 // The People Data Labs Person Enrichment adapter against the PDL replica, status by status.
 
@@ -14,7 +20,7 @@ afterAll(() => replicas.close());
 beforeEach(() => replicas.restore());
 
 const pdl = (inputs: Record<string, string>, field: FieldName = "email") =>
-  callProvider({ workspaceId: DEV_WORKSPACE_ID, adapterId: "pdl.person", request: { field, inputs, row: {} } });
+  callProvider({ workspaceId: workspaceId, adapterId: "pdl.person", request: { field, inputs, row: {} } });
 
 const found = { fullName: "Grace Hopper", domain: "everyone.test" };
 

@@ -4,6 +4,6 @@ import { cellStatusSince } from "@/lib/enrichment/cell-status";
 import { cellStatusQuery } from "@/lib/enrichment/schemas";
 
 // GET /api/tables/:tableId/cells/status?since=<cursor> – cells whose latest task changed since the cursor
-export const GET = route<{ tableId: string }>(async (request, { tableId }) =>
+export const GET = route<{ tableId: string }>({ permission: "read" }, async (request, { tableId }) =>
   json(await cellStatusSince({ tableId, ...parseQuery(request, cellStatusQuery) })),
 );

@@ -4,6 +4,6 @@ import { getCellHistory } from "@/lib/enrichment/cell-history";
 type Params = { tableId: string; rowId: string; columnId: string };
 
 // GET /api/tables/:tableId/rows/:rowId/cells/:columnId – the cell's value, its source and every provider call of every run
-export const GET = route<Params>(async (_request, { tableId, rowId, columnId }) =>
+export const GET = route<Params>({ permission: "read" }, async (_request, { tableId, rowId, columnId }) =>
   json(await getCellHistory({ tableId, rowId, columnId })),
 );

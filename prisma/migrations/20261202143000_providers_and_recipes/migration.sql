@@ -47,7 +47,7 @@ CREATE TABLE "job_provider_blocks" (
 -- CreateTable
 CREATE TABLE "provider_credentials" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),
-    "workspace_id" UUID NOT NULL,
+    "workspace_id" TEXT NOT NULL,
     "provider" TEXT NOT NULL,
     "name" TEXT NOT NULL DEFAULT 'default',
     "ciphertext" BYTEA NOT NULL,
@@ -63,7 +63,7 @@ CREATE TABLE "provider_credentials" (
 
 -- CreateTable
 CREATE TABLE "provider_alerts" (
-    "workspace_id" UUID NOT NULL,
+    "workspace_id" TEXT NOT NULL,
     "provider" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
     "message" TEXT NOT NULL,
@@ -84,6 +84,12 @@ ALTER TABLE "provider_calls" ADD CONSTRAINT "provider_calls_task_id_fkey" FOREIG
 
 -- AddForeignKey
 ALTER TABLE "job_provider_blocks" ADD CONSTRAINT "job_provider_blocks_job_id_fkey" FOREIGN KEY ("job_id") REFERENCES "enrichment_jobs"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "provider_credentials" ADD CONSTRAINT "provider_credentials_workspace_id_fkey" FOREIGN KEY ("workspace_id") REFERENCES "organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "provider_alerts" ADD CONSTRAINT "provider_alerts_workspace_id_fkey" FOREIGN KEY ("workspace_id") REFERENCES "organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- Row status with skipped cells (a cell whose required inputs were empty): skipped cells count
 -- like done ones for the row's status (a row of only done and skipped cells is done), but not
