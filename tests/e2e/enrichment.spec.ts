@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { cellOf, createTable, watchErrors } from "./grid-support";
 
 // Real enrichment in the browser, against the provider replicas the e2e stack runs (demo
