@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db";
 import { readSecret, storeCredential } from "@/lib/providers/credentials";
 import { open, SecretUnreadable, seal } from "@/lib/secrets/cipher";
 import { keyIdOf, parseSecretKey } from "@/lib/secrets/keyring";
-import { testAccount } from "../support/auth";
+import { createWorkspace, testAccount } from "../support/auth";
 
 // Provider keys and alerts belong to a workspace: the file's test account's.
 let workspaceId = "";
@@ -65,7 +65,7 @@ describe("lib/secrets", () => {
   test("a stored provider key is ciphertext in the database and reads back in clear", async () => {
     process.env.GLAZE_SECRET_KEY = keyA;
     const saved = await storeCredential({
-      workspaceId: workspaceId,
+      workspaceId,
       vendor: "hunter",
       secret: "hunter-key-abcdef-9876",
     });
@@ -73,13 +73,10 @@ describe("lib/secrets", () => {
     const row = await getDb().providerCredential.findFirstOrThrow({ where: { provider: "hunter" } });
     expect(Buffer.from(row.ciphertext).toString("latin1")).not.toContain("hunter-key");
     expect(row.workspaceId).toBe(workspaceId);
-    expect(await readSecret({ workspaceId: workspaceId, vendor: "hunter" })).toBe("hunter-key-abcdef-9876");
+    expect(await readSecret({ workspaceId, vendor: "hunter" })).toBe("hunter-key-abcdef-9876");
     // Another workspace reading the same row's bytes cannot decrypt them (bound by the AAD).
-    await getDb().providerCredential.create({
-      data: { ...row, id: undefined, workspaceId: "00000000-0000-4000-8000-000000000002" },
-    });
-    await expect(readSecret({ workspaceId: "00000000-0000-4000-8000-000000000002", vendor: "hunter" })).rejects.toThrow(
-      SecretUnreadable,
-    );
+    const other = await createWorkspace((await testAccount()).owner.userId, "Other");
+    await getDb().providerCredential.create({ data: { ...row, id: undefined, workspaceId: other } });
+    await expect(readSecret({ workspaceId: other, vendor: "hunter" })).rejects.toThrow(SecretUnreadable);
   });
 });
