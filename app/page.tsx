@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ImportCsvButton } from "@/components/csv/import-csv-button";
 import { CreateTableForm } from "@/components/home/create-table-form";
+import { ProvidersNotice } from "@/components/providers-status/providers-notice";
 import { AppHeader } from "@/components/shell/app-header";
 import { requirePageSession } from "@/lib/auth/page-session";
 import { listTables } from "@/lib/tables/tables";
@@ -23,6 +24,7 @@ export default async function HomePage() {
             <h1 className="text-3xl font-semibold tracking-tight">{workspace ? workspace.name : "Glaze"}</h1>
             <p className="mt-1 text-slate-600">Select cells, press Enrich, watch them fill in.</p>
           </div>
+          {workspace ? <ProvidersNotice /> : null}
           {workspace && canWrite ? (
             <div className="flex flex-wrap items-center gap-2">
               <CreateTableForm />

@@ -4,7 +4,7 @@
 // job with 200 ms of provider latency.
 import { getDb } from "../lib/db";
 import { createEnrichmentJob } from "../lib/enrichment/create-job";
-import { fakeConfidence, fakeValue } from "../lib/enrichment/providers/fake-values";
+import { demoConfidence, demoValue } from "../lib/enrichment/providers/demo-values";
 import { runCellBatch } from "../lib/enrichment/run-batch";
 import type { Stack } from "../scripts/stack";
 import { type Api, client, createTable, fmt, summarize, waitForJob } from "./support";
@@ -50,8 +50,8 @@ async function sqlBaseline(tableId: string, columnIds: string[]) {
   });
   const started = performance.now();
   const ids = tasks.map((t) => t.id);
-  const values = tasks.map((t) => JSON.stringify(fakeValue(t.rowId, t.column.key).value));
-  const confidences = tasks.map((t) => fakeConfidence(t.rowId, t.column.key));
+  const values = tasks.map((t) => JSON.stringify(demoValue(t.rowId, t.column.key).value));
+  const confidences = tasks.map((t) => demoConfidence(t.rowId, t.column.key));
   await getDb().$executeRaw`
     WITH v AS (SELECT * FROM unnest(${ids}::uuid[], ${values}::jsonb[], ${confidences}::float8[]) AS u(id, value, confidence)),
     t AS (

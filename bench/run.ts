@@ -1,6 +1,6 @@
 // npm run bench – starts its own stack (embedded Postgres on its own port and data dir,
 // the built-in Inngest dev server, a production build of the app) and prints every figure.
-// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|auth|hardening|grid|views
+// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|auth|hardening|grid|views|waterfall
 // picks one; BENCH_APP_PORT, BENCH_INNGEST_PORT and BENCH_PG_PORT move the stack off its ports.
 import { disconnectDb } from "../lib/db";
 import { startStack } from "../scripts/stack";
@@ -10,6 +10,7 @@ import { benchGrid, printGridBench } from "./grid.bench";
 import { benchHardening } from "./hardening.bench";
 import { benchPipeline } from "./pipeline.bench";
 import { benchViews } from "./views.bench";
+import { benchWaterfall } from "./waterfall.bench";
 
 const only = process.env.BENCH_ONLY;
 const log = (line: string) => console.log(line);
@@ -23,6 +24,7 @@ const stack = await startStack({
   database: "glaze_bench",
   build: !process.env.BENCH_SKIP_BUILD,
   providerLatencyMs: 0,
+  replicas: { latencyMs: 0 },
   quiet: !process.env.BENCH_VERBOSE,
   log: (line) => console.log(`[bench] ${line}`),
 });
@@ -35,6 +37,10 @@ try {
   if (!only || only === "pipeline") {
     log("\n== API and end to end through the Inngest dev server ==");
     await benchPipeline(stack, log);
+  }
+  if (!only || only === "waterfall") {
+    log("\n== provider waterfalls against the replicas ==");
+    await benchWaterfall(stack, log);
   }
   if (!only || only === "auth") {
     log("\n== what authentication costs per request ==");

@@ -39,6 +39,7 @@ export function client(baseUrl: string, apiKey: string) {
   return {
     get: <T>(path: string) => call<T>("GET", path),
     post: <T>(path: string, body?: unknown) => call<T>("POST", path, body),
+    patch: <T>(path: string, body?: unknown) => call<T>("PATCH", path, body),
   };
 }
 

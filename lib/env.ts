@@ -71,8 +71,59 @@ export const env = {
     const raw = read("GLAZE_WATCHDOG_STALL_SECONDS");
     return raw === undefined ? undefined : int("GLAZE_WATCHDOG_STALL_SECONDS", 0);
   },
-  /** Simulated provider latency in milliseconds (fake providers only). */
+  /** Simulated latency in milliseconds of the demo provider (columns without a recipe). */
   get providerLatencyMs() {
     return int("GLAZE_PROVIDER_LATENCY_MS", 0);
+  },
+  /**
+   * Where each provider is reached, defaulting to the real services; tests and `npm run dev`
+   * point them at the local replicas (packages/provider-replicas).
+   */
+  get providerBaseUrls() {
+    return {
+      hunter: read("GLAZE_HUNTER_BASE_URL") ?? "https://api.hunter.io",
+      pdl: read("GLAZE_PDL_BASE_URL") ?? "https://api.peopledatalabs.com",
+      apollo: read("GLAZE_APOLLO_BASE_URL") ?? "https://api.apollo.io",
+      llm: read("GLAZE_LLM_BASE_URL") ?? "https://api.openai.com/v1",
+    };
+  },
+  /** Chat model of the LLM fallback (any model the OpenAI-compatible server at GLAZE_LLM_BASE_URL serves). */
+  get llmModel() {
+    return read("GLAZE_LLM_MODEL") ?? "gpt-4o-mini";
+  },
+  /**
+   * Deployment-wide provider keys, used by workspaces that stored none of their own (`npm run
+   * dev` sets the replicas' development keys here).
+   */
+  get providerFallbackKeys(): Record<"hunter" | "pdl" | "apollo" | "llm", string | undefined> {
+    return {
+      hunter: read("GLAZE_HUNTER_API_KEY"),
+      pdl: read("GLAZE_PDL_API_KEY"),
+      apollo: read("GLAZE_APOLLO_API_KEY"),
+      llm: read("GLAZE_LLM_API_KEY"),
+    };
+  },
+  /** Providers that `npm run dev` pointed at the local replicas (shown as demo mode). */
+  get demoProviders() {
+    return list("GLAZE_DEMO_PROVIDERS") ?? [];
+  },
+  /** Milliseconds before a provider call is abandoned (a transient failure). */
+  get providerTimeoutMs() {
+    return int("GLAZE_PROVIDER_TIMEOUT_MS", 30_000);
+  },
+  /** Lets HTTP-provider columns reach private, loopback and link-local addresses (development, tests). */
+  get allowPrivateHttp() {
+    return read("GLAZE_ALLOW_PRIVATE_HTTP") === "1";
+  },
+  /** The key that encrypts stored provider secrets (base64 or hex of 32 bytes). */
+  get secretKey() {
+    return read("GLAZE_SECRET_KEY");
+  },
+  /** Earlier secret keys, comma-separated, still accepted for decrypting (key rotation). */
+  get previousSecretKeys() {
+    return (read("GLAZE_SECRET_KEY_PREVIOUS") ?? "")
+      .split(",")
+      .map((key) => key.trim())
+      .filter(Boolean);
   },
 };

@@ -1,14 +1,17 @@
 // npm run dev – everything a developer needs, in one command:
 // embedded Postgres (unless DATABASE_URL), migrations, the demo seed on an empty
-// database, the built-in Inngest dev server (unless something already listens on its
-// port), and `next dev` on http://localhost:3000.
+// database, the provider replicas for every provider without a real key (demo mode), the
+// built-in Inngest dev server (unless something already listens on its port), and
+// `next dev` on http://localhost:3000.
 import { type ChildProcess, spawn } from "node:child_process";
 import { isListening, MigrationChecksumMismatch } from "@glaze/database";
+import type { Replicas } from "@glaze/provider-replicas";
 import { disconnectDb, getDb } from "../lib/db";
 import { createDemoAccount } from "../prisma/seed/demo-account";
 import { migrateDatabase, resolveDatabase } from "./database";
 import { DEV_CREDENTIALS_FILE, devSecret, writeCredentials } from "./dev-secrets";
 import { spawnDevServer } from "./dev-server-process";
+import { developmentSecretKey, providersWithoutKeys, replicaEnv, startLocalReplicas } from "./provider-replicas";
 import { settings } from "./settings";
 
 const log = (line: string) => console.log(`[glaze] ${line}`);
@@ -36,12 +39,39 @@ if (demo) {
   const people = await getDb().user.count();
   log(`${people} account(s); the demo account created on the first start is in ${DEV_CREDENTIALS_FILE}`);
 }
+// A provider's base URL is one for the whole app, so a key stored by any workspace of this
+// development database takes that provider out of demo mode.
+const stored = await getDb().providerCredential.findMany({ distinct: ["provider"], select: { provider: true } });
 await disconnectDb();
+
+// Demo mode: every provider without a real key (in the environment or stored by a workspace)
+// is answered by a local replica, and the grid says so.
+let replicas: Replicas | undefined;
+let replicaVars: Record<string, string> = {};
+const demoProviders = providersWithoutKeys(process.env, new Set(stored.map((c) => c.provider)));
+if (demoProviders.length > 0) {
+  const port = settings.replicasPort;
+  replicas = await startLocalReplicas({
+    port: (await isListening(port)) ? 0 : port,
+    latencyMs: 150,
+    jitterMs: 100,
+  }).catch(() => startLocalReplicas({ port: 0, latencyMs: 150, jitterMs: 100 }));
+  replicaVars = replicaEnv(replicas, demoProviders);
+  log(`demo mode: ${demoProviders.join(", ")} answered by local replicas at ${replicas.url} (no real key configured)`);
+}
 
 const appPort = settings.appPort;
 const inngestPort = settings.inngestPort;
 const inngestUrl = `http://127.0.0.1:${inngestPort}`;
-const childEnv = { ...process.env, DATABASE_URL: db.url, INNGEST_DEV: process.env.INNGEST_DEV ?? inngestUrl };
+const childEnv = {
+  ...process.env,
+  ...replicaVars,
+  DATABASE_URL: db.url,
+  INNGEST_DEV: process.env.INNGEST_DEV ?? inngestUrl,
+  GLAZE_SECRET_KEY: await developmentSecretKey(process.env),
+  // HTTP-provider columns may call local servers while developing.
+  GLAZE_ALLOW_PRIVATE_HTTP: process.env.GLAZE_ALLOW_PRIVATE_HTTP ?? "1",
+};
 
 if (await isListening(inngestPort)) {
   log(`an Inngest dev server already listens on ${inngestUrl}; using it`);
@@ -74,6 +104,7 @@ async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
+  await replicas?.close();
   await db.stop();
   process.exit(code);
 }

@@ -1,6 +1,7 @@
 // The full stack for Playwright (see playwright.config.ts): its own embedded Postgres data
-// dir and ports, a fresh seeded database, the built-in Inngest dev server and a production
-// build of the app. Provider calls take 400 ms so people and tests can see cells change.
+// dir and ports, a fresh seeded database, the provider replicas (demo mode), the built-in
+// Inngest dev server and a production build of the app. Provider calls take 400 ms (replicas:
+// 300 ms) so people and tests can see cells change.
 import { writeCredentials } from "./dev-secrets";
 import { startStack } from "./stack";
 
@@ -15,6 +16,7 @@ const stack = await startStack({
   adminUrl: process.env.E2E_DATABASE_ADMIN_URL,
   build: !process.env.E2E_SKIP_BUILD,
   providerLatencyMs: Number(process.env.GLAZE_PROVIDER_LATENCY_MS ?? 400),
+  replicas: { port: process.env.E2E_REPLICAS_PORT ? Number(process.env.E2E_REPLICAS_PORT) : 0, latencyMs: 300 },
   log: (line) => console.log(`[e2e] ${line}`),
 });
 // The specs sign in with the stack's demo account (tests/e2e/auth.setup.ts).

@@ -26,4 +26,8 @@ export const settings = {
   get appPort() {
     return int("PORT", 3000);
   },
+  /** Port of the provider replicas under `npm run dev` (demo mode); a free one if taken. */
+  get replicasPort() {
+    return int("GLAZE_REPLICAS_PORT", 8400);
+  },
 };

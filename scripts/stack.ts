@@ -1,14 +1,16 @@
 // Starts the whole Glaze stack as separate processes: a fresh database on the embedded
-// Postgres (or an external server), migrations and the seed, the built-in Inngest dev
-// server, and a production build of the app. Used by Playwright (scripts/e2e-server.ts)
-// and the benchmarks (bench/).
+// Postgres (or an external server), migrations and the seed, the provider replicas (in this
+// process), the built-in Inngest dev server, and a production build of the app. Used by
+// Playwright (scripts/e2e-server.ts) and the benchmarks (bench/).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { migrate, startEmbeddedPostgres } from "@glaze/database";
+import type { Replicas, ReplicasConfigPatch } from "@glaze/provider-replicas";
 import pg from "pg";
 import { disconnectDb } from "../lib/db";
 import { createDemoAccount, type DemoCredentials } from "../prisma/seed/demo-account";
 import { spawnDevServer } from "./dev-server-process";
+import { newSecretKey, REPLICATED, replicaEnv, startLocalReplicas } from "./provider-replicas";
 
 export type StackOptions = {
   appPort: number;
@@ -21,6 +23,8 @@ export type StackOptions = {
   build: boolean;
   providerLatencyMs: number;
   devServerBackoffScale?: number;
+  /** The provider replicas every provider is pointed at (port 0 unless given). */
+  replicas?: { port?: number; latencyMs: number; jitterMs?: number; config?: ReplicasConfigPatch };
   quiet?: boolean;
   log?: (line: string) => void;
 };
@@ -31,6 +35,7 @@ export type Stack = {
   appUrl: string;
   inngestUrl: string;
   databaseUrl: string;
+  replicas: Replicas | undefined;
   /** Restarts the app process with other environment variables (e.g. provider latency). */
   restartApp: (extraEnv?: Record<string, string>) => Promise<void>;
   stop: () => Promise<void>;
@@ -79,14 +84,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   if (!demo) throw new Error("the stack's fresh database already had an account");
   await disconnectDb();
 
+  const replicas = options.replicas
+    ? await startLocalReplicas({ ...options.replicas, port: options.replicas.port ?? 0 })
+    : undefined;
+  if (replicas) log(`provider replicas at ${replicas.url}`);
+
   const appUrl = `http://localhost:${options.appPort}`;
   const inngestUrl = `http://127.0.0.1:${options.inngestPort}`;
   const stdio = options.quiet ? ("ignore" as const) : ("inherit" as const);
   const env = {
     ...process.env,
+    ...(replicas ? replicaEnv(replicas, REPLICATED) : {}),
     DATABASE_URL: databaseUrl,
     INNGEST_DEV: inngestUrl,
     GLAZE_PROVIDER_LATENCY_MS: String(options.providerLatencyMs),
+    GLAZE_SECRET_KEY: process.env.GLAZE_SECRET_KEY ?? newSecretKey(),
+    GLAZE_ALLOW_PRIVATE_HTTP: "1",
     NODE_ENV: "production" as const,
   };
 
@@ -130,6 +143,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     appUrl,
     inngestUrl,
     databaseUrl,
+    replicas,
     restartApp: async (extraEnv) => {
       await stopApp();
       await startApp(extraEnv);
@@ -138,6 +152,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await stopApp();
       devServer.kill("SIGTERM");
       await new Promise((r) => setTimeout(r, 300));
+      await replicas?.close();
       await stopDb();
     },
   };

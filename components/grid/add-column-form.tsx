@@ -55,7 +55,7 @@ export function AddColumnForm({
           className="rounded-md border border-slate-300 px-2 py-1 font-mono text-xs outline-none focus:border-blue-500 focus:ring-2 focus:ring-blue-200"
         />
         <span className="text-[11px] text-slate-400">
-          Keys containing email, company, title… pick the fake provider.
+          Keys containing email, company, title… pick the demo provider until you set up enrichment.
         </span>
       </label>
       <label className="flex flex-col gap-1">

@@ -16,6 +16,7 @@ export function CellMenu({
   onCopy,
   onClear,
   onDeleteRows,
+  onExplain,
 }: {
   x: number;
   y: number;
@@ -26,6 +27,8 @@ export function CellMenu({
   onCopy: () => void;
   onClear?: () => void;
   onDeleteRows?: () => void;
+  /** Opens "Why this value?" for the active cell; absent when it was never enriched. */
+  onExplain?: () => void;
 }) {
   const cells = countCells(rects);
   const rows = intervalLength(selectedRowIntervals(rects));
@@ -47,6 +50,7 @@ export function CellMenu({
               },
             ]
           : []),
+        { label: "Why this value?", onSelect: () => onExplain?.(), disabled: !onExplain },
         { label: "Copy", shortcut: `${mod}C`, onSelect: onCopy, disabled: cells === 0 },
         ...(onClear ? [{ label: "Clear values", shortcut: "Del", onSelect: onClear, disabled: cells === 0 }] : []),
         ...(onDeleteRows

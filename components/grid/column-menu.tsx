@@ -10,6 +10,7 @@ export type ColumnMenuActions = {
   sort: (column: ColumnDto, direction: "asc" | "desc") => void;
   filterBy: (column: ColumnDto) => void;
   hide: (column: ColumnDto) => void;
+  setup: (column: ColumnDto) => void;
   rename: (column: ColumnDto, label: string) => void;
   /** Move to `order`, the place of another column among all the table's columns. */
   move: (column: ColumnDto, order: number) => void;
@@ -105,6 +106,7 @@ function writeItems(
   setConfirming: (on: boolean) => void,
 ) {
   return [
+    { label: column.recipe ? "Enrichment setup…" : "Set up enrichment…", onSelect: () => actions.setup(column) },
     { label: "Rename…", keepOpen: true, onSelect: () => setRenaming(true) },
     { label: "Move left", disabled: col === 0, onSelect: () => actions.move(column, columns[col - 1].order) },
     {

@@ -44,6 +44,7 @@ export function DataGrid({
   onSelectionChange,
   onEnrich,
   enrichLabel,
+  onInspectCell,
   columnActions,
 }: {
   tableId: string;
@@ -60,6 +61,8 @@ export function DataGrid({
   onSelectionChange: (update: (selection: GridSelection) => GridSelection) => void;
   onEnrich: (selection?: GridSelection) => void;
   enrichLabel: string;
+  /** "Why this value?" for a cell. */
+  onInspectCell: (cell: { rowId: string; columnId: string; columnLabel: string }) => void;
   columnActions: ColumnMenuActions;
 }) {
   const toast = useToast();
@@ -137,6 +140,10 @@ export function DataGrid({
   });
   const closeMenu = useCallback(() => setMenu(null), []);
   const active = selection.active;
+  const activeRow = active ? rowAt(active.row) : undefined;
+  const activeColumn = active ? columns[active.col] : undefined;
+  const explainable =
+    activeRow && activeColumn && activeRow.cells[activeColumn.id] ? { activeRow, activeColumn } : null;
 
   return (
     <div className="relative min-h-0 min-w-0 flex-1">
@@ -204,6 +211,16 @@ export function DataGrid({
           onEnrich={canEnrich ? () => onEnrich() : undefined}
           onCopy={() => void clipboard.copy()}
           onClear={canWrite ? clipboard.clear : undefined}
+          onExplain={
+            explainable
+              ? () =>
+                  onInspectCell({
+                    rowId: explainable.activeRow.id,
+                    columnId: explainable.activeColumn.id,
+                    columnLabel: explainable.activeColumn.label,
+                  })
+              : undefined
+          }
           onDeleteRows={
             canWrite
               ? () =>

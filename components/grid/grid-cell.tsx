@@ -1,10 +1,12 @@
 import { type Cell, FlexRender } from "@tanstack/react-table";
 import { cellValueOf } from "@/lib/client/cell-value";
+import { type SourceMark as Mark, sourceMarkOf } from "@/lib/client/source-mark";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { CellStates, RowDto } from "@/lib/rows/serialize";
 import { CellEditor, type EditEnd } from "./cell-editor";
 import { cellRenderers } from "./cells/cell-renderers";
 import { ConfidenceMark } from "./confidence-mark";
+import { SourceMark } from "./source-mark";
 import type { GridFeatures } from "./use-grid-table";
 
 type CellState = CellStates[string] | undefined;
@@ -15,16 +17,19 @@ const STATUS_CLASS = {
   running: "bg-amber-50 text-slate-600",
   done: "bg-emerald-50/70",
   failed: "bg-red-50 text-red-800",
+  skipped: "bg-slate-50 text-slate-500",
 } as const;
 
-const PLACEHOLDER = { queued: "Queued", running: "Running…", failed: "Failed" } as const;
+const PLACEHOLDER = { queued: "Queued", running: "Running…", failed: "Failed", skipped: "Skipped" } as const;
 
-function titleOf(column: ColumnDto, value: unknown, state: CellState): string | undefined {
+function titleOf(column: ColumnDto, value: unknown, state: CellState, mark: Mark | null): string | undefined {
   const text = value === null || value === undefined ? "" : String(value);
+  const source = mark ? `\nSource: ${mark.name}${mark.ai ? " (AI-synthesised)" : ""}` : "";
   if (state?.status === "failed")
     return `Failed: ${state.error ?? "unknown error"}${text ? `\n${column.label}: ${text}` : ""}`;
+  if (state?.status === "skipped") return `Skipped: ${state.error ?? "missing input"}${text ? `\n${text}` : ""}`;
   if (state?.status === "done" && state.confidence !== undefined)
-    return `${text}\nConfidence ${Math.round(state.confidence * 100)}%`;
+    return `${text}\nConfidence ${Math.round(state.confidence * 100)}%${source}`;
   if (state?.status === "queued" || state?.status === "running") return `${state.status}${text ? `: ${text}` : ""}`;
   return text || undefined;
 }
@@ -65,6 +70,8 @@ export function GridCell({
   // A row from a cached window outside the table model's data renders without its cell object.
   const Fallback = cellRenderers[column.dataType];
   const empty = value === undefined || value === null || value === "";
+  const mark = status === "done" ? sourceMarkOf(state?.provider) : null;
+  const tone = mark?.ai ? "bg-violet-50 italic text-violet-900" : STATUS_CLASS[status];
   return (
     // biome-ignore lint/a11y/useAriaPropsSupportedByRole: a td inside role="grid" is a gridcell, which supports aria-selected
     <td
@@ -75,8 +82,10 @@ export function GridCell({
       data-row={rowIndex}
       data-col={colIndex}
       data-status={status}
-      title={editing ? undefined : titleOf(column, value, state)}
-      className={`absolute top-0 flex h-full items-center gap-1.5 overflow-hidden border-r border-b border-slate-200 px-2.5 text-sm whitespace-nowrap select-none ${STATUS_CLASS[status]} ${status === "running" ? "animate-pulse" : ""} ${selected ? "shadow-[inset_0_0_0_999px_rgb(59_130_246/0.13)]" : ""} ${active ? "outline-2 -outline-offset-2 outline-blue-600" : ""}`}
+      data-source={mark ? (state?.provider ?? undefined) : undefined}
+      data-ai={mark?.ai ? "true" : undefined}
+      title={editing ? undefined : titleOf(column, value, state, mark)}
+      className={`absolute top-0 flex h-full items-center gap-1.5 overflow-hidden border-r border-b border-slate-200 px-2.5 text-sm whitespace-nowrap select-none ${tone} ${status === "running" ? "animate-pulse" : ""} ${selected ? "shadow-[inset_0_0_0_999px_rgb(59_130_246/0.13)]" : ""} ${active ? "outline-2 -outline-offset-2 outline-blue-600" : ""}`}
       style={{ left, width }}
     >
       {editing ? (
@@ -85,10 +94,20 @@ export function GridCell({
       {cell ? <FlexRender cell={cell} /> : <Fallback value={value} />}
       {empty && status !== "idle" && status !== "done" ? (
         <span className={`truncate text-xs ${status === "failed" ? "text-red-600" : "text-slate-400"}`}>
-          {status === "failed" ? `⚠ ${state?.error ?? PLACEHOLDER.failed}` : PLACEHOLDER[status]}
+          {status === "failed"
+            ? `⚠ ${state?.error ?? PLACEHOLDER.failed}`
+            : status === "skipped"
+              ? `– ${state?.error ?? PLACEHOLDER.skipped}`
+              : PLACEHOLDER[status]}
         </span>
       ) : null}
-      {status === "done" && state?.confidence !== undefined ? <ConfidenceMark confidence={state.confidence} /> : null}
+      {status === "done" ? (
+        <span className="ml-auto flex shrink-0 items-center gap-1">
+          {/* Demo values say where they came from in the title only: the seed's grid stays as it was. */}
+          {mark && state?.provider !== "demo" ? <SourceMark mark={mark} /> : null}
+          {state?.confidence !== undefined ? <ConfidenceMark confidence={state.confidence} /> : null}
+        </span>
+      ) : null}
     </td>
   );
 }

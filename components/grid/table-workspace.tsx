@@ -9,7 +9,6 @@ import { isActiveJob } from "@/lib/client/job-state";
 import { queryKeys } from "@/lib/client/query-keys";
 import { isFiltered, viewKey } from "@/lib/client/view-query";
 import { JobProgress } from "../jobs/job-progress";
-import { JobsPanel } from "../jobs/jobs-panel";
 import { useRefreshViewAfterJobs } from "../views/use-refresh-view";
 import { useTableView } from "../views/use-table-view";
 import { useViews } from "../views/use-views";
@@ -25,11 +24,13 @@ import { useEnrichSelection } from "./use-enrich-selection";
 import { useLiveStatus } from "./use-live-status";
 import { useViewCount } from "./use-row-blocks";
 import { useRowEdits } from "./use-row-edits";
+import { type SidePanel, WorkspaceSidePanel } from "./workspace-side-panel";
 
 const NO_COLUMNS: ColumnDto[] = [];
 
 /**
- * The interactive table: toolbar, view bar, progress, grid and jobs panel. The selection
+ * The interactive table: toolbar, view bar, progress, grid and a side panel (jobs, a cell's
+ * history, column setup). The selection
  * belongs to the view it was made in (its rows and shown columns): another view starts with
  * none, and row indices are always the view's.
  */
@@ -58,8 +59,9 @@ export function TableWorkspace({ initialTable, permissions }: { initialTable: Ta
       setHeld((h) => ({ scope, selection: fn(h.scope === scope ? h.selection : emptySelection) })),
     [scope],
   );
-  const [jobsOpen, setJobsOpen] = useState(false);
-  const [panel, setPanel] = useState<ViewPanel>(null);
+  const [panel, setPanel] = useState<SidePanel>(null);
+  const jobsOpen = panel?.kind === "jobs";
+  const [viewPanel, setViewPanel] = useState<ViewPanel>(null);
   const enrich = useEnrichSelection(tableId, columns, dims, query);
   const { addRow } = useRowEdits(tableId, columns, query);
   const { addColumn, updateColumn, deleteColumn } = useColumnActions(tableId);
@@ -71,22 +73,28 @@ export function TableWorkspace({ initialTable, permissions }: { initialTable: Ta
     ? `Enrich column (${(rowCount ?? 0).toLocaleString("en-US")} rows in view)`
     : "Enrich column (all rows)";
 
+  const enrichColumn = useCallback(
+    (col: number) => {
+      const next = selectColumn(emptySelection, col);
+      update(() => next);
+      enrich.mutate(next);
+    },
+    [enrich, update],
+  );
+
   const columnActions = useMemo<ColumnMenuActions>(
     () => ({
-      enrichColumn: (col) => {
-        const next = selectColumn(emptySelection, col);
-        update(() => next);
-        enrich.mutate(next);
-      },
+      enrichColumn,
       sort: (column, direction) => dispatch({ type: "sortBy", column: column.key, direction }),
-      filterBy: (column) => setPanel({ kind: "filter", addColumn: column.key, nonce: Date.now() }),
+      filterBy: (column) => setViewPanel({ kind: "filter", addColumn: column.key, nonce: Date.now() }),
       hide: (column) => dispatch({ type: "hide", column: column.key }),
+      setup: (column) => setPanel({ kind: "recipe", columnId: column.id }),
       rename: (column, label) => updateColumn.mutate({ columnId: column.id, patch: { label } }),
       // Moving or deleting changes the shown columns, and with them the selection's scope.
       move: (column, order) => updateColumn.mutate({ columnId: column.id, patch: { order } }),
       remove: (column) => deleteColumn.mutate(column),
     }),
-    [enrich, update, dispatch, updateColumn, deleteColumn],
+    [enrichColumn, dispatch, updateColumn, deleteColumn],
   );
 
   const activeJobs = live.jobs.filter(isActiveJob);
@@ -121,7 +129,7 @@ export function TableWorkspace({ initialTable, permissions }: { initialTable: Ta
           exportUrl={fetchers.exportUrl(tableId)}
           jobsOpen={jobsOpen}
           activeJobs={activeJobs.length}
-          onToggleJobs={() => setJobsOpen((o) => !o)}
+          onToggleJobs={() => setPanel((p) => (p?.kind === "jobs" ? null : { kind: "jobs" }))}
         />
         {allColumns.length > 0 && table.rowCount > 0 ? (
           <ViewBar
@@ -130,8 +138,8 @@ export function TableWorkspace({ initialTable, permissions }: { initialTable: Ta
             columns={allColumns}
             rowCount={rowCount}
             tableRows={table.rowCount}
-            panel={panel}
-            onPanel={setPanel}
+            panel={viewPanel}
+            onPanel={setViewPanel}
             saving={saving}
             onSave={() => view.state.viewId && saved.update.mutate({ viewId: view.state.viewId, state: view.state })}
             onSaveAs={(name) =>
@@ -140,7 +148,7 @@ export function TableWorkspace({ initialTable, permissions }: { initialTable: Ta
                 {
                   onSuccess: (created) => {
                     dispatch({ type: "load", view: created });
-                    setPanel(null);
+                    setViewPanel(null);
                   },
                 },
               )
@@ -177,17 +185,23 @@ export function TableWorkspace({ initialTable, permissions }: { initialTable: Ta
               onSelectionChange={update}
               onEnrich={onEnrich}
               enrichLabel={enrichLabel}
+              onInspectCell={(cell) => setPanel({ kind: "cell", cell })}
               columnActions={columnActions}
             />
           )}
-          {jobsOpen ? (
-            <JobsPanel
-              tableId={tableId}
-              jobs={live.jobs}
-              loading={live.jobsLoading}
-              onClose={() => setJobsOpen(false)}
-            />
-          ) : null}
+          <WorkspaceSidePanel
+            panel={panel}
+            tableId={tableId}
+            columns={allColumns}
+            jobs={live.jobs}
+            jobsLoading={live.jobsLoading}
+            onChange={setPanel}
+            onRunColumn={(columnId) => {
+              // The view's rows of the column; a hidden column has no cells on screen to select.
+              const col = columns.findIndex((c) => c.id === columnId);
+              if (col >= 0) enrichColumn(col);
+            }}
+          />
         </div>
       </div>
     </GridPermissionsProvider>

@@ -89,6 +89,7 @@ export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: 
         totalTasks: response.totalTasks,
         doneTasks: 0,
         failedTasks: 0,
+        skippedTasks: 0,
         progress: 0,
         createdAt: new Date().toISOString(),
         startedAt: null,

@@ -51,6 +51,7 @@ export function JobListItem({
             <dt className="sr-only">Failed</dt>
             <dd className={job.failedTasks > 0 ? "text-red-700" : undefined}>
               {job.failedTasks.toLocaleString("en-US")} failed
+              {job.skippedTasks > 0 ? `, ${job.skippedTasks.toLocaleString("en-US")} skipped` : ""}
             </dd>
           </div>
           <div className="text-right">

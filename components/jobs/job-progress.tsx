@@ -6,7 +6,7 @@ import { JobStatusPill } from "./job-status-pill";
 /** The strip above the grid: the running job's progress, or how the last one ended. */
 export function JobProgress({ job, activeCount }: { job: JobDto | undefined; activeCount: number }) {
   if (!job) return null;
-  const finished = job.doneTasks + job.failedTasks;
+  const finished = job.doneTasks + job.failedTasks + job.skippedTasks;
   return (
     <section
       aria-label="Enrichment progress"
@@ -20,6 +20,7 @@ export function JobProgress({ job, activeCount }: { job: JobDto | undefined; act
         <span className={job.failedTasks > 0 ? "text-red-700" : undefined}>
           {job.failedTasks.toLocaleString("en-US")} failed
         </span>
+        {job.skippedTasks > 0 ? <> · {job.skippedTasks.toLocaleString("en-US")} skipped</> : null}
       </span>
       <div className="min-w-24 flex-1">
         <JobProgressBar job={job} label="Job progress" />

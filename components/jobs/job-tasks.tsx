@@ -4,9 +4,13 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { fetchers, type JobDto, type TaskDto } from "@/lib/client/fetchers";
 import { queryKeys } from "@/lib/client/query-keys";
+import { sourceMarkOf } from "@/lib/client/source-mark";
+import { SourceMark } from "../grid/source-mark";
 
-const FILTERS = ["all", "queued", "running", "done", "failed"] as const;
+const FILTERS = ["all", "queued", "running", "done", "failed", "skipped"] as const;
 type Filter = (typeof FILTERS)[number];
+
+const mark = (task: TaskDto) => sourceMarkOf((task.result as { provider?: string } | null)?.provider);
 
 function resultValue(task: TaskDto): string {
   const value = (task.result as { value?: unknown } | null)?.value;
@@ -52,26 +56,31 @@ export function JobTasks({ tableId, job }: { tableId: string; job: JobDto }) {
         {meta?.total === 0 ? (
           <li className="py-2 text-slate-400">No {filter === "all" ? "" : `${filter} `}tasks.</li>
         ) : null}
-        {tasks.data?.data.map((task) => (
-          <li key={task.taskId} data-task-status={task.status} className="flex items-center gap-2 py-1.5">
-            <span className="w-24 shrink-0 truncate text-slate-700" title={task.rowLabel ?? task.rowId}>
-              {task.rowLabel ?? "—"}
-            </span>
-            <span className="w-20 shrink-0 truncate font-medium text-slate-700" title={task.columnKey}>
-              {task.columnLabel}
-            </span>
-            <span className="w-14 shrink-0 text-slate-500">{task.status}</span>
-            <span
-              className={`min-w-0 flex-1 truncate ${task.status === "failed" ? "text-red-700" : "text-slate-600"}`}
-              title={task.error ?? resultValue(task)}
-            >
-              {task.error ?? resultValue(task)}
-            </span>
-            <span className="shrink-0 text-slate-400" title="attempts">
-              ×{task.attempts}
-            </span>
-          </li>
-        ))}
+        {tasks.data?.data.map((task) => {
+          const source = task.status === "done" ? mark(task) : null;
+          const shown = source && source.label !== "demo" ? source : null;
+          return (
+            <li key={task.taskId} data-task-status={task.status} className="flex items-center gap-2 py-1.5">
+              <span className="w-24 shrink-0 truncate text-slate-700" title={task.rowLabel ?? task.rowId}>
+                {task.rowLabel ?? "—"}
+              </span>
+              <span className="w-20 shrink-0 truncate font-medium text-slate-700" title={task.columnKey}>
+                {task.columnLabel}
+              </span>
+              <span className="w-14 shrink-0 text-slate-500">{task.status}</span>
+              <span
+                className={`min-w-0 flex-1 truncate ${task.status === "failed" ? "text-red-700" : source?.ai ? "italic text-violet-900" : "text-slate-600"}`}
+                title={task.error ?? resultValue(task)}
+              >
+                {task.error ?? resultValue(task)}
+              </span>
+              {shown ? <SourceMark mark={shown} /> : null}
+              <span className="shrink-0 text-slate-400" title="attempts">
+                ×{task.attempts}
+              </span>
+            </li>
+          );
+        })}
       </ul>
       {meta && meta.totalPages > 1 ? (
         <div className="flex items-center justify-between px-3 pb-2 text-xs text-slate-500">

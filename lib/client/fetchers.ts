@@ -7,11 +7,13 @@ import type { WorkspaceDto } from "@/lib/auth/workspaces";
 import type { createColumnSchema, updateColumnSchema } from "@/lib/columns/schemas";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { ImportResult } from "@/lib/csv/import-table";
+import type { CellHistoryDto } from "@/lib/enrichment/cell-history";
 import type { CellStatusPage } from "@/lib/enrichment/cell-status";
 import type { EnrichResponse } from "@/lib/enrichment/enrich";
 import type { TaskDto } from "@/lib/enrichment/jobs";
 import type { enrichRequestSchema } from "@/lib/enrichment/schemas";
 import type { JobDto } from "@/lib/enrichment/serialize";
+import type { ProvidersDto } from "@/lib/providers/list";
 import type { RowPage } from "@/lib/rows/rows";
 import type { RowData, RowDto } from "@/lib/rows/serialize";
 import type { createTableSchema } from "@/lib/tables/schemas";
@@ -32,11 +34,13 @@ export type { InvitationDto } from "@/lib/auth/invitations";
 export type { MemberDto } from "@/lib/auth/members";
 export type { WorkspaceDto } from "@/lib/auth/workspaces";
 export type {
+  CellHistoryDto,
   CellStatusPage,
   ColumnDto,
   EnrichResponse,
   ImportResult,
   JobDto,
+  ProvidersDto,
   RowData,
   RowDto,
   RowPage,
@@ -152,4 +156,8 @@ export const fetchers = {
       headers: { "content-type": "text/csv" },
     }),
   exportUrl: (tableId: string) => `${base(tableId)}/export`,
+
+  cellHistory: (tableId: string, rowId: string, columnId: string, signal?: AbortSignal) =>
+    apiFetch<CellHistoryDto>(`${base(tableId)}/rows/${rowId}/cells/${columnId}`, { signal }),
+  listProviders: (signal?: AbortSignal) => apiFetch<ProvidersDto>("/api/providers", { signal }),
 };

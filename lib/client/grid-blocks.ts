@@ -55,6 +55,7 @@ function patchRow(
       status: cell.status,
       ...(cell.confidence !== null ? { confidence: cell.confidence } : {}),
       ...(cell.error !== null ? { error: cell.error } : {}),
+      ...(cell.provider ? { provider: cell.provider } : {}),
     };
     const key = keyOf(cell.columnId);
     if (cell.status === "done" && key && isCellValue(cell.value) && readOwn(data, key) !== cell.value) {

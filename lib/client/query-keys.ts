@@ -21,4 +21,7 @@ export const queryKeys = {
   jobTasks: (tableId: string, jobId: string, status: string, page: number) =>
     ["tables", tableId, "jobs", jobId, "tasks", status, page] as const,
   cellStatus: (tableId: string) => ["tables", tableId, "cell-status"] as const,
+  cellHistory: (tableId: string, rowId: string, columnId: string) =>
+    ["tables", tableId, "cells", rowId, columnId, "history"] as const,
+  providers: () => ["providers"] as const,
 };

@@ -2,7 +2,8 @@ import "server-only";
 import { getDb, type Tx } from "../db";
 import { abandonTasks, finalizeJobs, forgetColumn } from "../enrichment/store";
 import { conflict, invalid, notFound } from "../errors";
-import type { Column } from "../generated/prisma/client";
+import { type Column, Prisma } from "../generated/prisma/client";
+import { checkRecipe, type RecipeInput, type recipeSchema } from "../providers/recipe";
 import { lockTable } from "../tables/tables";
 import { pruneViews } from "../views/views";
 import { type CreateColumnInput, MAX_COLUMNS_PER_TABLE, type UpdateColumnInput } from "./schemas";
@@ -17,6 +18,24 @@ function moveTo<T>(items: T[], from: number, to: number): T[] {
   copy.splice(Math.min(to, copy.length), 0, item);
   return copy;
 }
+
+type ParsedRecipe = ReturnType<typeof recipeSchema.parse> | null | undefined;
+
+/** The recipe to store (Prisma's DbNull to remove it), or a 422 naming what does not fit the table. */
+function recipeToStore(recipe: ParsedRecipe, columnKey: string, tableKeys: string[]) {
+  if (recipe === undefined) return undefined;
+  if (recipe === null) return Prisma.DbNull;
+  const checked = checkRecipe(recipe, { columnKey, tableKeys });
+  if (!checked.recipe) {
+    throw invalid(
+      "The recipe does not fit this table",
+      checked.issues.map((issue) => ({ path: `recipe.${issue.path}`, message: issue.message })),
+    );
+  }
+  return checked.recipe as Prisma.InputJsonValue;
+}
+
+export type { RecipeInput };
 
 async function renumber(tx: Tx, ordered: Column[]) {
   const ids = ordered.map((c) => c.id);
@@ -44,8 +63,16 @@ export async function createColumn(
       throw invalid(`A table can have at most ${MAX_COLUMNS_PER_TABLE} columns`);
     }
     const position = Math.min(input.order ?? existing.length, existing.length);
+    const recipe = recipeToStore(input.recipe, input.key, [...existing.map((c) => c.key), input.key]);
     const created = await tx.column.create({
-      data: { tableId, key: input.key, label: input.label, dataType: input.dataType, order: position },
+      data: {
+        tableId,
+        key: input.key,
+        label: input.label,
+        dataType: input.dataType,
+        order: position,
+        ...(recipe !== undefined ? { recipe } : {}),
+      },
     });
     await renumber(tx, moveTo([...existing, created], existing.length, position));
     await tx.table.update({ where: { id: tableId }, data: { updatedAt: new Date() } });
@@ -62,12 +89,18 @@ export async function updateColumn(
     const columns = await tx.column.findMany({ where: { tableId }, orderBy: [{ order: "asc" }, { createdAt: "asc" }] });
     const index = columns.findIndex((c) => c.id === columnId);
     if (index === -1) throw notFound("column", columnId);
-    if (patch.label !== undefined || patch.dataType !== undefined) {
+    const recipe = recipeToStore(
+      patch.recipe,
+      columns[index].key,
+      columns.map((c) => c.key),
+    );
+    if (patch.label !== undefined || patch.dataType !== undefined || recipe !== undefined) {
       await tx.column.update({
         where: { id: columnId },
         data: {
           ...(patch.label !== undefined ? { label: patch.label } : {}),
           ...(patch.dataType !== undefined ? { dataType: patch.dataType } : {}),
+          ...(recipe !== undefined ? { recipe } : {}),
         },
       });
     }

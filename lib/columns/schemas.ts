@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { storableString } from "../api/text";
+import { recipeSchema } from "../providers/recipe";
 
 export const COLUMN_KEY_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 export const MAX_COLUMNS_PER_TABLE = 500;
@@ -21,8 +22,13 @@ export const columnInput = z.strictObject({
   dataType: columnDataType.default("text"),
 });
 
+const columnRecipe = recipeSchema
+  .nullable()
+  .describe("How the column is enriched: a provider waterfall (see README); null for the demo provider");
+
 export const createColumnSchema = columnInput.extend({
   order: z.int().min(0).optional().describe("0-based position; defaults to the end"),
+  recipe: columnRecipe.optional(),
 });
 export type CreateColumnInput = z.output<typeof createColumnSchema>;
 
@@ -31,8 +37,9 @@ export const updateColumnSchema = z
     label: columnLabel.optional(),
     dataType: columnDataType.optional(),
     order: z.int().min(0).optional().describe("New 0-based position; the other columns shift"),
+    recipe: columnRecipe.optional(),
   })
-  .refine((v) => v.label !== undefined || v.dataType !== undefined || v.order !== undefined, {
-    message: "give at least one of label, dataType, order",
+  .refine((v) => v.label !== undefined || v.dataType !== undefined || v.order !== undefined || v.recipe !== undefined, {
+    message: "give at least one of label, dataType, order, recipe",
   });
 export type UpdateColumnInput = z.output<typeof updateColumnSchema>;

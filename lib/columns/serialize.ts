@@ -1,4 +1,5 @@
 import type { Column } from "../generated/prisma/client";
+import { type Recipe, readRecipe } from "../providers/recipe";
 
 export type ColumnDto = {
   id: string;
@@ -7,6 +8,8 @@ export type ColumnDto = {
   label: string;
   dataType: Column["dataType"];
   order: number;
+  /** The column's enrichment recipe; null: the demo provider. */
+  recipe: Recipe | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -19,6 +22,7 @@ export function serializeColumn(column: Column): ColumnDto {
     label: column.label,
     dataType: column.dataType,
     order: column.order,
+    recipe: readRecipe(column.recipe) ?? null,
     createdAt: column.createdAt.toISOString(),
     updatedAt: column.updatedAt.toISOString(),
   };

@@ -21,6 +21,7 @@ function toCell(c: CellChange): CellState {
     confidence: c.confidence,
     error: c.error,
     attempts: c.attempts,
+    provider: c.provider,
   };
 }
 

@@ -1,26 +1,42 @@
 import "server-only";
+import { type Recipe, readRecipe } from "../providers/recipe";
 import { MAX_CELL_ATTEMPTS } from "./policy";
 import { type CellOutcome, computeCell, currentOutcomes, type RunOptions } from "./run-cell";
-import { claimTasks, finishTasks, type TaskResult } from "./store";
+import { type ClaimedTask, claimTasks, finishTasks, type TaskResult } from "./store";
+import { runWaterfallBatch } from "./waterfall/batch";
 
 /**
  * Runs many cells with set-based SQL: one statement claims them all, the providers run
- * concurrently, one statement records every final result. Returns one outcome per task id,
- * in input order: `retry` marks a transient failure that was not recorded as final, so the
- * caller can retry just that cell (with runCellTask) without re-running its neighbours.
- * Tasks that were already final come back with `alreadyFinal: true` and are not touched.
+ * concurrently (cells with a recipe run their waterfalls batched per provider), one statement
+ * records every final result. Returns one outcome per task id, in input order: `retry` marks a
+ * transient failure that was not recorded as final, so the caller can retry just that cell
+ * (on its own) without re-running its neighbours. Tasks that were already final come back with
+ * `alreadyFinal: true` and are not touched.
  */
 export async function runCellBatch(taskIds: string[], attempt = 1, options: RunOptions = {}): Promise<CellOutcome[]> {
   const maxAttempts = options.maxAttempts ?? MAX_CELL_ATTEMPTS;
   const unique = [...new Set(taskIds)];
   const claimed = await claimTasks(unique);
-  const computed = await Promise.all(
-    claimed.map(async (task) => ({ task, out: await computeCell(task, attempt, maxAttempts, options.provider) })),
-  );
+
+  const demo: ClaimedTask[] = [];
+  const recipes: { task: ClaimedTask; recipe: Recipe }[] = [];
+  for (const task of claimed) {
+    const recipe = options.provider ? undefined : readRecipe(task.recipe);
+    if (recipe) recipes.push({ task, recipe });
+    else demo.push(task);
+  }
 
   const outcomes = new Map<string, CellOutcome>();
   const finals: TaskResult[] = [];
   const permanent = new Set<string>();
+  const [computed, waterfalls] = await Promise.all([
+    Promise.all(
+      demo.map(async (task) => ({ task, out: await computeCell(task, attempt, maxAttempts, options.provider) })),
+    ),
+    recipes.length > 0
+      ? runWaterfallBatch(recipes, { lastAttempt: attempt >= maxAttempts })
+      : Promise.resolve({ finals: [], retry: [] }),
+  ]);
   for (const { task, out } of computed) {
     if ("retry" in out) {
       outcomes.set(task.taskId, { taskId: task.taskId, status: "retry", alreadyFinal: false, error: out.retry });
@@ -29,6 +45,14 @@ export async function runCellBatch(taskIds: string[], attempt = 1, options: RunO
       if (out.permanent) permanent.add(task.taskId);
     }
   }
+  for (const r of waterfalls.retry) {
+    outcomes.set(r.taskId, { taskId: r.taskId, status: "retry", alreadyFinal: false, error: r.error });
+  }
+  for (const result of waterfalls.finals) {
+    finals.push(result);
+    permanent.add(result.taskId);
+  }
+
   const finished = new Map((await finishTasks(finals)).map((f) => [f.taskId, f]));
   for (const r of finals) {
     const f = finished.get(r.taskId);
@@ -40,7 +64,7 @@ export async function runCellBatch(taskIds: string[], attempt = 1, options: RunO
       permanent: r.status === "failed" ? permanent.has(r.taskId) : undefined,
       value: r.status === "done" ? r.value : undefined,
       confidence: r.status === "done" ? r.confidence : undefined,
-      error: r.status === "failed" ? r.error : undefined,
+      error: r.status !== "done" ? r.error : undefined,
       jobStatus: f.jobStatus,
     });
   }

@@ -1,5 +1,6 @@
 import "server-only";
 import { notFound } from "../errors";
+import { readRecipe } from "../providers/recipe";
 import { MAX_CELL_ATTEMPTS } from "./policy";
 import {
   PermanentProviderError,
@@ -9,12 +10,23 @@ import {
   TransientProviderError,
 } from "./providers";
 import { settleUnclaimed } from "./settle-unclaimed";
-import { type ClaimedTask, claimTasks, finishTasks, noteAttemptError, readTaskStates, type TaskResult } from "./store";
+import {
+  type ClaimedTask,
+  claimTasks,
+  type FinishedTask,
+  finishTasks,
+  noteAttemptError,
+  readTaskStates,
+  type TaskResult,
+} from "./store";
+import { CallRetry, runWaterfallCall } from "./waterfall/calls";
+import { callableProviders, finishWaterfall, startWaterfalls } from "./waterfall/cell";
+import type { WaterfallPlan } from "./waterfall/plan";
 
 export type CellOutcome = {
   taskId: string;
-  /** done/failed: final. retry: a transient error; run the cell again (on its own). */
-  status: "done" | "failed" | "retry";
+  /** done/failed/skipped: final. retry: a transient error; run the cell again (on its own). */
+  status: "done" | "failed" | "skipped" | "retry";
   /** True when the task was already final, so this call changed nothing. */
   alreadyFinal: boolean;
   /** The failure was permanent (retrying cannot help). */
@@ -31,7 +43,7 @@ function errorMessage(error: unknown) {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Calls the cell's provider and turns its answer or error into a final result, or "retry". */
+/** Calls a demo cell's provider and turns its answer or error into a final result, or "retry". */
 export async function computeCell(
   task: ClaimedTask,
   attempt: number,
@@ -40,8 +52,9 @@ export async function computeCell(
     providerFor({ id: t.columnId, key: t.key, label: t.label, dataType: t.dataType }),
 ): Promise<{ result: TaskResult; permanent: boolean } | { retry: string }> {
   let value: ProviderResult;
+  const provider = pickProvider(task);
   try {
-    value = await pickProvider(task).enrich({
+    value = await provider.enrich({
       row: { id: task.rowId, data: task.rowData },
       column: { id: task.columnId, key: task.key, label: task.label, dataType: task.dataType },
       attempt,
@@ -55,7 +68,14 @@ export async function computeCell(
   }
   const confidence = Math.min(1, Math.max(0, value.confidence));
   return {
-    result: { taskId: task.taskId, status: "done", value: value.value, confidence, source: value.source },
+    result: {
+      taskId: task.taskId,
+      status: "done",
+      value: value.value,
+      confidence,
+      source: value.source,
+      provider: provider.name,
+    },
     permanent: false,
   };
 }
@@ -65,35 +85,64 @@ export async function currentOutcomes(taskIds: string[]): Promise<Map<string, Ce
   await settleUnclaimed(taskIds);
   const states = await readTaskStates(taskIds);
   return new Map(
-    states.map((s) => [
-      s.id,
-      {
-        taskId: s.id,
-        status: s.status === "done" ? "done" : s.status === "failed" ? "failed" : "retry",
-        alreadyFinal: s.status === "done" || s.status === "failed",
-        value: s.value ?? undefined,
-        confidence: s.confidence ?? undefined,
-        error: s.error ?? undefined,
-        jobStatus: s.jobStatus,
-      },
-    ]),
+    states.map((s) => {
+      const final = s.status === "done" || s.status === "failed" || s.status === "skipped";
+      return [
+        s.id,
+        {
+          taskId: s.id,
+          status: final ? s.status : "retry",
+          alreadyFinal: final,
+          value: s.value ?? undefined,
+          confidence: s.confidence ?? undefined,
+          error: s.error ?? undefined,
+          jobStatus: s.jobStatus,
+        } as CellOutcome,
+      ];
+    }),
   );
 }
 
+async function currentOutcome(taskId: string): Promise<CellOutcome> {
+  const outcome = (await currentOutcomes([taskId])).get(taskId);
+  if (!outcome) throw notFound("task", taskId);
+  return outcome;
+}
+
+/** The outcome of a result this call recorded (or, if someone else finished it first, as it stands). */
+export async function outcomeOf(result: TaskResult, finished: FinishedTask | undefined, permanent = false) {
+  if (!finished) return currentOutcome(result.taskId);
+  return {
+    taskId: result.taskId,
+    status: result.status,
+    alreadyFinal: false,
+    permanent: result.status === "failed" ? permanent : undefined,
+    value: result.status === "done" ? result.value : undefined,
+    confidence: result.status === "done" ? result.confidence : undefined,
+    error: result.status !== "done" ? result.error : undefined,
+    jobStatus: finished.jobStatus,
+  } satisfies CellOutcome;
+}
+
+export type StartedCell = { outcome: CellOutcome } | { plan: WaterfallPlan };
+
 /**
- * Runs one cell: claims the task (attempts + 1), asks the provider, and records the result
- * atomically (Row.data key, task result, row status, job counters, job completion).
- * `attempt` is 1-based. A transient provider error before the last attempt is rethrown so
- * the orchestrator retries the step; on the last attempt, or for a permanent error, the
- * task ends failed. Calling it again for a task that is already final changes nothing.
+ * Claims a task (attempts + 1). A cell without a recipe runs at once on the demo provider and
+ * its result is recorded; a cell with a recipe is planned (a cell none of whose providers can
+ * run ends skipped) and its waterfall is left to the caller. A transient demo failure before
+ * the last attempt is rethrown so the orchestrator retries.
  */
-export async function runCellTask(taskId: string, attempt = 1, options: RunOptions = {}): Promise<CellOutcome> {
+export async function startCell(taskId: string, attempt = 1, options: RunOptions = {}): Promise<StartedCell> {
   const maxAttempts = options.maxAttempts ?? MAX_CELL_ATTEMPTS;
   const [task] = await claimTasks([taskId]);
-  if (!task) {
-    const outcome = (await currentOutcomes([taskId])).get(taskId);
-    if (!outcome) throw notFound("task", taskId);
-    return outcome;
+  if (!task) return { outcome: await currentOutcome(taskId) };
+  const recipe = options.provider ? undefined : readRecipe(task.recipe);
+  if (recipe) {
+    const [started] = await startWaterfalls([{ task, recipe }]);
+    if (started && "plan" in started) return { plan: started.plan };
+    const result = (started as { result: TaskResult }).result;
+    const [finished] = await finishTasks([result]);
+    return { outcome: await outcomeOf(result, finished) };
   }
   const computed = await computeCell(task, attempt, maxAttempts, options.provider);
   if ("retry" in computed) {
@@ -101,20 +150,36 @@ export async function runCellTask(taskId: string, attempt = 1, options: RunOptio
     throw new TransientProviderError(computed.retry);
   }
   const [finished] = await finishTasks([computed.result]);
-  if (!finished) {
-    const outcome = (await currentOutcomes([taskId])).get(taskId);
-    if (!outcome) throw notFound("task", taskId);
-    return outcome;
+  return { outcome: await outcomeOf(computed.result, finished, computed.permanent) };
+}
+
+/** Records the end of a cell's waterfall (every provider it called) and reports it. */
+export async function finishWaterfallCell(plan: WaterfallPlan): Promise<CellOutcome> {
+  const { result, finished } = await finishWaterfall(plan);
+  return outcomeOf(result, finished, true);
+}
+
+/**
+ * Runs one cell: claims the task (attempts + 1), runs its provider (or its waterfall, one
+ * provider after the other, reusing any provider that already answered for the task), and
+ * records the result atomically (Row.data key, task result, row status, job counters, job
+ * completion). `attempt` is 1-based. A transient provider error before the last attempt is
+ * rethrown so the orchestrator retries the cell; on the last attempt the waterfall moves on,
+ * and a demo cell ends failed. Calling it again for a task that is already final changes nothing.
+ */
+export async function runCellTask(taskId: string, attempt = 1, options: RunOptions = {}): Promise<CellOutcome> {
+  const maxAttempts = options.maxAttempts ?? MAX_CELL_ATTEMPTS;
+  const started = await startCell(taskId, attempt, options);
+  if ("outcome" in started) return started.outcome;
+  const { plan } = started;
+  for (const providerId of callableProviders(plan)) {
+    try {
+      const summary = await runWaterfallCall(plan, providerId, { lastAttempt: attempt >= maxAttempts });
+      if (summary.stop) break;
+    } catch (error) {
+      if (error instanceof CallRetry) await noteAttemptError(taskId, `Attempt ${attempt} failed: ${error.message}`);
+      throw error;
+    }
   }
-  const r = computed.result;
-  return {
-    taskId,
-    status: r.status,
-    alreadyFinal: false,
-    permanent: r.status === "failed" ? computed.permanent : undefined,
-    value: r.status === "done" ? r.value : undefined,
-    confidence: r.status === "done" ? r.confidence : undefined,
-    error: r.status === "failed" ? r.error : undefined,
-    jobStatus: finished.jobStatus,
-  };
+  return finishWaterfallCell(plan);
 }

@@ -79,7 +79,7 @@ export function toSelection(body: EnrichRequest): Selection {
 }
 
 export const jobStatus = z.enum(["pending", "running", "completed", "failed", "cancelled"]);
-export const taskStatus = z.enum(["queued", "running", "done", "failed"]);
+export const taskStatus = z.enum(["queued", "running", "done", "failed", "skipped"]);
 
 export const listJobsQuery = z.strictObject({
   page: queryInt({ min: 1, max: MAX_PAGE }).default(1),

@@ -7,6 +7,8 @@ export type JobDto = {
   totalTasks: number;
   doneTasks: number;
   failedTasks: number;
+  /** Cells that ended without any provider call (their required inputs were empty). */
+  skippedTasks: number;
   progress: number;
   createdAt: string;
   startedAt: string | null;
@@ -16,8 +18,9 @@ export type JobDto = {
   createdBy: { userId: string | null; apiKeyId: string | null };
 };
 
-export function progressOf(job: Pick<JobRecord, "totalTasks" | "doneTasks" | "failedTasks">) {
-  return job.totalTasks === 0 ? 0 : Math.round((100 * (job.doneTasks + job.failedTasks)) / job.totalTasks);
+export function progressOf(job: Pick<JobRecord, "totalTasks" | "doneTasks" | "failedTasks" | "skippedTasks">) {
+  const ended = job.doneTasks + job.failedTasks + job.skippedTasks;
+  return job.totalTasks === 0 ? 0 : Math.round((100 * ended) / job.totalTasks);
 }
 
 export function serializeJob(job: JobRecord): JobDto {
@@ -28,6 +31,7 @@ export function serializeJob(job: JobRecord): JobDto {
     totalTasks: job.totalTasks,
     doneTasks: job.doneTasks,
     failedTasks: job.failedTasks,
+    skippedTasks: job.skippedTasks,
     progress: progressOf(job),
     createdAt: job.createdAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,

@@ -99,6 +99,7 @@ const ROUTES: Route[] = [
   },
   { method: "DELETE", path: (i) => `/api/tables/${i.tableId}/views/${i.viewId}`, need: "write" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/cells/status`, need: "read" },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/rows/${i.rowId}/cells/${i.columnId}`, need: "read" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/export`, need: "read" },
   { method: "POST", path: (i) => `/api/tables/${i.tableId}/import`, need: "write", raw: "name\r\nAda\r\n" },
 ];

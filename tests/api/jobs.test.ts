@@ -46,6 +46,7 @@ describe("GET /api/tables/:id/enrich/jobs/:jobId", () => {
       totalTasks: 2,
       doneTasks: 0,
       failedTasks: 0,
+      skippedTasks: 0,
       progress: 0,
       createdAt: expect.any(String),
       startedAt: null,

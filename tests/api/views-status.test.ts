@@ -1,7 +1,7 @@
 import "../support/no-orchestrator";
 import { beforeAll, expect, test } from "vitest";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
-import { fakeConfidence } from "@/lib/enrichment/providers/fake-values";
+import { demoConfidence } from "@/lib/enrichment/providers/demo-values";
 import { runCellTask } from "@/lib/enrichment/run-cell";
 import type { FilterNode } from "@/lib/views/filter-schema";
 import { api } from "../support/api";
@@ -71,7 +71,7 @@ test.each<[string, FilterNode, number[]]>([
 });
 
 test("confidence below: a cell's, or the row's; rows without one never match", async () => {
-  const confidences = t.rowIds.slice(0, 3).map((id) => fakeConfidence(id, "email"));
+  const confidences = t.rowIds.slice(0, 3).map((id) => demoConfidence(id, "email"));
   const threshold = [...confidences].sort((a, b) => a - b)[1]; // the middle one
   const below = [0, 1, 2].filter((i) => confidences[i] < threshold);
   expect(await where({ column: "email", op: "confidence_below", value: threshold })).toEqual(below);

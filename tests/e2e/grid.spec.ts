@@ -1,4 +1,4 @@
-import { fakeValue } from "@/lib/enrichment/providers/fake-values";
+import { demoValue } from "@/lib/enrichment/providers/demo-values";
 import { expect, test } from "./fixtures";
 import { cellOf, createTable, rowWith, watchErrors } from "./grid-support";
 
@@ -50,7 +50,7 @@ test("Leads: a 3 × 2 selection enriches in place, queued → done, other cells 
     const rowId = rows[i].id;
     await expect(targets[i * 2]).toHaveAttribute("data-status", "done");
     await expect(targets[i * 2]).toHaveText(`fake_${rowId}@example.com`);
-    await expect(targets[i * 2 + 1]).toHaveText(String(fakeValue(rowId, "company").value));
+    await expect(targets[i * 2 + 1]).toHaveText(String(demoValue(rowId, "company").value));
     await expect(targets[i * 2 + 1]).toHaveAttribute("title", /Confidence \d+%/);
     await expect(rowWith(page, name).locator("[data-row-status]")).toHaveAttribute("data-row-status", "done");
   }
@@ -235,7 +235,8 @@ test("the jobs panel lists jobs, shows tasks, and cancels a running job", async 
   const tasks = job.getByRole("list", { name: "Tasks" });
   await expect(tasks.locator("[data-task-status=failed]").first()).toContainText("cancelled");
   await expect(tasks.locator("[data-task-status]:not([data-task-status=failed])")).toHaveCount(0);
-  // The last rows never ran: scroll there and they show the cancelled cells.
+  // Cells run in row order, so the cancelled ones are the last rows: however many ran before
+  // the cancel (a slow machine runs more), they are in view at the end of the grid.
   await page.getByRole("grid").hover();
   await page.mouse.wheel(0, 10_000);
   await expect(rowWith(page, "Lead 100")).toBeVisible();

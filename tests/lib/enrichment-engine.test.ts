@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
 import { retryFailedCells } from "@/lib/enrichment/enrich";
 import { cancelJob } from "@/lib/enrichment/jobs";
-import { fakeConfidence, fakeValue } from "@/lib/enrichment/providers/fake-values";
+import { demoConfidence, demoValue } from "@/lib/enrichment/providers/demo-values";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { runCellTask } from "@/lib/enrichment/run-cell";
 import { claimTasks } from "@/lib/enrichment/store";
@@ -40,7 +40,7 @@ describe("runCellTask", () => {
     expect(task).toMatchObject({
       status: "done",
       attempts: 1,
-      confidence: fakeConfidence(rowId, "email"),
+      confidence: demoConfidence(rowId, "email"),
       error: null,
     });
     expect(task.result).toMatchObject({ value: `fake_${rowId}@example.com`, source: "fake-email-finder" });
@@ -49,28 +49,28 @@ describe("runCellTask", () => {
     expect(task.completedAt).not.toBeNull();
     const [row] = await rowsOf(t.tableId);
     expect(row.data).toEqual({ name: "Person 1", email: `fake_${rowId}@example.com` });
-    expect(row).toMatchObject({ status: "done", confidence: fakeConfidence(rowId, "email") });
+    expect(row).toMatchObject({ status: "done", confidence: demoConfidence(rowId, "email") });
     expect(row.lastRunAt).not.toBeNull();
     expect(await jobOf(job.jobId)).toMatchObject({ status: "completed", doneTasks: 1, failedTasks: 0 });
   });
 
   test("fake values are deterministic per cell and follow the column key rules in order", () => {
-    expect(fakeValue("r1", "work_email").value).toBe("fake_r1@example.com");
-    expect(fakeValue("r1", "company_name")).toEqual(fakeValue("r1", "company_name"));
+    expect(demoValue("r1", "work_email").value).toBe("fake_r1@example.com");
+    expect(demoValue("r1", "company_name")).toEqual(demoValue("r1", "company_name"));
     expect(["Fake Corp", "Demo Inc", "Sample LLC", "Placeholder Ltd", "Example Co", "Mock Industries"]).toContain(
-      fakeValue("r1", "company").value,
+      demoValue("r1", "company").value,
     );
     // "email" wins over "company" because it comes first.
-    expect(fakeValue("r9", "company_email").value).toBe("fake_r9@example.com");
-    expect(fakeValue("r1", "linkedin_url").value).toBe("https://linkedin.com/in/fake-user-r1");
-    expect(fakeValue("r1", "bio").value).toBe("This is a fake bio for row r1...");
-    expect(String(fakeValue("r1", "phone").value)).toMatch(/^\+1-555-\d{4}$/);
-    expect(String(fakeValue("r1", "revenue").value)).toMatch(/^\$\d+M$/);
-    const employees = Number(fakeValue("r1", "employees").value);
+    expect(demoValue("r9", "company_email").value).toBe("fake_r9@example.com");
+    expect(demoValue("r1", "linkedin_url").value).toBe("https://linkedin.com/in/fake-user-r1");
+    expect(demoValue("r1", "bio").value).toBe("This is a fake bio for row r1...");
+    expect(String(demoValue("r1", "phone").value)).toMatch(/^\+1-555-\d{4}$/);
+    expect(String(demoValue("r1", "revenue").value)).toMatch(/^\$\d+M$/);
+    const employees = Number(demoValue("r1", "employees").value);
     expect(employees).toBeGreaterThanOrEqual(50);
     expect(employees).toBeLessThanOrEqual(5000);
-    expect(fakeValue("r1", "favourite_colour").value).toBe("Enriched: favourite_colour (r1)");
-    expect(fakeConfidence("r1", "x")).toBe(fakeConfidence("r1", "x"));
+    expect(demoValue("r1", "favourite_colour").value).toBe("Enriched: favourite_colour (r1)");
+    expect(demoConfidence("r1", "x")).toBe(demoConfidence("r1", "x"));
   });
 
   test("flaky_ fails its first attempt (rethrown for a retry) and succeeds on the second with attempts = 2", async () => {
@@ -169,8 +169,8 @@ describe("row status is derived from the latest task of each cell", () => {
     expect(status[ambiguous]).toBe("ambiguous");
     const rows = await rowsOf(t.tableId);
     const doneRow = rows.find((r) => r.id === done);
-    expect(doneRow?.confidence).toBeCloseTo((fakeConfidence(done, "email") + fakeConfidence(done, "company")) / 2, 10);
-    expect(rows.find((r) => r.id === ambiguous)?.confidence).toBeCloseTo(fakeConfidence(ambiguous, "email"), 10);
+    expect(doneRow?.confidence).toBeCloseTo((demoConfidence(done, "email") + demoConfidence(done, "company")) / 2, 10);
+    expect(rows.find((r) => r.id === ambiguous)?.confidence).toBeCloseTo(demoConfidence(ambiguous, "email"), 10);
     expect(rows.find((r) => r.id === ambiguous)?.error).toBe("1 of 2 cells failed");
   });
 

@@ -28,7 +28,7 @@ test("blocks covering a visible range", () => {
   expect(blocksFor(0, 10, 0)).toEqual([]);
 });
 
-test("status changes patch only the rows they name, values of done cells included", () => {
+test("status changes patch only the rows they name, values of done cells (and their source) included", () => {
   const block = page(row("r1"), row("r2", { name: "x" }));
   const changes = groupChanges({
     cells: [
@@ -42,6 +42,7 @@ test("status changes patch only the rows they name, values of done cells include
         confidence: 0.9,
         error: null,
         attempts: 1,
+        provider: "hunter.email-finder",
       },
       {
         rowId: "r2",
@@ -53,6 +54,7 @@ test("status changes patch only the rows they name, values of done cells include
         confidence: null,
         error: "No data",
         attempts: 1,
+        provider: null,
       },
     ],
     rows: [{ rowId: "r2", status: "ambiguous", confidence: 0.9, error: "No data" }],
@@ -61,7 +63,7 @@ test("status changes patch only the rows they name, values of done cells include
   expect(next.data[0]).toBe(block.data[0]);
   expect(next.data[1].data).toEqual({ name: "x", email: "a@b.c" });
   expect(next.data[1].cells).toEqual({
-    c1: { taskId: "t1", status: "done", confidence: 0.9 },
+    c1: { taskId: "t1", status: "done", confidence: 0.9, provider: "hunter.email-finder" },
     c2: { taskId: "t2", status: "failed", error: "No data" },
   });
   expect(next.data[1].status).toBe("ambiguous");

@@ -13,6 +13,7 @@ const column = (key: string, dataType: ColumnDto["dataType"]): ColumnDto => ({
   label: key,
   dataType,
   order: 0,
+  recipe: null,
   createdAt: "",
   updatedAt: "",
 });

@@ -48,6 +48,12 @@ add(
 add("/api/tables/:tableId/views", () => import("@/app/api/tables/[tableId]/views/route"));
 add("/api/tables/:tableId/views/:viewId", () => import("@/app/api/tables/[tableId]/views/[viewId]/route"));
 add("/api/tables/:tableId/cells/status", () => import("@/app/api/tables/[tableId]/cells/status/route"));
+add(
+  "/api/tables/:tableId/rows/:rowId/cells/:columnId",
+  () => import("@/app/api/tables/[tableId]/rows/[rowId]/cells/[columnId]/route"),
+);
+add("/api/providers", () => import("@/app/api/providers/route"));
+add("/api/providers/:provider/credentials", () => import("@/app/api/providers/[provider]/credentials/route"));
 add("/api/health", () => import("@/app/api/health/route"));
 add("/api/tables/import", () => import("@/app/api/tables/import/route"));
 add("/api/tables/:tableId/import", () => import("@/app/api/tables/[tableId]/import/route"));

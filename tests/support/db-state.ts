@@ -7,15 +7,18 @@ import type { ApiResult } from "./api";
 
 export async function dbState() {
   const db = getDb();
-  const [tables, columns, rows, jobs, tasks, views] = await Promise.all([
+  const [tables, columns, rows, jobs, tasks, views, calls, credentials, alerts] = await Promise.all([
     db.table.findMany({ orderBy: { id: "asc" } }),
     db.column.findMany({ orderBy: { id: "asc" } }),
     db.row.findMany({ orderBy: { id: "asc" } }),
     db.enrichmentJob.findMany({ orderBy: { id: "asc" } }),
     db.cellEnrichmentTask.findMany({ orderBy: { id: "asc" } }),
     db.tableView.findMany({ orderBy: { id: "asc" } }),
+    db.providerCall.findMany({ orderBy: { id: "asc" } }),
+    db.providerCredential.findMany({ orderBy: { id: "asc" } }),
+    db.providerAlert.findMany({ orderBy: { provider: "asc" } }),
   ]);
-  return { tables, columns, rows, jobs, tasks, views };
+  return { tables, columns, rows, jobs, tasks, views, calls, credentials, alerts };
 }
 
 /** Runs `send` and asserts that the database is the same afterwards; returns its result. */

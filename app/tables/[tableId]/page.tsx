@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { TableSummary } from "@/components/grid/table-summary";
 import { TableWorkspace } from "@/components/grid/table-workspace";
+import { ProvidersNotice } from "@/components/providers-status/providers-notice";
 import { AppHeader } from "@/components/shell/app-header";
 import { pagePermissionsForTable, requirePageSession } from "@/lib/auth/page-session";
 import { AppError } from "@/lib/errors";
@@ -33,6 +34,7 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
         {table.description ? (
           <p className="hidden truncate text-sm text-slate-400 lg:block">{table.description}</p>
         ) : null}
+        <ProvidersNotice />
       </header>
       <TableWorkspace initialTable={table} permissions={permissions} />
     </main>

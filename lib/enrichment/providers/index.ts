@@ -1,11 +1,11 @@
 import "server-only";
-import { fakeProvider } from "./fake";
+import { demoProvider } from "./demo";
 import type { Provider, ProviderInput } from "./types";
 
 export * from "./types";
 
-// Which provider enriches a column. Every column uses the deterministic fake provider today;
-// a real provider is a drop-in: implement Provider and return it here for its columns.
+// The provider of columns without a recipe: the deterministic demo provider. Columns with a
+// recipe run its provider waterfall instead (lib/enrichment/waterfall, lib/providers).
 export function providerFor(_column: ProviderInput["column"]): Provider {
-  return fakeProvider;
+  return demoProvider;
 }

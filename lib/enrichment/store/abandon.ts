@@ -13,7 +13,8 @@ const ABANDON: Statement = {
          AND (row_id = ANY($1::uuid[]) OR column_id = ANY($2::uuid[]))
       RETURNING id, job_id
     ), per_job AS (
-      SELECT job_id, ${shardOfTasks("id")} AS shard, 0 AS done, count(*)::int AS failed FROM t GROUP BY job_id
+      SELECT job_id, ${shardOfTasks("id")} AS shard, 0 AS done, count(*)::int AS failed, 0 AS skipped
+        FROM t GROUP BY job_id
     ), counted AS (${countInto("per_job")})
     SELECT job_id::text AS "jobId" FROM per_job`,
 };

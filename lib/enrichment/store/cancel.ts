@@ -51,7 +51,8 @@ const END_TASKS: Statement = {
       UPDATE rows SET cell_states = ${mergeStates("per_row", true)}, updated_at = now()
         FROM per_row WHERE rows.id = per_row.row_id
     ), per_job AS (
-      SELECT job_id, ${shardOfTasks("id")} AS shard, 0 AS done, count(*)::int AS failed FROM t GROUP BY job_id
+      SELECT job_id, ${shardOfTasks("id")} AS shard, 0 AS done, count(*)::int AS failed, 0 AS skipped
+        FROM t GROUP BY job_id
     ), counted AS (${countInto("per_job")})
     SELECT count(*)::int AS ended FROM t`,
 };

@@ -22,6 +22,8 @@ export type CellState = {
   confidence: number | null;
   error: string | null;
   attempts: number;
+  /** The provider a done cell's value came from ("demo", "hunter.email-finder", "llm", …). */
+  provider: string | null;
 };
 
 /** A changed cell with the state of its row. */
@@ -43,7 +45,7 @@ export const CELL_CHANGES: Statement = {
     SELECT snap.cursor, x.* FROM snap LEFT JOIN (
       SELECT ct.row_id::text AS "rowId", ct.column_id::text AS "columnId", ct.id::text AS "taskId",
              ct.job_id::text AS "jobId", ct.status::text AS status, ct.result -> 'value' AS value, ct.confidence,
-             ct.error, ct.attempts, r.status::text AS "rowStatus", r.confidence AS "rowConfidence", r.error AS "rowError"
+             ct.error, ct.attempts, ct.result ->> 'provider' AS provider, r.status::text AS "rowStatus", r.confidence AS "rowConfidence", r.error AS "rowError"
         FROM changed ch
         JOIN rows r ON r.id = ch.row_id
         JOIN cell_enrichment_tasks ct ON ct.id = ${latestTaskIdOf("r", "ch.column_id")}

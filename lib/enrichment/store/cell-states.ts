@@ -1,14 +1,18 @@
 // The one owner of rows.cell_states: the latest task of each enriched cell of a row, as
-// { [columnId]: { t: taskId, s: status, c?: confidence, e?: error } }. A trigger derives the
+// { [columnId]: { t: taskId, s: status, c?: confidence, e?: error, p?: provider } }, where p is
+// the provider whose value the cell holds ("demo", "hunter.email-finder", "llm", …). A trigger derives the
 // row's status, confidence and error from it (see the init migration), so it is only ever
 // changed by merging one row's patch in one UPDATE; glaze_merge_cell_states keeps a patch from
 // overwriting a newer task's state. These SQL fragments are the only places that build it.
 
 import type { TaskStatus } from "./types";
 
-/** SQL: the stored state of task `alias` (id, status, confidence, error) once it is final. */
-export const finalStateOf = (alias: string) =>
-  `jsonb_strip_nulls(jsonb_build_object('t', ${alias}.id, 's', ${alias}.status, 'c', ${alias}.confidence, 'e', ${alias}.error))`;
+/**
+ * SQL: the stored state of task `alias` (id, status, confidence, error) once it is final;
+ * `provider` is an SQL expression for the winning provider, when the statement knows it.
+ */
+export const finalStateOf = (alias: string, provider?: string) =>
+  `jsonb_strip_nulls(jsonb_build_object('t', ${alias}.id, 's', ${alias}.status, 'c', ${alias}.confidence, 'e', ${alias}.error${provider ? `, 'p', ${provider}` : ""}))`;
 
 /** SQL: the stored state of task `alias` while it waits or runs. */
 export const pendingStateOf = (alias: string, status: "queued" | "running") =>
@@ -36,11 +40,17 @@ export const cellStatusOf = (rowAlias: string, columnIdExpr: string) =>
 export const cellConfidenceOf = (rowAlias: string, columnIdExpr: string) =>
   `(${rowAlias}.cell_states -> ${columnIdExpr} ->> 'c')::double precision`;
 
-/** The API's view of a cell's latest task. */
-export type CellStateDto = { taskId: string; status: TaskStatus; confidence?: number; error?: string };
+/** The API's view of a cell's latest task; `provider` is the source of a done cell's value. */
+export type CellStateDto = {
+  taskId: string;
+  status: TaskStatus;
+  confidence?: number;
+  error?: string;
+  provider?: string;
+};
 export type CellStates = Record<string, CellStateDto>;
 
-type Stored = { t: string; s: TaskStatus; c?: number; e?: string };
+type Stored = { t: string; s: TaskStatus; c?: number; e?: string; p?: string };
 
 /** rows.cell_states as the API shows it (`cells` of a row), by column id. */
 export function readCellStates(raw: unknown): CellStates {
@@ -52,6 +62,7 @@ export function readCellStates(raw: unknown): CellStates {
       status: value.s,
       ...(value.c !== undefined ? { confidence: value.c } : {}),
       ...(value.e !== undefined ? { error: value.e } : {}),
+      ...(value.p !== undefined ? { provider: value.p } : {}),
     };
   }
   return out;

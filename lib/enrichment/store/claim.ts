@@ -18,7 +18,7 @@ const CLAIM: Statement = {
         FROM enrichment_jobs job
        WHERE ct.id = ANY($1::uuid[]) AND ct.status IN ('queued', 'running')
          AND job.id = ct.job_id AND (ct.status = 'running' OR job.status IN ('pending', 'running'))
-      RETURNING ct.id, ct.row_id, ct.column_id, ct.job_id, ct.attempts
+      RETURNING ct.id, ct.table_id, ct.row_id, ct.column_id, ct.job_id, ct.attempts
     ), per_row AS (
       SELECT row_id, jsonb_object_agg(column_id::text, ${pendingStateOf("t", "running")}) AS states
         FROM t GROUP BY row_id
@@ -30,13 +30,15 @@ const CLAIM: Statement = {
       UPDATE enrichment_jobs SET status = 'running', started_at = COALESCE(started_at, now())
        WHERE id IN (SELECT DISTINCT job_id FROM t) AND status = 'pending'
     )
-    SELECT t.id::text AS "taskId", t.row_id::text AS "rowId", t.column_id::text AS "columnId",
-           t.job_id::text AS "jobId", t.attempts, r.data AS "rowData", c.key, c.label, c.data_type::text AS "dataType"
+    SELECT t.id::text AS "taskId", t.table_id::text AS "tableId", t.row_id::text AS "rowId", t.column_id::text AS "columnId",
+           t.job_id::text AS "jobId", t.attempts, r.data AS "rowData", c.key, c.label, c.data_type::text AS "dataType",
+           c.recipe
       FROM t JOIN r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id`,
 };
 
 export type ClaimedTask = {
   taskId: string;
+  tableId: string;
   rowId: string;
   columnId: string;
   jobId: string;
@@ -45,6 +47,8 @@ export type ClaimedTask = {
   key: string;
   label: string;
   dataType: string;
+  /** The column's enrichment recipe as stored (null: the demo provider). */
+  recipe: unknown;
 };
 
 export async function claimTasks(taskIds: string[], tx?: Tx): Promise<ClaimedTask[]> {

@@ -17,15 +17,16 @@ export const shardOfTasks = (idColumn: string) =>
   `(abs(hashtext(min(${idColumn}::text))) % ${COUNTER_SHARDS})::smallint`;
 
 /**
- * SQL: adds `per_job` (job_id, shard, done, failed) to the shards. Used by every statement
- * that makes tasks final, in the same statement, so a task is counted exactly once.
+ * SQL: adds `per_job` (job_id, shard, done, failed, skipped) to the shards. Used by every
+ * statement that makes tasks final, in the same statement, so a task is counted exactly once.
  */
 export const countInto = (perJob: string) =>
   `UPDATE enrichment_job_counters c
-      SET done = c.done + ${perJob}.done, failed = c.failed + ${perJob}.failed, updated_at = now()
+      SET done = c.done + ${perJob}.done, failed = c.failed + ${perJob}.failed,
+          skipped = c.skipped + ${perJob}.skipped, updated_at = now()
      FROM ${perJob} WHERE c.job_id = ${perJob}.job_id AND c.shard = ${perJob}.shard`;
 
-/** SQL (a LATERAL subquery yielding done, failed): the live counts of job `jobAlias`. */
+/** SQL (a LATERAL subquery yielding done, failed, skipped): the live counts of job `jobAlias`. */
 export const countsOf = (jobAlias: string) =>
-  `LATERAL (SELECT sum(done)::int AS done, sum(failed)::int AS failed
+  `LATERAL (SELECT sum(done)::int AS done, sum(failed)::int AS failed, sum(skipped)::int AS skipped
               FROM enrichment_job_counters WHERE job_id = ${jobAlias}.id) AS counts`;

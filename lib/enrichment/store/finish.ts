@@ -3,18 +3,32 @@ import type { Tx } from "../../db";
 import { finalStateOf, mergeStates } from "./cell-states";
 import { countInto, shardOfTasks } from "./counters";
 import { run, type Statement } from "./run";
+import type { FinalTaskStatus } from "./types";
 
-// Finishing tasks. recordResults: running → done/failed, only if still running (so a retried
+// Finishing tasks. recordResults: running → done/failed/skipped, only if still running (so a retried
 // or duplicated call changes nothing); merges each value into Row.data and each state into
 // Row.cell_states (the trigger derives the row status); counts each task into one counter
 // shard of its job, all in one statement. finalizeJobs then ends the jobs whose tasks are
 // all final, after those results committed.
 
+/**
+ * A final result. A done result's `provider` is the provider its value came from ("demo" for
+ * columns without a recipe); `details` adds to the stored result (the winning call, the
+ * waterfall that ran). `skipped`: no provider could run (its `error` says which input was empty).
+ */
 export type TaskResult =
-  | { taskId: string; status: "done"; value: unknown; confidence: number; source: string }
-  | { taskId: string; status: "failed"; error: string };
+  | {
+      taskId: string;
+      status: "done";
+      value: unknown;
+      confidence: number;
+      source: string;
+      provider: string;
+      details?: Record<string, unknown>;
+    }
+  | { taskId: string; status: "failed" | "skipped"; error: string; details?: Record<string, unknown> };
 
-export type FinishedTask = { taskId: string; status: "done" | "failed"; jobId: string; jobStatus: string };
+export type FinishedTask = { taskId: string; status: FinalTaskStatus; jobId: string; jobStatus: string };
 
 const RECORD: Statement = {
   name: "glaze-record-results",
@@ -29,10 +43,11 @@ const RECORD: Statement = {
              error = input.error, completed_at = now()
         FROM input
        WHERE ct.id = input.id AND ct.status = 'running'
-      RETURNING ct.id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error, input.value
+      RETURNING ct.id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error, input.value,
+                input.result ->> 'provider' AS provider
     ), per_row AS (
       SELECT t.row_id,
-             jsonb_object_agg(t.column_id::text, ${finalStateOf("t")}) AS states,
+             jsonb_object_agg(t.column_id::text, ${finalStateOf("t", "t.provider")}) AS states,
              jsonb_agg(jsonb_build_object('col', t.column_id::text, 'task', t.id::text, 'key', c.key, 'value', t.value))
                FILTER (WHERE t.status = 'done') AS vals
         FROM t JOIN columns c ON c.id = t.column_id
@@ -46,7 +61,8 @@ const RECORD: Statement = {
     ), per_job AS (
       SELECT job_id, ${shardOfTasks("id")} AS shard,
              count(*) FILTER (WHERE status = 'done')::int AS done,
-             count(*) FILTER (WHERE status = 'failed')::int AS failed
+             count(*) FILTER (WHERE status = 'failed')::int AS failed,
+             count(*) FILTER (WHERE status = 'skipped')::int AS skipped
         FROM t GROUP BY job_id
     ), counted AS (${countInto("per_job")})
     SELECT t.id::text AS "taskId", t.status::text AS status, t.job_id::text AS "jobId" FROM t`,
@@ -57,17 +73,19 @@ const FINALIZE: Statement = {
   plan: "generic",
   text: `
     WITH sums AS (
-      SELECT job_id, sum(done)::int AS done, sum(failed)::int AS failed
+      SELECT job_id, sum(done)::int AS done, sum(failed)::int AS failed, sum(skipped)::int AS skipped
         FROM enrichment_job_counters WHERE job_id = ANY($1::uuid[]) GROUP BY job_id
     ), ended AS (
       UPDATE enrichment_jobs j
          SET status = (CASE WHEN j.status = 'cancelled' THEN 'cancelled'
-                            WHEN sums.done > 0 THEN 'completed' ELSE 'failed' END)::"JobStatus",
-             completed_at = COALESCE(j.completed_at, now()), done_tasks = sums.done, failed_tasks = sums.failed
+                            WHEN sums.done > 0 OR sums.failed = 0 THEN 'completed' ELSE 'failed' END)::"JobStatus",
+             completed_at = COALESCE(j.completed_at, now()), done_tasks = sums.done, failed_tasks = sums.failed,
+             skipped_tasks = sums.skipped
         FROM sums
-       WHERE j.id = sums.job_id AND sums.done + sums.failed >= j.total_tasks
+       WHERE j.id = sums.job_id AND sums.done + sums.failed + sums.skipped >= j.total_tasks
          AND (j.status IN ('pending', 'running')
-              OR (j.status = 'cancelled' AND (j.done_tasks, j.failed_tasks) <> (sums.done, sums.failed)))
+              OR (j.status = 'cancelled'
+                  AND (j.done_tasks, j.failed_tasks, j.skipped_tasks) <> (sums.done, sums.failed, sums.skipped)))
       RETURNING j.id, j.status
     )
     SELECT j.id::text AS id, COALESCE(ended.status, j.status)::text AS status
@@ -90,8 +108,8 @@ export async function finishTasks(results: TaskResult[], tx?: Tx): Promise<Finis
 }
 
 /**
- * Ends every listed job whose tasks are all final: `completed` if at least one succeeded,
- * else `failed` (a cancelled job stays cancelled), with the counter sums copied onto the
+ * Ends every listed job whose tasks are all final: `completed` if at least one succeeded or
+ * none failed (a job of skipped cells), else `failed` (a cancelled job stays cancelled), with the counter sums copied onto the
  * job. Run it after the results committed, so the last cell to commit always sees the full
  * count; when two cells both see it, the status guard lets only one of them end the job.
  * Returns each job's status.
@@ -108,12 +126,21 @@ async function recordResults(results: TaskResult[], tx?: Tx): Promise<Omit<Finis
   const statuses = results.map((r) => r.status);
   const payload = results.map((r) =>
     r.status === "done"
-      ? JSON.stringify({ value: r.value, confidence: r.confidence, source: r.source, timestamp: now })
-      : null,
+      ? JSON.stringify({
+          value: r.value,
+          confidence: r.confidence,
+          source: r.source,
+          provider: r.provider,
+          timestamp: now,
+          ...r.details,
+        })
+      : r.details
+        ? JSON.stringify({ timestamp: now, ...r.details })
+        : null,
   );
   const values = results.map((r) => (r.status === "done" ? JSON.stringify(r.value ?? null) : null));
   const confidences = results.map((r) => (r.status === "done" ? r.confidence : null));
-  const errors = results.map((r) => (r.status === "failed" ? r.error : null));
+  const errors = results.map((r) => (r.status === "done" ? null : r.error));
   return run<Omit<FinishedTask, "jobStatus">>(RECORD, [ids, statuses, payload, values, confidences, errors], tx);
 }
 

@@ -14,6 +14,16 @@ export { type FinishedTask, finalizeJobs, finishTasks, noteAttemptError, type Ta
 export { forgetColumn } from "./forget-column";
 export { markJobStarted, readUnfinishedTaskIds, recordJobError } from "./job-runs";
 export { readJob, readJobs } from "./jobs";
+export {
+  blockJobProvider,
+  type CallRow,
+  type NewCall,
+  type RowContextEntry,
+  readJobBlocks,
+  readRowContext,
+  readTaskCalls,
+  recordProviderCalls,
+} from "./provider-calls";
 export { claimRedrive, readStalledJobs, readUnfinishedChunks, type StalledJob } from "./stalled-jobs";
 export { readTaskStates, type TaskState } from "./task-states";
-export type { JobRecord, JobStatus, TaskStatus } from "./types";
+export type { FinalTaskStatus, JobRecord, JobStatus, TaskStatus } from "./types";

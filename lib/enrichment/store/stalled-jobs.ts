@@ -23,7 +23,7 @@ const STALLED: Statement = {
            j.total_tasks AS "totalTasks", j.redrive_count AS "redriveCount"
       FROM enrichment_jobs j
       LEFT JOIN LATERAL (
-        SELECT max(updated_at) AS at, sum(done + failed)::int AS counted
+        SELECT max(updated_at) AS at, sum(done + failed + skipped)::int AS counted
           FROM enrichment_job_counters WHERE job_id = j.id
       ) c ON true
      WHERE (j.status IN ('pending', 'running')

@@ -1,5 +1,10 @@
-/** A task's lifecycle: queued → running → done | failed. */
-export type TaskStatus = "queued" | "running" | "done" | "failed";
+/**
+ * A task's lifecycle: queued → running → done | failed | skipped (its required inputs were
+ * empty, so no provider was called).
+ */
+export type TaskStatus = "queued" | "running" | "done" | "failed" | "skipped";
+/** The states a task ends in. */
+export type FinalTaskStatus = "done" | "failed" | "skipped";
 export type JobStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
 
 /** A job with its live counts (summed from its counter shards while it runs). */
@@ -10,6 +15,7 @@ export type JobRecord = {
   totalTasks: number;
   doneTasks: number;
   failedTasks: number;
+  skippedTasks: number;
   error: string | null;
   errorCode: string | null;
   createdAt: Date;

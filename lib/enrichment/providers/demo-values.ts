@@ -41,7 +41,7 @@ const RULES: Rule[] = [
   },
 ];
 
-export function fakeValue(rowId: string, columnKey: string): { value: string | number; source: string } {
+export function demoValue(rowId: string, columnKey: string): { value: string | number; source: string } {
   const key = columnKey.toLowerCase();
   const rule = RULES.find((r) => key.includes(r.match));
   if (!rule) return { value: `Enriched: ${columnKey} (${rowId})`, source: "fake-generic" };
@@ -49,6 +49,6 @@ export function fakeValue(rowId: string, columnKey: string): { value: string | n
 }
 
 /** Confidence in [0.6, 0.99], stable per cell. */
-export function fakeConfidence(rowId: string, columnKey: string): number {
+export function demoConfidence(rowId: string, columnKey: string): number {
   return Math.round((0.6 + stableUnit("confidence", rowId, columnKey) * 0.39) * 100) / 100;
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { env } from "../../env";
-import { fakeConfidence, fakeValue } from "./fake-values";
+import { demoConfidence, demoValue } from "./demo-values";
 import {
   PermanentProviderError,
   type Provider,
@@ -10,12 +10,13 @@ import {
 } from "./types";
 
 /**
+ * The demo provider: deterministic values for columns without a recipe (demo-values.ts).
  * Failure injection (documented in the README): a column key starting `flaky_` fails its
  * first attempt with a transient error and succeeds on the next; `fail_` always fails
  * permanently. GLAZE_PROVIDER_LATENCY_MS adds simulated latency to every call.
  */
-export const fakeProvider: Provider = {
-  name: "fake",
+export const demoProvider: Provider = {
+  name: "demo",
   async enrich({ row, column, attempt }: ProviderInput): Promise<ProviderResult> {
     const latency = env.providerLatencyMs;
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
@@ -26,7 +27,7 @@ export const fakeProvider: Provider = {
     if (key.startsWith("flaky_") && attempt <= 1) {
       throw new TransientProviderError(`Provider timed out for "${column.key}" (simulated transient failure)`);
     }
-    const { value, source } = fakeValue(row.id, column.key);
-    return { value, confidence: fakeConfidence(row.id, column.key), source };
+    const { value, source } = demoValue(row.id, column.key);
+    return { value, confidence: demoConfidence(row.id, column.key), source };
   },
 };

@@ -1,0 +1,102 @@
+import "server-only";
+import type { KeyCache } from "../../providers/call-provider";
+import type { Recipe } from "../../providers/recipe";
+import { type ClaimedTask, readJobBlocks, readTaskCalls, type TaskResult } from "../store";
+import { callForCells, isRetryable } from "./calls";
+import { callableProviders, decideWaterfalls, startWaterfalls } from "./cell";
+import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
+import type { WaterfallPlan } from "./plan";
+
+// Waterfalls of many cells at once (bulk jobs), batched per provider: in each round, every
+// cell still looking asks its next provider, all calls of one provider run together (bounded
+// concurrency) and are recorded in one statement. A cell stops at the first value that meets
+// its threshold. A rate-limited or transient answer takes the cell out of the batch to be
+// retried on its own (the orchestrator's per-cell retry, which reuses the answers it already
+// has), unless this was its last attempt, when its waterfall moves on.
+
+export type WaterfallBatch = { finals: TaskResult[]; retry: { taskId: string; error: string }[] };
+
+export async function runWaterfallBatch(
+  tasks: { task: ClaimedTask; recipe: Recipe }[],
+  { lastAttempt, keys = new Map() }: { lastAttempt: boolean; keys?: KeyCache },
+): Promise<WaterfallBatch> {
+  const finals: TaskResult[] = [];
+  const retry: WaterfallBatch["retry"] = [];
+  const plans: WaterfallPlan[] = [];
+  for (const started of await startWaterfalls(tasks)) {
+    if ("result" in started) finals.push(started.result);
+    else plans.push(started.plan);
+  }
+  if (plans.length === 0) return { finals, retry };
+
+  // What each cell already has (a retried batch, or cells re-driven after a crash).
+  const existing = await readTaskCalls(plans.map((p) => p.taskId));
+  const blocks = await readJobBlocks([...new Set(plans.map((p) => p.jobId))]);
+  const state = new Map(
+    plans.map((plan) => {
+      const latest = latestByProvider(existing.filter((c) => c.taskId === plan.taskId));
+      const done = [...latest.values()].some((c) => meetsThreshold(c, plan.minConfidence));
+      return [plan.taskId, { plan, queue: callableProviders(plan), latest, done }];
+    }),
+  );
+
+  for (;;) {
+    // Each looking cell's next provider without a final outcome yet.
+    const byProvider = new Map<string, WaterfallPlan[]>();
+    for (const cell of state.values()) {
+      if (cell.done) continue;
+      while (cell.queue.length > 0 && FINAL_OUTCOMES.has(cell.latest.get(cell.queue[0] as string)?.outcome ?? "")) {
+        cell.queue.shift();
+      }
+      const next = cell.queue[0];
+      if (next === undefined) {
+        cell.done = true;
+        continue;
+      }
+      byProvider.set(next, [...(byProvider.get(next) ?? []), cell.plan]);
+    }
+    if (byProvider.size === 0) break;
+    const rounds = await Promise.all(
+      [...byProvider].map(([providerId, group]) =>
+        callForCells(group, providerId, {
+          keys,
+          blocked: (plan) => blocks.get(plan.jobId)?.get(providerId),
+        }),
+      ),
+    );
+    const answered = new Set(rounds.flat().map((c) => c.taskId));
+    for (const group of byProvider.values()) {
+      for (const plan of group) {
+        // A call that could not be recorded (lost every race for its attempt number): retry the cell.
+        if (!answered.has(plan.taskId)) {
+          retry.push({ taskId: plan.taskId, error: "the provider call could not be recorded" });
+          state.delete(plan.taskId);
+        }
+      }
+    }
+    for (const call of rounds.flat()) {
+      const cell = state.get(call.taskId);
+      if (!cell) continue;
+      cell.latest.set(call.provider, call);
+      if (meetsThreshold(call, cell.plan.minConfidence)) cell.done = true;
+      else if (isRetryable(call.outcome)) {
+        if (lastAttempt) cell.queue.shift();
+        else {
+          retry.push({ taskId: call.taskId, error: `${call.provider}: ${call.error ?? call.outcome}` });
+          state.delete(call.taskId);
+        }
+      }
+      if (call.outcome === "out_of_credits" || call.outcome === "unauthorized") {
+        const reason =
+          call.outcome === "out_of_credits"
+            ? "out of credits earlier in this job"
+            : "its key was refused earlier in this job";
+        const jobBlocks = blocks.get(cell.plan.jobId) ?? new Map<string, string>();
+        jobBlocks.set(call.provider, reason);
+        blocks.set(cell.plan.jobId, jobBlocks);
+      }
+    }
+  }
+  finals.push(...(await decideWaterfalls([...state.values()].map((c) => c.plan))));
+  return { finals, retry };
+}

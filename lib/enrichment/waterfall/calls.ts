@@ -1,0 +1,188 @@
+import "server-only";
+import type { AdapterRequest } from "../../providers/adapter";
+import { raiseAlert } from "../../providers/alerts";
+import { callProvider, fingerprintOf, type KeyCache } from "../../providers/call-provider";
+import { adapterInfo } from "../../providers/catalog";
+import { TransientProviderError } from "../providers";
+import {
+  blockJobProvider,
+  type CallRow,
+  type NewCall,
+  readJobBlocks,
+  readRowContext,
+  readTaskCalls,
+  recordProviderCalls,
+} from "../store";
+import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
+import type { WaterfallPlan } from "./plan";
+
+// Calling one provider for one or many cells and recording every call. A provider the job has
+// stopped calling (out of credits, or its key refused) is passed over and recorded as such; an
+// out-of-credits or refused-key answer stops it for the rest of the job and tells the
+// workspace. Rate-limited and transient answers are recorded, then retried by the caller.
+
+/** Calls of one provider running at once within one batch. */
+export const CALLS_IN_FLIGHT = 16;
+
+/** A call to be made again: after retryAfterMs when the provider said so (rate limited). */
+export class CallRetry extends TransientProviderError {
+  readonly retryAfterMs?: number;
+  constructor(message: string, retryAfterMs?: number) {
+    super(message);
+    this.name = "CallRetry";
+    this.retryAfterMs = retryAfterMs ?? undefined;
+  }
+}
+
+export const isRetryable = (outcome: string) => outcome === "rate_limited" || outcome === "transient";
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function requestOf(plan: WaterfallPlan): AdapterRequest {
+  return { field: plan.field, inputs: plan.inputs, row: plan.row, ...(plan.http ? { http: plan.http } : {}) };
+}
+
+/** A call that was not made: the provider was passed over. */
+export function passedOver(plan: WaterfallPlan, providerId: string, reason: string): NewCall {
+  return {
+    taskId: plan.taskId,
+    provider: providerId,
+    fingerprint: fingerprintOf(providerId, requestOf(plan)),
+    outcome: "skipped",
+    value: null,
+    confidence: null,
+    rawConfidence: null,
+    cost: 0,
+    credits: 0,
+    latencyMs: 0,
+    httpStatus: null,
+    error: reason,
+    source: null,
+    evidence: null,
+    payload: null,
+  };
+}
+
+async function callOne(plan: WaterfallPlan, providerId: string, keys: KeyCache) {
+  const request = requestOf(plan);
+  if (providerId === "llm") {
+    request.context = (await readRowContext(plan.rowId)).filter((c) => c.provider !== "llm");
+  }
+  const result = await callProvider({ workspaceId: plan.workspaceId, adapterId: providerId, request, keys });
+  const call: NewCall = {
+    taskId: plan.taskId,
+    provider: providerId,
+    fingerprint: result.fingerprint,
+    outcome: result.outcome,
+    value: result.value,
+    confidence: result.confidence,
+    rawConfidence: result.rawConfidence,
+    cost: result.cost,
+    credits: result.credits,
+    latencyMs: result.latencyMs,
+    httpStatus: result.httpStatus,
+    error: result.error,
+    source: result.source,
+    evidence: result.evidence,
+    payload: result.payload,
+  };
+  return { call, retryAfterMs: result.retryAfterMs };
+}
+
+export type CallDone = CallRow & { retryAfterMs: number | null };
+
+/**
+ * Calls `providerId` for each cell (at most CALLS_IN_FLIGHT at once) and records every call in
+ * one statement. `blocked` is the job's reason to pass the provider over, if any.
+ */
+export async function callForCells(
+  plans: WaterfallPlan[],
+  providerId: string,
+  { keys, blocked }: { keys: KeyCache; blocked: (plan: WaterfallPlan) => string | undefined },
+): Promise<CallDone[]> {
+  const made = await mapLimit(plans, CALLS_IN_FLIGHT, async (plan) => {
+    const reason = blocked(plan);
+    if (reason) return { call: passedOver(plan, providerId, reason), retryAfterMs: null };
+    return callOne(plan, providerId, keys);
+  });
+  const recorded = await recordProviderCalls(made.map((m) => m.call));
+  const retryAfter = new Map(made.map((m) => [m.call.taskId, m.retryAfterMs]));
+  await stopProviderWhereNeeded(plans, recorded);
+  return recorded.map((r) => ({ ...r, createdAt: new Date(), retryAfterMs: retryAfter.get(r.taskId) ?? null }));
+}
+
+/** Out of credits or a refused key: the job stops calling the provider and the workspace is told. */
+async function stopProviderWhereNeeded(plans: WaterfallPlan[], calls: (NewCall & { id: string })[]) {
+  const seen = new Set<string>();
+  const info = adapterInfo(calls[0]?.provider ?? "");
+  for (const call of calls) {
+    if (call.outcome !== "out_of_credits" && call.outcome !== "unauthorized") continue;
+    const plan = plans.find((p) => p.taskId === call.taskId);
+    if (!plan || seen.has(plan.jobId)) continue;
+    seen.add(plan.jobId);
+    const reason =
+      call.outcome === "out_of_credits"
+        ? "out of credits earlier in this job"
+        : "its key was refused earlier in this job";
+    await blockJobProvider({ jobId: plan.jobId, provider: call.provider, reason });
+    if (info) {
+      await raiseAlert({
+        workspaceId: plan.workspaceId,
+        vendor: info.vendor,
+        kind: call.outcome,
+        message: call.error ?? reason,
+        jobId: plan.jobId,
+      });
+    }
+  }
+}
+
+export type CallSummary = {
+  provider: string;
+  outcome: string;
+  confidence: number | null;
+  stop: boolean;
+  reused: boolean;
+};
+
+const summaryOf = (plan: WaterfallPlan, call: CallRow, reused: boolean): CallSummary => ({
+  provider: call.provider,
+  outcome: call.outcome,
+  confidence: call.confidence,
+  stop: meetsThreshold(call, plan.minConfidence),
+  reused,
+});
+
+/**
+ * One provider of one cell (an interactive job's durable step). A provider that already has a
+ * final outcome for the task is not called again (a retried or replayed step reuses it). A
+ * rate-limited or transient answer throws CallRetry unless this is the last attempt.
+ */
+export async function runWaterfallCall(
+  plan: WaterfallPlan,
+  providerId: string,
+  { lastAttempt, keys = new Map() }: { lastAttempt: boolean; keys?: KeyCache },
+): Promise<CallSummary> {
+  const existing = latestByProvider(await readTaskCalls([plan.taskId])).get(providerId);
+  if (existing && FINAL_OUTCOMES.has(existing.outcome)) return summaryOf(plan, existing, true);
+  const planned = plan.providers.find((p) => p.id === providerId);
+  const blocks = (await readJobBlocks([plan.jobId])).get(plan.jobId);
+  const reason = planned?.missing ? `missing input: ${planned.missing.join(", ")}` : blocks?.get(providerId);
+  const [call] = await callForCells([plan], providerId, { keys, blocked: () => reason });
+  if (!call) throw new CallRetry(`${providerId}: the call could not be recorded`);
+  if (isRetryable(call.outcome) && !lastAttempt) {
+    throw new CallRetry(`${providerId}: ${call.error ?? call.outcome}`, call.retryAfterMs ?? undefined);
+  }
+  return summaryOf(plan, call, false);
+}

@@ -1,0 +1,67 @@
+import type { CallRow, TaskResult } from "../store";
+import type { WaterfallPlan } from "./plan";
+
+// The stop rule and the choice of a cell's value. Providers are taken in the waterfall's order;
+// the first found value whose confidence reaches the threshold wins. When none reaches it, the
+// most confident found value wins (the earlier provider on a tie). When nothing was found the
+// cell fails, saying what each provider answered.
+
+/** Outcomes after which a provider is not called again for the task. */
+export const FINAL_OUTCOMES = new Set(["found", "not_found", "bad_input", "out_of_credits", "unauthorized", "skipped"]);
+
+/** The latest call of each provider of a task. */
+export function latestByProvider(calls: CallRow[]): Map<string, CallRow> {
+  const latest = new Map<string, CallRow>();
+  for (const call of calls) {
+    const current = latest.get(call.provider);
+    if (!current || call.attempt > current.attempt) latest.set(call.provider, call);
+  }
+  return latest;
+}
+
+export const meetsThreshold = (call: Pick<CallRow, "outcome" | "confidence">, minConfidence: number) =>
+  call.outcome === "found" && (call.confidence ?? 0) >= minConfidence;
+
+const OUTCOME_TEXT: Record<string, string> = {
+  not_found: "not found",
+  rate_limited: "rate limited",
+  out_of_credits: "out of credits",
+  unauthorized: "key refused",
+  bad_input: "refused the inputs",
+  transient: "failed",
+  skipped: "not called",
+};
+
+export function decide(plan: WaterfallPlan, calls: CallRow[]): TaskResult {
+  const latest = latestByProvider(calls);
+  const ordered = plan.providers.map((p) => latest.get(p.id)).filter((c): c is CallRow => c !== undefined);
+  const details = { waterfall: plan.providers.map((p) => p.id), minConfidence: plan.minConfidence, field: plan.field };
+  const winner =
+    ordered.find((c) => meetsThreshold(c, plan.minConfidence)) ??
+    ordered
+      .filter((c) => c.outcome === "found")
+      .reduce<CallRow | undefined>(
+        (best, c) => (!best || (c.confidence ?? 0) > (best.confidence ?? 0) ? c : best),
+        undefined,
+      );
+  if (winner) {
+    return {
+      taskId: plan.taskId,
+      status: "done",
+      value: winner.value,
+      confidence: winner.confidence ?? 0,
+      source: winner.source ?? winner.provider,
+      provider: winner.provider,
+      details: { ...details, callId: winner.id, ai: winner.provider === "llm" },
+    };
+  }
+  const why = plan.providers
+    .map((p) => {
+      const call = latest.get(p.id);
+      if (!call) return `${p.id}: not called`;
+      if (call.outcome === "skipped" && call.error) return `${p.id}: ${call.error}`;
+      return `${p.id}: ${Object.hasOwn(OUTCOME_TEXT, call.outcome) ? OUTCOME_TEXT[call.outcome] : call.outcome}`;
+    })
+    .join("; ");
+  return { taskId: plan.taskId, status: "failed", error: `No value found (${why})`, details };
+}

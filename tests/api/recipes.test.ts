@@ -1,0 +1,236 @@
+import "../support/no-orchestrator";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { runCellBatch } from "@/lib/enrichment/run-batch";
+import { api } from "../support/api";
+import { detailPaths, expectError, withoutWrites } from "../support/db-state";
+import { makeTable } from "../support/fixtures";
+import { EMAIL_RECIPE, jobOver, makeLeads } from "../support/recipes";
+import { startTestReplicas, type TestReplicas } from "../support/replicas";
+
+// Column recipes through PATCH/POST …/columns, and the cell history API.
+
+let replicas: TestReplicas;
+beforeAll(async () => {
+  replicas = await startTestReplicas();
+});
+afterAll(() => replicas.close());
+beforeEach(() => replicas.restore());
+
+async function leadsTable() {
+  const t = await makeTable({ keys: ["name", "company_domain", "email", "job_title"], rows: 1 });
+  return {
+    ...t,
+    patch: (columnKey: string, body: unknown) =>
+      api.patch(`/api/tables/${t.tableId}/columns/${t.columns[columnKey]}`, body),
+  };
+}
+
+describe("PATCH /api/tables/:tableId/columns/:columnId – recipe", () => {
+  test("stores the recipe with its defaults; the field comes from the column key", async () => {
+    const t = await leadsTable();
+    const res = await t.patch("email", { recipe: EMAIL_RECIPE });
+    expect(res.status).toBe(200);
+    expect(res.body.recipe).toEqual({
+      providers: EMAIL_RECIPE.providers,
+      inputs: EMAIL_RECIPE.inputs,
+      field: "email",
+      stopWhen: { minConfidence: 0.7 },
+    });
+    expect(
+      (await api.get(`/api/tables/${t.tableId}`)).body.columns.find((c: { key: string }) => c.key === "email").recipe
+        .field,
+    ).toBe("email");
+    expect(
+      (await t.patch("job_title", { recipe: { ...EMAIL_RECIPE, stopWhen: { minConfidence: 0.9 } } })).body.recipe,
+    ).toMatchObject({
+      field: "title",
+      stopWhen: { minConfidence: 0.9 },
+    });
+  });
+
+  test("recipe: null goes back to the demo provider", async () => {
+    const t = await leadsTable();
+    await t.patch("email", { recipe: EMAIL_RECIPE });
+    expect((await t.patch("email", { recipe: null })).body.recipe).toBeNull();
+  });
+
+  test("POST …/columns takes a recipe too", async () => {
+    const t = await leadsTable();
+    const res = await api.post(`/api/tables/${t.tableId}/columns`, {
+      key: "work_email",
+      label: "Work email",
+      recipe: { providers: ["llm"], inputs: { fullName: "name" } },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.recipe).toMatchObject({ providers: ["llm"], field: "email" });
+  });
+
+  test.each([
+    ["an unknown provider", { providers: ["clearbit"], inputs: EMAIL_RECIPE.inputs }, "recipe.providers.0"],
+    ["no provider", { providers: [], inputs: EMAIL_RECIPE.inputs }, "recipe.providers"],
+    [
+      "a provider twice",
+      { providers: ["pdl.person", "pdl.person"], inputs: EMAIL_RECIPE.inputs },
+      "recipe.providers.1",
+    ],
+    [
+      "the LLM before another provider",
+      { providers: ["llm", "pdl.person"], inputs: EMAIL_RECIPE.inputs },
+      "recipe.providers.0",
+    ],
+    ["an unknown input", { providers: ["pdl.person"], inputs: { phoneNumber: "name" } }, "recipe.inputs"],
+    ["a threshold above 1", { ...EMAIL_RECIPE, stopWhen: { minConfidence: 1.5 } }, "recipe.stopWhen.minConfidence"],
+    ["http without its request", { providers: ["http"] }, "recipe.http"],
+    ["an unknown field", { ...EMAIL_RECIPE, field: "shoe_size" }, "recipe.field"],
+    ["an extra key", { ...EMAIL_RECIPE, retries: 3 }, "recipe"],
+  ])("%s → 422, nothing written", async (_name, recipe, path) => {
+    const t = await leadsTable();
+    await withoutWrites(async () => {
+      const res = await t.patch("email", { recipe });
+      expectError(res, 422, "validation_failed");
+      expect(detailPaths(res)).toContain(path);
+    });
+  });
+
+  test.each([
+    [
+      "an input naming no column",
+      { providers: ["pdl.person"], inputs: { fullName: "name", domain: "website" } },
+      "recipe.inputs.domain",
+    ],
+    [
+      "the column feeding itself",
+      { providers: ["pdl.person"], inputs: { fullName: "name", domain: "email" } },
+      "recipe.inputs.domain",
+    ],
+    [
+      "a provider without a complete input set",
+      { providers: ["hunter.email-finder"], inputs: { fullName: "name" } },
+      "recipe.providers.0",
+    ],
+    [
+      "a provider that cannot fill the field",
+      { providers: ["hunter.email-finder"], inputs: EMAIL_RECIPE.inputs, field: "industry" },
+      "recipe.providers.0",
+    ],
+    [
+      "an HTTP placeholder naming no column",
+      { providers: ["http"], http: { url: "https://api.example.com/{{nope}}", valuePath: "v" } },
+      "recipe.http",
+    ],
+  ])("%s (against the table) → 422, nothing written", async (_name, recipe, path) => {
+    const t = await leadsTable();
+    await withoutWrites(async () => {
+      const res = await t.patch("email", { recipe });
+      expectError(res, 422, "validation_failed");
+      expect(detailPaths(res)).toContain(path);
+    });
+  });
+
+  test("a column whose key says nothing about its field needs one", async () => {
+    const t = await makeTable({ keys: ["name", "company_domain", "misc"], rows: 0 });
+    const res = await api.patch(`/api/tables/${t.tableId}/columns/${t.columns.misc}`, {
+      recipe: { providers: ["llm"], inputs: { fullName: "name" } },
+    });
+    expectError(res, 422, "validation_failed");
+    expect(detailPaths(res)).toEqual(["recipe.field"]);
+  });
+});
+
+describe("GET /api/tables/:tableId/rows/:rowId/cells/:columnId", () => {
+  test("the value, its winning source and every call of every run, with why each lost or failed", async () => {
+    replicas.configure({ hunter: { findRate: 0 }, pdl: { findRate: 1 } });
+    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "acme.com" }], {
+      email: { ...EMAIL_RECIPE, stopWhen: { minConfidence: 1 } },
+    });
+    const first = await jobOver(t.tableId, [t.columns.email as string]);
+    await runCellBatch(first.taskIds);
+    const second = await jobOver(t.tableId, [t.columns.email as string]);
+    await runCellBatch(second.taskIds);
+    const res = await api.get(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}/cells/${t.columns.email}`);
+    expect(res.status).toBe(200);
+    const body = res.body;
+    expect(body).toMatchObject({ columnKey: "email", status: "done", recipe: { field: "email" } });
+    expect(body.value).toMatch(/@acme\.com$/);
+    expect(body.source).toMatchObject({ provider: "pdl.person", aiSynthesised: false });
+    expect(body.history.map((r: { taskId: string }) => r.taskId)).toEqual([second.taskIds[0], first.taskIds[0]]);
+    const run = body.history[0];
+    expect(run).toMatchObject({
+      status: "done",
+      provider: "pdl.person",
+      waterfall: EMAIL_RECIPE.providers,
+      minConfidence: 1,
+    });
+    const [hunter, pdl, apollo] = run.calls;
+    expect(hunter).toMatchObject({
+      provider: "hunter.email-finder",
+      outcome: "not_found",
+      verdict: expect.stringMatching(/^not found/),
+    });
+    expect(pdl).toMatchObject({ provider: "pdl.person", outcome: "found" });
+    expect(pdl.verdict).toBe(
+      pdl.confidence === 1
+        ? "won: first value at or above the threshold (100%)"
+        : "won: the most confident value found (none reached 100%)",
+    );
+    expect(pdl).toEqual(
+      expect.objectContaining({
+        attempt: 1,
+        httpStatus: 200,
+        fingerprint: expect.any(String),
+        latencyMs: expect.any(Number),
+        cost: expect.any(Number),
+        rawConfidence: expect.any(Number),
+      }),
+    );
+    if (pdl.confidence === 1) {
+      expect(run.notCalled).toEqual([
+        { provider: "apollo.people-match", reason: "pdl.person's value met the threshold first" },
+      ]);
+    } else {
+      expect(apollo.provider).toBe("apollo.people-match");
+      expect(apollo.verdict).toMatch(/^(lost: confidence \d+% is below the threshold 100%|not found)/);
+    }
+  });
+
+  test("a cell of a column without a recipe: the demo provider, no calls", async () => {
+    const t = await makeTable({ keys: ["name", "email"], rows: 1 });
+    const job = await jobOver(t.tableId, [t.columns.email as string]);
+    await runCellBatch(job.taskIds);
+    const res = await api.get(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}/cells/${t.columns.email}`);
+    expect(res.body).toMatchObject({
+      status: "done",
+      source: { provider: "demo", name: "Demo provider", detail: "fake-email-finder" },
+    });
+    expect(res.body.history[0]).toMatchObject({ provider: "demo", calls: [], waterfall: null });
+  });
+
+  test("a skipped cell says which input was missing; a never-enriched cell has no history", async () => {
+    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: null }]);
+    const res0 = await api.get(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}/cells/${t.columns.email}`);
+    expect(res0.body).toMatchObject({ status: null, source: null, history: [] });
+    const job = await jobOver(t.tableId, [t.columns.email as string]);
+    await runCellBatch(job.taskIds);
+    const res = await api.get(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}/cells/${t.columns.email}`);
+    expect(res.body).toMatchObject({
+      status: "skipped",
+      history: [{ status: "skipped", error: "missing input: company_domain", calls: [] }],
+    });
+  });
+
+  test("unknown row, column of another table or malformed id → 404", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 1 });
+    const other = await makeTable({ keys: ["email"], rows: 1 });
+    expectError(
+      await api.get(`/api/tables/${t.tableId}/rows/${other.rowIds[0]}/cells/${t.columns.name}`),
+      404,
+      "not_found",
+    );
+    expectError(
+      await api.get(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}/cells/${other.columns.email}`),
+      404,
+      "not_found",
+    );
+    expectError(await api.get(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}/cells/nope`), 404, "not_found");
+  });
+});

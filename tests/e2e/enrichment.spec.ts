@@ -1,0 +1,94 @@
+import { expect, test } from "./fixtures";
+import { cellOf, createTable, watchErrors } from "./grid-support";
+
+// Real enrichment in the browser, against the provider replicas the e2e stack runs (demo
+// mode): set up a column's provider waterfall, try it on 5 rows, then ask a cell why it
+// holds its value.
+
+test("column setup: a provider waterfall tried on 5 rows, then a value explained call by call", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const t = await createTable(
+    request,
+    "Prospects",
+    [
+      { key: "name", label: "Name" },
+      { key: "company_domain", label: "Company domain" },
+      { key: "email", label: "Email", dataType: "email" },
+    ],
+    [
+      { name: "Ada Lovelace", company_domain: "everyone.test" },
+      { name: "Alan Turing", company_domain: "everyone.test" },
+      { name: "Grace Hopper", company_domain: "unknown.test" },
+      { name: "Nobody Known", company_domain: null },
+      { name: "Linus Torvalds", company_domain: "everyone.test" },
+      { name: "Sixth Person", company_domain: "everyone.test" },
+    ],
+  );
+  await page.goto(`/tables/${t.id}`);
+  await expect(page.getByRole("status").filter({ hasText: "Demo mode: providers are local replicas" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Column options: Email" }).click();
+  await page.getByRole("menuitem", { name: "Set up enrichment…" }).click();
+  const setup = page.getByRole("complementary", { name: "Enrichment setup: Email" });
+  await expect(setup).toBeVisible();
+  await expect(setup.getByLabel("Use Hunter Email Finder")).toBeChecked();
+  await expect(setup.getByLabel("Column for Full name")).toHaveValue("name");
+  await expect(setup.getByLabel("Column for Company domain")).toHaveValue("company_domain");
+  await expect(setup.getByLabel("Field")).toHaveValue("email");
+  // Apollo before PDL.
+  await setup.getByRole("button", { name: "Move Apollo People Match up" }).click();
+  const order = await setup
+    .locator("li[data-provider]")
+    .evaluateAll((items) => items.map((i) => i.getAttribute("data-provider")));
+  expect(order.slice(0, 4)).toEqual(["hunter.email-finder", "apollo.people-match", "pdl.person", "llm"]);
+  await setup.getByLabel("Threshold").fill("0.5");
+  await page.screenshot({ path: "test-results/screenshots/enrichment-setup.png" });
+
+  await setup.getByRole("button", { name: "Try on 5 rows" }).click();
+  const trial = setup.getByRole("list", { name: "Trial results" });
+  await expect(trial.getByRole("listitem")).toHaveCount(5);
+  await expect(trial.locator("li[data-try-status=queued], li[data-try-status=running]")).toHaveCount(0, {
+    timeout: 30_000,
+  });
+  await expect(trial.getByRole("listitem").filter({ hasText: "Nobody Known" })).toContainText(
+    "missing input: company_domain",
+  );
+  await expect(trial.getByRole("listitem").filter({ hasText: "Ada Lovelace" })).toHaveAttribute(
+    "data-try-status",
+    "done",
+  );
+  await expect(trial.getByRole("listitem").filter({ hasText: "Grace Hopper" })).toHaveAttribute(
+    "data-try-status",
+    "failed",
+  );
+  // The sixth row was not part of the trial.
+  await expect(trial.getByRole("listitem").filter({ hasText: "Sixth Person" })).toHaveCount(0);
+  await page.screenshot({ path: "test-results/screenshots/enrichment-trial.png" });
+
+  // The grid shows the values with their source, and a skipped cell says why.
+  const ada = await cellOf(page, "Ada Lovelace", "Email");
+  await expect(ada).toHaveAttribute("data-status", "done");
+  await expect(ada).toHaveText(/@everyone\.test/);
+  await expect(ada).toHaveAttribute("data-source", /^(hunter\.email-finder|apollo\.people-match|pdl\.person|llm)$/);
+  await expect(ada.locator("[data-source-mark]")).toBeVisible();
+  await expect(await cellOf(page, "Nobody Known", "Email")).toHaveAttribute("data-status", "skipped");
+  await expect(await cellOf(page, "Sixth Person", "Email")).toHaveAttribute("data-status", "idle");
+
+  await ada.click({ button: "right" });
+  await page.getByRole("menuitem", { name: "Why this value?" }).click();
+  const why = page.getByRole("complementary", { name: "Why this value?" });
+  await expect(why).toBeVisible();
+  await expect(why).toContainText("Source:");
+  await expect(why.locator("li[data-call-outcome=found]").first()).toContainText("won:");
+  await expect(why).toContainText("Waterfall: hunter.email-finder → apollo.people-match → pdl.person → llm");
+  await page.screenshot({ path: "test-results/screenshots/enrichment-why.png" });
+
+  const grace = await cellOf(page, "Grace Hopper", "Email");
+  await grace.click({ button: "right" });
+  await page.getByRole("menuitem", { name: "Why this value?" }).click();
+  await expect(why.locator("li[data-call-outcome=not_found]")).toHaveCount(4);
+  expect(errors).toEqual([]);
+});

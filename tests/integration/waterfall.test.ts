@@ -1,0 +1,149 @@
+import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { getDb } from "@/lib/db";
+import { api } from "../support/api";
+import { type AppServer, startAppServer } from "../support/app-server";
+import { EMAIL_RECIPE, makeLeads } from "../support/recipes";
+import { startTestReplicas, type TestReplicas } from "../support/replicas";
+
+// Waterfalls through the real stack minus the browser: the built-in Inngest dev server drives
+// the app's /api/inngest handler, and the adapters call the provider replicas over HTTP.
+// Backoffs are not scaled here, so a rate-limited call really waits the provider's Retry-After.
+
+let devServer: DevServer;
+let app: AppServer;
+let replicas: TestReplicas;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  delete process.env.INNGEST_EVENT_KEY;
+  delete process.env.INNGEST_SIGNING_KEY;
+  replicas = await startTestReplicas();
+  devServer = await startDevServer({
+    port: 0,
+    databaseUrl: process.env.DATABASE_URL as string,
+    backoffScale: 1,
+    pollIntervalMs: 0,
+    log: (line) => logs.push(line),
+  });
+  process.env.INNGEST_DEV = devServer.url;
+  app = await startAppServer();
+  await devServer.syncApp(app.url);
+});
+
+afterAll(async () => {
+  await devServer?.close();
+  await app?.close();
+  await replicas?.close();
+});
+
+beforeEach(() => replicas.restore());
+
+async function waitForJob(tableId: string, jobId: string, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await api.get(`/api/tables/${tableId}/enrich/jobs/${jobId}`);
+    if (["completed", "failed", "cancelled"].includes(body.status)) return body;
+    if (Date.now() > deadline) throw new Error(`job still ${body.status}:\n${logs.slice(-30).join("\n")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function enrich(tableId: string, columnIds: string[]) {
+  const res = await api.post(`/api/tables/${tableId}/enrich`, { columnIds, rowIds: "all" });
+  expect(res.status).toBe(201);
+  expect(res.body.error).toBeUndefined();
+  return res.body as { jobId: string; totalTasks: number };
+}
+
+async function chunkSteps(jobId: string) {
+  const runs = await devServer.listRuns({ limit: 100 });
+  const details = await Promise.all(
+    runs.filter((r) => r.functionId.endsWith("process-enrichment-chunk")).map((r) => devServer.getRun(r.id)),
+  );
+  return details.filter((d) => d?.event.includes(jobId)).flatMap((d) => d?.steps ?? []);
+}
+
+/** Every upstream request the replicas answered, by provider. */
+const upstream = () => {
+  const s = replicas.stats();
+  return s.hunter.calls + s.pdl.calls + s.apollo.calls + s.llm.calls;
+};
+
+describe("waterfalls through the dev server", () => {
+  test("an interactive job runs each provider call as its own step; a rate-limited call waits Retry-After, then the waterfall goes on", async () => {
+    replicas.configure({ hunter: { perSecond: 1 } });
+    const people = ["Ada Lovelace", "Alan Turing", "Grace Hopper"].map((name) => ({
+      name,
+      company_domain: "everyone.test",
+    }));
+    const t = await makeLeads(people);
+    const job = await enrich(t.tableId, [t.columns.email as string]);
+    const done = await waitForJob(t.tableId, job.jobId);
+    expect(done).toMatchObject({ status: "completed", totalTasks: 3 });
+    expect(done.doneTasks + done.failedTasks).toBe(3);
+
+    const steps = await chunkSteps(job.jobId);
+    const names = steps.map((s) => s.name ?? "");
+    const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId: job.jobId } });
+    for (const task of tasks) {
+      expect(names).toContain(`cell-${task.id}`);
+      expect(names).toContain(`cell-${task.id}-hunter.email-finder`);
+      expect(names).toContain(`cell-${task.id}-finish`);
+    }
+    // Hunter allows one call per second: two of the three first calls were refused and retried.
+    const calls = await getDb().providerCall.findMany({
+      where: { task: { jobId: job.jobId }, provider: "hunter.email-finder" },
+      orderBy: [{ taskId: "asc" }, { attempt: "asc" }],
+    });
+    const limited = calls.filter((c) => c.outcome === "rate_limited");
+    expect(limited.length).toBeGreaterThanOrEqual(1);
+    for (const call of limited) {
+      const next = calls.find((c) => c.taskId === call.taskId && c.attempt === call.attempt + 1);
+      if (next) expect(next.createdAt.getTime() - call.createdAt.getTime()).toBeGreaterThanOrEqual(900);
+    }
+    const retried = steps.filter((s) => (s.name ?? "").endsWith("-hunter.email-finder") && s.attempts > 1);
+    expect(retried.length).toBeGreaterThanOrEqual(1);
+    // Every upstream request is recorded once, and none was made twice for one step.
+    const recorded = await getDb().providerCall.count({
+      where: { task: { jobId: job.jobId }, NOT: { outcome: "skipped" } },
+    });
+    expect(upstream()).toBe(recorded);
+  });
+
+  test("cells whose required inputs are empty end skipped without a call; the rows still end done", async () => {
+    const t = await makeLeads([
+      { name: "Ada Lovelace", company_domain: null },
+      { name: "", company_domain: "everyone.test" },
+    ]);
+    const job = await enrich(t.tableId, [t.columns.email as string]);
+    expect(await waitForJob(t.tableId, job.jobId)).toMatchObject({
+      status: "completed",
+      skippedTasks: 2,
+      doneTasks: 0,
+    });
+    expect(upstream()).toBe(0);
+    const rows = await getDb().row.findMany({ where: { tableId: t.tableId } });
+    expect(rows.map((r) => r.status)).toEqual(["done", "done"]);
+  });
+
+  test("a bulk job batches per provider and records each upstream call exactly once", async () => {
+    replicas.configure({ hunter: { perSecond: 1000, perMinute: 100_000 }, pdl: { perMinute: 100_000 } });
+    const people = Array.from({ length: 150 }, (_, i) => ({
+      name: `Person Number${i}`,
+      company_domain: `firm${i % 11}.com`,
+    }));
+    const t = await makeLeads(people, { email: EMAIL_RECIPE });
+    const job = await enrich(t.tableId, [t.columns.email as string]);
+    expect(job.totalTasks).toBe(150);
+    const done = await waitForJob(t.tableId, job.jobId, 120_000);
+    expect(done.doneTasks + done.failedTasks).toBe(150);
+    const steps = await chunkSteps(job.jobId);
+    expect(steps.some((s) => (s.name ?? "").startsWith("batch-"))).toBe(true);
+    const recorded = await getDb().providerCall.count({
+      where: { task: { jobId: job.jobId }, NOT: { outcome: "skipped" } },
+    });
+    expect(upstream()).toBe(recorded);
+    expect(replicas.stats().hunter.calls).toBe(150);
+  });
+});

@@ -1,0 +1,292 @@
+import "../support/no-orchestrator";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { getDb } from "@/lib/db";
+import { runCellBatch } from "@/lib/enrichment/run-batch";
+import { runCellTask, startCell } from "@/lib/enrichment/run-cell";
+import { CallRetry, runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
+import { api } from "../support/api";
+import { jobOf, rowsOf } from "../support/fixtures";
+import { EMAIL_RECIPE, jobOver, makeLeads } from "../support/recipes";
+import { startTestReplicas, type TestReplicas } from "../support/replicas";
+
+// The waterfall engine against the provider replicas: order and stop rule, skipped cells,
+// reuse of answered calls, rate limits, out-of-credits, the LLM fallback, and batches.
+
+let replicas: TestReplicas;
+beforeAll(async () => {
+  replicas = await startTestReplicas();
+});
+afterAll(() => replicas.close());
+beforeEach(() => replicas.restore());
+
+function first<T>(items: T[]): T {
+  const item = items[0];
+  if (item === undefined) throw new Error("expected at least one item");
+  return item;
+}
+
+const callsOf = async (taskId: string) =>
+  getDb().providerCall.findMany({ where: { taskId }, orderBy: [{ createdAt: "asc" }, { attempt: "asc" }] });
+const upstream = () => {
+  const s = replicas.stats();
+  return { hunter: s.hunter.calls, pdl: s.pdl.calls, apollo: s.apollo.calls, llm: s.llm.calls };
+};
+
+describe("waterfall order and stop rule", () => {
+  test("the first provider whose value meets the threshold wins; later providers are not called", async () => {
+    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "everyone.test" }], {
+      email: { ...EMAIL_RECIPE, stopWhen: { minConfidence: 0.3 } },
+    });
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const outcome = await runCellTask(taskIds[0] as string);
+    expect(outcome.status).toBe("done");
+    expect(upstream()).toEqual({ hunter: 1, pdl: 0, apollo: 0, llm: 0 });
+    const row = first(await rowsOf(t.tableId));
+    expect((row.data as { email: string }).email).toMatch(/@everyone\.test$/);
+    const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: taskIds[0] } });
+    expect(task.result).toMatchObject({
+      provider: "hunter.email-finder",
+      ai: false,
+      waterfall: EMAIL_RECIPE.providers,
+    });
+    expect((row.cellStates as Record<string, { p: string }>)[t.columns.email as string]?.p).toBe("hunter.email-finder");
+    expect(await jobOf(jobId)).toMatchObject({ status: "completed", doneTasks: 1 });
+  });
+
+  test("no value reaches the threshold: every provider is asked and the most confident value wins", async () => {
+    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "everyone.test" }], {
+      email: { ...EMAIL_RECIPE, stopWhen: { minConfidence: 1 } },
+    });
+    const { taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    await runCellTask(taskIds[0] as string);
+    expect(upstream()).toEqual({ hunter: 1, pdl: 1, apollo: 1, llm: 0 });
+    const calls = await callsOf(taskIds[0] as string);
+    expect(calls.map((c) => c.provider)).toEqual(EMAIL_RECIPE.providers);
+    const best = Math.max(...calls.map((c) => c.confidence ?? 0));
+    const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: taskIds[0] } });
+    expect(task.confidence).toBe(best);
+  });
+
+  test("a provider that finds nothing passes the cell to the next one", async () => {
+    replicas.configure({ hunter: { findRate: 0 }, pdl: { findRate: 1 } });
+    const t = await makeLeads([{ name: "Grace Hopper", company_domain: "acme.com" }], {
+      email: { ...EMAIL_RECIPE, stopWhen: { minConfidence: 0.1 } },
+    });
+    const { taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    await runCellTask(taskIds[0] as string);
+    const calls = await callsOf(taskIds[0] as string);
+    expect(calls.map((c) => [c.provider, c.outcome])).toEqual([
+      ["hunter.email-finder", "not_found"],
+      ["pdl.person", "found"],
+    ]);
+    expect(upstream().apollo).toBe(0);
+  });
+
+  test("nobody finds the person → failed, saying what each provider answered", async () => {
+    const t = await makeLeads([{ name: "Grace Hopper", company_domain: "unknown.test" }]);
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const outcome = await runCellTask(taskIds[0] as string);
+    expect(outcome).toMatchObject({ status: "failed", permanent: true });
+    expect(outcome.error).toBe(
+      "No value found (hunter.email-finder: not found; pdl.person: not found; apollo.people-match: not found)",
+    );
+    expect(await jobOf(jobId)).toMatchObject({ status: "failed", failedTasks: 1 });
+  });
+});
+
+describe("skipped cells", () => {
+  test("empty required inputs → skipped without any provider call; a row of done and skipped cells is done", async () => {
+    const t = await makeLeads(
+      [
+        { name: "Ada Lovelace", company_domain: null },
+        { name: "Ada Lovelace", company_domain: "everyone.test" },
+      ],
+      { email: EMAIL_RECIPE, title: null },
+    );
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string, t.columns.title as string]);
+    const outcomes = await runCellBatch(taskIds);
+    const skipped = outcomes.filter((o) => o.status === "skipped");
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]?.error).toBe("missing input: company_domain");
+    expect(upstream().hunter).toBe(1);
+    expect(await jobOf(jobId)).toMatchObject({ status: "completed", doneTasks: 3, failedTasks: 0, skippedTasks: 1 });
+    const rows = await rowsOf(t.tableId);
+    expect(rows.map((r) => r.status)).toEqual(["done", "done"]);
+    const tasks = await api.get(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/tasks?status=skipped`);
+    expect(tasks.body.data).toHaveLength(1);
+  });
+
+  test("a job of skipped cells only is completed; a row of skipped and failed cells is failed", async () => {
+    const t = await makeLeads([{ name: "", company_domain: "" }], { email: EMAIL_RECIPE, fail_x: null });
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    expect((await runCellTask(taskIds[0] as string)).status).toBe("skipped");
+    expect(await jobOf(jobId)).toMatchObject({ status: "completed", skippedTasks: 1 });
+    const second = await jobOver(t.tableId, [t.columns.fail_x as string]);
+    await runCellTask(second.taskIds[0] as string);
+    expect((await rowsOf(t.tableId))[0]?.status).toBe("failed");
+  });
+
+  test("a provider whose inputs are missing is passed over (recorded), the others still run", async () => {
+    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "everyone.test", linkedin: null }], {
+      email: {
+        providers: ["http", "hunter.email-finder"],
+        inputs: { fullName: "name", domain: "company_domain" },
+        http: { url: "http://127.0.0.1:1/{{linkedin}}", valuePath: "email" },
+      },
+      linkedin: null,
+    });
+    const { taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    expect((await runCellTask(taskIds[0] as string)).status).toBe("done");
+    const calls = await callsOf(taskIds[0] as string);
+    expect(calls.map((c) => [c.provider, c.outcome, c.error])).toEqual([
+      ["http", "skipped", "missing input: linkedin"],
+      ["hunter.email-finder", "found", null],
+    ]);
+  });
+});
+
+describe("calls are made and recorded once", () => {
+  test("a replayed call step reuses the recorded answer: one upstream call, one record", async () => {
+    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "everyone.test" }]);
+    const { taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const started = await startCell(taskIds[0] as string);
+    if (!("plan" in started)) throw new Error("expected a waterfall");
+    const first = await runWaterfallCall(started.plan, "hunter.email-finder", { lastAttempt: false });
+    const again = await runWaterfallCall(started.plan, "hunter.email-finder", { lastAttempt: false });
+    expect(first.reused).toBe(false);
+    expect(again).toEqual({ ...first, reused: true });
+    expect(upstream().hunter).toBe(1);
+    expect(await callsOf(taskIds[0] as string)).toHaveLength(1);
+  });
+
+  test("rate limited: the call throws CallRetry with the provider's wait; the retry reuses the earlier answers", async () => {
+    replicas.configure({ pdl: { perMinute: 1, findRate: 1 }, hunter: { findRate: 0 } });
+    const t = await makeLeads(
+      [
+        { name: "Ada Lovelace", company_domain: "acme.com" },
+        { name: "Alan Turing", company_domain: "acme.com" },
+      ],
+      { email: { ...EMAIL_RECIPE, stopWhen: { minConfidence: 0.1 } } },
+    );
+    const { taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    await runCellTask(taskIds[0] as string);
+    const error = await runCellTask(taskIds[1] as string, 1).catch((e) => e);
+    expect(error).toBeInstanceOf(CallRetry);
+    expect((error as CallRetry).retryAfterMs).toBeGreaterThan(0);
+    replicas.configure({ pdl: { perMinute: 100 } });
+    replicas.reset();
+    expect((await runCellTask(taskIds[1] as string, 2)).status).toBe("done");
+    const calls = await callsOf(taskIds[1] as string);
+    expect(calls.map((c) => `${c.provider}#${c.attempt}:${c.outcome}`)).toEqual([
+      "hunter.email-finder#1:not_found",
+      "pdl.person#1:rate_limited",
+      "pdl.person#2:found",
+    ]);
+    // Hunter was not asked again on the retry (the stats were reset before it).
+    expect(upstream()).toMatchObject({ hunter: 0, pdl: 1 });
+  });
+
+  test("on the last attempt a rate-limited provider is given up and the waterfall moves on", async () => {
+    replicas.configure({ hunter: { perSecond: 1, perMinute: 1 } });
+    const t = await makeLeads([
+      { name: "Ada Lovelace", company_domain: "everyone.test" },
+      { name: "Alan Turing", company_domain: "everyone.test" },
+    ]);
+    const { taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    await runCellTask(taskIds[0] as string);
+    const outcome = await runCellTask(taskIds[1] as string, 3);
+    expect(outcome.status).toBe("done");
+    const calls = await callsOf(taskIds[1] as string);
+    expect(calls[0]).toMatchObject({ provider: "hunter.email-finder", outcome: "rate_limited" });
+    expect(calls[1]?.provider).toBe("pdl.person");
+  });
+});
+
+describe("out of credits", () => {
+  test("the provider is skipped for the rest of the job and the workspace is told", async () => {
+    replicas.configure({ hunter: { credits: 0 } });
+    const t = await makeLeads([
+      { name: "Ada Lovelace", company_domain: "everyone.test" },
+      { name: "Alan Turing", company_domain: "everyone.test" },
+    ]);
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    await runCellTask(taskIds[0] as string);
+    await runCellTask(taskIds[1] as string);
+    expect(upstream().hunter).toBe(1);
+    const second = await callsOf(taskIds[1] as string);
+    expect(second[0]).toMatchObject({
+      provider: "hunter.email-finder",
+      outcome: "skipped",
+      error: "out of credits earlier in this job",
+    });
+    expect(await getDb().jobProviderBlock.findMany({ where: { jobId } })).toHaveLength(1);
+    const providers = await api.get("/api/providers");
+    const hunter = providers.body.data.find((p: { id: string }) => p.id === "hunter.email-finder");
+    expect(hunter.alert).toMatchObject({ kind: "out_of_credits", jobId });
+  });
+});
+
+describe("LLM fallback", () => {
+  test("it answers from the other providers' answers for the row, and its value is marked AI-synthesised", async () => {
+    replicas.configure({ hunter: { findRate: 0 }, pdl: { findRate: 1 } });
+    const names = ["Radia Perlman", "Ken Thompson", "Barbara Liskov", "Dennis Ritchie", "Frances Allen"];
+    const t = await makeLeads(
+      names.map((name) => ({ name, company_domain: "acme.com" })),
+      {
+        title: { providers: ["pdl.person"], inputs: { fullName: "name", domain: "company_domain" } },
+        email: { providers: ["hunter.email-finder", "llm"], inputs: { fullName: "name", domain: "company_domain" } },
+      },
+    );
+    const title = await jobOver(t.tableId, [t.columns.title as string]);
+    await runCellBatch(title.taskIds);
+    // A row whose PDL record (found for its title) carries a work email.
+    const pdlCalls = await getDb().providerCall.findMany({
+      where: { taskId: { in: title.taskIds } },
+      include: { task: true },
+    });
+    const withEmail = pdlCalls.find((c) => (c.payload as { work_email?: string } | null)?.work_email);
+    if (!withEmail) throw new Error("no PDL record with a work email among the test people");
+    const email = await jobOver(t.tableId, [t.columns.email as string], [withEmail.task.rowId]);
+    const outcome = await runCellTask(email.taskIds[0] as string);
+    expect(outcome.status).toBe("done");
+    expect(outcome.value).toBe((withEmail.payload as { work_email: string }).work_email);
+    const llmCall = first((await callsOf(email.taskIds[0] as string)).filter((c) => c.provider === "llm"));
+    expect((llmCall.evidence as { basis: string[] }).basis).toContain("sources.pdl_person.work_email");
+    const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: email.taskIds[0] } });
+    expect(task.result).toMatchObject({ provider: "llm", ai: true });
+    const [row] = (await rowsOf(t.tableId)).filter((r) => r.id === withEmail.task.rowId);
+    expect((row.cellStates as Record<string, { p: string }>)[t.columns.email as string]?.p).toBe("llm");
+  });
+});
+
+describe("bulk batches", () => {
+  test("a batch asks each provider once per cell still looking, records every call, and ends every cell", async () => {
+    replicas.configure({ hunter: { perSecond: 1000, perMinute: 100_000 } });
+    const people = Array.from({ length: 30 }, (_, i) => ({
+      name: `Person Number${i}`,
+      company_domain: `co${i % 7}.com`,
+    }));
+    const t = await makeLeads(people);
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const outcomes = await runCellBatch(taskIds);
+    expect(outcomes.every((o) => o.status === "done" || o.status === "failed")).toBe(true);
+    const calls = await getDb().providerCall.findMany({ where: { task: { jobId } } });
+    const stats = upstream();
+    expect(calls.filter((c) => c.provider === "hunter.email-finder")).toHaveLength(30);
+    expect(stats.hunter).toBe(30);
+    expect(calls.filter((c) => c.provider === "pdl.person")).toHaveLength(stats.pdl);
+    expect(calls.filter((c) => c.provider === "apollo.people-match")).toHaveLength(stats.apollo);
+    // A cell goes on only while no value has met the threshold.
+    const byTask = new Map<string, typeof calls>();
+    for (const c of calls) byTask.set(c.taskId, [...(byTask.get(c.taskId) ?? []), c]);
+    for (const own of byTask.values()) {
+      const order = own.sort(
+        (a, b) => EMAIL_RECIPE.providers.indexOf(a.provider) - EMAIL_RECIPE.providers.indexOf(b.provider),
+      );
+      order.slice(0, -1).forEach((c) => {
+        expect(c.outcome === "found" && (c.confidence ?? 0) >= 0.7).toBe(false);
+      });
+    }
+    expect(await jobOf(jobId)).toMatchObject({ doneTasks: outcomes.filter((o) => o.status === "done").length });
+  });
+});
