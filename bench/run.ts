@@ -1,6 +1,7 @@
 // npm run bench – starts its own stack (embedded Postgres on its own port and data dir,
 // the built-in Inngest dev server, a production build of the app) and prints every figure.
-// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|hardening|grid picks one.
+// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|hardening|grid picks one;
+// BENCH_APP_PORT, BENCH_INNGEST_PORT and BENCH_PG_PORT move the stack off its default ports.
 import { disconnectDb } from "../lib/db";
 import { startStack } from "../scripts/stack";
 import { benchEngine } from "./engine.bench";
@@ -13,9 +14,9 @@ const log = (line: string) => console.log(line);
 
 process.env.GLAZE_DB_POOL_SIZE = process.env.GLAZE_DB_POOL_SIZE ?? "40";
 const stack = await startStack({
-  appPort: 3200,
-  inngestPort: 8300,
-  pgPort: 54379,
+  appPort: Number(process.env.BENCH_APP_PORT ?? 3200),
+  inngestPort: Number(process.env.BENCH_INNGEST_PORT ?? 8300),
+  pgPort: Number(process.env.BENCH_PG_PORT ?? 54379),
   pgDir: ".glaze/bench-postgres",
   database: "glaze_bench",
   build: !process.env.BENCH_SKIP_BUILD,
