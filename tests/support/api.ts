@@ -44,11 +44,30 @@ add(
   () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/dispatch/route"),
 );
 add("/api/tables/:tableId/cells/status", () => import("@/app/api/tables/[tableId]/cells/status/route"));
+add("/api/tables/:tableId/events", () => import("@/app/api/tables/[tableId]/events/route"));
+add(
+  "/api/tables/:tableId/enrich/jobs/:jobId/events",
+  () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/events/route"),
+);
 add("/api/health", () => import("@/app/api/health/route"));
 add("/api/tables/import", () => import("@/app/api/tables/import/route"));
 add("/api/tables/:tableId/import", () => import("@/app/api/tables/[tableId]/import/route"));
 add("/api/tables/:tableId/export", () => import("@/app/api/tables/[tableId]/export/route"));
 add("/api/inngest", () => import("@/app/api/inngest/route"));
+
+/** The handler of `method` on `pathname` and its params; undefined when the route has no such method. */
+export async function findRoute(method: string, pathname: string) {
+  // Literal routes win over parameterised ones (/api/tables/import before /api/tables/:tableId).
+  const match =
+    routes.find(([regex, names]) => names.length === 0 && regex.test(pathname)) ??
+    routes.find(([regex]) => regex.test(pathname));
+  if (!match) throw new Error(`no route for ${pathname}`);
+  const [regex, names, load] = match;
+  const values = regex.exec(pathname)?.slice(1) ?? [];
+  const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(values[i])]));
+  const handler = (await load())[method as keyof RouteModule];
+  return handler ? { handler, params } : undefined;
+}
 
 export function registerRoute(pattern: string, load: () => Promise<RouteModule>) {
   add(pattern, load);
@@ -67,17 +86,9 @@ export async function request<T = Loose>(
   init: { raw?: string; headers?: Record<string, string> } = {},
 ): Promise<ApiResult<T>> {
   const url = new URL(path, "http://localhost:3000");
-  // Literal routes win over parameterised ones (/api/tables/import before /api/tables/:tableId).
-  const match =
-    routes.find(([regex, names]) => names.length === 0 && regex.test(url.pathname)) ??
-    routes.find(([regex]) => regex.test(url.pathname));
-  if (!match) throw new Error(`no route for ${url.pathname}`);
-  const [regex, names, load] = match;
-  const values = regex.exec(url.pathname)?.slice(1) ?? [];
-  const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(values[i])]));
-  const module = await load();
-  const handler = module[method];
-  if (!handler) return { status: 405, body: undefined as T, headers: new Headers() };
+  const found = await findRoute(method, url.pathname);
+  if (!found) return { status: 405, body: undefined as T, headers: new Headers() };
+  const { handler, params } = found;
   const payload = init.raw ?? (body === undefined ? undefined : JSON.stringify(body));
   const response = await handler(
     new Request(url, {
