@@ -71,8 +71,8 @@ export function getEnginePool(): pg.Pool {
  * A connection of its own, outside the pools, for a session that must stay open (the live
  * updates' LISTEN, lib/realtime/listener.ts). The caller owns it and ends it.
  */
-export function newSessionClient(): pg.Client {
-  return new pg.Client({ connectionString: databaseUrl() });
+export function newSessionClient({ name }: { name: string }): pg.Client {
+  return new pg.Client({ connectionString: databaseUrl(), application_name: name });
 }
 
 type Hooks = { glazeDisconnectHooks?: Set<() => Promise<void>> };

@@ -10,8 +10,8 @@ import { concatTableChanges, type TableChanges } from "./table-changes";
 export type Delta = {
   from: string;
   to: string;
-  /** "rowId:columnId" → the cell's state as JSON, with its row id. */
-  cells: Map<string, { rowId: string; json: string }>;
+  /** "rowId:columnId" → the cell's state as JSON, with its row and job. */
+  cells: Map<string, DeltaCell>;
   /** rowId → the row's state as JSON. */
   rows: Map<string, string>;
   table: TableChanges;
@@ -19,6 +19,8 @@ export type Delta = {
   hasMore: boolean;
   at: number;
 };
+
+export type DeltaCell = { rowId: string; jobId: string; json: string };
 
 export type Merged = Omit<Delta, "from" | "at">;
 
@@ -36,7 +38,9 @@ export function toDelta(
   return {
     from,
     to,
-    cells: new Map(cells.map((c) => [`${c.rowId}:${c.columnId}`, { rowId: c.rowId, json: JSON.stringify(c) }])),
+    cells: new Map(
+      cells.map((c) => [`${c.rowId}:${c.columnId}`, { rowId: c.rowId, jobId: c.jobId, json: JSON.stringify(c) }]),
+    ),
     rows: new Map(rows.map((r) => [r.rowId, JSON.stringify(r)])),
     table,
     hasMore,
@@ -90,7 +94,7 @@ export class DeltaLog {
     const start = this.entries.findIndex((d) => d.from === cursor);
     if (start === -1) return undefined;
     const span = this.entries.slice(start);
-    const cells = new Map<string, { rowId: string; json: string }>();
+    const cells = new Map<string, DeltaCell>();
     const rows = new Map<string, string>();
     for (const delta of span) {
       for (const [key, cell] of delta.cells) {

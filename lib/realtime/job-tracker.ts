@@ -90,9 +90,9 @@ export class JobTracker {
     return changed;
   }
 
-  /** The current state of every moving job, for a client that joins. */
-  active(): ReportedJob[] {
-    return [...this.last.values()].filter((r) => isActive(r.job));
+  /** For a client that joins: every moving job, and those of `jobIds` (whose cells it is sent). */
+  reportFor(jobIds: Set<string>): ReportedJob[] {
+    return [...this.last.values()].filter((r) => isActive(r.job) || jobIds.has(r.job.jobId));
   }
 
   get(jobId: string): ReportedJob | undefined {

@@ -12,6 +12,8 @@ import { newSessionClient, onDisconnect } from "../db";
 // back, every hint of a transaction that committed before the barrier was sent has arrived.
 
 export const CHANNEL = "glaze_changes";
+/** The listener's application_name, as pg_stat_activity shows it (with the process id). */
+export const LISTENER_NAME = `glaze-listener ${process.pid}`;
 const BARRIER_PREFIX = "~";
 const BARRIER_TIMEOUT_MS = 2_000;
 const MAX_BACKOFF_MS = 5_000;
@@ -84,7 +86,7 @@ export class ChangeListener {
   }
 
   private async connect() {
-    const client = newSessionClient();
+    const client = newSessionClient({ name: LISTENER_NAME });
     this.client = client;
     client.on("notification", (message) => {
       if (message.channel === CHANNEL && message.payload) this.onPayload(message.payload);

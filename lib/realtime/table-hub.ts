@@ -27,8 +27,11 @@ type Joiner = {
   fail: (error: unknown) => void;
 };
 
-/** Where a joining client starts: the cursor, its cells/status page (JSON) and table changes. */
-export type CatchUp = { cursor: string; pageJson: string; table: TableChanges };
+/**
+ * Where a joining client starts: the cursor, its cells/status page (JSON), table changes, and
+ * the jobs of the cells in that page (a job that ended while a client was away is reported).
+ */
+export type CatchUp = { cursor: string; pageJson: string; table: TableChanges; jobIds: Set<string> };
 
 type Subscriber = { connection: SseConnection; jobId?: string; lastJob?: string };
 
@@ -58,6 +61,8 @@ export class TableHub {
   private failures = 0;
   private gone = false;
   lastUsed = Date.now();
+  /** Reads of the database so far, and catch-up reads among them (for tests and the bench). */
+  readonly stats = { reads: 0, catchUps: 0 };
 
   constructor(
     readonly tableId: string,
@@ -106,7 +111,7 @@ export class TableHub {
     const join = (catchUp: CatchUp) => {
       if (connection.isClosed) return;
       let text = this.jobs
-        .active()
+        .reportFor(catchUp.jobIds)
         .map((r) => sseEvent("job", r.json))
         .join("");
       text += eventsText(catchUp.cursor, catchUp.table, catchUp.pageJson, true);
@@ -116,7 +121,8 @@ export class TableHub {
     // A cursor the recent reads cover joins at once; others wait for the next read.
     const merged = this.cursor && this.jobs.ready ? this.log.since(since ?? this.cursor) : undefined;
     if (merged) {
-      return join({ cursor: merged.to, pageJson: cellsPageJson(merged, READ_LIMIT), table: merged.table });
+      const jobIds = new Set([...merged.cells.values()].map((c) => c.jobId));
+      return join({ cursor: merged.to, pageJson: cellsPageJson(merged, READ_LIMIT), table: merged.table, jobIds });
     }
     this.enqueue({ since, limit: READ_LIMIT, join, fail: () => connection.end("server") });
   }
@@ -233,6 +239,7 @@ export class TableHub {
   private read(joiners: Joiner[], withJobs: boolean): Promise<ReadResult> {
     const { tableId } = this;
     const from = this.cursor;
+    this.stats.reads++;
     return getDb().$transaction(
       async (tx) => {
         const [{ exists }] = await tx.$queryRaw<{ exists: boolean }[]>`
@@ -246,6 +253,7 @@ export class TableHub {
           const limit = Math.max(...joiners.filter((j) => j.since === since).map((j) => j.limit));
           // At the hub's cursor the shared read serves, unless it may have cut what they asked for.
           if (since === undefined || (since === from && limit <= READ_LIMIT)) continue;
+          this.stats.catchUps++;
           catchUps.set(since, {
             cells: await readCellChanges({ tableId, since, limit: limit + 1 }, tx),
             table: await readTableChanges({ tableId, since }, tx),
@@ -299,11 +307,13 @@ export class TableHub {
       const own = joiner.since === undefined ? undefined : result.catchUps.get(joiner.since);
       if (own) {
         const ownPage = pageOf({ cursor, changes: own.cells.changes }, joiner.limit);
-        joiner.join({ cursor, pageJson: JSON.stringify(ownPage), table: own.table });
+        const jobIds = new Set(own.cells.changes.map((c) => c.jobId));
+        joiner.join({ cursor, pageJson: JSON.stringify(ownPage), table: own.table, jobIds });
       } else if (joiner.since !== undefined && joiner.since === from) {
-        joiner.join({ cursor, pageJson: this.log.pollAnswer(from, joiner.limit, READ_LIMIT) ?? pageJson, table });
+        const answer = this.log.pollAnswer(from, joiner.limit, READ_LIMIT) ?? pageJson;
+        joiner.join({ cursor, pageJson: answer, table, jobIds: new Set(page?.cells.map((c) => c.jobId)) });
       } else {
-        joiner.join({ cursor, pageJson: emptyPageJson(cursor), table: NO_CHANGES });
+        joiner.join({ cursor, pageJson: emptyPageJson(cursor), table: NO_CHANGES, jobIds: new Set() });
       }
     }
     if (this.gone || tableDeleted(table)) this.close();

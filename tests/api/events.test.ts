@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { cellStatusSince } from "@/lib/enrichment/cell-status";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { claimTasks } from "@/lib/enrichment/store";
-import { api } from "../support/api";
+import { hubFor } from "@/lib/realtime/hubs";
+import { api, findRoute } from "../support/api";
 import { expectError } from "../support/db-state";
 import { cellsOf, openStream, type Received } from "../support/event-stream";
 import { makeTable, taskIdsOf } from "../support/fixtures";
@@ -23,6 +24,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
+
+async function until(condition: () => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 const eventsUrl = (t: Table, query = "") => `${server.url}/api/tables/${t.tableId}/events${query}`;
 
@@ -183,6 +192,32 @@ describe("GET /api/tables/:tableId/events", () => {
       expect((first.data as { cells: { status: string }[] }).cells.map((c) => c.status)).toEqual(["done", "done"]);
     } finally {
       stream.close();
+    }
+  });
+
+  test("a client that does not read its events is disconnected once its queue is full", async () => {
+    process.env.GLAZE_SSE_MAX_BUFFERED_BYTES = "20000";
+    try {
+      const t = await makeTable({ keys: ["email", "company"], rows: 100 });
+      const jobId = await enrich(t, { columnIds: [t.columns.email, t.columns.company] });
+      const ids = await taskIdsOf(jobId);
+      const path = `/api/tables/${t.tableId}/events`;
+      const route = await findRoute("GET", path);
+      // Nobody reads this response's body.
+      const response = await route?.handler(new Request(`http://localhost:3000${path}`), {
+        params: Promise.resolve(route.params),
+      });
+      expect(response?.status).toBe(200);
+      const hub = hubFor(t.tableId);
+      await until(() => hub.clients === 1);
+      for (let i = 0; i < ids.length && hub.clients > 0; i += 20) {
+        await runCellBatch(ids.slice(i, i + 20));
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      await until(() => hub.clients === 0);
+      await expect(response?.body?.getReader().read()).rejects.toThrow(/not reading its events fast enough/);
+    } finally {
+      delete process.env.GLAZE_SSE_MAX_BUFFERED_BYTES;
     }
   });
 
