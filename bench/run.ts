@@ -1,6 +1,6 @@
 // npm run bench – starts its own stack (embedded Postgres on its own port and data dir,
 // the built-in Inngest dev server, a production build of the app) and prints every figure.
-// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|hardening|grid picks one;
+// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|hardening|realtime|grid picks one;
 // BENCH_APP_PORT, BENCH_INNGEST_PORT and BENCH_PG_PORT move the stack off its default ports.
 import { disconnectDb } from "../lib/db";
 import { startStack } from "../scripts/stack";
@@ -8,6 +8,7 @@ import { benchEngine } from "./engine.bench";
 import { benchGrid, printGridBench } from "./grid.bench";
 import { benchHardening } from "./hardening.bench";
 import { benchPipeline } from "./pipeline.bench";
+import { benchRealtime } from "./realtime.bench";
 
 const only = process.env.BENCH_ONLY;
 const log = (line: string) => console.log(line);
@@ -38,12 +39,20 @@ try {
     log("\n== hardening: growing database, 200 open grids, cancelling a big job ==");
     await benchHardening(stack, log);
   }
+  if (!only || only === "realtime") {
+    log("\n== real time: event streams, two tabs, GET job beside streaming grids ==");
+    await benchRealtime(stack, log);
+  }
   if (!only || only === "grid") {
     log("\n== browser grid: 100,000 rows in Chromium ==");
     printGridBench(await benchGrid(stack.appUrl, log), log);
   }
+} catch (error) {
+  // Before the stack stops, which may take a while.
+  console.error(error);
+  process.exitCode = 1;
 } finally {
   await disconnectDb();
   await stack.stop();
 }
-process.exit(0);
+process.exit();

@@ -88,6 +88,15 @@ export function hubFor(tableId: string): TableHub {
       if (cache.glazeHubs === hubs) cache.glazeHubs = undefined;
       hubs.close();
     });
+    // A server shutting down gracefully waits for open responses, and streams never end by
+    // themselves: end them (their clients reconnect, to another instance or after the restart).
+    const onSignal = (signal: NodeJS.Signals) => {
+      hubs.close();
+      // Nobody else handles it: do what Node would have done.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
   }
   return cache.glazeHubs.hub(tableId);
 }

@@ -52,7 +52,7 @@ export class JobTracker {
   }
 
   /** Reads the jobs to report; pass the result to `apply`. */
-  async read(tableId: string, tx: Tx): Promise<{ jobs: JobRecord[]; generation: number }> {
+  async read(tableId: string, tx?: Tx): Promise<{ jobs: JobRecord[]; generation: number }> {
     const generation = this.generation;
     const { jobs } = await readJobs({ tableId, limit: NEWEST, offset: 0 }, tx);
     const seen = new Set(jobs.map((j) => j.id));

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Tx } from "../db";
+import { getPool, type Tx } from "../db";
 
 // The feed of a table's row, column and table changes: the table_changes entries that the
 // live_updates migration's triggers write, one per statement, read through a snapshot cursor
@@ -20,29 +20,51 @@ const MAX_IDS = 1_000;
 /** The nil table id marks the entry recording how far the log has been pruned. */
 const PRUNED = "00000000-0000-0000-0000-000000000000";
 
-type Entry = { prunedThrough: string | null; kind: ChangeKind | null; op: ChangeOp; ids: string[]; many: boolean };
+type Entry = {
+  exists: boolean;
+  prunedThrough: string | null;
+  kind: ChangeKind | null;
+  op: ChangeOp;
+  ids: string[];
+  many: boolean;
+};
 
+// $5 (optional) bounds the read to what a cursor taken earlier saw: entries are only ever
+// added, so those visible to it are the same whenever they are read.
 const READ = `
   WITH horizon AS (SELECT max(change_xid) AS xid FROM table_changes WHERE table_id = '${PRUNED}'::uuid)
-  SELECT h.xid::text AS "prunedThrough", c.kind, c.op, c.ids::text[] AS ids, c.many
+  SELECT EXISTS (SELECT 1 FROM tables WHERE id = $1::uuid) AS exists, h.xid::text AS "prunedThrough",
+         c.kind, c.op, c.ids::text[] AS ids, c.many
     FROM horizon h LEFT JOIN LATERAL (
       SELECT id, kind, op, ids, many FROM table_changes
        WHERE table_id = $1::uuid AND change_xid >= $2::bigint
          AND NOT pg_visible_in_snapshot((change_xid::text)::xid8, $3::text::pg_snapshot)
+         AND ($5::text IS NULL OR pg_visible_in_snapshot((change_xid::text)::xid8, $5::text::pg_snapshot))
        ORDER BY id LIMIT $4) c ON true
    ORDER BY c.id`;
 
-/** What changed in the table's rows, columns and itself since `since`, in the transaction's snapshot. */
-export async function readTableChanges({ tableId, since }: { tableId: string; since: string }, tx: Tx) {
+/**
+ * What changed in the table's rows, columns and itself since `since` (up to `until`, when
+ * given; else as the statement or the transaction `tx` sees it), and whether the table exists.
+ */
+export async function readTableChanges(
+  { tableId, since, until }: { tableId: string; since: string; until?: string },
+  tx?: Tx,
+): Promise<{ exists: boolean; changes: TableChanges }> {
   const xmin = BigInt(since.split(":")[0]);
-  const entries = await tx.$queryRawUnsafe<Entry[]>(READ, tableId, xmin.toString(), since, MAX_ENTRIES + 1);
+  const values = [tableId, xmin.toString(), since, MAX_ENTRIES + 1, until ?? null];
+  const entries = tx
+    ? await tx.$queryRawUnsafe<Entry[]>(READ, ...values)
+    : (await getPool().query<Entry>(READ, values)).rows;
+  const exists = entries[0]?.exists ?? false;
   const prunedThrough = entries[0]?.prunedThrough;
   // Entries of transactions below the cursor's xmin were all visible to it; a horizon at or
   // above it may have taken entries the cursor has not seen.
-  if (prunedThrough != null && BigInt(prunedThrough) >= xmin) return { changes: [], reload: true };
+  if (prunedThrough != null && BigInt(prunedThrough) >= xmin) return { exists, changes: { changes: [], reload: true } };
   const found = entries.filter((e) => e.kind !== null);
-  if (found.length > MAX_ENTRIES) return { changes: [], reload: true };
-  return mergeTableChanges(found.map((e) => ({ kind: e.kind as ChangeKind, op: e.op, ids: e.many ? null : e.ids })));
+  if (found.length > MAX_ENTRIES) return { exists, changes: { changes: [], reload: true } };
+  const changes = found.map((e) => ({ kind: e.kind as ChangeKind, op: e.op, ids: e.many ? null : e.ids }));
+  return { exists, changes: mergeTableChanges(changes) };
 }
 
 /** Changes grouped by kind and operation, ids merged (in order, once each). */

@@ -139,6 +139,10 @@ describe("GET /api/tables/:tableId/events", () => {
       const ids = await taskIdsOf(jobId);
       await stream.waitFor((e) => e.type === "cells" && (e.data as { cells: unknown[] }).cells.length > 0);
       await claimTasks(ids.slice(0, 5));
+      await stream.waitFor(
+        (e) =>
+          e.type === "cells" && (e.data as { cells: { status: string }[] }).cells.some((c) => c.status === "running"),
+      );
       for (let i = 0; i < ids.length; i += 10) await runCellBatch(ids.slice(i, i + 10));
       await stream.waitFor((e) => e.type === "job" && (e.data as JobEvent).status === "completed");
       await new Promise((r) => setTimeout(r, 300));
