@@ -3,10 +3,11 @@ import { cellStatusSince } from "../enrichment/cell-status";
 import { hubFor } from "./hubs";
 
 /**
- * GET cells/status. A poll from a cursor is answered by the table's hub when it can (the
- * changes since that cursor merged from its recent shared reads, or a catch-up read that
- * joins them), which is as fresh as reading the database and lets many pollers of one table
- * share one read; otherwise, and for the first call (no cursor), it reads the database.
+ * GET cells/status. Answered by the table's hub (hubs.ts): from its recent shared reads when
+ * the cursor is one of theirs, else by a read of its own that joins the next shared read (the
+ * same snapshot), so the cursor it returns is the hub's and the next poll is answered from
+ * memory. As fresh as reading the database, and many pollers of a table share its reads.
+ * Without the listener (hubs cannot tell what changed), it reads the database itself.
  */
 export async function cellStatusResponse({
   tableId,
@@ -17,9 +18,7 @@ export async function cellStatusResponse({
   since?: string;
   limit: number;
 }): Promise<Response> {
-  if (since !== undefined) {
-    const body = await hubFor(tableId).poll(since, limit);
-    if (body !== undefined) return new Response(body, { headers: { "content-type": "application/json" } });
-  }
+  const body = await hubFor(tableId).poll(since, limit);
+  if (body !== undefined) return new Response(body, { headers: { "content-type": "application/json" } });
   return Response.json(await cellStatusSince({ tableId, since, limit }));
 }

@@ -19,7 +19,11 @@ export const READ_LIMIT = 10_000;
 export const MIN_READ_INTERVAL_MS = 100;
 const MAX_RETRY_MS = 5_000;
 
+/** A poll without a cursor: every enriched cell's latest state. */
+const EVERYTHING = "*";
+
 type Joiner = {
+  /** From this cursor (EVERYTHING: every cell's latest state; absent: from the hub's cursor). */
   since?: string;
   limit: number;
   /** Called inside the read's bookkeeping, before any later read can broadcast. */
@@ -48,7 +52,9 @@ const NO_CHANGES: TableChanges = { changes: [], reload: false };
 
 export class TableHub {
   private cursor?: string;
-  private readonly log = new DeltaLog({ entries: 600, cells: 100_000, ageMs: 60_000 });
+  // Pollers are about a second behind and streams reconnect within seconds; a cell kept costs
+  // ~1 KB, so a hub holds at most ~20 MB of them.
+  private readonly log = new DeltaLog({ entries: 300, cells: 20_000, ageMs: 30_000 });
   private readonly jobs = new JobTracker();
   private readonly subscribers = new Set<Subscriber>();
   private joiners: Joiner[] = [];
@@ -147,20 +153,24 @@ export class TableHub {
   }
 
   /**
-   * The cells/status answer (JSON) for a poll at `since`, as fresh as a read of the database
-   * made now; undefined when only the database can tell (the listener is down).
+   * The cells/status answer (JSON) for a poll at `since` (without: every enriched cell), as
+   * fresh as a read of the database made now; undefined when only the database can tell (the
+   * listener is down). Pollers of a table thus share its reads, and their cursors are the hub's.
    */
-  async poll(since: string, limit: number): Promise<string | undefined> {
+  async poll(since: string | undefined, limit: number): Promise<string | undefined> {
     this.lastUsed = Date.now();
-    if (!this.listening() || !(await this.barrier())) return undefined;
-    // Every hint of a commit before this poll has arrived: the read under way covers them,
-    // or, if one arrived since it started, the next one.
-    const fresh = this.dirty ? await this.nextRead() : this.reading ? await this.reading : true;
+    if (!this.listening()) return undefined;
+    // A read that starts after this poll came covers every commit before it. A hub with no
+    // hint pending is that fresh already, once every hint in flight has arrived (the barrier).
+    let fresh = this.dirty ? await this.nextRead() : await this.barrier();
+    if (fresh) fresh = this.dirty ? await this.nextRead() : this.reading ? await this.reading : true;
     if (!fresh) return undefined;
     if (this.gone) throw notFound("table", this.tableId);
-    const answer = this.cursor ? this.log.pollAnswer(since, limit, READ_LIMIT) : undefined;
+    const answer = this.cursor && since ? this.log.pollAnswer(since, limit, READ_LIMIT) : undefined;
     if (answer !== undefined) return answer;
-    const catchUp = await new Promise<CatchUp>((join, fail) => this.enqueue({ since, limit, join, fail }));
+    const catchUp = await new Promise<CatchUp>((join, fail) =>
+      this.enqueue({ since: since ?? EVERYTHING, limit, join, fail }),
+    );
     return catchUp.pageJson;
   }
 
@@ -261,9 +271,13 @@ export class TableHub {
         for (const [since, limit] of catchUps) {
           if (since === undefined) continue;
           this.stats.catchUps++;
+          const everything = since === EVERYTHING;
           own.set(since, {
-            cells: await readCellChanges({ tableId: this.tableId, since, limit: limit + 1 }, tx),
-            table: (await readTableChanges({ tableId: this.tableId, since }, tx)).changes,
+            cells: await readCellChanges(
+              { tableId: this.tableId, since: everything ? undefined : since, limit: limit + 1 },
+              tx,
+            ),
+            table: everything ? NO_CHANGES : (await readTableChanges({ tableId: this.tableId, since }, tx)).changes,
           });
         }
         return {
