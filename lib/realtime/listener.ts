@@ -24,7 +24,7 @@ export type ListenerEvents = {
   down: () => void;
 };
 
-type Barrier = { token: string; sent: boolean; promise: Promise<boolean>; settle: (arrived: boolean) => void };
+type Barrier = { token: string; promise: Promise<boolean>; settle: (arrived: boolean) => void };
 
 export class ChangeListener {
   private client?: pg.Client;
@@ -34,6 +34,7 @@ export class ChangeListener {
   private barrierSeq = 0;
   private readonly barriers = new Map<string, Barrier>();
   private queuedBarrier?: Barrier;
+  private sending = Promise.resolve();
   private readonly id = `${process.pid}.${Math.random().toString(36).slice(2, 8)}`;
 
   constructor(private readonly events: ListenerEvents) {}
@@ -70,17 +71,19 @@ export class ChangeListener {
     const promise = new Promise<boolean>((resolve) => {
       settle = resolve;
     });
-    const barrier: Barrier = { token, sent: false, promise, settle };
+    const barrier: Barrier = { token, promise, settle };
     this.queuedBarrier = barrier;
     this.barriers.set(token, barrier);
     const timer = setTimeout(() => this.settleBarrier(token, false), BARRIER_TIMEOUT_MS);
     void promise.then(() => clearTimeout(timer));
     setImmediate(() => {
-      if (this.queuedBarrier === barrier) this.queuedBarrier = undefined;
-      barrier.sent = true;
-      const client = this.client;
-      if (!client || this.state !== "up") return this.settleBarrier(token, false);
-      client.query("SELECT pg_notify($1, $2)", [CHANNEL, token]).catch(() => this.settleBarrier(token, false));
+      // One statement at a time on the session: callers until it is sent share this barrier.
+      this.sending = this.sending.then(async () => {
+        if (this.queuedBarrier === barrier) this.queuedBarrier = undefined;
+        const client = this.client;
+        if (!client || this.state !== "up") return this.settleBarrier(token, false);
+        await client.query("SELECT pg_notify($1, $2)", [CHANNEL, token]).catch(() => this.settleBarrier(token, false));
+      });
     });
     return promise;
   }
