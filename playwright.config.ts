@@ -48,10 +48,14 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    { name: "chromium", dependencies: ["setup"], use: { storageState: ".glaze/e2e-auth.json" } },
+  ],
   webServer: {
     command: "npx tsx --conditions=react-server scripts/e2e-server.ts",
     url: `http://localhost:${PORT}/api/health`,
-    timeout: 240_000,
+    timeout: 600_000,
     reuseExistingServer: !process.env.CI,
     stdout: "pipe",
     stderr: "pipe",

@@ -19,6 +19,11 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    env: {
+      BETTER_AUTH_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
+      // Tests fire many requests with one key; the rate-limit test sets its own limit.
+      GLAZE_API_RATE_LIMIT_PER_MINUTE: "1000000",
+    },
     reporters: process.env.CI_JSON_REPORT
       ? ["default", ["json", { outputFile: process.env.CI_JSON_REPORT }]]
       : ["default"],

@@ -8,11 +8,14 @@ import { createRows } from "../lib/rows/rows";
 import { createTable } from "../lib/tables/tables";
 import { fmt } from "./support";
 
-async function freshJob(rows: number, keys: string[]) {
+async function freshJob(workspaceId: string, rows: number, keys: string[]) {
   const table = await createTable({
-    name: `engine bench ${rows}x${keys.length}`,
-    description: null,
-    columns: keys.map((key) => ({ key, label: key, dataType: "text" as const })),
+    workspaceId,
+    input: {
+      name: `engine bench ${rows}x${keys.length}`,
+      description: null,
+      columns: keys.map((key) => ({ key, label: key, dataType: "text" as const })),
+    },
   });
   for (let offset = 0; offset < rows; offset += 10_000) {
     const count = Math.min(10_000, rows - offset);
@@ -43,7 +46,7 @@ async function drive<T>(items: T[], concurrency: number, fn: (item: T) => Promis
 
 export type EngineFigures = { single: Record<number, number>; batch: Record<number, number> };
 
-export async function benchEngine(log = console.log): Promise<EngineFigures> {
+export async function benchEngine(workspaceId: string, log = console.log): Promise<EngineFigures> {
   const keys = ["email", "company", "title", "location", "industry"];
   const single: Record<number, number> = {};
   // In task order, concurrent cells are mostly cells of the same rows (5 per row) and queue
@@ -55,7 +58,7 @@ export async function benchEngine(log = console.log): Promise<EngineFigures> {
     [32, 2000, "shuffled"],
   ] as const;
   for (const [concurrency, rows, order] of runs) {
-    const { jobId, ids } = await freshJob(rows, keys);
+    const { jobId, ids } = await freshJob(workspaceId, rows, keys);
     const sequence = order === "shuffled" ? [...ids].sort(() => Math.random() - 0.5) : ids;
     const ms = await drive(sequence, concurrency, (id) => runCellTask(id, 1));
     const rate = ids.length / (ms / 1000);
@@ -69,7 +72,7 @@ export async function benchEngine(log = console.log): Promise<EngineFigures> {
   }
   const batch: Record<number, number> = {};
   for (const concurrency of [1, 4]) {
-    const { ids } = await freshJob(4000, keys);
+    const { ids } = await freshJob(workspaceId, 4000, keys);
     const batches: string[][] = [];
     for (let i = 0; i < ids.length; i += 100) batches.push(ids.slice(i, i + 100));
     const ms = await drive(batches, concurrency, (b) => runCellBatch(b, 1));

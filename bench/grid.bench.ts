@@ -3,8 +3,12 @@
 // deltas measured in the page), and checks that no row is left blank once scrolling stops.
 // `npx tsx --conditions=react-server bench/grid.bench.ts` starts its own stack (BENCH_SKIP_BUILD=1 reuses .next, or
 // GRID_BENCH_URL=http://localhost:3100 uses a running app instead).
+import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { chromium } from "@playwright/test";
+import type { DemoCredentials } from "../prisma/seed/demo-account";
+import { DEV_CREDENTIALS_FILE } from "../scripts/dev-secrets";
+import { signInCookies } from "./support";
 
 const ROWS = Number(process.env.GRID_BENCH_ROWS ?? 100_000);
 const BATCH = 10_000;
@@ -71,11 +75,11 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
 
-async function createBigTable(appUrl: string, log: (line: string) => void): Promise<string> {
+async function createBigTable(appUrl: string, apiKey: string, log: (line: string) => void): Promise<string> {
   const post = async (path: string, body: unknown) => {
     const response = await fetch(`${appUrl}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
       body: JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
@@ -130,8 +134,12 @@ export type GridBenchResult = {
   settleMs: number;
 };
 
-export async function benchGrid(appUrl: string, log: (line: string) => void): Promise<GridBenchResult> {
-  const tableId = await createBigTable(appUrl, log);
+export async function benchGrid(
+  appUrl: string,
+  account: DemoCredentials,
+  log: (line: string) => void,
+): Promise<GridBenchResult> {
+  const tableId = await createBigTable(appUrl, account.apiKey, log);
   // Postgres analyzes and vacuums the fresh 100,000 rows right after the insert; on a
   // 2-core machine that competes with the browser for CPU, so let it finish first.
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.GRID_BENCH_SETTLE_MS ?? 15_000)));
@@ -140,7 +148,9 @@ export async function benchGrid(appUrl: string, log: (line: string) => void): Pr
     args: CHROMIUM_ARGS,
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addCookies(await signInCookies(appUrl, account));
+    const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
@@ -205,6 +215,10 @@ async function main() {
   const log = (line: string) => console.log(line);
   let appUrl = process.env.GRID_BENCH_URL;
   let stop = async () => {};
+  // A running app (`npm run dev`) is used with the account it wrote on its first start.
+  let account: DemoCredentials | undefined = appUrl
+    ? JSON.parse(readFileSync(DEV_CREDENTIALS_FILE, "utf8"))
+    : undefined;
   if (!appUrl) {
     const { startStack } = await import("../scripts/stack");
     const stack = await startStack({
@@ -219,11 +233,12 @@ async function main() {
       log: (line) => console.log(`[bench] ${line}`),
     });
     appUrl = stack.appUrl;
+    account = stack.demo;
     stop = stack.stop;
   }
   try {
     log(`\n== grid: ${ROWS.toLocaleString("en-US")} rows in Chromium ==`);
-    const result = await benchGrid(appUrl, log);
+    const result = await benchGrid(appUrl, account as DemoCredentials, log);
     printGridBench(result, log);
   } finally {
     await stop();

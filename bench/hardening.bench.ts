@@ -130,7 +130,7 @@ async function cancelARunningJob(api: Api, log: (line: string) => void) {
 }
 
 export async function benchHardening(stack: Stack, log = console.log) {
-  const api = client(stack.appUrl);
+  const api = client(stack.appUrl, stack.demo.apiKey);
   // HARDENING_BENCH_PARTS=grids,cancel,growth picks the parts (all by default).
   const parts = (process.env.HARDENING_BENCH_PARTS ?? "grids,cancel,growth").split(",");
   if (parts.includes("grids")) await gridsDuringAJob(api, log);

@@ -97,7 +97,7 @@ async function pollWhileEngineRuns(api: Api, tableId: string, columnIds: string[
 export type PipelineFigures = Record<string, number>;
 
 export async function benchPipeline(stack: Stack, log = console.log): Promise<PipelineFigures> {
-  const api = client(stack.appUrl);
+  const api = client(stack.appUrl, stack.demo.apiKey);
   const figures: PipelineFigures = {};
 
   log("creating tables through the API (10,000 × 10 and 1,000 × 10)…");

@@ -5,7 +5,7 @@
 import { chromium } from "@playwright/test";
 import { getDb } from "../lib/db";
 import type { Stack } from "../scripts/stack";
-import { client, createTable, fmt, summarize, waitForJob } from "./support";
+import { client, createTable, fmt, signInCookies, summarize, waitForJob } from "./support";
 
 const KEYS = ["email", "company", "title", "location", "industry"];
 const ROWS = 20;
@@ -23,7 +23,7 @@ const RECORD_PAINTS = `
   }).observe(document.body, { attributes: true, attributeFilter: ["data-status"], subtree: true });`;
 
 export async function commitToPaint(stack: Stack, log: (line: string) => void) {
-  const api = client(stack.appUrl);
+  const api = client(stack.appUrl, stack.demo.apiKey);
   const table = await createTable(api, "bench two tabs", KEYS, ROWS);
   const rows = (await getDb().row.findMany({ where: { tableId: table.tableId }, orderBy: { position: "asc" } })).map(
     (r) => r.id,
@@ -31,7 +31,10 @@ export async function commitToPaint(stack: Stack, log: (line: string) => void) {
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   try {
     const open = async () => {
-      const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+      // Both tabs signed in as the demo account, each with its own session.
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      await context.addCookies(await signInCookies(stack.appUrl, stack.demo));
+      const page = await context.newPage();
       await page.goto(`${stack.appUrl}/tables/${table.tableId}`);
       await page.locator(`#cell-${ROWS - 1}-${KEYS.length}`).waitFor();
       return page;

@@ -76,7 +76,7 @@ async function sseClientsDuringAJob(stack: Stack, api: Api, log: (line: string) 
   const memoryBefore = appMemory(stack);
   const clients: SseClient[] = [];
   for (let i = 0; i < CLIENTS; i++) {
-    const c: SseClient = new SseClient(url, registry, (type, data) => {
+    const c: SseClient = new SseClient(url, stack.demo.apiKey, registry, (type, data) => {
       if (type === "job" && JSON.parse(data).jobId === jobId && JSON.parse(data).status === "completed") ended.add(c);
     });
     clients.push(c);
@@ -187,7 +187,7 @@ async function getJobBeside(stack: Stack, api: Api, grids: "stream" | "polling")
   const tabs: Promise<void>[] = [];
   for (let i = 0; i < 50; i++) {
     if (grids === "stream") {
-      const c = new SseClient(`${stack.appUrl}/api/tables/${table.tableId}/events`, registry);
+      const c = new SseClient(`${stack.appUrl}/api/tables/${table.tableId}/events`, stack.demo.apiKey, registry);
       c.start();
       streams.push(c);
     } else {
@@ -227,7 +227,7 @@ async function pollingGrid(api: Api, tableId: string, done: () => boolean) {
 }
 
 export async function benchRealtime(stack: Stack, log = console.log) {
-  const api = client(stack.appUrl);
+  const api = client(stack.appUrl, stack.demo.apiKey);
   const parts = (process.env.REALTIME_BENCH_PARTS ?? "clients,paint,job").split(",");
   if (parts.includes("clients")) await sseClientsDuringAJob(stack, api, log);
   if (parts.includes("paint")) await commitToPaint(stack, log);

@@ -1,9 +1,10 @@
 // npm run bench – starts its own stack (embedded Postgres on its own port and data dir,
 // the built-in Inngest dev server, a production build of the app) and prints every figure.
-// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|hardening|realtime|grid picks one;
+// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|auth|hardening|realtime|grid picks one;
 // BENCH_APP_PORT, BENCH_INNGEST_PORT and BENCH_PG_PORT move the stack off its default ports.
 import { disconnectDb } from "../lib/db";
 import { startStack } from "../scripts/stack";
+import { benchAuth } from "./auth.bench";
 import { benchEngine } from "./engine.bench";
 import { benchGrid, printGridBench } from "./grid.bench";
 import { benchHardening } from "./hardening.bench";
@@ -29,11 +30,15 @@ const stack = await startStack({
 try {
   if (!only || only === "engine") {
     log("\n== cell engine (direct calls, zero provider latency) ==");
-    await benchEngine(log);
+    await benchEngine(stack.demo.workspaceId, log);
   }
   if (!only || only === "pipeline") {
     log("\n== API and end to end through the Inngest dev server ==");
     await benchPipeline(stack, log);
+  }
+  if (!only || only === "auth") {
+    log("\n== what authentication costs per request ==");
+    await benchAuth(stack, log);
   }
   if (!only || only === "hardening") {
     log("\n== hardening: growing database, 200 open grids, cancelling a big job ==");
@@ -45,7 +50,7 @@ try {
   }
   if (!only || only === "grid") {
     log("\n== browser grid: 100,000 rows in Chromium ==");
-    printGridBench(await benchGrid(stack.appUrl, log), log);
+    printGridBench(await benchGrid(stack.appUrl, stack.demo, log), log);
   }
 } catch (error) {
   // Before the stack stops, which may take a while.

@@ -2,7 +2,8 @@
 // process beside the app, so each only splits its bytes into events and records, per event,
 // when it arrived and a fingerprint (type, id, length, first and last bytes). The data of each
 // distinct event is kept once, in a registry shared by all clients, and parsed after the run.
-// It reconnects like EventSource: after the connection ends, with Last-Event-ID.
+// It reconnects like EventSource: after the connection ends, with Last-Event-ID. It sends the
+// demo account's API key, as an API client does.
 import http from "node:http";
 
 export type Arrival = { key: string; at: number };
@@ -26,13 +27,14 @@ export class SseClient {
 
   constructor(
     private readonly url: string,
+    private readonly apiKey: string,
     private readonly registry: Registry,
     private readonly onEvent?: (type: string, data: string) => void,
   ) {}
 
   start() {
     if (this.closed) return;
-    const headers: Record<string, string> = { accept: "text/event-stream" };
+    const headers: Record<string, string> = { accept: "text/event-stream", authorization: `Bearer ${this.apiKey}` };
     if (this.lastEventId) headers["last-event-id"] = this.lastEventId;
     this.chunks = [];
     this.request = http.get(this.url, { headers, agent: false }, (res) => {

@@ -21,11 +21,15 @@ export function summarize(samples: number[]) {
 export const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-export function client(baseUrl: string) {
+/** The API of a running app, called with an API key of its demo account. */
+export function client(baseUrl: string, apiKey: string) {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -83,4 +87,20 @@ export async function waitForJob(
       throw new Error(`job ${jobId} still ${job.status} (${job.progress}%) after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Signs in through the app's own endpoint; the session cookies, for a browser context. */
+export async function signInCookies(baseUrl: string, { email, password }: { email: string; password: string }) {
+  const response = await fetch(`${baseUrl}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: baseUrl },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+  const url = new URL(baseUrl);
+  return response.headers.getSetCookie().map((header) => {
+    const [pair] = header.split(";");
+    const index = pair.indexOf("=");
+    return { name: pair.slice(0, index), value: pair.slice(index + 1), domain: url.hostname, path: "/" };
+  });
 }

@@ -47,7 +47,12 @@ function ensure(): Required<Cache> {
     const pool = makePool(url);
     globalForDb.glazePool = pool;
     globalForDb.glazeEnginePool = makePool(url, "-c plan_cache_mode=force_generic_plan");
-    globalForDb.glazePrisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    globalForDb.glazePrisma = new PrismaClient({
+      adapter: new PrismaPg(pool),
+      // Prisma's 5 s default ends interactive transactions (better-auth's sign-up among them)
+      // that merely waited for a busy machine; big ones set their own, longer timeouts.
+      transactionOptions: { maxWait: 10_000, timeout: 20_000 },
+    });
     globalForDb.glazeUrl = url;
   }
   return globalForDb as Required<Cache>;

@@ -50,6 +50,22 @@ export const env = {
   get databasePoolSize() {
     return int("GLAZE_DB_POOL_SIZE", 20);
   },
+  /** better-auth's public origin (BETTER_AUTH_URL); defaults to GLAZE_PUBLIC_URL, else each request's own. */
+  get authUrl() {
+    return read("BETTER_AUTH_URL") ?? read("GLAZE_PUBLIC_URL");
+  },
+  /** Signs session cookies (BETTER_AUTH_SECRET, at least 32 characters; required in production). */
+  get authSecret() {
+    return read("BETTER_AUTH_SECRET");
+  },
+  /** GLAZE_ALLOW_SIGNUP=false closes sign-up (the first account on an empty database can always be created). */
+  get allowSignUp() {
+    return read("GLAZE_ALLOW_SIGNUP") !== "false";
+  },
+  /** API requests one key may make per minute (shared by every app instance). */
+  get apiRequestsPerMinute() {
+    return int("GLAZE_API_RATE_LIMIT_PER_MINUTE", 1200);
+  },
   /** Overrides how long a job may go without progress before the watchdog re-drives it. */
   get watchdogStallSeconds() {
     const raw = read("GLAZE_WATCHDOG_STALL_SECONDS");

@@ -5,12 +5,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { isListening, MigrationChecksumMismatch } from "@glaze/database";
 import { disconnectDb, getDb } from "../lib/db";
-import { seedLeads } from "../prisma/seed/leads";
+import { createDemoAccount } from "../prisma/seed/demo-account";
 import { migrateDatabase, resolveDatabase } from "./database";
+import { DEV_CREDENTIALS_FILE, devSecret, writeCredentials } from "./dev-secrets";
 import { spawnDevServer } from "./dev-server-process";
 import { settings } from "./settings";
 
 const log = (line: string) => console.log(`[glaze] ${line}`);
+process.env.BETTER_AUTH_SECRET ??= devSecret("auth-secret");
 const children: ChildProcess[] = [];
 
 const db = await resolveDatabase((line) => {
@@ -25,9 +27,14 @@ try {
   await db.stop();
   process.exit(1);
 }
-if ((await getDb().table.count()) === 0) {
-  const seeded = await seedLeads();
-  log(`seeded table "${seeded.table.name}" (${seeded.table.id})`);
+const demo = await createDemoAccount();
+if (demo) {
+  writeCredentials(DEV_CREDENTIALS_FILE, demo);
+  log(`created the demo account ${demo.email} / ${demo.password} with the Leads table and an API key`);
+  log(`saved to ${DEV_CREDENTIALS_FILE} (email, password, workspaceId, apiKey)`);
+} else {
+  const people = await getDb().user.count();
+  log(`${people} account(s); the demo account created on the first start is in ${DEV_CREDENTIALS_FILE}`);
 }
 await disconnectDb();
 

@@ -3,10 +3,11 @@
 // server, and a production build of the app. Used by Playwright (scripts/e2e-server.ts)
 // and the benchmarks (bench/).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { migrate, startEmbeddedPostgres } from "@glaze/database";
 import pg from "pg";
 import { disconnectDb } from "../lib/db";
-import { seedLeads } from "../prisma/seed/leads";
+import { createDemoAccount, type DemoCredentials } from "../prisma/seed/demo-account";
 import { spawnDevServer } from "./dev-server-process";
 
 export type StackOptions = {
@@ -25,6 +26,8 @@ export type StackOptions = {
 };
 
 export type Stack = {
+  /** The demo account the stack seeded: sign in with it, call the API with its key. */
+  demo: DemoCredentials;
   appUrl: string;
   inngestUrl: string;
   databaseUrl: string;
@@ -72,7 +75,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const databaseUrl = urlOf(options.database);
   process.env.DATABASE_URL = databaseUrl;
   await migrate(databaseUrl, { log });
-  await seedLeads();
+  // The stack's own secret, set before anything asks better-auth for it.
+  process.env.BETTER_AUTH_SECRET ??= randomBytes(32).toString("base64url");
+  const demo = await createDemoAccount();
+  if (!demo) throw new Error("the stack's fresh database already had an account");
   await disconnectDb();
 
   const appUrl = `http://localhost:${options.appPort}`;
@@ -128,6 +134,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await waitFor(`${inngestUrl}/health`, 60_000);
 
   return {
+    demo,
     appUrl,
     inngestUrl,
     databaseUrl,

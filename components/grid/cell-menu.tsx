@@ -21,10 +21,11 @@ export function CellMenu({
   y: number;
   rects: Rect[];
   onClose: () => void;
-  onEnrich: () => void;
+  /** Absent when the person may not do it (a viewer): the item is not offered. */
+  onEnrich?: () => void;
   onCopy: () => void;
-  onClear: () => void;
-  onDeleteRows: () => void;
+  onClear?: () => void;
+  onDeleteRows?: () => void;
 }) {
   const cells = countCells(rects);
   const rows = intervalLength(selectedRowIntervals(rects));
@@ -36,10 +37,21 @@ export function CellMenu({
       label="Selection"
       onClose={onClose}
       items={[
-        { label: `Enrich ${plural(cells, "cell")}`, shortcut: `${mod}E`, onSelect: onEnrich, disabled: cells === 0 },
+        ...(onEnrich
+          ? [
+              {
+                label: `Enrich ${plural(cells, "cell")}`,
+                shortcut: `${mod}E`,
+                onSelect: onEnrich,
+                disabled: cells === 0,
+              },
+            ]
+          : []),
         { label: "Copy", shortcut: `${mod}C`, onSelect: onCopy, disabled: cells === 0 },
-        { label: "Clear values", shortcut: "Del", onSelect: onClear, disabled: cells === 0 },
-        { label: `Delete ${plural(rows, "row")}`, danger: true, onSelect: onDeleteRows, disabled: rows === 0 },
+        ...(onClear ? [{ label: "Clear values", shortcut: "Del", onSelect: onClear, disabled: cells === 0 }] : []),
+        ...(onDeleteRows
+          ? [{ label: `Delete ${plural(rows, "row")}`, danger: true, onSelect: onDeleteRows, disabled: rows === 0 }]
+          : []),
       ]}
     />
   );

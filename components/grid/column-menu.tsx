@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import { PopupMenu } from "../ui/popup-menu";
+import { useGridPermissions } from "./grid-permissions";
 
 export type ColumnMenuActions = {
   enrichColumn: (col: number) => void;
@@ -28,6 +29,7 @@ export function ColumnMenu({
   onClose: () => void;
 }) {
   const column = columns[col];
+  const { canWrite, canEnrich } = useGridPermissions();
   const [renaming, setRenaming] = useState(false);
   const [confirming, setConfirming] = useState(false);
   if (!column) return null;
@@ -72,25 +74,39 @@ export function ColumnMenu({
       label={`Column ${column.label}`}
       onClose={onClose}
       items={[
-        { label: "Enrich column (all rows)", onSelect: () => actions.enrichColumn(col) },
-        { label: "Rename…", keepOpen: true, onSelect: () => setRenaming(true) },
-        { label: "Move left", disabled: col === 0, onSelect: () => actions.move(column, col - 1) },
-        { label: "Move right", disabled: col === columns.length - 1, onSelect: () => actions.move(column, col + 1) },
-        confirming
-          ? {
-              id: "delete",
-              label: `Confirm: delete “${column.label}” and its values`,
-              danger: true,
-              onSelect: () => actions.remove(column),
-            }
-          : {
-              id: "delete",
-              label: "Delete column…",
-              danger: true,
-              keepOpen: true,
-              onSelect: () => setConfirming(true),
-            },
+        ...(canEnrich ? [{ label: "Enrich column (all rows)", onSelect: () => actions.enrichColumn(col) }] : []),
+        ...(canWrite ? writeItems(column, col, columns.length, actions, confirming, setRenaming, setConfirming) : []),
       ]}
     />
   );
+}
+
+function writeItems(
+  column: ColumnDto,
+  col: number,
+  count: number,
+  actions: ColumnMenuActions,
+  confirming: boolean,
+  setRenaming: (on: boolean) => void,
+  setConfirming: (on: boolean) => void,
+) {
+  return [
+    { label: "Rename…", keepOpen: true, onSelect: () => setRenaming(true) },
+    { label: "Move left", disabled: col === 0, onSelect: () => actions.move(column, col - 1) },
+    { label: "Move right", disabled: col === count - 1, onSelect: () => actions.move(column, col + 1) },
+    confirming
+      ? {
+          id: "delete",
+          label: `Confirm: delete “${column.label}” and its values`,
+          danger: true,
+          onSelect: () => actions.remove(column),
+        }
+      : {
+          id: "delete",
+          label: "Delete column…",
+          danger: true,
+          keepOpen: true,
+          onSelect: () => setConfirming(true),
+        },
+  ];
 }

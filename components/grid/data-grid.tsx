@@ -17,6 +17,7 @@ import { FastScrollOverlay } from "./fast-scroll-overlay";
 import { gridClipboard } from "./grid-clipboard";
 import { GridHeader } from "./grid-header";
 import { gridKeyHandler } from "./grid-keyboard";
+import { useGridPermissions } from "./grid-permissions";
 import { GridRow } from "./grid-row";
 import { useCellEditing } from "./use-cell-editing";
 import { useGridPointer } from "./use-grid-pointer";
@@ -73,6 +74,7 @@ export function DataGrid({
   }, [selection, dims]);
 
   const { writeCells, deleteRows } = useRowEdits(tableId, columns);
+  const { canWrite, canEnrich } = useGridPermissions();
   const focusGrid = useCallback(
     () => scrollRef.current?.querySelector<HTMLElement>("table")?.focus({ preventScroll: true }),
     [],
@@ -81,7 +83,7 @@ export function DataGrid({
     rowAt,
     columns,
     dims,
-    write: (writes) => writeCells.mutate({ writes }),
+    write: (writes) => (canWrite ? writeCells.mutate({ writes }) : undefined),
     onSelectionChange,
     focusGrid,
   });
@@ -93,7 +95,10 @@ export function DataGrid({
     dims,
     columns,
     rowAt,
-    write: (writes, label) => writeCells.mutate({ writes, label }),
+    write: (writes, label) =>
+      canWrite
+        ? writeCells.mutate({ writes, label })
+        : toast.show({ kind: "error", title: "You can read this table but not change it" }),
     fail: (message) => toast.show({ kind: "error", title: message }),
   });
   const onKeyDown = gridKeyHandler(selection, dims, Math.max(1, virtualRows.length - 12), {
@@ -101,15 +106,15 @@ export function DataGrid({
       onSelectionChange(() => next);
       if (pos) scrollTo(pos);
     },
-    startEdit,
-    enrich: () => onEnrich(),
+    startEdit: canWrite ? startEdit : () => {},
+    enrich: () => (canEnrich ? onEnrich() : undefined),
     copy: () => void clipboard.copy(),
     clear: clipboard.clear,
   });
   const pointer = useGridPointer({
     update: onSelectionChange,
     isSelected: (pos) => isSelected(selectionRef.current, pos.row, pos.col, dims),
-    startEdit,
+    startEdit: canWrite ? startEdit : () => {},
     openCellMenu: (x, y) => setMenu({ kind: "cell", x, y }),
     openColumnMenu: (col, x, y) => setMenu({ kind: "column", col, x, y }),
     focusGrid,
@@ -178,13 +183,16 @@ export function DataGrid({
           y={menu.y}
           rects={rects}
           onClose={closeMenu}
-          onEnrich={() => onEnrich()}
+          onEnrich={canEnrich ? () => onEnrich() : undefined}
           onCopy={() => void clipboard.copy()}
-          onClear={clipboard.clear}
-          onDeleteRows={() =>
-            deleteRows.mutate(selectedRowIntervals(rects), {
-              onSuccess: () => onSelectionChange(() => ({ ranges: [], active: null })),
-            })
+          onClear={canWrite ? clipboard.clear : undefined}
+          onDeleteRows={
+            canWrite
+              ? () =>
+                  deleteRows.mutate(selectedRowIntervals(rects), {
+                    onSuccess: () => onSelectionChange(() => ({ ranges: [], active: null })),
+                  })
+              : undefined
           }
         />
       ) : null}

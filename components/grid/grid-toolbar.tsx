@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import { ImportCsvButton } from "../csv/import-csv-button";
 import { AddColumnForm } from "./add-column-form";
+import { useGridPermissions } from "./grid-permissions";
 
 const BUTTON =
   "inline-flex h-8 items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50";
@@ -36,43 +37,52 @@ export function GridToolbar({
   onToggleJobs: () => void;
 }) {
   const [addOpen, setAddOpen] = useState(false);
+  const { canWrite, canEnrich } = useGridPermissions();
   return (
     <div
       role="toolbar"
       aria-label="Table actions"
       className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white px-4 py-2"
     >
-      <button
-        type="button"
-        onClick={onEnrich}
-        disabled={selectedCells === 0 || enriching}
-        title="Enrich the selected cells (Ctrl/⌘+E)"
-        className="inline-flex h-8 items-center gap-1.5 rounded-md bg-blue-600 px-3.5 text-sm font-semibold text-white shadow-sm hover:bg-blue-700 disabled:bg-slate-300"
-      >
-        <span aria-hidden="true">✦</span> {enriching ? "Starting…" : "Enrich"}
-      </button>
+      {canEnrich ? (
+        <button
+          type="button"
+          onClick={onEnrich}
+          disabled={selectedCells === 0 || enriching}
+          title="Enrich the selected cells (Ctrl/⌘+E)"
+          className="inline-flex h-8 items-center gap-1.5 rounded-md bg-blue-600 px-3.5 text-sm font-semibold text-white shadow-sm hover:bg-blue-700 disabled:bg-slate-300"
+        >
+          <span aria-hidden="true">✦</span> {enriching ? "Starting…" : "Enrich"}
+        </button>
+      ) : (
+        <span className="rounded-md bg-slate-100 px-2 py-1 text-xs font-medium text-slate-600">Read only</span>
+      )}
       <output aria-live="polite" className="min-w-32 text-sm tabular-nums text-slate-500">
         {selectedCells === 0
           ? "No cells selected"
           : `${selectedCells.toLocaleString("en-US")} cell${selectedCells === 1 ? "" : "s"} selected`}
       </output>
       <div className="ml-auto flex flex-wrap items-center gap-2">
-        <button type="button" onClick={onAddRow} disabled={addingRow} className={BUTTON}>
-          + Row
-        </button>
-        <div className="relative">
-          <button type="button" onClick={() => setAddOpen((o) => !o)} aria-expanded={addOpen} className={BUTTON}>
-            + Column
-          </button>
-          {addOpen ? (
-            <AddColumnForm
-              pending={addingColumn}
-              onClose={() => setAddOpen(false)}
-              onSubmit={(column) => onAddColumn(column, () => setAddOpen(false))}
-            />
-          ) : null}
-        </div>
-        <ImportCsvButton tableId={tableId} className={BUTTON} />
+        {canWrite ? (
+          <>
+            <button type="button" onClick={onAddRow} disabled={addingRow} className={BUTTON}>
+              + Row
+            </button>
+            <div className="relative">
+              <button type="button" onClick={() => setAddOpen((o) => !o)} aria-expanded={addOpen} className={BUTTON}>
+                + Column
+              </button>
+              {addOpen ? (
+                <AddColumnForm
+                  pending={addingColumn}
+                  onClose={() => setAddOpen(false)}
+                  onSubmit={(column) => onAddColumn(column, () => setAddOpen(false))}
+                />
+              ) : null}
+            </div>
+            <ImportCsvButton tableId={tableId} className={BUTTON} />
+          </>
+        ) : null}
         <a href={exportUrl} download className={BUTTON}>
           Export CSV
         </a>

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
+import type { Permission } from "@/lib/auth/permissions";
 import { type ColumnDto, fetchers, type TableDto } from "@/lib/client/fetchers";
 import { countCells, emptySelection, type GridSelection, rectsOf, selectColumn } from "@/lib/client/grid-selection";
 import { isActiveJob } from "@/lib/client/job-state";
@@ -11,6 +12,7 @@ import { JobsPanel } from "../jobs/jobs-panel";
 import type { ColumnMenuActions } from "./column-menu";
 import { DataGrid } from "./data-grid";
 import { EmptyTable } from "./empty-table";
+import { GridPermissionsProvider } from "./grid-permissions";
 import { GridToolbar } from "./grid-toolbar";
 import { useColumnActions } from "./use-column-actions";
 import { useEnrichSelection } from "./use-enrich-selection";
@@ -20,7 +22,7 @@ import { useRowEdits } from "./use-row-edits";
 const NO_COLUMNS: ColumnDto[] = [];
 
 /** The interactive table: toolbar, progress, grid and jobs panel, sharing one selection. */
-export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
+export function TableWorkspace({ initialTable, permissions }: { initialTable: TableDto; permissions: Permission[] }) {
   const tableId = initialTable.id;
   const { data: table } = useQuery({
     queryKey: queryKeys.tableMeta(tableId),
@@ -66,50 +68,57 @@ export function TableWorkspace({ initialTable }: { initialTable: TableDto }) {
   const currentJob = activeJobs[0] ?? live.jobs[0];
 
   return (
-    <div className="flex min-h-0 flex-1 flex-col">
-      <GridToolbar
-        tableId={tableId}
-        selectedCells={selectedCells}
-        enriching={enrich.isPending}
-        onEnrich={() => onEnrich()}
-        addingRow={addRow.isPending}
-        onAddRow={() =>
-          addRow.mutate(undefined, {
-            onSuccess: () =>
-              setSelection({
-                ranges: [{ kind: "cells", anchor: { row: dims.rows, col: 0 }, focus: { row: dims.rows, col: 0 } }],
-                active: { row: dims.rows, col: 0 },
-              }),
-          })
-        }
-        addingColumn={addColumn.isPending}
-        onAddColumn={(column, done) => addColumn.mutate(column, { onSuccess: done })}
-        exportUrl={fetchers.exportUrl(tableId)}
-        jobsOpen={jobsOpen}
-        activeJobs={activeJobs.length}
-        onToggleJobs={() => setJobsOpen((o) => !o)}
-      />
-      <JobProgress job={currentJob} activeCount={activeJobs.length} />
-      <div className="flex min-h-0 flex-1">
-        {columns.length === 0 || table.rowCount === 0 ? (
-          <EmptyTable tableId={tableId} hasColumns={columns.length > 0} onAddRow={() => addRow.mutate()} />
-        ) : (
-          <DataGrid
-            tableId={tableId}
-            tableName={table.name}
-            columns={columns}
-            rowCount={table.rowCount}
-            ready={live.ready}
-            selection={selection}
-            onSelectionChange={update}
-            onEnrich={onEnrich}
-            columnActions={columnActions}
-          />
-        )}
-        {jobsOpen ? (
-          <JobsPanel tableId={tableId} jobs={live.jobs} loading={live.jobsLoading} onClose={() => setJobsOpen(false)} />
-        ) : null}
+    <GridPermissionsProvider permissions={permissions}>
+      <div className="flex min-h-0 flex-1 flex-col">
+        <GridToolbar
+          tableId={tableId}
+          selectedCells={selectedCells}
+          enriching={enrich.isPending}
+          onEnrich={() => onEnrich()}
+          addingRow={addRow.isPending}
+          onAddRow={() =>
+            addRow.mutate(undefined, {
+              onSuccess: () =>
+                setSelection({
+                  ranges: [{ kind: "cells", anchor: { row: dims.rows, col: 0 }, focus: { row: dims.rows, col: 0 } }],
+                  active: { row: dims.rows, col: 0 },
+                }),
+            })
+          }
+          addingColumn={addColumn.isPending}
+          onAddColumn={(column, done) => addColumn.mutate(column, { onSuccess: done })}
+          exportUrl={fetchers.exportUrl(tableId)}
+          jobsOpen={jobsOpen}
+          activeJobs={activeJobs.length}
+          onToggleJobs={() => setJobsOpen((o) => !o)}
+        />
+        <JobProgress job={currentJob} activeCount={activeJobs.length} />
+        <div className="flex min-h-0 flex-1">
+          {columns.length === 0 || table.rowCount === 0 ? (
+            <EmptyTable tableId={tableId} hasColumns={columns.length > 0} onAddRow={() => addRow.mutate()} />
+          ) : (
+            <DataGrid
+              tableId={tableId}
+              tableName={table.name}
+              columns={columns}
+              rowCount={table.rowCount}
+              ready={live.ready}
+              selection={selection}
+              onSelectionChange={update}
+              onEnrich={onEnrich}
+              columnActions={columnActions}
+            />
+          )}
+          {jobsOpen ? (
+            <JobsPanel
+              tableId={tableId}
+              jobs={live.jobs}
+              loading={live.jobsLoading}
+              onClose={() => setJobsOpen(false)}
+            />
+          ) : null}
+        </div>
       </div>
-    </div>
+    </GridPermissionsProvider>
   );
 }

@@ -76,6 +76,8 @@ export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: 
         startedAt: null,
         completedAt: null,
         error: response.error ?? null,
+        // Filled in by the next read of the job; the grid does not show it.
+        createdBy: { userId: null, apiKeyId: null },
       };
       client.setQueryData<Page<JobDto>>(queryKeys.jobs(tableId), (page) =>
         page ? { ...page, data: [job, ...page.data.filter((j) => j.jobId !== job.jobId)] } : page,

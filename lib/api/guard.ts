@@ -64,3 +64,14 @@ export function checkOrigin(request: Request) {
 function crossSite(origin: string) {
   return new AppError("forbidden", `Writes from ${origin} are not accepted: send them from the app's own pages`);
 }
+
+/**
+ * A write authenticated by the session cookie must come from the app's own pages, with an
+ * Origin that says so (CSRF): the cookie travels with requests other sites make too.
+ */
+export function checkSessionOrigin(request: Request) {
+  if (!WRITE_METHODS.has(request.method)) return;
+  if (request.headers.get("origin") === null) {
+    throw new AppError("forbidden", "A signed-in write must come from the app's own pages (no Origin header was sent)");
+  }
+}

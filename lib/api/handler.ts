@@ -1,7 +1,11 @@
 import "server-only";
 import { z } from "zod";
+import { type Access, requireAdmin, requirePermission } from "../auth/access";
+import { consumeApiRequest } from "../auth/api-rate-limit";
+import { authorize } from "../auth/context";
+import type { Permission } from "../auth/permissions";
 import { AppError } from "../errors";
-import { checkHost, checkOrigin } from "./guard";
+import { checkHost, checkOrigin, checkSessionOrigin } from "./guard";
 import { toErrorResponse } from "./respond";
 
 type RouteContext<P> = { params: Promise<P> };
@@ -9,31 +13,79 @@ type RouteContext<P> = { params: Promise<P> };
 const uuid = z.uuid();
 
 /**
- * Wraps a route handler: refuses requests to unknown hosts and writes from other sites,
- * awaits `params`, treats any malformed id in the path as an unknown id (404, never a
- * database error), lower-cases well-formed ones, and maps every thrown error to the one JSON
- * error shape.
+ * What a route needs from the request's credentials: a permission in the workspace it acts on
+ * ("authenticated": any valid credentials, for routes that act in no workspace yet); `admin`:
+ * an owner or admin of it, signed in; `session`: a signed-in person, not an API key.
+ */
+export type RouteOptions = { permission: Permission | "authenticated"; admin?: true; session?: true };
+
+/** Path params after route(): ids lower-cased, malformed ids already 404. */
+function readParams<P>(raw: Record<string, string>): P {
+  return Object.fromEntries(
+    Object.entries(raw).map(([name, value]) => {
+      if (!name.endsWith("Id")) return [name, value];
+      if (!uuid.safeParse(value).success) {
+        throw new AppError("not_found", `${name.slice(0, -2)} ${value} was not found`);
+      }
+      // Postgres reads uuids in any case but lib/ compares ids as strings, so pass the
+      // canonical lower-case form.
+      return [name, value.toLowerCase()];
+    }),
+  ) as P;
+}
+
+/**
+ * Wraps an API route handler: refuses requests to unknown hosts and writes from other sites,
+ * authenticates (API key or session cookie; 401), resolves the workspace the request acts in
+ * (a table of another workspace is a 404, as if it did not exist), checks the permission the
+ * route needs (403), counts the request against the key's rate limit (429), awaits `params`
+ * (malformed ids are 404s) and maps every thrown error to the one JSON error shape.
  */
 export function route<P extends Record<string, string> = Record<string, never>>(
-  handler: (request: Request, params: P) => Promise<Response>,
+  options: RouteOptions,
+  handler: (request: Request, params: P, access: Access) => Promise<Response>,
 ) {
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
     try {
       checkHost(request.headers.get("host") ?? new URL(request.url).host);
       checkOrigin(request);
-      const raw: Record<string, string> = (await context?.params) ?? {};
-      const params = Object.fromEntries(
-        Object.entries(raw).map(([name, value]) => {
-          if (!name.endsWith("Id")) return [name, value];
-          if (!uuid.safeParse(value).success) {
-            throw new AppError("not_found", `${name.slice(0, -2)} ${value} was not found`);
-          }
-          // Postgres reads uuids in any case but lib/ compares ids as strings, so pass the
-          // canonical lower-case form.
-          return [name, value.toLowerCase()];
-        }),
-      ) as P;
-      return await handler(request, params);
+      const raw = (await context?.params) ?? {};
+      let params: P;
+      try {
+        params = readParams<P>(raw);
+      } catch (malformed) {
+        // Credentials first, then the malformed id's 404: no caller learns more without them.
+        await authorize(request, {});
+        throw malformed;
+      }
+      const { tableId, workspaceId } = params as Record<string, string | undefined>;
+      const { principal, access } = await authorize(request, { tableId, workspaceId });
+      if (principal.kind === "session") checkSessionOrigin(request);
+      else await consumeApiRequest(principal.keyId);
+      if ((options.session || options.admin) && principal.kind !== "session") {
+        throw new AppError("forbidden", "Sign in to do this: API keys cannot manage workspaces");
+      }
+      // A workspace named in the path that the request cannot see does not exist for it.
+      if (workspaceId && access.workspaceId === null)
+        throw new AppError("not_found", `workspace ${workspaceId} was not found`);
+      if (options.permission !== "authenticated") requirePermission(access, options.permission, principal);
+      if (options.admin) requireAdmin(access);
+      return await handler(request, params, access);
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}
+
+/** A route anyone may call (health, an invitation's page): host and origin checks and the error shape only. */
+export function publicRoute<P extends Record<string, string> = Record<string, never>>(
+  handler: (request: Request, params: P) => Promise<Response>,
+) {
+  return async (request: Request, context?: RouteContext<P>): Promise<Response> => {
+    try {
+      checkHost(request.headers.get("host") ?? new URL(request.url).host);
+      checkOrigin(request);
+      return await handler(request, readParams<P>((await context?.params) ?? {}));
     } catch (error) {
       return toErrorResponse(error);
     }

@@ -13,6 +13,8 @@ export function errorResponse(error: AppError): Response {
   // would be taken for the next request on it.
   if (error.code === "payload_too_large") headers.set("connection", "close");
   if (error.status === 503) headers.set("retry-after", "5");
+  const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (error.status === 429 && typeof retryAfter === "number") headers.set("retry-after", String(retryAfter));
   return Response.json(body, { status: error.status, headers });
 }
 
@@ -38,8 +40,30 @@ function fromDatabase(error: unknown): AppError | undefined {
   return undefined;
 }
 
+const AUTH_CODES: Record<number, AppError["code"]> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  422: "validation_failed",
+  429: "too_many_requests",
+};
+
+/** A refusal better-auth threw from a server call (e.g. accepting someone else's invitation). */
+function fromAuth(error: unknown): AppError | undefined {
+  const e = error as { name?: unknown; statusCode?: unknown; body?: { message?: unknown; code?: unknown } };
+  if (e?.name !== "APIError" || typeof e.statusCode !== "number") return undefined;
+  const code = AUTH_CODES[e.statusCode];
+  if (!code) return undefined;
+  const message = typeof e.body?.message === "string" ? e.body.message : "Refused";
+  return new AppError(code, message, typeof e.body?.code === "string" ? { authCode: e.body.code } : undefined);
+}
+
 export function toErrorResponse(error: unknown): Response {
   if (error instanceof AppError) return errorResponse(error);
+  const refused = fromAuth(error);
+  if (refused) return errorResponse(refused);
   if (error instanceof z.ZodError) {
     return errorResponse(new AppError("validation_failed", "The request is invalid", zodDetails(error)));
   }

@@ -1,4 +1,9 @@
 import type { z } from "zod";
+import type { ApiKeyDto } from "@/lib/auth/api-keys";
+import type { InvitationDto } from "@/lib/auth/invitations";
+import type { MemberDto } from "@/lib/auth/members";
+import type { createApiKeySchema, inviteSchema } from "@/lib/auth/schemas";
+import type { WorkspaceDto } from "@/lib/auth/workspaces";
 import type { createColumnSchema, updateColumnSchema } from "@/lib/columns/schemas";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { ImportResult } from "@/lib/csv/import-table";
@@ -18,6 +23,11 @@ import { apiFetch } from "./http";
 
 export type EnrichRequest = z.input<typeof enrichRequestSchema>;
 export type Page<T> = { data: T[]; meta: { total: number; page: number; limit: number; totalPages: number } };
+
+export type { ApiKeyDto } from "@/lib/auth/api-keys";
+export type { InvitationDto } from "@/lib/auth/invitations";
+export type { MemberDto } from "@/lib/auth/members";
+export type { WorkspaceDto } from "@/lib/auth/workspaces";
 export type {
   CellStatusPage,
   ColumnDto,
@@ -31,9 +41,33 @@ export type {
   TaskDto,
 };
 
+const workspace = (workspaceId: string) => `/api/workspaces/${encodeURIComponent(workspaceId)}`;
+
 const base = (tableId: string) => `/api/tables/${encodeURIComponent(tableId)}`;
 
 export const fetchers = {
+  createWorkspace: (name: string) => apiFetch<WorkspaceDto>("/api/workspaces", { method: "POST", json: { name } }),
+  listApiKeys: (workspaceId: string, signal?: AbortSignal) =>
+    apiFetch<{ data: ApiKeyDto[] }>(`${workspace(workspaceId)}/api-keys`, { signal }),
+  createApiKey: (workspaceId: string, input: z.input<typeof createApiKeySchema>) =>
+    apiFetch<ApiKeyDto & { key: string }>(`${workspace(workspaceId)}/api-keys`, { method: "POST", json: input }),
+  revokeApiKey: (workspaceId: string, keyId: string) =>
+    apiFetch<void>(`${workspace(workspaceId)}/api-keys/${keyId}`, { method: "DELETE" }),
+  listInvitations: (workspaceId: string, signal?: AbortSignal) =>
+    apiFetch<{ data: InvitationDto[] }>(`${workspace(workspaceId)}/invitations`, { signal }),
+  invite: (workspaceId: string, input: z.input<typeof inviteSchema>) =>
+    apiFetch<InvitationDto>(`${workspace(workspaceId)}/invitations`, { method: "POST", json: input }),
+  cancelInvitation: (workspaceId: string, invitationId: string) =>
+    apiFetch<void>(`${workspace(workspaceId)}/invitations/${invitationId}`, { method: "DELETE" }),
+  listMembers: (workspaceId: string, signal?: AbortSignal) =>
+    apiFetch<{ data: MemberDto[] }>(`${workspace(workspaceId)}/members`, { signal }),
+  updateMemberRole: (workspaceId: string, memberId: string, role: string) =>
+    apiFetch<void>(`${workspace(workspaceId)}/members/${memberId}`, { method: "PATCH", json: { role } }),
+  removeMember: (workspaceId: string, memberId: string) =>
+    apiFetch<void>(`${workspace(workspaceId)}/members/${memberId}`, { method: "DELETE" }),
+  acceptInvitation: (invitationId: string) =>
+    apiFetch<{ workspaceId: string | null }>(`/api/invitations/${invitationId}/accept`, { method: "POST" }),
+
   getTable: (tableId: string, signal?: AbortSignal) => apiFetch<TableDto>(base(tableId), { signal }),
   createTable: (input: z.input<typeof createTableSchema>) =>
     apiFetch<TableDto>("/api/tables", { method: "POST", json: input }),

@@ -2,6 +2,10 @@
 // invalidation can reach everything of a table; the table itself sits at "meta" so
 // invalidating it does not also refetch every row block.
 export const queryKeys = {
+  workspace: (workspaceId: string) => ["workspaces", workspaceId] as const,
+  apiKeys: (workspaceId: string) => ["workspaces", workspaceId, "api-keys"] as const,
+  invitations: (workspaceId: string) => ["workspaces", workspaceId, "invitations"] as const,
+  members: (workspaceId: string) => ["workspaces", workspaceId, "members"] as const,
   tables: () => ["tables"] as const,
   table: (tableId: string) => ["tables", tableId] as const,
   tableMeta: (tableId: string) => ["tables", tableId, "meta"] as const,

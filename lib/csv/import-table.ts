@@ -14,7 +14,7 @@ export type ImportResult = { data: TableDto; meta: { imported: number; createdCo
  * leaves no table behind.
  */
 export async function importCsvAsTable(
-  { name, description, csv }: { name: string; description?: string; csv: string },
+  { workspaceId, name, description, csv }: { workspaceId: string; name: string; description?: string; csv: string },
   db = getDb(),
 ): Promise<ImportResult> {
   const { headers, records } = prepareCsv(csv);
@@ -22,6 +22,7 @@ export async function importCsvAsTable(
   return db.$transaction(async (tx) => {
     const table = await tx.table.create({
       data: {
+        workspaceId,
         name,
         description: description ?? null,
         columns: {

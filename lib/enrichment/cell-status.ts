@@ -1,19 +1,9 @@
 import "server-only";
 import { getDb } from "../db";
 import { notFound } from "../errors";
-import { type CellChange, readCellChanges, type TaskStatus } from "./store";
+import { type CellChange, type CellState, readCellChanges } from "./store";
 
-export type CellState = {
-  rowId: string;
-  columnId: string;
-  taskId: string;
-  jobId: string;
-  status: TaskStatus;
-  value: unknown;
-  confidence: number | null;
-  error: string | null;
-  attempts: number;
-};
+export type { CellState };
 
 export type RowState = { rowId: string; status: string; confidence: number | null; error: string | null };
 

@@ -8,6 +8,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type CreatedJob = { jobId: string; tableId: string; status: "pending"; totalTasks: number };
 
+/** Who started a job: a person (session) or an API key. */
+export type StartedBy = { userId: string | null; keyId: string | null };
+
 /** What a job enriches: a selection from the API, or the failed cells of an earlier job. */
 export type JobSource = Selection | { mode: "retry"; jobId: string };
 
@@ -103,7 +106,7 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
  * rejected.
  */
 export async function createEnrichmentJob(
-  { tableId, source }: { tableId: string; source: JobSource },
+  { tableId, source, startedBy }: { tableId: string; source: JobSource; startedBy?: StartedBy },
   db = getDb(),
 ): Promise<CreatedJob> {
   return withDbRetry(() =>
@@ -112,7 +115,15 @@ export async function createEnrichmentJob(
         // FOR SHARE: columns cannot be deleted while their tasks are being created.
         const table = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM tables WHERE id = ${tableId}::uuid FOR SHARE`;
         if (table.length === 0) throw notFound("table", tableId);
-        const job = await tx.enrichmentJob.create({ data: { tableId, status: "pending" }, select: { id: true } });
+        const job = await tx.enrichmentJob.create({
+          data: {
+            tableId,
+            status: "pending",
+            createdByUserId: startedBy?.userId ?? null,
+            createdByKeyId: startedBy?.keyId ?? null,
+          },
+          select: { id: true },
+        });
         const inserted = await insertTasks(tx, tableId, job.id, source);
         if (inserted === 0) throw invalid("The selection is empty: the table has no rows");
         await queueJobCells({ jobId: job.id, totalTasks: inserted }, tx);

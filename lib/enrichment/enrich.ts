@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "../db";
-import { createEnrichmentJob } from "./create-job";
+import { type CreatedJob, createEnrichmentJob, type StartedBy } from "./create-job";
 import { type DispatchResult, dispatchJob } from "./dispatch-job";
 import { getJob } from "./jobs";
 import type { Orchestrator } from "./orchestrator";
@@ -23,34 +23,43 @@ function summarize(total: number, dispatch: DispatchResult, what = "") {
   return dispatch.dispatched ? created : `${created}. ${dispatch.error}`;
 }
 
-/** POST /enrich: create the job and its tasks in one transaction, then hand it to the orchestrator. */
-export async function enrichSelection(
-  { tableId, selection, orchestrator }: { tableId: string; selection: Selection; orchestrator: Orchestrator },
-  db = getDb(),
-): Promise<EnrichResponse> {
-  const job = await createEnrichmentJob({ tableId, source: selection }, db);
+/** Hands a created job to the orchestrator and says what happened, in the API's words. */
+async function handOver(job: CreatedJob, orchestrator: Orchestrator, db: ReturnType<typeof getDb>, what = "") {
   const dispatch = await dispatchJob(job, orchestrator, db);
   return {
     ...job,
-    message: summarize(job.totalTasks, dispatch),
+    message: summarize(job.totalTasks, dispatch, what),
     ...(dispatch.dispatched ? {} : { error: dispatch.error }),
   };
 }
 
+/** POST /enrich: create the job and its tasks in one transaction, then hand it to the orchestrator. */
+export async function enrichSelection(
+  {
+    tableId,
+    selection,
+    startedBy,
+    orchestrator,
+  }: { tableId: string; selection: Selection; startedBy: StartedBy; orchestrator: Orchestrator },
+  db = getDb(),
+): Promise<EnrichResponse> {
+  const job = await createEnrichmentJob({ tableId, source: selection, startedBy }, db);
+  return handOver(job, orchestrator, db);
+}
+
 /** POST .../retry: a new job for the cells of `jobId` that ended failed (cancelled ones included). */
 export async function retryFailedCells(
-  { tableId, jobId, orchestrator }: { tableId: string; jobId: string; orchestrator: Orchestrator },
+  {
+    tableId,
+    jobId,
+    startedBy,
+    orchestrator,
+  }: { tableId: string; jobId: string; startedBy: StartedBy; orchestrator: Orchestrator },
   db = getDb(),
 ): Promise<RetryResponse> {
   await getJob({ tableId, jobId }); // 404 for a job of another table
-  const job = await createEnrichmentJob({ tableId, source: { mode: "retry", jobId } }, db);
-  const dispatch = await dispatchJob(job, orchestrator, db);
-  return {
-    ...job,
-    retryOf: jobId,
-    message: summarize(job.totalTasks, dispatch, " to retry the failed cells"),
-    ...(dispatch.dispatched ? {} : { error: dispatch.error }),
-  };
+  const job = await createEnrichmentJob({ tableId, source: { mode: "retry", jobId }, startedBy }, db);
+  return { ...(await handOver(job, orchestrator, db, " to retry the failed cells")), retryOf: jobId };
 }
 
 /** Re-sends a job that is still pending (e.g. the orchestrator was down when it was created). */

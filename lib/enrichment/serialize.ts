@@ -12,6 +12,8 @@ export type JobDto = {
   startedAt: string | null;
   completedAt: string | null;
   error: string | null;
+  /** Who started the job: a person or an API key of the workspace (null for jobs from before accounts). */
+  createdBy: { userId: string | null; apiKeyId: string | null };
 };
 
 export function progressOf(job: Pick<JobRecord, "totalTasks" | "doneTasks" | "failedTasks">) {
@@ -31,5 +33,6 @@ export function serializeJob(job: JobRecord): JobDto {
     startedAt: job.startedAt?.toISOString() ?? null,
     completedAt: job.completedAt?.toISOString() ?? null,
     error: job.error,
+    createdBy: { userId: job.createdByUserId, apiKeyId: job.createdByKeyId },
   };
 }

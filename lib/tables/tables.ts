@@ -16,13 +16,16 @@ export async function shareLockTable(tx: Tx, tableId: string) {
   if (found.length === 0) throw notFound("table", tableId);
 }
 
+/** The workspace's tables, oldest first; none when there is no workspace to list. */
 export async function listTables(
-  { page, limit }: { page: number; limit: number },
+  { workspaceId, page, limit }: { workspaceId: string | null; page: number; limit: number },
   db: Tx = getDb(),
 ): Promise<{ data: TableDto[]; meta: { total: number; page: number; limit: number; totalPages: number } }> {
+  const where = { workspaceId: workspaceId ?? "" };
   const [total, tables] = await Promise.all([
-    db.table.count(),
+    db.table.count({ where }),
     db.table.findMany({
+      where,
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       skip: (page - 1) * limit,
       take: limit,
@@ -44,9 +47,13 @@ export async function getTable({ tableId }: { tableId: string }, db: Tx = getDb(
   return serializeTable(table, { rowCount: table._count.rows, columns: table.columns });
 }
 
-export async function createTable(input: CreateTableInput, db = getDb()): Promise<TableDto> {
+export async function createTable(
+  { workspaceId, input }: { workspaceId: string; input: CreateTableInput },
+  db = getDb(),
+): Promise<TableDto> {
   const table = await db.table.create({
     data: {
+      workspaceId,
       name: input.name,
       description: input.description ?? null,
       columns: {

@@ -36,15 +36,20 @@ export type SeedResult = {
   rows: { id: string; name: string }[];
 };
 
-export async function seedLeads(db = getDb()): Promise<SeedResult> {
+/** The Leads table of `workspaceId`, created if the workspace has none. */
+export async function seedLeads({ workspaceId }: { workspaceId: string }, db = getDb()): Promise<SeedResult> {
   return db.$transaction(async (tx) => {
     // Serialise concurrent seeds so two of them cannot both create the table.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(4242001)`;
-    let table = await tx.table.findFirst({ where: { name: LEADS_TABLE_NAME }, orderBy: { createdAt: "asc" } });
+    let table = await tx.table.findFirst({
+      where: { workspaceId, name: LEADS_TABLE_NAME },
+      orderBy: { createdAt: "asc" },
+    });
     const created = !table;
     if (!table) {
       table = await tx.table.create({
         data: {
+          workspaceId,
           name: LEADS_TABLE_NAME,
           description: "Demo leads: names and domains filled in, the rest waiting to be enriched",
           columns: { create: LEADS_COLUMNS.map((c, order) => ({ ...c, order })) },

@@ -3,6 +3,7 @@ import { headerToKey, uniqueKeys } from "@/lib/csv/header-key";
 import { parseCsv } from "@/lib/csv/parse";
 import { csvRecord } from "@/lib/csv/serialize";
 import { api } from "../support/api";
+import { testAccount } from "../support/auth";
 
 // POST /api/tables/import would match the harness's earlier "/api/tables/:tableId" pattern, and
 // the export answers text/csv, which the harness parses as JSON: both are called directly.
@@ -12,7 +13,7 @@ async function importNew(csv: string | Uint8Array<ArrayBuffer>, query = "name=Im
     new Request(`http://localhost/api/tables/import?${query}`, {
       method: "POST",
       body: csv,
-      headers: { "content-type": contentType },
+      headers: { "content-type": contentType, authorization: `Bearer ${(await testAccount()).apiKey}` },
     }),
     { params: Promise.resolve({}) },
   );
@@ -23,9 +24,12 @@ async function importNew(csv: string | Uint8Array<ArrayBuffer>, query = "name=Im
 
 async function exportCsv(tableId: string) {
   const { GET } = await import("@/app/api/tables/[tableId]/export/route");
-  const response = await GET(new Request(`http://localhost/api/tables/${tableId}/export`), {
-    params: Promise.resolve({ tableId }),
-  });
+  const response = await GET(
+    new Request(`http://localhost/api/tables/${tableId}/export`, {
+      headers: { authorization: `Bearer ${(await testAccount()).apiKey}` },
+    }),
+    { params: Promise.resolve({ tableId }) },
+  );
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 

@@ -51,6 +51,7 @@ describe("GET /api/tables/:id/enrich/jobs/:jobId", () => {
       startedAt: null,
       completedAt: null,
       error: expect.stringMatching(/^Could not start the job/),
+      createdBy: { userId: null, apiKeyId: expect.any(String) },
     });
   });
 

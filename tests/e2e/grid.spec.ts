@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
 import { fakeValue } from "@/lib/enrichment/providers/fake-values";
+import { expect, test } from "./fixtures";
 import { cellOf, createTable, rowWith, watchErrors } from "./grid-support";
 
 test.describe.configure({ mode: "serial" });
@@ -209,7 +209,8 @@ test("keyboard selection, paste of a tab-separated block, rows and columns", asy
 
 test("the jobs panel lists jobs, shows tasks, and cancels a running job", async ({ page, request }) => {
   const errors = watchErrors(page);
-  const rows = Array.from({ length: 60 }, (_, i) => ({ name: `Lead ${i + 1}` }));
+  // 100 cells: one step per cell, 4 at a time, 400 ms each: ~10 s of work to cancel midway.
+  const rows = Array.from({ length: 100 }, (_, i) => ({ name: `Lead ${i + 1}` }));
   const table = await createTable(
     request,
     "Long job",
@@ -225,7 +226,7 @@ test("the jobs panel lists jobs, shows tasks, and cancels a running job", async 
   await page.getByRole("button", { name: /^Jobs/ }).click();
   const panel = page.getByRole("complementary", { name: "Jobs" });
   const job = panel.getByRole("listitem").first();
-  await expect(job).toContainText("60 cells");
+  await expect(job).toContainText("100 cells");
   await job.getByRole("button", { name: "Show tasks" }).click();
   await expect(job.getByRole("list", { name: "Tasks" }).getByRole("listitem").first()).toBeVisible();
   await job.getByRole("button", { name: "Cancel job" }).click();
@@ -234,6 +235,10 @@ test("the jobs panel lists jobs, shows tasks, and cancels a running job", async 
   const tasks = job.getByRole("list", { name: "Tasks" });
   await expect(tasks.locator("[data-task-status=failed]").first()).toContainText("cancelled");
   await expect(tasks.locator("[data-task-status]:not([data-task-status=failed])")).toHaveCount(0);
+  // The last rows never ran: scroll there and they show the cancelled cells.
+  await page.getByRole("grid").hover();
+  await page.mouse.wheel(0, 10_000);
+  await expect(rowWith(page, "Lead 100")).toBeVisible();
   await expect(page.getByRole("grid").locator("td[data-status=failed]").first()).toBeVisible();
   await expect(job.getByRole("button", { name: /Retry \d+ failed cells?/ })).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/grid-jobs-panel.png" });

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("home page lists Leads and opens its table page", async ({ page }) => {
   const errors: string[] = [];
@@ -6,7 +6,7 @@ test("home page lists Leads and opens its table page", async ({ page }) => {
     if (message.type() === "error") errors.push(message.text());
   });
   await page.goto("/");
-  await expect(page.getByRole("heading", { name: "Glaze" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Demo workspace" })).toBeVisible();
   const link = page.getByRole("link", { name: /Leads/ });
   await expect(link).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/home.png", fullPage: true });

@@ -1,5 +1,5 @@
 import { migrate } from "@glaze/database";
-import { OwnPostgres } from "@glaze/database/own-postgres";
+import { OwnPostgres, ownPort } from "@glaze/database/own-postgres";
 import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db";
@@ -11,7 +11,7 @@ import { makeTable } from "../support/fixtures";
 // and the dev server killed mid-job. Every job must then finish by itself, with every cell
 // done once and counted once. Postgres here is this file's own, which it may crash.
 
-const db = new OwnPostgres("faults-postgres", 55150);
+const db = new OwnPostgres("faults-postgres", ownPort(811));
 let devServer: DevServer;
 let app: AppServer;
 let inngestUrl: string;

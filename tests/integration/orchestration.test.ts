@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db";
 import { seedLeads } from "@/prisma/seed/leads";
 import { api } from "../support/api";
 import { type AppServer, startAppServer } from "../support/app-server";
+import { testAccount } from "../support/auth";
 import { jobOf, makeTable, rowsOf } from "../support/fixtures";
 
 // The real stack minus the browser: a real Postgres, the built-in Inngest dev server, and
@@ -58,7 +59,7 @@ async function enrich(tableId: string, body: unknown) {
 
 describe("orchestration through the dev server", () => {
   test("a job over the seed table completes with the right values", async () => {
-    const seed = await seedLeads();
+    const seed = await seedLeads({ workspaceId: (await testAccount()).workspaceId });
     const column = (key: string) => seed.columns.find((c) => c.key === key)?.id as string;
     const job = await enrich(seed.table.id, { columnIds: [column("email"), column("linkedin")], rowIds: "all" });
     expect(job.totalTasks).toBe(20);
@@ -138,11 +139,12 @@ describe("orchestration through the dev server", () => {
   });
 
   test("killing the dev server mid-job and starting it again loses no cell and counts none twice", async () => {
-    process.env.GLAZE_PROVIDER_LATENCY_MS = "40";
+    // 400 cells in 16 batch steps, 4 at a time, 200 ms each: the kill lands mid-job.
+    process.env.GLAZE_PROVIDER_LATENCY_MS = "200";
     try {
-      const t = await makeTable({ keys: ["email", "title"], rows: 60 });
+      const t = await makeTable({ keys: ["email", "title"], rows: 200 });
       const job = await enrich(t.tableId, { columnIds: [t.columns.email, t.columns.title] });
-      expect(job.totalTasks).toBe(120);
+      expect(job.totalTasks).toBe(400);
       // Wait until some, but not all, cells are done, then kill.
       for (;;) {
         const current = await jobOf(job.jobId);
@@ -155,7 +157,7 @@ describe("orchestration through the dev server", () => {
       devServer = await startServer();
       process.env.INNGEST_DEV = devServer.url; // the app's client keeps its first URL; events go through the runs already stored
       const done = await waitForJob(t.tableId, job.jobId, 120_000);
-      expect(done).toMatchObject({ status: "completed", doneTasks: 120, failedTasks: 0 });
+      expect(done).toMatchObject({ status: "completed", doneTasks: 400, failedTasks: 0 });
       const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId: job.jobId } });
       expect(tasks.every((x) => x.status === "done")).toBe(true);
       for (const row of await rowsOf(t.tableId)) {

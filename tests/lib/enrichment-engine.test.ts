@@ -302,7 +302,12 @@ describe("cancel and retry", () => {
       code: "conflict",
     });
 
-    const retried = await retryFailedCells({ tableId: t.tableId, jobId: job.jobId, orchestrator });
+    const retried = await retryFailedCells({
+      tableId: t.tableId,
+      jobId: job.jobId,
+      startedBy: { userId: null, keyId: null },
+      orchestrator,
+    });
     expect(retried.totalTasks).toBe(2);
     await Promise.all((await taskIdsOf(retried.jobId)).map((id) => runCellTask(id, 1)));
     expect((await rowsOf(t.tableId)).every((r) => r.status === "done")).toBe(true);

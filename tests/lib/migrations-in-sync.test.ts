@@ -19,12 +19,12 @@ test("the check reports drift (runs after the test above: it alters this file's 
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`DROP INDEX "tables_created_at_idx"; ALTER TABLE "tables" ADD COLUMN "stray" TEXT`);
+    await client.query(`DROP INDEX "enrichment_jobs_status_idx"; ALTER TABLE "tables" ADD COLUMN "stray" TEXT`);
   } finally {
     await client.end();
   }
   const drift = await diffDatabaseToSchema(url);
-  expect(drift).toContain(`CREATE INDEX "tables_created_at_idx" ON "tables"("created_at");`);
+  expect(drift).toContain(`CREATE INDEX "enrichment_jobs_status_idx" ON "enrichment_jobs"("status");`);
   expect(drift).toContain(`ALTER TABLE "tables" DROP COLUMN "stray";`);
   expect(drift).not.toMatch(/FUNCTION|TRIGGER|_prisma_migrations/);
 });

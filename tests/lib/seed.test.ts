@@ -2,10 +2,13 @@ import { beforeEach, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { LEADS_COLUMNS, LEADS_ROWS, LEADS_TABLE_NAME, seedLeads } from "@/prisma/seed/leads";
 import { api } from "../support/api";
+import { testAccount } from "../support/auth";
 import { dbState } from "../support/db-state";
 
-// Every test starts from an empty database (this file's own copy of the migrated template).
+// Every test starts from an empty workspace (this file's own copy of the migrated template).
+let workspaceId: string;
 beforeEach(async () => {
+  workspaceId = (await testAccount()).workspaceId;
   await getDb().table.deleteMany();
 });
 
@@ -14,7 +17,7 @@ async function leadsTables() {
 }
 
 test("seedLeads – empty database → one Leads table with 8 columns and 10 rows", async () => {
-  const result = await seedLeads();
+  const result = await seedLeads({ workspaceId });
 
   expect(result.created).toBe(true);
   const tables = await leadsTables();
@@ -32,10 +35,10 @@ test("seedLeads – empty database → one Leads table with 8 columns and 10 row
 });
 
 test("seedLeads – run twice → still one Leads table with 10 rows and 8 columns, nothing changed", async () => {
-  const first = await seedLeads();
+  const first = await seedLeads({ workspaceId });
   const before = await dbState();
 
-  const second = await seedLeads();
+  const second = await seedLeads({ workspaceId });
 
   expect(second.created).toBe(false);
   expect(second).toEqual({ ...first, created: false });
@@ -46,7 +49,7 @@ test("seedLeads – run twice → still one Leads table with 10 rows and 8 colum
 });
 
 test("seedLeads – concurrent runs → exactly one creates the table", async () => {
-  const results = await Promise.all(Array.from({ length: 5 }, () => seedLeads()));
+  const results = await Promise.all(Array.from({ length: 5 }, () => seedLeads({ workspaceId })));
 
   expect(results.filter((r) => r.created)).toHaveLength(1);
   expect(new Set(results.map((r) => r.table.id)).size).toBe(1);
@@ -58,7 +61,7 @@ test("seedLeads – concurrent runs → exactly one creates the table", async ()
 test("seedLeads – other tables are left alone", async () => {
   const other = await api.post("/api/tables", { name: "Mine", columns: [{ key: "name", label: "Name" }] });
 
-  await seedLeads();
+  await seedLeads({ workspaceId });
 
   const tables = await api.get("/api/tables");
   expect(tables.body.data.map((t: { name: string }) => t.name).sort()).toEqual(["Leads", "Mine"]);
@@ -66,7 +69,7 @@ test("seedLeads – other tables are left alone", async () => {
 });
 
 test("GET /api/tables/:tableId – the seeded table → its ordered columns and 10 rows", async () => {
-  const { table } = await seedLeads();
+  const { table } = await seedLeads({ workspaceId });
 
   const result = await api.get(`/api/tables/${table.id}`);
   const rows = await api.get(`/api/tables/${table.id}/rows`);

@@ -1,3 +1,5 @@
+import { testAccount } from "./auth";
+
 // Calls the real Next.js route handlers in-process (no HTTP server), with real Requests,
 // so API tests exercise parsing, validation, the database and the error shape end to end.
 
@@ -9,9 +11,9 @@ const routes: [RegExp, string[], () => Promise<RouteModule>][] = [];
 function add(pattern: string, load: () => Promise<RouteModule>) {
   const names: string[] = [];
   const regex = new RegExp(
-    `^${pattern.replace(/:(\w+)/g, (_, name) => {
+    `^${pattern.replace(/:(\w+)(\*)?/g, (_, name, rest) => {
       names.push(name);
-      return "([^/]+)";
+      return rest ? "(.+)" : "([^/]+)";
     })}$`,
   );
   routes.push([regex, names, load]);
@@ -54,6 +56,25 @@ add("/api/tables/import", () => import("@/app/api/tables/import/route"));
 add("/api/tables/:tableId/import", () => import("@/app/api/tables/[tableId]/import/route"));
 add("/api/tables/:tableId/export", () => import("@/app/api/tables/[tableId]/export/route"));
 add("/api/inngest", () => import("@/app/api/inngest/route"));
+add("/api/auth/:rest*", () => import("@/app/api/auth/[...all]/route"));
+add("/api/workspaces", () => import("@/app/api/workspaces/route"));
+add("/api/workspaces/:workspaceId/api-keys", () => import("@/app/api/workspaces/[workspaceId]/api-keys/route"));
+add(
+  "/api/workspaces/:workspaceId/api-keys/:keyId",
+  () => import("@/app/api/workspaces/[workspaceId]/api-keys/[keyId]/route"),
+);
+add("/api/workspaces/:workspaceId/invitations", () => import("@/app/api/workspaces/[workspaceId]/invitations/route"));
+add(
+  "/api/workspaces/:workspaceId/invitations/:invitationId",
+  () => import("@/app/api/workspaces/[workspaceId]/invitations/[invitationId]/route"),
+);
+add("/api/workspaces/:workspaceId/members", () => import("@/app/api/workspaces/[workspaceId]/members/route"));
+add(
+  "/api/workspaces/:workspaceId/members/:memberId",
+  () => import("@/app/api/workspaces/[workspaceId]/members/[memberId]/route"),
+);
+add("/api/invitations/:invitationId", () => import("@/app/api/invitations/[invitationId]/route"));
+add("/api/invitations/:invitationId/accept", () => import("@/app/api/invitations/[invitationId]/accept/route"));
 
 /** The handler of `method` on `pathname` and its params; undefined when the route has no such method. */
 export async function findRoute(method: string, pathname: string) {
@@ -79,12 +100,24 @@ type Loose = any;
 
 export type ApiResult<T = Loose> = { status: number; body: T; headers: Headers };
 
+export type RequestInit = {
+  raw?: string;
+  headers?: Record<string, string>;
+  /** Send no credentials (by default the file's test account's API key is sent). */
+  anonymous?: boolean;
+};
+
 export async function request<T = Loose>(
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
   path: string,
   body?: unknown,
-  init: { raw?: string; headers?: Record<string, string> } = {},
+  init: RequestInit = {},
 ): Promise<ApiResult<T>> {
+  const given = Object.keys(init.headers ?? {}).map((h) => h.toLowerCase());
+  const credentials: Record<string, string> =
+    init.anonymous || given.includes("authorization") || given.includes("cookie") || path.startsWith("/api/inngest")
+      ? {}
+      : { authorization: `Bearer ${(await testAccount()).apiKey}` };
   const url = new URL(path, "http://localhost:3000");
   const found = await findRoute(method, url.pathname);
   if (!found) return { status: 405, body: undefined as T, headers: new Headers() };
@@ -94,7 +127,7 @@ export async function request<T = Loose>(
     new Request(url, {
       method,
       body: payload,
-      headers: { "content-type": "application/json", ...init.headers },
+      headers: { "content-type": "application/json", ...credentials, ...init.headers },
     }),
     { params: Promise.resolve(params) },
   );
@@ -105,10 +138,9 @@ export async function request<T = Loose>(
 }
 
 export const api = {
-  get: <T = Loose>(path: string) => request<T>("GET", path),
-  post: <T = Loose>(path: string, body?: unknown, init?: { raw?: string; headers?: Record<string, string> }) =>
-    request<T>("POST", path, body, init),
-  patch: <T = Loose>(path: string, body?: unknown, init?: { raw?: string }) => request<T>("PATCH", path, body, init),
-  delete: <T = Loose>(path: string, body?: unknown, init?: { raw?: string; headers?: Record<string, string> }) =>
-    request<T>("DELETE", path, body, init),
+  get: <T = Loose>(path: string, init?: RequestInit) => request<T>("GET", path, undefined, init),
+  post: <T = Loose>(path: string, body?: unknown, init?: RequestInit) => request<T>("POST", path, body, init),
+  patch: <T = Loose>(path: string, body?: unknown, init?: RequestInit) => request<T>("PATCH", path, body, init),
+  put: <T = Loose>(path: string, body?: unknown, init?: RequestInit) => request<T>("PUT", path, body, init),
+  delete: <T = Loose>(path: string, body?: unknown, init?: RequestInit) => request<T>("DELETE", path, body, init),
 };

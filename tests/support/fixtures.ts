@@ -3,20 +3,27 @@ import type { Orchestrator } from "@/lib/enrichment/orchestrator";
 import { readJob } from "@/lib/enrichment/store";
 import { createRows } from "@/lib/rows/rows";
 import { createTable } from "@/lib/tables/tables";
+import { testAccount } from "./auth";
 
+/** A table with `keys` as columns and `rows` rows, in `workspaceId` (default: the file's test account's). */
 export async function makeTable({
   name = "Test table",
   keys,
   rows: rowCount,
+  workspaceId,
 }: {
   name?: string;
   keys: string[];
   rows: number;
+  workspaceId?: string;
 }) {
   const table = await createTable({
-    name,
-    description: null,
-    columns: keys.map((key) => ({ key, label: key.replace(/_/g, " "), dataType: "text" as const })),
+    workspaceId: workspaceId ?? (await testAccount()).workspaceId,
+    input: {
+      name,
+      description: null,
+      columns: keys.map((key) => ({ key, label: key.replace(/_/g, " "), dataType: "text" as const })),
+    },
   });
   const rows = await createRows({
     tableId: table.id,

@@ -1,5 +1,5 @@
-import { json, route } from "@/lib/api/handler";
+import { json, publicRoute } from "@/lib/api/handler";
 import { checkHealth } from "@/lib/health";
 
-// GET /api/health – liveness plus a database round trip
-export const GET = route(async () => json(await checkHealth()));
+// GET /api/health – liveness plus a database round trip (no credentials needed)
+export const GET = publicRoute(async () => json(await checkHealth()));

@@ -3,6 +3,8 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { TableSummary } from "@/components/grid/table-summary";
 import { TableWorkspace } from "@/components/grid/table-workspace";
+import { AppHeader } from "@/components/shell/app-header";
+import { pagePermissionsForTable, requirePageSession } from "@/lib/auth/page-session";
 import { AppError } from "@/lib/errors";
 import { getTable } from "@/lib/tables/tables";
 
@@ -10,13 +12,18 @@ export const dynamic = "force-dynamic";
 
 export default async function TablePage({ params }: { params: Promise<{ tableId: string }> }) {
   const { tableId } = await params;
+  const session = await requirePageSession(`/tables/${tableId}`);
   if (!z.uuid().safeParse(tableId).success) notFound();
+  // A table of a workspace the person is not in does not exist for them.
+  const permissions = await pagePermissionsForTable(session, tableId);
+  if (!permissions) notFound();
   const table = await getTable({ tableId }).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
   return (
     <main className="flex h-screen flex-col">
+      <AppHeader session={session} />
       <header className="flex items-baseline gap-3 border-b border-slate-200 bg-white px-4 py-3">
         <Link href="/" className="text-sm text-slate-500 hover:text-slate-800">
           ← Tables
@@ -27,7 +34,7 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
           <p className="hidden truncate text-sm text-slate-400 lg:block">{table.description}</p>
         ) : null}
       </header>
-      <TableWorkspace initialTable={table} />
+      <TableWorkspace initialTable={table} permissions={permissions} />
     </main>
   );
 }

@@ -11,7 +11,8 @@ import type { TaskStatus } from "./types";
 // sent again. Its cost is what changed (index on table_id, change_xid), which is why it is
 // planned for its parameters on every call: a generic plan cannot use that index's range.
 
-export type CellChange = {
+/** A cell's latest task, as the change feed reports it. */
+export type CellState = {
   rowId: string;
   columnId: string;
   taskId: string;
@@ -21,10 +22,10 @@ export type CellChange = {
   confidence: number | null;
   error: string | null;
   attempts: number;
-  rowStatus: string;
-  rowConfidence: number | null;
-  rowError: string | null;
 };
+
+/** A changed cell with the state of its row. */
+export type CellChange = CellState & { rowStatus: string; rowConfidence: number | null; rowError: string | null };
 
 // The cursor comes from the same statement (and so the same snapshot) as the changes, even
 // when there are none: the LEFT JOIN keeps one row carrying it.

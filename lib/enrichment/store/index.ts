@@ -4,7 +4,7 @@
 
 export { abandonTasks } from "./abandon";
 export { CANCELLED_ERROR, failRemainingTasks, markJobCancelled, settleCancelledTasks } from "./cancel";
-export { type CellChange, readCellChanges } from "./cell-changes";
+export { type CellChange, type CellState, readCellChanges } from "./cell-changes";
 export { type CellStateDto, type CellStates, readCellStates } from "./cell-states";
 export { type ClaimedTask, claimTasks } from "./claim";
 export { COUNTER_SHARDS } from "./counters";

@@ -9,7 +9,8 @@ import type { JobRecord, JobStatus } from "./types";
 const JOB_COLUMNS = `j.id::text AS id, j.table_id::text AS "tableId", j.status::text AS status,
   j.total_tasks AS "totalTasks", COALESCE(counts.done, j.done_tasks) AS "doneTasks",
   COALESCE(counts.failed, j.failed_tasks) AS "failedTasks", j.error, j.error_code AS "errorCode",
-  j.created_at AS "createdAt", j.started_at AS "startedAt", j.completed_at AS "completedAt"`;
+  j.created_at AS "createdAt", j.started_at AS "startedAt", j.completed_at AS "completedAt",
+  j.created_by_user_id AS "createdByUserId", j.created_by_key_id AS "createdByKeyId"`;
 
 const GET_JOB: Statement = {
   name: "glaze-get-job",

@@ -15,4 +15,6 @@ export type JobRecord = {
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;
+  createdByUserId: string | null;
+  createdByKeyId: string | null;
 };

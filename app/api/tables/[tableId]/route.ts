@@ -6,15 +6,17 @@ import { deleteTable, getTable, updateTable } from "@/lib/tables/tables";
 type Params = { tableId: string };
 
 // GET /api/tables/:tableId – the table with its ordered columns and row count
-export const GET = route<Params>(async (_request, { tableId }) => json(await getTable({ tableId })));
+export const GET = route<Params>({ permission: "read" }, async (_request, { tableId }) =>
+  json(await getTable({ tableId })),
+);
 
 // PATCH /api/tables/:tableId – rename or describe the table
-export const PATCH = route<Params>(async (request, { tableId }) =>
+export const PATCH = route<Params>({ permission: "write" }, async (request, { tableId }) =>
   json(await updateTable({ tableId, patch: await parseJsonBody(request, updateTableSchema) })),
 );
 
 // DELETE /api/tables/:tableId – delete the table with its columns, rows, jobs and tasks
-export const DELETE = route<Params>(async (_request, { tableId }) => {
+export const DELETE = route<Params>({ permission: "write" }, async (_request, { tableId }) => {
   await deleteTable({ tableId });
   return new Response(null, { status: 204 });
 });

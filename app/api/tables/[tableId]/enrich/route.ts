@@ -5,7 +5,10 @@ import { enrichSelection } from "@/lib/enrichment/enrich";
 import { ENRICH_BODY_LIMIT, enrichRequestSchema, toSelection } from "@/lib/enrichment/schemas";
 
 // POST /api/tables/:tableId/enrich – enrich cells: { columnIds, rowIds | "all" } or { cellIds }
-export const POST = route<{ tableId: string }>(async (request, { tableId }) => {
+export const POST = route<{ tableId: string }>({ permission: "enrich" }, async (request, { tableId }, access) => {
   const body = await parseJsonBody(request, enrichRequestSchema, { limit: ENRICH_BODY_LIMIT });
-  return json(await enrichSelection({ tableId, selection: toSelection(body), orchestrator }), 201);
+  return json(
+    await enrichSelection({ tableId, selection: toSelection(body), startedBy: access.actor, orchestrator }),
+    201,
+  );
 });

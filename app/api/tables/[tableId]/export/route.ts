@@ -2,7 +2,7 @@ import { route } from "@/lib/api/handler";
 import { exportTableCsv } from "@/lib/csv/export";
 
 // GET /api/tables/:tableId/export – the table as a streamed text/csv download
-export const GET = route<{ tableId: string }>(async (_request, { tableId }) => {
+export const GET = route<{ tableId: string }>({ permission: "read" }, async (_request, { tableId }) => {
   const { filename, stream } = await exportTableCsv({ tableId });
   const ascii = filename.replace(/[^\x20-\x7e]/g, "_");
   return new Response(stream, {

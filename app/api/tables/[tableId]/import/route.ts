@@ -6,7 +6,7 @@ import { appendImportQuery } from "@/lib/csv/schemas";
 
 // POST /api/tables/:tableId/import?createColumns=true – append a text/csv body's records to the table;
 // headers match columns by key or label; unknown headers are a 422 unless createColumns=true adds them
-export const POST = route<{ tableId: string }>(async (request, { tableId }) => {
+export const POST = route<{ tableId: string }>({ permission: "write" }, async (request, { tableId }) => {
   const { createColumns } = parseQuery(request, appendImportQuery);
   const csv = await readCsvBody(request);
   return json(await appendCsvToTable({ tableId, csv, createColumns }), 201);

@@ -4,6 +4,6 @@ import { cellStatusQuery } from "@/lib/enrichment/schemas";
 import { cellStatusResponse } from "@/lib/realtime/poll";
 
 // GET /api/tables/:tableId/cells/status?since=<cursor> – cells whose latest task changed since the cursor
-export const GET = route<{ tableId: string }>(async (request, { tableId }) =>
+export const GET = route<{ tableId: string }>({ permission: "read" }, async (request, { tableId }) =>
   cellStatusResponse({ tableId, ...parseQuery(request, cellStatusQuery) }),
 );

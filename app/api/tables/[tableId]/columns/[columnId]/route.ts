@@ -6,12 +6,12 @@ import { updateColumnSchema } from "@/lib/columns/schemas";
 type Params = { tableId: string; columnId: string };
 
 // PATCH /api/tables/:tableId/columns/:columnId – rename, retype or move (order) a column
-export const PATCH = route<Params>(async (request, { tableId, columnId }) =>
+export const PATCH = route<Params>({ permission: "write" }, async (request, { tableId, columnId }) =>
   json(await updateColumn({ tableId, columnId, patch: await parseJsonBody(request, updateColumnSchema) })),
 );
 
 // DELETE /api/tables/:tableId/columns/:columnId – delete a column, its values and its tasks
-export const DELETE = route<Params>(async (_request, { tableId, columnId }) => {
+export const DELETE = route<Params>({ permission: "write" }, async (_request, { tableId, columnId }) => {
   await deleteColumn({ tableId, columnId });
   return new Response(null, { status: 204 });
 });

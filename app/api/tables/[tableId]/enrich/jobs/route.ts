@@ -4,6 +4,6 @@ import { listJobs } from "@/lib/enrichment/jobs";
 import { listJobsQuery } from "@/lib/enrichment/schemas";
 
 // GET /api/tables/:tableId/enrich/jobs – the table's jobs, newest first
-export const GET = route<{ tableId: string }>(async (request, { tableId }) =>
+export const GET = route<{ tableId: string }>({ permission: "read" }, async (request, { tableId }) =>
   json(await listJobs({ tableId, ...parseQuery(request, listJobsQuery) })),
 );

@@ -3,6 +3,7 @@ import { json, route } from "@/lib/api/handler";
 import { cancelJob } from "@/lib/enrichment/jobs";
 
 // POST /api/tables/:tableId/enrich/jobs/:jobId/cancel – stop queued cells; running ones finish
-export const POST = route<{ tableId: string; jobId: string }>(async (_request, { tableId, jobId }) =>
-  json(await cancelJob({ tableId, jobId, orchestrator })),
+export const POST = route<{ tableId: string; jobId: string }>(
+  { permission: "enrich" },
+  async (_request, { tableId, jobId }) => json(await cancelJob({ tableId, jobId, orchestrator })),
 );

@@ -3,6 +3,7 @@ import { json, route } from "@/lib/api/handler";
 import { redispatchJob } from "@/lib/enrichment/enrich";
 
 // POST /api/tables/:tableId/enrich/jobs/:jobId/dispatch – hand a pending job to the orchestrator again
-export const POST = route<{ tableId: string; jobId: string }>(async (_request, { tableId, jobId }) =>
-  json(await redispatchJob({ tableId, jobId, orchestrator })),
+export const POST = route<{ tableId: string; jobId: string }>(
+  { permission: "enrich" },
+  async (_request, { tableId, jobId }) => json(await redispatchJob({ tableId, jobId, orchestrator })),
 );

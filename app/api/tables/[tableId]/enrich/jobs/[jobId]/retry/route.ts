@@ -3,6 +3,8 @@ import { json, route } from "@/lib/api/handler";
 import { retryFailedCells } from "@/lib/enrichment/enrich";
 
 // POST /api/tables/:tableId/enrich/jobs/:jobId/retry – a new job for the job's failed cells
-export const POST = route<{ tableId: string; jobId: string }>(async (_request, { tableId, jobId }) =>
-  json(await retryFailedCells({ tableId, jobId, orchestrator }), 201),
+export const POST = route<{ tableId: string; jobId: string }>(
+  { permission: "enrich" },
+  async (_request, { tableId, jobId }, access) =>
+    json(await retryFailedCells({ tableId, jobId, startedBy: access.actor, orchestrator }), 201),
 );

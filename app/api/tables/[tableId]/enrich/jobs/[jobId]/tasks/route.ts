@@ -4,6 +4,8 @@ import { listTasks } from "@/lib/enrichment/jobs";
 import { listTasksQuery } from "@/lib/enrichment/schemas";
 
 // GET /api/tables/:tableId/enrich/jobs/:jobId/tasks – the job's cell tasks, filterable by status
-export const GET = route<{ tableId: string; jobId: string }>(async (request, { tableId, jobId }) =>
-  json(await listTasks({ tableId, jobId, ...parseQuery(request, listTasksQuery) })),
+export const GET = route<{ tableId: string; jobId: string }>(
+  { permission: "read" },
+  async (request, { tableId, jobId }) =>
+    json(await listTasks({ tableId, jobId, ...parseQuery(request, listTasksQuery) })),
 );

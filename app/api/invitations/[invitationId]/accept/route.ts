@@ -1,0 +1,8 @@
+import { json, route } from "@/lib/api/handler";
+import { acceptInvitation } from "@/lib/auth/invitations";
+
+// POST /api/invitations/:invitationId/accept – the signed-in invitee joins the workspace (it becomes active)
+export const POST = route<{ invitationId: string }>(
+  { permission: "authenticated", session: true },
+  async (request, { invitationId }) => json(await acceptInvitation({ request, invitationId })),
+);

@@ -1,0 +1,11 @@
+import { route } from "@/lib/api/handler";
+import { revokeApiKey } from "@/lib/auth/api-keys";
+
+// DELETE /api/workspaces/:workspaceId/api-keys/:keyId – revoke a key (it stops working at once)
+export const DELETE = route<{ workspaceId: string; keyId: string }>(
+  { permission: "read", admin: true },
+  async (_request, { workspaceId, keyId }) => {
+    await revokeApiKey({ workspaceId, keyId });
+    return new Response(null, { status: 204 });
+  },
+);

@@ -1,0 +1,11 @@
+import { route } from "@/lib/api/handler";
+import { cancelInvitation } from "@/lib/auth/invitations";
+
+// DELETE /api/workspaces/:workspaceId/invitations/:invitationId – cancel a pending invitation (its link stops working)
+export const DELETE = route<{ workspaceId: string; invitationId: string }>(
+  { permission: "read", admin: true },
+  async (_request, { workspaceId, invitationId }) => {
+    await cancelInvitation({ workspaceId, invitationId });
+    return new Response(null, { status: 204 });
+  },
+);

@@ -1,0 +1,16 @@
+import { parseJsonBody } from "@/lib/api/body";
+import { json, route } from "@/lib/api/handler";
+import { inviteToWorkspace, listInvitations } from "@/lib/auth/invitations";
+import { inviteSchema } from "@/lib/auth/schemas";
+
+type Params = { workspaceId: string };
+
+// GET /api/workspaces/:workspaceId/invitations – pending invitations, each with its link
+export const GET = route<Params>({ permission: "read", admin: true }, async (request, { workspaceId }) =>
+  json({ data: await listInvitations({ request, workspaceId }) }),
+);
+
+// POST /api/workspaces/:workspaceId/invitations – invite someone by email; answers the link to send them
+export const POST = route<Params>({ permission: "read", admin: true }, async (request, { workspaceId }) =>
+  json(await inviteToWorkspace({ request, workspaceId, input: await parseJsonBody(request, inviteSchema) }), 201),
+);

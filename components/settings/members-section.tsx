@@ -1,0 +1,73 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { ROLES } from "@/lib/auth/permissions";
+import { fetchers } from "@/lib/client/fetchers";
+import { queryKeys } from "@/lib/client/query-keys";
+import { useWorkspaceList } from "./use-workspace-list";
+
+/** Who is in the workspace; owners and admins change roles and remove people. */
+export function MembersSection({
+  workspaceId,
+  canManage,
+  selfId,
+}: {
+  workspaceId: string;
+  canManage: boolean;
+  selfId: string;
+}) {
+  const members = useWorkspaceList({
+    queryKey: queryKeys.members(workspaceId),
+    load: (signal) => fetchers.listMembers(workspaceId, signal),
+    what: "members",
+  });
+  const refresh = members.refresh;
+  const setRole = useMutation({
+    meta: { errorTitle: "Could not change the role" },
+    mutationFn: ({ memberId, role }: { memberId: string; role: string }) =>
+      fetchers.updateMemberRole(workspaceId, memberId, role),
+    onSettled: refresh,
+  });
+  const remove = useMutation({
+    meta: { errorTitle: "Could not remove the member" },
+    mutationFn: (memberId: string) => fetchers.removeMember(workspaceId, memberId),
+    onSettled: refresh,
+  });
+  return (
+    <section aria-labelledby="members-heading" className="space-y-3">
+      <h2 id="members-heading" className="text-lg font-semibold">
+        Members
+      </h2>
+      <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+        {members.items.map((m) => (
+          <li key={m.id} className="flex items-center gap-3 px-4 py-2 text-sm">
+            <span className="min-w-0 flex-1 truncate">
+              {m.name} <span className="text-slate-500">{m.email}</span>
+            </span>
+            {canManage && m.userId !== selfId ? (
+              <>
+                <select
+                  aria-label={`Role of ${m.email}`}
+                  value={m.role}
+                  onChange={(e) => setRole.mutate({ memberId: m.id, role: e.target.value })}
+                  className="h-8 rounded-md border border-slate-300 px-2"
+                >
+                  {ROLES.map((role) => (
+                    <option key={role} value={role}>
+                      {role}
+                    </option>
+                  ))}
+                </select>
+                <button type="button" className="text-red-700 hover:underline" onClick={() => remove.mutate(m.id)}>
+                  Remove
+                </button>
+              </>
+            ) : (
+              <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-700">{m.role}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,24 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import type { PageSession } from "@/lib/auth/page-session";
+import { AccountMenu } from "./account-menu";
+import { WorkspaceSwitcher } from "./workspace-switcher";
+
+/** The bar on top of every signed-in page: home, the workspace switcher, settings, the account. */
+export function AppHeader({ session, children }: { session: PageSession; children?: ReactNode }) {
+  return (
+    <header className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-white px-4 py-2">
+      <Link href="/" className="font-semibold tracking-tight">
+        Glaze
+      </Link>
+      <WorkspaceSwitcher workspaces={session.workspaces} activeId={session.active?.id ?? null} />
+      {session.active ? (
+        <Link href="/settings" className="text-sm text-slate-600 hover:text-slate-900">
+          Workspace settings
+        </Link>
+      ) : null}
+      <div className="min-w-0 flex-1">{children}</div>
+      <AccountMenu email={session.user.email} />
+    </header>
+  );
+}

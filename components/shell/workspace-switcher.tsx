@@ -1,0 +1,77 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { authClient, authErrorMessage } from "@/lib/client/auth-client";
+import { fetchers, type WorkspaceDto } from "@/lib/client/fetchers";
+import { describeError } from "@/lib/client/http";
+import { useToast } from "../ui/toast-provider";
+
+const NEW = "__new__";
+
+/** The workspace the person works in: switch to another, or create one. */
+export function WorkspaceSwitcher({ workspaces, activeId }: { workspaces: WorkspaceDto[]; activeId: string | null }) {
+  const router = useRouter();
+  const toast = useToast();
+  const [creating, setCreating] = useState(false);
+  const activate = async (organizationId: string) => {
+    const { error } = await authClient.organization.setActive({ organizationId });
+    if (error) toast.show({ kind: "error", title: "Could not switch workspace", message: authErrorMessage(error) });
+    router.push("/");
+    router.refresh();
+  };
+  if (creating) {
+    return (
+      <form
+        aria-label="New workspace"
+        className="flex gap-2"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          const name = String(new FormData(event.currentTarget).get("name") ?? "").trim();
+          if (!name) return;
+          try {
+            const created = await fetchers.createWorkspace(name);
+            setCreating(false);
+            await activate(created.id);
+          } catch (error) {
+            toast.show({ kind: "error", title: "Could not create the workspace", message: describeError(error) });
+          }
+        }}
+      >
+        <input
+          name="name"
+          aria-label="Workspace name"
+          placeholder="Workspace name"
+          maxLength={100}
+          required
+          className="h-8 w-48 rounded-md border border-slate-300 px-2 text-sm"
+        />
+        <button type="submit" className="h-8 rounded-md bg-slate-900 px-2.5 text-sm text-white">
+          Create
+        </button>
+        <button type="button" className="h-8 px-1 text-sm text-slate-500" onClick={() => setCreating(false)}>
+          Cancel
+        </button>
+      </form>
+    );
+  }
+  return (
+    <select
+      aria-label="Workspace"
+      value={activeId ?? ""}
+      className="h-8 rounded-md border border-slate-300 bg-white px-2 text-sm"
+      onChange={(event) => {
+        if (event.target.value === NEW) setCreating(true);
+        else void activate(event.target.value);
+      }}
+    >
+      {activeId === null ? <option value="">No workspace</option> : null}
+      {workspaces.map((w) => (
+        <option key={w.id} value={w.id}>
+          {w.name}
+        </option>
+      ))}
+      <option value={NEW}>New workspace…</option>
+    </select>
+  );
+}

@@ -1,0 +1,77 @@
+import "server-only";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import type { Principal } from "./context";
+import { isAdminRole, type Permission, permissionsOf } from "./permissions";
+
+/**
+ * What a request may do, and where: the workspace it acts in (the table's, or for requests
+ * that name no table the key's own or the person's active workspace) and its permissions
+ * there. `actor` is recorded on what it starts (enrichment jobs).
+ */
+export type Access = {
+  workspaceId: string | null;
+  permissions: Set<Permission>;
+  /** The person's role in the workspace; null for an API key (keys have scopes, not roles). */
+  role: string | null;
+  actor: { userId: string | null; keyId: string | null };
+};
+
+const NO_ACCESS = new Set<Permission>();
+
+function actorOf(principal: Principal) {
+  return principal.kind === "key"
+    ? { userId: null, keyId: principal.keyId }
+    : { userId: principal.userId, keyId: null };
+}
+
+async function roleIn(workspaceId: string, userId: string): Promise<string | undefined> {
+  const member = await getDb().member.findUnique({
+    where: { organizationId_userId: { organizationId: workspaceId, userId } },
+    select: { role: true },
+  });
+  return member?.role;
+}
+
+/** Access to a workspace named by the request (or implied by its key / active workspace). */
+export async function workspaceAccess(principal: Principal, workspaceId?: string): Promise<Access> {
+  const actor = actorOf(principal);
+  if (principal.kind === "key") {
+    const own = workspaceId === undefined || workspaceId === principal.workspaceId;
+    return own
+      ? { workspaceId: principal.workspaceId, permissions: principal.scopes, role: null, actor }
+      : { workspaceId: null, permissions: NO_ACCESS, role: null, actor };
+  }
+  const target = workspaceId ?? principal.activeWorkspaceId;
+  if (!target) return { workspaceId: null, permissions: NO_ACCESS, role: null, actor };
+  const role = await roleIn(target, principal.userId);
+  return role === undefined
+    ? { workspaceId: null, permissions: NO_ACCESS, role: null, actor }
+    : { workspaceId: target, permissions: permissionsOf(role), role, actor };
+}
+
+const WHAT: Record<Permission, string> = {
+  read: "read this workspace's tables",
+  write: "change this workspace's tables",
+  enrich: "start enrichment in this workspace",
+};
+
+/** 403 unless `access` grants `permission` (a viewer writing, a key without the scope). */
+export function requirePermission(access: Access, permission: Permission, principal: Principal) {
+  if (access.permissions.has(permission)) return;
+  const who =
+    principal.kind === "key" ? `This API key lacks the "${permission}" scope` : "Your role does not allow you";
+  throw new AppError("forbidden", `${who} to ${WHAT[permission]}`, { required: permission });
+}
+
+/** 403 unless a person who administers the workspace (owner or admin) is asking. */
+export function requireAdmin(access: Access) {
+  if (access.role !== null && isAdminRole(access.role)) return;
+  throw new AppError("forbidden", "Only the workspace's owners and admins (signed in) may do this");
+}
+
+/** The workspace a request that names no table works in; 409 if a person has none yet. */
+export function requireWorkspace(access: Access): string {
+  if (access.workspaceId) return access.workspaceId;
+  throw new AppError("conflict", "You have no workspace yet: create one, or ask for an invitation to one");
+}

@@ -1,0 +1,83 @@
+import "server-only";
+import { getDb } from "../db";
+import { notFound } from "../errors";
+import type { ApiKeyScope } from "./permissions";
+import type { CreateApiKeyInput } from "./schemas";
+import { getAuth } from "./server";
+
+export type ApiKeyDto = {
+  id: string;
+  name: string | null;
+  /** The key's first characters, to recognise it; the key itself is shown once, at creation. */
+  start: string | null;
+  scopes: ApiKeyScope[];
+  enabled: boolean;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+};
+
+function scopesOf(permissions: string | null): ApiKeyScope[] {
+  if (!permissions) return [];
+  try {
+    return (JSON.parse(permissions) as { workspace?: ApiKeyScope[] }).workspace ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A new key of the workspace with the given scopes. The caller (an owner or admin, checked by
+ * the route) is recorded by better-auth; the plain key is in the answer and nowhere else.
+ */
+export async function createApiKey({
+  workspaceId,
+  userId,
+  input,
+}: {
+  workspaceId: string;
+  userId: string;
+  input: CreateApiKeyInput;
+}): Promise<ApiKeyDto & { key: string }> {
+  // No headers: better-auth only lets server calls set a key's permissions.
+  const created = await getAuth().api.createApiKey({
+    body: {
+      name: input.name,
+      organizationId: workspaceId,
+      userId,
+      permissions: { workspace: [...new Set(input.scopes)] },
+      ...(input.expiresInDays ? { expiresIn: input.expiresInDays * 24 * 60 * 60 } : {}),
+    },
+  });
+  return {
+    id: created.id,
+    key: created.key,
+    name: created.name ?? null,
+    start: created.start ?? null,
+    scopes: [...new Set(input.scopes)],
+    enabled: created.enabled ?? true,
+    createdAt: new Date(created.createdAt).toISOString(),
+    lastUsedAt: null,
+    expiresAt: created.expiresAt ? new Date(created.expiresAt).toISOString() : null,
+  };
+}
+
+export async function listApiKeys({ workspaceId }: { workspaceId: string }): Promise<ApiKeyDto[]> {
+  const keys = await getDb().apikey.findMany({ where: { referenceId: workspaceId }, orderBy: { createdAt: "desc" } });
+  return keys.map((k) => ({
+    id: k.id,
+    name: k.name,
+    start: k.start,
+    scopes: scopesOf(k.permissions),
+    enabled: k.enabled ?? true,
+    createdAt: k.createdAt.toISOString(),
+    lastUsedAt: k.lastRequest?.toISOString() ?? null,
+    expiresAt: k.expiresAt?.toISOString() ?? null,
+  }));
+}
+
+/** Revokes (deletes) a key of the workspace; a key of another workspace is a 404. */
+export async function revokeApiKey({ workspaceId, keyId }: { workspaceId: string; keyId: string }) {
+  const deleted = await getDb().apikey.deleteMany({ where: { id: keyId, referenceId: workspaceId } });
+  if (deleted.count === 0) throw notFound("API key", keyId);
+}

@@ -1,0 +1,72 @@
+import "server-only";
+import { checkHost } from "../api/guard";
+import { toErrorResponse } from "../api/respond";
+import { AppError, type ErrorCode } from "../errors";
+import { getAuth } from "./server";
+
+const CODES: Record<number, ErrorCode> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  422: "validation_failed",
+  429: "too_many_requests",
+};
+
+/**
+ * better-auth answers sign-up, sign-in and get-session with the session token in the body too;
+ * the cookie (HttpOnly, out of reach of scripts) must stay its only carrier, so it is removed.
+ */
+async function withoutSessionTokens(response: Response): Promise<Response> {
+  if (!response.headers.get("content-type")?.includes("application/json")) return response;
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return new Response(text, { status: response.status, headers: response.headers });
+  }
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (!value || typeof value !== "object") return value;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => key !== "token")
+        .map(([key, inner]) => [key, strip(inner)]),
+    );
+  };
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(JSON.stringify(strip(body)), { status: response.status, headers });
+}
+
+/**
+ * better-auth's own endpoints (/api/auth/*: sign-up, sign-in, sign-out, workspaces, invitations)
+ * behind the same host check as every route, their refusals in the one error shape (better-auth's
+ * own code kept in details), and a standard Retry-After on its rate limit.
+ */
+export async function handleAuthRequest(request: Request): Promise<Response> {
+  try {
+    checkHost(request.headers.get("host") ?? new URL(request.url).host);
+    const response = await getAuth().handler(request);
+    if (response.status < 400) return withoutSessionTokens(response);
+    let body: { message?: unknown; code?: unknown } = {};
+    try {
+      body = await response.clone().json();
+    } catch {}
+    const code = CODES[response.status] ?? (response.status >= 500 ? "internal_error" : "bad_request");
+    const message = typeof body.message === "string" && body.message ? body.message : response.statusText || "Refused";
+    const refused = toErrorResponse(
+      new AppError(code, message, typeof body.code === "string" ? { authCode: body.code } : undefined),
+    );
+    const retryAfter = response.headers.get("x-retry-after");
+    if (retryAfter) refused.headers.set("retry-after", retryAfter);
+    for (const cookie of response.headers.getSetCookie()) refused.headers.append("set-cookie", cookie);
+    return refused;
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}

@@ -1,0 +1,92 @@
+import "server-only";
+import { getDb } from "../db";
+import { env } from "../env";
+import { notFound } from "../errors";
+import type { InviteInput } from "./schemas";
+import { getAuth } from "./server";
+
+export type InvitationDto = {
+  id: string;
+  email: string;
+  role: string | null;
+  status: string;
+  expiresAt: string;
+  /** What to send the invitee: there is no mail server, an admin copies this link. */
+  link: string;
+};
+
+function linkFor(request: Request, id: string) {
+  return `${env.publicUrl ?? new URL(request.url).origin}/invite/${id}`;
+}
+
+type InvitationRow = { id: string; email: string; role: string | null; status: string; expiresAt: Date };
+
+function toDto(request: Request, i: InvitationRow): InvitationDto {
+  return {
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    status: i.status,
+    expiresAt: i.expiresAt.toISOString(),
+    link: linkFor(request, i.id),
+  };
+}
+
+/** Invites `email` to the workspace; better-auth checks the inviter may, and refuses duplicates. */
+export async function inviteToWorkspace({
+  request,
+  workspaceId,
+  input,
+}: {
+  request: Request;
+  workspaceId: string;
+  input: InviteInput;
+}): Promise<InvitationDto> {
+  const invitation = await getAuth().api.createInvitation({
+    body: { email: input.email, role: input.role, organizationId: workspaceId },
+    headers: request.headers,
+  });
+  return toDto(request, { ...invitation, expiresAt: new Date(invitation.expiresAt) });
+}
+
+export async function listInvitations({ request, workspaceId }: { request: Request; workspaceId: string }) {
+  const rows = await getDb().invitation.findMany({
+    where: { organizationId: workspaceId, status: "pending" },
+    orderBy: { createdAt: "desc" },
+  });
+  return rows.map((i) => toDto(request, i));
+}
+
+export async function cancelInvitation({ workspaceId, invitationId }: { workspaceId: string; invitationId: string }) {
+  const updated = await getDb().invitation.updateMany({
+    where: { id: invitationId, organizationId: workspaceId, status: "pending" },
+    data: { status: "canceled" },
+  });
+  if (updated.count === 0) throw notFound("invitation", invitationId);
+}
+
+/**
+ * What the invitation page shows before anyone signs in; the invitation's id (a random UUID in
+ * the link) is what entitles one to see it. Only pending, unexpired invitations exist here.
+ */
+export async function describeInvitation({ invitationId }: { invitationId: string }) {
+  const invitation = await getDb().invitation.findFirst({
+    where: { id: invitationId, status: "pending", expiresAt: { gt: new Date() } },
+    include: { organization: { select: { name: true } }, inviter: { select: { name: true } } },
+  });
+  if (!invitation) throw notFound("invitation", invitationId);
+  return {
+    id: invitation.id,
+    email: invitation.email,
+    role: invitation.role,
+    workspaceName: invitation.organization.name,
+    inviterName: invitation.inviter.name,
+    expiresAt: invitation.expiresAt.toISOString(),
+  };
+}
+
+/** Accepts for the signed-in person (better-auth checks the invitation is theirs) and makes its workspace active. */
+export async function acceptInvitation({ request, invitationId }: { request: Request; invitationId: string }) {
+  const result = await getAuth().api.acceptInvitation({ body: { invitationId }, headers: request.headers });
+  return { workspaceId: result?.member.organizationId ?? null, role: result?.member.role ?? null };
+}

@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { storableString } from "../api/text";
+import { API_KEY_SCOPES, ROLES } from "./permissions";
+
+export const createWorkspaceSchema = z.strictObject({
+  name: storableString().trim().min(1).max(100).describe("Workspace name"),
+});
+
+export const createApiKeySchema = z.strictObject({
+  name: storableString().trim().min(1).max(64).describe("What the key is for, e.g. 'CRM sync'"),
+  scopes: z
+    .array(z.enum(API_KEY_SCOPES))
+    .min(1, "give at least one scope")
+    .describe("read: read tables; write: change them; enrich: start enrichment (spends credits)"),
+  expiresInDays: z.int().min(1).max(365).optional().describe("The key stops working after this many days"),
+});
+export type CreateApiKeyInput = z.output<typeof createApiKeySchema>;
+
+export const inviteSchema = z.strictObject({
+  email: z.email().max(254).describe("Who is invited; they sign up or in with this address"),
+  role: z.enum(ROLES).default("member"),
+});
+export type InviteInput = z.output<typeof inviteSchema>;
+
+export const updateMemberSchema = z.strictObject({ role: z.enum(ROLES) });

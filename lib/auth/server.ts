@@ -1,0 +1,123 @@
+import "server-only";
+import { apiKey } from "@better-auth/api-key";
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { nextCookies } from "better-auth/next-js";
+import { organization } from "better-auth/plugins/organization";
+import { getDb } from "../db";
+import { env } from "../env";
+import { afterUserCreated } from "./bootstrap";
+import { ac, roles } from "./permissions";
+import { checkSignUpAllowed } from "./sign-up-gate";
+
+// better-auth, configured for Glaze: email and password, workspaces (its organization plugin),
+// workspace-owned API keys. Created lazily: importing a route at build time needs neither the
+// database nor BETTER_AUTH_SECRET.
+
+/** Prefix of every API key, so a leaked one is recognisable (secret scanners, logs). */
+export const API_KEY_PREFIX = "glz_";
+
+function createAuth() {
+  const db = getDb();
+  return betterAuth({
+    appName: "Glaze",
+    logger: { level: "warn", log: logAuthMessage },
+    baseURL: env.authUrl,
+    secret: env.authSecret,
+    trustedOrigins: [...env.trustedOrigins, ...(env.publicUrl ? [env.publicUrl] : [])],
+    database: prismaAdapter(db, { provider: "postgresql", transaction: true }),
+    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    session: {
+      expiresIn: 60 * 60 * 24 * 7,
+      updateAge: 60 * 60 * 24,
+      // A signed copy of the session in a cookie saves a database read on every API call; a
+      // session revoked elsewhere stays usable for at most this long.
+      cookieCache: { enabled: true, maxAge: 60 },
+    },
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      window: 60,
+      max: 100,
+      customRules: {
+        "/sign-in/email": { window: 60, max: 10 },
+        "/sign-up/email": { window: 60 * 60, max: 10 },
+        "/get-session": false,
+      },
+    },
+    advanced: {
+      database: { generateId: "uuid" },
+      useSecureCookies: env.isProduction && (env.authUrl ?? env.publicUrl ?? "").startsWith("https://"),
+    },
+    databaseHooks: {
+      user: {
+        create: {
+          before: async (user, ctx) => {
+            await checkSignUpAllowed({ email: user.email, invitationId: ctx?.headers?.get("x-glaze-invitation") });
+          },
+          after: async (user) => {
+            await afterUserCreated({ userId: user.id });
+          },
+        },
+      },
+      session: {
+        create: {
+          // New sessions start in the person's first workspace.
+          before: async (session) => {
+            const first = await db.member.findFirst({
+              where: { userId: session.userId },
+              orderBy: { createdAt: "asc" },
+              select: { organizationId: true },
+            });
+            return { data: { ...session, activeOrganizationId: first?.organizationId ?? null } };
+          },
+        },
+      },
+    },
+    // Keys are created through Glaze's own route (scoped, workspace-checked); over better-auth's
+    // HTTP endpoints a member could otherwise mint unscoped keys.
+    disabledPaths: ["/api-key/create", "/api-key/update"],
+    plugins: [
+      organization({
+        ac,
+        roles,
+        creatorRole: "owner",
+        invitationExpiresIn: 60 * 60 * 24 * 7,
+        cancelPendingInvitationsOnReInvite: true,
+      }),
+      apiKey({
+        references: "organization",
+        defaultPrefix: API_KEY_PREFIX,
+        requireName: true,
+        maximumNameLength: 64,
+        rateLimit: { enabled: false },
+        deferUpdates: true,
+      }),
+      nextCookies(),
+    ],
+  });
+}
+
+/**
+ * better-auth's messages, minus the ones that only restate a refusal the client already got
+ * (a bad API key is a 401, not an error of ours). Arguments are never printed whole: they can
+ * carry request bodies.
+ */
+function logAuthMessage(level: "debug" | "info" | "warn" | "error", message: string, ...args: unknown[]) {
+  if (/Failed to validate API key|Invalid API key|^Invalid password$|^User not found$/i.test(message)) return;
+  // Without GLAZE_PUBLIC_URL the origin is each request's own, which proxy.ts has already
+  // checked against the allowed hosts: expected in development and tests, worth saying in production.
+  if (!env.isProduction && /Base URL is not set/.test(message)) return;
+  const detail = args.map((a) => (a instanceof Error ? a.message : "")).filter(Boolean);
+  const line = `[auth] ${message}${detail.length ? ` (${detail.join("; ")})` : ""}`;
+  if (level === "error") console.error(line);
+  else console.warn(line);
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+const globalForAuth = globalThis as unknown as { glazeAuth?: Auth };
+
+export function getAuth(): Auth {
+  globalForAuth.glazeAuth ??= createAuth();
+  return globalForAuth.glazeAuth;
+}

@@ -1,0 +1,243 @@
+import "../support/no-orchestrator";
+import { beforeAll, describe, expect, test } from "vitest";
+import { getDb } from "@/lib/db";
+import { createEnrichmentJob } from "@/lib/enrichment/create-job";
+import { type RequestInit, request } from "../support/api";
+import { activate, addMember, createKey, createWorkspace, signUp, type TestPerson } from "../support/auth";
+import { dbState } from "../support/db-state";
+import { makeTable } from "../support/fixtures";
+
+// Who may do what, route by route. Six kinds of caller against every table route: no
+// credentials, a revoked key, a key of another workspace, a key with only the read scope, a
+// viewer's session and a member's session. Each gets exactly the expected status, and a
+// refused request writes nothing.
+
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+type Need = "read" | "write" | "enrich";
+type Ids = { tableId: string; columnId: string; rowId: string; jobId: string };
+type Route = { method: Method; path: (ids: Ids) => string; need: Need; body?: (ids: Ids) => unknown; raw?: string };
+
+const ORIGIN = "http://localhost:3000";
+
+const ROUTES: Route[] = [
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}`, need: "read" },
+  { method: "PATCH", path: (i) => `/api/tables/${i.tableId}`, need: "write", body: () => ({ name: "Renamed" }) },
+  { method: "DELETE", path: (i) => `/api/tables/${i.tableId}`, need: "write" },
+  {
+    method: "POST",
+    path: (i) => `/api/tables/${i.tableId}/columns`,
+    need: "write",
+    body: () => ({ key: "phone", label: "Phone" }),
+  },
+  {
+    method: "PATCH",
+    path: (i) => `/api/tables/${i.tableId}/columns/${i.columnId}`,
+    need: "write",
+    body: () => ({ label: "Mail" }),
+  },
+  { method: "DELETE", path: (i) => `/api/tables/${i.tableId}/columns/${i.columnId}`, need: "write" },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/rows`, need: "read" },
+  {
+    method: "POST",
+    path: (i) => `/api/tables/${i.tableId}/rows`,
+    need: "write",
+    body: () => ({ rows: [{ data: {} }] }),
+  },
+  {
+    method: "PATCH",
+    path: (i) => `/api/tables/${i.tableId}/rows`,
+    need: "write",
+    body: (i) => ({ rows: [{ id: i.rowId, data: { name: "x" } }] }),
+  },
+  { method: "DELETE", path: (i) => `/api/tables/${i.tableId}/rows`, need: "write", body: (i) => ({ ids: [i.rowId] }) },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/rows/${i.rowId}`, need: "read" },
+  {
+    method: "PATCH",
+    path: (i) => `/api/tables/${i.tableId}/rows/${i.rowId}`,
+    need: "write",
+    body: () => ({ data: { name: "y" } }),
+  },
+  { method: "DELETE", path: (i) => `/api/tables/${i.tableId}/rows/${i.rowId}`, need: "write" },
+  {
+    method: "POST",
+    path: (i) => `/api/tables/${i.tableId}/enrich`,
+    need: "enrich",
+    body: (i) => ({ columnIds: [i.columnId] }),
+  },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs`, need: "read" },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}`, need: "read" },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/tasks`, need: "read" },
+  { method: "POST", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/cancel`, need: "enrich" },
+  { method: "POST", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/retry`, need: "enrich" },
+  { method: "POST", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/dispatch`, need: "enrich" },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/cells/status`, need: "read" },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/export`, need: "read" },
+  { method: "POST", path: (i) => `/api/tables/${i.tableId}/import`, need: "write", raw: "name\r\nAda\r\n" },
+];
+
+let owner: TestPerson;
+let member: TestPerson;
+let viewer: TestPerson;
+let workspaceId: string;
+const keys: Record<"all" | "readOnly" | "revoked" | "other", string> = {
+  all: "",
+  readOnly: "",
+  revoked: "",
+  other: "",
+};
+
+async function fixture(): Promise<Ids> {
+  const t = await makeTable({ keys: ["name", "email"], rows: 2, workspaceId });
+  const job = await createEnrichmentJob({
+    tableId: t.tableId,
+    source: { mode: "grid", columnIds: [t.columns.email], rowIds: "all" },
+  });
+  return { tableId: t.tableId, columnId: t.columns.email, rowId: t.rowIds[0], jobId: job.jobId };
+}
+
+beforeAll(async () => {
+  owner = await signUp();
+  member = await signUp();
+  viewer = await signUp();
+  workspaceId = await createWorkspace(owner.userId, "Acme");
+  await addMember(workspaceId, member.userId, "member");
+  await addMember(workspaceId, viewer.userId, "viewer");
+  for (const person of [owner, member, viewer]) await activate(person.userId, workspaceId);
+  keys.all = (await createKey(workspaceId, owner.userId, ["read", "write", "enrich"])).key;
+  keys.readOnly = (await createKey(workspaceId, owner.userId, ["read"])).key;
+  const revoked = await createKey(workspaceId, owner.userId, ["read", "write", "enrich"]);
+  await getDb().apikey.delete({ where: { id: revoked.id } });
+  keys.revoked = revoked.key;
+  const stranger = await signUp();
+  const elsewhere = await createWorkspace(stranger.userId, "Elsewhere");
+  keys.other = (await createKey(elsewhere, stranger.userId, ["read", "write", "enrich"])).key;
+});
+
+type Caller = { name: string; init: () => RequestInit; expect: (need: Need) => number };
+
+const CALLERS: Caller[] = [
+  { name: "no credentials", init: () => ({ anonymous: true }), expect: () => 401 },
+  { name: "a revoked key", init: () => ({ headers: { authorization: `Bearer ${keys.revoked}` } }), expect: () => 401 },
+  {
+    name: "a key of another workspace",
+    init: () => ({ headers: { authorization: `Bearer ${keys.other}` } }),
+    expect: () => 404,
+  },
+  {
+    name: "a key with only the read scope",
+    init: () => ({ headers: { authorization: `Bearer ${keys.readOnly}` } }),
+    expect: (need) => (need === "read" ? 200 : 403),
+  },
+  {
+    name: "a viewer's session",
+    init: () => ({ headers: { cookie: viewer.cookie, origin: ORIGIN } }),
+    expect: (need) => (need === "read" ? 200 : 403),
+  },
+];
+
+async function send(route: Route, ids: Ids, init: RequestInit) {
+  const body = route.body?.(ids);
+  const headers = route.raw ? { "content-type": "text/csv", ...init.headers } : init.headers;
+  return request(route.method, route.path(ids), body, { ...init, headers, raw: route.raw });
+}
+
+describe("every table route refuses whoever may not call it, and writes nothing", () => {
+  for (const caller of CALLERS) {
+    test(`${caller.name}`, async () => {
+      const ids = await fixture();
+      for (const route of ROUTES) {
+        const expected = caller.expect(route.need);
+        const before = await dbState();
+        const res = await send(route, ids, caller.init());
+        const what = `${caller.name}: ${route.method} ${route.path(ids)}`;
+        if (expected === 200) {
+          expect(res.status, what).toBeLessThan(300);
+        } else {
+          expect(res.status, `${what} → ${JSON.stringify(res.body)}`).toBe(expected);
+          expect(Object.keys(res.body), what).toEqual(["error"]);
+          expect(await dbState(), `${what} wrote something`).toEqual(before);
+        }
+      }
+    }, 120_000);
+  }
+
+  test("a member's session may do everything a table route offers (each on a fresh table)", async () => {
+    for (const route of ROUTES) {
+      const ids = await fixture();
+      const res = await send(route, ids, { headers: { cookie: member.cookie, origin: ORIGIN } });
+      const what = `${route.method} ${route.path(ids)} → ${JSON.stringify(res.body)}`;
+      // Allowed: it may still be refused for what it asks (a retry with nothing to retry is a 409).
+      expect([401, 403, 404], what).not.toContain(res.status);
+      expect(res.status, what).toBeLessThan(500);
+    }
+  }, 120_000);
+
+  test("a signed-in write without an Origin header → 403 (CSRF), nothing written", async () => {
+    const ids = await fixture();
+    for (const route of ROUTES.filter((r) => r.method !== "GET")) {
+      const before = await dbState();
+      const res = await send(route, ids, { headers: { cookie: member.cookie } });
+      expect(res.status, `${route.method} ${route.path(ids)}`).toBe(403);
+      expect(await dbState()).toEqual(before);
+    }
+  }, 120_000);
+});
+
+describe("workspace-level routes", () => {
+  test("GET /api/tables lists only the caller's workspace; no credentials → 401", async () => {
+    const ids = await fixture();
+    const own = await request("GET", "/api/tables", undefined, { headers: { authorization: `Bearer ${keys.all}` } });
+    expect(own.body.data.map((t: { id: string }) => t.id)).toContain(ids.tableId);
+    const other = await request("GET", "/api/tables", undefined, {
+      headers: { authorization: `Bearer ${keys.other}` },
+    });
+    expect(other.body.data.map((t: { id: string }) => t.id)).not.toContain(ids.tableId);
+    expect((await request("GET", "/api/tables", undefined, { anonymous: true })).status).toBe(401);
+  });
+
+  test("POST /api/tables and the CSV import create in the caller's workspace; a viewer or a read key → 403", async () => {
+    const viewerCreate = await request(
+      "POST",
+      "/api/tables",
+      { name: "V" },
+      { headers: { cookie: viewer.cookie, origin: ORIGIN } },
+    );
+    expect(viewerCreate.status).toBe(403);
+    const readCreate = await request(
+      "POST",
+      "/api/tables",
+      { name: "R" },
+      { headers: { authorization: `Bearer ${keys.readOnly}` } },
+    );
+    expect(readCreate.status).toBe(403);
+    const created = await request(
+      "POST",
+      "/api/tables",
+      { name: "K" },
+      { headers: { authorization: `Bearer ${keys.all}` } },
+    );
+    expect(created.status).toBe(201);
+    expect((await getDb().table.findUniqueOrThrow({ where: { id: created.body.id } })).workspaceId).toBe(workspaceId);
+  });
+
+  test("managing members, invitations and keys: owner yes; member, viewer and API keys no", async () => {
+    const base = `/api/workspaces/${workspaceId}`;
+    const asOwner = { headers: { cookie: owner.cookie, origin: ORIGIN } };
+    expect((await request("GET", `${base}/api-keys`, undefined, asOwner)).status).toBe(200);
+    const callers: RequestInit[] = [
+      { headers: { cookie: member.cookie, origin: ORIGIN } },
+      { headers: { cookie: viewer.cookie, origin: ORIGIN } },
+      { headers: { authorization: `Bearer ${keys.all}` } },
+    ];
+    for (const init of callers) {
+      expect((await request("GET", `${base}/api-keys`, undefined, init)).status).toBe(403);
+      expect((await request("POST", `${base}/api-keys`, { name: "x", scopes: ["read"] }, init)).status).toBe(403);
+      expect((await request("POST", `${base}/invitations`, { email: "z@z.io", role: "member" }, init)).status).toBe(
+        403,
+      );
+    }
+    const stranger = await signUp();
+    const foreign = await request("GET", `${base}/members`, undefined, { headers: { cookie: stranger.cookie } });
+    expect(foreign.status).toBe(404);
+  });
+});

@@ -1,0 +1,260 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { getDb } from "@/lib/db";
+import { request } from "../support/api";
+import { activate, createKey, createWorkspace, signUp } from "../support/auth";
+import { dbState } from "../support/db-state";
+
+// People, sessions, workspaces, invitations and keys through the public endpoints, and the
+// promise that none of their secrets is ever echoed or logged.
+
+const ORIGIN = "http://localhost:3000";
+const json = { "content-type": "application/json", origin: ORIGIN };
+
+async function auth(path: string, body: unknown, headers: Record<string, string> = {}) {
+  return request("POST", `/api/auth${path}`, body, { headers: { ...json, ...headers }, anonymous: true });
+}
+
+/** Everything written to the console while `fn` runs. */
+async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T; output: string }> {
+  const lines: string[] = [];
+  const spies = (["log", "info", "warn", "error", "debug"] as const).map((level) =>
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      lines.push(
+        args
+          .map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === "string" ? a : JSON.stringify(a)))
+          .join(" "),
+      );
+    }),
+  );
+  try {
+    return { result: await fn(), output: lines.join("\n") };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
+describe("sign-up, sign-in, sessions", () => {
+  test("sign-up then sign-in → an HttpOnly, SameSite=Lax session cookie; the token is never in the body", async () => {
+    const email = `ada-${Date.now()}@test.glaze`;
+    const up = await auth("/sign-up/email", { name: "Ada", email, password: "analytical engine" });
+    expect(up.status).toBe(200);
+    expect(JSON.stringify(up.body)).not.toMatch(/"token"/);
+    const cookie = up.headers.getSetCookie().find((c) => c.includes("session_token"));
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const bad = await auth("/sign-in/email", { email, password: "wrong password" });
+    expect(bad.status).toBe(401);
+    expect(Object.keys(bad.body)).toEqual(["error"]);
+    const ok = await auth("/sign-in/email", { email, password: "analytical engine" });
+    expect(ok.status).toBe(200);
+    const session = ok.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const me = await request("GET", "/api/auth/get-session", undefined, {
+      headers: { cookie: session },
+      anonymous: true,
+    });
+    expect(me.body.user.email).toBe(email);
+    expect(JSON.stringify(me.body)).not.toMatch(/"token"/);
+    const out = await auth("/sign-out", {}, { cookie: session });
+    expect(out.status).toBe(200);
+  });
+
+  test("GLAZE_ALLOW_SIGNUP=false → 403 for strangers; an invitee signs up through their invitation", async () => {
+    const owner = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    await activate(owner.userId, workspaceId);
+    const invited = `invitee-${Date.now()}@test.glaze`;
+    const invitation = await request(
+      "POST",
+      `/api/workspaces/${workspaceId}/invitations`,
+      { email: invited, role: "viewer" },
+      { headers: { cookie: owner.cookie, origin: ORIGIN } },
+    );
+    expect(invitation.status).toBe(201);
+    expect(invitation.body.link).toMatch(new RegExp(`/invite/${invitation.body.id}$`));
+    vi.stubEnv("GLAZE_ALLOW_SIGNUP", "false");
+    try {
+      const stranger = await auth("/sign-up/email", {
+        name: "S",
+        email: `s-${Date.now()}@test.glaze`,
+        password: "12345678",
+      });
+      expect(stranger.status).toBe(403);
+      const withWrongInvite = await auth(
+        "/sign-up/email",
+        { name: "S", email: `s2-${Date.now()}@test.glaze`, password: "12345678" },
+        { "x-glaze-invitation": invitation.body.id },
+      );
+      expect(withWrongInvite.status).toBe(403);
+      const invitee = await auth(
+        "/sign-up/email",
+        { name: "I", email: invited, password: "12345678" },
+        { "x-glaze-invitation": invitation.body.id },
+      );
+      expect(invitee.status).toBe(200);
+      const cookie = invitee.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
+      const accepted = await request("POST", `/api/invitations/${invitation.body.id}/accept`, undefined, {
+        headers: { cookie, origin: ORIGIN },
+      });
+      expect(accepted.status).toBe(200);
+      expect(accepted.body).toEqual({ workspaceId, role: "viewer" });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  test("an invitation is for its address only: someone else signed in → 403, nothing joined", async () => {
+    const owner = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    const invitation = await request(
+      "POST",
+      `/api/workspaces/${workspaceId}/invitations`,
+      { email: "only-me@test.glaze", role: "member" },
+      { headers: { cookie: owner.cookie, origin: ORIGIN } },
+    );
+    const other = await signUp();
+    const before = await getDb().member.count();
+    const res = await request("POST", `/api/invitations/${invitation.body.id}/accept`, undefined, {
+      headers: { cookie: other.cookie, origin: ORIGIN },
+    });
+    expect(res.status).toBe(403);
+    expect(await getDb().member.count()).toBe(before);
+    const described = await request("GET", `/api/invitations/${invitation.body.id}`, undefined, { anonymous: true });
+    expect(described.body).toMatchObject({ email: "only-me@test.glaze", role: "member" });
+  });
+});
+
+describe("API keys", () => {
+  test("shown once at creation, listed without the key, usable, then revoked → 401", async () => {
+    const owner = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    const asOwner = { headers: { cookie: owner.cookie, origin: ORIGIN } };
+    const created = await request(
+      "POST",
+      `/api/workspaces/${workspaceId}/api-keys`,
+      { name: "CRM", scopes: ["read"] },
+      asOwner,
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.key).toMatch(/^glz_/);
+    const list = await request("GET", `/api/workspaces/${workspaceId}/api-keys`, undefined, asOwner);
+    expect(list.body.data).toEqual([
+      expect.objectContaining({ id: created.body.id, name: "CRM", scopes: ["read"], lastUsedAt: null }),
+    ]);
+    expect(JSON.stringify(list.body)).not.toContain(created.body.key);
+    const bearer = { headers: { authorization: `Bearer ${created.body.key}` } };
+    expect((await request("GET", "/api/tables", undefined, bearer)).status).toBe(200);
+    const revoked = await request(
+      "DELETE",
+      `/api/workspaces/${workspaceId}/api-keys/${created.body.id}`,
+      undefined,
+      asOwner,
+    );
+    expect(revoked.status).toBe(204);
+    expect((await request("GET", "/api/tables", undefined, bearer)).status).toBe(401);
+  });
+
+  test("bad key requests → 422 naming the field, nothing created", async () => {
+    const owner = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    const asOwner = { headers: { cookie: owner.cookie, origin: ORIGIN } };
+    const before = await getDb().apikey.count();
+    for (const body of [
+      { name: "x", scopes: [] },
+      { name: "x", scopes: ["admin"] },
+      { name: "", scopes: ["read"] },
+      { scopes: ["read"] },
+    ]) {
+      const res = await request("POST", `/api/workspaces/${workspaceId}/api-keys`, body, asOwner);
+      expect(res.status, JSON.stringify(body)).toBe(422);
+    }
+    expect(await getDb().apikey.count()).toBe(before);
+  });
+
+  test("a malformed Authorization header → 401 that names the expected form", async () => {
+    const res = await request("GET", "/api/tables", undefined, { headers: { authorization: "Basic abc" } });
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toContain("Bearer");
+  });
+});
+
+describe("abuse limits", () => {
+  beforeEach(() => vi.stubEnv("GLAZE_API_RATE_LIMIT_PER_MINUTE", "3"));
+  afterEach(() => vi.unstubAllEnvs());
+
+  test("more requests per minute than a key's limit → 429 with Retry-After; other keys unaffected", async () => {
+    const owner = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    const a = await createKey(workspaceId, owner.userId, ["read"]);
+    const b = await createKey(workspaceId, owner.userId, ["read"]);
+    const call = (key: string) =>
+      request("GET", "/api/tables", undefined, { headers: { authorization: `Bearer ${key}` } });
+    expect([(await call(a.key)).status, (await call(a.key)).status, (await call(a.key)).status]).toEqual([
+      200, 200, 200,
+    ]);
+    const limited = await call(a.key);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await call(b.key)).status).toBe(200);
+  });
+
+  test("repeated sign-in attempts from one address → 429 with Retry-After, shared through Postgres", async () => {
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof auth>> | undefined;
+    for (let i = 0; i < 12; i++) {
+      last = await auth(
+        "/sign-in/email",
+        { email: "nobody@test.glaze", password: "wrong password" },
+        { "x-forwarded-for": "203.0.113.9" },
+      );
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await getDb().rateLimit.count()).toBeGreaterThan(0);
+  });
+});
+
+describe("secrets stay secret", () => {
+  test("passwords, API keys and session tokens appear in no response and no log line", async () => {
+    const password = `pw-${Date.now()}-secret`;
+    const { result, output } = await captureLogs(async () => {
+      const email = `secret-${Date.now()}@test.glaze`;
+      const up = await auth("/sign-up/email", { name: "S", email, password });
+      const cookie = up.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
+      const token = cookie.split("=")[1]?.split(".")[0] ?? "";
+      await auth("/sign-in/email", { email, password: `${password}-wrong` });
+      const workspace = await request(
+        "POST",
+        "/api/workspaces",
+        { name: "Secret" },
+        { headers: { cookie, origin: ORIGIN } },
+      );
+      const key = await request(
+        "POST",
+        `/api/workspaces/${workspace.body.id}/api-keys`,
+        { name: "k", scopes: ["read"] },
+        { headers: { cookie, origin: ORIGIN } },
+      );
+      await request("GET", "/api/tables", undefined, { headers: { authorization: `Bearer ${key.body.key}x` } });
+      const responses = [up, workspace].map((r) => JSON.stringify(r.body)).join("\n");
+      return { token, key: key.body.key as string, responses };
+    });
+    expect(result.token.length).toBeGreaterThan(10);
+    for (const secret of [password, result.key, result.token]) {
+      expect(output).not.toContain(secret);
+      expect(result.responses).not.toContain(secret);
+    }
+    const state = JSON.stringify(await dbState(), (_k, v) => (typeof v === "bigint" ? String(v) : v));
+    expect(state).not.toContain(result.key);
+  });
+});

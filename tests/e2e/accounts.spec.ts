@@ -1,0 +1,85 @@
+import type { Browser, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { watchErrors } from "./grid-support";
+
+// Two people who start with nothing: one signs up, makes a workspace and a table, invites the
+// other as a viewer by link; the viewer joins through the link, sees the table read-only, and
+// signs out. The page is what a person sees; no API shortcuts.
+
+test.use({ storageState: { cookies: [], origins: [] } });
+
+const stamp = Date.now();
+const ownerEmail = `owner-${stamp}@test.glaze`;
+const viewerEmail = `viewer-${stamp}@test.glaze`;
+const password = "a long enough password";
+
+async function freshPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  return { page, errors: watchErrors(page) };
+}
+
+test("sign up, create a workspace, invite a viewer by link; the viewer joins, cannot edit or enrich, signs out", async ({
+  browser,
+}) => {
+  // Two people, two browser contexts, a dozen pages: longer than one grid test.
+  test.setTimeout(180_000);
+  const owner = await freshPage(browser);
+  await owner.page.goto("/");
+  await expect(owner.page).toHaveURL(/\/sign-in\?next=%2F/);
+  await owner.page.getByRole("link", { name: "Sign up" }).click();
+  await owner.page.getByLabel("Name").fill("Olivia Owner");
+  await owner.page.getByLabel("Email").fill(ownerEmail);
+  await owner.page.getByLabel(/Password/).fill(password);
+  await owner.page.getByRole("button", { name: "Sign up" }).click();
+  await expect(owner.page.getByText("You are not in a workspace yet")).toBeVisible();
+
+  await owner.page.getByRole("combobox", { name: "Workspace" }).selectOption({ label: "New workspace…" });
+  await owner.page.getByRole("textbox", { name: "Workspace name" }).fill("Northwind Sales");
+  await owner.page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(owner.page.getByRole("heading", { name: "Northwind Sales" })).toBeVisible();
+  await owner.page.getByRole("textbox", { name: "New table name" }).fill("Prospects");
+  await owner.page.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(owner.page.getByRole("heading", { name: "Prospects" })).toBeVisible();
+  await owner.page.getByRole("button", { name: "+ Row" }).click();
+  await expect(owner.page.getByText("1 row · 1 column")).toBeVisible();
+
+  await owner.page.getByRole("link", { name: "Workspace settings" }).click();
+  await owner.page.getByRole("textbox", { name: "Email to invite" }).fill(viewerEmail);
+  await owner.page.getByRole("combobox", { name: "Role" }).selectOption("viewer");
+  await owner.page.getByRole("button", { name: "Create invitation link" }).click();
+  const link = await owner.page.getByLabel("Invitation link").inputValue();
+  expect(link).toMatch(/\/invite\/[0-9a-f-]{36}$/);
+  await owner.page.screenshot({ path: "test-results/screenshots/workspace-settings.png", fullPage: true });
+
+  const viewer = await freshPage(browser);
+  await viewer.page.goto(new URL(link as string).pathname);
+  await expect(viewer.page.getByRole("heading", { name: "Join Northwind Sales" })).toBeVisible();
+  await viewer.page.getByRole("link", { name: `Sign up as ${viewerEmail}` }).click();
+  await expect(viewer.page.getByLabel("Email")).toHaveValue(viewerEmail);
+  await viewer.page.getByLabel("Name").fill("Victor Viewer");
+  await viewer.page.getByLabel(/Password/).fill(password);
+  await viewer.page.getByRole("button", { name: "Sign up" }).click();
+  await viewer.page.getByRole("button", { name: "Join Northwind Sales" }).click();
+  await expect(viewer.page.getByRole("heading", { name: "Northwind Sales" })).toBeVisible();
+  // A viewer cannot create tables.
+  await expect(viewer.page.getByRole("textbox", { name: "New table name" })).toHaveCount(0);
+
+  await viewer.page.getByRole("link", { name: /Prospects/ }).click();
+  await expect(viewer.page.getByRole("grid", { name: "Prospects" })).toBeVisible();
+  await expect(viewer.page.getByText("Read only")).toBeVisible();
+  await expect(viewer.page.getByRole("button", { name: /Enrich/ })).toHaveCount(0);
+  await expect(viewer.page.getByRole("button", { name: "+ Row" })).toHaveCount(0);
+  const cell = viewer.page.getByRole("grid").getByRole("gridcell").first();
+  await cell.dblclick();
+  await expect(viewer.page.getByRole("textbox", { name: /Edit/ })).toHaveCount(0);
+  await viewer.page.screenshot({ path: "test-results/screenshots/viewer-read-only.png", fullPage: true });
+
+  await viewer.page.getByRole("button", { name: "Sign out" }).click();
+  await expect(viewer.page).toHaveURL(/\/sign-in/);
+  await viewer.page.goto("/");
+  await expect(viewer.page).toHaveURL(/\/sign-in/);
+
+  expect(owner.errors).toEqual([]);
+  expect(viewer.errors).toEqual([]);
+});
