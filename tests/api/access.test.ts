@@ -71,6 +71,9 @@ const ROUTES: Route[] = [
   { method: "POST", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/retry`, need: "enrich" },
   { method: "POST", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/dispatch`, need: "enrich" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/cells/status`, need: "read" },
+  // Event streams: the helper cancels a granted stream as soon as its headers arrive.
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/events`, need: "read" },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/events`, need: "read" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/export`, need: "read" },
   { method: "POST", path: (i) => `/api/tables/${i.tableId}/import`, need: "write", raw: "name\r\nAda\r\n" },
 ];

@@ -6,6 +6,7 @@ import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { claimTasks } from "@/lib/enrichment/store";
 import { hubFor } from "@/lib/realtime/hubs";
 import { api, findRoute } from "../support/api";
+import { bearer } from "../support/auth";
 import { expectError } from "../support/db-state";
 import { cellsOf, openStream, type Received } from "../support/event-stream";
 import { makeTable, taskIdsOf } from "../support/fixtures";
@@ -67,7 +68,7 @@ describe("GET /api/tables/:tableId/events", () => {
 
   test("malformed Last-Event-ID → 422", async () => {
     const t = await makeTable({ keys: ["email"], rows: 1 });
-    const res = await fetch(eventsUrl(t), { headers: { "last-event-id": "1:2:3,4" } });
+    const res = await fetch(eventsUrl(t), { headers: { ...(await bearer()), "last-event-id": "1:2:3,4" } });
     expect(res.status).toBe(422);
     expect((await res.json()).error.code).toBe("validation_failed");
   });
@@ -75,7 +76,7 @@ describe("GET /api/tables/:tableId/events", () => {
   test("a stream: event-stream headers, a retry hint, then a cells event whose id is the cursor", async () => {
     const t = await makeTable({ keys: ["email"], rows: 1 });
     const controller = new AbortController();
-    const res = await fetch(eventsUrl(t), { signal: controller.signal });
+    const res = await fetch(eventsUrl(t), { headers: await bearer(), signal: controller.signal });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
     expect(res.headers.get("cache-control")).toContain("no-store");
@@ -208,7 +209,7 @@ describe("GET /api/tables/:tableId/events", () => {
       const path = `/api/tables/${t.tableId}/events`;
       const route = await findRoute("GET", path);
       // Nobody reads this response's body.
-      const response = await route?.handler(new Request(`http://localhost:3000${path}`), {
+      const response = await route?.handler(new Request(`http://localhost:3000${path}`, { headers: await bearer() }), {
         params: Promise.resolve(route.params),
       });
       expect(response?.status).toBe(200);
@@ -248,7 +249,9 @@ describe("GET /api/tables/:tableId/enrich/jobs/:jobId/events", () => {
     const t = await makeTable({ keys: ["email"], rows: 30 });
     const jobId = await enrich(t, { columnIds: [t.columns.email] });
     const ids = await taskIdsOf(jobId);
-    const res = await fetch(`${server.url}/api/tables/${t.tableId}/enrich/jobs/${jobId}/events`);
+    const res = await fetch(`${server.url}/api/tables/${t.tableId}/enrich/jobs/${jobId}/events`, {
+      headers: await bearer(),
+    });
     expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
     const body = res.text();
     for (let i = 0; i < ids.length; i += 10) {
@@ -270,7 +273,9 @@ describe("GET /api/tables/:tableId/enrich/jobs/:jobId/events", () => {
     const t = await makeTable({ keys: ["email"], rows: 2 });
     const jobId = await enrich(t, { columnIds: [t.columns.email] });
     await runCellBatch(await taskIdsOf(jobId));
-    const text = await (await fetch(`${server.url}/api/tables/${t.tableId}/enrich/jobs/${jobId}/events`)).text();
+    const text = await (
+      await fetch(`${server.url}/api/tables/${t.tableId}/enrich/jobs/${jobId}/events`, { headers: await bearer() })
+    ).text();
     expect(text).toMatch(/^retry: 2000\n\nevent: job\ndata: \{"jobId":"[^"]+".*"status":"completed"/);
   });
 });

@@ -7,6 +7,7 @@ import { env } from "@/lib/env";
 import { hubFor } from "@/lib/realtime/hubs";
 import { LISTENER_NAME } from "@/lib/realtime/listener";
 import { type AppProcess, startAppProcess } from "../support/app-process";
+import { bearer } from "../support/auth";
 import { cellsOf, openStream, type Received } from "../support/event-stream";
 import { makeTable, taskIdsOf } from "../support/fixtures";
 import { type RouteServer, startRouteServer } from "../support/route-server";
@@ -38,7 +39,7 @@ async function appProcess() {
 async function job(t: Table) {
   const res = await fetch(`${local.url}/api/tables/${t.tableId}/enrich`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { ...(await bearer()), "content-type": "application/json" },
     body: JSON.stringify({ columnIds: Object.values(t.columns) }),
   });
   expect(res.status).toBe(201);
@@ -81,7 +82,7 @@ describe("live updates across processes", () => {
       await onB.waitFor((e) => e.type === "cells");
       const res = await fetch(`${a.url}/api/tables/${t.tableId}/rows/${t.rowIds[2]}`, {
         method: "PATCH",
-        headers: { "content-type": "application/json" },
+        headers: { ...(await bearer()), "content-type": "application/json" },
         body: JSON.stringify({ data: { name: "Written through A" } }),
       });
       expect(res.status).toBe(200);
@@ -90,7 +91,7 @@ describe("live updates across processes", () => {
 
       const enriched = await fetch(`${a.url}/api/tables/${t.tableId}/enrich`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { ...(await bearer()), "content-type": "application/json" },
         body: JSON.stringify({ columnIds: [t.columns.email] }),
       });
       expect(enriched.status).toBe(201);

@@ -131,6 +131,12 @@ export async function request<T = Loose>(
     }),
     { params: Promise.resolve(params) },
   );
+  // An event stream (the /events routes) does not end by itself: its status and headers are
+  // what callers of this helper check, so it is cancelled at once (which unsubscribes it).
+  if (response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    await response.body?.cancel();
+    return { status: response.status, body: undefined as T, headers: response.headers };
+  }
   const text = await response.text();
   const isJson = response.headers.get("content-type")?.includes("json") ?? false;
   const parsed = text && isJson ? JSON.parse(text) : text || undefined;

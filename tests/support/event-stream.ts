@@ -1,7 +1,9 @@
 import { EventSource } from "eventsource";
+import { testAccount } from "./auth";
 
 // A real EventSource client (the `eventsource` package follows the WHATWG spec: it reconnects
-// by itself and sends Last-Event-ID) that records every event, for tests of the streams.
+// by itself and sends Last-Event-ID) that records every event, for tests of the streams. It
+// sends the test account's API key unless given other credentials (a session cookie).
 
 export type Received = { type: string; data: unknown; id: string; at: number };
 
@@ -18,13 +20,17 @@ export type Stream = {
   source: EventSource;
 };
 
-export function openStream(url: string, { lastEventId }: { lastEventId?: string } = {}): Stream {
+export function openStream(
+  url: string,
+  { lastEventId, credentials }: { lastEventId?: string; credentials?: Record<string, string> } = {},
+): Stream {
   const source = new EventSource(url, {
-    fetch: (input, init) =>
+    fetch: async (input, init) =>
       fetch(input, {
         ...init,
         headers: {
           ...init.headers,
+          ...(credentials ?? { authorization: `Bearer ${(await testAccount()).apiKey}` }),
           ...(lastEventId && !init.headers["Last-Event-ID"] ? { "Last-Event-ID": lastEventId } : {}),
         },
       }),
