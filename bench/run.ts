@@ -1,6 +1,6 @@
 // npm run bench – starts its own stack (embedded Postgres on its own port and data dir,
 // the built-in Inngest dev server, a production build of the app) and prints every figure.
-// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|auth|hardening|grid|views|waterfall
+// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|auth|hardening|realtime|grid|views|waterfall
 // picks one; BENCH_APP_PORT, BENCH_INNGEST_PORT and BENCH_PG_PORT move the stack off its ports.
 import { disconnectDb } from "../lib/db";
 import { startStack } from "../scripts/stack";
@@ -9,6 +9,7 @@ import { benchEngine } from "./engine.bench";
 import { benchGrid, printGridBench } from "./grid.bench";
 import { benchHardening } from "./hardening.bench";
 import { benchPipeline } from "./pipeline.bench";
+import { benchRealtime } from "./realtime.bench";
 import { benchViews } from "./views.bench";
 import { benchWaterfall } from "./waterfall.bench";
 
@@ -50,6 +51,10 @@ try {
     log("\n== hardening: growing database, 200 open grids, cancelling a big job ==");
     await benchHardening(stack, log);
   }
+  if (!only || only === "realtime") {
+    log("\n== real time: event streams, two tabs, GET job beside streaming grids ==");
+    await benchRealtime(stack, log);
+  }
   if (!only || only === "views") {
     log(
       `\n== views: filtered, sorted windows, search and rowFilter jobs on ${process.env.VIEWS_BENCH_ROWS ?? "100,000"} rows ==`,
@@ -60,8 +65,12 @@ try {
     log("\n== browser grid: 100,000 rows in Chromium ==");
     printGridBench(await benchGrid(stack.appUrl, stack.demo, log), log);
   }
+} catch (error) {
+  // Before the stack stops, which may take a while.
+  console.error(error);
+  process.exitCode = 1;
 } finally {
   await disconnectDb();
   await stack.stop();
 }
-process.exit(0);
+process.exit();

@@ -72,7 +72,30 @@ export function getEnginePool(): pg.Pool {
   return ensure().glazeEnginePool;
 }
 
+/**
+ * A connection of its own, outside the pools, for a session that must stay open (the live
+ * updates' LISTEN, lib/realtime/listener.ts). The caller owns it and ends it.
+ */
+export function newSessionClient({ name }: { name: string }): pg.Client {
+  return new pg.Client({ connectionString: databaseUrl(), application_name: name });
+}
+
+type Hooks = { glazeDisconnectHooks?: Set<() => Promise<void>> };
+const globalHooks = globalThis as unknown as Hooks;
+globalHooks.glazeDisconnectHooks ??= new Set();
+const hooks = globalHooks.glazeDisconnectHooks;
+
+/** Runs `hook` on the next disconnectDb(), e.g. to end a session client opened with newSessionClient. */
+export function onDisconnect(hook: () => Promise<void>): () => void {
+  hooks.add(hook);
+  return () => hooks.delete(hook);
+}
+
 export async function disconnectDb() {
+  for (const hook of [...hooks]) {
+    hooks.delete(hook);
+    await hook().catch(() => {});
+  }
   const { glazePrisma, glazePool, glazeEnginePool } = globalForDb;
   globalForDb.glazePrisma = undefined;
   globalForDb.glazePool = undefined;

@@ -71,6 +71,14 @@ export const env = {
     const raw = read("GLAZE_WATCHDOG_STALL_SECONDS");
     return raw === undefined ? undefined : int("GLAZE_WATCHDOG_STALL_SECONDS", 0);
   },
+  /** How often an idle event stream gets a heartbeat event (lib/realtime). */
+  get sseHeartbeatMs() {
+    return int("GLAZE_SSE_HEARTBEAT_MS", 15_000);
+  },
+  /** Bytes an event stream may have queued before its client counts as unable to keep up. */
+  get sseMaxBufferedBytes() {
+    return int("GLAZE_SSE_MAX_BUFFERED_BYTES", 8 * 1024 * 1024);
+  },
   /** Simulated latency in milliseconds of the demo provider (columns without a recipe). */
   get providerLatencyMs() {
     return int("GLAZE_PROVIDER_LATENCY_MS", 0);

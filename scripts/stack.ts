@@ -38,6 +38,8 @@ export type Stack = {
   replicas: Replicas | undefined;
   /** Restarts the app process with other environment variables (e.g. provider latency). */
   restartApp: (extraEnv?: Record<string, string>) => Promise<void>;
+  /** The app process's id (benchmarks read its memory). */
+  appPid: () => number | undefined;
   stop: () => Promise<void>;
 };
 
@@ -131,9 +133,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   const stopApp = () =>
     new Promise<void>((resolve) => {
-      if (!app || app.exitCode !== null) return resolve();
-      app.once("exit", () => resolve());
-      app.kill("SIGTERM");
+      const running = app;
+      if (!running || running.exitCode !== null) return resolve();
+      // Next waits for open requests before it exits; one that never ends must not hold the stop.
+      const force = setTimeout(() => running.kill("SIGKILL"), 10_000);
+      running.once("exit", () => {
+        clearTimeout(force);
+        resolve();
+      });
+      running.kill("SIGTERM");
     });
   await startApp();
   await waitFor(`${inngestUrl}/health`, 60_000);
@@ -144,6 +152,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     inngestUrl,
     databaseUrl,
     replicas,
+    appPid: () => app?.pid,
     restartApp: async (extraEnv) => {
       await stopApp();
       await startApp(extraEnv);

@@ -1,18 +1,31 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useRef } from "react";
-import { type ColumnDto, fetchers, type RowPage } from "@/lib/client/fetchers";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  type CellStatusPage,
+  type ColumnDto,
+  fetchers,
+  type JobDto,
+  type Page,
+  type RowPage,
+} from "@/lib/client/fetchers";
 import { applyChanges, groupChanges } from "@/lib/client/grid-blocks";
 import { isActiveJob } from "@/lib/client/job-state";
+import { blockIsStale, refreshFor, type TableEventData, withJob } from "@/lib/client/live-events";
 import { queryKeys } from "@/lib/client/query-keys";
+import { useTableStream } from "./use-table-stream";
 
 const POLL_MS = 1000;
+/** After falling back to polling, the stream is tried again this much later. */
+const STREAM_RETRY_MS = 30_000;
 type StatusCursor = { cursor: string };
 
 /**
- * Live enrichment state: the table's jobs, and every cell whose task changed, patched into
- * the cached row windows so values appear in place. Both poll about once a second while any
- * job is active and stop when none is. The first status call only takes a cursor; row
- * windows load after it (`ready`), so no change can fall between a window and the cursor.
+ * Live state of the table: its jobs, every cell whose task changed (patched into the cached
+ * row windows so values appear in place), and other people's edits of rows and columns (the
+ * windows and columns they touch are refetched). It comes from the table's event stream; if
+ * the stream fails, from polling (jobs and cells/status about once a second while a job is
+ * active) from the same cursor, and the stream is tried again later. Row windows load only
+ * once the first cursor is known (`ready`), so no change can fall between a window and it.
  */
 export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
   const client = useQueryClient();
@@ -22,24 +35,23 @@ export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
   }, [columns]);
   const keyOfRef = useRef(keyOf);
   keyOfRef.current = keyOf;
+  const [streaming, setStreaming] = useState(() => typeof EventSource !== "undefined");
+  const [streamReady, setStreamReady] = useState(false);
 
   const jobs = useQuery({
     queryKey: queryKeys.jobs(tableId),
     queryFn: ({ signal }) => fetchers.listJobs(tableId, signal),
-    refetchInterval: (query) => (query.state.data?.data.some(isActiveJob) ? POLL_MS : false),
+    refetchInterval: (query) => (!streaming && query.state.data?.data.some(isActiveJob) ? POLL_MS : false),
     staleTime: 5_000,
     meta: { errorTitle: "Could not load the jobs" },
   });
   const active = jobs.data?.data.some(isActiveJob) ?? false;
 
-  const status = useQuery({
-    queryKey: queryKeys.cellStatus(tableId),
-    queryFn: async ({ signal }): Promise<StatusCursor> => {
-      const previous = client.getQueryData<StatusCursor>(queryKeys.cellStatus(tableId));
-      if (!previous) return { cursor: (await fetchers.cellStatus(tableId, { limit: 1 }, signal)).cursor };
-      const page = await fetchers.cellStatus(tableId, { since: previous.cursor }, signal);
+  /** Patches a cells/status page (from a poll or a `cells` event) into the cached windows. */
+  const applyPage = useCallback(
+    async (page: CellStatusPage) => {
       if (page.hasMore) {
-        // More changed than one response holds: the windows' own `cells` carry every state.
+        // More changed than one page holds: the windows' own `cells` carry every state.
         await client.invalidateQueries({ queryKey: queryKeys.rowBlocks(tableId) });
       } else if (page.cells.length > 0 || page.rows.length > 0) {
         const changes = groupChanges(page);
@@ -47,25 +59,70 @@ export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
           block ? applyChanges(block, changes, keyOfRef.current) : block,
         );
       }
+    },
+    [client, tableId],
+  );
+
+  const status = useQuery({
+    queryKey: queryKeys.cellStatus(tableId),
+    queryFn: async ({ signal }): Promise<StatusCursor> => {
+      const previous = client.getQueryData<StatusCursor>(queryKeys.cellStatus(tableId));
+      if (!previous) return { cursor: (await fetchers.cellStatus(tableId, { limit: 1 }, signal)).cursor };
+      const page = await fetchers.cellStatus(tableId, { since: previous.cursor }, signal);
+      await applyPage(page);
       return { cursor: page.cursor };
     },
-    refetchInterval: active ? POLL_MS : false,
+    enabled: !streaming,
+    refetchInterval: !streaming && active ? POLL_MS : false,
     staleTime: Number.POSITIVE_INFINITY,
     retry: 3,
     meta: { errorTitle: "Could not refresh cell statuses" },
   });
 
-  // A job just ended: one more poll picks up the cells that finished since the last one.
+  useTableStream(tableId, streaming, () => client.getQueryData<StatusCursor>(queryKeys.cellStatus(tableId))?.cursor, {
+    opened: () => {
+      // Jobs that ended while the stream was away are not replayed: take the list afresh.
+      void client.invalidateQueries({ queryKey: queryKeys.jobs(tableId), exact: true });
+    },
+    cells: (page) => {
+      void applyPage(page);
+      client.setQueryData<StatusCursor>(queryKeys.cellStatus(tableId), { cursor: page.cursor });
+      setStreamReady(true);
+    },
+    table: (event: TableEventData) => {
+      const refresh = refreshFor(event);
+      if (refresh.table) void client.invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) });
+      void client.invalidateQueries({
+        queryKey: queryKeys.rowBlocks(tableId),
+        predicate: (query) => blockIsStale(refresh, query.state.data as RowPage | undefined),
+      });
+    },
+    job: (job: JobDto) => {
+      client.setQueryData<Page<JobDto>>(queryKeys.jobs(tableId), (page) => withJob(page, job));
+    },
+    failed: () => setStreaming(false),
+  });
+
+  // Polling is the fallback: give the stream another chance after a while.
+  useEffect(() => {
+    if (streaming || typeof EventSource === "undefined") return;
+    const timer = setTimeout(() => setStreaming(true), STREAM_RETRY_MS);
+    return () => clearTimeout(timer);
+  }, [streaming]);
+
+  // Polling, a job just ended: one more poll picks up the cells that finished since the last one.
   const wasActive = useRef(active);
   useEffect(() => {
-    if (wasActive.current && !active) void client.refetchQueries({ queryKey: queryKeys.cellStatus(tableId) });
+    if (wasActive.current && !active && !streaming) {
+      void client.refetchQueries({ queryKey: queryKeys.cellStatus(tableId) });
+    }
     wasActive.current = active;
-  }, [active, client, tableId]);
+  }, [active, client, tableId, streaming]);
 
   return {
     jobs: jobs.data?.data ?? [],
     jobsLoading: jobs.isPending,
     active,
-    ready: status.isSuccess || status.isError,
+    ready: streamReady || status.isSuccess || status.isError,
   };
 }

@@ -26,6 +26,22 @@ function toCell(c: CellChange): CellState {
 }
 
 /**
+ * A page of changes as the API returns it: at most `limit` cells (changes may hold one more,
+ * which is how a read tells that more changed), each with its row's state.
+ */
+export function pageOf({ cursor, changes }: { cursor: string; changes: CellChange[] }, limit: number): CellStatusPage {
+  const hasMore = changes.length > limit;
+  const page = hasMore ? changes.slice(0, limit) : changes;
+  const rows = new Map<string, RowState>();
+  for (const c of page) {
+    rows.set(c.rowId, { rowId: c.rowId, status: c.rowStatus, confidence: c.rowConfidence, error: c.rowError });
+  }
+  // More changes than `limit`: the client should refetch the rows it shows (their `cells`
+  // carry every cell's state) and continue from this cursor.
+  return { cursor, cells: page.map(toCell), rows: [...rows.values()], hasMore };
+}
+
+/**
  * The latest task of every cell whose tasks changed since `since` (the change feed of
  * store/cell-changes.ts), with the rows they belong to. A poll costs what changed, not the
  * size of the table.
@@ -41,14 +57,5 @@ export async function cellStatusSince({
 }): Promise<CellStatusPage> {
   const table = await getDb().table.findUnique({ where: { id: tableId }, select: { id: true } });
   if (!table) throw notFound("table", tableId);
-  const { cursor, changes } = await readCellChanges({ tableId, since, limit: limit + 1 });
-  const hasMore = changes.length > limit;
-  const page = hasMore ? changes.slice(0, limit) : changes;
-  const rows = new Map<string, RowState>();
-  for (const c of page) {
-    rows.set(c.rowId, { rowId: c.rowId, status: c.rowStatus, confidence: c.rowConfidence, error: c.rowError });
-  }
-  // More changes than `limit`: the client should refetch the rows it shows (their `cells`
-  // carry every cell's state) and continue from this cursor.
-  return { cursor, hasMore, cells: page.map(toCell), rows: [...rows.values()] };
+  return pageOf(await readCellChanges({ tableId, since, limit: limit + 1 }), limit);
 }

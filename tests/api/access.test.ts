@@ -100,6 +100,9 @@ const ROUTES: Route[] = [
   { method: "DELETE", path: (i) => `/api/tables/${i.tableId}/views/${i.viewId}`, need: "write" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/cells/status`, need: "read" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/rows/${i.rowId}/cells/${i.columnId}`, need: "read" },
+  // Event streams: the helper cancels a granted stream as soon as its headers arrive.
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/events`, need: "read" },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/events`, need: "read" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/export`, need: "read" },
   { method: "POST", path: (i) => `/api/tables/${i.tableId}/import`, need: "write", raw: "name\r\nAda\r\n" },
 ];

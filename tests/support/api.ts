@@ -54,6 +54,11 @@ add(
 );
 add("/api/providers", () => import("@/app/api/providers/route"));
 add("/api/providers/:provider/credentials", () => import("@/app/api/providers/[provider]/credentials/route"));
+add("/api/tables/:tableId/events", () => import("@/app/api/tables/[tableId]/events/route"));
+add(
+  "/api/tables/:tableId/enrich/jobs/:jobId/events",
+  () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/events/route"),
+);
 add("/api/health", () => import("@/app/api/health/route"));
 add("/api/tables/import", () => import("@/app/api/tables/import/route"));
 add("/api/tables/:tableId/import", () => import("@/app/api/tables/[tableId]/import/route"));
@@ -78,6 +83,20 @@ add(
 );
 add("/api/invitations/:invitationId", () => import("@/app/api/invitations/[invitationId]/route"));
 add("/api/invitations/:invitationId/accept", () => import("@/app/api/invitations/[invitationId]/accept/route"));
+
+/** The handler of `method` on `pathname` and its params; undefined when the route has no such method. */
+export async function findRoute(method: string, pathname: string) {
+  // Literal routes win over parameterised ones (/api/tables/import before /api/tables/:tableId).
+  const match =
+    routes.find(([regex, names]) => names.length === 0 && regex.test(pathname)) ??
+    routes.find(([regex]) => regex.test(pathname));
+  if (!match) throw new Error(`no route for ${pathname}`);
+  const [regex, names, load] = match;
+  const values = regex.exec(pathname)?.slice(1) ?? [];
+  const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(values[i])]));
+  const handler = (await load())[method as keyof RouteModule];
+  return handler ? { handler, params } : undefined;
+}
 
 export function registerRoute(pattern: string, load: () => Promise<RouteModule>) {
   add(pattern, load);
@@ -108,17 +127,9 @@ export async function request<T = Loose>(
       ? {}
       : { authorization: `Bearer ${(await testAccount()).apiKey}` };
   const url = new URL(path, "http://localhost:3000");
-  // Literal routes win over parameterised ones (/api/tables/import before /api/tables/:tableId).
-  const match =
-    routes.find(([regex, names]) => names.length === 0 && regex.test(url.pathname)) ??
-    routes.find(([regex]) => regex.test(url.pathname));
-  if (!match) throw new Error(`no route for ${url.pathname}`);
-  const [regex, names, load] = match;
-  const values = regex.exec(url.pathname)?.slice(1) ?? [];
-  const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(values[i])]));
-  const module = await load();
-  const handler = module[method];
-  if (!handler) return { status: 405, body: undefined as T, headers: new Headers() };
+  const found = await findRoute(method, url.pathname);
+  if (!found) return { status: 405, body: undefined as T, headers: new Headers() };
+  const { handler, params } = found;
   const payload = init.raw ?? (body === undefined ? undefined : JSON.stringify(body));
   const response = await handler(
     new Request(url, {
@@ -128,6 +139,12 @@ export async function request<T = Loose>(
     }),
     { params: Promise.resolve(params) },
   );
+  // An event stream (the /events routes) does not end by itself: its status and headers are
+  // what callers of this helper check, so it is cancelled at once (which unsubscribes it).
+  if (response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    await response.body?.cancel();
+    return { status: response.status, body: undefined as T, headers: response.headers };
+  }
   const text = await response.text();
   const isJson = response.headers.get("content-type")?.includes("json") ?? false;
   const parsed = text && isJson ? JSON.parse(text) : text || undefined;

@@ -52,6 +52,11 @@ export async function createKey(workspaceId: string, userId: string, scopes: rea
   return { id: key.id, key: key.key };
 }
 
+/** The Authorization header of the test account's key, for requests sent with fetch. */
+export async function bearer() {
+  return { authorization: `Bearer ${(await testAccount()).apiKey}` };
+}
+
 export type TestAccount = { owner: TestPerson; workspaceId: string; apiKey: string };
 
 let account: Promise<TestAccount> | undefined;

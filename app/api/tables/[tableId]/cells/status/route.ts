@@ -1,9 +1,9 @@
 import { parseQuery } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
-import { cellStatusSince } from "@/lib/enrichment/cell-status";
+import { route } from "@/lib/api/handler";
 import { cellStatusQuery } from "@/lib/enrichment/schemas";
+import { cellStatusResponse } from "@/lib/realtime/poll";
 
 // GET /api/tables/:tableId/cells/status?since=<cursor> – cells whose latest task changed since the cursor
 export const GET = route<{ tableId: string }>({ permission: "read" }, async (request, { tableId }) =>
-  json(await cellStatusSince({ tableId, ...parseQuery(request, cellStatusQuery) })),
+  cellStatusResponse({ tableId, ...parseQuery(request, cellStatusQuery) }),
 );

@@ -1,0 +1,8 @@
+import { route } from "@/lib/api/handler";
+import { openJobEvents } from "@/lib/realtime/streams";
+
+// GET /api/tables/:tableId/enrich/jobs/:jobId/events – Server-Sent Events: the job's progress until it ends
+export const GET = route<{ tableId: string; jobId: string }>(
+  { permission: "read" },
+  async (request, { tableId, jobId }) => openJobEvents({ request, tableId, jobId }),
+);

@@ -1,0 +1,240 @@
+// Figures of the real-time issue (BENCH_ONLY=realtime), against the production build:
+//  1. 500 SSE clients on one table during a 100,000-cell job: commit-to-client latency of
+//     every done cell at every client (commit = the task's completed_at, arrival = when the
+//     client read the event; one clock, one machine), missed or repeated cells per client
+//     (each client's final state against the database), the app's memory.
+//  2. Commit to painted cell in a second browser tab (realtime-browser.ts).
+//  3. GET job under 50 API pollers at 1/s during a 100,000-cell job, with 50 grids on the
+//     stream, beside 50 grids polling as they did before.
+import { readFileSync } from "node:fs";
+import { getDb } from "../lib/db";
+import { cellStatusSince } from "../lib/enrichment/cell-status";
+import type { Stack } from "../scripts/stack";
+import { commitToPaint } from "./realtime-browser";
+import { type Registry, SseClient } from "./sse-client";
+import { type Api, client, createTable, fmt, summarize, waitForJob } from "./support";
+
+const KEYS = ["email", "company", "title", "linkedin", "location", "industry", "phone", "bio", "revenue", "employees"];
+const CLIENTS = Number(process.env.REALTIME_BENCH_CLIENTS ?? 500);
+// REALTIME_BENCH_PARTS=clients,paint,job picks the parts; REALTIME_BENCH_CLIENTS sets part 1's clients.
+
+type Cell = { rowId: string; columnId: string; taskId: string; status: string; attempts: number; error: string | null };
+type CellsEvent = { cursor: string; cells: Cell[]; hasMore: boolean };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resident memory of the app (the `next start` process and its children), in MiB. */
+function appMemory(stack: Stack): number {
+  const pid = stack.appPid();
+  if (!pid) return Number.NaN;
+  const pids = [pid];
+  try {
+    pids.push(...readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean).map(Number));
+  } catch {}
+  let kb = 0;
+  for (const p of pids) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+    } catch {}
+  }
+  return kb / 1024;
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Latency histogram in whole milliseconds. */
+class Histogram {
+  private readonly counts = new Uint32Array(600_001);
+  n = 0;
+  add(ms: number) {
+    this.counts[Math.min(this.counts.length - 1, Math.max(0, Math.round(ms)))]++;
+    this.n++;
+  }
+  percentile(p: number) {
+    let seen = 0;
+    const target = Math.ceil((p / 100) * this.n);
+    for (let ms = 0; ms < this.counts.length; ms++) {
+      seen += this.counts[ms];
+      if (seen >= target) return ms;
+    }
+    return Number.NaN;
+  }
+}
+
+async function sseClientsDuringAJob(stack: Stack, api: Api, log: (line: string) => void) {
+  const table = await createTable(api, "bench realtime 500 clients", KEYS, 10_000);
+  const registry: Registry = new Map();
+  const url = `${stack.appUrl}/api/tables/${table.tableId}/events`;
+  let jobId = "";
+  const ended = new Set<SseClient>();
+  const memoryBefore = appMemory(stack);
+  const clients: SseClient[] = [];
+  for (let i = 0; i < CLIENTS; i++) {
+    const c: SseClient = new SseClient(url, stack.demo.apiKey, registry, (type, data) => {
+      if (type === "job" && JSON.parse(data).jobId === jobId && JSON.parse(data).status === "completed") ended.add(c);
+    });
+    clients.push(c);
+    c.start();
+    if (i % 50 === 49) await sleep(100);
+  }
+  await until(() => clients.every((c) => c.arrivals.length > 0), 60_000, "every client's first event");
+  const memoryConnected = appMemory(stack);
+  let memoryPeak = memoryConnected;
+  const sampler = setInterval(() => {
+    memoryPeak = Math.max(memoryPeak, appMemory(stack));
+  }, 500);
+  const started = performance.now();
+  const job = await api.post<{ jobId: string }>(`/api/tables/${table.tableId}/enrich`, { columnIds: table.columnIds });
+  jobId = job.jobId;
+  await waitForJob(api, table.tableId, jobId, 900_000);
+  const jobMs = performance.now() - started;
+  await until(() => ended.size === clients.length, 120_000, "every client to see the job end").catch((e) =>
+    log(`  ${(e as Error).message}: ${ended.size} of ${clients.length}`),
+  );
+  clearInterval(sampler);
+  const memoryAfter = appMemory(stack);
+  for (const c of clients) c.close();
+  await sleep(2_000);
+  const memoryClosed = appMemory(stack);
+
+  // Each distinct event is parsed once; clients that received the same events share a fold.
+  const parsed = new Map<string, CellsEvent>();
+  const eventOf = (key: string) => {
+    let event = parsed.get(key);
+    if (!event) {
+      event = JSON.parse(registry.get(key)?.data ?? "{}") as CellsEvent;
+      parsed.set(key, event);
+    }
+    return event;
+  };
+  const isCells = (key: string) => registry.get(key)?.type === "cells";
+  const database = await cellStatusSince({ tableId: table.tableId, limit: 200_000 });
+  const tasks = await getDb().cellEnrichmentTask.findMany({
+    where: { jobId },
+    select: { id: true, completedAt: true },
+  });
+  const committed = new Map(tasks.map((t) => [t.id, t.completedAt?.getTime() ?? Number.NaN]));
+  const groups = new Map<string, SseClient[]>();
+  for (const c of clients) {
+    const signature = c.arrivals.map((a) => a.key).join("\n");
+    groups.set(signature, [...(groups.get(signature) ?? []), c]);
+  }
+  let missed = 0;
+  let repeated = 0;
+  for (const [, members] of groups) {
+    const latest = new Map<string, Cell>();
+    const seen = new Set<string>();
+    let repeats = 0;
+    for (const { key } of members[0].arrivals) {
+      if (!isCells(key)) continue;
+      for (const cell of eventOf(key).cells) {
+        const state = `${cell.taskId}|${cell.status}|${cell.attempts}|${cell.error}`;
+        if (seen.has(state)) repeats++;
+        seen.add(state);
+        latest.set(`${cell.rowId}:${cell.columnId}`, cell);
+      }
+    }
+    let wrong = 0;
+    for (const cell of database.cells) {
+      const got = latest.get(`${cell.rowId}:${cell.columnId}`);
+      if (!got || got.taskId !== cell.taskId || got.status !== cell.status) wrong++;
+    }
+    missed += wrong * members.length;
+    repeated += repeats * members.length;
+  }
+  const latency = new Histogram();
+  const doneTimes = new Map<string, number[]>();
+  for (const c of clients) {
+    for (const { key, at } of c.arrivals) {
+      if (!isCells(key)) continue;
+      let times = doneTimes.get(key);
+      if (!times) {
+        times = eventOf(key)
+          .cells.filter((cell) => cell.status === "done")
+          .map((cell) => committed.get(cell.taskId) ?? Number.NaN);
+        doneTimes.set(key, times);
+      }
+      for (const t of times) latency.add(at - t);
+    }
+  }
+  const reconnects = clients.reduce((n, c) => n + c.connects - 1, 0);
+  log(
+    `${fmt(CLIENTS)} SSE clients on one table, a 100,000-cell job (${fmt(jobMs / 1000, 1)} s, ${fmt(100_000 / (jobMs / 1000))} cells/s):`,
+  );
+  log(
+    `  commit → client latency of done cells: p50 ${fmt(latency.percentile(50))} ms, p95 ${fmt(latency.percentile(95))} ms, p99 ${fmt(latency.percentile(99))} ms (${fmt(latency.n)} samples)`,
+  );
+  log(
+    `  cells missed ${fmt(missed)}, repeated ${fmt(repeated)} (over all clients; each client's final state against the database), ${fmt(groups.size)} distinct event sequence(s), ${fmt(reconnects)} reconnect(s)`,
+  );
+  log(
+    `  app memory: ${fmt(memoryBefore)} MiB before, ${fmt(memoryConnected)} MiB with the clients connected, peak ${fmt(memoryPeak)} MiB during the job, ${fmt(memoryAfter)} MiB after it, ${fmt(memoryClosed)} MiB once they left`,
+  );
+}
+
+/** 50 API pollers of GET job at 1/s during a 100,000-cell job, with 50 grids following it `grids`-style. */
+async function getJobBeside(stack: Stack, api: Api, grids: "stream" | "polling") {
+  const table = await createTable(api, `bench GET job beside ${grids} grids`, KEYS, 10_000);
+  let done = false;
+  const registry: Registry = new Map();
+  const streams: SseClient[] = [];
+  const tabs: Promise<void>[] = [];
+  for (let i = 0; i < 50; i++) {
+    if (grids === "stream") {
+      const c = new SseClient(`${stack.appUrl}/api/tables/${table.tableId}/events`, stack.demo.apiKey, registry);
+      c.start();
+      streams.push(c);
+    } else {
+      tabs.push(pollingGrid(api, table.tableId, () => done));
+    }
+  }
+  await sleep(1_000);
+  const job = await api.post<{ jobId: string }>(`/api/tables/${table.tableId}/enrich`, { columnIds: table.columnIds });
+  const samples: number[] = [];
+  const pollers = Array.from({ length: 50 }, async (_, i) => {
+    await sleep(i * 20);
+    while (!done) {
+      const t0 = performance.now();
+      await api.get(`/api/tables/${table.tableId}/enrich/jobs/${job.jobId}`);
+      samples.push(performance.now() - t0);
+      await sleep(1_000);
+    }
+  });
+  await waitForJob(api, table.tableId, job.jobId, 900_000);
+  done = true;
+  await Promise.all([...pollers, ...tabs]);
+  for (const c of streams) c.close();
+  return summarize(samples);
+}
+
+/** What a grid did before the stream: its jobs list and cells/status from its cursor, once a second. */
+async function pollingGrid(api: Api, tableId: string, done: () => boolean) {
+  let { cursor } = await api.get<{ cursor: string }>(`/api/tables/${tableId}/cells/status?limit=1`);
+  while (!done()) {
+    const started = Date.now();
+    await api.get(`/api/tables/${tableId}/enrich/jobs?limit=20`);
+    ({ cursor } = await api.get<{ cursor: string }>(
+      `/api/tables/${tableId}/cells/status?since=${encodeURIComponent(cursor)}`,
+    ));
+    await sleep(Math.max(0, 1_000 - (Date.now() - started)));
+  }
+}
+
+export async function benchRealtime(stack: Stack, log = console.log) {
+  const api = client(stack.appUrl, stack.demo.apiKey);
+  const parts = (process.env.REALTIME_BENCH_PARTS ?? "clients,paint,job").split(",");
+  if (parts.includes("clients")) await sseClientsDuringAJob(stack, api, log);
+  if (parts.includes("paint")) await commitToPaint(stack, log);
+  for (const grids of parts.includes("job") ? (["stream", "polling"] as const) : []) {
+    const r = await getJobBeside(stack, api, grids);
+    log(
+      `GET job, 50 API pollers at 1/s during a 100,000-cell job, 50 grids ${grids === "stream" ? "on the event stream" : "polling (jobs + cells/status at 1/s)"}: p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms (${fmt(r.n)} requests)`,
+    );
+  }
+}
