@@ -136,7 +136,9 @@ describe("orchestration through the dev server", () => {
     );
     expect(chunkKey).toBeDefined();
     expect(app.maxInFlight.get(chunkKey as string)).toBeLessThanOrEqual(4);
-  });
+    // 400 transient cells each retry in a step of their own, 4 at a time: ~30 s on a quiet
+    // 2-core machine, minutes beside the rest of the suite.
+  }, 240_000);
 
   test("killing the dev server mid-job and starting it again loses no cell and counts none twice", async () => {
     // 400 cells in 16 batch steps, 4 at a time, 200 ms each: the kill lands mid-job.
