@@ -71,6 +71,14 @@ export const env = {
     const raw = read("GLAZE_WATCHDOG_STALL_SECONDS");
     return raw === undefined ? undefined : int("GLAZE_WATCHDOG_STALL_SECONDS", 0);
   },
+  /** Port of the worker process (`npm run worker`) that serves the Inngest functions. */
+  get workerPort() {
+    return int("GLAZE_WORKER_PORT", 8289);
+  },
+  /** Address the worker binds to; 0.0.0.0 when Inngest reaches it from another machine. */
+  get workerHost() {
+    return read("GLAZE_WORKER_HOST") ?? "127.0.0.1";
+  },
   /** Simulated provider latency in milliseconds (fake providers only). */
   get providerLatencyMs() {
     return int("GLAZE_PROVIDER_LATENCY_MS", 0);
