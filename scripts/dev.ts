@@ -1,7 +1,8 @@
 // npm run dev – everything a developer needs, in one command:
 // embedded Postgres (unless DATABASE_URL), migrations, the demo seed on an empty
 // database, the built-in Inngest dev server (unless something already listens on its
-// port), and `next dev` on http://localhost:3000.
+// port), the worker that executes the Inngest functions (restarted when its code changes),
+// and `next dev` on http://localhost:3000. Inngest calls the worker, never `next dev`.
 import { type ChildProcess, spawn } from "node:child_process";
 import { isListening, MigrationChecksumMismatch } from "@glaze/database";
 import { disconnectDb, getDb } from "../lib/db";
@@ -10,6 +11,7 @@ import { migrateDatabase, resolveDatabase } from "./database";
 import { DEV_CREDENTIALS_FILE, devSecret, writeCredentials } from "./dev-secrets";
 import { spawnDevServer } from "./dev-server-process";
 import { settings } from "./settings";
+import { startWorkerProcess } from "./worker-process";
 
 const log = (line: string) => console.log(`[glaze] ${line}`);
 process.env.BETTER_AUTH_SECRET ??= devSecret("auth-secret");
@@ -43,11 +45,17 @@ const inngestPort = settings.inngestPort;
 const inngestUrl = `http://127.0.0.1:${inngestPort}`;
 const childEnv = { ...process.env, DATABASE_URL: db.url, INNGEST_DEV: process.env.INNGEST_DEV ?? inngestUrl };
 
+const worker = await startWorkerProcess({ port: settings.workerPort, env: childEnv, watch: true });
+children.push(worker.child);
+log(`worker on ${worker.url}`);
+
 if (await isListening(inngestPort)) {
-  log(`an Inngest dev server already listens on ${inngestUrl}; using it`);
+  log(`an Inngest dev server already listens on ${inngestUrl}; registering the worker with it`);
+  // A PUT asks the SDK in the worker to register its functions with INNGEST_DEV.
+  await fetch(worker.url, { method: "PUT" }).catch((error) => log(`could not register the worker: ${error}`));
 } else {
   const devServer = spawnDevServer({
-    appUrl: `http://localhost:${appPort}`,
+    appUrl: new URL(worker.url).origin,
     port: inngestPort,
     databaseUrl: db.inngestUrl,
     env: childEnv,
