@@ -1,7 +1,8 @@
 import "server-only";
 import { getDb, type Tx } from "../db";
 import { AppError, conflict, invalid, notFound } from "../errors";
-import { MAX_CELLS_PER_JOB, type Selection } from "./schemas";
+import { JOB_CREATION_TIMEOUT_MS, MAX_CELLS_PER_JOB } from "./policy";
+import type { Selection } from "./schemas";
 import { insertCellTasks, insertGridTasks, queueJobCells, withDbRetry } from "./store";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -129,7 +130,7 @@ export async function createEnrichmentJob(
         await queueJobCells({ jobId: job.id, totalTasks: inserted }, tx);
         return { jobId: job.id, tableId, status: "pending" as const, totalTasks: inserted };
       },
-      { timeout: 60_000, maxWait: 10_000 },
+      { timeout: JOB_CREATION_TIMEOUT_MS, maxWait: 10_000 },
     ),
   );
 }
