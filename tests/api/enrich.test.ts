@@ -348,15 +348,15 @@ describe("POST /api/tables/:id/enrich – 2,000,000-cell cap", () => {
     expect(await snapshot(t.tableId)).toEqual(before);
   });
 
-  test("200,020 cells, one column also listed in upper case → 201 with 200,020 tasks", async () => {
+  test("20,002 cells, one column also listed in upper case → 201 with 20,002 tasks", async () => {
     const res = await enrich(t.tableId, {
-      columnIds: [...columnIds.slice(0, 20), columnIds[0].toUpperCase()],
+      columnIds: [...columnIds.slice(0, 2), columnIds[0].toUpperCase()],
       rowIds: "all",
     });
 
     expect(res.status).toBe(201);
-    expect(res.body.totalTasks).toBe(200_020);
-    expect(await getDb().cellEnrichmentTask.count({ where: { jobId: res.body.jobId } })).toBe(200_020);
+    expect(res.body.totalTasks).toBe(20_002);
+    expect(await getDb().cellEnrichmentTask.count({ where: { jobId: res.body.jobId } })).toBe(20_002);
   });
 });
 
