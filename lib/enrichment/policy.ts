@@ -43,8 +43,8 @@ export function chunkSizeFor(cellsPerStep: number): number {
  * Largest selection one job may hold. What a job of this size costs (bench/README.md):
  * Node holds only the request body (at most ENRICH_BODY_LIMIT, 16 MiB, of explicit ids;
  * `rowIds: "all"` is a few bytes) and never a list of the job's tasks; Postgres sorts and
- * aggregates within `work_mem`, spilling to disk beyond it, and writes ~0.5 KB of tasks and
- * indexes per cell (~1 GB of heap, index and WAL for 2,000,000 cells) in one transaction;
+ * aggregates within `work_mem`, spilling to disk beyond it, and writes each cell's task and
+ * index entries (estimated ~0.5 KB a cell with WAL, not yet measured) in one transaction;
  * the job fans out into 4,000 chunk events, sent FAN_OUT_EVENTS_PER_STEP at a time.
  */
 export const MAX_CELLS_PER_JOB = 2_000_000;
