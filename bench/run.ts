@@ -1,10 +1,12 @@
 // npm run bench – starts its own stack (embedded Postgres on its own port and data dir,
 // the built-in Inngest dev server, a production build of the app) and prints every figure.
-// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|auth|hardening|realtime|grid|views|waterfall
-// picks one; BENCH_APP_PORT, BENCH_INNGEST_PORT and BENCH_PG_PORT move the stack off its ports.
+// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|creation|dev|waterfall|auth|hardening|realtime|views|grid
+// picks one; BENCH_APP_PORT, BENCH_INNGEST_PORT, BENCH_WORKER_PORT, BENCH_PG_PORT move the stack off its default ports.
 import { disconnectDb } from "../lib/db";
 import { startStack } from "../scripts/stack";
 import { benchAuth } from "./auth.bench";
+import { benchCreation } from "./creation.bench";
+import { benchDev } from "./dev.bench";
 import { benchEngine } from "./engine.bench";
 import { benchGrid, printGridBench } from "./grid.bench";
 import { benchHardening } from "./hardening.bench";
@@ -20,6 +22,7 @@ process.env.GLAZE_DB_POOL_SIZE = process.env.GLAZE_DB_POOL_SIZE ?? "40";
 const stack = await startStack({
   appPort: Number(process.env.BENCH_APP_PORT ?? 3200),
   inngestPort: Number(process.env.BENCH_INNGEST_PORT ?? 8300),
+  workerPort: Number(process.env.BENCH_WORKER_PORT ?? 8301),
   pgPort: Number(process.env.BENCH_PG_PORT ?? 54379),
   pgDir: ".glaze/bench-postgres",
   database: "glaze_bench",
@@ -38,6 +41,14 @@ try {
   if (!only || only === "pipeline") {
     log("\n== API and end to end through the Inngest dev server ==");
     await benchPipeline(stack, log);
+  }
+  if (!only || only === "creation") {
+    log('\n== creating jobs: 100,000 cells ("all" and 10,000 row ids) and 1,000,000 cells ==');
+    await benchCreation(stack.appUrl, stack.demo.apiKey, log);
+  }
+  if (!only || only === "dev") {
+    log("\n== npm run dev: a 20,000-cell job through next dev, the dev server and its worker ==");
+    await benchDev(stack, log);
   }
   if (!only || only === "waterfall") {
     log("\n== provider waterfalls against the replicas ==");

@@ -79,6 +79,14 @@ export const env = {
   get sseMaxBufferedBytes() {
     return int("GLAZE_SSE_MAX_BUFFERED_BYTES", 8 * 1024 * 1024);
   },
+  /** Port of the worker process (`npm run worker`) that serves the Inngest functions. */
+  get workerPort() {
+    return int("GLAZE_WORKER_PORT", 8289);
+  },
+  /** Address the worker binds to; 0.0.0.0 when Inngest reaches it from another machine. */
+  get workerHost() {
+    return read("GLAZE_WORKER_HOST") ?? "127.0.0.1";
+  },
   /** Simulated latency in milliseconds of the demo provider (columns without a recipe). */
   get providerLatencyMs() {
     return int("GLAZE_PROVIDER_LATENCY_MS", 0);

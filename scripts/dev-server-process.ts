@@ -2,6 +2,7 @@ import { type ChildProcess, type StdioOptions, spawn } from "node:child_process"
 
 /** Starts the built-in Inngest dev server (@glaze/inngest-dev-server) as a child process syncing `appUrl`. */
 export function spawnDevServer(options: {
+  /** Origin whose /api/inngest the dev server syncs and calls: the worker's (or the app's). */
   appUrl: string;
   port: number;
   /** Postgres database of the dev server's own state. */

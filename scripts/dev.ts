@@ -1,8 +1,9 @@
 // npm run dev – everything a developer needs, in one command:
 // embedded Postgres (unless DATABASE_URL), migrations, the demo seed on an empty
 // database, the provider replicas for every provider without a real key (demo mode), the
-// built-in Inngest dev server (unless something already listens on its port), and
-// `next dev` on http://localhost:3000.
+// built-in Inngest dev server (unless something already listens on its port), the worker that
+// executes the Inngest functions (restarted when its code changes), and `next dev` on
+// http://localhost:3000. Inngest calls the worker, never `next dev`.
 import { type ChildProcess, spawn } from "node:child_process";
 import { isListening, MigrationChecksumMismatch } from "@glaze/database";
 import type { Replicas } from "@glaze/provider-replicas";
@@ -13,6 +14,7 @@ import { DEV_CREDENTIALS_FILE, devSecret, writeCredentials } from "./dev-secrets
 import { spawnDevServer } from "./dev-server-process";
 import { developmentSecretKey, providersWithoutKeys, replicaEnv, startLocalReplicas } from "./provider-replicas";
 import { settings } from "./settings";
+import { startWorkerProcess } from "./worker-process";
 
 const log = (line: string) => console.log(`[glaze] ${line}`);
 process.env.BETTER_AUTH_SECRET ??= devSecret("auth-secret");
@@ -73,11 +75,17 @@ const childEnv = {
   GLAZE_ALLOW_PRIVATE_HTTP: process.env.GLAZE_ALLOW_PRIVATE_HTTP ?? "1",
 };
 
+const worker = await startWorkerProcess({ port: settings.workerPort, env: childEnv, watch: true });
+children.push(worker.child);
+log(`worker on ${worker.url}`);
+
 if (await isListening(inngestPort)) {
-  log(`an Inngest dev server already listens on ${inngestUrl}; using it`);
+  log(`an Inngest dev server already listens on ${inngestUrl}; registering the worker with it`);
+  // A PUT asks the SDK in the worker to register its functions with INNGEST_DEV.
+  await fetch(worker.url, { method: "PUT" }).catch((error) => log(`could not register the worker: ${error}`));
 } else {
   const devServer = spawnDevServer({
-    appUrl: `http://localhost:${appPort}`,
+    appUrl: new URL(worker.url).origin,
     port: inngestPort,
     databaseUrl: db.inngestUrl,
     env: childEnv,

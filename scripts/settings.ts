@@ -23,6 +23,10 @@ export const settings = {
   get inngestPort() {
     return int("GLAZE_INNGEST_PORT", 8288);
   },
+  /** Port of the worker process (npm run worker; npm run dev starts one). */
+  get workerPort() {
+    return int("GLAZE_WORKER_PORT", 8289);
+  },
   get appPort() {
     return int("PORT", 3000);
   },

@@ -1,7 +1,8 @@
 // Starts the whole Glaze stack as separate processes: a fresh database on the embedded
 // Postgres (or an external server), migrations and the seed, the provider replicas (in this
-// process), the built-in Inngest dev server, and a production build of the app. Used by
-// Playwright (scripts/e2e-server.ts) and the benchmarks (bench/).
+// process), the built-in Inngest dev server, the worker process that executes the Inngest
+// functions (the dev server calls it, never the app), and a production build of the app. Used
+// by Playwright (scripts/e2e-server.ts) and the benchmarks (bench/).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { migrate, startEmbeddedPostgres } from "@glaze/database";
@@ -11,10 +12,13 @@ import { disconnectDb } from "../lib/db";
 import { createDemoAccount, type DemoCredentials } from "../prisma/seed/demo-account";
 import { spawnDevServer } from "./dev-server-process";
 import { newSecretKey, REPLICATED, replicaEnv, startLocalReplicas } from "./provider-replicas";
+import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from "./worker-process";
 
 export type StackOptions = {
   appPort: number;
   inngestPort: number;
+  /** Port of the worker process; 0 (the default) takes a free one. */
+  workerPort?: number;
   pgPort: number;
   pgDir: string;
   database: string;
@@ -36,7 +40,9 @@ export type Stack = {
   inngestUrl: string;
   databaseUrl: string;
   replicas: Replicas | undefined;
-  /** Restarts the app process with other environment variables (e.g. provider latency). */
+  /** The worker's /api/inngest, which the dev server calls. */
+  workerUrl: string;
+  /** Restarts the app and the worker with other environment variables (e.g. provider latency). */
   restartApp: (extraEnv?: Record<string, string>) => Promise<void>;
   /** The app process's id (benchmarks read its memory). */
   appPid: () => number | undefined;
@@ -111,8 +117,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
   }
 
+  let worker: WorkerProcess | undefined;
+  let workerPort = options.workerPort ?? 0;
+  const startWorker = async (extraEnv: Record<string, string> = {}) => {
+    worker = await startWorkerProcess({
+      port: workerPort,
+      env: { ...env, ...extraEnv },
+      log: options.quiet ? () => {} : (line) => console.log(line),
+    });
+    // A restarted worker comes back where the dev server knows to find it.
+    workerPort = Number(new URL(worker.url).port);
+  };
+  await startWorker();
+  const workerUrl = (worker as WorkerProcess).url;
+
   const devServer = spawnDevServer({
-    appUrl,
+    appUrl: new URL(workerUrl).origin,
     port: options.inngestPort,
     databaseUrl: urlOf(inngestDatabase),
     env,
@@ -150,15 +170,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     demo,
     appUrl,
     inngestUrl,
+    workerUrl,
     databaseUrl,
     replicas,
     appPid: () => app?.pid,
     restartApp: async (extraEnv) => {
-      await stopApp();
+      await Promise.all([stopApp(), worker && stopWorkerProcess(worker)]);
+      await startWorker(extraEnv);
       await startApp(extraEnv);
     },
     stop: async () => {
-      await stopApp();
+      await Promise.all([stopApp(), worker && stopWorkerProcess(worker)]);
       devServer.kill("SIGTERM");
       await new Promise((r) => setTimeout(r, 300));
       await replicas?.close();

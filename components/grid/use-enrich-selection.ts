@@ -8,7 +8,7 @@ import {
   type RowPage,
 } from "@/lib/client/fetchers";
 import { markQueued } from "@/lib/client/grid-blocks";
-import { planEnrich } from "@/lib/client/grid-enrich-plan";
+import { MAX_CELLS_PER_JOB, planEnrich } from "@/lib/client/grid-enrich-plan";
 import type { Dims, GridSelection } from "@/lib/client/grid-selection";
 import { queryKeys } from "@/lib/client/query-keys";
 import { resolveRowIds } from "@/lib/client/resolve-row-ids";
@@ -33,7 +33,9 @@ async function toRequest(
   const plan = planEnrich(selection, dims);
   if (plan.mode === "empty") throw new Error("Select the cells to enrich first.");
   if (plan.mode === "too-large") {
-    throw new Error(`${plan.cells.toLocaleString("en-US")} cells are selected; one job can enrich at most 200,000.`);
+    throw new Error(
+      `${plan.cells.toLocaleString("en-US")} cells are selected; one job can enrich at most ${MAX_CELLS_PER_JOB.toLocaleString("en-US")}.`,
+    );
   }
   if (plan.mode === "columns") {
     const columnIds = plan.cols.map((c) => columns[c].id);

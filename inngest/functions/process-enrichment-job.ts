@@ -1,11 +1,17 @@
 import { asBackgroundWork } from "@/lib/background";
 import { planChunks, recordJobFailure, startJob } from "@/lib/enrichment/orchestration";
-import { JOB_STEP_RETRIES, JobErrorCode, TABLE_FAN_OUT_CONCURRENCY } from "@/lib/enrichment/policy";
+import {
+  FAN_OUT_EVENTS_PER_STEP,
+  JOB_STEP_RETRIES,
+  JobErrorCode,
+  TABLE_FAN_OUT_CONCURRENCY,
+} from "@/lib/enrichment/policy";
 import { inngest } from "../client";
 import { enrichmentChunkRequested, enrichmentRequested } from "../events";
 
 // Starts a job and fans it out into chunk runs (one event per range of tasks), so even a
-// 200,000-cell job stays within Inngest's limits of steps per run and state per run.
+// 2,000,000-cell job stays within Inngest's limits of steps per run and state per run; the
+// events go out FAN_OUT_EVENTS_PER_STEP per step, within Inngest's limits per request.
 // The job is finished by its last cell (the engine counts every task exactly once).
 export const processEnrichmentJob = inngest.createFunction(
   {
@@ -22,16 +28,18 @@ export const processEnrichmentJob = inngest.createFunction(
 
     const chunks = planChunks(job.totalTasks);
     try {
-      await step.sendEvent(
-        "fan-out-chunks",
-        chunks.map((chunk) =>
-          enrichmentChunkRequested.create(
-            { jobId, tableId, ...chunk },
-            // Stable ids: a retried fan-out does not start the same chunk twice.
-            { id: `enrichment-${jobId}-${chunk.from}` },
+      for (let first = 0; first < chunks.length; first += FAN_OUT_EVENTS_PER_STEP) {
+        await step.sendEvent(
+          first === 0 ? "fan-out-chunks" : `fan-out-chunks-${first}`,
+          chunks.slice(first, first + FAN_OUT_EVENTS_PER_STEP).map((chunk) =>
+            enrichmentChunkRequested.create(
+              { jobId, tableId, ...chunk },
+              // Stable ids: a retried fan-out does not start the same chunk twice.
+              { id: `enrichment-${jobId}-${chunk.from}` },
+            ),
           ),
-        ),
-      );
+        );
+      }
     } catch (error) {
       const message = `Could not fan out the job: ${error instanceof Error ? error.message : String(error)}`;
       await step.run("record-fan-out-failure", () =>

@@ -9,8 +9,8 @@ import {
   selectedRowIntervals,
 } from "./grid-selection";
 
-/** The API's cap on cells per job (lib/enrichment/schemas.ts MAX_CELLS_PER_JOB). */
-export const MAX_CELLS_PER_JOB = 200_000;
+/** The API's cap on cells per job (lib/enrichment/policy.ts MAX_CELLS_PER_JOB). */
+export const MAX_CELLS_PER_JOB = 2_000_000;
 
 export type EnrichPlan =
   | { mode: "empty" }

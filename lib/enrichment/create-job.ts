@@ -5,7 +5,8 @@ import { compileFilter } from "../views/compile-filter";
 import { resolveFilter } from "../views/resolve";
 import { hasSearchIndex } from "../views/search-index";
 import { viewColumnsOf } from "../views/table-columns";
-import { MAX_CELLS_PER_JOB, type Selection } from "./schemas";
+import { JOB_CREATION_TIMEOUT_MS, MAX_CELLS_PER_JOB } from "./policy";
+import type { Selection } from "./schemas";
 import { insertCellTasks, insertFilteredGridTasks, insertGridTasks, queueJobCells, withDbRetry } from "./store";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -158,7 +159,7 @@ export async function createEnrichmentJob(
         await queueJobCells({ jobId: job.id, totalTasks: inserted }, tx);
         return { jobId: job.id, tableId, status: "pending" as const, totalTasks: inserted };
       },
-      { timeout: 60_000, maxWait: 10_000 },
+      { timeout: JOB_CREATION_TIMEOUT_MS, maxWait: 10_000 },
     ),
   );
 }

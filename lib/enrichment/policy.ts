@@ -39,6 +39,25 @@ export function chunkSizeFor(cellsPerStep: number): number {
   return cellsPerStep === 1 ? SINGLE_CELL_JOB_LIMIT : CHUNK_CELLS;
 }
 
+/**
+ * Largest selection one job may hold. What a job of this size costs (bench/README.md):
+ * Node holds only the request body (at most ENRICH_BODY_LIMIT, 16 MiB, of explicit ids;
+ * `rowIds: "all"` is a few bytes) and never a list of the job's tasks; Postgres sorts and
+ * aggregates within `work_mem`, spilling to disk beyond it, and writes each cell's task and
+ * index entries (estimated ~0.5 KB a cell with WAL, not yet measured) in one transaction;
+ * the job fans out into 4,000 chunk events, sent FAN_OUT_EVENTS_PER_STEP at a time.
+ */
+export const MAX_CELLS_PER_JOB = 2_000_000;
+
+/** How long creating a job may take before its transaction is rolled back (a 2M-cell job on a busy machine). */
+export const JOB_CREATION_TIMEOUT_MS = 600_000;
+
+/**
+ * Chunk events per `step.sendEvent` when a job fans out: each send stays far below Inngest's
+ * limits on events and bytes per request (~200 bytes an event).
+ */
+export const FAN_OUT_EVENTS_PER_STEP = 500;
+
 /** Executing chunk steps per table (so one huge job cannot starve other tables) and overall. */
 export const TABLE_STEP_CONCURRENCY = 4;
 export const GLOBAL_STEP_CONCURRENCY = 16;

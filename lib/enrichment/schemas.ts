@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { MAX_PAGE, queryInt } from "../api/query";
 import { type FilterNode, filterTree } from "../views/filter-schema";
+import { MAX_CELLS_PER_JOB } from "./policy";
 
-/** Largest selection one job may hold (documented in the README). */
-export const MAX_CELLS_PER_JOB = 200_000;
+export { MAX_CELLS_PER_JOB };
 /** Enrich bodies may list 100,000+ row ids. */
 export const ENRICH_BODY_LIMIT = 16 * 1024 * 1024;
 

@@ -46,8 +46,8 @@ test("any other shape goes as explicit cells, each once", () => {
 
 test("nothing selected, or more than a job may hold", () => {
   expect(planEnrich(emptySelection, dims)).toEqual({ mode: "empty" });
-  const huge = dragTo(selectCell(emptySelection, { row: 0, col: 0 }), { row: 99_999, col: 2 });
+  const huge = dragTo(selectCell(emptySelection, { row: 0, col: 0 }), { row: 999_999, col: 1 });
   let s = huge;
   s = selectCell(s, { row: 5, col: 5 }, { toggle: true });
-  expect(planEnrich(s, { rows: 100_000, cols: 6 })).toEqual({ mode: "too-large", cells: 300_001 });
+  expect(planEnrich(s, { rows: 1_000_000, cols: 6 })).toEqual({ mode: "too-large", cells: 2_000_001 });
 });
