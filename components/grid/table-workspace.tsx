@@ -11,7 +11,7 @@ import { isFiltered, viewKey } from "@/lib/client/view-query";
 import { JobProgress } from "../jobs/job-progress";
 import { useRefreshViewAfterJobs } from "../views/use-refresh-view";
 import { useTableView } from "../views/use-table-view";
-import { useViews } from "../views/use-views";
+import { useViews, type ViewList } from "../views/use-views";
 import { ViewBar, type ViewPanel } from "../views/view-bar";
 import type { ColumnMenuActions } from "./column-menu";
 import { DataGrid } from "./data-grid";
@@ -34,7 +34,18 @@ const NO_COLUMNS: ColumnDto[] = [];
  * belongs to the view it was made in (its rows and shown columns): another view starts with
  * none, and row indices are always the view's.
  */
-export function TableWorkspace({ initialTable, permissions }: { initialTable: TableDto; permissions: Permission[] }) {
+export function TableWorkspace({
+  initialTable,
+  initialViews,
+  lastViewId,
+  permissions,
+}: {
+  initialTable: TableDto;
+  initialViews: ViewList;
+  /** The person's last used view of the table (null: all rows), which the grid opens on. */
+  lastViewId: string | null;
+  permissions: Permission[];
+}) {
   const tableId = initialTable.id;
   const { data: table } = useQuery({
     queryKey: queryKeys.tableMeta(tableId),
@@ -43,9 +54,9 @@ export function TableWorkspace({ initialTable, permissions }: { initialTable: Ta
     meta: { errorTitle: "Could not load the table" },
   });
   const allColumns = table.columns ?? NO_COLUMNS;
-  const saved = useViews(tableId);
-  const view = useTableView(allColumns, saved.views);
-  const { query, visible: columns, dispatch } = view;
+  const saved = useViews(tableId, initialViews);
+  const view = useTableView(tableId, allColumns, saved.views, lastViewId);
+  const { query, visible: columns, dispatch, choose } = view;
   const live = useLiveStatus(tableId, allColumns);
   const rowCount = useViewCount(tableId, query, table.rowCount, live.ready);
   useRefreshViewAfterJobs(tableId, query, live.active);
@@ -147,15 +158,13 @@ export function TableWorkspace({ initialTable, permissions }: { initialTable: Ta
                 { name, state: view.state },
                 {
                   onSuccess: (created) => {
-                    dispatch({ type: "load", view: created });
+                    choose(created);
                     setViewPanel(null);
                   },
                 },
               )
             }
-            onDelete={(target) =>
-              saved.remove.mutate(target, { onSuccess: () => dispatch({ type: "load", view: null }) })
-            }
+            onDelete={(target) => saved.remove.mutate(target, { onSuccess: () => choose(null) })}
           />
         ) : null}
         <JobProgress job={currentJob} activeCount={activeJobs.length} />

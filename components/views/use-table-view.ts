@@ -1,17 +1,28 @@
-import { useMemo, useReducer, useState } from "react";
+import { useCallback, useMemo, useReducer, useState } from "react";
 import type { ColumnDto, ViewDto } from "@/lib/client/fetchers";
 import type { ViewQuery } from "@/lib/client/view-query";
-import { emptyView, isDirty, viewReducer } from "@/lib/client/view-state";
+import { fromSaved, isDirty, viewReducer } from "@/lib/client/view-state";
 import { useDebouncedValue } from "./use-debounced-value";
+import { useRememberView } from "./use-remember-view";
 
 /**
  * The view the grid shows: the working view (a saved one as loaded, plus changes), the search
- * box, and what follows from them: the rows' query and the columns shown.
- * TODO(issue 14): start from the person's last used view of the table (accounts exist now; it
- * is not stored yet).
+ * box, and what follows from them: the rows' query and the columns shown. It starts on the
+ * person's last used view of the table (`initialViewId`, read by the page on the server, so
+ * the first rows fetched are already that view's); `choose` switches and remembers it.
  */
-export function useTableView(columns: ColumnDto[], views: ViewDto[]) {
-  const [state, dispatch] = useReducer(viewReducer, undefined, emptyView);
+export function useTableView(tableId: string, columns: ColumnDto[], views: ViewDto[], initialViewId: string | null) {
+  const [state, dispatch] = useReducer(viewReducer, undefined, () =>
+    fromSaved(views.find((view) => view.id === initialViewId) ?? null),
+  );
+  const remember = useRememberView(tableId);
+  const choose = useCallback(
+    (view: ViewDto | null) => {
+      dispatch({ type: "load", view });
+      remember(view?.id ?? null);
+    },
+    [remember],
+  );
   const [search, setSearch] = useState("");
   const q = useDebouncedValue(search, 250);
   const query = useMemo<ViewQuery>(
@@ -24,7 +35,17 @@ export function useTableView(columns: ColumnDto[], views: ViewDto[]) {
   );
   // A saved view deleted meanwhile leaves its settings as an unsaved view.
   const saved = views.find((view) => view.id === state.viewId) ?? null;
-  return { state, dispatch, search, setSearch, query, visible, saved, dirty: isDirty(state, saved) };
+  return {
+    state,
+    dispatch,
+    choose,
+    search,
+    setSearch,
+    query,
+    visible,
+    saved,
+    dirty: isDirty(state, saved),
+  };
 }
 
 export type TableView = ReturnType<typeof useTableView>;

@@ -7,13 +7,19 @@ import { useToast } from "../ui/toast-provider";
 
 const NO_VIEWS: ViewDto[] = [];
 
-/** The table's saved views, and saving, updating and deleting them through the API. */
-export function useViews(tableId: string) {
+export type ViewList = { data: ViewDto[]; meta: { total: number } };
+
+/**
+ * The table's saved views (starting from `initialViews`, listed by the page on the server),
+ * and saving, updating and deleting them through the API.
+ */
+export function useViews(tableId: string, initialViews: ViewList) {
   const client = useQueryClient();
   const toast = useToast();
   const list = useQuery({
     queryKey: queryKeys.views(tableId),
     queryFn: ({ signal }) => fetchers.listViews(tableId, signal),
+    initialData: initialViews,
     meta: { errorTitle: "Could not load the saved views" },
   });
   const refresh = () => client.invalidateQueries({ queryKey: queryKeys.views(tableId) });

@@ -64,7 +64,7 @@ export function ViewBar({
   const [confirmDelete, setConfirmDelete] = useState(false);
   // Viewers still filter, sort and search; saving or deleting a view is a write.
   const { canWrite } = useGridPermissions();
-  const { state, dispatch, saved, dirty } = view;
+  const { state, dispatch, choose, saved, dirty } = view;
   const close = () => onPanel(null);
   const toggle = (kind: "sort" | "hidden" | "save") => onPanel(panel?.kind === kind ? null : { kind });
   const conditions = countConditions(state.filter);
@@ -80,7 +80,7 @@ export function ViewBar({
         current={saved?.id ?? null}
         onSelect={(next) => {
           setConfirmDelete(false);
-          dispatch({ type: "load", view: next });
+          choose(next);
         }}
       />
       <SearchBox value={view.search} onChange={view.setSearch} />

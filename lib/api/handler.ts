@@ -61,7 +61,7 @@ export function route<P extends Record<string, string> = Record<string, never>>(
       const { principal, access } = await authorize(request, { tableId, workspaceId });
       if (principal.kind === "session") checkSessionOrigin(request);
       if ((options.session || options.admin) && principal.kind !== "session") {
-        throw new AppError("forbidden", "Sign in to do this: API keys cannot manage workspaces");
+        throw new AppError("forbidden", "Sign in to do this: an API key acts for a workspace, not for a person");
       }
       // A workspace named in the path that the request cannot see does not exist for it.
       if (workspaceId && access.workspaceId === null)

@@ -18,8 +18,9 @@ import type { RowPage } from "@/lib/rows/rows";
 import type { RowData, RowDto } from "@/lib/rows/serialize";
 import type { createTableSchema } from "@/lib/tables/schemas";
 import type { TableDto } from "@/lib/tables/serialize";
+import type { LastViewDto } from "@/lib/views/last-view";
 import type { ViewDto } from "@/lib/views/serialize-view";
-import type { createViewSchema, updateViewSchema } from "@/lib/views/view-schemas";
+import type { createViewSchema, lastViewSchema, updateViewSchema } from "@/lib/views/view-schemas";
 import { apiFetch } from "./http";
 import { type ViewQuery, viewParams } from "./view-query";
 
@@ -142,6 +143,9 @@ export const fetchers = {
     apiFetch<ViewDto>(`${base(tableId)}/views/${viewId}`, { method: "PATCH", json: patch }),
   deleteView: (tableId: string, viewId: string) =>
     apiFetch<void>(`${base(tableId)}/views/${viewId}`, { method: "DELETE" }),
+  /** Remembers the signed-in person's view of the table; keepalive: a switch just before leaving still lands. */
+  rememberView: (tableId: string, body: z.input<typeof lastViewSchema>) =>
+    apiFetch<LastViewDto>(`${base(tableId)}/views/last`, { method: "PUT", json: body, keepalive: true }),
 
   importNewTable: (file: Blob, name: string) =>
     apiFetch<ImportResult>(`/api/tables/import?name=${encodeURIComponent(name)}`, {

@@ -3,7 +3,6 @@ import type { ViewDto } from "@/lib/views/serialize-view";
 
 // The view being worked on in the grid: a saved view as loaded, plus whatever was changed
 // since (filter, sort, hidden columns, widths). "Save" writes it back. Pure reducer.
-// TODO(accounts): remember each person's last view (per table) once accounts exist.
 
 export type ViewState = {
   /** The saved view this started from, or null for the table's own rows and order. */

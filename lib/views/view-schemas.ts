@@ -45,3 +45,7 @@ export const updateViewSchema = z
     message: "give at least one of name, filter, sort, hiddenColumns, columnWidths",
   });
 export type UpdateViewInput = z.output<typeof updateViewSchema>;
+
+export const lastViewSchema = z.strictObject({
+  viewId: z.uuid().nullable().describe("A saved view of the table, or null for all rows"),
+});

@@ -12,9 +12,8 @@ import { type CreateViewInput, MAX_VIEWS_PER_TABLE, type UpdateViewInput } from 
 
 // Saved views of a table. Writes hold the table's share lock, so the columns a view is
 // checked against cannot change before it is stored; column edits take the table's lock and
-// prune the views (pruneViews) in their own transaction.
-// TODO(issue 14): the last view each person used is to be remembered per person and table
-// (accounts exist now); nothing stores it yet.
+// prune the views (pruneViews) in their own transaction. Each person's last used view of a
+// table is lib/views/last-view.ts.
 
 type Parts = Partial<Pick<CreateViewInput, "filter" | "sort" | "hiddenColumns" | "columnWidths">>;
 

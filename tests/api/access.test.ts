@@ -11,12 +11,21 @@ import { makeTable } from "../support/fixtures";
 // Who may do what, route by route. Six kinds of caller against every table route: no
 // credentials, a revoked key, a key of another workspace, a key with only the read scope, a
 // viewer's session and a member's session. Each gets exactly the expected status, and a
-// refused request writes nothing.
+// refused request writes nothing. Session-only routes (a person's own preferences) refuse
+// every API key with a 403, whatever its scopes.
 
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 type Need = "read" | "write" | "enrich";
 type Ids = { tableId: string; columnId: string; rowId: string; jobId: string; viewId: string };
-type Route = { method: Method; path: (ids: Ids) => string; need: Need; body?: (ids: Ids) => unknown; raw?: string };
+type Route = {
+  method: Method;
+  path: (ids: Ids) => string;
+  need: Need;
+  /** Sessions only: API keys act for no person. */
+  session?: true;
+  body?: (ids: Ids) => unknown;
+  raw?: string;
+};
 
 const ORIGIN = "http://localhost:3000";
 
@@ -97,6 +106,14 @@ const ROUTES: Route[] = [
     need: "write",
     body: () => ({ name: "Renamed view", columnWidths: { name: 240 } }),
   },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/views/last`, need: "read", session: true },
+  {
+    method: "PUT",
+    path: (i) => `/api/tables/${i.tableId}/views/last`,
+    need: "read",
+    session: true,
+    body: (i) => ({ viewId: i.viewId }),
+  },
   { method: "DELETE", path: (i) => `/api/tables/${i.tableId}/views/${i.viewId}`, need: "write" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/cells/status`, need: "read" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/rows/${i.rowId}/cells/${i.columnId}`, need: "read" },
@@ -149,7 +166,7 @@ beforeAll(async () => {
   keys.other = (await createKey(elsewhere, stranger.userId, ["read", "write", "enrich"])).key;
 });
 
-type Caller = { name: string; init: () => RequestInit; expect: (need: Need) => number };
+type Caller = { name: string; init: () => RequestInit; expect: (route: Route) => number };
 
 const CALLERS: Caller[] = [
   { name: "no credentials", init: () => ({ anonymous: true }), expect: () => 401 },
@@ -162,12 +179,12 @@ const CALLERS: Caller[] = [
   {
     name: "a key with only the read scope",
     init: () => ({ headers: { authorization: `Bearer ${keys.readOnly}` } }),
-    expect: (need) => (need === "read" ? 200 : 403),
+    expect: ({ need, session }) => (need === "read" && !session ? 200 : 403),
   },
   {
     name: "a viewer's session",
     init: () => ({ headers: { cookie: viewer.cookie, origin: ORIGIN } }),
-    expect: (need) => (need === "read" ? 200 : 403),
+    expect: ({ need }) => (need === "read" ? 200 : 403),
   },
 ];
 
@@ -182,7 +199,7 @@ describe("every table route refuses whoever may not call it, and writes nothing"
     test(`${caller.name}`, async () => {
       const ids = await fixture();
       for (const route of ROUTES) {
-        const expected = caller.expect(route.need);
+        const expected = caller.expect(route);
         const before = await dbState();
         const res = await send(route, ids, caller.init());
         const what = `${caller.name}: ${route.method} ${route.path(ids)}`;
@@ -207,6 +224,16 @@ describe("every table route refuses whoever may not call it, and writes nothing"
       expect(res.status, what).toBeLessThan(500);
     }
   }, 120_000);
+
+  test("a key with every scope → 403 on the session-only routes, nothing written", async () => {
+    const ids = await fixture();
+    for (const route of ROUTES.filter((r) => r.session)) {
+      const before = await dbState();
+      const res = await send(route, ids, { headers: { authorization: `Bearer ${keys.all}` } });
+      expect(res.status, `${route.method} ${route.path(ids)}`).toBe(403);
+      expect(await dbState()).toEqual(before);
+    }
+  });
 
   test("a signed-in write without an Origin header → 403 (CSRF), nothing written", async () => {
     const ids = await fixture();

@@ -25,7 +25,25 @@ const viewBar = (page: Page) => page.getByRole("toolbar", { name: "View" });
 const viewSwitcher = (page: Page) => viewBar(page).getByRole("combobox", { name: "View", exact: true });
 const dataRows = (page: Page) => page.getByRole("grid").locator("tbody tr:not([data-loading])");
 
-test("search, filter, sort, hide and resize; save the view; it comes back after a reload", async ({
+/** Runs `act` and waits until the view it switched to is remembered (PUT /views/last). */
+async function remembering(page: Page, act: () => Promise<unknown>) {
+  const remembered = page.waitForResponse(
+    (r) => r.request().method() === "PUT" && new URL(r.url()).pathname.endsWith("/views/last"),
+  );
+  await act();
+  expect((await remembered).status()).toBe(200);
+}
+
+/** The URLs of the row windows the page asks for from now on. */
+function watchRowRequests(page: Page, tableId: string) {
+  const urls: string[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname === `/api/tables/${tableId}/rows`) urls.push(r.url());
+  });
+  return urls;
+}
+
+test("search, filter, sort, hide and resize; save the view; a reload opens the last used view", async ({
   page,
   request,
 }) => {
@@ -81,7 +99,7 @@ test("search, filter, sort, hide and resize; save the view; it comes back after 
   // Save as a new view.
   await viewBar(page).getByRole("button", { name: "Save as…" }).click();
   await page.getByRole("dialog", { name: "Save as a new view" }).getByLabel("View name").fill("No email yet");
-  await page.getByRole("button", { name: "Save view" }).click();
+  await remembering(page, () => page.getByRole("button", { name: "Save view" }).click());
   await expect(viewSwitcher(page).locator("option:checked")).toHaveText("No email yet");
   const views = (await (await request.get(`/api/tables/${table.id}/views`)).json()).data;
   expect(views).toHaveLength(1);
@@ -93,14 +111,28 @@ test("search, filter, sort, hide and resize; save the view; it comes back after 
   });
   expect(views[0].columnWidths.company).toBeGreaterThan(before + 80);
 
-  // After a reload the grid shows all rows; picking the view brings it all back.
+  // The view just saved is the person's last used one: a reload opens on it, and the grid
+  // never asks for the table's unfiltered rows first (no flash of all rows).
+  const rowRequests = watchRowRequests(page, table.id);
   await page.reload();
-  await expect(viewBar(page).getByText("30 rows")).toBeVisible();
-  await viewSwitcher(page).selectOption({ label: "No email yet" });
+  await expect(viewSwitcher(page).locator("option:checked")).toHaveText("No email yet");
   await expect(viewBar(page).getByText("15 rows of 30")).toBeVisible();
   await expect(page.getByRole("columnheader", { name: /^Name/ })).toHaveCount(0);
   await expect(dataRows(page).first()).toContainText("300");
+  expect(rowRequests.length).toBeGreaterThan(0);
+  for (const url of rowRequests) expect(new URL(url).searchParams.get("filter"), url).not.toBeNull();
   await page.screenshot({ path: "test-results/screenshots/views-saved.png" });
+
+  // "All rows" is remembered too; picking the view again brings it all back, and it stays.
+  await remembering(page, () => viewSwitcher(page).selectOption({ label: "All rows" }));
+  await page.reload();
+  await expect(viewSwitcher(page).locator("option:checked")).toHaveText("All rows");
+  await expect(viewBar(page).getByText("30 rows")).toBeVisible();
+  await remembering(page, () => viewSwitcher(page).selectOption({ label: "No email yet" }));
+  await expect(viewBar(page).getByText("15 rows of 30")).toBeVisible();
+  await page.reload();
+  await expect(viewSwitcher(page).locator("option:checked")).toHaveText("No email yet");
+  await expect(viewBar(page).getByText("15 rows of 30")).toBeVisible();
   expect(errors).toEqual([]);
 });
 

@@ -46,6 +46,8 @@ add(
   () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/dispatch/route"),
 );
 add("/api/tables/:tableId/views", () => import("@/app/api/tables/[tableId]/views/route"));
+// Before /views/:viewId, which "last" would match too (Next.js also prefers the literal segment).
+add("/api/tables/:tableId/views/last", () => import("@/app/api/tables/[tableId]/views/last/route"));
 add("/api/tables/:tableId/views/:viewId", () => import("@/app/api/tables/[tableId]/views/[viewId]/route"));
 add("/api/tables/:tableId/cells/status", () => import("@/app/api/tables/[tableId]/cells/status/route"));
 add(

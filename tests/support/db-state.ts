@@ -7,18 +7,19 @@ import type { ApiResult } from "./api";
 
 export async function dbState() {
   const db = getDb();
-  const [tables, columns, rows, jobs, tasks, views, calls, credentials, alerts] = await Promise.all([
+  const [tables, columns, rows, jobs, tasks, views, lastViews, calls, credentials, alerts] = await Promise.all([
     db.table.findMany({ orderBy: { id: "asc" } }),
     db.column.findMany({ orderBy: { id: "asc" } }),
     db.row.findMany({ orderBy: { id: "asc" } }),
     db.enrichmentJob.findMany({ orderBy: { id: "asc" } }),
     db.cellEnrichmentTask.findMany({ orderBy: { id: "asc" } }),
     db.tableView.findMany({ orderBy: { id: "asc" } }),
+    db.lastView.findMany({ orderBy: [{ userId: "asc" }, { tableId: "asc" }] }),
     db.providerCall.findMany({ orderBy: { id: "asc" } }),
     db.providerCredential.findMany({ orderBy: { id: "asc" } }),
     db.providerAlert.findMany({ orderBy: { provider: "asc" } }),
   ]);
-  return { tables, columns, rows, jobs, tasks, views, calls, credentials, alerts };
+  return { tables, columns, rows, jobs, tasks, views, lastViews, calls, credentials, alerts };
 }
 
 /** Runs `send` and asserts that the database is the same afterwards; returns its result. */

@@ -8,6 +8,8 @@ import { AppHeader } from "@/components/shell/app-header";
 import { pagePermissionsForTable, requirePageSession } from "@/lib/auth/page-session";
 import { AppError } from "@/lib/errors";
 import { getTable } from "@/lib/tables/tables";
+import { getLastView } from "@/lib/views/last-view";
+import { listViews } from "@/lib/views/views";
 
 export const dynamic = "force-dynamic";
 
@@ -22,6 +24,8 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
+  // Read here so the grid's first render and first rows are already the person's last view.
+  const [views, last] = await Promise.all([listViews({ tableId }), getLastView({ userId: session.user.id, tableId })]);
   return (
     <main className="flex h-screen flex-col">
       <AppHeader session={session} />
@@ -36,7 +40,7 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
         ) : null}
         <ProvidersNotice />
       </header>
-      <TableWorkspace initialTable={table} permissions={permissions} />
+      <TableWorkspace initialTable={table} initialViews={views} lastViewId={last.viewId} permissions={permissions} />
     </main>
   );
 }
