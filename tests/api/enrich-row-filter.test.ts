@@ -3,6 +3,7 @@ import pg from "pg";
 import { describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
+import { MAX_CELLS_PER_JOB } from "@/lib/enrichment/policy";
 import { createRows } from "@/lib/rows/rows";
 import type { FilterNode } from "@/lib/views/filter-schema";
 import { api } from "../support/api";
@@ -110,19 +111,25 @@ describe("POST /api/tables/:id/enrich – rowFilter", () => {
     expect(expectError(res, 422, "validation_failed").details).toMatchObject({ unknownColumnIds: ["nope"] });
   });
 
-  test("more than 200,000 matching cells → 413, nothing written", async () => {
-    const t = await makeTable({ keys: ["name", "email", "company", "title"], rows: 0 });
-    for (let n = 0; n < 67_000; n += 10_000) {
-      const rows = Array.from({ length: Math.min(10_000, 67_000 - n) }, () => ({ data: {} }));
+  test("more matching cells than one job may hold → 413, nothing written", async () => {
+    // 10,001 matching rows × 200 columns = 2,000,200 cells, one row over the cap.
+    const keys = ["email", ...Array.from({ length: 199 }, (_, i) => `c${i}`)];
+    const t = await makeTable({ keys, rows: 0 });
+    for (let n = 0; n < 10_001; n += 5_000) {
+      const rows = Array.from({ length: Math.min(5_000, 10_001 - n) }, () => ({ data: {} }));
       await createRows({ tableId: t.tableId, input: { rows } });
     }
-    const columnIds = [t.columns.email, t.columns.company, t.columns.title];
+    const columnIds = keys.map((k) => t.columns[k]);
     const before = await getDb().cellEnrichmentTask.count();
     const res = await enrich(t.tableId, { columnIds, rowFilter: EMAIL_EMPTY });
-    expect(expectError(res, 413, "payload_too_large").details).toEqual({ cells: 201_000, limit: 200_000 });
+    expect(expectError(res, 413, "payload_too_large").details).toEqual({
+      cells: 2_000_200,
+      limit: MAX_CELLS_PER_JOB,
+    });
+    expect(MAX_CELLS_PER_JOB).toBe(2_000_000);
     expect(await getDb().cellEnrichmentTask.count()).toBe(before);
     expect(await getDb().enrichmentJob.count({ where: { tableId: t.tableId } })).toBe(0);
-  }, 120_000);
+  }, 240_000);
 });
 
 /** Backends of this database waiting for a lock whose statement contains `text`. */
