@@ -19,6 +19,9 @@ const only = process.env.BENCH_ONLY;
 const log = (line: string) => console.log(line);
 
 process.env.GLAZE_DB_POOL_SIZE = process.env.GLAZE_DB_POOL_SIZE ?? "40";
+// Every bench client calls with the demo account's one key (500 event streams, 200 grids, 50
+// pollers): the per-key limit guards against abuse, it is not what these figures measure.
+process.env.GLAZE_API_RATE_LIMIT_PER_MINUTE ??= "100000000";
 const stack = await startStack({
   appPort: Number(process.env.BENCH_APP_PORT ?? 3200),
   inngestPort: Number(process.env.BENCH_INNGEST_PORT ?? 8300),
@@ -31,6 +34,13 @@ const stack = await startStack({
   replicas: { latencyMs: 0 },
   quiet: !process.env.BENCH_VERBOSE,
   log: (line) => console.log(`[bench] ${line}`),
+});
+
+// A failure outside the awaited chain (a poller's request) must not leave the stack running.
+process.once("unhandledRejection", async (error) => {
+  console.error(error);
+  await stack.stop();
+  process.exit(1);
 });
 
 try {
