@@ -16,7 +16,13 @@ import { PrismaClient } from "./generated/prisma/client";
 export type Db = PrismaClient;
 export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
-type Cache = { glazePrisma?: PrismaClient; glazePool?: pg.Pool; glazeEnginePool?: pg.Pool; glazeUrl?: string };
+type Cache = {
+  glazePrisma?: PrismaClient;
+  glazePool?: pg.Pool;
+  glazeEnginePool?: pg.Pool;
+  glazeHintingPool?: pg.Pool;
+  glazeUrl?: string;
+};
 const globalForDb = globalThis as unknown as Cache;
 
 function databaseUrl(): string {
@@ -28,6 +34,8 @@ function databaseUrl(): string {
   }
   return url;
 }
+
+const GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan";
 
 function makePool(url: string, options?: string) {
   const pool = new pg.Pool({ connectionString: url, max: env.databasePoolSize, ...(options ? { options } : {}) });
@@ -42,11 +50,13 @@ function ensure(): Required<Cache> {
     !globalForDb.glazePrisma ||
     !globalForDb.glazePool ||
     !globalForDb.glazeEnginePool ||
+    !globalForDb.glazeHintingPool ||
     globalForDb.glazeUrl !== url
   ) {
     const pool = makePool(url);
     globalForDb.glazePool = pool;
-    globalForDb.glazeEnginePool = makePool(url, "-c plan_cache_mode=force_generic_plan");
+    globalForDb.glazeEnginePool = makePool(url, GENERIC_PLANS);
+    globalForDb.glazeHintingPool = makePool(url, `${GENERIC_PLANS} -c glaze.hints=app`);
     globalForDb.glazePrisma = new PrismaClient({
       adapter: new PrismaPg(pool),
       // Prisma's 5 s default ends interactive transactions (better-auth's sign-up among them)
@@ -73,6 +83,15 @@ export function getEnginePool(): pg.Pool {
 }
 
 /**
+ * The store's pool for its hottest statements (claiming and finishing cells): like the engine
+ * pool, and `glaze.hints=app` tells the tasks' notify trigger that the caller sends the cells'
+ * hints itself (lib/realtime/cell-hints.ts), after the commit and merged per table.
+ */
+export function getHintingPool(): pg.Pool {
+  return ensure().glazeHintingPool;
+}
+
+/**
  * A connection of its own, outside the pools, for a session that must stay open (the live
  * updates' LISTEN, lib/realtime/listener.ts). The caller owns it and ends it.
  */
@@ -96,12 +115,14 @@ export async function disconnectDb() {
     hooks.delete(hook);
     await hook().catch(() => {});
   }
-  const { glazePrisma, glazePool, glazeEnginePool } = globalForDb;
+  const { glazePrisma, glazePool, glazeEnginePool, glazeHintingPool } = globalForDb;
   globalForDb.glazePrisma = undefined;
   globalForDb.glazePool = undefined;
   globalForDb.glazeEnginePool = undefined;
+  globalForDb.glazeHintingPool = undefined;
   globalForDb.glazeUrl = undefined;
   await glazePrisma?.$disconnect();
   await glazePool?.end().catch(() => {});
   await glazeEnginePool?.end().catch(() => {});
+  await glazeHintingPool?.end().catch(() => {});
 }

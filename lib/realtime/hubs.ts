@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb, onDisconnect } from "../db";
 import { env } from "../env";
+import { flushCellHints } from "./cell-hints";
 import { changeListener } from "./listener";
 import { encodeEvents, sseEvent } from "./sse";
 import { pruneTableChanges } from "./table-changes";
@@ -62,7 +63,12 @@ class Hubs {
       hub = new TableHub(
         tableId,
         () => this.listener.isUp,
-        () => this.listener.barrier(),
+        // This process's own cell hints go out first, so the barrier comes back after them.
+        () =>
+          flushCellHints().then(
+            () => this.listener.barrier(),
+            () => false,
+          ),
       );
       this.hubs.set(tableId, hub);
     }

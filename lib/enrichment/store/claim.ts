@@ -11,6 +11,7 @@ import { run, type Statement } from "./run";
 const CLAIM: Statement = {
   name: "glaze-claim-tasks",
   plan: "generic",
+  hints: "cells",
   text: `
     WITH t AS (
       UPDATE cell_enrichment_tasks ct

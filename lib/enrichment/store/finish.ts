@@ -28,11 +28,18 @@ export type TaskResult =
     }
   | { taskId: string; status: "failed" | "skipped"; error: string; details?: Record<string, unknown> };
 
-export type FinishedTask = { taskId: string; status: FinalTaskStatus; jobId: string; jobStatus: string };
+export type FinishedTask = {
+  taskId: string;
+  status: FinalTaskStatus;
+  jobId: string;
+  tableId: string;
+  jobStatus: string;
+};
 
 const RECORD: Statement = {
   name: "glaze-record-results",
   plan: "generic",
+  hints: "cells",
   text: `
     WITH input AS (
       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::float8[], $6::text[])
@@ -43,7 +50,7 @@ const RECORD: Statement = {
              error = input.error, completed_at = now()
         FROM input
        WHERE ct.id = input.id AND ct.status = 'running'
-      RETURNING ct.id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error, input.value,
+      RETURNING ct.id, ct.table_id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error, input.value,
                 input.result ->> 'provider' AS provider
     ), per_row AS (
       SELECT t.row_id,
@@ -65,7 +72,8 @@ const RECORD: Statement = {
              count(*) FILTER (WHERE status = 'skipped')::int AS skipped
         FROM t GROUP BY job_id
     ), counted AS (${countInto("per_job")})
-    SELECT t.id::text AS "taskId", t.status::text AS status, t.job_id::text AS "jobId" FROM t`,
+    SELECT t.id::text AS "taskId", t.status::text AS status, t.job_id::text AS "jobId", t.table_id::text AS "tableId"
+      FROM t`,
 };
 
 const FINALIZE: Statement = {

@@ -1,7 +1,8 @@
 import "server-only";
 import { isBackgroundWork } from "../../background";
-import { getEnginePool, getPool, type Tx } from "../../db";
+import { getEnginePool, getHintingPool, getPool, type Tx } from "../../db";
 import { whileDatabaseRecovers } from "../../db-errors";
+import { hintCells } from "../../realtime/cell-hints";
 import { withDbRetry } from "./db-retry";
 
 /**
@@ -11,7 +12,17 @@ import { withDbRetry } from "./db-retry";
  * every call. `custom`: planned for its parameters on every call, for statements whose plan
  * does (e.g. one table's changes since a snapshot).
  */
-export type Statement = { name: string; text: string; plan: "generic" | "custom" };
+export type Statement = {
+  name: string;
+  text: string;
+  plan: "generic" | "custom";
+  /**
+   * `cells`: a hot statement that changes cells; every row it returns has the changed task's
+   * `tableId`. Run on its own, it goes to the hinting pool, where the tasks' trigger stays
+   * quiet, and its tables are hinted through lib/realtime/cell-hints.ts after it committed.
+   */
+  hints?: "cells";
+};
 
 /**
  * The one rule for which driver runs a store statement. Given a transaction (a Prisma
@@ -34,14 +45,16 @@ export async function run<R>(statement: Statement, values: unknown[], tx?: Tx): 
 
 async function runOnce<R>(statement: Statement, values: unknown[]): Promise<R[]> {
   return withDbRetry(async () => {
-    const result =
-      statement.plan === "generic"
-        ? await getEnginePool().query<R & Record<string, unknown>>({
-            name: statement.name,
-            text: statement.text,
-            values,
-          })
-        : await getPool().query<R & Record<string, unknown>>(statement.text, values);
-    return result.rows;
+    if (statement.plan === "custom") {
+      return (await getPool().query<R & Record<string, unknown>>(statement.text, values)).rows;
+    }
+    const pool = statement.hints ? getHintingPool() : getEnginePool();
+    const { rows } = await pool.query<R & Record<string, unknown>>({
+      name: statement.name,
+      text: statement.text,
+      values,
+    });
+    if (statement.hints && rows.length > 0) hintCells(new Set(rows.map((r) => r.tableId as string)));
+    return rows;
   });
 }
