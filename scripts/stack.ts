@@ -163,8 +163,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
       running.kill("SIGTERM");
     });
-  await startApp();
-  await waitFor(`${inngestUrl}/health`, 60_000);
+  const stopAll = async () => {
+    await Promise.all([stopApp(), worker && stopWorkerProcess(worker)]);
+    devServer.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 300));
+    await replicas?.close();
+    await stopDb();
+  };
+  try {
+    await startApp();
+    await waitFor(`${inngestUrl}/health`, 60_000);
+  } catch (error) {
+    // An app that never came up (no build, a port taken) must not leave the rest running.
+    await stopAll();
+    throw error;
+  }
 
   return {
     demo,
@@ -179,12 +192,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await startWorker(extraEnv);
       await startApp(extraEnv);
     },
-    stop: async () => {
-      await Promise.all([stopApp(), worker && stopWorkerProcess(worker)]);
-      devServer.kill("SIGTERM");
-      await new Promise((r) => setTimeout(r, 300));
-      await replicas?.close();
-      await stopDb();
-    },
+    stop: stopAll,
   };
 }
