@@ -6,12 +6,13 @@ import { queryKeys } from "@/lib/client/query-keys";
 
 /**
  * Demo mode (providers answered by the local replicas of `npm run dev`) and what the workspace
- * must know about its providers (credits used up, a refused key).
+ * must know about its providers (credits used up, a refused key). On a table's page, the table's
+ * workspace: the person may have another one active.
  */
-export function ProvidersNotice() {
+export function ProvidersNotice({ tableId }: { tableId?: string }) {
   const providers = useQuery({
-    queryKey: queryKeys.providers(),
-    queryFn: ({ signal }) => fetchers.listProviders(signal),
+    queryKey: tableId ? queryKeys.tableProviders(tableId) : queryKeys.providers(),
+    queryFn: ({ signal }) => (tableId ? fetchers.listTableProviders(tableId, signal) : fetchers.listProviders(signal)),
     refetchInterval: 20_000,
     meta: { errorTitle: "Could not load the providers" },
   });

@@ -164,4 +164,6 @@ export const fetchers = {
   cellHistory: (tableId: string, rowId: string, columnId: string, signal?: AbortSignal) =>
     apiFetch<CellHistoryDto>(`${base(tableId)}/rows/${rowId}/cells/${columnId}`, { signal }),
   listProviders: (signal?: AbortSignal) => apiFetch<ProvidersDto>("/api/providers", { signal }),
+  listTableProviders: (tableId: string, signal?: AbortSignal) =>
+    apiFetch<ProvidersDto>(`/api/tables/${tableId}/providers`, { signal }),
 };

@@ -24,4 +24,6 @@ export const queryKeys = {
   cellHistory: (tableId: string, rowId: string, columnId: string) =>
     ["tables", tableId, "cells", rowId, columnId, "history"] as const,
   providers: () => ["providers"] as const,
+  /** The providers as a table's workspace has them (its page may be another than the person's active one). */
+  tableProviders: (tableId: string) => ["providers", "table", tableId] as const,
 };

@@ -116,6 +116,7 @@ const ROUTES: Route[] = [
   },
   { method: "DELETE", path: (i) => `/api/tables/${i.tableId}/views/${i.viewId}`, need: "write" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/cells/status`, need: "read" },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/providers`, need: "read" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/rows/${i.rowId}/cells/${i.columnId}`, need: "read" },
   // Event streams: the helper cancels a granted stream as soon as its headers arrive.
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/events`, need: "read" },

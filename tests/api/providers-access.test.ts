@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db";
 import { type RequestInit, request } from "../support/api";
 import { activate, addMember, createKey, createWorkspace, signUp, type TestPerson } from "../support/auth";
 import { dbState } from "../support/db-state";
+import { makeTable } from "../support/fixtures";
 import { TEST_SECRET_KEY } from "../support/replicas";
 
 // Who may see and manage a workspace's provider keys. Listing the providers is reading; storing
@@ -78,6 +79,29 @@ describe("GET /api/providers (read)", () => {
     const other = await hunterOf(bearer(keys.other));
     expect(other.keySource).not.toBe("workspace");
     expect(other.last4 ?? null).toBeNull();
+  });
+});
+
+describe("GET /api/tables/:tableId/providers (read)", () => {
+  test("a person whose active workspace is another sees the table's workspace's providers on its page", async () => {
+    expect((await put(session(admin))).status).toBe(200);
+    const { tableId } = await makeTable({ keys: ["email"], rows: 1, workspaceId });
+    // The member also belongs to Elsewhere (no key stored there) and has it active.
+    await addMember(elsewhere, member.userId, "member");
+    await activate(member.userId, elsewhere);
+    try {
+      expect((await hunterOf(session(member))).keySource).not.toBe("workspace");
+      const res = await request("GET", `/api/tables/${tableId}/providers`, undefined, session(member));
+      expect(res.status).toBe(200);
+      const hunter = res.body.data.find((p: { id: string }) => p.id === "hunter.email-finder");
+      expect(hunter).toMatchObject({ keySource: "workspace", last4: "abcd" });
+      // Another workspace's key does not see the table at all.
+      expect((await request("GET", `/api/tables/${tableId}/providers`, undefined, bearer(keys.other))).status).toBe(
+        404,
+      );
+    } finally {
+      await activate(member.userId, workspaceId);
+    }
   });
 });
 

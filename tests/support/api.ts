@@ -50,6 +50,7 @@ add("/api/tables/:tableId/views", () => import("@/app/api/tables/[tableId]/views
 add("/api/tables/:tableId/views/last", () => import("@/app/api/tables/[tableId]/views/last/route"));
 add("/api/tables/:tableId/views/:viewId", () => import("@/app/api/tables/[tableId]/views/[viewId]/route"));
 add("/api/tables/:tableId/cells/status", () => import("@/app/api/tables/[tableId]/cells/status/route"));
+add("/api/tables/:tableId/providers", () => import("@/app/api/tables/[tableId]/providers/route"));
 add(
   "/api/tables/:tableId/rows/:rowId/cells/:columnId",
   () => import("@/app/api/tables/[tableId]/rows/[rowId]/cells/[columnId]/route"),

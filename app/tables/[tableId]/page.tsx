@@ -38,7 +38,7 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
         {table.description ? (
           <p className="hidden truncate text-sm text-slate-400 lg:block">{table.description}</p>
         ) : null}
-        <ProvidersNotice />
+        <ProvidersNotice tableId={tableId} />
       </header>
       <TableWorkspace initialTable={table} initialViews={views} lastViewId={last.viewId} permissions={permissions} />
     </main>
