@@ -11,17 +11,10 @@ export type Registry = Map<string, { type: string; id: string; data: string }>;
 
 const SEPARATOR = Buffer.from("\n\n");
 
-function fingerprint(type: string, id: string, data: Buffer) {
-  const head = data.subarray(0, 96).toString("latin1");
-  const tail = data.subarray(Math.max(0, data.length - 96)).toString("latin1");
-  return `${type}|${id}|${data.length}|${head}|${tail}`;
-}
-
 export class SseClient {
   readonly arrivals: Arrival[] = [];
   connects = 0;
   lastEventId?: string;
-  private chunks: Buffer[] = [];
   private request?: http.ClientRequest;
   private closed = false;
 
@@ -36,7 +29,8 @@ export class SseClient {
     if (this.closed) return;
     const headers: Record<string, string> = { accept: "text/event-stream", authorization: `Bearer ${this.apiKey}` };
     if (this.lastEventId) headers["last-event-id"] = this.lastEventId;
-    this.chunks = [];
+    this.parts = [];
+    this.partsLength = 0;
     this.request = http.get(this.url, { headers, agent: false }, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
@@ -61,51 +55,90 @@ export class SseClient {
     setTimeout(() => this.start(), 500);
   }
 
+  // The current event's bytes, as the chunks they came in: 500 clients copying every event
+  // into one buffer cost the bench process more than the app spent sending them.
+  private parts: Buffer[] = [];
+  private partsLength = 0;
+
   private feed(chunk: Buffer) {
-    let rest = chunk;
-    while (rest.length > 0) {
-      const last = this.chunks.at(-1);
-      let block: Buffer;
-      if (last && last[last.length - 1] === 10 && rest[0] === 10) {
+    let start = 0;
+    while (start < chunk.length) {
+      const last = this.parts.at(-1);
+      if (last && last[last.length - 1] === 10 && chunk[start] === 10) {
         // The blank line straddles the previous chunk and this one.
-        const pending = Buffer.concat(this.chunks);
-        block = pending.subarray(0, pending.length - 1);
-        rest = rest.subarray(1);
-      } else {
-        const at = rest.indexOf(SEPARATOR);
-        if (at === -1) {
-          this.chunks.push(rest);
-          return;
-        }
-        block = Buffer.concat([...this.chunks, rest.subarray(0, at)]);
-        rest = rest.subarray(at + 2);
+        this.endEvent(1);
+        start += 1;
+        continue;
       }
-      this.chunks = [];
-      this.event(block);
+      const at = chunk.indexOf(SEPARATOR, start);
+      if (at === -1) {
+        this.add(chunk.subarray(start));
+        return;
+      }
+      this.add(chunk.subarray(start, at));
+      this.endEvent(0);
+      start = at + 2;
     }
   }
 
-  private event(block: Buffer) {
+  private add(part: Buffer) {
+    if (part.length === 0) return;
+    this.parts.push(part);
+    this.partsLength += part.length;
+  }
+
+  /** Bytes from..to of the current event. */
+  private slice(from: number, to: number): Buffer {
+    const out = Buffer.allocUnsafe(Math.max(0, to - from));
+    let offset = 0;
+    let written = 0;
+    for (const part of this.parts) {
+      const end = offset + part.length;
+      if (end > from && offset < to) {
+        const a = Math.max(from, offset) - offset;
+        const b = Math.min(to, end) - offset;
+        written += part.copy(out, written, a, b);
+      }
+      offset = end;
+      if (offset >= to) break;
+    }
+    return out;
+  }
+
+  /** The event's header lines (id, event) come before its one data line, which may be long. */
+  private endEvent(trim: number) {
+    const length = this.partsLength - trim;
+    const header = this.slice(0, Math.min(length, 512));
     const at = Date.now();
     let type = "message";
     let id: string | undefined;
-    let data: Buffer | undefined;
-    let start = 0;
-    while (start < block.length) {
-      let end = block.indexOf(10, start);
-      if (end === -1) end = block.length;
-      const line = block.subarray(start, end);
-      if (line.subarray(0, 6).toString() === "data: ") data = line.subarray(6);
-      else if (line.subarray(0, 7).toString() === "event: ") type = line.subarray(7).toString();
-      else if (line.subarray(0, 4).toString() === "id: ") id = line.subarray(4).toString();
-      start = end + 1;
+    let dataStart = -1;
+    let position = 0;
+    while (position < header.length) {
+      let end = header.indexOf(10, position);
+      if (end === -1) end = header.length;
+      const line = header.subarray(position, end).toString("latin1");
+      if (line.startsWith("data: ")) {
+        dataStart = position + 6;
+        break;
+      }
+      if (line.startsWith("event: ")) type = line.slice(7);
+      else if (line.startsWith("id: ")) id = line.slice(4);
+      position = end + 1;
     }
+    const reset = () => {
+      this.parts = [];
+      this.partsLength = 0;
+    };
     if (id !== undefined) this.lastEventId = id;
-    if (!data) return;
-    if (type === "heartbeat") return;
-    const key = fingerprint(type, id ?? "", data);
-    if (!this.registry.has(key)) this.registry.set(key, { type, id: id ?? "", data: data.toString() });
+    if (dataStart === -1 || type === "heartbeat") return reset();
+    const dataLength = length - dataStart;
+    const key = `${type}|${id ?? ""}|${dataLength}|${this.slice(dataStart, Math.min(length, dataStart + 96)).toString("latin1")}|${this.slice(Math.max(dataStart, length - 96), length).toString("latin1")}`;
+    const needData = !this.registry.has(key) || (this.onEvent !== undefined && type !== "cells");
+    const data = needData ? this.slice(dataStart, length).toString() : "";
+    reset();
+    if (!this.registry.has(key)) this.registry.set(key, { type, id: id ?? "", data });
     this.arrivals.push({ key, at });
-    if (this.onEvent && type !== "cells") this.onEvent(type, data.toString());
+    if (this.onEvent && type !== "cells") this.onEvent(type, data);
   }
 }
