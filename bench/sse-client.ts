@@ -14,6 +14,9 @@ const SEPARATOR = Buffer.from("\n\n");
 export class SseClient {
   readonly arrivals: Arrival[] = [];
   connects = 0;
+  /** Connected now, and how many events had arrived when this connection opened. */
+  open = false;
+  arrivalsAtConnect = 0;
   lastEventId?: string;
   private request?: http.ClientRequest;
   private closed = false;
@@ -37,6 +40,8 @@ export class SseClient {
         return this.retry();
       }
       this.connects++;
+      this.open = true;
+      this.arrivalsAtConnect = this.arrivals.length;
       res.on("data", (chunk: Buffer) => this.feed(chunk));
       res.on("end", () => this.retry());
       res.on("error", () => this.retry());
@@ -49,7 +54,13 @@ export class SseClient {
     this.request?.destroy();
   }
 
+  /** Connected, and this connection's first events (a join always starts with `cells`) have arrived. */
+  get caughtUp() {
+    return this.open && this.arrivals.length > this.arrivalsAtConnect;
+  }
+
   private retry() {
+    this.open = false;
     if (this.closed) return;
     this.request?.destroy();
     setTimeout(() => this.start(), 500);
