@@ -162,8 +162,14 @@ export class TableHub {
     if (!this.listening()) return undefined;
     // A read that starts after this poll came covers every commit before it. A hub with no
     // hint pending is that fresh already, once every hint in flight has arrived (the barrier).
-    let fresh = this.dirty ? await this.nextRead() : await this.barrier();
-    if (fresh) fresh = this.dirty ? await this.nextRead() : this.reading ? await this.reading : true;
+    // A hint pending: the next read starts after this poll came, so it covers every commit
+    // before it (a second one is not needed, however many hints arrive meanwhile).
+    let fresh: boolean;
+    if (this.dirty) fresh = await this.nextRead();
+    else {
+      fresh = await this.barrier();
+      if (fresh) fresh = this.dirty ? await this.nextRead() : this.reading ? await this.reading : true;
+    }
     if (!fresh) return undefined;
     if (this.gone) throw notFound("table", this.tableId);
     const answer = this.cursor && since ? this.log.pollAnswer(since, limit, READ_LIMIT) : undefined;
