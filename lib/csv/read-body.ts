@@ -24,6 +24,7 @@ export async function* readCsvBody(request: Request, limit = env.csvImportMaxByt
     );
   }
   const tooLarge = () => new AppError("payload_too_large", `The CSV is larger than ${limit} bytes`, { limit });
+  const interrupted = () => new AppError("bad_request", "The upload was interrupted before the CSV ended");
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   if (!request.body) return;
@@ -42,9 +43,15 @@ export async function* readCsvBody(request: Request, limit = env.csvImportMaxByt
   let bytes = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch {
+        throw interrupted();
+      }
+      const { done, value } = next;
       // A cancelled reader reports "done": without this check an abort would commit a truncated file.
-      if (request.signal?.aborted) throw new AppError("bad_request", "The upload was aborted before the CSV ended");
+      if (request.signal?.aborted) throw interrupted();
       if (done) break;
       bytes += value.byteLength;
       if (bytes > limit) throw tooLarge();
