@@ -33,6 +33,14 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Static build output needs neither a nonce nor a host check of its own.
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|favicon.svg).*)" }],
+  // Static build output needs neither a nonce nor a host check of its own. CSV imports skip the
+  // proxy too: Next buffers the body of a request that passes it and silently keeps only the
+  // first 10 MB (proxyClientMaxBodySize), which would truncate a large import and hold it in
+  // memory. Their route() wrapper checks the host itself.
+  matcher: [
+    {
+      source:
+        "/((?!_next/static|_next/image|favicon.ico|favicon.svg|api/tables/import|api/tables/[0-9a-fA-F-]+/import).*)",
+    },
+  ],
 };

@@ -24,7 +24,7 @@ type CellsEvent = { cursor: string; cells: Cell[]; hasMore: boolean };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resident memory of the app (the `next start` process and its children), in MiB. */
-function appMemory(stack: Stack): number {
+export function appMemory(stack: Stack): number {
   const pid = stack.appPid();
   if (!pid) return Number.NaN;
   const pids = [pid];

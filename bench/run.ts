@@ -1,10 +1,11 @@
 // npm run bench – starts its own stack (embedded Postgres on its own port and data dir,
 // the built-in Inngest dev server, a production build of the app) and prints every figure.
-// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|creation|dev|waterfall|auth|hardening|realtime|views|grid
+// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|creation|dev|waterfall|auth|hardening|realtime|views|grid|bigcsv
 // picks one; BENCH_APP_PORT, BENCH_INNGEST_PORT, BENCH_WORKER_PORT, BENCH_PG_PORT move the stack off its default ports.
 import { disconnectDb } from "../lib/db";
 import { startStack } from "../scripts/stack";
 import { benchAuth } from "./auth.bench";
+import { benchBigCsv } from "./bigcsv.bench";
 import { benchCreation } from "./creation.bench";
 import { benchDev } from "./dev.bench";
 import { benchEngine } from "./engine.bench";
@@ -85,6 +86,10 @@ try {
   if (!only || only === "grid") {
     log("\n== browser grid: 100,000 rows in Chromium ==");
     printGridBench(await benchGrid(stack.appUrl, stack.demo, log), log);
+  }
+  if (!only || only === "bigcsv") {
+    log("\n== a million rows: streamed CSV import, the grid, filter and search at 1,000,000 rows ==");
+    await benchBigCsv(stack, log);
   }
 } catch (error) {
   // Before the stack stops, which may take a while.

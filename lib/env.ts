@@ -79,6 +79,14 @@ export const env = {
   get sseMaxBufferedBytes() {
     return int("GLAZE_SSE_MAX_BUFFERED_BYTES", 8 * 1024 * 1024);
   },
+  /** Largest CSV body an import accepts (POST /api/tables/import and append); it is streamed, not held. */
+  get csvImportMaxBytes() {
+    return int("GLAZE_CSV_IMPORT_MAX_BYTES", 512 * 1024 * 1024);
+  },
+  /** How long one import's transaction may stay open (upload included) before it is rolled back. */
+  get csvImportTimeoutMs() {
+    return int("GLAZE_CSV_IMPORT_TIMEOUT_SECONDS", 1800) * 1000;
+  },
   /** Port of the worker process (`npm run worker`) that serves the Inngest functions. */
   get workerPort() {
     return int("GLAZE_WORKER_PORT", 8289);

@@ -22,6 +22,7 @@ import type { LastViewDto } from "@/lib/views/last-view";
 import type { ViewDto } from "@/lib/views/serialize-view";
 import type { createViewSchema, lastViewSchema, updateViewSchema } from "@/lib/views/view-schemas";
 import { apiFetch } from "./http";
+import { type ImportProgress, uploadCsv } from "./upload-csv";
 import { type ViewQuery, viewParams } from "./view-query";
 
 // Typed client calls of the public API. Request and response types are the API's own
@@ -147,18 +148,14 @@ export const fetchers = {
   rememberView: (tableId: string, body: z.input<typeof lastViewSchema>) =>
     apiFetch<LastViewDto>(`${base(tableId)}/views/last`, { method: "PUT", json: body, keepalive: true }),
 
-  importNewTable: (file: Blob, name: string) =>
-    apiFetch<ImportResult>(`/api/tables/import?name=${encodeURIComponent(name)}`, {
-      method: "POST",
-      body: file,
-      headers: { "content-type": "text/csv" },
-    }),
-  importIntoTable: (tableId: string, file: Blob, { createColumns }: { createColumns: boolean }) =>
-    apiFetch<ImportResult>(`${base(tableId)}/import?createColumns=${createColumns}`, {
-      method: "POST",
-      body: file,
-      headers: { "content-type": "text/csv" },
-    }),
+  importNewTable: (file: Blob, name: string, onProgress: (progress: ImportProgress) => void = () => {}) =>
+    uploadCsv(`/api/tables/import?name=${encodeURIComponent(name)}`, file, onProgress),
+  importIntoTable: (
+    tableId: string,
+    file: Blob,
+    { createColumns }: { createColumns: boolean },
+    onProgress: (progress: ImportProgress) => void = () => {},
+  ) => uploadCsv(`${base(tableId)}/import?createColumns=${createColumns}`, file, onProgress),
   exportUrl: (tableId: string) => `${base(tableId)}/export`,
 
   cellHistory: (tableId: string, rowId: string, columnId: string, signal?: AbortSignal) =>

@@ -3,10 +3,10 @@ import { MAX_COLUMNS_PER_TABLE } from "../columns/schemas";
 import { getDb } from "../db";
 import { invalid } from "../errors";
 import { getTable, lockTable } from "../tables/tables";
+import { openCsvStream } from "./csv-stream";
 import { headerToKey, uniqueKeys } from "./header-key";
 import type { ImportResult } from "./import-table";
-import { IMPORT_TRANSACTION, insertRecords } from "./insert-rows";
-import { prepareCsv } from "./prepare";
+import { type ImportProgress, importTransaction, insertBatches } from "./insert-rows";
 
 type ColumnRef = { key: string; label: string };
 
@@ -23,13 +23,24 @@ function matchHeader(header: string, columns: ColumnRef[]): ColumnRef | undefine
 /**
  * Appends a CSV's records to an existing table, matching headers to columns (in any order).
  * Headers that match no column are a 422, unless `createColumns` adds them at the end.
- * Columns missing from the CSV stay empty. One transaction holding the table lock.
+ * Columns missing from the CSV stay empty. Records are inserted while the body streams in, in
+ * one transaction holding the table lock: a failure or a disconnect appends nothing.
  */
 export async function appendCsvToTable(
-  { tableId, csv, createColumns }: { tableId: string; csv: string; createColumns: boolean },
+  {
+    tableId,
+    request,
+    createColumns,
+    onProgress,
+  }: {
+    tableId: string;
+    request: Request;
+    createColumns: boolean;
+    onProgress?: (progress: ImportProgress) => void;
+  },
   db = getDb(),
 ): Promise<ImportResult> {
-  const { headers, records } = prepareCsv(csv);
+  const { headers, batches } = await openCsvStream(request);
   return db.$transaction(async (tx) => {
     await lockTable(tx, tableId);
     const existing = await tx.column.findMany({ where: { tableId }, orderBy: { order: "asc" } });
@@ -76,7 +87,7 @@ export async function appendCsvToTable(
         keys[i] = newKeys[n];
       });
     }
-    await insertRecords(tx, tableId, keys as string[], records);
-    return { data: await getTable({ tableId }, tx), meta: { imported: records.length, createdColumns: newKeys } };
-  }, IMPORT_TRANSACTION);
+    const imported = await insertBatches(tx, { tableId, keys: keys as string[], batches, onProgress });
+    return { data: await getTable({ tableId }, tx), meta: { imported, createdColumns: newKeys } };
+  }, importTransaction());
 }

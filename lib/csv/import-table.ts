@@ -2,22 +2,34 @@ import "server-only";
 import { getDb } from "../db";
 import type { TableDto } from "../tables/serialize";
 import { getTable } from "../tables/tables";
+import { openCsvStream } from "./csv-stream";
 import { uniqueKeys } from "./header-key";
-import { IMPORT_TRANSACTION, insertRecords } from "./insert-rows";
-import { prepareCsv } from "./prepare";
+import { type ImportProgress, importTransaction, insertBatches } from "./insert-rows";
 
 export type ImportResult = { data: TableDto; meta: { imported: number; createdColumns: string[] } };
 
 /**
- * A new table from a CSV: the header row names the columns (keys derived from the names,
- * labels kept as written), every other record becomes a row. One transaction: a failure
- * leaves no table behind.
+ * A new table from a streamed CSV body: the header row names the columns (keys derived from
+ * the names, labels kept as written), every other record becomes a row, inserted in batches
+ * while the upload goes on. One transaction: a failure or a disconnect leaves no table behind.
  */
 export async function importCsvAsTable(
-  { workspaceId, name, description, csv }: { workspaceId: string; name: string; description?: string; csv: string },
+  {
+    workspaceId,
+    name,
+    description,
+    request,
+    onProgress,
+  }: {
+    workspaceId: string;
+    name: string;
+    description?: string;
+    request: Request;
+    onProgress?: (progress: ImportProgress) => void;
+  },
   db = getDb(),
 ): Promise<ImportResult> {
-  const { headers, records } = prepareCsv(csv);
+  const { headers, batches } = await openCsvStream(request);
   const keys = uniqueKeys(headers);
   return db.$transaction(async (tx) => {
     const table = await tx.table.create({
@@ -30,10 +42,7 @@ export async function importCsvAsTable(
         },
       },
     });
-    await insertRecords(tx, table.id, keys, records);
-    return {
-      data: await getTable({ tableId: table.id }, tx),
-      meta: { imported: records.length, createdColumns: keys },
-    };
-  }, IMPORT_TRANSACTION);
+    const imported = await insertBatches(tx, { tableId: table.id, keys, batches, onProgress });
+    return { data: await getTable({ tableId: table.id }, tx), meta: { imported, createdColumns: keys } };
+  }, importTransaction());
 }

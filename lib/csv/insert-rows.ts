@@ -1,24 +1,67 @@
 import "server-only";
 import type { Tx } from "../db";
+import { env } from "../env";
+import type { CsvBatch } from "./csv-stream";
 import { recordToData } from "./prepare";
 
-/** Rows per INSERT: the same batch size the rows API accepts in one request. */
-export const INSERT_CHUNK = 10_000;
-/** A 100,000-row import inserts in a few seconds; the default 5 s transaction timeout is too tight. */
-export const IMPORT_TRANSACTION = { timeout: 300_000, maxWait: 10_000 } as const;
+/** An import's transaction lasts as long as its upload: GLAZE_CSV_IMPORT_TIMEOUT_SECONDS. */
+export const importTransaction = () => ({ timeout: env.csvImportTimeoutMs, maxWait: 10_000 });
+
+export type ImportProgress = {
+  /** Rows inserted so far (not yet committed). */
+  rows: number;
+  /** Body bytes read. */
+  bytes: number;
+};
 
 /**
- * Inserts records in file order inside the caller's transaction. WITH ORDINALITY + ORDER BY
+ * Inserts one batch in file order inside the caller's transaction. WITH ORDINALITY + ORDER BY
  * make the position sequence follow the file, as createRows does for one request.
  */
-export async function insertRecords(tx: Tx, tableId: string, keys: readonly string[], records: readonly string[][]) {
-  for (let start = 0; start < records.length; start += INSERT_CHUNK) {
-    const payload = records
-      .slice(start, start + INSERT_CHUNK)
-      .map((record) => JSON.stringify(recordToData(record, keys)));
-    await tx.$executeRaw`
-      INSERT INTO rows (table_id, data)
-      SELECT ${tableId}::uuid, u.d FROM unnest(${payload}::jsonb[]) WITH ORDINALITY AS u(d, i) ORDER BY u.i`;
+async function insertBatch(tx: Tx, tableId: string, keys: readonly string[], records: readonly string[][]) {
+  const payload = records.map((record) => JSON.stringify(recordToData(record, keys)));
+  await tx.$executeRaw`
+    INSERT INTO rows (table_id, data)
+    SELECT ${tableId}::uuid, u.d FROM unnest(${payload}::jsonb[]) WITH ORDINALITY AS u(d, i) ORDER BY u.i`;
+}
+
+/**
+ * Inserts the batches as they are read. The next batch is parsed while the previous one is
+ * inserted (Node parses, Postgres writes: two cores busy), and no third is read before that
+ * insert ends, so at most two batches are in memory. Returns the number of rows inserted.
+ */
+export async function insertBatches(
+  tx: Tx,
+  {
+    tableId,
+    keys,
+    batches,
+    onProgress,
+  }: {
+    tableId: string;
+    keys: readonly string[];
+    batches: AsyncIterable<CsvBatch>;
+    onProgress?: (progress: ImportProgress) => void;
+  },
+): Promise<number> {
+  let rows = 0;
+  let inserting: Promise<void> | undefined;
+  try {
+    for await (const batch of batches) {
+      await inserting;
+      inserting = insertBatch(tx, tableId, keys, batch.records).then(() => {
+        rows += batch.records.length;
+        onProgress?.({ rows, bytes: batch.bytes });
+      });
+      // Awaited on the next turn or below; this only keeps a failure from being unhandled meanwhile.
+      inserting.catch(() => {});
+    }
+    await inserting;
+  } catch (error) {
+    // A read error (the client went away) must not leave an insert running on a transaction that is ending.
+    await inserting?.catch(() => {});
+    throw error;
   }
   await tx.table.update({ where: { id: tableId }, data: { updatedAt: new Date() } });
+  return rows;
 }

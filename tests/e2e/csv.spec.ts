@@ -32,3 +32,22 @@ test("import a CSV into a new table and export it again with the same content", 
   expect(exported).toBe(CSV);
   expect(errors).toEqual([]);
 });
+
+test("importing a large CSV shows a progress bar, then the table with its exact row count", async ({ page }) => {
+  const errors = watchErrors(page);
+  const rows = 60_000;
+  let body = "Name,Email,City\r\n";
+  for (let i = 0; i < rows; i++) body += `Person ${i},person${i}@example.com,City ${i % 97}\r\n`;
+  await page.goto("/");
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByRole("button", { name: "Import CSV" }).click();
+  await (await chooser).setFiles({ name: "big people.csv", mimeType: "text/csv", buffer: Buffer.from(body) });
+
+  const progress = page.getByRole("progressbar", { name: "Import progress" });
+  await expect(progress).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/csv-import-progress.png" });
+  await expect(page.getByRole("heading", { name: "big people" })).toBeVisible({ timeout: 60_000 });
+  await expect(progress).toBeHidden();
+  await expect(page.getByText("60,000 rows", { exact: false }).first()).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,75 @@
+import type { ErrorBody } from "@/lib/api/respond";
+import type { ImportResult } from "@/lib/csv/import-table";
+import { ApiError } from "./http";
+
+/** Where an import stands: bytes sent by the browser, then rows the server has inserted. */
+export type ImportProgress = { sent: number; total: number; rows: number; read: number };
+
+type Line = { progress?: { rows: number; bytes: number }; status?: number } & Partial<ImportResult> &
+  Partial<ErrorBody>;
+
+function failure(status: number, body: Partial<ErrorBody> | undefined): ApiError {
+  const error = body?.error;
+  return new ApiError(
+    status,
+    error?.code ?? "http_error",
+    error?.message ?? `Request failed (${status})`,
+    error?.details,
+  );
+}
+
+/**
+ * POSTs a CSV file with XMLHttpRequest, which (unlike fetch) reports upload progress, and asks
+ * for the import's NDJSON progress lines (lib/csv/import-response.ts): `onProgress` sees the
+ * bytes sent, then the rows inserted and body bytes the server has read. Resolves the import's
+ * result, rejects with an ApiError in the API's error shape.
+ */
+export function uploadCsv(url: string, file: Blob, onProgress: (progress: ImportProgress) => void) {
+  return new Promise<ImportResult>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const state: ImportProgress = { sent: 0, total: file.size, rows: 0, read: 0 };
+    let parsed = 0;
+    let last: Line | undefined;
+    const readLines = () => {
+      const text = xhr.responseText;
+      let end = text.indexOf("\n", parsed);
+      while (end !== -1) {
+        const line = JSON.parse(text.slice(parsed, end)) as Line;
+        parsed = end + 1;
+        end = text.indexOf("\n", parsed);
+        if (line.progress) {
+          state.rows = line.progress.rows;
+          state.read = line.progress.bytes;
+          onProgress({ ...state });
+        } else last = line;
+      }
+    };
+    xhr.open("POST", url);
+    xhr.setRequestHeader("content-type", "text/csv");
+    xhr.setRequestHeader("accept", "application/x-ndjson");
+    xhr.upload.onprogress = (event) => {
+      state.sent = event.loaded;
+      onProgress({ ...state });
+    };
+    xhr.onprogress = () => {
+      if (xhr.getResponseHeader("content-type")?.startsWith("application/x-ndjson")) readLines();
+    };
+    xhr.onerror = () => reject(new TypeError("The upload failed"));
+    xhr.onload = () => {
+      try {
+        if (xhr.getResponseHeader("content-type")?.startsWith("application/x-ndjson")) {
+          readLines();
+          if (last?.data && last.meta) resolve(last as ImportResult);
+          else reject(failure(last?.status ?? 500, last));
+          return;
+        }
+        const body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+        if (xhr.status >= 200 && xhr.status < 300) resolve(body as ImportResult);
+        else reject(failure(xhr.status, body));
+      } catch {
+        reject(failure(xhr.status, undefined));
+      }
+    };
+    xhr.send(file);
+  });
+}
