@@ -30,3 +30,27 @@ export function securityHeaders({ https }: { https: boolean }): Record<string, s
     ...(https ? { "strict-transport-security": "max-age=63072000; includeSubDomains" } : {}),
   };
 }
+
+/** Whether the request came over HTTPS (directly or through a proxy that says so). */
+export function cameOverHttps(request: Request): boolean {
+  return new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+}
+
+/** Headers of every API answer: the common ones, and a policy that allows the answer nothing. */
+export function apiHeaders({ https }: { https: boolean }): Record<string, string> {
+  return { ...securityHeaders({ https }), "content-security-policy": "default-src 'none'; frame-ancestors 'none'" };
+}
+
+/**
+ * For the API routes the proxy does not run on (streamed CSV imports, see proxy.ts): sets the
+ * headers it would have set on every answer, errors included.
+ */
+export function withApiHeaders<A extends unknown[]>(handler: (request: Request, ...rest: A) => Promise<Response>) {
+  return async (request: Request, ...rest: A): Promise<Response> => {
+    const response = await handler(request, ...rest);
+    for (const [name, value] of Object.entries(apiHeaders({ https: cameOverHttps(request) }))) {
+      response.headers.set(name, value);
+    }
+    return response;
+  };
+}
