@@ -176,6 +176,8 @@ const diff = (after: number[], before: number[]) => after.map((n, i) => n - befo
 
 describe("two apps and two workers on one Postgres, one orchestrator", () => {
   test("a 3,000-cell job created through app A runs on both workers; app B's polls and stream see every cell; each cell done and counted once", async () => {
+    // The SDK behind the balancer registered the balancer's URL, so every call goes through it.
+    expect(logs).toContainEqual(expect.stringContaining(`synced app "glaze" (${balancer.url}/api/inngest)`));
     const before = calls(balancer.stats);
     const job = await startJob("Split across workers");
     const { job: final, seen, endedAt } = await followOnB(job, 150_000);
