@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb, type Tx } from "../db";
 import { AppError, conflict, invalid, notFound } from "../errors";
+import { hintCells } from "../realtime/cell-hints";
 import { compileFilter } from "../views/compile-filter";
 import { resolveFilter } from "../views/resolve";
 import { hasSearchIndex } from "../views/search-index";
@@ -133,12 +134,16 @@ export async function createEnrichmentJob(
   { tableId, source, startedBy }: { tableId: string; source: JobSource; startedBy?: StartedBy },
   db = getDb(),
 ): Promise<CreatedJob> {
-  return withDbRetry(() =>
+  const created = await withDbRetry(() =>
     db.$transaction(
       async (tx) => {
         // FOR SHARE: columns cannot be deleted while their tasks are being created.
         const table = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM tables WHERE id = ${tableId}::uuid FOR SHARE`;
         if (table.length === 0) throw notFound("table", tableId);
+        // The cells' hint is sent after the commit (below), as the engine sends its own; the
+        // triggers then neither notify inside this transaction nor compare the transition tables
+        // of up to 2,000,000 tasks and their rows (nothing here is a row edit to log).
+        await tx.$executeRawUnsafe("SET LOCAL glaze.hints = 'app'");
         const job = await tx.enrichmentJob.create({
           data: {
             tableId,
@@ -162,4 +167,6 @@ export async function createEnrichmentJob(
       { timeout: JOB_CREATION_TIMEOUT_MS, maxWait: 10_000 },
     ),
   );
+  hintCells([tableId]);
+  return created;
 }

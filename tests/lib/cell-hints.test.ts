@@ -48,6 +48,8 @@ async function jobOf(keys: string[], rows: number) {
     source: { mode: "grid", columnIds: Object.values(table.columns), rowIds: "all" },
   });
   const tasks = await getDb().cellEnrichmentTask.findMany({ where: { tableId: table.tableId }, select: { id: true } });
+  // Creating the job hints its table after the commit, like the engine's statements.
+  await flushCellHints();
   return { tableId: table.tableId, taskIds: tasks.map((t) => t.id) };
 }
 
@@ -65,6 +67,14 @@ test("hints of many cells of two tables → one notification per table once flus
   hintCells(["b-table"]);
   await flushCellHints();
   expect((await drain()).sort()).toEqual(["a-table:c", "b-table:c"]);
+});
+
+test("creating a job → its table is hinted once, after the commit, by the process that created it", async () => {
+  await drain();
+  const { tableId } = await jobOf(["email"], 3);
+  // (:t for the table's new columns and rows come from their triggers.)
+  const hints = (await drain()).filter((p) => p === `${tableId}:c` || p === `${tableId}:j`);
+  expect(hints.sort()).toEqual([`${tableId}:c`, `${tableId}:j`]);
 });
 
 test("100 cells run concurrently → their table is hinted after they commit, in far fewer notifications than statements", async () => {
