@@ -54,11 +54,12 @@ export async function compactTasksStep({
       state.job = { id: due.id, after: 0, passStartedAt: new Date(due.passStartedAt).toISOString() };
     }
     const job = state.job;
-    const batch = await compactTaskBatch({ jobId: job.id, after: job.after, limit: batchSize });
+    const limit = Math.min(batchSize, maxTasks - step.examined);
+    const batch = await compactTaskBatch({ jobId: job.id, after: job.after, limit });
     step.batches++;
     step.examined += batch.examined;
     step.deleted += batch.deleted;
-    if (batch.examined < batchSize || batch.lastOrdinal === null) {
+    if (batch.examined < limit || batch.lastOrdinal === null) {
       await markJobCompacted({ jobId: job.id, passStartedAt: job.passStartedAt });
       step.jobs++;
       state.lastJobId = job.id;
