@@ -26,7 +26,7 @@ export type CompactionStep = {
 };
 
 export function retentionSeconds() {
-  return (env.taskRetentionDays ?? TASK_RETENTION_DAYS) * 86_400;
+  return Math.max(0, env.taskRetentionDays ?? TASK_RETENTION_DAYS) * 86_400;
 }
 
 /**
