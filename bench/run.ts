@@ -1,6 +1,6 @@
 // npm run bench – starts its own stack (embedded Postgres on its own port and data dir,
 // the built-in Inngest dev server, a production build of the app) and prints every figure.
-// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|creation|dev|waterfall|auth|hardening|realtime|views|grid|bigcsv
+// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|creation|dev|waterfall|auth|hardening|realtime|views|grid|bigcsv|storage
 // picks one; BENCH_APP_PORT, BENCH_INNGEST_PORT, BENCH_WORKER_PORT, BENCH_PG_PORT move the stack off its default ports.
 import { disconnectDb } from "../lib/db";
 import { startStack } from "../scripts/stack";
@@ -13,6 +13,7 @@ import { benchGrid, printGridBench } from "./grid.bench";
 import { benchHardening } from "./hardening.bench";
 import { benchPipeline } from "./pipeline.bench";
 import { benchRealtime } from "./realtime.bench";
+import { benchStorage } from "./storage.bench";
 import { benchViews } from "./views.bench";
 import { benchWaterfall } from "./waterfall.bench";
 
@@ -90,6 +91,11 @@ try {
   if (!only || only === "bigcsv") {
     log("\n== a million rows: streamed CSV import, the grid, filter and search at 1,000,000 rows ==");
     await benchBigCsv(stack, log);
+  }
+  if (!only || only === "storage") {
+    // Last: its retention pass compacts every ended job of the bench database.
+    log("\n== storage: bytes per cell and task, re-runs and retention, autovacuum on the hot tables ==");
+    await benchStorage(stack.demo.workspaceId, log);
   }
 } catch (error) {
   // Before the stack stops, which may take a while.

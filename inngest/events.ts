@@ -31,3 +31,6 @@ export const enrichmentCancelled = eventType("glaze/enrichment.cancelled", {
 
 /** Runs the watchdog now (it also runs every minute). */
 export const watchdogRequested = eventType("glaze/enrichment.watchdog.requested", { schema: z.object({}) });
+
+/** Runs the retention pass over old jobs' tasks now (it also runs once a day). */
+export const compactionRequested = eventType("glaze/enrichment.compaction.requested", { schema: z.object({}) });

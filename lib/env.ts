@@ -71,6 +71,11 @@ export const env = {
     const raw = read("GLAZE_WATCHDOG_STALL_SECONDS");
     return raw === undefined ? undefined : int("GLAZE_WATCHDOG_STALL_SECONDS", 0);
   },
+  /** Days an ended job keeps its superseded tasks before the retention pass deletes them. */
+  get taskRetentionDays() {
+    const raw = read("GLAZE_TASK_RETENTION_DAYS");
+    return raw === undefined ? undefined : int("GLAZE_TASK_RETENTION_DAYS", 0);
+  },
   /** How often an idle event stream gets a heartbeat event (lib/realtime). */
   get sseHeartbeatMs() {
     return int("GLAZE_SSE_HEARTBEAT_MS", 15_000);

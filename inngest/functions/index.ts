@@ -1,6 +1,13 @@
+import { compactEnrichmentTasks } from "./compact-enrichment-tasks";
 import { enrichmentWatchdog } from "./enrichment-watchdog";
 import { processEnrichmentChunk } from "./process-enrichment-chunk";
 import { processEnrichmentJob } from "./process-enrichment-job";
 import { settleCancelledJobFunction } from "./settle-cancelled-job";
 
-export const functions = [processEnrichmentJob, processEnrichmentChunk, settleCancelledJobFunction, enrichmentWatchdog];
+export const functions = [
+  processEnrichmentJob,
+  processEnrichmentChunk,
+  settleCancelledJobFunction,
+  enrichmentWatchdog,
+  compactEnrichmentTasks,
+];

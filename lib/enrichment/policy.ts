@@ -77,6 +77,15 @@ export const WATCHDOG_STALL_SECONDS = 300;
 /** After this many re-drives without progress, the job's remaining cells end failed. */
 export const MAX_REDRIVES = 10;
 
+/** When the retention pass runs (cron, UTC): once a day, at a quiet hour. */
+export const COMPACTION_CRON = "17 3 * * *";
+/** Ended jobs keep all their tasks this long (GLAZE_TASK_RETENTION_DAYS overrides it). */
+export const TASK_RETENTION_DAYS = 30;
+/** Tasks a retention statement looks at (bounded, whatever the job's size; ~0.1 s each). */
+export const COMPACTION_BATCH = 5_000;
+/** Tasks one retention step looks at, in batches, before it hands over to the next step. */
+export const COMPACTION_STEP_TASKS = 100_000;
+
 /** Why a job is not running as it should, recorded beside its human-readable `error`. */
 export const JobErrorCode = {
   /** The orchestrator did not accept the job's event; POST .../dispatch sends it again. */

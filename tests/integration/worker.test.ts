@@ -89,7 +89,7 @@ describe("the worker process (npm run worker)", () => {
     const origin = new URL(worker.url).origin;
     const health = await fetch(`${origin}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok", functions: 4 });
+    expect(await health.json()).toEqual({ status: "ok", functions: 5 });
     const other = await fetch(`${origin}/api/tables`);
     expect(other.status).toBe(404);
     expect(await other.json()).toMatchObject({ error: { code: "not_found" } });

@@ -1,0 +1,63 @@
+import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { getDb } from "@/lib/db";
+import { createEnrichmentJob } from "@/lib/enrichment/create-job";
+import { runCellBatch } from "@/lib/enrichment/run-batch";
+import { type AppServer, startAppServer } from "../support/app-server";
+import { jobOf, makeTable, taskIdsOf } from "../support/fixtures";
+
+// The retention pass as the orchestrator runs it: a cron function (triggered by its event
+// here) whose steps call lib/enrichment/compaction.ts.
+
+let devServer: DevServer;
+let app: AppServer;
+
+beforeAll(async () => {
+  delete process.env.INNGEST_EVENT_KEY;
+  delete process.env.INNGEST_SIGNING_KEY;
+  devServer = await startDevServer({
+    port: 0,
+    databaseUrl: process.env.DATABASE_URL as string,
+    backoffScale: 0.01,
+    pollIntervalMs: 0,
+    log: () => {},
+  });
+  process.env.INNGEST_DEV = devServer.url;
+  app = await startAppServer();
+  await devServer.syncApp(app.url);
+});
+
+afterAll(async () => {
+  await devServer?.close();
+  await app?.close();
+});
+
+async function runJob(tableId: string, columnId: string) {
+  await new Promise((r) => setTimeout(r, 5));
+  const job = await createEnrichmentJob({ tableId, source: { mode: "grid", columnIds: [columnId], rowIds: "all" } });
+  await runCellBatch(await taskIdsOf(job.jobId));
+  return job.jobId;
+}
+
+describe("the compact-enrichment-tasks function", () => {
+  test("registers as a daily cron function with its on-request event", async () => {
+    const apps = await (await fetch(`${devServer.url}/v1/apps`)).json();
+    const fn = apps.data[0].functions.find((f: { id: string }) => f.id === "glaze-compact-enrichment-tasks");
+    expect(fn.triggers).toEqual(["cron 17 3 * * *", "glaze/enrichment.compaction.requested"]);
+  });
+
+  test("a requested pass deletes the superseded tasks of a job ended 31 days ago; the job still answers", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 6 });
+    const old = await runJob(t.tableId, t.columns.email);
+    await runJob(t.tableId, t.columns.email);
+    await getDb().$executeRaw`
+      UPDATE enrichment_jobs SET completed_at = completed_at - interval '31 days' WHERE id = ${old}::uuid`;
+    const [eventId] = await devServer.send({ name: "glaze/enrichment.compaction.requested", data: {} });
+    const [run] = await devServer.runsForEvent(eventId);
+    const ended = await devServer.waitForRun(run.id, 60_000);
+    expect(ended.status).toBe("completed");
+    expect(JSON.parse(ended.output ?? "null")).toMatchObject({ deleted: 6, jobs: 1, steps: 1 });
+    expect(await getDb().cellEnrichmentTask.count({ where: { jobId: old } })).toBe(0);
+    expect(await jobOf(old)).toMatchObject({ status: "completed", totalTasks: 6, doneTasks: 6 });
+  });
+});
