@@ -97,6 +97,9 @@ export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: 
         startedAt: null,
         completedAt: null,
         error: response.error ?? null,
+        creditsSpent: 0,
+        maxCredits: null,
+        budgetReached: false,
         // Filled in by the next read of the job; the grid does not show it.
         createdBy: { userId: null, apiKeyId: null },
       };

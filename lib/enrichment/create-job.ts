@@ -6,7 +6,7 @@ import { resolveFilter } from "../views/resolve";
 import { hasSearchIndex } from "../views/search-index";
 import { viewColumnsOf } from "../views/table-columns";
 import { JOB_CREATION_TIMEOUT_MS, MAX_CELLS_PER_JOB } from "./policy";
-import type { Selection } from "./schemas";
+import type { JobCostOptions, Selection } from "./schemas";
 import { insertCellTasks, insertFilteredGridTasks, insertGridTasks, queueJobCells, withDbRetry } from "./store";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -130,7 +130,12 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
  * rejected.
  */
 export async function createEnrichmentJob(
-  { tableId, source, startedBy }: { tableId: string; source: JobSource; startedBy?: StartedBy },
+  {
+    tableId,
+    source,
+    startedBy,
+    costs,
+  }: { tableId: string; source: JobSource; startedBy?: StartedBy; costs?: JobCostOptions },
   db = getDb(),
 ): Promise<CreatedJob> {
   return withDbRetry(() =>
@@ -145,6 +150,8 @@ export async function createEnrichmentJob(
             status: "pending",
             createdByUserId: startedBy?.userId ?? null,
             createdByKeyId: startedBy?.keyId ?? null,
+            maxCredits: costs?.maxCredits ?? null,
+            refresh: costs?.refresh ?? false,
           },
           select: { id: true },
         });
