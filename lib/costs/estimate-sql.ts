@@ -1,0 +1,92 @@
+import "server-only";
+import { placeholdersOf } from "../providers/adapters/http-spec";
+import { adapterInfo } from "../providers/catalog";
+import type { Recipe } from "../providers/recipe";
+import type { InputName } from "../providers/types";
+import type { SqlParams } from "../sql";
+import { cacheKeySql } from "./cache-key";
+
+// The SQL half of the estimate: for one enriched column, every selected row reduced to three
+// bit masks over the column's waterfall (which providers can run with the row's inputs, which
+// have a cached answer, which of those found something) and counted per combination. One
+// statement per column whatever the number of rows; the arithmetic on the few combinations
+// is done in JS (estimate.ts). Mirrors the planner's rules (lib/enrichment/waterfall/plan.ts).
+
+const filled = (row: string, key: string, params: SqlParams) =>
+  `(NULLIF(btrim(${row}.data ->> ${params.add(key, "text")}), '') IS NOT NULL)`;
+
+/** SQL true when `provider` can run for the row: one of its input sets is mapped and filled. */
+export function runnableSql(provider: string, recipe: Recipe, row: string, params: SqlParams): string {
+  const mapped = (input: string) =>
+    Object.hasOwn(recipe.inputs, input) ? (recipe.inputs as Record<string, string | undefined>)[input] : undefined;
+  if (provider === "http") {
+    const keys = recipe.http ? placeholdersOf(recipe.http) : [];
+    return keys.length === 0 ? "true" : `(${keys.map((k) => filled(row, k, params)).join(" AND ")})`;
+  }
+  const sets = (adapterInfo(provider)?.requires ?? []).filter((set) => set.every((input) => mapped(input)));
+  if (sets.length === 0) return (adapterInfo(provider)?.requires.length ?? 0) > 0 ? "false" : "true";
+  return `(${sets.map((set) => `(${set.map((input) => filled(row, mapped(input) as string, params)).join(" AND ")})`).join(" OR ")})`;
+}
+
+export type MaskRow = { runnable: number; cachedFound: number; cachedAny: number; n: number };
+
+/**
+ * The statement counting a column's selected rows by mask. `rowWhere` selects the rows (alias
+ * r); `cached` lists the providers whose cache is consulted (those with entries in the
+ * workspace). Each row's cache keys are computed once in a materialised scan, then hash-joined
+ * with the workspace's fresh entries of each provider: no per-row index probes.
+ */
+export function maskStatement({
+  recipe,
+  rowWhere,
+  params,
+  workspaceId,
+  cached,
+}: {
+  recipe: Recipe;
+  rowWhere: string;
+  params: SqlParams;
+  workspaceId: string;
+  cached: Set<string>;
+}): string {
+  let workspace: string | undefined;
+  const workspaceParam = () => {
+    workspace ??= params.add(workspaceId, "text");
+    return workspace;
+  };
+  const mapped = (input: InputName) =>
+    Object.hasOwn(recipe.inputs, input) ? (recipe.inputs as Record<string, string | undefined>)[input] : undefined;
+  const runnable: string[] = [];
+  const keys: string[] = [];
+  const ctes: string[] = [];
+  const joins: string[] = [];
+  const found: string[] = [];
+  const any: string[] = [];
+  recipe.providers.forEach((provider, i) => {
+    const can = runnableSql(provider, recipe, "r", params);
+    runnable.push(`(CASE WHEN ${can} THEN ${1 << i} ELSE 0 END)`);
+    if (!cached.has(provider)) return;
+    const key = cacheKeySql(
+      provider,
+      recipe.field,
+      mapped,
+      (columnKey) => `r.data ->> ${params.add(columnKey, "text")}`,
+      (value) => params.add(value, "text"),
+    );
+    keys.push(`CASE WHEN ${can} THEN ${key} END AS k${i}`);
+    ctes.push(`c${i} AS (
+      SELECT key, result ->> 'outcome' AS outcome FROM provider_cache
+       WHERE workspace_id = ${workspaceParam()} AND provider = ${params.add(provider, "text")}
+         AND state = 'ready' AND expires_at > now())`);
+    joins.push(`LEFT JOIN c${i} ON c${i}.key = sel.k${i}`);
+    found.push(`(CASE WHEN c${i}.outcome = 'found' THEN ${1 << i} ELSE 0 END)`);
+    any.push(`(CASE WHEN c${i}.outcome IS NOT NULL THEN ${1 << i} ELSE 0 END)`);
+  });
+  const select = [`${runnable.join(" + ") || "0"} AS runnable`, ...keys].join(", ");
+  return `
+    WITH sel AS MATERIALIZED (SELECT ${select} FROM rows r WHERE ${rowWhere})${ctes.map((c) => `, ${c}`).join("")}
+    SELECT sel.runnable, ${found.join(" + ") || "0"} AS "cachedFound", ${any.join(" + ") || "0"} AS "cachedAny",
+           count(*)::int AS n
+      FROM sel ${joins.join(" ")}
+     GROUP BY 1, 2, 3`;
+}
