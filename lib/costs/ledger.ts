@@ -185,6 +185,12 @@ const SWEEP: Statement = {
       FROM per WHERE b.key = per.key`,
 };
 
+/**
+ * A reservation lives from before a call to its record: at most a rate-limit wait and a
+ * provider timeout (well under a minute). One this old belongs to a step that died.
+ */
+export const STALE_RESERVATION_MS = 10 * 60_000;
+
 /** Settles or releases reservations older than `olderThanMs` (the watchdog calls it). */
 export async function sweepStaleReservations(olderThanMs: number) {
   await run(SWEEP, [olderThanMs]);

@@ -1,6 +1,6 @@
 import "../support/no-orchestrator";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { budgetKeysFor, reserve } from "@/lib/costs/ledger";
+import { budgetKeysFor, reserve, STALE_RESERVATION_MS, sweepStaleReservations } from "@/lib/costs/ledger";
 import { writeCostSettings } from "@/lib/costs/settings";
 import { getDb } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
@@ -106,6 +106,25 @@ describe("the ledger charges each call exactly once", () => {
     expect(ledger[0]).toMatchObject({ attempt: 1, state: "settled", credits: 1 });
     const budgets = await getDb().creditBudget.findMany({ where: { key: { in: budgetKeys } } });
     for (const b of budgets) expect(b).toMatchObject({ reserved: 0, spent: 1 });
+  });
+
+  test("a reservation whose step died and was never replayed is given back by the watchdog's sweep", async () => {
+    const t = await makeLeads(people(1, "everyone.test", "Sweep"), { email: HUNTER_ONLY });
+    const { jobId, taskIds } = await newJob(t.tableId, t.columns.email as string, { maxCredits: 1 });
+    const { workspaceId } = await testAccount();
+    const budgetKeys = await budgetKeysFor({ workspaceId, jobId });
+    const task = { taskId: taskIds[0] as string, jobId, tableId: t.tableId, workspaceId };
+    await reserve({ ...task, provider: "hunter.email-finder", amount: 1, budgetKeys });
+    // The job's one credit is held: another reservation is refused.
+    expect(await reserve({ ...task, provider: "pdl.person", amount: 1, budgetKeys })).toMatchObject({ granted: false });
+    await getDb().creditCharge.updateMany({ where: { jobId }, data: { createdAt: new Date(Date.now() - 3_600_000) } });
+    await sweepStaleReservations(STALE_RESERVATION_MS);
+    const [charge] = await ledgerOf(jobId);
+    expect(charge).toMatchObject({ state: "settled", credits: 0, outcome: "abandoned" });
+    expect(await getDb().creditBudget.findUniqueOrThrow({ where: { key: `job:${jobId}` } })).toMatchObject({
+      reserved: 0,
+      spent: 0,
+    });
   });
 
   test("a not-found lookup is not billed: 0 credits, the reservation released", async () => {
