@@ -130,7 +130,7 @@ function toCallDto(call: CallRow, verdict: string): CallDto {
     aiSynthesised: adapterInfo(call.provider)?.aiSynthesised ?? false,
     cached: call.cachedAt !== null,
     fetchedAt: (call.cachedAt ?? call.createdAt).toISOString(),
-    verdict: call.cachedAt ? `${verdict} (cached, fetched ${call.cachedAt.toISOString()})` : verdict,
+    verdict,
   };
 }
 

@@ -42,7 +42,12 @@ const WRITES: Write[] = [
   { path: "/api/workspace/provider-limits", body: { cacheTtlDays: { "pdl.person": 1 } } },
   { path: "/api/workspace/budget", body: { monthlyCredits: 500 } },
 ];
-const READS = ["/api/workspace/prices", "/api/workspace/provider-limits", "/api/workspace/budget", "/api/usage?groupBy=day"];
+const READS = [
+  "/api/workspace/prices",
+  "/api/workspace/provider-limits",
+  "/api/workspace/budget",
+  "/api/usage?groupBy=day",
+];
 
 describe("costs routes refuse whoever may not call them, and write nothing", () => {
   const refused: [string, () => RequestInit, number, "all" | "writes"][] = [
