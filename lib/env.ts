@@ -151,7 +151,7 @@ export const env = {
    * "rate limited" with the wait as Retry-After, so the step is retried later instead.
    */
   get rateLimitMaxWaitMs() {
-    return int("GLAZE_RATE_LIMIT_MAX_WAIT_MS", 30_000);
+    return int("GLAZE_RATE_LIMIT_MAX_WAIT_MS", 300_000);
   },
   /** How long an in-flight lookup holds its single-flight claim before others may take it over. */
   get singleFlightLeaseMs() {
