@@ -24,4 +24,8 @@ export const queryKeys = {
   cellHistory: (tableId: string, rowId: string, columnId: string) =>
     ["tables", tableId, "cells", rowId, columnId, "history"] as const,
   providers: () => ["providers"] as const,
+  /** The estimate of enriching a selection, keyed by the request body it would send. */
+  estimate: (tableId: string, body: string) => ["tables", tableId, "estimate", body] as const,
+  usage: (groupBy: string, from: string, to: string) => ["usage", groupBy, from, to] as const,
+  budget: () => ["budget"] as const,
 };

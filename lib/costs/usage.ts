@@ -41,7 +41,7 @@ export async function readUsage(workspaceId: string, query: UsageQuery, now = ne
     query.groupBy === "table"
       ? "(SELECT t.name FROM tables t WHERE t.id = g.key::uuid)"
       : query.groupBy === "job"
-        ? "(SELECT t.name FROM enrichment_jobs j JOIN tables t ON t.id = j.table_id WHERE j.id = g.key::uuid)"
+        ? "(SELECT t.name || ' · job ' || left(j.id::text, 8) FROM enrichment_jobs j JOIN tables t ON t.id = j.table_id WHERE j.id = g.key::uuid)"
         : "NULL";
   const { rows } = await getPool().query<{
     key: string;
