@@ -101,7 +101,7 @@ export function GridCell({
           {status === "failed"
             ? `⚠ ${state?.error ?? PLACEHOLDER.failed}`
             : budget
-              ? "⛔ Budget reached"
+              ? "Budget reached"
               : status === "skipped"
                 ? `– ${state?.error ?? PLACEHOLDER.skipped}`
                 : PLACEHOLDER[status]}

@@ -17,10 +17,15 @@ function daysOf(from: string, to: string): string[] {
 /** Credits per day, one stacked series per provider. */
 export function UsageChart({ usage }: { usage: UsageDto }) {
   const providers = [...new Map(usage.data.map((r) => [r.provider ?? "", r.label ?? r.provider ?? ""])).entries()];
+  // Series keys are positions: recharts reads a dotted dataKey ("hunter.email-finder") as a path.
+  const series = new Map(providers.map(([provider], i) => [provider, `p${i}`]));
   const rows = daysOf(usage.from, usage.to).map((day) => {
     const row: Record<string, string | number> = { day: day.slice(5) };
-    for (const [provider] of providers) row[provider] = 0;
-    for (const r of usage.data) if (r.day === day && r.provider) row[r.provider] = r.credits;
+    for (const key of series.values()) row[key] = 0;
+    for (const r of usage.data) {
+      const key = r.day === day && r.provider ? series.get(r.provider) : undefined;
+      if (key) row[key] = r.credits;
+    }
     return row;
   });
   return (
@@ -33,7 +38,13 @@ export function UsageChart({ usage }: { usage: UsageDto }) {
           <Tooltip />
           <Legend />
           {providers.map(([provider, label], i) => (
-            <Bar key={provider} dataKey={provider} name={label} stackId="credits" fill={COLORS[i % COLORS.length]} />
+            <Bar
+              key={provider}
+              dataKey={series.get(provider) as string}
+              name={label}
+              stackId="credits"
+              fill={COLORS[i % COLORS.length]}
+            />
           ))}
         </BarChart>
       </ResponsiveContainer>
