@@ -68,7 +68,33 @@ export async function benchCosts(stack: Stack, log = console.log) {
   const figures: Record<string, number> = {};
   const tag = Date.now().toString(36);
 
-  // 1. Rate limits. Hunter finds 85 %, so PDL is asked for ~300 cells, more than its 100/min
+  // 1a. Hunter alone at its documented 15 requests/s: the bucket's own pace.
+  replicas.configure({ hunter: { perSecond: 15, perMinute: 1_000_000, latencyMs: 50, jitterMs: 20, findRate: 0.85 } });
+  replicas.reset();
+  await api.put("/api/workspace/provider-limits", {
+    rateLimits: { "hunter.email-finder": { limit: 15, periodSeconds: 1 } },
+  });
+  {
+    const solo = await leads(api, "bench costs hunter alone", 1_000, ["hunter.email-finder"], (i) => [
+      `Solo Person${i} ${tag}`,
+      `company${i % 97}.com`,
+    ]);
+    const trace: { t: number; n: number }[] = [];
+    const t0 = performance.now();
+    const tick = setInterval(() => trace.push({ t: performance.now(), n: replicas.stats().hunter.calls }), 250);
+    const j = await api.post<{ jobId: string }>(`/api/tables/${solo.tableId}/enrich`, { columnIds: [solo.email] });
+    await waitForJob(api, solo.tableId, j.jobId, 600_000);
+    clearInterval(tick);
+    const s = replicas.stats().hunter;
+    figures.hunterAloneShareOfLimit = sustainedRate(trace) / 15;
+    log(
+      `1,000-cell Hunter-only job, replica at 15 req/s: ${fmt((performance.now() - t0) / 1000, 1)} s; ${s.calls} calls at ` +
+        `${fmt(sustainedRate(trace), 2)}/s sustained = ${fmt(100 * figures.hunterAloneShareOfLimit, 1)} % of 15/s ` +
+        `(peak ${s.maxRequestsPerSecond} in a rolling second); upstream 429s: ${s.rateLimited}`,
+    );
+  }
+
+  // 1b. Rate limits. Hunter finds 85 %, so PDL is asked for ~300 cells, more than its 100/min
   // can serve while Hunter runs: both providers have more demand than their limits allow.
   const cells = Number(process.env.COSTS_BENCH_CELLS ?? 2_000);
   replicas.configure({

@@ -84,7 +84,7 @@ export function maskStatement({
   });
   const select = [`${runnable.join(" + ") || "0"} AS runnable`, ...keys].join(", ");
   return `
-    WITH sel AS MATERIALIZED (SELECT ${select} FROM rows r WHERE ${rowWhere})${ctes.map((c) => `, ${c}`).join("")}
+    WITH sel AS (SELECT ${select} FROM rows r WHERE ${rowWhere})${ctes.map((c) => `, ${c}`).join("")}
     SELECT sel.runnable, ${found.join(" + ") || "0"} AS "cachedFound", ${any.join(" + ") || "0"} AS "cachedAny",
            count(*)::int AS n
       FROM sel ${joins.join(" ")}

@@ -132,10 +132,13 @@ const SETTLE: Statement = {
     ), per AS (
       SELECT k.key, sum(l.reserved) AS reserved, sum(l.credits) AS credits
         FROM l CROSS JOIN LATERAL unnest(l.budget_keys) AS k(key) GROUP BY k.key
+    ), locked AS (
+      -- In key order, as reserve() locks them: two writers never wait on each other in a cycle.
+      SELECT b.key FROM credit_budgets b WHERE b.key IN (SELECT key FROM per) ORDER BY b.key FOR UPDATE
     )
     UPDATE credit_budgets b
        SET reserved = greatest(0, b.reserved - per.reserved), spent = b.spent + per.credits, updated_at = now()
-      FROM per WHERE b.key = per.key`,
+      FROM per JOIN locked ON locked.key = per.key WHERE b.key = per.key`,
 };
 
 export type Settlement = { taskId: string; provider: string; attempt: number; credits: number; outcome: string };
@@ -179,10 +182,13 @@ const SWEEP: Statement = {
     ), per AS (
       SELECT k.key, sum(l.reserved) AS reserved, sum(l.credits) AS credits
         FROM l CROSS JOIN LATERAL unnest(l.budget_keys) AS k(key) GROUP BY k.key
+    ), locked AS (
+      -- In key order, as reserve() locks them: two writers never wait on each other in a cycle.
+      SELECT b.key FROM credit_budgets b WHERE b.key IN (SELECT key FROM per) ORDER BY b.key FOR UPDATE
     )
     UPDATE credit_budgets b
        SET reserved = greatest(0, b.reserved - per.reserved), spent = b.spent + per.credits, updated_at = now()
-      FROM per WHERE b.key = per.key`,
+      FROM per JOIN locked ON locked.key = per.key WHERE b.key = per.key`,
 };
 
 /**
