@@ -33,30 +33,34 @@ export function cacheKeyOf(provider: string, field: string, inputs: Partial<Reco
 }
 
 /**
- * SQL for the same key of a row: `columnSql(column key)` gives the SQL text of a row's value,
- * `param(value)` a placeholder for a constant. Inputs the recipe does not map are left out,
- * as a plan leaves them out.
+ * SQL for the same key of a row: `normalisedSql(column key)` gives the SQL text of a row's
+ * value already trimmed (of the whitespace JS trims) and lower-cased, `param(value)` a
+ * placeholder for a constant. Inputs the recipe does not map are left out, as a plan leaves
+ * them out.
  */
 export function cacheKeySql(
   provider: string,
   field: string,
   mapped: (input: InputName) => string | undefined,
-  columnSql: (columnKey: string) => string,
+  normalisedSql: (columnKey: string) => string,
   param: (value: string) => string,
 ): string {
   const parts = [param(provider), param(field)];
   for (const name of keyedInputs(provider)) {
     const key = mapped(name);
     if (!key) continue;
-    const trimmed = `lower(btrim(${columnSql(key)}, E' \\t\\n\\r\\f\\v'))`;
+    const text = normalisedSql(key);
     // The regular expression only where there is a scheme, "www." or a path to strip: most
     // domains are bare, and 100,000 regexp_replace calls cost more than the rest of the key.
     const value =
       name === "domain"
-        ? `(CASE WHEN strpos(${trimmed}, '/') = 0 AND left(${trimmed}, 4) <> 'www.' THEN ${trimmed}
-                 ELSE regexp_replace(${trimmed}, '^(https?://)?(www\\.)?([^/]*).*$', '\\3') END)`
-        : trimmed;
+        ? `(CASE WHEN strpos(${text}, '/') = 0 AND left(${text}, 4) <> 'www.' THEN ${text}
+                 ELSE regexp_replace(${text}, '^(https?://)?(www\\.)?([^/]*).*$', '\\3') END)`
+        : text;
     parts.push(`(${param(`${name}=`)} || nullif(${value}, ''))`);
   }
   return `md5(concat_ws(E'\\n', ${parts.join(", ")}))`;
 }
+
+/** SQL of a row value as cacheKeySql wants it: trimmed like JS's trim(), lower-cased. */
+export const normalisedValueSql = (valueSql: string) => `lower(btrim(${valueSql}, E' \\t\\n\\r\\f\\v'))`;

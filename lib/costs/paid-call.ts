@@ -3,7 +3,7 @@ import { run, type Statement } from "../enrichment/store/run";
 import { BUDGET_REACHED } from "../enrichment/waterfall/decide";
 import { env } from "../env";
 import type { AdapterRequest } from "../providers/adapter";
-import { type CallResult, callProvider, fingerprintOf, type KeyCache } from "../providers/call-provider";
+import { type CallResult, callProvider, fingerprintOf, type KeyCache, prepareKey } from "../providers/call-provider";
 import { CACHEABLE_OUTCOMES, type CacheHit, claimOrWait, lookupCached, releaseClaim, storeCached } from "./cache";
 import { cacheKeyOf } from "./cache-key";
 import { budgetKeysFor, markBudgetReached, reserve } from "./ledger";
@@ -156,6 +156,7 @@ export async function callWithCosts({
       }
       attempt = reservation.attempt;
     }
+    await prepareKey({ workspaceId: ctx.workspaceId, adapterId: provider, keys });
     const slot = await waitForSlot(ctx.workspaceId, provider, rateLimitOf(provider, ctx.settings.rateLimits));
     if (!slot.ok) {
       await release();
