@@ -13,8 +13,8 @@ import { cacheKeySql, normalisedValueSql } from "./cache-key";
 // is done in JS (estimate.ts). Mirrors the planner's rules (lib/enrichment/waterfall/plan.ts).
 
 /** SQL true when `provider` can run for the row: one of its input sets is mapped and filled. */
-export function runnableSql(provider: string, recipe: Recipe, valueOf: (columnKey: string) => string): string {
-  const filled = (key: string) => `(NULLIF(btrim(${valueOf(key)}), '') IS NOT NULL)`;
+export function runnableSql(provider: string, recipe: Recipe, rawValue: (columnKey: string) => string): string {
+  const filled = (key: string) => `(NULLIF(btrim(${rawValue(key)}), '') IS NOT NULL)`;
   const mapped = (input: string) =>
     Object.hasOwn(recipe.inputs, input) ? (recipe.inputs as Record<string, string | undefined>)[input] : undefined;
   if (provider === "http") {
