@@ -110,19 +110,20 @@ const STORE: Statement = {
   plan: "generic",
   text: `
     INSERT INTO provider_cache (workspace_id, provider, key, state, result, fetched_at, expires_at)
-    VALUES ($1, $2, $3, 'ready', $4::jsonb, now(), now() + make_interval(secs => $5::float8 * 86400))
+    VALUES ($1, $2, $3, 'ready', $4::jsonb, $6::timestamptz, $6::timestamptz + make_interval(secs => $5::float8 * 86400))
     ON CONFLICT (workspace_id, provider, key) DO UPDATE
        SET state = 'ready', owner = NULL, lease_until = NULL, result = EXCLUDED.result,
            fetched_at = EXCLUDED.fetched_at, expires_at = EXCLUDED.expires_at`,
 };
 
-/** Stores an answer (and ends the claim): waiters pick it up. */
+/** Stores an answer fetched at `fetchedAt` (and ends the claim): waiters pick it up. */
 export async function storeCached(
   { workspaceId, provider, key }: { workspaceId: string; provider: string; key: string },
   answer: CachedAnswer,
   ttlDays: number,
+  fetchedAt: Date,
 ) {
-  await run(STORE, [workspaceId, provider, key, JSON.stringify(answer), ttlDays]);
+  await run(STORE, [workspaceId, provider, key, JSON.stringify(answer), ttlDays, fetchedAt]);
 }
 
 const RELEASE: Statement = {

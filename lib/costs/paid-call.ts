@@ -15,8 +15,8 @@ import { type CostSettings, readCostSettings } from "./settings";
 // The costs layer around callProvider(), in the order a paid call needs it: the cache (a hit
 // costs nothing), single-flight (identical lookups in flight share one upstream call), the
 // budget reservation (worst-case price; refused: "budget reached"), the rate-limit slot, the
-// call itself, then the answer into the cache. The caller records the call and settles its
-// reservation in one transaction (lib/enrichment/waterfall/calls.ts → settle()).
+// call itself. The caller records the call and settles its reservation in one transaction
+// (lib/enrichment/waterfall/calls.ts → settle()), then puts the answer into the cache.
 
 export { BUDGET_REACHED };
 
@@ -49,6 +49,12 @@ export type CostedCall = Omit<CallResult, "outcome"> & {
   cachedAt: Date | null;
   /** The attempt a reservation was made for, and the credits to settle it with. */
   charge: { attempt: number; credits: number } | null;
+  /**
+   * Puts the answer into the cache (or releases the single-flight claim); the caller runs it
+   * once the call is recorded and settled. Stored earlier, a step that died before recording
+   * would find its own answer in the cache on replay and never settle what the provider billed.
+   */
+  afterRecord: (() => Promise<void>) | null;
 };
 
 export type CostedTask = { taskId: string; jobId: string; tableId: string };
@@ -84,6 +90,7 @@ function bare(provider: string, request: AdapterRequest): Omit<CostedCall, "outc
     payload: null,
     cachedAt: null,
     charge: null,
+    afterRecord: null,
   };
 }
 
@@ -169,25 +176,31 @@ export async function callWithCosts({
       };
     }
     const result = await callProvider({ workspaceId: ctx.workspaceId, adapterId: provider, request, keys });
-    if (where && owner && CACHEABLE_OUTCOMES.has(result.outcome)) {
-      await storeCached(
-        where,
-        {
-          outcome: result.outcome as "found" | "not_found",
-          value: result.value,
-          confidence: result.confidence,
-          rawConfidence: result.rawConfidence,
-          source: result.source,
-          httpStatus: result.httpStatus,
-          evidence: result.evidence,
-          payload: result.payload,
-        },
-        cacheTtl(ctx, provider),
-      );
-      owner = null;
-    } else await release();
+    const fetchedAt = new Date();
+    const claim = where && owner ? { where, owner } : null;
+    owner = null; // from here the claim is ended by afterRecord
+    const afterRecord = !claim
+      ? null
+      : CACHEABLE_OUTCOMES.has(result.outcome)
+        ? () =>
+            storeCached(
+              claim.where,
+              {
+                outcome: result.outcome as "found" | "not_found",
+                value: result.value,
+                confidence: result.confidence,
+                rawConfidence: result.rawConfidence,
+                source: result.source,
+                httpStatus: result.httpStatus,
+                evidence: result.evidence,
+                payload: result.payload,
+              },
+              cacheTtl(ctx, provider),
+              fetchedAt,
+            )
+        : () => releaseClaim(claim.where, claim.owner);
     const credits = chargeOf(price, { outcome: result.outcome, billedUnits: result.credits });
-    return { ...result, cachedAt: null, charge: attempt === null ? null : { attempt, credits } };
+    return { ...result, cachedAt: null, charge: attempt === null ? null : { attempt, credits }, afterRecord };
   } catch (error) {
     await release().catch(() => undefined);
     throw error;

@@ -29,7 +29,8 @@ async function startWorker(port: number) {
 beforeAll(async () => {
   delete process.env.INNGEST_EVENT_KEY;
   delete process.env.INNGEST_SIGNING_KEY;
-  replicas = await startTestReplicas({ hunter: { latencyMs: 30 } });
+  // The replica's own limits are lifted with the workspace's: this test is about crashes, not pacing.
+  replicas = await startTestReplicas({ hunter: { latencyMs: 30, perSecond: 1_000_000, perMinute: 1_000_000 } });
   devServer = await startDevServer({
     port: 0,
     databaseUrl: process.env.DATABASE_URL as string,
@@ -85,6 +86,8 @@ describe("the ledger across a worker crash", () => {
       await pause(200);
     }
     const { body: job } = await api.get(`/api/tables/${t.tableId}/enrich/jobs/${jobId}`);
+    const notDone = await getDb().cellEnrichmentTask.findMany({ where: { jobId, NOT: { status: "done" } } });
+    expect(notDone.map((x) => `${x.status}: ${x.error}`)).toEqual([]);
     expect(job).toMatchObject({ status: "completed", doneTasks: rows, creditsSpent: rows, budgetReached: false });
     const ledger = await getDb().creditCharge.findMany({ where: { jobId } });
     const charged = ledger.filter((l) => l.credits > 0);

@@ -108,7 +108,12 @@ function asNewCall(plan: WaterfallPlan, providerId: string, result: CostedCall):
   };
 }
 
-type Made = { call: NewCall; retryAfterMs: number | null; charge: CostedCall["charge"] };
+type Made = {
+  call: NewCall;
+  retryAfterMs: number | null;
+  charge: CostedCall["charge"];
+  afterRecord?: CostedCall["afterRecord"];
+};
 
 async function callOne(plan: WaterfallPlan, providerId: string, keys: KeyCache, ctx: CostContext): Promise<Made> {
   const request = requestOf(plan);
@@ -116,7 +121,12 @@ async function callOne(plan: WaterfallPlan, providerId: string, keys: KeyCache, 
     request.context = (await readRowContext(plan.rowId)).filter((c) => c.provider !== "llm");
   }
   const result = await callWithCosts({ ctx, task: plan, provider: providerId, request, keys });
-  return { call: asNewCall(plan, providerId, result), retryAfterMs: result.retryAfterMs, charge: result.charge };
+  return {
+    call: asNewCall(plan, providerId, result),
+    retryAfterMs: result.retryAfterMs,
+    charge: result.charge,
+    afterRecord: result.afterRecord,
+  };
 }
 
 /**
@@ -202,6 +212,9 @@ export async function callForCells(
     return callOne(plan, providerId, keys, ctx);
   });
   const recorded = await recordAndSettle(made);
+  // Answers into the cache only once recorded and settled. If recording fails, or the process
+  // dies here, the claims expire and a replay calls again, charged once (its reservation).
+  await Promise.all(made.map((m) => m.afterRecord?.().catch(() => undefined)));
   const retryAfter = new Map(made.map((m) => [m.call.taskId, m.retryAfterMs]));
   await stopProviderWhereNeeded(plans, recorded);
   return recorded.map((r) => ({
