@@ -1,11 +1,12 @@
 // npm run bench – starts its own stack (embedded Postgres on its own port and data dir,
 // the built-in Inngest dev server, a production build of the app) and prints every figure.
-// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|creation|dev|waterfall|auth|hardening|realtime|views|grid|bigcsv|storage
+// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|creation|dev|waterfall|costs|auth|hardening|realtime|views|grid|bigcsv|storage
 // picks one; BENCH_APP_PORT, BENCH_INNGEST_PORT, BENCH_WORKER_PORT, BENCH_PG_PORT move the stack off its default ports.
 import { disconnectDb } from "../lib/db";
 import { startStack } from "../scripts/stack";
 import { benchAuth } from "./auth.bench";
 import { benchBigCsv } from "./bigcsv.bench";
+import { benchCosts } from "./costs.bench";
 import { benchCreation } from "./creation.bench";
 import { benchDev } from "./dev.bench";
 import { benchEngine } from "./engine.bench";
@@ -65,6 +66,10 @@ try {
   if (!only || only === "waterfall") {
     log("\n== provider waterfalls against the replicas ==");
     await benchWaterfall(stack, log);
+  }
+  if (!only || only === "costs") {
+    log("\n== costs: rate limits against the replicas, the cache, the estimate, budgets ==");
+    await benchCosts(stack, log);
   }
   if (!only || only === "auth") {
     log("\n== what authentication costs per request ==");

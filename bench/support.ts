@@ -40,6 +40,7 @@ export function client(baseUrl: string, apiKey: string) {
     get: <T>(path: string) => call<T>("GET", path),
     post: <T>(path: string, body?: unknown) => call<T>("POST", path, body),
     patch: <T>(path: string, body?: unknown) => call<T>("PATCH", path, body),
+    put: <T>(path: string, body?: unknown) => call<T>("PUT", path, body),
   };
 }
 

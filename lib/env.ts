@@ -155,4 +155,23 @@ export const env = {
       .map((key) => key.trim())
       .filter(Boolean);
   },
+  /** Days a cached provider answer is reused, for providers the workspace set no TTL for (lib/costs/cache.ts). */
+  get cacheTtlDays() {
+    return int("GLAZE_CACHE_TTL_DAYS", 30);
+  },
+  /**
+   * Longest a provider call waits inside a step for its rate-limit slot; a longer wait answers
+   * "rate limited" with the wait as Retry-After, so the step is retried later instead.
+   */
+  get rateLimitMaxWaitMs() {
+    return int("GLAZE_RATE_LIMIT_MAX_WAIT_MS", 300_000);
+  },
+  /** How long an in-flight lookup holds its single-flight claim before others may take it over. */
+  get singleFlightLeaseMs() {
+    return int("GLAZE_SINGLE_FLIGHT_LEASE_MS", int("GLAZE_PROVIDER_TIMEOUT_MS", 30_000) + 10_000);
+  },
+  /** The confirm threshold (credits) of workspaces that set none. */
+  get confirmThresholdCredits() {
+    return int("GLAZE_CONFIRM_THRESHOLD_CREDITS", 100);
+  },
 };

@@ -70,6 +70,8 @@ export function GridCell({
   // A row from a cached window outside the table model's data renders without its cell object.
   const Fallback = cellRenderers[column.dataType];
   const empty = value === undefined || value === null || value === "";
+  // A budget stopped this cell's waterfall (lib/costs): it says so, not "skipped: missing input".
+  const budget = status === "skipped" && state?.error === "budget reached";
   const mark = status === "done" ? sourceMarkOf(state?.provider) : null;
   const tone = mark?.ai ? "bg-violet-50 italic text-violet-900" : STATUS_CLASS[status];
   return (
@@ -93,12 +95,16 @@ export function GridCell({
       ) : null}
       {cell ? <FlexRender cell={cell} /> : <Fallback value={value} />}
       {empty && status !== "idle" && status !== "done" ? (
-        <span className={`truncate text-xs ${status === "failed" ? "text-red-600" : "text-slate-400"}`}>
+        <span
+          className={`truncate text-xs ${status === "failed" ? "text-red-600" : budget ? "font-medium text-amber-700" : "text-slate-400"}`}
+        >
           {status === "failed"
             ? `⚠ ${state?.error ?? PLACEHOLDER.failed}`
-            : status === "skipped"
-              ? `– ${state?.error ?? PLACEHOLDER.skipped}`
-              : PLACEHOLDER[status]}
+            : budget
+              ? "Budget reached"
+              : status === "skipped"
+                ? `– ${state?.error ?? PLACEHOLDER.skipped}`
+                : PLACEHOLDER[status]}
         </span>
       ) : null}
       {status === "done" ? (

@@ -1,9 +1,11 @@
 "use client";
 
 import { useState } from "react";
+import type { EstimateDto } from "@/lib/client/fetchers";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import { ImportCsvButton } from "../csv/import-csv-button";
 import { AddColumnForm } from "./add-column-form";
+import { EnrichEstimate } from "./enrich-estimate";
 import { useGridPermissions } from "./grid-permissions";
 
 const BUTTON =
@@ -22,7 +24,11 @@ export function GridToolbar({
   jobsOpen,
   activeJobs,
   onToggleJobs,
+  estimate,
+  estimating,
 }: {
+  estimate: EstimateDto | undefined;
+  estimating: boolean;
   selectedCells: number;
   enriching: boolean;
   onEnrich: () => void;
@@ -62,6 +68,7 @@ export function GridToolbar({
           ? "No cells selected"
           : `${selectedCells.toLocaleString("en-US")} cell${selectedCells === 1 ? "" : "s"} selected`}
       </output>
+      {canEnrich && selectedCells > 0 ? <EnrichEstimate estimate={estimate} loading={estimating} /> : null}
       <div className="ml-auto flex flex-wrap items-center gap-2">
         {canWrite ? (
           <>

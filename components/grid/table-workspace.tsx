@@ -14,12 +14,14 @@ import { useTableView } from "../views/use-table-view";
 import { useViews, type ViewList } from "../views/use-views";
 import { ViewBar, type ViewPanel } from "../views/view-bar";
 import type { ColumnMenuActions } from "./column-menu";
+import { ConfirmEnrichDialog } from "./confirm-enrich-dialog";
 import { DataGrid } from "./data-grid";
 import { EmptyTable } from "./empty-table";
 import { GridPermissionsProvider } from "./grid-permissions";
 import { GridToolbar } from "./grid-toolbar";
 import { NoMatchingRows } from "./no-matching-rows";
 import { useColumnActions } from "./use-column-actions";
+import { useConfirmedEnrich, useEnrichEstimate } from "./use-enrich-estimate";
 import { useEnrichSelection } from "./use-enrich-selection";
 import { useLiveStatus } from "./use-live-status";
 import { useViewCount } from "./use-row-blocks";
@@ -78,7 +80,20 @@ export function TableWorkspace({
   const { addColumn, updateColumn, deleteColumn } = useColumnActions(tableId);
 
   const selectedCells = useMemo(() => countCells(rectsOf(selection, dims)), [selection, dims]);
-  const onEnrich = useCallback((target?: GridSelection) => enrich.mutate(target ?? selection), [enrich, selection]);
+  const run = useCallback((target: GridSelection) => enrich.mutate(target), [enrich]);
+  const confirmed = useConfirmedEnrich(tableId, columns, dims, query, run);
+  const onEnrich = useCallback(
+    (target?: GridSelection) => void confirmed.request(target ?? selection),
+    [confirmed, selection],
+  );
+  const estimate = useEnrichEstimate(
+    tableId,
+    columns,
+    dims,
+    query,
+    selection,
+    permissions.includes("enrich") && selectedCells > 0,
+  );
   const filtered = isFiltered(query);
   const enrichLabel = filtered
     ? `Enrich column (${(rowCount ?? 0).toLocaleString("en-US")} rows in view)`
@@ -88,9 +103,9 @@ export function TableWorkspace({
     (col: number) => {
       const next = selectColumn(emptySelection, col);
       update(() => next);
-      enrich.mutate(next);
+      void confirmed.request(next);
     },
-    [enrich, update],
+    [confirmed, update],
   );
 
   const columnActions = useMemo<ColumnMenuActions>(
@@ -118,7 +133,9 @@ export function TableWorkspace({
         <GridToolbar
           tableId={tableId}
           selectedCells={selectedCells}
-          enriching={enrich.isPending}
+          enriching={enrich.isPending || confirmed.checking}
+          estimate={estimate.data}
+          estimating={estimate.isFetching}
           onEnrich={() => onEnrich()}
           addingRow={addRow.isPending}
           onAddRow={() =>
@@ -198,6 +215,13 @@ export function TableWorkspace({
               columnActions={columnActions}
             />
           )}
+          {confirmed.pending ? (
+            <ConfirmEnrichDialog
+              estimate={confirmed.pending}
+              onConfirm={confirmed.confirm}
+              onCancel={confirmed.cancel}
+            />
+          ) : null}
           <WorkspaceSidePanel
             panel={panel}
             tableId={tableId}

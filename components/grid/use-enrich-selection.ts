@@ -22,7 +22,7 @@ type Planned = {
   scope?: readonly unknown[];
 };
 
-async function toRequest(
+export async function planEnrichRequest(
   client: ReturnType<typeof useQueryClient>,
   tableId: string,
   columns: ColumnDto[],
@@ -77,7 +77,7 @@ export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: 
   return useMutation({
     meta: { errorTitle: "Could not start enrichment" },
     mutationFn: async (selection: GridSelection) => {
-      const planned = await toRequest(client, tableId, columns, selection, dims, view);
+      const planned = await planEnrichRequest(client, tableId, columns, selection, dims, view);
       // The status cursor must predate the job, or its first changes could be missed.
       await client.ensureQueryData({ queryKey: queryKeys.cellStatus(tableId) });
       const response = await fetchers.enrich(tableId, planned.body);
@@ -97,6 +97,9 @@ export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: 
         startedAt: null,
         completedAt: null,
         error: response.error ?? null,
+        creditsSpent: 0,
+        maxCredits: null,
+        budgetReached: false,
         // Filled in by the next read of the job; the grid does not show it.
         createdBy: { userId: null, apiKeyId: null },
       };

@@ -12,3 +12,7 @@ export function formatDuration(fromIso: string | null, toIso: string | null, now
 }
 
 export const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+
+/** Credits as people read them: whole numbers plain, fractions to two places. */
+export const formatCredits = (n: number) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: Number.isInteger(n) ? 0 : 2 });

@@ -1,7 +1,7 @@
 "use client";
 
 import type { JobDto } from "@/lib/client/fetchers";
-import { formatDuration, formatTime, plural } from "./format";
+import { formatCredits, formatDuration, formatTime, plural } from "./format";
 import { JobProgressBar } from "./job-progress-bar";
 import { JobStatusPill } from "./job-status-pill";
 import { JobTasks } from "./job-tasks";
@@ -61,6 +61,15 @@ export function JobListItem({
             </dd>
           </div>
         </dl>
+        <p className="flex items-center gap-2 text-xs text-slate-600">
+          <span title="Credits spent" className="tabular-nums">
+            {formatCredits(job.creditsSpent)} credit{job.creditsSpent === 1 ? "" : "s"}
+            {job.maxCredits !== null ? ` of ${formatCredits(job.maxCredits)} max` : ""}
+          </span>
+          {job.budgetReached ? (
+            <span className="rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-800">Budget reached</span>
+          ) : null}
+        </p>
         {job.error ? <p className="text-xs text-red-700">{job.error}</p> : null}
         <div className="flex gap-2">
           {isActive(job) ? (

@@ -1,5 +1,5 @@
 import type { JobDto } from "@/lib/enrichment/serialize";
-import { plural } from "./format";
+import { formatCredits, plural } from "./format";
 import { JobProgressBar } from "./job-progress-bar";
 import { JobStatusPill } from "./job-status-pill";
 
@@ -25,6 +25,14 @@ export function JobProgress({ job, activeCount }: { job: JobDto | undefined; act
       <div className="min-w-24 flex-1">
         <JobProgressBar job={job} label="Job progress" />
       </div>
+      <span className="shrink-0 tabular-nums" title="Credits charged to this job so far">
+        {formatCredits(job.creditsSpent ?? 0)} credit{job.creditsSpent === 1 ? "" : "s"}
+      </span>
+      {job.budgetReached ? (
+        <span role="status" className="shrink-0 rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-800">
+          Budget reached: remaining cells skipped
+        </span>
+      ) : null}
       {activeCount > 1 ? <span className="shrink-0 text-slate-500">{plural(activeCount, "active job")}</span> : null}
       {job.error && job.status === "pending" ? <span className="truncate text-red-700">{job.error}</span> : null}
     </section>

@@ -13,9 +13,14 @@ export function AppHeader({ session, children }: { session: PageSession; childre
       </Link>
       <WorkspaceSwitcher workspaces={session.workspaces} activeId={session.active?.id ?? null} />
       {session.active ? (
-        <Link href="/settings" className="text-sm text-slate-600 hover:text-slate-900">
-          Workspace settings
-        </Link>
+        <>
+          <Link href="/settings" className="text-sm text-slate-600 hover:text-slate-900">
+            Workspace settings
+          </Link>
+          <Link href="/usage" className="text-sm text-slate-600 hover:text-slate-900">
+            Usage
+          </Link>
+        </>
       ) : null}
       <div className="min-w-0 flex-1">{children}</div>
       <AccountMenu email={session.user.email} />

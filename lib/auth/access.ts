@@ -75,3 +75,13 @@ export function requireWorkspace(access: Access): string {
   if (access.workspaceId) return access.workspaceId;
   throw new AppError("conflict", "You have no workspace yet: create one, or ask for an invitation to one");
 }
+
+/**
+ * The workspace of a request that changes what the workspace may spend (provider keys,
+ * prices, limits, budgets): a person must be an owner or admin; an API key needs the write
+ * scope (the route checked it), and only admins can create keys.
+ */
+export function spendControlWorkspace(access: Access): string {
+  if (access.role !== null) requireAdmin(access);
+  return requireWorkspace(access);
+}

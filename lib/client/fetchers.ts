@@ -6,6 +6,9 @@ import type { createApiKeySchema, inviteSchema } from "@/lib/auth/schemas";
 import type { WorkspaceDto } from "@/lib/auth/workspaces";
 import type { createColumnSchema, updateColumnSchema } from "@/lib/columns/schemas";
 import type { ColumnDto } from "@/lib/columns/serialize";
+import type { EstimateDto } from "@/lib/costs/estimate";
+import type { UsageDto } from "@/lib/costs/usage";
+import type { BudgetDto } from "@/lib/costs/workspace-costs";
 import type { ImportResult } from "@/lib/csv/import-table";
 import type { CellHistoryDto } from "@/lib/enrichment/cell-history";
 import type { CellStatusPage } from "@/lib/enrichment/cell-status";
@@ -36,10 +39,12 @@ export type { InvitationDto } from "@/lib/auth/invitations";
 export type { MemberDto } from "@/lib/auth/members";
 export type { WorkspaceDto } from "@/lib/auth/workspaces";
 export type {
+  BudgetDto,
   CellHistoryDto,
   CellStatusPage,
   ColumnDto,
   EnrichResponse,
+  EstimateDto,
   ImportResult,
   JobDto,
   ProvidersDto,
@@ -48,6 +53,7 @@ export type {
   RowPage,
   TableDto,
   TaskDto,
+  UsageDto,
   ViewDto,
 };
 
@@ -115,6 +121,16 @@ export const fetchers = {
 
   enrich: (tableId: string, body: EnrichRequest) =>
     apiFetch<EnrichResponse>(`${base(tableId)}/enrich`, { method: "POST", json: body }),
+  estimate: (tableId: string, body: EnrichRequest, signal?: AbortSignal) =>
+    apiFetch<EstimateDto>(`${base(tableId)}/enrich/estimate`, { method: "POST", json: body, signal }),
+  usage: (query: { from?: string; to?: string; groupBy: UsageDto["groupBy"] }, signal?: AbortSignal) =>
+    apiFetch<UsageDto>(
+      `/api/usage?${new URLSearchParams(Object.entries(query).filter(([, v]) => v) as [string, string][])}`,
+      {
+        signal,
+      },
+    ),
+  budget: (signal?: AbortSignal) => apiFetch<BudgetDto>("/api/workspace/budget", { signal }),
   listJobs: (tableId: string, signal?: AbortSignal) =>
     apiFetch<Page<JobDto>>(`${base(tableId)}/enrich/jobs?limit=20`, { signal }),
   listTasks: (

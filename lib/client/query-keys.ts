@@ -26,4 +26,8 @@ export const queryKeys = {
   providers: () => ["providers"] as const,
   /** The providers as a table's workspace has them (its page may be another than the person's active one). */
   tableProviders: (tableId: string) => ["providers", "table", tableId] as const,
+  /** The estimate of enriching a selection, keyed by the request body it would send. */
+  estimate: (tableId: string, body: string) => ["tables", tableId, "estimate", body] as const,
+  usage: (groupBy: string, from: string, to: string) => ["usage", groupBy, from, to] as const,
+  budget: () => ["budget"] as const,
 };

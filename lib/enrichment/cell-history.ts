@@ -32,6 +32,9 @@ export type CallDto = {
   fingerprint: string;
   at: string;
   aiSynthesised: boolean;
+  /** Answered from the provider cache (no upstream call, no charge); `fetchedAt` is when the answer was fetched. */
+  cached: boolean;
+  fetchedAt: string;
   /** Why this call's value was or was not used. */
   verdict: string;
 };
@@ -125,6 +128,8 @@ function toCallDto(call: CallRow, verdict: string): CallDto {
     fingerprint: call.fingerprint,
     at: call.createdAt.toISOString(),
     aiSynthesised: adapterInfo(call.provider)?.aiSynthesised ?? false,
+    cached: call.cachedAt !== null,
+    fetchedAt: (call.cachedAt ?? call.createdAt).toISOString(),
     verdict,
   };
 }

@@ -7,7 +7,7 @@ import { resolveFilter } from "../views/resolve";
 import { hasSearchIndex } from "../views/search-index";
 import { viewColumnsOf } from "../views/table-columns";
 import { JOB_CREATION_TIMEOUT_MS, MAX_CELLS_PER_JOB } from "./policy";
-import type { Selection } from "./schemas";
+import type { JobCostOptions, Selection } from "./schemas";
 import { insertCellTasks, insertFilteredGridTasks, insertGridTasks, queueJobCells, withDbRetry } from "./store";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -131,7 +131,12 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
  * rejected.
  */
 export async function createEnrichmentJob(
-  { tableId, source, startedBy }: { tableId: string; source: JobSource; startedBy?: StartedBy },
+  {
+    tableId,
+    source,
+    startedBy,
+    costs,
+  }: { tableId: string; source: JobSource; startedBy?: StartedBy; costs?: JobCostOptions },
   db = getDb(),
 ): Promise<CreatedJob> {
   const created = await withDbRetry(() =>
@@ -150,6 +155,8 @@ export async function createEnrichmentJob(
             status: "pending",
             createdByUserId: startedBy?.userId ?? null,
             createdByKeyId: startedBy?.keyId ?? null,
+            maxCredits: costs?.maxCredits ?? null,
+            refresh: costs?.refresh ?? false,
           },
           select: { id: true },
         });

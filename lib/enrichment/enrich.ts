@@ -4,7 +4,7 @@ import { type CreatedJob, createEnrichmentJob, type StartedBy } from "./create-j
 import { type DispatchResult, dispatchJob } from "./dispatch-job";
 import { getJob } from "./jobs";
 import type { Orchestrator } from "./orchestrator";
-import type { Selection } from "./schemas";
+import type { JobCostOptions, Selection } from "./schemas";
 
 export type EnrichResponse = {
   jobId: string;
@@ -40,10 +40,17 @@ export async function enrichSelection(
     selection,
     startedBy,
     orchestrator,
-  }: { tableId: string; selection: Selection; startedBy: StartedBy; orchestrator: Orchestrator },
+    costs,
+  }: {
+    tableId: string;
+    selection: Selection;
+    startedBy: StartedBy;
+    orchestrator: Orchestrator;
+    costs?: JobCostOptions;
+  },
   db = getDb(),
 ): Promise<EnrichResponse> {
-  const job = await createEnrichmentJob({ tableId, source: selection, startedBy }, db);
+  const job = await createEnrichmentJob({ tableId, source: selection, startedBy, costs }, db);
   return handOver(job, orchestrator, db);
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_PAGE, queryInt } from "../api/query";
+import { maxCreditsField, refreshField } from "../costs/schemas";
 import { type FilterNode, filterTree } from "../views/filter-schema";
 import { MAX_CELLS_PER_JOB } from "./policy";
 
@@ -24,6 +25,8 @@ export const enrichRequestSchema = z
       .max(MAX_CELLS_PER_JOB)
       .optional()
       .describe("Explicit mode: any set of cells; duplicates collapse"),
+    maxCredits: maxCreditsField,
+    refresh: refreshField,
   })
   .superRefine((body, ctx) => {
     if (body.rowFilter !== undefined && (body.rowIds !== undefined || body.cellIds !== undefined)) {
@@ -66,6 +69,13 @@ export const enrichRequestSchema = z
     }
   });
 export type EnrichRequest = z.output<typeof enrichRequestSchema>;
+
+/** What a job may spend and whether it bypasses the cache (lib/costs). */
+export type JobCostOptions = { maxCredits?: number; refresh?: boolean };
+
+export function costOptionsOf(body: EnrichRequest): JobCostOptions {
+  return { maxCredits: body.maxCredits, refresh: body.refresh };
+}
 
 export type Selection =
   | { mode: "grid"; columnIds: string[]; rowIds: string[] | "all" }

@@ -16,6 +16,12 @@ export type JobDto = {
   error: string | null;
   /** Who started the job: a person or an API key of the workspace (null for jobs from before accounts). */
   createdBy: { userId: string | null; apiKeyId: string | null };
+  /** Credits this job has been charged (settled calls; cached answers cost nothing). */
+  creditsSpent: number;
+  /** The most this job may spend (null: only the workspace's monthly budget). */
+  maxCredits: number | null;
+  /** A budget stopped this job's paid calls: its remaining cells were skipped ("budget reached"). */
+  budgetReached: boolean;
 };
 
 export function progressOf(job: Pick<JobRecord, "totalTasks" | "doneTasks" | "failedTasks" | "skippedTasks">) {
@@ -38,5 +44,8 @@ export function serializeJob(job: JobRecord): JobDto {
     completedAt: job.completedAt?.toISOString() ?? null,
     error: job.error,
     createdBy: { userId: job.createdByUserId, apiKeyId: job.createdByKeyId },
+    creditsSpent: job.creditsSpent ?? 0,
+    maxCredits: job.maxCredits ?? null,
+    budgetReached: job.budgetReached ?? false,
   };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { STALE_RESERVATION_MS, sweepStaleReservations } from "../costs/ledger";
 import { env } from "../env";
 import { settleCancelledJob } from "./jobs";
 import { type ChunkPlan, planChunks } from "./orchestration";
@@ -8,6 +9,9 @@ import { claimRedrive, failRemainingTasks, finalizeJobs, readStalledJobs, readUn
 // The watchdog: whatever happened to the orchestrator (a lost event, a run that died with the
 // database, a dev server killed mid-job), a job that stopped moving is driven again, and one
 // that keeps stalling ends with its remaining cells failed. No job stays unfinished for ever.
+// Re-driven cells go through the same costs layer as any other (each paid call reserves
+// against its job's and its workspace's budgets first), so a re-drive never spends past a
+// budget; credits held by reservations of steps that died are given back here.
 
 /** What the orchestrator must send to get a stalled job moving; `suffix` keeps event ids new. */
 export type Redrive =
@@ -46,6 +50,7 @@ async function unfinishedChunks(jobId: string, totalTasks: number): Promise<Chun
  */
 export async function superviseJobs({ stalledForSeconds = stallSeconds() } = {}): Promise<WatchdogReport> {
   const report: WatchdogReport = { redrives: [], gaveUp: [], settled: [] };
+  await sweepStaleReservations(STALE_RESERVATION_MS);
   for (const job of await readStalledJobs({ stalledForSeconds, limit: JOBS_PER_PASS })) {
     const redrive = await claimRedrive({ jobId: job.id, seen: job.redriveCount });
     if (redrive === undefined) continue; // another watchdog took it

@@ -55,6 +55,24 @@ function keyFor(workspaceId: string, vendor: Vendor, cache?: KeyCache): Promise<
   return pending;
 }
 
+/**
+ * Resolves the adapter's key into `keys` ahead of a call (errors are left for the call to
+ * report): the costs layer does it before waiting for a rate-limit slot, so that no database
+ * read sits between the slot and the request.
+ */
+export async function prepareKey({
+  workspaceId,
+  adapterId,
+  keys,
+}: {
+  workspaceId: string;
+  adapterId: string;
+  keys: KeyCache;
+}) {
+  const adapter = adapterById(adapterId);
+  if (adapter) await keyFor(workspaceId, adapter.vendor, keys).catch(() => undefined);
+}
+
 function baseUrlOf(vendor: Vendor): string {
   const urls = env.providerBaseUrls;
   return vendor === "http" ? "" : urls[vendor];

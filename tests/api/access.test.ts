@@ -86,6 +86,12 @@ const ROUTES: Route[] = [
     need: "enrich",
     body: (i) => ({ columnIds: [i.columnId], rowFilter: { column: "name", op: "is_not_empty" } }),
   },
+  {
+    method: "POST",
+    path: (i) => `/api/tables/${i.tableId}/enrich/estimate`,
+    need: "read",
+    body: (i) => ({ columnIds: [i.columnId], maxCredits: 10 }),
+  },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs`, need: "read" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}`, need: "read" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/tasks`, need: "read" },

@@ -53,6 +53,9 @@ describe("GET /api/tables/:id/enrich/jobs/:jobId", () => {
       completedAt: null,
       error: expect.stringMatching(/^Could not start the job/),
       createdBy: { userId: null, apiKeyId: expect.any(String) },
+      creditsSpent: 0,
+      maxCredits: null,
+      budgetReached: false,
     });
   });
 

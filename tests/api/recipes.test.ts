@@ -1,5 +1,6 @@
 import "../support/no-orchestrator";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { getDb } from "@/lib/db";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { api } from "../support/api";
 import { detailPaths, expectError, withoutWrites } from "../support/db-state";
@@ -14,7 +15,11 @@ beforeAll(async () => {
   replicas = await startTestReplicas();
 });
 afterAll(() => replicas.close());
-beforeEach(() => replicas.restore());
+beforeEach(async () => {
+  replicas.restore();
+  // Each test counts upstream calls: answers cached by an earlier test would hide them.
+  await getDb().$executeRawUnsafe("TRUNCATE provider_cache, rate_buckets");
+});
 
 async function leadsTable() {
   const t = await makeTable({ keys: ["name", "company_domain", "email", "job_title"], rows: 1 });
@@ -168,6 +173,12 @@ describe("GET /api/tables/:tableId/rows/:rowId/cells/:columnId", () => {
       verdict: expect.stringMatching(/^not found/),
     });
     expect(pdl).toMatchObject({ provider: "pdl.person", outcome: "found" });
+    // The second run was answered from the cache: no charge, and the first run's fetch time.
+    const firstPdl = body.history[1].calls.find((c: { provider: string }) => c.provider === "pdl.person");
+    expect(firstPdl).toMatchObject({ cached: false });
+    expect(pdl).toMatchObject({ cached: true, credits: 0 });
+    expect(Date.parse(pdl.fetchedAt)).toBeLessThanOrEqual(Date.parse(firstPdl.fetchedAt));
+    expect(Date.parse(pdl.fetchedAt)).toBeLessThan(Date.parse(pdl.at));
     expect(pdl.verdict).toBe(
       pdl.confidence === 1
         ? "won: first value at or above the threshold (100%)"

@@ -37,7 +37,11 @@ afterAll(async () => {
   await replicas?.close();
 });
 
-beforeEach(() => replicas.restore());
+beforeEach(async () => {
+  replicas.restore();
+  // Each test counts upstream calls: answers cached by an earlier test would hide them.
+  await getDb().$executeRawUnsafe("TRUNCATE provider_cache, rate_buckets");
+});
 
 async function waitForJob(tableId: string, jobId: string, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;

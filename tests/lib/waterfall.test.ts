@@ -17,7 +17,11 @@ beforeAll(async () => {
   replicas = await startTestReplicas();
 });
 afterAll(() => replicas.close());
-beforeEach(() => replicas.restore());
+beforeEach(async () => {
+  replicas.restore();
+  // Each test counts upstream calls: answers cached by an earlier test would hide them.
+  await getDb().$executeRawUnsafe("TRUNCATE provider_cache, rate_buckets");
+});
 
 function first<T>(items: T[]): T {
   const item = items[0];

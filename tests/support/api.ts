@@ -56,6 +56,11 @@ add(
   () => import("@/app/api/tables/[tableId]/rows/[rowId]/cells/[columnId]/route"),
 );
 add("/api/providers", () => import("@/app/api/providers/route"));
+add("/api/tables/:tableId/enrich/estimate", () => import("@/app/api/tables/[tableId]/enrich/estimate/route"));
+add("/api/workspace/prices", () => import("@/app/api/workspace/prices/route"));
+add("/api/workspace/budget", () => import("@/app/api/workspace/budget/route"));
+add("/api/workspace/provider-limits", () => import("@/app/api/workspace/provider-limits/route"));
+add("/api/usage", () => import("@/app/api/usage/route"));
 add("/api/providers/:provider/credentials", () => import("@/app/api/providers/[provider]/credentials/route"));
 add("/api/tables/:tableId/events", () => import("@/app/api/tables/[tableId]/events/route"));
 add(

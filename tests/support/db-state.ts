@@ -7,7 +7,22 @@ import type { ApiResult } from "./api";
 
 export async function dbState() {
   const db = getDb();
-  const [tables, columns, rows, jobs, tasks, views, lastViews, calls, credentials, alerts] = await Promise.all([
+  const [
+    tables,
+    columns,
+    rows,
+    jobs,
+    tasks,
+    views,
+    lastViews,
+    calls,
+    credentials,
+    alerts,
+    costSettings,
+    budgets,
+    ledger,
+    cache,
+  ] = await Promise.all([
     db.table.findMany({ orderBy: { id: "asc" } }),
     db.column.findMany({ orderBy: { id: "asc" } }),
     db.row.findMany({ orderBy: { id: "asc" } }),
@@ -18,8 +33,27 @@ export async function dbState() {
     db.providerCall.findMany({ orderBy: { id: "asc" } }),
     db.providerCredential.findMany({ orderBy: { id: "asc" } }),
     db.providerAlert.findMany({ orderBy: { provider: "asc" } }),
+    db.workspaceCostSettings.findMany({ orderBy: { workspaceId: "asc" } }),
+    db.creditBudget.findMany({ orderBy: { key: "asc" } }),
+    db.creditCharge.findMany({ orderBy: { id: "asc" } }),
+    db.providerCacheEntry.findMany({ orderBy: [{ provider: "asc" }, { key: "asc" }] }),
   ]);
-  return { tables, columns, rows, jobs, tasks, views, lastViews, calls, credentials, alerts };
+  return {
+    tables,
+    columns,
+    rows,
+    jobs,
+    tasks,
+    views,
+    lastViews,
+    calls,
+    credentials,
+    alerts,
+    costSettings,
+    budgets,
+    ledger,
+    cache,
+  };
 }
 
 /** Runs `send` and asserts that the database is the same afterwards; returns its result. */

@@ -26,14 +26,24 @@ export type CallRow = {
   source: string | null;
   evidence: unknown;
   payload: unknown;
+  /** Answered from the provider cache: when the answer was originally fetched. */
+  cachedAt: Date | null;
   createdAt: Date;
 };
 
-export type NewCall = Omit<CallRow, "id" | "attempt" | "createdAt">;
+/**
+ * A call to record. `attempt` is given when the call's credits were reserved for that attempt
+ * (lib/costs/ledger.ts): it is recorded under that number or not at all (a twin step won it).
+ */
+export type NewCall = Omit<CallRow, "id" | "attempt" | "createdAt" | "cachedAt"> & {
+  attempt?: number;
+  cachedAt?: Date | null;
+};
 
 const CALL_COLUMNS = `c.id::text AS id, c.task_id::text AS "taskId", c.provider, c.attempt, c.fingerprint, c.outcome,
   c.value, c.confidence, c.raw_confidence AS "rawConfidence", c.cost, c.credits, c.latency_ms AS "latencyMs",
-  c.http_status AS "httpStatus", c.error, c.source, c.evidence, c.payload, c.created_at AS "createdAt"`;
+  c.http_status AS "httpStatus", c.error, c.source, c.evidence, c.payload, c.cached_at AS "cachedAt",
+  c.created_at AS "createdAt"`;
 
 // Each call takes the next attempt number of its (task, provider). Two writers racing for the
 // same number: one wins, the other's row is returned as not inserted and is retried.
@@ -42,15 +52,17 @@ const RECORD_CALLS: Statement = {
   plan: "generic",
   text: `
     INSERT INTO provider_calls (task_id, provider, attempt, fingerprint, outcome, value, confidence, raw_confidence,
-                                cost, credits, latency_ms, http_status, error, source, evidence, payload)
+                                cost, credits, latency_ms, http_status, error, source, evidence, payload, cached_at)
     SELECT i.task_id, i.provider,
-           COALESCE((SELECT max(p.attempt) FROM provider_calls p WHERE p.task_id = i.task_id AND p.provider = i.provider), 0) + 1,
+           COALESCE(i.attempt,
+             COALESCE((SELECT max(p.attempt) FROM provider_calls p WHERE p.task_id = i.task_id AND p.provider = i.provider), 0) + 1),
            i.fingerprint, i.outcome, i.value, i.confidence, i.raw_confidence, i.cost, i.credits, i.latency_ms,
-           i.http_status, i.error, i.source, i.evidence, i.payload
+           i.http_status, i.error, i.source, i.evidence, i.payload, i.cached_at
       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::float8[], $7::jsonb[], $8::float8[],
-                  $9::float8[], $10::int[], $11::int[], $12::text[], $13::text[], $14::jsonb[], $15::jsonb[])
+                  $9::float8[], $10::int[], $11::int[], $12::text[], $13::text[], $14::jsonb[], $15::jsonb[],
+                  $16::int[], $17::timestamptz[])
            AS i(task_id, provider, fingerprint, outcome, value, confidence, raw_confidence, cost, credits, latency_ms,
-                http_status, error, source, evidence, payload)
+                http_status, error, source, evidence, payload, attempt, cached_at)
     ON CONFLICT (task_id, provider, attempt) DO NOTHING
     RETURNING id::text AS id, task_id::text AS "taskId", provider, attempt`,
 };
@@ -83,6 +95,8 @@ export async function recordProviderCalls(
         pending.map((c) => c.source),
         pending.map((c) => json(c.evidence)),
         pending.map((c) => json(c.payload)),
+        pending.map((c) => c.attempt ?? null),
+        pending.map((c) => c.cachedAt ?? null),
       ],
       tx,
     );
@@ -94,7 +108,7 @@ export async function recordProviderCalls(
       if (row) {
         out.push({ ...call, id: row.id, attempt: row.attempt });
         won.delete(`${call.taskId}|${call.provider}`);
-      } else next.push(call);
+      } else if (call.attempt === undefined) next.push(call);
     }
     pending = next;
   }

@@ -23,4 +23,7 @@ export type JobRecord = {
   completedAt: Date | null;
   createdByUserId: string | null;
   createdByKeyId: string | null;
+  maxCredits: number | null;
+  budgetReached: boolean;
+  creditsSpent: number;
 };

@@ -1,7 +1,18 @@
 import "server-only";
+import { settle } from "../../costs/ledger";
+import {
+  type CostContext,
+  type CostedCall,
+  cacheKeyFor,
+  callWithCosts,
+  fromCache,
+  lookupMany,
+  readCostContext,
+} from "../../costs/paid-call";
+import { getDb } from "../../db";
 import type { AdapterRequest } from "../../providers/adapter";
 import { raiseAlert } from "../../providers/alerts";
-import { callProvider, fingerprintOf, type KeyCache } from "../../providers/call-provider";
+import { fingerprintOf, type KeyCache } from "../../providers/call-provider";
 import { adapterInfo } from "../../providers/catalog";
 import { TransientProviderError } from "../providers";
 import {
@@ -12,6 +23,7 @@ import {
   readRowContext,
   readTaskCalls,
   recordProviderCalls,
+  withDbRetry,
 } from "../store";
 import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
 import type { WaterfallPlan } from "./plan";
@@ -74,13 +86,8 @@ export function passedOver(plan: WaterfallPlan, providerId: string, reason: stri
   };
 }
 
-async function callOne(plan: WaterfallPlan, providerId: string, keys: KeyCache) {
-  const request = requestOf(plan);
-  if (providerId === "llm") {
-    request.context = (await readRowContext(plan.rowId)).filter((c) => c.provider !== "llm");
-  }
-  const result = await callProvider({ workspaceId: plan.workspaceId, adapterId: providerId, request, keys });
-  const call: NewCall = {
+function asNewCall(plan: WaterfallPlan, providerId: string, result: CostedCall): NewCall {
+  return {
     taskId: plan.taskId,
     provider: providerId,
     fingerprint: result.fingerprint,
@@ -96,30 +103,126 @@ async function callOne(plan: WaterfallPlan, providerId: string, keys: KeyCache) 
     source: result.source,
     evidence: result.evidence,
     payload: result.payload,
+    cachedAt: result.cachedAt,
+    ...(result.charge ? { attempt: result.charge.attempt } : {}),
   };
-  return { call, retryAfterMs: result.retryAfterMs };
+}
+
+type Made = {
+  call: NewCall;
+  retryAfterMs: number | null;
+  charge: CostedCall["charge"];
+  afterRecord?: CostedCall["afterRecord"];
+};
+
+async function callOne(plan: WaterfallPlan, providerId: string, keys: KeyCache, ctx: CostContext): Promise<Made> {
+  const request = requestOf(plan);
+  if (providerId === "llm") {
+    request.context = (await readRowContext(plan.rowId)).filter((c) => c.provider !== "llm");
+  }
+  const result = await callWithCosts({ ctx, task: plan, provider: providerId, request, keys });
+  return {
+    call: asNewCall(plan, providerId, result),
+    retryAfterMs: result.retryAfterMs,
+    charge: result.charge,
+    afterRecord: result.afterRecord,
+  };
+}
+
+/**
+ * Records the calls; those that reserved credits are settled in the same transaction, so a
+ * call is charged exactly when it is recorded, once.
+ */
+async function recordAndSettle(made: Made[]) {
+  const calls = made.map((m) => m.call);
+  if (!made.some((m) => m.charge)) return recordProviderCalls(calls);
+  const charges = new Map(made.flatMap((m) => (m.charge ? [[`${m.call.taskId}|${m.call.provider}`, m] as const] : [])));
+  return withDbRetry(() =>
+    getDb().$transaction(async (tx) => {
+      const recorded = await recordProviderCalls(calls, tx);
+      await settle(
+        recorded.flatMap((r) => {
+          const m = charges.get(`${r.taskId}|${r.provider}`);
+          return m?.charge && m.charge.attempt === r.attempt
+            ? [
+                {
+                  taskId: r.taskId,
+                  provider: r.provider,
+                  attempt: r.attempt,
+                  credits: m.charge.credits,
+                  outcome: r.outcome,
+                },
+              ]
+            : [];
+        }),
+        tx,
+      );
+      return recorded;
+    }),
+  );
 }
 
 export type CallDone = CallRow & { retryAfterMs: number | null };
 
 /**
  * Calls `providerId` for each cell (at most CALLS_IN_FLIGHT at once) and records every call in
- * one statement. `blocked` is the job's reason to pass the provider over, if any.
+ * one statement. `blocked` is the job's reason to pass the provider over, if any. Cached
+ * answers are looked up for the whole group in one statement first.
  */
 export async function callForCells(
   plans: WaterfallPlan[],
   providerId: string,
   { keys, blocked }: { keys: KeyCache; blocked: (plan: WaterfallPlan) => string | undefined },
 ): Promise<CallDone[]> {
-  const made = await mapLimit(plans, CALLS_IN_FLIGHT, async (plan) => {
+  const contexts = new Map<string, Promise<CostContext>>();
+  const contextOf = (workspaceId: string) => {
+    let ctx = contexts.get(workspaceId);
+    if (!ctx) {
+      const jobIds = plans.filter((p) => p.workspaceId === workspaceId).map((p) => p.jobId);
+      ctx = readCostContext(workspaceId, jobIds);
+      contexts.set(workspaceId, ctx);
+    }
+    return ctx;
+  };
+  const hits = new Map<string, Awaited<ReturnType<typeof lookupMany>>>();
+  for (const workspaceId of new Set(plans.map((p) => p.workspaceId))) {
+    const ctx = await contextOf(workspaceId);
+    const wanted = plans.filter((p) => p.workspaceId === workspaceId && !ctx.jobs.get(p.jobId)?.refresh && !blocked(p));
+    hits.set(
+      workspaceId,
+      await lookupMany(
+        ctx,
+        providerId,
+        wanted.map((p) => cacheKeyFor(ctx, providerId, requestOf(p))),
+      ),
+    );
+  }
+  const made = await mapLimit(plans, CALLS_IN_FLIGHT, async (plan): Promise<Made> => {
     const reason = blocked(plan);
-    if (reason) return { call: passedOver(plan, providerId, reason), retryAfterMs: null };
-    return callOne(plan, providerId, keys);
+    if (reason) return { call: passedOver(plan, providerId, reason), retryAfterMs: null, charge: null };
+    const ctx = await contextOf(plan.workspaceId);
+    const key = ctx.jobs.get(plan.jobId)?.refresh ? null : cacheKeyFor(ctx, providerId, requestOf(plan));
+    const hit = key ? hits.get(plan.workspaceId)?.get(key) : undefined;
+    if (hit)
+      return {
+        call: asNewCall(plan, providerId, fromCache(providerId, requestOf(plan), hit)),
+        retryAfterMs: null,
+        charge: null,
+      };
+    return callOne(plan, providerId, keys, ctx);
   });
-  const recorded = await recordProviderCalls(made.map((m) => m.call));
+  const recorded = await recordAndSettle(made);
+  // Answers into the cache only once recorded and settled. If recording fails, or the process
+  // dies here, the claims expire and a replay calls again, charged once (its reservation).
+  await Promise.all(made.map((m) => m.afterRecord?.().catch(() => undefined)));
   const retryAfter = new Map(made.map((m) => [m.call.taskId, m.retryAfterMs]));
   await stopProviderWhereNeeded(plans, recorded);
-  return recorded.map((r) => ({ ...r, createdAt: new Date(), retryAfterMs: retryAfter.get(r.taskId) ?? null }));
+  return recorded.map((r) => ({
+    ...r,
+    cachedAt: r.cachedAt ?? null,
+    createdAt: new Date(),
+    retryAfterMs: retryAfter.get(r.taskId) ?? null,
+  }));
 }
 
 /** Out of credits or a refused key: the job stops calling the provider and the workspace is told. */

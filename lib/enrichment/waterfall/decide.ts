@@ -1,10 +1,14 @@
 import type { CallRow, TaskResult } from "../store";
+
+/** The reason a budget gives (lib/costs/paid-call.ts says it; decide reads it). */
+export const BUDGET_REACHED = "budget reached";
+
 import type { WaterfallPlan } from "./plan";
 
 // The stop rule and the choice of a cell's value. Providers are taken in the waterfall's order;
 // the first found value whose confidence reaches the threshold wins. When none reaches it, the
 // most confident found value wins (the earlier provider on a tie). When nothing was found the
-// cell fails, saying what each provider answered.
+// cell fails, saying what each provider answered, unless a budget stopped it: then it is skipped.
 
 /** Outcomes after which a provider is not called again for the task. */
 export const FINAL_OUTCOMES = new Set(["found", "not_found", "bad_input", "out_of_credits", "unauthorized", "skipped"]);
@@ -54,6 +58,10 @@ export function decide(plan: WaterfallPlan, calls: CallRow[]): TaskResult {
       provider: winner.provider,
       details: { ...details, callId: winner.id, ai: winner.provider === "llm" },
     };
+  }
+  // A budget stopped the waterfall before it found anything: the cell is skipped, not failed.
+  if ([...latest.values()].some((c) => c.outcome === "skipped" && c.error === BUDGET_REACHED)) {
+    return { taskId: plan.taskId, status: "skipped", error: BUDGET_REACHED, details };
   }
   const why = plan.providers
     .map((p) => {

@@ -1,0 +1,18 @@
+import { parseJsonBody } from "@/lib/api/body";
+import { json, route } from "@/lib/api/handler";
+import { requireWorkspace } from "@/lib/auth/access";
+import { estimateEnrichment } from "@/lib/costs/estimate";
+import { costOptionsOf, ENRICH_BODY_LIMIT, enrichRequestSchema, toSelection } from "@/lib/enrichment/schemas";
+
+// POST /api/tables/:tableId/enrich/estimate – what POST /enrich with the same body would cost; creates nothing (read)
+export const POST = route<{ tableId: string }>({ permission: "read" }, async (request, { tableId }, access) => {
+  const body = await parseJsonBody(request, enrichRequestSchema, { limit: ENRICH_BODY_LIMIT });
+  return json(
+    await estimateEnrichment({
+      tableId,
+      workspaceId: requireWorkspace(access),
+      selection: toSelection(body),
+      costs: costOptionsOf(body),
+    }),
+  );
+});

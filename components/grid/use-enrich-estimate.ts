@@ -1,0 +1,79 @@
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useState } from "react";
+import { type ColumnDto, type EstimateDto, fetchers } from "@/lib/client/fetchers";
+import type { Dims, GridSelection } from "@/lib/client/grid-selection";
+import { queryKeys } from "@/lib/client/query-keys";
+import { type ViewQuery, viewKey } from "@/lib/client/view-query";
+import { useToast } from "../ui/toast-provider";
+import { planEnrichRequest } from "./use-enrich-selection";
+import { useThrottledValue } from "./use-throttled-value";
+
+// What enriching the current selection would cost: the same request body POST /enrich would
+// get, sent to POST /enrich/estimate (creates nothing). The selection is throttled so that a
+// drag across the grid asks a few times, not on every cell.
+
+const sameSelection = (a: GridSelection, b: GridSelection) => JSON.stringify(a.ranges) === JSON.stringify(b.ranges);
+
+export function useEnrichEstimate(
+  tableId: string,
+  columns: ColumnDto[],
+  dims: Dims,
+  view: ViewQuery,
+  selection: GridSelection,
+  enabled: boolean,
+) {
+  const client = useQueryClient();
+  const settled = useThrottledValue(selection, 400, sameSelection);
+  const key = `${viewKey(view)}|${columns.map((c) => c.id).join(",")}|${dims.rows}|${JSON.stringify(settled.ranges)}`;
+  return useQuery({
+    queryKey: queryKeys.estimate(tableId, key),
+    queryFn: async ({ signal }) => {
+      const planned = await planEnrichRequest(client, tableId, columns, settled, dims, view);
+      return fetchers.estimate(tableId, planned.body, signal);
+    },
+    enabled: enabled && settled.ranges.length > 0,
+    staleTime: 10_000,
+    retry: false,
+    placeholderData: keepPreviousData,
+    meta: { errorTitle: "Could not estimate the cost" },
+  });
+}
+
+/**
+ * Enrich with a look at the price first: a run expected to cost more than the workspace's
+ * threshold waits for the person to confirm it in a dialog; any other starts at once.
+ */
+export function useConfirmedEnrich(
+  tableId: string,
+  columns: ColumnDto[],
+  dims: Dims,
+  view: ViewQuery,
+  run: (selection: GridSelection) => void,
+) {
+  const client = useQueryClient();
+  const toast = useToast();
+  const [pending, setPending] = useState<{ selection: GridSelection; estimate: EstimateDto } | null>(null);
+  const [checking, setChecking] = useState(false);
+  const request = useCallback(
+    async (selection: GridSelection) => {
+      setChecking(true);
+      try {
+        const planned = await planEnrichRequest(client, tableId, columns, selection, dims, view);
+        const estimate = await fetchers.estimate(tableId, planned.body);
+        if (estimate.needsConfirmation) setPending({ selection, estimate });
+        else run(selection);
+      } catch (error) {
+        toast.show({ kind: "error", title: "Could not start enrichment", message: (error as Error).message });
+      } finally {
+        setChecking(false);
+      }
+    },
+    [client, tableId, columns, dims, view, run, toast],
+  );
+  const confirm = useCallback(() => {
+    if (pending) run(pending.selection);
+    setPending(null);
+  }, [pending, run]);
+  const cancel = useCallback(() => setPending(null), []);
+  return { request, pending: pending?.estimate ?? null, confirm, cancel, checking };
+}

@@ -1,0 +1,67 @@
+import "server-only";
+import { run, type Statement } from "../enrichment/store/run";
+import { env } from "../env";
+import { type RateLimitSpec, spacingMs } from "./limits";
+
+// Provider rate limits shared by every worker and app instance: one row per workspace and
+// provider holds the next free slot (GCRA: a token bucket of depth 1). Taking a slot is one
+// statement that moves the row forward by the provider's spacing and answers how long to wait
+// for it, so concurrent callers in any process are queued in Postgres, never bunched. A slot
+// further away than GLAZE_RATE_LIMIT_MAX_WAIT_MS is not taken: the call answers "rate limited"
+// with that wait as its Retry-After, and the step is retried later instead of sleeping.
+
+const TAKE: Statement = {
+  name: "glaze-rate-take",
+  plan: "generic",
+  text: `
+    INSERT INTO rate_buckets (workspace_id, provider, tat)
+    VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3::float8 / 1000))
+    ON CONFLICT (workspace_id, provider) DO UPDATE
+       SET tat = greatest(rate_buckets.tat, clock_timestamp()) + make_interval(secs => $3::float8 / 1000)
+     WHERE greatest(rate_buckets.tat, clock_timestamp()) <= clock_timestamp() + make_interval(secs => $4::float8 / 1000)
+    RETURNING greatest(0, extract(epoch FROM (tat - clock_timestamp())) * 1000 - $3::float8)::float8 AS "waitMs"`,
+};
+
+const NEXT: Statement = {
+  name: "glaze-rate-next",
+  plan: "generic",
+  text: `SELECT greatest(0, extract(epoch FROM (tat - clock_timestamp())) * 1000)::float8 AS "waitMs"
+           FROM rate_buckets WHERE workspace_id = $1 AND provider = $2`,
+};
+
+export type Slot = { granted: true; waitMs: number } | { granted: false; retryAfterMs: number };
+
+/** Takes the next call slot of `provider` in the workspace (no limit: granted at once). */
+export async function takeSlot(workspaceId: string, provider: string, spec: RateLimitSpec | null): Promise<Slot> {
+  if (!spec) return { granted: true, waitMs: 0 };
+  const maxWait = env.rateLimitMaxWaitMs;
+  const [row] = await run<{ waitMs: number }>(TAKE, [workspaceId, provider, spacingMs(spec), maxWait]);
+  if (row) return { granted: true, waitMs: row.waitMs };
+  const [next] = await run<{ waitMs: number }>(NEXT, [workspaceId, provider]);
+  return { granted: false, retryAfterMs: Math.max(1000, Math.ceil(next?.waitMs ?? maxWait) - maxWait) };
+}
+
+/** How late a woken caller may be before its slot counts as missed (event-loop lag). */
+const LATE_MS = 30;
+
+/**
+ * Waits for a slot (see takeSlot); false when it is too far away. A caller that wakes up
+ * late (a busy event loop) has missed its slot: calling now would land next to the following
+ * slot's call and could put limit + 1 calls in one of the provider's windows, so it takes
+ * another slot instead.
+ */
+export async function waitForSlot(
+  workspaceId: string,
+  provider: string,
+  spec: RateLimitSpec | null,
+): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
+  for (let tries = 0; ; tries++) {
+    // Measured from before the statement: its round trip counts as lateness too.
+    const asked = Date.now();
+    const slot = await takeSlot(workspaceId, provider, spec);
+    if (!slot.granted) return { ok: false, retryAfterMs: slot.retryAfterMs };
+    const due = asked + slot.waitMs;
+    if (due - Date.now() > 0) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    if (Date.now() - due <= LATE_MS || tries >= 3) return { ok: true };
+  }
+}

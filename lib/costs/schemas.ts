@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { ADAPTER_IDS } from "../providers/catalog";
+
+// Request schemas of the costs API: price overrides, provider limits, the monthly budget, the
+// usage query. An override for a provider Glaze does not know is refused with its field.
+
+const credits = z
+  .number({ error: "must be a number" })
+  .finite()
+  .min(0, "must be 0 or more")
+  .max(1_000_000, "must be at most 1,000,000");
+
+/** A record keyed by adapter id; an unknown id is an issue at its own path. */
+function byProvider<T extends z.ZodType>(value: T) {
+  return z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      if (!(ADAPTER_IDS as string[]).includes(key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `unknown provider: use one of ${ADAPTER_IDS.join(", ")}`,
+        });
+      }
+    }
+  });
+}
+
+export const priceOverride = z.strictObject({
+  creditsPerCall: credits.optional().describe("Credits charged for every answered call"),
+  creditsPerFound: credits.optional().describe("Credits charged when the provider bills a found result"),
+});
+
+export const putPricesSchema = z.strictObject({
+  prices: byProvider(priceOverride.nullable()).describe(
+    "Overrides by provider id; null removes a provider's override (back to the documented default)",
+  ),
+});
+export type PutPricesInput = z.output<typeof putPricesSchema>;
+
+export const rateLimitSpec = z.strictObject({
+  limit: z.number().int("must be a whole number").min(1, "must be at least 1").max(1_000_000),
+  periodSeconds: z.number().finite().min(0.001, "must be more than 0").max(86_400, "must be at most 86,400"),
+});
+
+export const putLimitsSchema = z.strictObject({
+  rateLimits: byProvider(rateLimitSpec.nullable()).optional().describe("Calls per period, by provider id"),
+  cacheTtlDays: byProvider(z.number().finite().min(0, "must be 0 or more").max(3650).nullable())
+    .optional()
+    .describe("Days a cached answer is reused, by provider id (0 turns the cache off)"),
+});
+export type PutLimitsInput = z.output<typeof putLimitsSchema>;
+
+export const putBudgetSchema = z.strictObject({
+  monthlyCredits: credits
+    .nullable()
+    .optional()
+    .describe("Credits the workspace may spend per calendar month (UTC); null removes the budget"),
+  confirmThreshold: credits.optional().describe("The grid asks before a run expected to cost more than this"),
+});
+export type PutBudgetInput = z.output<typeof putBudgetSchema>;
+
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date: YYYY-MM-DD")
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "must be a real date");
+
+export const USAGE_GROUPS = ["provider", "table", "job", "day"] as const;
+
+export const usageQuery = z
+  .strictObject({
+    from: date.optional().describe("First day (UTC), inclusive; default 30 days ago"),
+    to: date.optional().describe("Last day (UTC), inclusive; default today"),
+    groupBy: z.enum(USAGE_GROUPS).default("provider"),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && q.from > q.to)
+      ctx.addIssue({ code: "custom", path: ["from"], message: "must not be after to" });
+    if (q.from && q.to && Date.parse(q.to) - Date.parse(q.from) > 366 * 86_400_000) {
+      ctx.addIssue({ code: "custom", path: ["to"], message: "the range may span at most 366 days" });
+    }
+  });
+export type UsageQuery = z.output<typeof usageQuery>;
+
+/** maxCredits and refresh of the enrich body. */
+export const maxCreditsField = z
+  .number({ error: "must be a number" })
+  .finite("must be a finite number")
+  .min(0, "must be 0 or more")
+  .max(1_000_000_000, "must be at most 1,000,000,000")
+  .optional()
+  .describe("The most this job may spend, in credits; reaching it skips the job's remaining paid calls");
+export const refreshField = z
+  .boolean()
+  .optional()
+  .describe("Bypass the provider cache: every lookup goes upstream and refreshes the cached answer");

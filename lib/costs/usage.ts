@@ -1,0 +1,78 @@
+import "server-only";
+import { getPool } from "../db";
+import { adapterInfo } from "../providers/catalog";
+import type { UsageQuery } from "./schemas";
+
+// GET /api/usage: the ledger of the caller's workspace, summed per provider, table, job or day
+// (day rows are per provider too, for a chart per provider per day). Settled charges only;
+// cached answers cost nothing and have no ledger row. Reads the (workspace_id, created_at)
+// index range of the period.
+
+export type UsageRow = {
+  key: string;
+  label: string | null;
+  provider: string | null;
+  day: string | null;
+  credits: number;
+  calls: number;
+  found: number;
+};
+
+export type UsageDto = {
+  from: string;
+  to: string;
+  groupBy: UsageQuery["groupBy"];
+  total: { credits: number; calls: number; found: number };
+  data: UsageRow[];
+};
+
+const DAY = 86_400_000;
+
+export async function readUsage(workspaceId: string, query: UsageQuery, now = new Date()): Promise<UsageDto> {
+  const to = query.to ?? now.toISOString().slice(0, 10);
+  const from = query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY).toISOString().slice(0, 10);
+  const groups: Record<UsageQuery["groupBy"], string> = {
+    provider: "l.provider",
+    table: "l.table_id::text",
+    job: "l.job_id::text",
+    day: "to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || '|' || l.provider",
+  };
+  const label =
+    query.groupBy === "table"
+      ? "(SELECT t.name FROM tables t WHERE t.id = g.key::uuid)"
+      : query.groupBy === "job"
+        ? "(SELECT t.name || ' · job ' || left(j.id::text, 8) FROM enrichment_jobs j JOIN tables t ON t.id = j.table_id WHERE j.id = g.key::uuid)"
+        : "NULL";
+  const { rows } = await getPool().query<{
+    key: string;
+    label: string | null;
+    credits: number;
+    calls: number;
+    found: number;
+  }>(
+    `SELECT g.key, ${label} AS label, g.credits, g.calls, g.found FROM (
+       SELECT ${groups[query.groupBy]} AS key, sum(l.credits)::float8 AS credits, count(*)::int AS calls,
+              count(*) FILTER (WHERE l.outcome = 'found')::int AS found
+         FROM credit_ledger l
+        WHERE l.workspace_id = $1 AND l.state = 'settled'
+          AND l.created_at >= $2::date AND l.created_at < $3::date + 1
+        GROUP BY 1
+     ) g ORDER BY ${query.groupBy === "day" ? "g.key" : "g.credits DESC, g.key"} LIMIT 10000`,
+    [workspaceId, from, to],
+  );
+  const data = rows.map((r): UsageRow => {
+    if (query.groupBy === "day") {
+      const [day, provider] = r.key.split("|") as [string, string];
+      return { ...r, key: r.key, day, provider, label: adapterInfo(provider)?.name ?? provider };
+    }
+    if (query.groupBy === "provider") {
+      return { ...r, provider: r.key, day: null, label: adapterInfo(r.key)?.name ?? r.key };
+    }
+    return { ...r, provider: null, day: null };
+  });
+  const total = data.reduce(
+    (t, r) => ({ credits: t.credits + r.credits, calls: t.calls + r.calls, found: t.found + r.found }),
+    { credits: 0, calls: 0, found: 0 },
+  );
+  return { from, to, groupBy: query.groupBy, total, data };
+}

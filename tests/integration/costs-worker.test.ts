@@ -1,0 +1,102 @@
+import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { writeCostSettings } from "@/lib/costs/settings";
+import { getDb } from "@/lib/db";
+import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from "@/scripts/worker-process";
+import { api } from "../support/api";
+import { testAccount } from "../support/auth";
+import { makeLeads } from "../support/recipes";
+import { startTestReplicas, type TestReplicas } from "../support/replicas";
+
+// The ledger when a worker dies: a paid job runs in a worker process (a real child process,
+// calling the provider replicas over HTTP), the worker is killed mid-job and started again.
+// Steps that died are replayed; each found email is charged exactly once, and no credits stay
+// reserved once the job is done.
+
+let devServer: DevServer;
+let worker: WorkerProcess;
+let replicas: TestReplicas;
+const logs: string[] = [];
+
+async function startWorker(port: number) {
+  return startWorkerProcess({
+    port,
+    env: { ...process.env, INNGEST_DEV: devServer.url },
+    log: (line) => logs.push(line),
+  });
+}
+
+beforeAll(async () => {
+  delete process.env.INNGEST_EVENT_KEY;
+  delete process.env.INNGEST_SIGNING_KEY;
+  // The replica's own limits are lifted with the workspace's: this test is about crashes, not pacing.
+  replicas = await startTestReplicas({ hunter: { latencyMs: 30, perSecond: 1_000_000, perMinute: 1_000_000 } });
+  devServer = await startDevServer({
+    port: 0,
+    databaseUrl: process.env.DATABASE_URL as string,
+    backoffScale: 0.01,
+    pollIntervalMs: 0,
+    log: (line) => logs.push(line),
+  });
+  process.env.INNGEST_DEV = devServer.url;
+  worker = await startWorker(0);
+  await devServer.syncApp(worker.url);
+  const { workspaceId } = await testAccount();
+  await writeCostSettings(workspaceId, {
+    monthlyCredits: null,
+    confirmThreshold: 100,
+    prices: {},
+    rateLimits: { "hunter.email-finder": { limit: 1000, periodSeconds: 1 } },
+    cacheTtlDays: {},
+  });
+});
+
+afterAll(async () => {
+  await devServer?.close();
+  if (worker) await stopWorkerProcess(worker);
+  await replicas?.close();
+});
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("the ledger across a worker crash", () => {
+  test("the worker killed (SIGKILL) mid-job and started again → every found email charged once, nothing left reserved", async () => {
+    const rows = 240;
+    const t = await makeLeads(
+      Array.from({ length: rows }, (_, i) => ({ name: `Crash Person${i}`, company_domain: "everyone.test" })),
+      { email: { providers: ["hunter.email-finder"], inputs: { fullName: "name", domain: "company_domain" } } },
+    );
+    const res = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email] });
+    expect(res.status).toBe(201);
+    const jobId = res.body.jobId as string;
+    for (;;) {
+      const settled = await getDb().creditCharge.count({ where: { jobId, state: "settled" } });
+      if (settled >= 60) break;
+      await pause(20);
+    }
+    const port = Number(new URL(worker.url).port);
+    await stopWorkerProcess(worker, "SIGKILL");
+    await pause(1_000);
+    worker = await startWorker(port);
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      const { body } = await api.get(`/api/tables/${t.tableId}/enrich/jobs/${jobId}`);
+      if (body.status === "completed" || body.status === "failed") break;
+      if (Date.now() > deadline) throw new Error(`job still ${body.status}:\n${logs.slice(-30).join("\n")}`);
+      await pause(200);
+    }
+    const { body: job } = await api.get(`/api/tables/${t.tableId}/enrich/jobs/${jobId}`);
+    const notDone = await getDb().cellEnrichmentTask.findMany({ where: { jobId, NOT: { status: "done" } } });
+    expect(notDone.map((x) => `${x.status}: ${x.error}`)).toEqual([]);
+    expect(job).toMatchObject({ status: "completed", doneTasks: rows, creditsSpent: rows, budgetReached: false });
+    const ledger = await getDb().creditCharge.findMany({ where: { jobId } });
+    const charged = ledger.filter((l) => l.credits > 0);
+    expect(charged).toHaveLength(rows);
+    expect(new Set(charged.map((l) => l.taskId)).size).toBe(rows);
+    expect(ledger.every((l) => l.state === "settled")).toBe(true);
+    const budget = await getDb().creditBudget.findUniqueOrThrow({ where: { key: `job:${jobId}` } });
+    expect(budget).toMatchObject({ spent: rows, reserved: 0 });
+    // Upstream calls the dead worker made but never recorded were made again; none was charged twice.
+    expect(replicas.stats().hunter.calls).toBeGreaterThanOrEqual(rows);
+  }, 240_000);
+});

@@ -1,0 +1,300 @@
+import "../support/no-orchestrator";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { budgetKeysFor, reserve, STALE_RESERVATION_MS, sweepStaleReservations } from "@/lib/costs/ledger";
+import { writeCostSettings } from "@/lib/costs/settings";
+import { getDb } from "@/lib/db";
+import { createEnrichmentJob } from "@/lib/enrichment/create-job";
+import { runCellBatch } from "@/lib/enrichment/run-batch";
+import { runCellTask } from "@/lib/enrichment/run-cell";
+import { runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
+import { testAccount } from "../support/auth";
+import { jobOf, pool, taskIdsOf } from "../support/fixtures";
+import { makeLeads } from "../support/recipes";
+import { startTestReplicas, type TestReplicas } from "../support/replicas";
+
+// The costs layer in the engine, against the provider replicas over HTTP and a real Postgres:
+// the ledger charges each call once (replays, a step that died after reserving), budgets hold
+// under 32 racing steps, the cache answers for free and single-flights identical lookups, and
+// the shared rate limit keeps the replicas from ever answering 429.
+
+let replicas: TestReplicas;
+beforeAll(async () => {
+  replicas = await startTestReplicas();
+});
+afterAll(() => replicas.close());
+beforeEach(async () => {
+  replicas.restore();
+  const { workspaceId } = await testAccount();
+  await writeCostSettings(workspaceId, {
+    monthlyCredits: null,
+    confirmThreshold: 100,
+    prices: {},
+    // The tests run more calls than Hunter's 500/min default in a few seconds.
+    rateLimits: { "hunter.email-finder": { limit: 1000, periodSeconds: 1 } },
+    cacheTtlDays: {},
+  });
+  await getDb().$executeRawUnsafe("TRUNCATE provider_cache, credit_ledger, credit_budgets, rate_buckets");
+});
+
+const HUNTER_ONLY = { providers: ["hunter.email-finder"], inputs: { fullName: "name", domain: "company_domain" } };
+const people = (n: number, domain = "everyone.test", tag = "") =>
+  Array.from({ length: n }, (_, i) => ({ name: `Person${tag} Number${i} Tester`, company_domain: domain }));
+const ledgerOf = (jobId: string) => getDb().creditCharge.findMany({ where: { jobId } });
+
+async function newJob(tableId: string, columnId: string, costs: { maxCredits?: number; refresh?: boolean } = {}) {
+  const job = await createEnrichmentJob({
+    tableId,
+    source: { mode: "grid", columnIds: [columnId], rowIds: "all" },
+    costs,
+  });
+  return { jobId: job.jobId, taskIds: await taskIdsOf(job.jobId) };
+}
+
+describe("the ledger charges each call exactly once", () => {
+  test("a found email costs 1 credit: one settled ledger row, the job reports creditsSpent 1", async () => {
+    const t = await makeLeads(people(1), { email: HUNTER_ONLY });
+    const { jobId, taskIds } = await newJob(t.tableId, t.columns.email as string);
+    expect((await runCellTask(taskIds[0] as string)).status).toBe("done");
+    const ledger = await ledgerOf(jobId);
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]).toMatchObject({
+      provider: "hunter.email-finder",
+      attempt: 1,
+      state: "settled",
+      credits: 1,
+      reserved: 1,
+    });
+    expect(await jobOf(jobId)).toMatchObject({ creditsSpent: 1, budgetReached: false });
+  });
+
+  test("replaying the same provider step reuses the recorded call: no second upstream call, no second charge", async () => {
+    const t = await makeLeads(people(1), { email: HUNTER_ONLY });
+    const { jobId, taskIds } = await newJob(t.tableId, t.columns.email as string);
+    await runCellTask(taskIds[0] as string);
+    const plan = {
+      taskId: taskIds[0] as string,
+      jobId,
+      tableId: t.tableId,
+      rowId: t.rowIds[0] as string,
+      workspaceId: (await testAccount()).workspaceId,
+      field: "email" as const,
+      minConfidence: 0.5,
+      providers: [{ id: "hunter.email-finder" }],
+      inputs: { fullName: "Person Number0 Tester", domain: "everyone.test" },
+      row: {},
+    };
+    for (let i = 0; i < 3; i++) await runWaterfallCall(plan, "hunter.email-finder", { lastAttempt: false });
+    expect(replicas.stats().hunter.calls).toBe(1);
+    expect(await ledgerOf(jobId)).toHaveLength(1);
+    expect((await jobOf(jobId)).creditsSpent).toBe(1);
+  });
+
+  test("a step that died after reserving: its replay reuses the reservation, and the call is charged once", async () => {
+    const t = await makeLeads(people(1), { email: HUNTER_ONLY });
+    const { jobId, taskIds } = await newJob(t.tableId, t.columns.email as string);
+    const { workspaceId } = await testAccount();
+    const budgetKeys = await budgetKeysFor({ workspaceId, jobId });
+    const task = { taskId: taskIds[0] as string, jobId, tableId: t.tableId, workspaceId };
+    // The dead step's reservation: made, never recorded nor settled.
+    expect(await reserve({ ...task, provider: "hunter.email-finder", amount: 1, budgetKeys })).toMatchObject({
+      granted: true,
+      attempt: 1,
+    });
+    expect((await runCellTask(taskIds[0] as string)).status).toBe("done");
+    const ledger = await ledgerOf(jobId);
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]).toMatchObject({ attempt: 1, state: "settled", credits: 1 });
+    const budgets = await getDb().creditBudget.findMany({ where: { key: { in: budgetKeys } } });
+    for (const b of budgets) expect(b).toMatchObject({ reserved: 0, spent: 1 });
+  });
+
+  test("a reservation whose step died and was never replayed is given back by the watchdog's sweep", async () => {
+    const t = await makeLeads(people(1, "everyone.test", "Sweep"), { email: HUNTER_ONLY });
+    const { jobId, taskIds } = await newJob(t.tableId, t.columns.email as string, { maxCredits: 1 });
+    const { workspaceId } = await testAccount();
+    const budgetKeys = await budgetKeysFor({ workspaceId, jobId });
+    const task = { taskId: taskIds[0] as string, jobId, tableId: t.tableId, workspaceId };
+    await reserve({ ...task, provider: "hunter.email-finder", amount: 1, budgetKeys });
+    // The job's one credit is held: another reservation is refused.
+    expect(await reserve({ ...task, provider: "pdl.person", amount: 1, budgetKeys })).toMatchObject({ granted: false });
+    await getDb().creditCharge.updateMany({ where: { jobId }, data: { createdAt: new Date(Date.now() - 3_600_000) } });
+    await sweepStaleReservations(STALE_RESERVATION_MS);
+    const [charge] = await ledgerOf(jobId);
+    expect(charge).toMatchObject({ state: "settled", credits: 0, outcome: "abandoned" });
+    expect(await getDb().creditBudget.findUniqueOrThrow({ where: { key: `job:${jobId}` } })).toMatchObject({
+      reserved: 0,
+      spent: 0,
+    });
+  });
+
+  test("a not-found lookup is not billed: 0 credits, the reservation released", async () => {
+    const t = await makeLeads([{ name: "Nobody Atall", company_domain: "unknown.test" }], { email: HUNTER_ONLY });
+    const { jobId, taskIds } = await newJob(t.tableId, t.columns.email as string);
+    await runCellTask(taskIds[0] as string);
+    const ledger = await ledgerOf(jobId);
+    expect(ledger.map((l) => [l.outcome, l.credits, l.state])).toEqual([["not_found", 0, "settled"]]);
+    expect((await jobOf(jobId)).creditsSpent).toBe(0);
+    const month = await getDb().creditBudget.findFirstOrThrow({ where: { key: { startsWith: "month:" } } });
+    expect(month.reserved).toBe(0);
+  });
+});
+
+describe("budgets hold under concurrency", () => {
+  test("32 steps racing at a job's limit of 10 credits: exactly 10 charged, 0 over, the rest skipped — 5 runs", async () => {
+    for (let run = 0; run < 5; run++) {
+      replicas.reset();
+      const t = await makeLeads(people(32, "everyone.test", `Run${run}`), { email: HUNTER_ONLY });
+      const { jobId, taskIds } = await newJob(t.tableId, t.columns.email as string, { maxCredits: 10 });
+      const outcomes = await Promise.all(taskIds.map((id) => runCellTask(id)));
+      const spent = (await ledgerOf(jobId)).reduce((sum, l) => sum + l.credits, 0);
+      expect(spent).toBe(10);
+      expect(outcomes.filter((o) => o.status === "done")).toHaveLength(10);
+      const skipped = outcomes.filter((o) => o.status === "skipped");
+      expect(skipped).toHaveLength(22);
+      for (const o of skipped) expect(o.error).toBe("budget reached");
+      expect(replicas.stats().hunter.calls).toBe(10);
+      const job = await jobOf(jobId);
+      expect(job).toMatchObject({ creditsSpent: 10, budgetReached: true, skippedTasks: 22, status: "completed" });
+      const budget = await getDb().creditBudget.findUniqueOrThrow({ where: { key: `job:${jobId}` } });
+      expect(budget.spent + budget.reserved).toBeLessThanOrEqual(10);
+    }
+  });
+
+  test("a monthly budget stops every job of the workspace at its limit, across concurrent jobs", async () => {
+    const { workspaceId } = await testAccount();
+    await writeCostSettings(workspaceId, {
+      monthlyCredits: 7,
+      confirmThreshold: 100,
+      prices: {},
+      rateLimits: { "hunter.email-finder": { limit: 1000, periodSeconds: 1 } },
+      cacheTtlDays: {},
+    });
+    const a = await makeLeads(people(16), { email: HUNTER_ONLY });
+    const b = await makeLeads(people(16, "everyone.test", "B"), { email: HUNTER_ONLY });
+    const ja = await newJob(a.tableId, a.columns.email as string, { refresh: true });
+    const jb = await newJob(b.tableId, b.columns.email as string, { refresh: true });
+    await Promise.all([runCellBatch(ja.taskIds), runCellBatch(jb.taskIds)]);
+    const month = await getDb().creditBudget.findFirstOrThrow({
+      where: { key: { startsWith: `month:${workspaceId}` } },
+    });
+    expect(month.spent).toBe(7);
+    expect(month.reserved).toBe(0);
+    expect(replicas.stats().hunter.calls).toBe(7);
+  });
+});
+
+describe("the cache", () => {
+  test("a second job over the same people is answered from the cache: no upstream call, 0 credits, marked cached", async () => {
+    const t = await makeLeads(people(5), { email: HUNTER_ONLY });
+    const first = await newJob(t.tableId, t.columns.email as string);
+    await runCellBatch(first.taskIds);
+    expect(replicas.stats().hunter.calls).toBe(5);
+    const second = await newJob(t.tableId, t.columns.email as string);
+    const outcomes = await runCellBatch(second.taskIds);
+    expect(outcomes.every((o) => o.status === "done")).toBe(true);
+    expect(replicas.stats().hunter.calls).toBe(5);
+    expect((await jobOf(second.jobId)).creditsSpent).toBe(0);
+    const calls = await getDb().providerCall.findMany({ where: { taskId: { in: second.taskIds } } });
+    expect(calls).toHaveLength(5);
+    const original = await getDb().providerCall.findMany({ where: { taskId: { in: first.taskIds } } });
+    for (const c of calls) {
+      expect(c.cachedAt).not.toBeNull();
+      expect(c.credits).toBe(0);
+      expect(c.cachedAt?.getTime()).toBeLessThanOrEqual(Math.max(...original.map((o) => o.createdAt.getTime())));
+    }
+  });
+
+  test("inputs that differ only in case, spaces or the domain's scheme share one cache entry", async () => {
+    const t = await makeLeads(
+      [
+        { name: "Ada Lovelace", company_domain: "everyone.test" },
+        { name: "  ada LOVELACE ", company_domain: "https://www.Everyone.test/about" },
+      ],
+      { email: HUNTER_ONLY },
+    );
+    const { taskIds } = await newJob(t.tableId, t.columns.email as string);
+    await runCellTask(taskIds[0] as string);
+    await runCellTask(taskIds[1] as string);
+    expect(replicas.stats().hunter.calls).toBe(1);
+  });
+
+  test("refresh: true bypasses the cache and refreshes it", async () => {
+    const t = await makeLeads(people(3), { email: HUNTER_ONLY });
+    await runCellBatch((await newJob(t.tableId, t.columns.email as string)).taskIds);
+    const refreshed = await newJob(t.tableId, t.columns.email as string, { refresh: true });
+    await runCellBatch(refreshed.taskIds);
+    expect(replicas.stats().hunter.calls).toBe(6);
+    expect((await jobOf(refreshed.jobId)).creditsSpent).toBe(3);
+  });
+
+  test("single-flight: 12 identical lookups in flight at once, on separate connections, make one upstream call", async () => {
+    replicas.configure({ hunter: { latencyMs: 300 } });
+    const tables = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        makeLeads([{ name: "Grace Hopper", company_domain: "everyone.test" }], { email: HUNTER_ONLY }),
+      ),
+    );
+    const jobs = await Promise.all(tables.map((t) => newJob(t.tableId, t.columns.email as string)));
+    const outcomes = await pool(jobs, 12, (j) => runCellTask(j.taskIds[0] as string));
+    expect(outcomes.every((o) => o.status === "done")).toBe(true);
+    expect(replicas.stats().hunter.calls).toBe(1);
+    const spent = await getDb().creditCharge.aggregate({ _sum: { credits: true } });
+    expect(spent._sum.credits).toBe(1);
+  });
+
+  test("a claim left by a dead process expires, and the next lookup takes it over", async () => {
+    const { workspaceId } = await testAccount();
+    const t = await makeLeads([{ name: "Alan Turing", company_domain: "everyone.test" }], { email: HUNTER_ONLY });
+    const { cacheKeyOf } = await import("@/lib/costs/cache-key");
+    const key = cacheKeyOf("hunter.email-finder", "email", { fullName: "Alan Turing", domain: "everyone.test" });
+    await getDb().providerCacheEntry.create({
+      data: {
+        workspaceId,
+        provider: "hunter.email-finder",
+        key,
+        state: "pending",
+        owner: "dead",
+        leaseUntil: new Date(Date.now() - 1000),
+      },
+    });
+    const { taskIds } = await newJob(t.tableId, t.columns.email as string);
+    expect((await runCellTask(taskIds[0] as string)).status).toBe("done");
+    expect(replicas.stats().hunter.calls).toBe(1);
+    const entry = await getDb().providerCacheEntry.findFirstOrThrow({ where: { key } });
+    expect(entry.state).toBe("ready");
+  });
+});
+
+describe("rate limits shared through Postgres", () => {
+  test("80 cells against a replica limited to 20 requests/s, with the same limit set: 0 upstream 429s, ≥ 90 % of the limit", async () => {
+    const { workspaceId } = await testAccount();
+    replicas.configure({ hunter: { perSecond: 20, perMinute: 10_000 } });
+    await writeCostSettings(workspaceId, {
+      monthlyCredits: null,
+      confirmThreshold: 100,
+      prices: {},
+      rateLimits: { "hunter.email-finder": { limit: 20, periodSeconds: 1 } },
+      cacheTtlDays: {},
+    });
+    const t = await makeLeads(people(80), { email: HUNTER_ONLY });
+    const { taskIds } = await newJob(t.tableId, t.columns.email as string);
+    // The pace is measured at the replica (its call count sampled every 50 ms, between the 8th
+    // and the 72nd call), not from the batches' wall time, which includes the engine's work.
+    const samples: { t: number; n: number }[] = [];
+    const sampler = setInterval(() => samples.push({ t: performance.now(), n: replicas.stats().hunter.calls }), 50);
+    // Two "workers" batching at once share the one bucket.
+    const halves = [taskIds.slice(0, 40), taskIds.slice(40)];
+    const results = await Promise.all(halves.map((ids) => runCellBatch(ids)));
+    clearInterval(sampler);
+    const stats = replicas.stats().hunter;
+    expect(stats.rateLimited).toBe(0);
+    expect(stats.calls).toBe(80);
+    expect(results.flat().every((o) => o.status === "done")).toBe(true);
+    expect(stats.maxRequestsPerSecond).toBeLessThanOrEqual(20);
+    const a = samples.find((x) => x.n >= 8);
+    const b = samples.find((x) => x.n >= 72);
+    if (!a || !b) throw new Error("the replica's calls were not sampled");
+    const perSecond = (b.n - a.n) / ((b.t - a.t) / 1000);
+    expect(perSecond).toBeGreaterThanOrEqual(18); // ≥ 90 % of 20/s (calls are spaced 1/19 s)
+  });
+});
