@@ -15,7 +15,7 @@ import { CHANNEL } from "./listener";
 const FLUSH_DELAY_MS = 15;
 const RETRY_MS = 1_000;
 
-type State = { pending: Set<string>; timer?: NodeJS.Timeout; flushing?: Promise<void> };
+type State = { pending: Set<string>; timer?: NodeJS.Timeout; flushing?: Promise<void>; failing?: boolean };
 const cache = globalThis as unknown as { glazeCellHints?: State };
 
 function state(): State {
@@ -42,10 +42,18 @@ export function hintCells(tableIds: Iterable<string>) {
 function schedule(s: State, ms: number) {
   s.timer = setTimeout(() => {
     s.timer = undefined;
-    void flushCellHints().catch((error: unknown) => {
-      console.error("[realtime] sending cell hints failed", (error as Error).message);
-      if (!s.timer) schedule(s, RETRY_MS);
-    });
+    void flushCellHints().then(
+      () => {
+        if (s.failing) console.error("[realtime] sending cell hints again");
+        s.failing = false;
+      },
+      (error: unknown) => {
+        // Once per outage: the retries every RETRY_MS would repeat it.
+        if (!s.failing) console.error("[realtime] sending cell hints failed, retrying", (error as Error).message);
+        s.failing = true;
+        if (!s.timer) schedule(s, RETRY_MS);
+      },
+    );
   }, ms);
   s.timer.unref();
 }
