@@ -67,219 +67,235 @@ export async function benchCosts(stack: Stack, log = console.log) {
   const workspaceId = stack.demo.workspaceId;
   const figures: Record<string, number> = {};
   const tag = Date.now().toString(36);
+  const person = (i: number): [string, string] => [`Cached Person${i} ${tag}`, `cached${i % 50}.com`];
+  // COSTS_BENCH_PARTS=pace,waterfall,cached,estimate,budget picks parts (all by default).
+  const parts = new Set((process.env.COSTS_BENCH_PARTS ?? "pace,waterfall,cached,estimate,budget").split(","));
 
-  // 1a. Hunter alone at its documented 15 requests/s: the bucket's own pace.
-  replicas.configure({ hunter: { perSecond: 15, perMinute: 1_000_000, latencyMs: 50, jitterMs: 20, findRate: 0.85 } });
-  replicas.reset();
-  await api.put("/api/workspace/provider-limits", {
-    rateLimits: { "hunter.email-finder": { limit: 15, periodSeconds: 1 } },
-  });
-  {
-    const solo = await leads(api, "bench costs hunter alone", 1_000, ["hunter.email-finder"], (i) => [
-      `Solo Person${i} ${tag}`,
+  if (parts.has("pace")) {
+    // 1a. Hunter alone at its documented 15 requests/s: the bucket's own pace.
+    replicas.configure({
+      hunter: { perSecond: 15, perMinute: 1_000_000, latencyMs: 50, jitterMs: 20, findRate: 0.85 },
+    });
+    replicas.reset();
+    await api.put("/api/workspace/provider-limits", {
+      rateLimits: { "hunter.email-finder": { limit: 15, periodSeconds: 1 } },
+    });
+    {
+      const solo = await leads(api, "bench costs hunter alone", 1_000, ["hunter.email-finder"], (i) => [
+        `Solo Person${i} ${tag}`,
+        `company${i % 97}.com`,
+      ]);
+      const trace: { t: number; n: number }[] = [];
+      const t0 = performance.now();
+      const tick = setInterval(() => trace.push({ t: performance.now(), n: replicas.stats().hunter.calls }), 250);
+      const j = await api.post<{ jobId: string }>(`/api/tables/${solo.tableId}/enrich`, { columnIds: [solo.email] });
+      await waitForJob(api, solo.tableId, j.jobId, 600_000);
+      clearInterval(tick);
+      const s = replicas.stats().hunter;
+      figures.hunterAloneShareOfLimit = sustainedRate(trace) / 15;
+      log(
+        `1,000-cell Hunter-only job, replica at 15 req/s: ${fmt((performance.now() - t0) / 1000, 1)} s; ${s.calls} calls at ` +
+          `${fmt(sustainedRate(trace), 2)}/s sustained = ${fmt(100 * figures.hunterAloneShareOfLimit, 1)} % of 15/s ` +
+          `(peak ${s.maxRequestsPerSecond} in a rolling second); upstream 429s: ${s.rateLimited}`,
+      );
+    }
+  }
+
+  if (parts.has("waterfall")) {
+    // 1b. Rate limits. Hunter finds 85 %, so PDL is asked for ~300 cells, more than its 100/min
+    // can serve while Hunter runs: both providers have more demand than their limits allow.
+    const cells = Number(process.env.COSTS_BENCH_CELLS ?? 2_000);
+    replicas.configure({
+      hunter: { perSecond: 15, perMinute: 1_000_000, latencyMs: 50, jitterMs: 20, findRate: 0.85 },
+      pdl: { perMinute: 100, latencyMs: 50, jitterMs: 20 },
+    });
+    replicas.reset();
+    await api.put("/api/workspace/provider-limits", {
+      rateLimits: {
+        "hunter.email-finder": { limit: 15, periodSeconds: 1 },
+        "pdl.person": { limit: 100, periodSeconds: 60 },
+      },
+    });
+    const limited = await leads(api, "bench costs rate limits", cells, ["hunter.email-finder", "pdl.person"], (i) => [
+      `Rate Person${i} ${tag}`,
       `company${i % 97}.com`,
     ]);
-    const trace: { t: number; n: number }[] = [];
-    const t0 = performance.now();
-    const tick = setInterval(() => trace.push({ t: performance.now(), n: replicas.stats().hunter.calls }), 250);
-    const j = await api.post<{ jobId: string }>(`/api/tables/${solo.tableId}/enrich`, { columnIds: [solo.email] });
-    await waitForJob(api, solo.tableId, j.jobId, 600_000);
-    clearInterval(tick);
-    const s = replicas.stats().hunter;
-    figures.hunterAloneShareOfLimit = sustainedRate(trace) / 15;
-    log(
-      `1,000-cell Hunter-only job, replica at 15 req/s: ${fmt((performance.now() - t0) / 1000, 1)} s; ${s.calls} calls at ` +
-        `${fmt(sustainedRate(trace), 2)}/s sustained = ${fmt(100 * figures.hunterAloneShareOfLimit, 1)} % of 15/s ` +
-        `(peak ${s.maxRequestsPerSecond} in a rolling second); upstream 429s: ${s.rateLimited}`,
-    );
-  }
-
-  // 1b. Rate limits. Hunter finds 85 %, so PDL is asked for ~300 cells, more than its 100/min
-  // can serve while Hunter runs: both providers have more demand than their limits allow.
-  const cells = Number(process.env.COSTS_BENCH_CELLS ?? 2_000);
-  replicas.configure({
-    hunter: { perSecond: 15, perMinute: 1_000_000, latencyMs: 50, jitterMs: 20, findRate: 0.85 },
-    pdl: { perMinute: 100, latencyMs: 50, jitterMs: 20 },
-  });
-  replicas.reset();
-  await api.put("/api/workspace/provider-limits", {
-    rateLimits: {
-      "hunter.email-finder": { limit: 15, periodSeconds: 1 },
-      "pdl.person": { limit: 100, periodSeconds: 60 },
-    },
-  });
-  const limited = await leads(api, "bench costs rate limits", cells, ["hunter.email-finder", "pdl.person"], (i) => [
-    `Rate Person${i} ${tag}`,
-    `company${i % 97}.com`,
-  ]);
-  const samples = { hunter: [] as { t: number; n: number }[], pdl: [] as { t: number; n: number }[] };
-  const started = performance.now();
-  const sampler = setInterval(() => {
-    const s = replicas.stats();
-    const t = performance.now();
-    samples.hunter.push({ t, n: s.hunter.calls });
-    samples.pdl.push({ t, n: s.pdl.calls });
-  }, 250);
-  const job = await api.post<{ jobId: string }>(`/api/tables/${limited.tableId}/enrich`, {
-    columnIds: [limited.email],
-  });
-  const done = await waitForJob(api, limited.tableId, job.jobId, 1_800_000);
-  clearInterval(sampler);
-  const seconds = (performance.now() - started) / 1000;
-  const stats = replicas.stats();
-  figures.hunterShareOfLimit = sustainedRate(samples.hunter) / 15;
-  figures.pdlShareOfLimit = (sustainedRate(samples.pdl) * 60) / 100;
-  figures.upstream429s = stats.hunter.rateLimited + stats.pdl.rateLimited;
-  log(
-    `${cells}-cell waterfall Hunter → PDL, replicas at 15 req/s and 100/min: ${fmt(seconds, 1)} s; ` +
-      `Hunter ${stats.hunter.calls} calls at ${fmt(sustainedRate(samples.hunter), 2)}/s sustained = ${fmt(100 * figures.hunterShareOfLimit, 1)} % of 15/s ` +
-      `(peak ${stats.hunter.maxRequestsPerSecond} in a rolling second); PDL ${stats.pdl.calls} calls at ${fmt(sustainedRate(samples.pdl) * 60, 1)}/min = ` +
-      `${fmt(100 * figures.pdlShareOfLimit, 1)} % of 100/min (peak ${stats.pdl.maxRequestsPerMinute} in a rolling minute); ` +
-      `upstream 429s: Hunter ${stats.hunter.rateLimited}, PDL ${stats.pdl.rateLimited}; ` +
-      `${done.doneTasks} done, ${done.failedTasks} failed`,
-  );
-
-  // 2. A 10,000-cell job whose lookups are all cached (answers seeded as a previous run leaves them).
-  replicas.configure({ hunter: { perSecond: 1_000_000, latencyMs: 0, jitterMs: 0, findRate: 1 } });
-  replicas.reset();
-  await api.put("/api/workspace/provider-limits", { rateLimits: { "hunter.email-finder": null, "pdl.person": null } });
-  const person = (i: number): [string, string] => [`Cached Person${i} ${tag}`, `cached${i % 50}.com`];
-  const seed = async (n: number, prefix: string) => {
-    const keys = Array.from({ length: n }, (_, i) => {
-      const [fullName, domain] = person(i);
-      return cacheKeyOf("hunter.email-finder", "email", { fullName: `${prefix}${fullName}`, domain });
-    });
-    const answer = JSON.stringify({
-      outcome: "found",
-      value: "someone@example.com",
-      confidence: 0.9,
-      rawConfidence: 90,
-      source: "Hunter Email Finder",
-      httpStatus: 200,
-      evidence: null,
-      payload: null,
-    });
-    await getDb().$executeRawUnsafe(
-      `INSERT INTO provider_cache (workspace_id, provider, key, state, result, fetched_at, expires_at)
-       SELECT $1, 'hunter.email-finder', k, 'ready', $3::jsonb, now(), now() + interval '30 days' FROM unnest($2::text[]) k
-       ON CONFLICT DO NOTHING`,
-      workspaceId,
-      keys,
-      answer,
-    );
-  };
-  await seed(10_000, "");
-  await seed(10_000, "E ");
-  const cached = await leads(api, "bench costs cached", 10_000, ["hunter.email-finder"], person);
-  const t0 = performance.now();
-  const cachedJob = await api.post<{ jobId: string }>(`/api/tables/${cached.tableId}/enrich`, {
-    columnIds: [cached.email],
-  });
-  const cachedDone = await waitForJob(api, cached.tableId, cachedJob.jobId, 600_000);
-  const cachedSeconds = (performance.now() - t0) / 1000;
-  figures.cachedJobCellsPerSec = 10_000 / cachedSeconds;
-  const spent = (
-    await api.get<{ creditsSpent: number }>(`/api/tables/${cached.tableId}/enrich/jobs/${cachedJob.jobId}`)
-  ).creditsSpent;
-  log(
-    `10,000-cell job, every lookup cached, POST → completed: ${fmt(cachedSeconds, 2)} s → ${fmt(figures.cachedJobCellsPerSec)} cells/s ` +
-      `(${cachedDone.doneTasks} done; upstream calls ${replicas.stats().hunter.calls}; credits ${spent})`,
-  );
-  // The engine alone: the same 10,000 cached cells in batches of 500, 4 callers.
-  const engineTable = await leads(api, "bench costs cached engine", 10_000, ["hunter.email-finder"], (i) => {
-    const [fullName, domain] = person(i);
-    return [`E ${fullName}`, domain];
-  });
-  const engineJob = await createEnrichmentJob({
-    tableId: engineTable.tableId,
-    source: { mode: "grid", columnIds: [engineTable.email], rowIds: "all" },
-  });
-  const ids = (
-    await getDb().cellEnrichmentTask.findMany({
-      where: { jobId: engineJob.jobId },
-      select: { id: true },
-      orderBy: { ordinal: "asc" },
-    })
-  ).map((t) => t.id);
-  const batches: string[][] = [];
-  for (let i = 0; i < ids.length; i += 500) batches.push(ids.slice(i, i + 500));
-  const t1 = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (next < batches.length) await runCellBatch(batches[next++] as string[]);
-    }),
-  );
-  figures.cachedEngineCellsPerSec = 10_000 / ((performance.now() - t1) / 1000);
-  log(
-    `the same, engine alone (runCellBatch, 500 per batch, 4 callers): ${fmt(figures.cachedEngineCellsPerSec)} cells/s`,
-  );
-
-  // 3. The estimate of 100,000 cells: a three-provider waterfall, then with 10,000 answers cached.
-  const big = await leads(
-    api,
-    "bench costs estimate",
-    0,
-    ["hunter.email-finder", "pdl.person", "apollo.people-match"],
-    person,
-  );
-  await getDb().$executeRawUnsafe(
-    `INSERT INTO rows (table_id, data)
-     SELECT $1::uuid, jsonb_build_object('name', 'Cached Person' || (g - 1) || ' ' || $2, 'company_domain', 'cached' || ((g - 1) % 50) || '.com')
-       FROM generate_series(1, 100000) g`,
-    big.tableId,
-    tag,
-  );
-  await getDb().$executeRawUnsafe("ANALYZE rows");
-  const timeEstimate = async () => {
-    const times: number[] = [];
-    let body: { cells: number; cachedCells: number; credits: { expected: number } } | undefined;
-    for (let i = 0; i < 6; i++) {
+    const samples = { hunter: [] as { t: number; n: number }[], pdl: [] as { t: number; n: number }[] };
+    const started = performance.now();
+    const sampler = setInterval(() => {
+      const s = replicas.stats();
       const t = performance.now();
-      body = await api.post(`/api/tables/${big.tableId}/enrich/estimate`, { columnIds: [big.email] });
-      if (i > 0) times.push(performance.now() - t);
-    }
-    return { ...summarize(times), body };
-  };
-  const withCache = await timeEstimate();
-  await getDb().$executeRawUnsafe("DELETE FROM provider_cache WHERE workspace_id = $1", workspaceId);
-  const empty = await timeEstimate();
-  figures.estimate100kMsP50 = Math.max(withCache.p50, empty.p50);
-  log(
-    `POST /enrich/estimate, 100,000 cells × 3 providers: p50 ${fmt(empty.p50)} ms (max ${fmt(empty.max)}) with nothing cached; ` +
-      `p50 ${fmt(withCache.p50)} ms (max ${fmt(withCache.max)}) with 20,000 cached answers (${withCache.body?.cachedCells} cells cached)`,
-  );
-
-  // 4. Budgets: 32 steps racing at a job's limit of 10 credits, 20 times.
-  replicas.configure({ hunter: { findRate: 1 } });
-  await api.put("/api/workspace/provider-limits", {
-    rateLimits: { "hunter.email-finder": { limit: 1_000_000, periodSeconds: 1 } },
-  });
-  let over = 0;
-  let spentTotal = 0;
-  const runs = 20;
-  const raceStart = performance.now();
-  for (let r = 0; r < runs; r++) {
-    const t = await leads(api, `bench costs race ${r}`, 32, ["hunter.email-finder"], (i) => [
-      `Race${r} Person${i} ${tag}`,
-      "everyone.test",
-    ]);
-    const j = await createEnrichmentJob({
-      tableId: t.tableId,
-      source: { mode: "grid", columnIds: [t.email], rowIds: "all" },
-      costs: { maxCredits: 10 },
+      samples.hunter.push({ t, n: s.hunter.calls });
+      samples.pdl.push({ t, n: s.pdl.calls });
+    }, 250);
+    const job = await api.post<{ jobId: string }>(`/api/tables/${limited.tableId}/enrich`, {
+      columnIds: [limited.email],
     });
-    const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId: j.jobId }, select: { id: true } });
-    await Promise.all(tasks.map((task) => runCellTask(task.id)));
-    const charged = await getDb().creditCharge.aggregate({ where: { jobId: j.jobId }, _sum: { credits: true } });
-    const s = charged._sum.credits ?? 0;
-    spentTotal += s;
-    over += Math.max(0, s - 10);
+    const done = await waitForJob(api, limited.tableId, job.jobId, 1_800_000);
+    clearInterval(sampler);
+    const seconds = (performance.now() - started) / 1000;
+    const stats = replicas.stats();
+    figures.hunterShareOfLimit = sustainedRate(samples.hunter) / 15;
+    figures.pdlShareOfLimit = (sustainedRate(samples.pdl) * 60) / 100;
+    figures.upstream429s = stats.hunter.rateLimited + stats.pdl.rateLimited;
+    log(
+      `${cells}-cell waterfall Hunter → PDL, replicas at 15 req/s and 100/min: ${fmt(seconds, 1)} s; ` +
+        `Hunter ${stats.hunter.calls} calls at ${fmt(sustainedRate(samples.hunter), 2)}/s sustained = ${fmt(100 * figures.hunterShareOfLimit, 1)} % of 15/s ` +
+        `(peak ${stats.hunter.maxRequestsPerSecond} in a rolling second); PDL ${stats.pdl.calls} calls at ${fmt(sustainedRate(samples.pdl) * 60, 1)}/min = ` +
+        `${fmt(100 * figures.pdlShareOfLimit, 1)} % of 100/min (peak ${stats.pdl.maxRequestsPerMinute} in a rolling minute); ` +
+        `upstream 429s: Hunter ${stats.hunter.rateLimited}, PDL ${stats.pdl.rateLimited}; ` +
+        `${done.doneTasks} done, ${done.failedTasks} failed`,
+    );
   }
-  figures.budgetOverspend = over;
-  log(
-    `budget race: ${runs} runs × 32 concurrent steps at a 10-credit job limit: ${spentTotal} credits charged in all, ` +
-      `${over} over the limit (${fmt((performance.now() - raceStart) / 1000, 1)} s)`,
-  );
+
+  if (parts.has("cached")) {
+    // 2. A 10,000-cell job whose lookups are all cached (answers seeded as a previous run leaves them).
+    replicas.configure({ hunter: { perSecond: 1_000_000, latencyMs: 0, jitterMs: 0, findRate: 1 } });
+    replicas.reset();
+    await api.put("/api/workspace/provider-limits", {
+      rateLimits: { "hunter.email-finder": null, "pdl.person": null },
+    });
+    const seed = async (n: number, prefix: string) => {
+      const keys = Array.from({ length: n }, (_, i) => {
+        const [fullName, domain] = person(i);
+        return cacheKeyOf("hunter.email-finder", "email", { fullName: `${prefix}${fullName}`, domain });
+      });
+      const answer = JSON.stringify({
+        outcome: "found",
+        value: "someone@example.com",
+        confidence: 0.9,
+        rawConfidence: 90,
+        source: "Hunter Email Finder",
+        httpStatus: 200,
+        evidence: null,
+        payload: null,
+      });
+      await getDb().$executeRawUnsafe(
+        `INSERT INTO provider_cache (workspace_id, provider, key, state, result, fetched_at, expires_at)
+         SELECT $1, 'hunter.email-finder', k, 'ready', $3::jsonb, now(), now() + interval '30 days' FROM unnest($2::text[]) k
+         ON CONFLICT DO NOTHING`,
+        workspaceId,
+        keys,
+        answer,
+      );
+    };
+    await seed(10_000, "");
+    await seed(10_000, "E ");
+    const cached = await leads(api, "bench costs cached", 10_000, ["hunter.email-finder"], person);
+    const t0 = performance.now();
+    const cachedJob = await api.post<{ jobId: string }>(`/api/tables/${cached.tableId}/enrich`, {
+      columnIds: [cached.email],
+    });
+    const cachedDone = await waitForJob(api, cached.tableId, cachedJob.jobId, 600_000);
+    const cachedSeconds = (performance.now() - t0) / 1000;
+    figures.cachedJobCellsPerSec = 10_000 / cachedSeconds;
+    const spent = (
+      await api.get<{ creditsSpent: number }>(`/api/tables/${cached.tableId}/enrich/jobs/${cachedJob.jobId}`)
+    ).creditsSpent;
+    log(
+      `10,000-cell job, every lookup cached, POST → completed: ${fmt(cachedSeconds, 2)} s → ${fmt(figures.cachedJobCellsPerSec)} cells/s ` +
+        `(${cachedDone.doneTasks} done; upstream calls ${replicas.stats().hunter.calls}; credits ${spent})`,
+    );
+    // The engine alone: the same 10,000 cached cells in batches of 500, 4 callers.
+    const engineTable = await leads(api, "bench costs cached engine", 10_000, ["hunter.email-finder"], (i) => {
+      const [fullName, domain] = person(i);
+      return [`E ${fullName}`, domain];
+    });
+    const engineJob = await createEnrichmentJob({
+      tableId: engineTable.tableId,
+      source: { mode: "grid", columnIds: [engineTable.email], rowIds: "all" },
+    });
+    const ids = (
+      await getDb().cellEnrichmentTask.findMany({
+        where: { jobId: engineJob.jobId },
+        select: { id: true },
+        orderBy: { ordinal: "asc" },
+      })
+    ).map((t) => t.id);
+    const batches: string[][] = [];
+    for (let i = 0; i < ids.length; i += 500) batches.push(ids.slice(i, i + 500));
+    const t1 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < batches.length) await runCellBatch(batches[next++] as string[]);
+      }),
+    );
+    figures.cachedEngineCellsPerSec = 10_000 / ((performance.now() - t1) / 1000);
+    log(
+      `the same, engine alone (runCellBatch, 500 per batch, 4 callers): ${fmt(figures.cachedEngineCellsPerSec)} cells/s`,
+    );
+  }
+
+  if (parts.has("estimate")) {
+    // 3. The estimate of 100,000 cells: a three-provider waterfall, then with 10,000 answers cached.
+    const big = await leads(
+      api,
+      "bench costs estimate",
+      0,
+      ["hunter.email-finder", "pdl.person", "apollo.people-match"],
+      person,
+    );
+    await getDb().$executeRawUnsafe(
+      `INSERT INTO rows (table_id, data)
+       SELECT $1::uuid, jsonb_build_object('name', 'Cached Person' || (g - 1) || ' ' || $2, 'company_domain', 'cached' || ((g - 1) % 50) || '.com')
+         FROM generate_series(1, 100000) g`,
+      big.tableId,
+      tag,
+    );
+    await getDb().$executeRawUnsafe("ANALYZE rows");
+    const timeEstimate = async () => {
+      const times: number[] = [];
+      let body: { cells: number; cachedCells: number; credits: { expected: number } } | undefined;
+      for (let i = 0; i < 6; i++) {
+        const t = performance.now();
+        body = await api.post(`/api/tables/${big.tableId}/enrich/estimate`, { columnIds: [big.email] });
+        if (i > 0) times.push(performance.now() - t);
+      }
+      return { ...summarize(times), body };
+    };
+    const withCache = await timeEstimate();
+    await getDb().$executeRawUnsafe("DELETE FROM provider_cache WHERE workspace_id = $1", workspaceId);
+    const empty = await timeEstimate();
+    figures.estimate100kMsP50 = Math.max(withCache.p50, empty.p50);
+    log(
+      `POST /enrich/estimate, 100,000 cells × 3 providers: p50 ${fmt(empty.p50)} ms (max ${fmt(empty.max)}) with nothing cached; ` +
+        `p50 ${fmt(withCache.p50)} ms (max ${fmt(withCache.max)}) with 20,000 cached answers (${withCache.body?.cachedCells} cells cached)`,
+    );
+  }
+
+  if (parts.has("budget")) {
+    // 4. Budgets: 32 steps racing at a job's limit of 10 credits, 20 times.
+    replicas.configure({ hunter: { findRate: 1 } });
+    await api.put("/api/workspace/provider-limits", {
+      rateLimits: { "hunter.email-finder": { limit: 1_000_000, periodSeconds: 1 } },
+    });
+    let over = 0;
+    let spentTotal = 0;
+    const runs = 20;
+    const raceStart = performance.now();
+    for (let r = 0; r < runs; r++) {
+      const t = await leads(api, `bench costs race ${r}`, 32, ["hunter.email-finder"], (i) => [
+        `Race${r} Person${i} ${tag}`,
+        "everyone.test",
+      ]);
+      const j = await createEnrichmentJob({
+        tableId: t.tableId,
+        source: { mode: "grid", columnIds: [t.email], rowIds: "all" },
+        costs: { maxCredits: 10 },
+      });
+      const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId: j.jobId }, select: { id: true } });
+      await Promise.all(tasks.map((task) => runCellTask(task.id)));
+      const charged = await getDb().creditCharge.aggregate({ where: { jobId: j.jobId }, _sum: { credits: true } });
+      const s = charged._sum.credits ?? 0;
+      spentTotal += s;
+      over += Math.max(0, s - 10);
+    }
+    figures.budgetOverspend = over;
+    log(
+      `budget race: ${runs} runs × 32 concurrent steps at a 10-credit job limit: ${spentTotal} credits charged in all, ` +
+        `${over} over the limit (${fmt((performance.now() - raceStart) / 1000, 1)} s)`,
+    );
+  }
   return figures;
 }

@@ -24,13 +24,20 @@ export const fmt = (n: number, digits = 0) =>
 /** The API of a running app, called with an API key of its demo account. */
 export function client(baseUrl: string, apiKey: string) {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
+    const send = () =>
+      fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    // A kept-alive connection the server closed as it was reused fails before any answer: a
+    // GET is sent again once (a write is not: it may have been received).
+    const response = await send().catch((error: unknown) => {
+      if (method !== "GET") throw error;
+      return send();
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 300)}`);

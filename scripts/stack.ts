@@ -140,21 +140,33 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     backoffScale: options.devServerBackoffScale ?? 0.05,
   });
   let app: ChildProcess | undefined;
+  const stopping = new WeakSet<ChildProcess>();
   const startApp = async (extraEnv: Record<string, string> = {}) => {
-    app = spawn(
+    const started = spawn(
       process.execPath,
       ["node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(options.appPort)],
       {
-        stdio,
+        // Quiet stacks still keep the app's last words, to say why it died if it does.
+        stdio: options.quiet ? ["ignore", "ignore", "pipe"] : stdio,
         env: { ...env, ...extraEnv },
       },
     );
+    app = started;
+    let stderrTail = "";
+    started.stderr?.on("data", (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString()).slice(-4_000);
+    });
+    started.once("exit", (code, signal) => {
+      if (stopping.has(started)) return;
+      console.error(`[stack] the app exited unexpectedly (code ${code}, signal ${signal})\n${stderrTail}`);
+    });
     await waitFor(`${appUrl}/api/health`, 60_000);
   };
   const stopApp = () =>
     new Promise<void>((resolve) => {
       const running = app;
       if (!running || running.exitCode !== null) return resolve();
+      stopping.add(running);
       // Next waits for open requests before it exits; one that never ends must not hold the stop.
       const force = setTimeout(() => running.kill("SIGKILL"), 10_000);
       running.once("exit", () => {
