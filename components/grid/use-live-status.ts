@@ -24,8 +24,10 @@ type StatusCursor = { cursor: string };
  * row windows so values appear in place), and other people's edits of rows and columns (the
  * windows and columns they touch are refetched). It comes from the table's event stream; if
  * the stream fails, from polling (jobs and cells/status about once a second while a job is
- * active) from the same cursor, and the stream is tried again later. Row windows load only
- * once the first cursor is known (`ready`), so no change can fall between a window and it.
+ * active) from the same cursor, and the stream is tried again later. The first cursor comes
+ * from one small cells/status read; row windows load once it is known (`ready`) and the
+ * stream starts after it, so no change can fall between a window and the stream (changes the
+ * window already holds may come again, and patch it to the same state).
  */
 export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
   const client = useQueryClient();
@@ -72,36 +74,43 @@ export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
       await applyPage(page);
       return { cursor: page.cursor };
     },
-    enabled: !streaming,
+    // The first read (the cursor) is needed either way; later ones only when polling.
+    enabled: !streaming || !client.getQueryData<StatusCursor>(queryKeys.cellStatus(tableId)),
     refetchInterval: !streaming && active ? POLL_MS : false,
     staleTime: Number.POSITIVE_INFINITY,
     retry: 3,
     meta: { errorTitle: "Could not refresh cell statuses" },
   });
 
-  useTableStream(tableId, streaming, () => client.getQueryData<StatusCursor>(queryKeys.cellStatus(tableId))?.cursor, {
-    opened: () => {
-      // Jobs that ended while the stream was away are not replayed: take the list afresh.
-      void client.invalidateQueries({ queryKey: queryKeys.jobs(tableId), exact: true });
+  const cursorKnown = status.data !== undefined;
+  useTableStream(
+    tableId,
+    streaming && cursorKnown,
+    () => client.getQueryData<StatusCursor>(queryKeys.cellStatus(tableId))?.cursor,
+    {
+      opened: () => {
+        // Jobs that ended while the stream was away are not replayed: take the list afresh.
+        void client.invalidateQueries({ queryKey: queryKeys.jobs(tableId), exact: true });
+      },
+      cells: (page) => {
+        void applyPage(page);
+        client.setQueryData<StatusCursor>(queryKeys.cellStatus(tableId), { cursor: page.cursor });
+        setStreamReady(true);
+      },
+      table: (event: TableEventData) => {
+        const refresh = refreshFor(event);
+        if (refresh.table) void client.invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) });
+        void client.invalidateQueries({
+          queryKey: queryKeys.rowBlocks(tableId),
+          predicate: (query) => blockIsStale(refresh, query.state.data as RowPage | undefined),
+        });
+      },
+      job: (job: JobDto) => {
+        client.setQueryData<Page<JobDto>>(queryKeys.jobs(tableId), (page) => withJob(page, job));
+      },
+      failed: () => setStreaming(false),
     },
-    cells: (page) => {
-      void applyPage(page);
-      client.setQueryData<StatusCursor>(queryKeys.cellStatus(tableId), { cursor: page.cursor });
-      setStreamReady(true);
-    },
-    table: (event: TableEventData) => {
-      const refresh = refreshFor(event);
-      if (refresh.table) void client.invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) });
-      void client.invalidateQueries({
-        queryKey: queryKeys.rowBlocks(tableId),
-        predicate: (query) => blockIsStale(refresh, query.state.data as RowPage | undefined),
-      });
-    },
-    job: (job: JobDto) => {
-      client.setQueryData<Page<JobDto>>(queryKeys.jobs(tableId), (page) => withJob(page, job));
-    },
-    failed: () => setStreaming(false),
-  });
+  );
 
   // Polling is the fallback: give the stream another chance after a while.
   useEffect(() => {

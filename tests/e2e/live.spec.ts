@@ -1,5 +1,5 @@
 import net from "node:net";
-import type { Browser, Page, Request } from "@playwright/test";
+import type { Browser, Page, Request, Route } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { cellOf, createTable, rowWith, watchErrors } from "./grid-support";
 
@@ -215,4 +215,38 @@ test("when the event stream is refused, the grid falls back to polling and still
   expect(polls.length).toBeGreaterThan(1);
   // The refused stream is the only error the browser reports.
   expect(errors.filter((e) => !e.includes("503"))).toEqual([]);
+});
+
+test("rows do not wait for the event stream: they show while it has not answered, and it starts from their cursor", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Slow stream",
+    [
+      { key: "name", label: "Name" },
+      { key: "city", label: "City" },
+    ],
+    [{ name: "Ada", city: "London" }],
+  );
+  // The stream's request is held (as a slow or buffering proxy would) until the rows are on screen.
+  const held: Route[] = [];
+  await page.route("**/events*", (route) => {
+    held.push(route);
+  });
+  await page.goto(`/tables/${table.id}`);
+  await expect(rowWith(page, "Ada")).toBeVisible();
+  await expect.poll(() => held.length).toBe(1);
+  // It asks for what changed after the cursor the rows were read at.
+  expect(new URL(held[0].request().url()).searchParams.get("since")).toBeTruthy();
+  // An edit made now, before the stream has answered, still reaches the grid through it.
+  const edited = await request.patch(`/api/tables/${table.id}/rows/${table.rows[0].id}`, {
+    data: { data: { city: "Paris" } },
+  });
+  expect(edited.status()).toBe(200);
+  await held[0].continue();
+  await expect(await cellOf(page, "Ada", "City")).toHaveText("Paris");
+  expect(errors).toEqual([]);
 });
