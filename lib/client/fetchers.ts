@@ -7,8 +7,9 @@ import type { WorkspaceDto } from "@/lib/auth/workspaces";
 import type { createColumnSchema, updateColumnSchema } from "@/lib/columns/schemas";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { EstimateDto } from "@/lib/costs/estimate";
+import type { putBudgetSchema, putLimitsSchema, putPricesSchema } from "@/lib/costs/schemas";
 import type { UsageDto } from "@/lib/costs/usage";
-import type { BudgetDto } from "@/lib/costs/workspace-costs";
+import type { BudgetDto, LimitsDto, PricesDto } from "@/lib/costs/workspace-costs";
 import type { ImportResult } from "@/lib/csv/import-table";
 import type { CellHistoryDto } from "@/lib/enrichment/cell-history";
 import type { CellStatusPage } from "@/lib/enrichment/cell-status";
@@ -131,6 +132,14 @@ export const fetchers = {
       },
     ),
   budget: (signal?: AbortSignal) => apiFetch<BudgetDto>("/api/workspace/budget", { signal }),
+  putBudget: (body: z.input<typeof putBudgetSchema>) =>
+    apiFetch<BudgetDto>("/api/workspace/budget", { method: "PUT", json: body }),
+  prices: (signal?: AbortSignal) => apiFetch<PricesDto>("/api/workspace/prices", { signal }),
+  putPrices: (body: z.input<typeof putPricesSchema>) =>
+    apiFetch<PricesDto>("/api/workspace/prices", { method: "PUT", json: body }),
+  providerLimits: (signal?: AbortSignal) => apiFetch<LimitsDto>("/api/workspace/provider-limits", { signal }),
+  putProviderLimits: (body: z.input<typeof putLimitsSchema>) =>
+    apiFetch<LimitsDto>("/api/workspace/provider-limits", { method: "PUT", json: body }),
   listJobs: (tableId: string, signal?: AbortSignal) =>
     apiFetch<Page<JobDto>>(`${base(tableId)}/enrich/jobs?limit=20`, { signal }),
   listTasks: (

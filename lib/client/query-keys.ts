@@ -30,4 +30,7 @@ export const queryKeys = {
   estimate: (tableId: string, body: string) => ["tables", tableId, "estimate", body] as const,
   usage: (groupBy: string, from: string, to: string) => ["usage", groupBy, from, to] as const,
   budget: () => ["budget"] as const,
+  /** The active workspace's prices and provider limits (settings). */
+  prices: () => ["prices"] as const,
+  providerLimits: () => ["provider-limits"] as const,
 };

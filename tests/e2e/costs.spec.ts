@@ -10,6 +10,10 @@ const HUNTER = { providers: ["hunter.email-finder"], inputs: { fullName: "name",
 test.afterEach(async ({ request }) => {
   // The demo workspace is shared by every spec: its budget settings go back to the defaults.
   await request.put("/api/workspace/budget", { data: { monthlyCredits: null, confirmThreshold: 100 } });
+  await request.put("/api/workspace/prices", { data: { prices: { "pdl.person": null } } });
+  await request.put("/api/workspace/provider-limits", {
+    data: { rateLimits: { "pdl.person": null }, cacheTtlDays: { "pdl.person": null } },
+  });
 });
 
 test("a run above the workspace's threshold asks first: cancel starts nothing, confirm runs it and the job shows its cost", async ({
@@ -119,4 +123,73 @@ test("the usage page charts credits per provider per day and lists them by provi
   await expect(page.getByRole("button", { name: "7 days" })).toHaveAttribute("aria-pressed", "true");
   await page.screenshot({ path: "test-results/screenshots/costs-usage.png", fullPage: true });
   expect(errors).toEqual([]);
+});
+
+test("Settings → Spending: an admin sets the monthly budget and a provider's price, limit and cache; a budget below this month's spend is refused; Reset goes back to the defaults", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  await page.goto("/settings");
+  const budget = page.getByRole("form", { name: "Budget" });
+  await budget.getByLabel("Monthly budget (credits)").fill("1234");
+  await budget.getByLabel("Ask before runs above (credits)").fill("50");
+  await budget.getByRole("button", { name: "Save budget" }).click();
+  await expect(budget).toContainText("left");
+  await expect.poll(async () => (await (await request.get("/api/workspace/budget")).json()).monthlyCredits).toBe(1234);
+  expect((await (await request.get("/api/workspace/budget")).json()).confirmThreshold).toBe(50);
+
+  // PDL: a price, a rate limit and a cache lifetime of this workspace's own.
+  const pdl = page.getByRole("row", { name: "People Data Labs Person Enrichment" });
+  await pdl.getByLabel(/credits per found result/).fill("2.5");
+  await pdl.getByLabel(/calls per period/).fill("50");
+  await pdl.getByLabel(/period in seconds/).fill("60");
+  await pdl.getByLabel(/cache days/).fill("7");
+  await pdl.getByRole("button", { name: "Save" }).click();
+  await expect(pdl).toContainText("(changed)");
+  const prices = (await (await request.get("/api/workspace/prices")).json()).data;
+  const price = prices.find((p: { provider: string }) => p.provider === "pdl.person");
+  expect(price).toMatchObject({ overridden: true, creditsPerFound: 2.5, creditsPerCall: price.default.creditsPerCall });
+  const limits = (await (await request.get("/api/workspace/provider-limits")).json()).data;
+  expect(limits.find((l: { provider: string }) => l.provider === "pdl.person")).toMatchObject({
+    rateLimit: { limit: 50, periodSeconds: 60 },
+    cacheTtlDays: 7,
+  });
+
+  // A budget below what is already spent this month is refused, with the API's own message:
+  // one found email spends a credit first.
+  const tag = Date.now().toString(36);
+  const t = await createTable(
+    request,
+    "Spent leads",
+    [
+      { key: "name", label: "Name" },
+      { key: "company_domain", label: "Company domain" },
+      { key: "email", label: "Email", dataType: "email" },
+    ],
+    [{ name: `Ada Spent${tag}`, company_domain: "everyone.test" }],
+  );
+  const email = t.columns.find((c) => c.key === "email")?.id as string;
+  await request.patch(`/api/tables/${t.id}/columns/${email}`, { data: { recipe: HUNTER } });
+  const job = await (await request.post(`/api/tables/${t.id}/enrich`, { data: { columnIds: [email] } })).json();
+  await expect
+    .poll(async () => (await (await request.get(`/api/tables/${t.id}/enrich/jobs/${job.jobId}`)).json()).status, {
+      timeout: 30_000,
+    })
+    .toBe("completed");
+  const spent = (await (await request.get("/api/workspace/budget")).json()).spentThisMonth as number;
+  expect(spent).toBeGreaterThan(0);
+  await budget.getByLabel("Monthly budget (credits)").fill(String(spent / 2));
+  await budget.getByRole("button", { name: "Save budget" }).click();
+  await expect(page.getByText("Could not save the budget")).toBeVisible();
+  await expect(page.getByText(/must be at least what is already spent this month/)).toBeVisible();
+  expect((await (await request.get("/api/workspace/budget")).json()).monthlyCredits).toBe(1234);
+
+  await pdl.getByRole("button", { name: "Reset" }).click();
+  await expect(pdl).not.toContainText("(changed)");
+  const reset = (await (await request.get("/api/workspace/prices")).json()).data;
+  expect(reset.find((p: { provider: string }) => p.provider === "pdl.person").overridden).toBe(false);
+  await page.screenshot({ path: "test-results/screenshots/settings-spending.png", fullPage: true });
+  // The refused budget (422) is the only error the browser reports.
+  expect(errors.filter((e) => !e.includes("422"))).toEqual([]);
 });
