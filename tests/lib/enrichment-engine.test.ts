@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
 import { retryFailedCells } from "@/lib/enrichment/enrich";
 import { cancelJob } from "@/lib/enrichment/jobs";
+import { unfinishedTaskIds } from "@/lib/enrichment/orchestration";
 import { demoConfidence, demoValue } from "@/lib/enrichment/providers/demo-values";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { runCellTask } from "@/lib/enrichment/run-cell";
@@ -311,6 +312,20 @@ describe("cancel and retry", () => {
     expect(retried.totalTasks).toBe(2);
     await Promise.all((await taskIdsOf(retried.jobId)).map((id) => runCellTask(id, 1)));
     expect((await rowsOf(t.tableId)).every((r) => r.status === "done")).toBe(true);
+  });
+});
+
+describe("chunks of a job", () => {
+  test("read the range's unfinished cells in order; none once the job is cancelled, even before its cells are settled", async () => {
+    const t = await makeTable({ keys: ["name", "email", "title"], rows: 4 });
+    const job = await gridJob(t.tableId, [t.columns.email, t.columns.title]);
+    const ids = await taskIdsOf(job.jobId);
+    await runCellTask(ids[1] as string, 1);
+    expect(await unfinishedTaskIds({ jobId: job.jobId, from: 1, to: 4 })).toEqual([ids[0], ids[2], ids[3]]);
+    // Cancelled as markJobCancelled does, with its queued cells not yet settled.
+    await getDb().enrichmentJob.update({ where: { id: job.jobId }, data: { status: "cancelled" } });
+    expect(await getDb().cellEnrichmentTask.count({ where: { jobId: job.jobId, status: "queued" } })).toBe(7);
+    expect(await unfinishedTaskIds({ jobId: job.jobId, from: 1, to: 8 })).toEqual([]);
   });
 });
 

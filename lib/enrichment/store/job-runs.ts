@@ -22,15 +22,19 @@ export async function markJobStarted(jobId: string): Promise<{ status: string; t
   return row;
 }
 
+// A cancelled job's chunks find nothing to run: its queued cells are settled by the cancel
+// (settle-cancelled-job), so the thousands of chunk runs a big job fans out end at once
+// instead of each reading its range and claiming nothing.
 const UNFINISHED_IN_RANGE: Statement = {
   name: "glaze-unfinished-in-range",
   plan: "generic",
-  text: `SELECT id::text AS id FROM cell_enrichment_tasks
-          WHERE job_id = $1::uuid AND ordinal BETWEEN $2 AND $3 AND status IN ('queued', 'running')
-          ORDER BY ordinal`,
+  text: `SELECT t.id::text AS id FROM cell_enrichment_tasks t
+          WHERE t.job_id = $1::uuid AND t.ordinal BETWEEN $2 AND $3 AND t.status IN ('queued', 'running')
+            AND NOT EXISTS (SELECT 1 FROM enrichment_jobs j WHERE j.id = $1::uuid AND j.status = 'cancelled')
+          ORDER BY t.ordinal`,
 };
 
-/** Ids of the tasks in [from, to] of a job that are not final yet, in ordinal order. */
+/** Ids of the tasks in [from, to] of a job that are not final yet, in ordinal order (none once it is cancelled). */
 export async function readUnfinishedTaskIds({ jobId, from, to }: { jobId: string; from: number; to: number }) {
   return (await run<{ id: string }>(UNFINISHED_IN_RANGE, [jobId, from, to])).map((r) => r.id);
 }
