@@ -68,7 +68,8 @@ export async function benchCosts(stack: Stack, log = console.log) {
   const figures: Record<string, number> = {};
   const tag = Date.now().toString(36);
   const person = (i: number): [string, string] => [`Cached Person${i} ${tag}`, `cached${i % 50}.com`];
-  // COSTS_BENCH_PARTS=pace,waterfall,cached,estimate,budget picks parts (all by default).
+  // COSTS_BENCH_PARTS=pace,waterfall,cached,estimate,budget picks parts (all by default); the
+  // estimate's "with cached answers" figure uses the answers the cached part seeds.
   const parts = new Set((process.env.COSTS_BENCH_PARTS ?? "pace,waterfall,cached,estimate,budget").split(","));
 
   if (parts.has("pace")) {
