@@ -1,10 +1,11 @@
-import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
+import type { DevServer } from "@glaze/inngest-dev-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { writeCostSettings } from "@/lib/costs/settings";
 import { getDb } from "@/lib/db";
 import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from "@/scripts/worker-process";
 import { api } from "../support/api";
 import { testAccount } from "../support/auth";
+import { startTestDevServer } from "../support/dev-server";
 import { makeLeads } from "../support/recipes";
 import { startTestReplicas, type TestReplicas } from "../support/replicas";
 
@@ -27,18 +28,9 @@ async function startWorker(port: number) {
 }
 
 beforeAll(async () => {
-  delete process.env.INNGEST_EVENT_KEY;
-  delete process.env.INNGEST_SIGNING_KEY;
   // The replica's own limits are lifted with the workspace's: this test is about crashes, not pacing.
   replicas = await startTestReplicas({ hunter: { latencyMs: 30, perSecond: 1_000_000, perMinute: 1_000_000 } });
-  devServer = await startDevServer({
-    port: 0,
-    databaseUrl: process.env.DATABASE_URL as string,
-    backoffScale: 0.01,
-    pollIntervalMs: 0,
-    log: (line) => logs.push(line),
-  });
-  process.env.INNGEST_DEV = devServer.url;
+  devServer = await startTestDevServer({ log: (line) => logs.push(line) });
   worker = await startWorker(0);
   await devServer.syncApp(worker.url);
   const { workspaceId } = await testAccount();

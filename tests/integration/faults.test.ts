@@ -1,10 +1,11 @@
 import { migrate } from "@glaze/database";
 import { OwnPostgres, ownPort } from "@glaze/database/own-postgres";
-import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
+import type { DevServer } from "@glaze/inngest-dev-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db";
 import { api } from "../support/api";
 import { type AppServer, startAppServer } from "../support/app-server";
+import { startTestDevServer } from "../support/dev-server";
 import { makeTable } from "../support/fixtures";
 
 // A bad day, for real: Postgres stopped under a running job (for 5 s and for 30 s), the app
@@ -19,14 +20,11 @@ const logs: string[] = [];
 
 async function startOrchestration() {
   // A restarted dev server comes back where the app's Inngest client knows to find it.
-  devServer = await startDevServer({
+  devServer = await startTestDevServer({
     port: devServer?.port ?? 0,
     databaseUrl: inngestUrl,
-    backoffScale: 0.01,
-    pollIntervalMs: 0,
     log: (line) => logs.push(line),
   });
-  process.env.INNGEST_DEV = devServer.url;
   app = await startAppServer();
   await devServer.syncApp(app.url);
 }
@@ -38,8 +36,6 @@ beforeAll(async () => {
   await migrate(appUrl);
   await disconnectDb();
   process.env.DATABASE_URL = appUrl;
-  delete process.env.INNGEST_EVENT_KEY;
-  delete process.env.INNGEST_SIGNING_KEY;
   // Slow enough cells that the faults land mid-job.
   process.env.GLAZE_PROVIDER_LATENCY_MS = "15";
   await startOrchestration();

@@ -1,4 +1,4 @@
-import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
+import type { DevServer } from "@glaze/inngest-dev-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { cellStatusSince } from "@/lib/enrichment/cell-status";
@@ -8,6 +8,7 @@ import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from "@/scr
 import { type AppProcess, startAppProcess } from "../support/app-process";
 import { bearer } from "../support/auth";
 import { type Balancer, startBalancer, type UpstreamStats } from "../support/balancer";
+import { startTestDevServer } from "../support/dev-server";
 import { cellsOf, openStream, type Stream } from "../support/event-stream";
 
 // The multi-instance shape of docs/deployment.md on one machine: one Postgres (this file's
@@ -31,17 +32,8 @@ const streams: Stream[] = [];
 const logs: string[] = [];
 
 beforeAll(async () => {
-  delete process.env.INNGEST_EVENT_KEY;
-  delete process.env.INNGEST_SIGNING_KEY;
-  devServer = await startDevServer({
-    port: 0,
-    databaseUrl: process.env.DATABASE_URL as string,
-    backoffScale: 0.01,
-    pollIntervalMs: 0,
-    log: (line) => logs.push(`[dev-server] ${line}`),
-  });
-  // The app processes inherit this: their enrich requests send events to the dev server.
-  process.env.INNGEST_DEV = devServer.url;
+  // It sets INNGEST_DEV, which the app processes inherit: their enrich requests send events to it.
+  devServer = await startTestDevServer({ log: (line) => logs.push(`[dev-server] ${line}`) });
   const env = { ...process.env, GLAZE_PROVIDER_LATENCY_MS: PROVIDER_LATENCY_MS };
   const [w1, w2, a, b] = await Promise.all([
     startWorkerProcess({ port: 0, env, log: (line) => logs.push(`[worker 1] ${line}`) }),

@@ -1,10 +1,11 @@
-import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
+import type { DevServer } from "@glaze/inngest-dev-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { seedLeads } from "@/prisma/seed/leads";
 import { api } from "../support/api";
 import { type AppServer, startAppServer } from "../support/app-server";
 import { testAccount } from "../support/auth";
+import { startTestDevServer } from "../support/dev-server";
 import { jobOf, makeTable, rowsOf } from "../support/fixtures";
 
 // The real stack minus the browser: a real Postgres, the built-in Inngest dev server, and
@@ -14,22 +15,11 @@ let devServer: DevServer;
 let app: AppServer;
 const logs: string[] = [];
 
-async function startServer() {
-  return startDevServer({
-    port: 0,
-    databaseUrl: process.env.DATABASE_URL as string,
-    backoffScale: 0.01,
-    pollIntervalMs: 0,
-    log: (line) => logs.push(line),
-  });
-}
+const startServer = () => startTestDevServer({ log: (line) => logs.push(line) });
 
 beforeAll(async () => {
-  delete process.env.INNGEST_EVENT_KEY;
-  delete process.env.INNGEST_SIGNING_KEY;
   process.env.GLAZE_PROVIDER_LATENCY_MS = "0";
   devServer = await startServer();
-  process.env.INNGEST_DEV = devServer.url;
   app = await startAppServer();
   await devServer.syncApp(app.url);
 });
@@ -156,8 +146,8 @@ describe("orchestration through the dev server", () => {
       await devServer.kill();
       const midway = await jobOf(job.jobId);
       expect(midway.status).toBe("running");
+      // On another port: the app's client keeps its first URL; events go through the runs already stored.
       devServer = await startServer();
-      process.env.INNGEST_DEV = devServer.url; // the app's client keeps its first URL; events go through the runs already stored
       const done = await waitForJob(t.tableId, job.jobId, 120_000);
       expect(done).toMatchObject({ status: "completed", doneTasks: 400, failedTasks: 0 });
       const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId: job.jobId } });

@@ -1,9 +1,10 @@
-import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
+import type { DevServer } from "@glaze/inngest-dev-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { type AppServer, startAppServer } from "../support/app-server";
+import { startTestDevServer } from "../support/dev-server";
 import { jobOf, makeTable, taskIdsOf } from "../support/fixtures";
 
 // The retention pass as the orchestrator runs it: a cron function (triggered by its event
@@ -13,16 +14,7 @@ let devServer: DevServer;
 let app: AppServer;
 
 beforeAll(async () => {
-  delete process.env.INNGEST_EVENT_KEY;
-  delete process.env.INNGEST_SIGNING_KEY;
-  devServer = await startDevServer({
-    port: 0,
-    databaseUrl: process.env.DATABASE_URL as string,
-    backoffScale: 0.01,
-    pollIntervalMs: 0,
-    log: () => {},
-  });
-  process.env.INNGEST_DEV = devServer.url;
+  devServer = await startTestDevServer({ log: () => {} });
   app = await startAppServer();
   await devServer.syncApp(app.url);
 });

@@ -1,4 +1,4 @@
-import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
+import type { DevServer } from "@glaze/inngest-dev-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
@@ -8,6 +8,7 @@ import { markJobCancelled } from "@/lib/enrichment/store";
 import { superviseJobs } from "@/lib/enrichment/watchdog";
 import { api } from "../support/api";
 import { type AppServer, startAppServer } from "../support/app-server";
+import { startTestDevServer } from "../support/dev-server";
 import { jobOf, makeTable, taskIdsOf } from "../support/fixtures";
 
 // Jobs the orchestrator lost: never sent, a chunk run that died, a cancel left half-settled.
@@ -18,17 +19,8 @@ let app: AppServer;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  delete process.env.INNGEST_EVENT_KEY;
-  delete process.env.INNGEST_SIGNING_KEY;
   process.env.GLAZE_PROVIDER_LATENCY_MS = "0";
-  devServer = await startDevServer({
-    port: 0,
-    databaseUrl: process.env.DATABASE_URL as string,
-    backoffScale: 0.01,
-    pollIntervalMs: 0,
-    log: (line) => logs.push(line),
-  });
-  process.env.INNGEST_DEV = devServer.url;
+  devServer = await startTestDevServer({ log: (line) => logs.push(line) });
   app = await startAppServer();
   await devServer.syncApp(app.url);
 });

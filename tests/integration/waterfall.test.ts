@@ -1,8 +1,9 @@
-import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
+import type { DevServer } from "@glaze/inngest-dev-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { api } from "../support/api";
 import { type AppServer, startAppServer } from "../support/app-server";
+import { startTestDevServer } from "../support/dev-server";
 import { EMAIL_RECIPE, makeLeads } from "../support/recipes";
 import { startTestReplicas, type TestReplicas } from "../support/replicas";
 
@@ -16,17 +17,8 @@ let replicas: TestReplicas;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  delete process.env.INNGEST_EVENT_KEY;
-  delete process.env.INNGEST_SIGNING_KEY;
   replicas = await startTestReplicas();
-  devServer = await startDevServer({
-    port: 0,
-    databaseUrl: process.env.DATABASE_URL as string,
-    backoffScale: 1,
-    pollIntervalMs: 0,
-    log: (line) => logs.push(line),
-  });
-  process.env.INNGEST_DEV = devServer.url;
+  devServer = await startTestDevServer({ backoffScale: 1, log: (line) => logs.push(line) });
   app = await startAppServer();
   await devServer.syncApp(app.url);
 });

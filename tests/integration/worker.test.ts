@@ -1,8 +1,9 @@
-import { type DevServer, startDevServer } from "@glaze/inngest-dev-server";
+import type { DevServer } from "@glaze/inngest-dev-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from "@/scripts/worker-process";
 import { api } from "../support/api";
+import { startTestDevServer } from "../support/dev-server";
 import { makeTable } from "../support/fixtures";
 
 // The production shape: the Inngest functions run in a worker process of their own
@@ -23,16 +24,7 @@ async function startWorker(port: number) {
 }
 
 beforeAll(async () => {
-  delete process.env.INNGEST_EVENT_KEY;
-  delete process.env.INNGEST_SIGNING_KEY;
-  devServer = await startDevServer({
-    port: 0,
-    databaseUrl: process.env.DATABASE_URL as string,
-    backoffScale: 0.01,
-    pollIntervalMs: 0,
-    log: (line) => logs.push(line),
-  });
-  process.env.INNGEST_DEV = devServer.url;
+  devServer = await startTestDevServer({ log: (line) => logs.push(line) });
   worker = await startWorker(0);
   await devServer.syncApp(worker.url);
 });
