@@ -16,6 +16,7 @@ import { runCellTask } from "../lib/enrichment/run-cell";
 import { REPLICATED, replicaEnv } from "../scripts/provider-replicas";
 import type { Stack } from "../scripts/stack";
 import { type Api, client, fmt, summarize, waitForJob } from "./support";
+import { taskIdsOf } from "./tasks";
 
 type TableDto = { id: string; columns: { id: string; key: string }[] };
 
@@ -206,13 +207,7 @@ export async function benchCosts(stack: Stack, log = console.log) {
       tableId: engineTable.tableId,
       source: { mode: "grid", columnIds: [engineTable.email], rowIds: "all" },
     });
-    const ids = (
-      await getDb().cellEnrichmentTask.findMany({
-        where: { jobId: engineJob.jobId },
-        select: { id: true },
-        orderBy: { ordinal: "asc" },
-      })
-    ).map((t) => t.id);
+    const ids = await taskIdsOf(engineJob.jobId);
     const batches: string[][] = [];
     for (let i = 0; i < ids.length; i += 500) batches.push(ids.slice(i, i + 500));
     const t1 = performance.now();

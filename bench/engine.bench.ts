@@ -7,6 +7,7 @@ import { runCellTask } from "../lib/enrichment/run-cell";
 import { createRows } from "../lib/rows/rows";
 import { createTable } from "../lib/tables/tables";
 import { fmt } from "./support";
+import { taskIdsOf } from "./tasks";
 
 async function freshJob(workspaceId: string, rows: number, keys: string[]) {
   const table = await createTable({
@@ -25,12 +26,7 @@ async function freshJob(workspaceId: string, rows: number, keys: string[]) {
     tableId: table.id,
     source: { mode: "grid", columnIds: (table.columns ?? []).map((c) => c.id), rowIds: "all" },
   });
-  const tasks = await getDb().cellEnrichmentTask.findMany({
-    where: { jobId: job.jobId },
-    orderBy: { ordinal: "asc" },
-    select: { id: true },
-  });
-  return { jobId: job.jobId, ids: tasks.map((t) => t.id) };
+  return { jobId: job.jobId, ids: await taskIdsOf(job.jobId) };
 }
 
 async function drive<T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>) {

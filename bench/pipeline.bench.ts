@@ -8,6 +8,7 @@ import { demoConfidence, demoValue } from "../lib/enrichment/providers/demo-valu
 import { runCellBatch } from "../lib/enrichment/run-batch";
 import type { Stack } from "../scripts/stack";
 import { type Api, client, createTable, fmt, summarize, waitForJob } from "./support";
+import { taskIdsOf } from "./tasks";
 
 const KEYS = ["email", "company", "title", "linkedin", "location", "industry", "phone", "bio", "revenue", "employees"];
 
@@ -72,12 +73,7 @@ async function sqlBaseline(tableId: string, columnIds: string[]) {
  */
 async function pollWhileEngineRuns(api: Api, tableId: string, columnIds: string[]) {
   const job = await createEnrichmentJob({ tableId, source: { mode: "grid", columnIds, rowIds: "all" } });
-  const tasks = await getDb().cellEnrichmentTask.findMany({
-    where: { jobId: job.jobId },
-    orderBy: { ordinal: "asc" },
-    select: { id: true },
-  });
-  const ids = tasks.map((t) => t.id);
+  const ids = await taskIdsOf(job.jobId);
   let next = 0;
   let stop = false;
   const workers = Array.from({ length: 4 }, async () => {

@@ -9,6 +9,7 @@ import { runCellBatch } from "../lib/enrichment/run-batch";
 import { createRows } from "../lib/rows/rows";
 import { createTable } from "../lib/tables/tables";
 import { fmt } from "./support";
+import { taskIdsOf } from "./tasks";
 
 const HOT = ["cell_enrichment_tasks", "rows", "enrichment_job_counters", "api_rate_windows", "table_changes"] as const;
 const KEYS = ["email", "company", "title", "location", "industry"];
@@ -65,12 +66,7 @@ async function freshTable(workspaceId: string, name: string, rows: number) {
 /** Creates and runs a job over every row of `columnIds` (batches of 100, 4 at a time). */
 async function runJob(tableId: string, columnIds: string[]) {
   const job = await createEnrichmentJob({ tableId, source: { mode: "grid", columnIds, rowIds: "all" } });
-  const tasks = await getDb().cellEnrichmentTask.findMany({
-    where: { jobId: job.jobId },
-    orderBy: { ordinal: "asc" },
-    select: { id: true },
-  });
-  const ids = tasks.map((t) => t.id);
+  const ids = await taskIdsOf(job.jobId);
   let next = 0;
   const started = performance.now();
   await Promise.all(
