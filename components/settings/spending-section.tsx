@@ -1,11 +1,17 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { InputHTMLAttributes } from "react";
 import { type BudgetDto, fetchers } from "@/lib/client/fetchers";
 import { queryKeys } from "@/lib/client/query-keys";
 
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
 const input = "h-8 w-24 rounded-md border border-slate-300 px-2 text-sm disabled:bg-slate-50";
+
+/** A number field of this section (any step unless told). */
+function NumberInput({ className = "", step = "any", ...props }: Omit<InputHTMLAttributes<HTMLInputElement>, "type">) {
+  return <input type="number" step={step} className={`${input} ${className}`} {...props} />;
+}
 
 /** A number field's value: undefined when blank (or not a number: the API says what is wrong). */
 function numberOf(data: FormData, name: string): number | undefined {
@@ -76,30 +82,28 @@ export function SpendingSection({ canEdit }: { canEdit: boolean }) {
             });
           }}
         >
-          <label className="flex flex-col gap-1">
+          <label htmlFor="spending-monthly-credits" className="flex flex-col gap-1">
             <span className="text-slate-600">Monthly budget (credits)</span>
-            <input
+            <NumberInput
+              id="spending-monthly-credits"
               name="monthlyCredits"
-              type="number"
               min={0}
-              step="any"
               placeholder="No budget"
               defaultValue={b.monthlyCredits ?? ""}
               disabled={!canEdit}
-              className={`${input} w-36`}
+              className="w-36"
             />
           </label>
-          <label className="flex flex-col gap-1">
+          <label htmlFor="spending-confirm-threshold" className="flex flex-col gap-1">
             <span className="text-slate-600">Ask before runs above (credits)</span>
-            <input
+            <NumberInput
+              id="spending-confirm-threshold"
               name="confirmThreshold"
-              type="number"
               min={0}
-              step="any"
               required
               defaultValue={b.confirmThreshold}
               disabled={!canEdit}
-              className={`${input} w-36`}
+              className="w-36"
             />
           </label>
           {canEdit ? (
@@ -138,6 +142,16 @@ export function SpendingSection({ canEdit }: { canEdit: boolean }) {
             const formId = `provider-${price.provider}`;
             const limitChanged =
               JSON.stringify(limit?.rateLimit ?? null) !== JSON.stringify(limit?.defaultRateLimit ?? null);
+            // A field of this provider's row form, labelled with its name.
+            const field = (name: string, label: string, props: InputHTMLAttributes<HTMLInputElement>) => (
+              <NumberInput
+                form={formId}
+                name={name}
+                aria-label={`${price.name}: ${label}`}
+                disabled={!canEdit}
+                {...props}
+              />
+            );
             return (
               <tr
                 key={`${price.provider}:${price.creditsPerCall}:${price.creditsPerFound}:${JSON.stringify(limit)}`}
@@ -189,75 +203,40 @@ export function SpendingSection({ canEdit }: { canEdit: boolean }) {
                   />
                 </td>
                 <td className="px-3 py-2">
-                  <input
-                    form={formId}
-                    name="creditsPerCall"
-                    aria-label={`${price.name}: credits per call`}
-                    type="number"
-                    min={0}
-                    step="any"
-                    placeholder={String(price.default.creditsPerCall)}
-                    defaultValue={price.overridden ? price.creditsPerCall : ""}
-                    disabled={!canEdit}
-                    className={input}
-                  />
+                  {field("creditsPerCall", "credits per call", {
+                    min: 0,
+                    placeholder: String(price.default.creditsPerCall),
+                    defaultValue: price.overridden ? price.creditsPerCall : "",
+                  })}
                 </td>
                 <td className="px-3 py-2">
-                  <input
-                    form={formId}
-                    name="creditsPerFound"
-                    aria-label={`${price.name}: credits per found result`}
-                    type="number"
-                    min={0}
-                    step="any"
-                    placeholder={String(price.default.creditsPerFound)}
-                    defaultValue={price.overridden ? price.creditsPerFound : ""}
-                    disabled={!canEdit}
-                    className={input}
-                  />
+                  {field("creditsPerFound", "credits per found result", {
+                    min: 0,
+                    placeholder: String(price.default.creditsPerFound),
+                    defaultValue: price.overridden ? price.creditsPerFound : "",
+                  })}
                 </td>
                 <td className="px-3 py-2">
                   <span className="flex items-center gap-1">
-                    <input
-                      form={formId}
-                      name="limit"
-                      aria-label={`${price.name}: calls per period`}
-                      type="number"
-                      min={1}
-                      step={1}
-                      placeholder={limit?.defaultRateLimit ? String(limit.defaultRateLimit.limit) : "none"}
-                      defaultValue={limitChanged && limit?.rateLimit ? limit.rateLimit.limit : ""}
-                      disabled={!canEdit}
-                      className={`${input} w-20`}
-                    />
+                    {field("limit", "calls per period", {
+                      min: 1,
+                      step: 1,
+                      placeholder: limit?.defaultRateLimit ? String(limit.defaultRateLimit.limit) : "none",
+                      defaultValue: limitChanged && limit?.rateLimit ? limit.rateLimit.limit : "",
+                      className: "w-20",
+                    })}
                     /
-                    <input
-                      form={formId}
-                      name="periodSeconds"
-                      aria-label={`${price.name}: period in seconds`}
-                      type="number"
-                      min={0.001}
-                      step="any"
-                      placeholder={limit?.defaultRateLimit ? String(limit.defaultRateLimit.periodSeconds) : "—"}
-                      defaultValue={limitChanged && limit?.rateLimit ? limit.rateLimit.periodSeconds : ""}
-                      disabled={!canEdit}
-                      className={`${input} w-20`}
-                    />
+                    {field("periodSeconds", "period in seconds", {
+                      min: 0.001,
+                      placeholder: limit?.defaultRateLimit ? String(limit.defaultRateLimit.periodSeconds) : "—",
+                      defaultValue: limitChanged && limit?.rateLimit ? limit.rateLimit.periodSeconds : "",
+                      className: "w-20",
+                    })}
                   </span>
                 </td>
                 <td className="px-3 py-2">
                   {limit?.cached ? (
-                    <input
-                      form={formId}
-                      name="cacheTtlDays"
-                      aria-label={`${price.name}: cache days`}
-                      type="number"
-                      min={0}
-                      step="any"
-                      defaultValue={limit.cacheTtlDays ?? ""}
-                      disabled={!canEdit}
-                      className={input}
-                    />
+                    field("cacheTtlDays", "cache days", { min: 0, defaultValue: limit.cacheTtlDays ?? "" })
                   ) : (
                     <span className="text-slate-400">not cached</span>
                   )}
