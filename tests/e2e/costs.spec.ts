@@ -1,3 +1,4 @@
+import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { cellOf, createTable, watchErrors } from "./grid-support";
 
@@ -6,6 +7,25 @@ import { cellOf, createTable, watchErrors } from "./grid-support";
 // cost of a job in the jobs panel, cells a budget stopped, and the usage page.
 
 const HUNTER = { providers: ["hunter.email-finder"], inputs: { fullName: "name", domain: "company_domain" } };
+
+/** A table of people at everyone.test whose Email column looks them up on Hunter. */
+async function hunterLeads(request: APIRequestContext, name: string, people: string[]) {
+  const t = await createTable(
+    request,
+    name,
+    [
+      { key: "name", label: "Name" },
+      { key: "company_domain", label: "Company domain" },
+      { key: "email", label: "Email", dataType: "email" },
+    ],
+    people.map((person) => ({ name: person, company_domain: "everyone.test" })),
+  );
+  const email = t.columns.find((c) => c.key === "email")?.id as string;
+  expect((await request.patch(`/api/tables/${t.id}/columns/${email}`, { data: { recipe: HUNTER } })).status()).toBe(
+    200,
+  );
+  return { ...t, email };
+}
 
 test.afterEach(async ({ request }) => {
   // The demo workspace is shared by every spec: its budget settings go back to the defaults.
@@ -22,22 +42,10 @@ test("a run above the workspace's threshold asks first: cancel starts nothing, c
 }) => {
   const errors = watchErrors(page);
   const tag = Date.now().toString(36);
-  const t = await createTable(
+  const t = await hunterLeads(
     request,
     "Costly leads",
-    [
-      { key: "name", label: "Name" },
-      { key: "company_domain", label: "Company domain" },
-      { key: "email", label: "Email", dataType: "email" },
-    ],
-    ["Ada", "Alan", "Grace", "Edsger"].map((first) => ({
-      name: `${first} Confirm${tag}`,
-      company_domain: "everyone.test",
-    })),
-  );
-  const email = t.columns.find((c) => c.key === "email")?.id as string;
-  expect((await request.patch(`/api/tables/${t.id}/columns/${email}`, { data: { recipe: HUNTER } })).status()).toBe(
-    200,
+    ["Ada", "Alan", "Grace", "Edsger"].map((first) => `${first} Confirm${tag}`),
   );
   expect((await request.put("/api/workspace/budget", { data: { confirmThreshold: 1 } })).status()).toBe(200);
 
@@ -76,18 +84,11 @@ test("a monthly budget reached mid-run: the job says so and the grid marks the c
 }) => {
   const errors = watchErrors(page);
   const tag = Date.now().toString(36);
-  const t = await createTable(
+  const t = await hunterLeads(
     request,
     "Budgeted leads",
-    [
-      { key: "name", label: "Name" },
-      { key: "company_domain", label: "Company domain" },
-      { key: "email", label: "Email", dataType: "email" },
-    ],
-    Array.from({ length: 6 }, (_, i) => ({ name: `Person${i} Budget${tag}`, company_domain: "everyone.test" })),
+    Array.from({ length: 6 }, (_, i) => `Person${i} Budget${tag}`),
   );
-  const email = t.columns.find((c) => c.key === "email")?.id as string;
-  await request.patch(`/api/tables/${t.id}/columns/${email}`, { data: { recipe: HUNTER } });
   const budget = await (await request.get("/api/workspace/budget")).json();
   const put = await request.put("/api/workspace/budget", { data: { monthlyCredits: budget.spentThisMonth + 2 } });
   expect(put.status()).toBe(200);
@@ -159,19 +160,8 @@ test("Settings → Spending: an admin sets the monthly budget and a provider's p
   // A budget below what is already spent this month is refused, with the API's own message:
   // one found email spends a credit first.
   const tag = Date.now().toString(36);
-  const t = await createTable(
-    request,
-    "Spent leads",
-    [
-      { key: "name", label: "Name" },
-      { key: "company_domain", label: "Company domain" },
-      { key: "email", label: "Email", dataType: "email" },
-    ],
-    [{ name: `Ada Spent${tag}`, company_domain: "everyone.test" }],
-  );
-  const email = t.columns.find((c) => c.key === "email")?.id as string;
-  await request.patch(`/api/tables/${t.id}/columns/${email}`, { data: { recipe: HUNTER } });
-  const job = await (await request.post(`/api/tables/${t.id}/enrich`, { data: { columnIds: [email] } })).json();
+  const t = await hunterLeads(request, "Spent leads", [`Ada Spent${tag}`]);
+  const job = await (await request.post(`/api/tables/${t.id}/enrich`, { data: { columnIds: [t.email] } })).json();
   await expect
     .poll(async () => (await (await request.get(`/api/tables/${t.id}/enrich/jobs/${job.jobId}`)).json()).status, {
       timeout: 30_000,
