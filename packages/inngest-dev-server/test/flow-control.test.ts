@@ -128,6 +128,12 @@ describe("throttled runs across a restart", () => {
     const { ids } = await restartApp.inngest.send([0, 1, 2].map((i) => ({ name: "test/slow-throttle", data: { i } })));
     const runIds = (await Promise.all(ids.map((id) => (first as DevServer).runsForEvent(id)))).flat().map((r) => r.id);
     await eventually(() => (ran.length === 1 ? true : undefined));
+    // The step's body ran; its run is recorded completed a round trip later. Kill only then,
+    // so the first run has ended and the other two are still waiting for the throttle.
+    const server = first;
+    await eventually(async () =>
+      (await server.listRuns({ status: "completed" })).some((r) => runIds.includes(r.id)) ? true : undefined,
+    );
     await first.kill();
 
     const db = new pg.Client({ connectionString: databaseUrl() });
