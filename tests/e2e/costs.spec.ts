@@ -151,11 +151,14 @@ test("Settings → Spending: an admin sets the monthly budget and a provider's p
   const prices = (await (await request.get("/api/workspace/prices")).json()).data;
   const price = prices.find((p: { provider: string }) => p.provider === "pdl.person");
   expect(price).toMatchObject({ overridden: true, creditsPerFound: 2.5, creditsPerCall: price.default.creditsPerCall });
-  const limits = (await (await request.get("/api/workspace/provider-limits")).json()).data;
-  expect(limits.find((l: { provider: string }) => l.provider === "pdl.person")).toMatchObject({
-    rateLimit: { limit: 50, periodSeconds: 60 },
-    cacheTtlDays: 7,
-  });
+  // The row shows "(changed)" once the prices are saved; the limits are saved right after them.
+  await expect
+    .poll(async () =>
+      (await (await request.get("/api/workspace/provider-limits")).json()).data.find(
+        (l: { provider: string }) => l.provider === "pdl.person",
+      ),
+    )
+    .toMatchObject({ rateLimit: { limit: 50, periodSeconds: 60 }, cacheTtlDays: 7 });
 
   // A budget below what is already spent this month is refused, with the API's own message:
   // one found email spends a credit first.
