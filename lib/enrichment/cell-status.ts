@@ -43,19 +43,22 @@ export function pageOf({ cursor, changes }: { cursor: string; changes: CellChang
 
 /**
  * The latest task of every cell whose tasks changed since `since` (the change feed of
- * store/cell-changes.ts), with the rows they belong to. A poll costs what changed, not the
+ * store/cell-changes.ts), of the rows `rowIds` when given, with the rows they belong to. A poll costs what changed, not the
  * size of the table.
  */
 export async function cellStatusSince({
   tableId,
   since,
   limit,
+  rowIds,
 }: {
   tableId: string;
   since?: string;
   limit: number;
+  /** Only the cells of these rows. */
+  rowIds?: string[];
 }): Promise<CellStatusPage> {
   const table = await getDb().table.findUnique({ where: { id: tableId }, select: { id: true } });
   if (!table) throw notFound("table", tableId);
-  return pageOf(await readCellChanges({ tableId, since, limit: limit + 1 }), limit);
+  return pageOf(await readCellChanges({ tableId, since, limit: limit + 1, rowIds }), limit);
 }

@@ -122,6 +122,12 @@ export function isSnapshotCursor(value: string): boolean {
   return xmin > 0n && xmax <= MAX_XID && xmin <= xmax && xip.every((x) => x >= xmin && x < xmax) && xip.length <= 1_000;
 }
 
+/**
+ * A poll may watch some rows only (a grid's window): at most this many ids, so that with the
+ * longest cursor the URL still stays below Node's 16 KB header limit.
+ */
+export const MAX_STATUS_ROW_IDS = 200;
+
 export const cellStatusQuery = z.strictObject({
   since: z
     .string()
@@ -130,4 +136,16 @@ export const cellStatusQuery = z.strictObject({
     .optional()
     .describe("Cursor from the previous response; omit for every cell's latest state"),
   limit: queryInt({ min: 1, max: 50_000 }).default(10_000),
+  rowIds: z
+    .string()
+    .transform((list) => list.split(","))
+    .pipe(
+      z
+        .array(z.uuid("must be row ids separated by commas"))
+        .min(1)
+        .max(MAX_STATUS_ROW_IDS, `must list at most ${MAX_STATUS_ROW_IDS} rows`),
+    )
+    .transform((ids) => [...new Set(ids.map((rowId) => rowId.toLowerCase()))])
+    .optional()
+    .describe("Comma-separated row ids: only the cells of these rows (a grid's window); the cursor stays the table's"),
 });

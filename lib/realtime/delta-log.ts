@@ -14,6 +14,8 @@ export type Delta = {
   cells: Map<string, DeltaCell>;
   /** rowId → the row's state as JSON. */
   rows: Map<string, string>;
+  /** rowId → the keys of its cells in `cells` (for polls that watch some rows only). */
+  byRow: Map<string, string[]>;
   table: TableChanges;
   /** More cells changed than the read's limit: the cells are a part of them. */
   hasMore: boolean;
@@ -22,7 +24,7 @@ export type Delta = {
 
 export type DeltaCell = { rowId: string; jobId: string; json: string };
 
-export type Merged = Omit<Delta, "from" | "at">;
+export type Merged = Omit<Delta, "from" | "at" | "byRow">;
 
 export function toDelta(
   {
@@ -35,13 +37,21 @@ export function toDelta(
   }: { from: string; to: string; cells: CellState[]; rows: RowState[] } & Pick<Delta, "table" | "hasMore">,
   at = Date.now(),
 ): Delta {
+  const byRow = new Map<string, string[]>();
+  const deltaCells = new Map<string, DeltaCell>();
+  for (const c of cells) {
+    const key = `${c.rowId}:${c.columnId}`;
+    deltaCells.set(key, { rowId: c.rowId, jobId: c.jobId, json: JSON.stringify(c) });
+    const keys = byRow.get(c.rowId);
+    if (keys) keys.push(key);
+    else byRow.set(c.rowId, [key]);
+  }
   return {
     from,
     to,
-    cells: new Map(
-      cells.map((c) => [`${c.rowId}:${c.columnId}`, { rowId: c.rowId, jobId: c.jobId, json: JSON.stringify(c) }]),
-    ),
+    cells: deltaCells,
     rows: new Map(rows.map((r) => [r.rowId, JSON.stringify(r)])),
+    byRow,
     table,
     hasMore,
     at,
@@ -86,8 +96,16 @@ export class DeltaLog {
     return this.headCursor;
   }
 
-  /** Everything after `cursor` merged, or undefined when the log does not reach back to it. */
-  since(cursor: string): Merged | undefined {
+  /** Whether the log reaches back to `cursor`. */
+  covers(cursor: string): boolean {
+    return cursor === this.headCursor || this.entries.some((d) => d.from === cursor);
+  }
+
+  /**
+   * Everything after `cursor` merged (of the rows `rowIds` only, when given), or undefined
+   * when the log does not reach back to it.
+   */
+  since(cursor: string, rowIds?: readonly string[]): Merged | undefined {
     if (cursor === this.headCursor) {
       return { to: cursor, cells: new Map(), rows: new Map(), table: { changes: [], reload: false }, hasMore: false };
     }
@@ -96,11 +114,21 @@ export class DeltaLog {
     const span = this.entries.slice(start);
     const cells = new Map<string, DeltaCell>();
     const rows = new Map<string, string>();
+    const put = (key: string, cell: DeltaCell) => {
+      cells.delete(key); // keep the order of the latest change
+      cells.set(key, cell);
+    };
     for (const delta of span) {
-      for (const [key, cell] of delta.cells) {
-        cells.delete(key); // keep the order of the latest change
-        cells.set(key, cell);
+      if (rowIds) {
+        // A window's rows: look them up, whatever else changed.
+        for (const rowId of rowIds) {
+          for (const key of delta.byRow.get(rowId) ?? []) put(key, delta.cells.get(key) as DeltaCell);
+          const row = delta.rows.get(rowId);
+          if (row) rows.set(rowId, row);
+        }
+        continue;
       }
+      for (const [key, cell] of delta.cells) put(key, cell);
       for (const [rowId, json] of delta.rows) rows.set(rowId, json);
     }
     return {
@@ -113,19 +141,20 @@ export class DeltaLog {
   }
 
   /**
-   * The cells/status answer for a poll at `cursor` (JSON text, cached until the next read),
-   * or undefined when the log cannot give exactly what a read of the database would.
+   * The cells/status answer for a poll at `cursor` (of the rows `rowIds` only, when given)
+   * as JSON text, or undefined when the log cannot give exactly what a read of the database
+   * would. Answers for the whole table are cached until the next read: pollers share them.
    */
-  pollAnswer(cursor: string, limit: number, readLimit: number): string | undefined {
-    const key = `${limit}|${cursor}`;
-    const cached = this.cache.get(key);
+  pollAnswer(cursor: string, limit: number, readLimit: number, rowIds?: readonly string[]): string | undefined {
+    const key = rowIds ? undefined : `${limit}|${cursor}`;
+    const cached = key === undefined ? undefined : this.cache.get(key);
     if (cached !== undefined) return cached;
-    const merged = this.since(cursor);
+    const merged = this.since(cursor, rowIds);
     // A read that hit its limit only knows part of what changed; a bigger limit would have
     // been given more.
     if (!merged || (merged.hasMore && limit > readLimit)) return undefined;
     const answer = cellsPageJson(merged, limit);
-    this.cache.set(key, answer);
+    if (key !== undefined) this.cache.set(key, answer);
     return answer;
   }
 }

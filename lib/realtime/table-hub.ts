@@ -26,6 +26,8 @@ type Joiner = {
   /** From this cursor (EVERYTHING: every cell's latest state; absent: from the hub's cursor). */
   since?: string;
   limit: number;
+  /** A poll of these rows only. */
+  rowIds?: readonly string[];
   /** Called inside the read's bookkeeping, before any later read can broadcast. */
   join: (catchUp: CatchUp) => void;
   fail: (error: unknown) => void;
@@ -153,13 +155,20 @@ export class TableHub {
   }
 
   /**
-   * The cells/status answer (JSON) for a poll at `since` (without: every enriched cell), as
-   * fresh as a read of the database made now; undefined when only the database can tell (the
-   * listener is down). Pollers of a table thus share its reads, and their cursors are the hub's.
+   * The cells/status answer (JSON) for a poll at `since` (without: every enriched cell), of
+   * the rows `rowIds` only when given, as fresh as a read of the database made now; undefined
+   * when only the database can tell (the listener is down, or a first poll of some rows).
+   * Pollers of a table thus share its reads, and their cursors are the hub's.
    */
-  async poll(since: string | undefined, limit: number): Promise<string | undefined> {
+  async poll(since: string | undefined, limit: number, rowIds?: readonly string[]): Promise<string | undefined> {
     this.lastUsed = Date.now();
     if (!this.listening()) return undefined;
+    // Every cell of some rows: one statement of its own answers it at once (its cursor joins
+    // the hub at the next poll); every cell of the table is read once for all who ask.
+    if (since === undefined && rowIds) return undefined;
+    // A cursor the recent reads do not reach (or none) is read from the database in the next
+    // read, which starts after this poll came and so covers every commit before it.
+    if (since === undefined || !this.cursor || !this.log.covers(since)) return this.catchUp(since, limit, rowIds);
     // A read that starts after this poll came covers every commit before it. A hub with no
     // hint pending is that fresh already, once every hint in flight has arrived (the barrier).
     // A hint pending: the next read starts after this poll came, so it covers every commit
@@ -172,10 +181,12 @@ export class TableHub {
     }
     if (!fresh) return undefined;
     if (this.gone) throw notFound("table", this.tableId);
-    const answer = this.cursor && since ? this.log.pollAnswer(since, limit, READ_LIMIT) : undefined;
-    if (answer !== undefined) return answer;
+    return this.log.pollAnswer(since, limit, READ_LIMIT, rowIds) ?? this.catchUp(since, limit, rowIds);
+  }
+
+  private async catchUp(since: string | undefined, limit: number, rowIds?: readonly string[]) {
     const catchUp = await new Promise<CatchUp>((join, fail) =>
-      this.enqueue({ since: since ?? EVERYTHING, limit, join, fail }),
+      this.enqueue({ since: since ?? EVERYTHING, limit, rowIds, join, fail }),
     );
     return catchUp.pageJson;
   }
@@ -260,7 +271,11 @@ export class TableHub {
     // round trips: the jobs first, then the cells (so a job's end never comes before its last
     // cells), then the table's changes up to the cells' cursor.
     const catchUps = new Map<string | undefined, number>();
-    for (const j of joiners) catchUps.set(j.since, Math.max(catchUps.get(j.since) ?? 0, j.limit));
+    // A poll of some rows reads what the table's read would (and keeps its rows).
+    for (const j of joiners) {
+      const limit = j.rowIds ? READ_LIMIT : j.limit;
+      catchUps.set(j.since, Math.max(catchUps.get(j.since) ?? 0, limit));
+    }
     for (const [since, limit] of catchUps) {
       // At the hub's cursor the shared read serves, unless it may have cut what they asked for.
       if (since === undefined || (since === from && limit <= READ_LIMIT)) catchUps.delete(since);
@@ -340,6 +355,8 @@ export class TableHub {
       for (const s of this.subscribers) if (s.jobId === reported.job.jobId) this.sendJob(s, reported);
     }
 
+    // Joiners at one cursor (e.g. first polls) share their page.
+    const ownPages = new Map<string, { json: string; jobIds: Set<string> }>();
     for (const joiner of joiners) {
       if (this.gone && joiner.since !== undefined) {
         joiner.fail(notFound("table", this.tableId));
@@ -347,11 +364,13 @@ export class TableHub {
       }
       const own = joiner.since === undefined ? undefined : result.catchUps.get(joiner.since);
       if (own) {
-        const ownPage = pageOf({ cursor, changes: own.cells.changes }, joiner.limit);
-        const jobIds = new Set(own.cells.changes.map((c) => c.jobId));
-        joiner.join({ cursor, pageJson: JSON.stringify(ownPage), table: own.table, jobIds });
+        const key = `${joiner.since}|${joiner.limit}`;
+        const shared = joiner.rowIds ? undefined : ownPages.get(key);
+        const ownPage = shared ?? catchUpPage(cursor, own.cells.changes, joiner.limit, joiner.rowIds);
+        if (!joiner.rowIds) ownPages.set(key, ownPage);
+        joiner.join({ cursor, pageJson: ownPage.json, table: own.table, jobIds: ownPage.jobIds });
       } else if (joiner.since !== undefined && joiner.since === from) {
-        const answer = this.log.pollAnswer(from, joiner.limit, READ_LIMIT) ?? pageJson;
+        const answer = this.log.pollAnswer(from, joiner.limit, READ_LIMIT, joiner.rowIds) ?? pageJson;
         joiner.join({ cursor, pageJson: answer, table, jobIds: new Set(page?.cells.map((c) => c.jobId)) });
       } else {
         joiner.join({ cursor, pageJson: emptyPageJson(cursor), table: NO_CHANGES, jobIds: new Set() });
@@ -359,6 +378,19 @@ export class TableHub {
     }
     if (this.gone || tableDeleted(table)) this.close();
   }
+}
+
+/** A catch-up read's page for one joiner: its rows only when it names them (limit applied after). */
+function catchUpPage(cursor: string, changes: CellChange[], limit: number, rowIds?: readonly string[]) {
+  if (!rowIds) {
+    return { json: JSON.stringify(pageOf({ cursor, changes }, limit)), jobIds: new Set(changes.map((c) => c.jobId)) };
+  }
+  const wanted = new Set(rowIds);
+  const mine = changes.filter((c) => wanted.has(c.rowId));
+  const page = pageOf({ cursor, changes: mine }, limit);
+  // The read was cut at its limit: what it did not return may include these rows.
+  if (changes.length > READ_LIMIT) page.hasMore = true;
+  return { json: JSON.stringify(page), jobIds: new Set(page.cells.map((c) => c.jobId)) };
 }
 
 const emptyPageJson = (cursor: string) => `{"cursor":${JSON.stringify(cursor)},"cells":[],"rows":[],"hasMore":false}`;

@@ -1,13 +1,14 @@
 import "../support/no-orchestrator";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { cellStatusSince } from "@/lib/enrichment/cell-status";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { runCellTask } from "@/lib/enrichment/run-cell";
 import { claimTasks } from "@/lib/enrichment/store";
 import { env } from "@/lib/env";
+import { hubFor } from "@/lib/realtime/hubs";
 import { api } from "../support/api";
 import { makeTable, taskIdsOf } from "../support/fixtures";
 
@@ -263,6 +264,38 @@ describe("GET /api/tables/:id/cells/status", () => {
     expect(all.hasMore).toBe(false);
   });
 
+  test("rowIds → only the cells of those rows, with or without a cursor, each change once", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 3 });
+    const jobId = await enrich(t, { columnIds: [t.columns.email] });
+    const [first, , third] = t.rowIds;
+    const rows = (...ids: string[]) => `rowIds=${ids.join(",")}`;
+    // The table's hub answers polls once this process listens for changes.
+    await vi.waitFor(async () => {
+      await status(t);
+      expect(hubFor(t.tableId).stats.reads).toBeGreaterThan(0);
+    });
+
+    // Without a cursor: every enriched cell of those rows (unknown ids have none).
+    const start = await status(t, `?${rows(first.toUpperCase(), third, randomUUID())}`);
+    expect(keysOf(start.cells)).toEqual(keysOf([first, third].map((rowId) => ({ rowId, columnId: t.columns.email }))));
+    expect(start.rows.map((r) => r.rowId).sort()).toEqual([first, third].sort());
+
+    // Every task runs; a poll of the first row sees its cell and row only, in their latest state.
+    await runCellBatch(await taskIdsOf(jobId));
+    const firstOnly = await status(t, `${since(start.cursor)}&${rows(first)}`);
+    expect(firstOnly.cells).toEqual([expect.objectContaining({ rowId: first, status: "done" })]);
+    expect(firstOnly.rows).toEqual([expect.objectContaining({ rowId: first, status: "done" })]);
+    // The cursor is the table's: the other rows' changes are behind it too, for everybody.
+    expect((await status(t, since(firstOnly.cursor))).cells).toEqual([]);
+    // From the same older cursor, the whole table and a poll of the third row.
+    expect((await status(t, since(start.cursor))).cells).toHaveLength(3);
+    expect((await status(t, `${since(start.cursor)}&${rows(third)}`)).cells).toEqual([
+      expect.objectContaining({ rowId: third, status: "done" }),
+    ]);
+    // Answered by the table's hub: its reads, and a catch-up from the first poll's cursor.
+    expect(hubFor(t.tableId).stats.catchUps).toBeGreaterThan(0);
+  });
+
   test.each([
     "since=abc",
     "since=-1",
@@ -273,10 +306,16 @@ describe("GET /api/tables/:id/cells/status", () => {
     "limit=0",
     "limit=50001",
     "cursor=1",
+    "rowIds=",
+    "rowIds=not-a-row",
+    "rowIds=,",
+    "rowIds=201",
   ])("invalid query %s → 422", async (query) => {
     const t = await makeTable({ keys: ["email"], rows: 1 });
 
-    const res = await api.get(`/api/tables/${t.tableId}/cells/status?${query}`);
+    // "rowIds=201": one more row id than a poll may name.
+    const many = `rowIds=${Array.from({ length: 201 }, () => randomUUID()).join(",")}`;
+    const res = await api.get(`/api/tables/${t.tableId}/cells/status?${query === "rowIds=201" ? many : query}`);
 
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe("validation_failed");

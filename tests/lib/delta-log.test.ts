@@ -71,6 +71,26 @@ test("a poll from the latest cursor → nothing; from one the log does not know 
   expect(log.pollAnswer("c9", 100, 10_000)).toBeUndefined();
 });
 
+test("a poll of some rows → their cells and rows only, in their latest state", () => {
+  const log = logOf();
+  expect(JSON.parse(log.pollAnswer("c0", 100, 10_000, ["r1", "r9"]) ?? "null")).toEqual({
+    cursor: "c2",
+    cells: [cell("r1", "a", "done")],
+    rows: [row("r1", "done")],
+    hasMore: false,
+  });
+  expect(JSON.parse(log.pollAnswer("c1", 100, 10_000, ["r2"]) ?? "null")).toEqual({
+    cursor: "c2",
+    cells: [],
+    rows: [],
+    hasMore: false,
+  });
+  // Not cached as the whole table's answer.
+  expect(JSON.parse(log.pollAnswer("c0", 100, 10_000) ?? "null").cells).toHaveLength(2);
+  expect(log.covers("c1")).toBe(true);
+  expect(log.covers("c9")).toBe(false);
+});
+
 test("more cells than the poll's limit → the first ones, their rows, and hasMore", () => {
   const answer = JSON.parse(logOf().pollAnswer("c0", 1, 10_000) ?? "null");
   expect(answer.cells).toHaveLength(1);

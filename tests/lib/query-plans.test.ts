@@ -38,9 +38,9 @@ test("a poll of cells/status of a small table touches a few buffers while 50,000
   const client = await getPool().connect();
   let rows: { "QUERY PLAN": Plan[] }[];
   try {
-    await client.query(`PREPARE changes_probe(uuid, bigint, text, int) AS ${CELL_CHANGES.text}`);
+    await client.query(`PREPARE changes_probe(uuid, bigint, text, int, uuid[]) AS ${CELL_CHANGES.text}`);
     ({ rows } = await client.query(
-      `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE changes_probe('${small.tableId}', ${xmin}, '${cursor}', 10001)`,
+      `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE changes_probe('${small.tableId}', ${xmin}, '${cursor}', 10001, NULL)`,
     ));
     await client.query("DEALLOCATE changes_probe");
   } finally {

@@ -40,6 +40,7 @@ export const CELL_CHANGES: Statement = {
       SELECT DISTINCT row_id, column_id FROM cell_enrichment_tasks
        WHERE table_id = $1::uuid AND change_xid >= $2::bigint
          AND ($3::text IS NULL OR NOT pg_visible_in_snapshot((change_xid::text)::xid8, $3::text::pg_snapshot))
+         AND ($5::uuid[] IS NULL OR row_id = ANY($5::uuid[]))
        LIMIT $4
     )
     SELECT snap.cursor, x.* FROM snap LEFT JOIN (
@@ -54,16 +55,17 @@ export const CELL_CHANGES: Statement = {
 
 /**
  * The latest task of up to `limit` cells of the table whose tasks changed since `since` (all
- * enriched cells without it), and the snapshot to continue from.
+ * enriched cells without it), of the rows `rowIds` only when given, and the snapshot to
+ * continue from.
  */
 export async function readCellChanges(
-  { tableId, since, limit }: { tableId: string; since?: string; limit: number },
+  { tableId, since, limit, rowIds }: { tableId: string; since?: string; limit: number; rowIds?: string[] },
   tx?: Tx,
 ): Promise<{ cursor: string; changes: CellChange[] }> {
   const xmin = BigInt(since?.split(":")[0] ?? "0");
   const rows = await run<Partial<CellChange> & { cursor: string }>(
     CELL_CHANGES,
-    [tableId, xmin.toString(), since ?? null, limit],
+    [tableId, xmin.toString(), since ?? null, limit, rowIds ?? null],
     tx,
   );
   return {
