@@ -23,15 +23,19 @@ export async function runWaterfallBatch(
   const finals: TaskResult[] = [];
   const retry: WaterfallBatch["retry"] = [];
   const plans: WaterfallPlan[] = [];
-  for (const started of await startWaterfalls(tasks)) {
-    if ("result" in started) finals.push(started.result);
-    else plans.push(started.plan);
+  // Planning, what each cell already has (a retried batch, or cells re-driven after a crash)
+  // and the job's blocked providers are read at once. The calls planning records (providers
+  // passed over for a missing input) are never called, so `existing` need not see them.
+  const [started, existing, blocks] = await Promise.all([
+    startWaterfalls(tasks),
+    readTaskCalls(tasks.map(({ task }) => task.taskId)),
+    readJobBlocks([...new Set(tasks.map(({ task }) => task.jobId))]),
+  ]);
+  for (const one of started) {
+    if ("result" in one) finals.push(one.result);
+    else plans.push(one.plan);
   }
   if (plans.length === 0) return { finals, retry };
-
-  // What each cell already has (a retried batch, or cells re-driven after a crash).
-  const existing = await readTaskCalls(plans.map((p) => p.taskId));
-  const blocks = await readJobBlocks([...new Set(plans.map((p) => p.jobId))]);
   const state = new Map(
     plans.map((plan) => {
       const latest = latestByProvider(existing.filter((c) => c.taskId === plan.taskId));
