@@ -10,6 +10,7 @@ import {
 } from "@/lib/enrichment/policy";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { finishWaterfallCell, startCell } from "@/lib/enrichment/run-cell";
+import { cachedTaskIds } from "@/lib/enrichment/waterfall/cached";
 import { CallRetry, runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
 import { callableProviders } from "@/lib/enrichment/waterfall/cell";
 import type { WaterfallPlan } from "@/lib/enrichment/waterfall/plan";
@@ -79,8 +80,9 @@ function chunked<T>(items: T[], size: number): T[][] {
 
 // Runs one range of a job's tasks. Small jobs: one step per cell (and per provider call of a
 // cell with a recipe). Bulk jobs: one step per batch of cells (set-based SQL, waterfalls
-// batched per provider), then every cell that failed transiently inside a batch gets its own
-// steps with their own retries, so a failing cell never re-runs its neighbours.
+// batched per provider; the cells the provider cache answers outright in one batch), then
+// every cell that failed transiently inside a batch gets its own steps with their own
+// retries, so a failing cell never re-runs its neighbours.
 // Concurrency is keyed by table, so one huge job cannot starve other tables.
 export const processEnrichmentChunk = inngest.createFunction(
   {
@@ -97,20 +99,31 @@ export const processEnrichmentChunk = inngest.createFunction(
     let single = taskIds;
     let priorAttempts = 0;
     if (cellsPerStep > 1) {
+      const runBatch = async (ids: string[]) => {
+        const outcomes = await runCellBatch(ids, 1, { maxAttempts: MAX_CELL_ATTEMPTS });
+        return {
+          done: outcomes.filter((o) => o.status === "done").length,
+          failed: outcomes.filter((o) => o.status === "failed").length,
+          skipped: outcomes.filter((o) => o.status === "skipped").length,
+          retry: outcomes.filter((o) => o.status === "retry" && !o.alreadyFinal).map((o) => o.taskId),
+        };
+      };
+      // Cells the provider cache answers outright first, all in one step: with no upstream
+      // call to wait for, a step per `cellsPerStep` of them would only cost overhead.
+      const cached = await step.run("cached-cells", () =>
+        asBackgroundWork(async () => {
+          const ids = await cachedTaskIds(taskIds);
+          return { ids, retry: ids.length > 0 ? (await runBatch(ids)).retry : [] };
+        }),
+      );
+      const answered = new Set(cached.ids);
+      const rest = taskIds.filter((id) => !answered.has(id));
       const batches = await Promise.all(
-        chunked(taskIds, cellsPerStep).map((ids, index) =>
-          step.run(`batch-${index}`, async () => {
-            const outcomes = await asBackgroundWork(() => runCellBatch(ids, 1, { maxAttempts: MAX_CELL_ATTEMPTS }));
-            return {
-              done: outcomes.filter((o) => o.status === "done").length,
-              failed: outcomes.filter((o) => o.status === "failed").length,
-              skipped: outcomes.filter((o) => o.status === "skipped").length,
-              retry: outcomes.filter((o) => o.status === "retry" && !o.alreadyFinal).map((o) => o.taskId),
-            };
-          }),
+        chunked(rest, cellsPerStep).map((ids, index) =>
+          step.run(`batch-${index}`, () => asBackgroundWork(() => runBatch(ids))),
         ),
       );
-      single = batches.flatMap((b) => b.retry);
+      single = [...cached.retry, ...batches.flatMap((b) => b.retry)];
       priorAttempts = 1;
     }
 

@@ -7,7 +7,9 @@ import { getDb } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { runCellTask } from "@/lib/enrichment/run-cell";
+import { cachedTaskIds } from "@/lib/enrichment/waterfall/cached";
 import { runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
+import { DEFAULT_MIN_CONFIDENCE } from "@/lib/providers/recipe";
 import { testAccount } from "../support/auth";
 import { jobOf, pool, taskIdsOf } from "../support/fixtures";
 import { makeLeads } from "../support/recipes";
@@ -203,6 +205,40 @@ describe("the cache", () => {
       expect(c.credits).toBe(0);
       expect(c.cachedAt?.getTime()).toBeLessThanOrEqual(Math.max(...original.map((o) => o.createdAt.getTime())));
     }
+  });
+
+  test("bulk jobs tell the cells the cache answers outright before claiming anything (found and at the threshold only)", async () => {
+    const t = await makeLeads(people(6), { email: HUNTER_ONLY });
+    const email = t.columns.email as string;
+    // Rows 0-3 found and cached (each with Hunter's score); row 4 cached as not found (the
+    // waterfall would go on); row 5 never looked up.
+    replicas.configure({ hunter: { findRate: 1 } });
+    const first = await newJob(t.tableId, email);
+    await runCellBatch(first.taskIds.slice(0, 4));
+    replicas.configure({ hunter: { findRate: 0 } });
+    await runCellBatch(first.taskIds.slice(4, 5));
+    const callsBefore = replicas.stats().hunter.calls;
+    // Answered outright: a found answer at the recipe's threshold.
+    const calls = await getDb().providerCall.findMany({ where: { taskId: { in: first.taskIds } } });
+    const atThreshold = first.taskIds.flatMap((taskId, row) =>
+      calls.some((c) => c.taskId === taskId && c.outcome === "found" && (c.confidence ?? 0) >= DEFAULT_MIN_CONFIDENCE)
+        ? [row]
+        : [],
+    );
+    expect(atThreshold.length).toBeGreaterThan(0);
+
+    const second = await newJob(t.tableId, email);
+    const cached = await cachedTaskIds(second.taskIds);
+    expect(cached.sort()).toEqual(atThreshold.map((row) => second.taskIds[row]).sort());
+    // Nothing was claimed or called to tell.
+    const states = await getDb().cellEnrichmentTask.findMany({ where: { jobId: second.jobId } });
+    expect(states.every((s) => s.status === "queued" && s.attempts === 0)).toBe(true);
+    expect(replicas.stats().hunter.calls).toBe(callsBefore);
+    // A job that bypasses the cache has none; those cells then run from the cache, for free.
+    expect(await cachedTaskIds((await newJob(t.tableId, email, { refresh: true })).taskIds)).toEqual([]);
+    const outcomes = await runCellBatch(cached);
+    expect(outcomes.every((o) => o.status === "done")).toBe(true);
+    expect(replicas.stats().hunter.calls).toBe(callsBefore);
   });
 
   test("inputs that differ only in case, spaces or the domain's scheme share one cache entry", async () => {

@@ -7,6 +7,9 @@ import { run, type Statement } from "./run";
 // their jobs pending → running, in one statement. Queued tasks of a cancelled job are not
 // claimed: they wait to be settled as cancelled (cancel.ts) and never reach a provider. A
 // task already running when its job was cancelled may be claimed again (a retry) to finish.
+// The row data returned is read from the rows themselves, not the update's RETURNING: the
+// claim does not change it, and a join of two CTEs (no statistics, so a nested loop) would cost
+// the square of the batch.
 
 const CLAIM: Statement = {
   name: "glaze-claim-tasks",
@@ -26,7 +29,6 @@ const CLAIM: Statement = {
     ), r AS (
       UPDATE rows SET cell_states = ${mergeStates("per_row", true)}
         FROM per_row WHERE rows.id = per_row.row_id
-      RETURNING rows.id, rows.data
     ), j AS (
       UPDATE enrichment_jobs SET status = 'running', started_at = COALESCE(started_at, now())
        WHERE id IN (SELECT DISTINCT job_id FROM t) AND status = 'pending'
@@ -34,7 +36,7 @@ const CLAIM: Statement = {
     SELECT t.id::text AS "taskId", t.table_id::text AS "tableId", t.row_id::text AS "rowId", t.column_id::text AS "columnId",
            t.job_id::text AS "jobId", t.attempts, r.data AS "rowData", c.key, c.label, c.data_type::text AS "dataType",
            c.recipe
-      FROM t JOIN r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id`,
+      FROM t JOIN rows r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id`,
 };
 
 export type ClaimedTask = {
@@ -51,6 +53,25 @@ export type ClaimedTask = {
   /** The column's enrichment recipe as stored (null: the demo provider). */
   recipe: unknown;
 };
+
+// What a claim would return, read without claiming: queued cells of columns with a recipe, so
+// that the orchestrator can tell which of them the provider cache answers (waterfall/cached.ts).
+const PEEK: Statement = {
+  name: "glaze-peek-recipe-tasks",
+  plan: "generic",
+  text: `
+    SELECT t.id::text AS "taskId", t.table_id::text AS "tableId", t.row_id::text AS "rowId", t.column_id::text AS "columnId",
+           t.job_id::text AS "jobId", t.attempts, r.data AS "rowData", c.key, c.label, c.data_type::text AS "dataType",
+           c.recipe
+      FROM cell_enrichment_tasks t JOIN rows r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id
+     WHERE t.id = ANY($1::uuid[]) AND t.status = 'queued' AND c.recipe IS NOT NULL`,
+};
+
+/** The queued tasks among `taskIds` whose column has a recipe, as a claim would see them (nothing is claimed). */
+export async function peekRecipeTasks(taskIds: string[]): Promise<ClaimedTask[]> {
+  if (taskIds.length === 0) return [];
+  return run<ClaimedTask>(PEEK, [taskIds]);
+}
 
 export async function claimTasks(taskIds: string[], tx?: Tx): Promise<ClaimedTask[]> {
   if (taskIds.length === 0) return [];

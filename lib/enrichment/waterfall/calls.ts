@@ -61,7 +61,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
-function requestOf(plan: WaterfallPlan): AdapterRequest {
+export function requestOf(plan: WaterfallPlan): AdapterRequest {
   return { field: plan.field, inputs: plan.inputs, row: plan.row, ...(plan.http ? { http: plan.http } : {}) };
 }
 
