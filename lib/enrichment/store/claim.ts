@@ -11,6 +11,11 @@ import { run, type Statement } from "./run";
 // claim does not change it, and a join of two CTEs (no statistics, so a nested loop) would cost
 // the square of the batch.
 
+/** A ClaimedTask's select list, over a task `t`, its row `r` and its column `c`. */
+const CLAIMED_COLUMNS = `t.id::text AS "taskId", t.table_id::text AS "tableId", t.row_id::text AS "rowId",
+  t.column_id::text AS "columnId", t.job_id::text AS "jobId", t.attempts, r.data AS "rowData", c.key, c.label,
+  c.data_type::text AS "dataType", c.recipe`;
+
 const CLAIM: Statement = {
   name: "glaze-claim-tasks",
   plan: "generic",
@@ -33,9 +38,7 @@ const CLAIM: Statement = {
       UPDATE enrichment_jobs SET status = 'running', started_at = COALESCE(started_at, now())
        WHERE id IN (SELECT DISTINCT job_id FROM t) AND status = 'pending'
     )
-    SELECT t.id::text AS "taskId", t.table_id::text AS "tableId", t.row_id::text AS "rowId", t.column_id::text AS "columnId",
-           t.job_id::text AS "jobId", t.attempts, r.data AS "rowData", c.key, c.label, c.data_type::text AS "dataType",
-           c.recipe
+    SELECT ${CLAIMED_COLUMNS}
       FROM t JOIN rows r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id`,
 };
 
@@ -60,9 +63,7 @@ const PEEK: Statement = {
   name: "glaze-peek-recipe-tasks",
   plan: "generic",
   text: `
-    SELECT t.id::text AS "taskId", t.table_id::text AS "tableId", t.row_id::text AS "rowId", t.column_id::text AS "columnId",
-           t.job_id::text AS "jobId", t.attempts, r.data AS "rowData", c.key, c.label, c.data_type::text AS "dataType",
-           c.recipe
+    SELECT ${CLAIMED_COLUMNS}
       FROM cell_enrichment_tasks t JOIN rows r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id
      WHERE t.id = ANY($1::uuid[]) AND t.status = 'queued' AND c.recipe IS NOT NULL`,
 };
