@@ -1,4 +1,4 @@
-import { eventType } from "inngest";
+import { eventType, invoke } from "inngest";
 import { z } from "zod";
 
 // Every event Glaze sends, each with its schema. Names read scope/noun.verb.
@@ -23,6 +23,20 @@ export const enrichmentChunkRequested = eventType("glaze/enrichment.chunk.reques
     cellsPerStep: z.number().int().min(1).max(500),
   }),
 });
+
+/**
+ * Cells of a chunk handed over to wait for one provider's rate limit (step.invoke from the
+ * chunk function). `bucket` ("workspaceId:provider") keys the function's concurrency.
+ */
+export const providerCallsInvoked = invoke(
+  z.object({
+    jobId: z.string().uuid(),
+    workspaceId: z.string().min(1),
+    provider: z.string().min(1),
+    bucket: z.string().min(1),
+    taskIds: z.array(z.string().uuid()).min(1).max(500),
+  }),
+);
 
 /** A cancelled job still has queued cells to settle (the cancel request settled what it could). */
 export const enrichmentCancelled = eventType("glaze/enrichment.cancelled", {

@@ -1,3 +1,4 @@
+import { callProviderForCells } from "./call-provider-for-cells";
 import { compactEnrichmentTasks } from "./compact-enrichment-tasks";
 import { enrichmentWatchdog } from "./enrichment-watchdog";
 import { processEnrichmentChunk } from "./process-enrichment-chunk";
@@ -7,6 +8,7 @@ import { settleCancelledJobFunction } from "./settle-cancelled-job";
 export const functions = [
   processEnrichmentJob,
   processEnrichmentChunk,
+  callProviderForCells,
   settleCancelledJobFunction,
   enrichmentWatchdog,
   compactEnrichmentTasks,

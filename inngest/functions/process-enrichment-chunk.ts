@@ -5,17 +5,23 @@ import {
   CELL_STEP_RETRIES,
   cellAttempt,
   GLOBAL_STEP_CONCURRENCY,
+  HANDOVER_HORIZON_MS,
+  HANDOVER_TIMEOUT,
   MAX_CELL_ATTEMPTS,
+  MAX_HANDOVER_ROUNDS,
   TABLE_STEP_CONCURRENCY,
 } from "@/lib/enrichment/policy";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { finishWaterfallCell, startCell } from "@/lib/enrichment/run-cell";
+import type { Handover } from "@/lib/enrichment/waterfall/batch";
 import { cachedTaskIds } from "@/lib/enrichment/waterfall/cached";
 import { CallRetry, runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
 import { callableProviders } from "@/lib/enrichment/waterfall/cell";
+import { settleCancelledHandovers } from "@/lib/enrichment/waterfall/handover";
 import type { WaterfallPlan } from "@/lib/enrichment/waterfall/plan";
 import { inngest } from "../client";
 import { enrichmentChunkRequested } from "../events";
+import { callProviderForCells } from "./call-provider-for-cells";
 
 type Step = Parameters<Parameters<typeof inngest.createFunction>[1]>[0]["step"];
 
@@ -72,6 +78,18 @@ async function waterfallSteps(step: Step, plan: WaterfallPlan, attempt: () => nu
   );
 }
 
+/** Handed-over cells by workspace and provider, `size` at most per group, in a stable order. */
+function handoverGroups(handover: Handover[], size: number) {
+  const groups = new Map<string, { workspaceId: string; provider: string; taskIds: string[] }>();
+  for (const h of handover) {
+    const key = `${h.workspaceId}:${h.provider}`;
+    const group = groups.get(key) ?? { workspaceId: h.workspaceId, provider: h.provider, taskIds: [] };
+    groups.set(key, group);
+    group.taskIds.push(h.taskId);
+  }
+  return [...groups.values()].flatMap((g) => chunked(g.taskIds, size).map((taskIds) => ({ ...g, taskIds })));
+}
+
 function chunked<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -80,9 +98,10 @@ function chunked<T>(items: T[], size: number): T[][] {
 
 // Runs one range of a job's tasks. Small jobs: one step per cell (and per provider call of a
 // cell with a recipe). Bulk jobs: one step per batch of cells (set-based SQL, waterfalls
-// batched per provider; the cells the provider cache answers outright in one batch), then
-// every cell that failed transiently inside a batch gets its own steps with their own
-// retries, so a failing cell never re-runs its neighbours.
+// batched per provider; the cells the provider cache answers outright in one batch); cells
+// whose next provider's rate limit is busy are handed over to the provider-calls function and
+// resumed after it; then every cell that failed transiently inside a batch gets its own steps
+// with their own retries, so a failing cell never re-runs its neighbours.
 // Concurrency is keyed by table, so one huge job cannot starve other tables.
 export const processEnrichmentChunk = inngest.createFunction(
   {
@@ -99,31 +118,71 @@ export const processEnrichmentChunk = inngest.createFunction(
     let single = taskIds;
     let priorAttempts = 0;
     if (cellsPerStep > 1) {
-      const runBatch = async (ids: string[]) => {
-        const outcomes = await runCellBatch(ids, 1, { maxAttempts: MAX_CELL_ATTEMPTS });
+      const runBatch = async (ids: string[], { resume = false, handOver = true, showRunning = true } = {}) => {
+        const outcomes = await runCellBatch(ids, 1, {
+          maxAttempts: MAX_CELL_ATTEMPTS,
+          resume,
+          showRunning,
+          ...(handOver ? { horizonMs: HANDOVER_HORIZON_MS } : {}),
+        });
         return {
           done: outcomes.filter((o) => o.status === "done").length,
           failed: outcomes.filter((o) => o.status === "failed").length,
           skipped: outcomes.filter((o) => o.status === "skipped").length,
           retry: outcomes.filter((o) => o.status === "retry" && !o.alreadyFinal).map((o) => o.taskId),
+          handover: outcomes.flatMap((o) => (o.status === "handover" && o.handover ? [o.handover] : [])),
         };
+      };
+      // Cells a batch handed over wait for their provider in its own function (no table step
+      // slot held meanwhile), then their batch goes on here; the last round waits in its step.
+      // Returns the cells left to retry on their own.
+      const carry = async (label: string, handover: Handover[] | undefined, round: number): Promise<string[]> => {
+        const groups = handoverGroups(handover ?? [], cellsPerStep);
+        const left = await Promise.all(
+          groups.map(async ({ workspaceId, provider, taskIds: ids }, i) => {
+            try {
+              await step.invoke(`${label}-calls-${i}`, {
+                function: callProviderForCells,
+                data: { jobId, workspaceId, provider, bucket: `${workspaceId}:${provider}`, taskIds: ids },
+                timeout: HANDOVER_TIMEOUT,
+              });
+            } catch {
+              // Failed or timed out: the resumed batch calls the provider (or hands the cells over) again.
+            }
+            const next = await step.run(`${label}-resume-${i}`, () =>
+              asBackgroundWork(async () => {
+                await settleCancelledHandovers(jobId, ids);
+                // Their rows already show them running.
+                return runBatch(ids, { resume: true, handOver: round + 1 < MAX_HANDOVER_ROUNDS, showRunning: false });
+              }),
+            );
+            return [...next.retry, ...(await carry(`${label}-${i}`, next.handover, round + 1))];
+          }),
+        );
+        return left.flat();
       };
       // Cells the provider cache answers outright first, all in one step: with no upstream
       // call to wait for, a step per `cellsPerStep` of them would only cost overhead.
       const cached = await step.run("cached-cells", () =>
         asBackgroundWork(async () => {
           const ids = await cachedTaskIds(taskIds);
-          return { ids, retry: ids.length > 0 ? (await runBatch(ids)).retry : [] };
+          const ran =
+            ids.length > 0
+              ? await runBatch(ids, { showRunning: false })
+              : { retry: [] as string[], handover: [] as Handover[] };
+          return { ids, retry: ran.retry, handover: ran.handover };
         }),
       );
       const answered = new Set(cached.ids);
       const rest = taskIds.filter((id) => !answered.has(id));
-      const batches = await Promise.all(
-        chunked(rest, cellsPerStep).map((ids, index) =>
-          step.run(`batch-${index}`, () => asBackgroundWork(() => runBatch(ids))),
-        ),
-      );
-      single = [...cached.retry, ...batches.flatMap((b) => b.retry)];
+      const batches = await Promise.all([
+        carry("cached", cached.handover, 0).then((left) => [...cached.retry, ...left]),
+        ...chunked(rest, cellsPerStep).map(async (ids, index) => {
+          const ran = await step.run(`batch-${index}`, () => asBackgroundWork(() => runBatch(ids)));
+          return [...ran.retry, ...(await carry(`batch-${index}`, ran.handover, 0))];
+        }),
+      ]);
+      single = batches.flat();
       priorAttempts = 1;
     }
 

@@ -41,6 +41,23 @@ export async function takeSlot(workspaceId: string, provider: string, spec: Rate
   return { granted: false, retryAfterMs: Math.max(1000, Math.ceil(next?.waitMs ?? maxWait) - maxWait) };
 }
 
+/**
+ * How many calls of `provider` in the workspace could start within `horizonMs` from now,
+ * judging by its bucket (no limit: all of them). A read that takes nothing: callers that ask
+ * at the same time get the same answer, so it bounds waits loosely, not exactly.
+ */
+export async function slotsWithin(
+  workspaceId: string,
+  provider: string,
+  spec: RateLimitSpec | null,
+  horizonMs: number,
+): Promise<number> {
+  if (!spec) return Number.POSITIVE_INFINITY;
+  const [next] = await run<{ waitMs: number }>(NEXT, [workspaceId, provider]);
+  const waitMs = next?.waitMs ?? 0;
+  return waitMs > horizonMs ? 0 : Math.floor((horizonMs - waitMs) / spacingMs(spec)) + 1;
+}
+
 /** How late a woken caller may be before its slot counts as missed (event-loop lag). */
 const LATE_MS = 30;
 
@@ -56,11 +73,13 @@ export async function waitForSlot(
   spec: RateLimitSpec | null,
 ): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
   for (let tries = 0; ; tries++) {
-    // Measured from before the statement: its round trip counts as lateness too.
-    const asked = Date.now();
     const slot = await takeSlot(workspaceId, provider, spec);
     if (!slot.granted) return { ok: false, retryAfterMs: slot.retryAfterMs };
-    const due = asked + slot.waitMs;
+    // Counted from the answer: the slot is `waitMs` after the statement ran, and it ran no
+    // later than now, so this is never early. (Counted from before the statement, a statement
+    // that queued for a pool connection made the call early by that queueing, next to the
+    // previous slot's call.)
+    const due = Date.now() + slot.waitMs;
     if (due - Date.now() > 0) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
     if (Date.now() - due <= LATE_MS || tries >= 3) return { ok: true };
   }

@@ -61,6 +61,22 @@ export const FAN_OUT_EVENTS_PER_STEP = 500;
 /** Executing chunk steps per table (so one huge job cannot starve other tables) and overall. */
 export const TABLE_STEP_CONCURRENCY = 4;
 export const GLOBAL_STEP_CONCURRENCY = 16;
+/**
+ * Longest a bulk batch step waits for a provider's rate limit. Cells that would wait longer are
+ * handed over to the provider-calls function, whose concurrency is keyed by workspace and
+ * provider, and resumed in a later step: a slow provider's queue (PDL: 100 calls a minute)
+ * never holds the table's step slots that the cells of a faster one need.
+ */
+export const HANDOVER_HORIZON_MS = 2_000;
+/** Handed-over calls of one provider in one workspace running at once: one waits while another records. */
+export const PROVIDER_CALLS_CONCURRENCY = 2;
+/**
+ * Hand-overs per cell before its batch waits in its step as before: one per backlogged
+ * provider of a waterfall, and a bound on a chunk's steps (each costs an invoke and a resume).
+ */
+export const MAX_HANDOVER_ROUNDS = 4;
+/** How long a chunk waits for handed-over calls before resuming the cells anyway. */
+export const HANDOVER_TIMEOUT = "6h";
 /** Jobs of one table being fanned out at once. */
 export const TABLE_FAN_OUT_CONCURRENCY = 2;
 

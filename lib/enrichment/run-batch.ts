@@ -16,7 +16,10 @@ import { runWaterfallBatch } from "./waterfall/batch";
 export async function runCellBatch(taskIds: string[], attempt = 1, options: RunOptions = {}): Promise<CellOutcome[]> {
   const maxAttempts = options.maxAttempts ?? MAX_CELL_ATTEMPTS;
   const unique = [...new Set(taskIds)];
-  const claimed = await claimTasks(unique);
+  const claimed = await claimTasks(unique, {
+    resume: options.resume ?? false,
+    showRunning: options.showRunning ?? true,
+  });
 
   const demo: ClaimedTask[] = [];
   const recipes: { task: ClaimedTask; recipe: Recipe }[] = [];
@@ -34,8 +37,12 @@ export async function runCellBatch(taskIds: string[], attempt = 1, options: RunO
       demo.map(async (task) => ({ task, out: await computeCell(task, attempt, maxAttempts, options.provider) })),
     ),
     recipes.length > 0
-      ? runWaterfallBatch(recipes, { lastAttempt: attempt >= maxAttempts })
-      : Promise.resolve({ finals: [], retry: [] }),
+      ? runWaterfallBatch(recipes, {
+          lastAttempt: attempt >= maxAttempts,
+          resume: options.resume ?? false,
+          ...(options.horizonMs !== undefined ? { horizonMs: options.horizonMs } : {}),
+        })
+      : Promise.resolve({ finals: [], retry: [], handover: [] }),
   ]);
   for (const { task, out } of computed) {
     if ("retry" in out) {
@@ -47,6 +54,9 @@ export async function runCellBatch(taskIds: string[], attempt = 1, options: RunO
   }
   for (const r of waterfalls.retry) {
     outcomes.set(r.taskId, { taskId: r.taskId, status: "retry", alreadyFinal: false, error: r.error });
+  }
+  for (const h of waterfalls.handover) {
+    outcomes.set(h.taskId, { taskId: h.taskId, status: "handover", alreadyFinal: false, handover: h });
   }
   for (const result of waterfalls.finals) {
     finals.push(result);

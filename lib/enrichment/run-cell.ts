@@ -19,14 +19,19 @@ import {
   readTaskStates,
   type TaskResult,
 } from "./store";
+import type { Handover } from "./waterfall/batch";
 import { CallRetry, runWaterfallCall } from "./waterfall/calls";
 import { callableProviders, finishWaterfall, startWaterfalls } from "./waterfall/cell";
 import type { WaterfallPlan } from "./waterfall/plan";
 
 export type CellOutcome = {
   taskId: string;
-  /** done/failed/skipped: final. retry: a transient error; run the cell again (on its own). */
-  status: "done" | "failed" | "skipped" | "retry";
+  /**
+   * done/failed/skipped: final. retry: a transient error; run the cell again (on its own).
+   * handover: still running, waiting for `handover.provider`'s rate limit (runCellBatch with
+   * `horizonMs`); call that provider for it, then run the batch again with `resume`.
+   */
+  status: "done" | "failed" | "skipped" | "retry" | "handover";
   /** True when the task was already final, so this call changed nothing. */
   alreadyFinal: boolean;
   /** The failure was permanent (retrying cannot help). */
@@ -35,9 +40,23 @@ export type CellOutcome = {
   confidence?: number;
   error?: string;
   jobStatus?: string;
+  handover?: Handover;
 };
 
-export type RunOptions = { maxAttempts?: number; provider?: (task: ClaimedTask) => Provider };
+export type RunOptions = {
+  maxAttempts?: number;
+  provider?: (task: ClaimedTask) => Provider;
+  /** Hand cells over instead of waiting longer than this for a provider's rate limit. */
+  horizonMs?: number;
+  /** The cells were handed over by an earlier batch: continuing them is not a new attempt. */
+  resume?: boolean;
+  /**
+   * False: the claim leaves the cells' states queued until their results are recorded (cells
+   * the provider cache answers end within the step: showing them running would cost each row
+   * a second write).
+   */
+  showRunning?: boolean;
+};
 
 function errorMessage(error: unknown) {
   return error instanceof Error ? error.message : String(error);

@@ -122,7 +122,7 @@ describe("GET /api/tables/:id/cells/status", () => {
     const [taskId] = await taskIdsOf(jobId);
     const before = await status(t);
     const late = await getDb().$transaction(async (tx) => {
-      await claimTasks([taskId], tx);
+      await claimTasks([taskId], { tx });
       return status(t);
     });
 

@@ -1,8 +1,11 @@
 import type { DevServer } from "@glaze/inngest-dev-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { writeCostSettings } from "@/lib/costs/settings";
 import { getDb } from "@/lib/db";
+import { DEFAULT_MIN_CONFIDENCE } from "@/lib/providers/recipe";
 import { api } from "../support/api";
 import { type AppServer, startAppServer } from "../support/app-server";
+import { testAccount } from "../support/auth";
 import { startTestDevServer } from "../support/dev-server";
 import { EMAIL_RECIPE, makeLeads } from "../support/recipes";
 import { startTestReplicas, type TestReplicas } from "../support/replicas";
@@ -141,5 +144,58 @@ describe("waterfalls through the dev server", () => {
     });
     expect(upstream()).toBe(recorded);
     expect(replicas.stats().hunter.calls).toBe(150);
+  });
+
+  test("a bulk job whose second provider's rate limit is busy hands those cells over and resumes them: each cell asks each provider once, one attempt", async () => {
+    // PDL limited to 11 calls a second: ~100 PDL lookups are more than a batch step may wait for.
+    replicas.configure({
+      hunter: { perSecond: 1000, perMinute: 100_000, findRate: 0.3 },
+      pdl: { perMinute: 100_000, findRate: 1 },
+    });
+    const { workspaceId } = await testAccount();
+    const settings = { monthlyCredits: null, confirmThreshold: 100_000, prices: {}, cacheTtlDays: {} };
+    await writeCostSettings(workspaceId, {
+      ...settings,
+      rateLimits: {
+        "hunter.email-finder": { limit: 1000, periodSeconds: 1 },
+        "pdl.person": { limit: 11, periodSeconds: 1 },
+      },
+    });
+    try {
+      const people = Array.from({ length: 150 }, (_, i) => ({
+        name: `Handed Person${i}`,
+        company_domain: `handed${i % 13}.com`,
+      }));
+      const t = await makeLeads(people, {
+        email: { providers: ["hunter.email-finder", "pdl.person"], inputs: EMAIL_RECIPE.inputs },
+      });
+      const job = await enrich(t.tableId, [t.columns.email as string]);
+      const done = await waitForJob(t.tableId, job.jobId, 120_000);
+      expect(done.doneTasks + done.failedTasks).toBe(150);
+      const steps = await chunkSteps(job.jobId);
+      expect(steps.some((s) => /^batch-\d+-calls-\d+$/.test(s.name ?? ""))).toBe(true);
+      expect(steps.some((s) => /^batch-\d+-resume-\d+$/.test(s.name ?? ""))).toBe(true);
+      const invoked = await devServer.listRuns({ limit: 100, functionId: "glaze-call-provider-for-cells" });
+      expect(invoked.length).toBeGreaterThan(0);
+      const calls = await getDb().providerCall.findMany({ where: { task: { jobId: job.jobId } } });
+      const perTask = new Map<string, number>();
+      for (const c of calls)
+        perTask.set(`${c.taskId}|${c.provider}`, (perTask.get(`${c.taskId}|${c.provider}`) ?? 0) + 1);
+      expect([...perTask.values()].every((n) => n === 1)).toBe(true);
+      const stats = replicas.stats();
+      expect(stats.hunter.calls).toBe(150);
+      expect(stats.pdl.calls).toBe(calls.filter((c) => c.provider === "pdl.person").length);
+      const hunterMissed = calls.filter(
+        (c) =>
+          c.provider === "hunter.email-finder" &&
+          !(c.outcome === "found" && (c.confidence ?? 0) >= DEFAULT_MIN_CONFIDENCE),
+      );
+      expect(stats.pdl.calls).toBe(hunterMissed.length);
+      expect(stats.pdl.rateLimited).toBe(0);
+      const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId: job.jobId } });
+      expect(tasks.every((task) => task.attempts === 1)).toBe(true);
+    } finally {
+      await writeCostSettings(workspaceId, { ...settings, rateLimits: {} });
+    }
   });
 });

@@ -267,6 +267,24 @@ describe("concurrency", () => {
 });
 
 describe("runCellBatch", () => {
+  test("showRunning: false claims the cells without writing their rows (they go queued → done); resume is not a new attempt", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 3 });
+    const job = await gridJob(t.tableId, [t.columns.email]);
+    const ids = await taskIdsOf(job.jobId);
+    const before = await rowsOf(t.tableId);
+    await claimTasks(ids, { showRunning: false });
+    const claimed = await rowsOf(t.tableId);
+    expect(claimed.map((r) => [r.status, r.updatedAt])).toEqual(before.map((r) => [r.status, r.updatedAt]));
+    const tasks = await getDb().cellEnrichmentTask.findMany({ where: { id: { in: ids } } });
+    expect(tasks.map((x) => [x.status, x.attempts])).toEqual(ids.map(() => ["running", 1]));
+    const outcomes = await runCellBatch(ids, 1, { resume: true, showRunning: false });
+    expect(outcomes.map((o) => o.status)).toEqual(["done", "done", "done"]);
+    expect((await rowsOf(t.tableId)).map((r) => r.status)).toEqual(["done", "done", "done"]);
+    const ended = await getDb().cellEnrichmentTask.findMany({ where: { id: { in: ids } } });
+    expect(ended.map((x) => x.attempts)).toEqual([1, 1, 1]);
+    expect(await jobOf(job.jobId)).toMatchObject({ status: "completed", doneTasks: 3 });
+  });
+
   test("returns one outcome per cell; transient failures come back as retry and are not counted", async () => {
     const t = await makeTable({ keys: ["email", "flaky_bio", "fail_x"], rows: 3 });
     const job = await gridJob(t.tableId, [t.columns.email, t.columns.flaky_bio, t.columns.fail_x]);

@@ -1,10 +1,13 @@
 import "../support/no-orchestrator";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { writeCostSettings } from "@/lib/costs/settings";
 import { getDb } from "@/lib/db";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { runCellTask, startCell } from "@/lib/enrichment/run-cell";
 import { CallRetry, runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
+import { callHandedOver, settleCancelledHandovers } from "@/lib/enrichment/waterfall/handover";
 import { api } from "../support/api";
+import { testAccount } from "../support/auth";
 import { jobOf, rowsOf } from "../support/fixtures";
 import { EMAIL_RECIPE, jobOver, makeLeads } from "../support/recipes";
 import { startTestReplicas, type TestReplicas } from "../support/replicas";
@@ -292,5 +295,84 @@ describe("bulk batches", () => {
       });
     }
     expect(await jobOf(jobId)).toMatchObject({ doneTasks: outcomes.filter((o) => o.status === "done").length });
+  });
+});
+
+describe("hand-over: a batch does not wait long for a provider's rate limit", () => {
+  // Hunter finds nobody, so every cell goes on to PDL, limited to 11 calls a second (a slot
+  // every 100 ms): a batch that may wait 250 ms calls PDL for 3 cells and hands the rest over.
+  const HUNTER_THEN_PDL = { providers: ["hunter.email-finder", "pdl.person"], inputs: EMAIL_RECIPE.inputs };
+  const setup = async (n: number) => {
+    replicas.configure({ hunter: { findRate: 0, perSecond: 1000, perMinute: 100_000 }, pdl: { findRate: 1 } });
+    await writeCostSettings((await testAccount()).workspaceId, {
+      monthlyCredits: null,
+      confirmThreshold: 100,
+      prices: {},
+      rateLimits: {
+        "hunter.email-finder": { limit: 1000, periodSeconds: 1 },
+        "pdl.person": { limit: 11, periodSeconds: 1 },
+      },
+      cacheTtlDays: {},
+    });
+    const t = await makeLeads(
+      Array.from({ length: n }, (_, i) => ({ name: `Handed Person${i}`, company_domain: `handed${i}.com` })),
+      { email: HUNTER_THEN_PDL },
+    );
+    return { t, ...(await jobOver(t.tableId, [t.columns.email as string])) };
+  };
+  afterAll(async () => {
+    const settings = { monthlyCredits: null, confirmThreshold: 100, prices: {}, rateLimits: {}, cacheTtlDays: {} };
+    await writeCostSettings((await testAccount()).workspaceId, settings);
+  });
+  const tasksOf = (ids: string[]) =>
+    getDb().cellEnrichmentTask.findMany({ where: { id: { in: ids } }, select: { status: true, attempts: true } });
+  const pdlCallsOf = (ids: string[]) =>
+    getDb().providerCall.count({ where: { taskId: { in: ids }, provider: "pdl.person" } });
+
+  test("cells past the horizon stay running with no PDL call; the handed-over call and the resumed batch end them, no new attempt, nobody called twice", async () => {
+    const { jobId, taskIds } = await setup(8);
+    const outcomes = await runCellBatch(taskIds, 1, { horizonMs: 250 });
+    const handed = outcomes.filter((o) => o.status === "handover");
+    const final = new Set(["done", "failed"]);
+    expect(outcomes.filter((o) => final.has(o.status))).toHaveLength(3);
+    expect(handed).toHaveLength(5);
+    expect(handed.every((o) => o.handover?.provider === "pdl.person")).toBe(true);
+    const ids = handed.map((o) => o.taskId);
+    expect(await tasksOf(ids)).toEqual(ids.map(() => ({ status: "running", attempts: 1 })));
+    expect(await pdlCallsOf(ids)).toBe(0);
+    expect(upstream()).toMatchObject({ hunter: 8, pdl: 3 });
+
+    expect(await callHandedOver({ jobId, taskIds: ids, provider: "pdl.person" })).toEqual({ called: 5 });
+    // A repeated step (a retry, a replay) calls nobody again.
+    expect(await callHandedOver({ jobId, taskIds: ids, provider: "pdl.person" })).toEqual({ called: 0 });
+    expect(upstream()).toMatchObject({ hunter: 8, pdl: 8 });
+
+    const resumed = await runCellBatch(ids, 1, { resume: true, horizonMs: 250 });
+    expect(resumed.every((o) => final.has(o.status))).toBe(true);
+    const ended = await tasksOf(ids);
+    expect(ended.every((e) => final.has(e.status) && e.attempts === 1)).toBe(true);
+    expect(await pdlCallsOf(taskIds)).toBe(8);
+    expect(upstream()).toMatchObject({ hunter: 8, pdl: 8 });
+    const job = await jobOf(jobId);
+    expect(job).toMatchObject({ status: "completed" });
+    expect(job.doneTasks + job.failedTasks).toBe(8);
+  });
+
+  test("cancelling the job ends its handed-over cells as cancelled, and their provider is not called", async () => {
+    const { t, jobId, taskIds } = await setup(6);
+    const outcomes = await runCellBatch(taskIds, 1, { horizonMs: 250 });
+    const ids = outcomes.filter((o) => o.status === "handover").map((o) => o.taskId);
+    expect(ids).toHaveLength(3);
+    // Not cancelled: nothing is ended.
+    expect(await settleCancelledHandovers(jobId, ids)).toBe(0);
+    expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/cancel`, {})).status).toBe(200);
+    expect(await callHandedOver({ jobId, taskIds: ids, provider: "pdl.person" })).toEqual({ called: 0 });
+    expect(upstream()).toMatchObject({ pdl: 3 });
+    const ended = await getDb().cellEnrichmentTask.findMany({ where: { id: { in: ids } } });
+    expect(ended.map((e) => [e.status, e.error])).toEqual(ids.map(() => ["failed", "cancelled"]));
+    const job = await jobOf(jobId);
+    expect(job).toMatchObject({ status: "cancelled" });
+    expect(job.doneTasks + job.failedTasks).toBe(6);
+    expect(await getDb().cellEnrichmentTask.count({ where: { jobId, error: "cancelled" } })).toBe(3);
   });
 });

@@ -27,8 +27,9 @@ export async function markJobCancelled({ tableId, jobId }: { tableId: string; jo
 }
 
 // Ends a bounded batch of a job's unfinished tasks as failed with a reason: the queued tasks of
-// a cancelled job ($5 = false, $6 = true), or every unfinished task of a job the orchestrator
-// gave up on ($5 = true, $6 = false).
+// a cancelled job ($5 = false, $6 = true), also its listed running ones ($5 = true, $6 = true:
+// cells handed over to wait for a provider's rate limit), or every unfinished task of a job
+// the orchestrator gave up on ($5 = true, $6 = false).
 const END_TASKS: Statement = {
   name: "glaze-end-tasks",
   plan: "generic",
@@ -58,18 +59,19 @@ const END_TASKS: Statement = {
 };
 
 /**
- * Ends up to `limit` queued tasks of a cancelled job (or only those of `taskIds`) as failed
- * "cancelled", counted into the job. Does nothing for a job that is not cancelled. Batches
- * skip tasks another settler holds, so concurrent settlers never wait on each other.
- * Call finalizeJobs afterwards (outside any transaction) so the job's totals are copied.
+ * Ends up to `limit` queued tasks of a cancelled job (or only those of `taskIds`, and with
+ * `running` also those of them that are running) as failed "cancelled", counted into the
+ * job. Does nothing for a job that is not cancelled. Batches skip tasks another settler
+ * holds, so concurrent settlers never wait on each other. Call finalizeJobs afterwards
+ * (outside any transaction) so the job's totals are copied.
  */
 export async function settleCancelledTasks(
-  { jobId, taskIds, limit }: { jobId: string; taskIds?: string[]; limit: number },
+  { jobId, taskIds, limit, running = false }: { jobId: string; taskIds?: string[]; limit: number; running?: boolean },
   tx?: Tx,
 ): Promise<number> {
   const [{ ended }] = await run<{ ended: number }>(
     END_TASKS,
-    [jobId, taskIds ?? null, limit, CANCELLED_ERROR, false, true],
+    [jobId, taskIds ?? null, limit, CANCELLED_ERROR, running && taskIds !== undefined, true],
     tx,
   );
   return ended;

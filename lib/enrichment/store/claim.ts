@@ -3,7 +3,10 @@ import type { Tx } from "../../db";
 import { mergeStates, pendingStateOf } from "./cell-states";
 import { run, type Statement } from "./run";
 
-// Claiming tasks: queued/running → running (attempts + 1), the cells' states → running, and
+// Claiming tasks: queued/running → running (attempts + 1, unless the claim resumes cells an
+// earlier batch handed over: that is not a new attempt), the cells' states → running (unless
+// the claimer finishes them at once: cells the provider cache answers go from queued to done
+// with one write of their rows, not two), and
 // their jobs pending → running, in one statement. Queued tasks of a cancelled job are not
 // claimed: they wait to be settled as cancelled (cancel.ts) and never reach a provider. A
 // task already running when its job was cancelled may be claimed again (a retry) to finish.
@@ -23,14 +26,14 @@ const CLAIM: Statement = {
   text: `
     WITH t AS (
       UPDATE cell_enrichment_tasks ct
-         SET status = 'running', attempts = ct.attempts + 1, started_at = COALESCE(ct.started_at, now())
+         SET status = 'running', attempts = ct.attempts + CASE WHEN $2::bool THEN 0 ELSE 1 END, started_at = COALESCE(ct.started_at, now())
         FROM enrichment_jobs job
        WHERE ct.id = ANY($1::uuid[]) AND ct.status IN ('queued', 'running')
          AND job.id = ct.job_id AND (ct.status = 'running' OR job.status IN ('pending', 'running'))
       RETURNING ct.id, ct.table_id, ct.row_id, ct.column_id, ct.job_id, ct.attempts
     ), per_row AS (
       SELECT row_id, jsonb_object_agg(column_id::text, ${pendingStateOf("t", "running")}) AS states
-        FROM t GROUP BY row_id
+        FROM t WHERE $3::bool GROUP BY row_id
     ), r AS (
       UPDATE rows SET cell_states = ${mergeStates("per_row", true)}
         FROM per_row WHERE rows.id = per_row.row_id
@@ -57,24 +60,32 @@ export type ClaimedTask = {
   recipe: unknown;
 };
 
-// What a claim would return, read without claiming: queued cells of columns with a recipe, so
-// that the orchestrator can tell which of them the provider cache answers (waterfall/cached.ts).
+// What a claim would return, read without claiming: cells of columns with a recipe in one
+// status, so that the orchestrator can tell which queued cells the provider cache answers
+// (waterfall/cached.ts), and call a provider for running cells a batch handed over
+// (waterfall/handover.ts).
 const PEEK: Statement = {
   name: "glaze-peek-recipe-tasks",
   plan: "generic",
   text: `
     SELECT ${CLAIMED_COLUMNS}
       FROM cell_enrichment_tasks t JOIN rows r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id
-     WHERE t.id = ANY($1::uuid[]) AND t.status = 'queued' AND c.recipe IS NOT NULL`,
+     WHERE t.id = ANY($1::uuid[]) AND t.status = $2::"TaskStatus" AND c.recipe IS NOT NULL`,
 };
 
-/** The queued tasks among `taskIds` whose column has a recipe, as a claim would see them (nothing is claimed). */
-export async function peekRecipeTasks(taskIds: string[]): Promise<ClaimedTask[]> {
+/** The tasks among `taskIds` in `status` whose column has a recipe, as a claim would see them (nothing is claimed). */
+export async function peekRecipeTasks(
+  taskIds: string[],
+  status: "queued" | "running" = "queued",
+): Promise<ClaimedTask[]> {
   if (taskIds.length === 0) return [];
-  return run<ClaimedTask>(PEEK, [taskIds]);
+  return run<ClaimedTask>(PEEK, [taskIds, status]);
 }
 
-export async function claimTasks(taskIds: string[], tx?: Tx): Promise<ClaimedTask[]> {
+export async function claimTasks(
+  taskIds: string[],
+  { resume = false, showRunning = true, tx }: { resume?: boolean; showRunning?: boolean; tx?: Tx } = {},
+): Promise<ClaimedTask[]> {
   if (taskIds.length === 0) return [];
-  return run<ClaimedTask>(CLAIM, [taskIds], tx);
+  return run<ClaimedTask>(CLAIM, [taskIds, resume, showRunning], tx);
 }

@@ -12,30 +12,47 @@ import type { WaterfallPlan } from "./plan";
 // concurrency) and are recorded in one statement. A cell stops at the first value that meets
 // its threshold. A rate-limited or transient answer takes the cell out of the batch to be
 // retried on its own (the orchestrator's per-cell retry, which reuses the answers it already
-// has), unless this was its last attempt, when its waterfall moves on.
+// has), unless this was its last attempt, when its waterfall moves on. With `horizonMs`, a
+// cell whose next provider's rate limit would keep it waiting longer is handed over: it stays
+// running, with the calls it made recorded, and its caller has that provider called elsewhere
+// and then runs the batch again for it (see HANDOVER_HORIZON_MS).
 
-export type WaterfallBatch = { finals: TaskResult[]; retry: { taskId: string; error: string }[] };
+/** A cell taken out of a batch to wait for `provider`'s rate limit outside it. */
+export type Handover = { taskId: string; provider: string; workspaceId: string };
+
+export type WaterfallBatch = {
+  finals: TaskResult[];
+  retry: { taskId: string; error: string }[];
+  handover: Handover[];
+};
 
 export async function runWaterfallBatch(
   tasks: { task: ClaimedTask; recipe: Recipe }[],
-  { lastAttempt, keys = new Map() }: { lastAttempt: boolean; keys?: KeyCache },
+  {
+    lastAttempt,
+    keys = new Map(),
+    horizonMs,
+    resume = false,
+  }: { lastAttempt: boolean; keys?: KeyCache; horizonMs?: number; resume?: boolean },
 ): Promise<WaterfallBatch> {
   const finals: TaskResult[] = [];
   const retry: WaterfallBatch["retry"] = [];
+  const handover: Handover[] = [];
   const plans: WaterfallPlan[] = [];
   // Planning, what each cell already has (a retried batch, or cells re-driven after a crash)
   // and the job's blocked providers are read at once. The calls planning records (providers
-  // passed over for a missing input) are never called, so `existing` need not see them.
+  // passed over for a missing input) are never called, so `existing` need not see them. A
+  // cell claimed for the first time (attempts 1, not resumed) has no calls yet.
   const [started, existing, blocks] = await Promise.all([
     startWaterfalls(tasks),
-    readTaskCalls(tasks.map(({ task }) => task.taskId)),
+    readTaskCalls(tasks.filter(({ task }) => resume || task.attempts > 1).map(({ task }) => task.taskId)),
     readJobBlocks([...new Set(tasks.map(({ task }) => task.jobId))]),
   ]);
   for (const one of started) {
     if ("result" in one) finals.push(one.result);
     else plans.push(one.plan);
   }
-  if (plans.length === 0) return { finals, retry };
+  if (plans.length === 0) return { finals, retry, handover };
   const state = new Map(
     plans.map((plan) => {
       const latest = latestByProvider(existing.filter((c) => c.taskId === plan.taskId));
@@ -61,24 +78,35 @@ export async function runWaterfallBatch(
     }
     if (byProvider.size === 0) break;
     const rounds = await Promise.all(
-      [...byProvider].map(([providerId, group]) =>
-        callForCells(group, providerId, {
+      [...byProvider].map(async ([providerId, group]) => ({
+        providerId,
+        ...(await callForCells(group, providerId, {
           keys,
           blocked: (plan) => blocks.get(plan.jobId)?.get(providerId),
-        }),
-      ),
+          ...(horizonMs !== undefined ? { horizonMs } : {}),
+        })),
+      })),
     );
-    const answered = new Set(rounds.flat().map((c) => c.taskId));
+    const later = new Set<string>();
+    for (const { providerId, deferred } of rounds) {
+      for (const plan of deferred) {
+        later.add(plan.taskId);
+        handover.push({ taskId: plan.taskId, provider: providerId, workspaceId: plan.workspaceId });
+        state.delete(plan.taskId);
+      }
+    }
+    const calls = rounds.flatMap((r) => r.calls);
+    const answered = new Set(calls.map((c) => c.taskId));
     for (const group of byProvider.values()) {
       for (const plan of group) {
         // A call that could not be recorded (lost every race for its attempt number): retry the cell.
-        if (!answered.has(plan.taskId)) {
+        if (!answered.has(plan.taskId) && !later.has(plan.taskId)) {
           retry.push({ taskId: plan.taskId, error: "the provider call could not be recorded" });
           state.delete(plan.taskId);
         }
       }
     }
-    for (const call of rounds.flat()) {
+    for (const call of calls) {
       const cell = state.get(call.taskId);
       if (!cell) continue;
       cell.latest.set(call.provider, call);
@@ -102,5 +130,5 @@ export async function runWaterfallBatch(
     }
   }
   finals.push(...(await decideWaterfalls([...state.values()].map((c) => c.plan))));
-  return { finals, retry };
+  return { finals, retry, handover };
 }

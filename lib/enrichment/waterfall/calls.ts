@@ -1,5 +1,6 @@
 import "server-only";
 import { settle } from "../../costs/ledger";
+import { rateLimitOf } from "../../costs/limits";
 import {
   type CostContext,
   type CostedCall,
@@ -9,6 +10,7 @@ import {
   lookupMany,
   readCostContext,
 } from "../../costs/paid-call";
+import { slotsWithin } from "../../costs/rate-limit";
 import { getDb } from "../../db";
 import type { AdapterRequest } from "../../providers/adapter";
 import { raiseAlert } from "../../providers/alerts";
@@ -167,13 +169,20 @@ export type CallDone = CallRow & { retryAfterMs: number | null };
 /**
  * Calls `providerId` for each cell (at most CALLS_IN_FLIGHT at once) and records every call in
  * one statement. `blocked` is the job's reason to pass the provider over, if any. Cached
- * answers are looked up for the whole group in one statement first.
+ * answers are looked up for the whole group in one statement first. With `horizonMs`, cells
+ * that would wait longer than that for the provider's rate limit are not called: they come
+ * back `deferred`, for the caller to hand over to a step that may wait (a batch step holds its
+ * table's step slot while it waits, so it must not wait long).
  */
 export async function callForCells(
   plans: WaterfallPlan[],
   providerId: string,
-  { keys, blocked }: { keys: KeyCache; blocked: (plan: WaterfallPlan) => string | undefined },
-): Promise<CallDone[]> {
+  {
+    keys,
+    blocked,
+    horizonMs,
+  }: { keys: KeyCache; blocked: (plan: WaterfallPlan) => string | undefined; horizonMs?: number },
+): Promise<{ calls: CallDone[]; deferred: WaterfallPlan[] }> {
   const contexts = new Map<string, Promise<CostContext>>();
   const contextOf = (workspaceId: string) => {
     let ctx = contexts.get(workspaceId);
@@ -197,12 +206,27 @@ export async function callForCells(
       ),
     );
   }
-  const made = await mapLimit(plans, CALLS_IN_FLIGHT, async (plan): Promise<Made> => {
+  const hitOf = (ctx: CostContext, plan: WaterfallPlan) => {
+    const key = ctx.jobs.get(plan.jobId)?.refresh ? null : cacheKeyFor(ctx, providerId, requestOf(plan));
+    return key ? hits.get(plan.workspaceId)?.get(key) : undefined;
+  };
+  const later = new Set<string>();
+  if (horizonMs !== undefined) {
+    for (const workspaceId of new Set(plans.map((p) => p.workspaceId))) {
+      const ctx = await contextOf(workspaceId);
+      const upstream = plans.filter((p) => p.workspaceId === workspaceId && !blocked(p) && !hitOf(ctx, p));
+      if (upstream.length === 0) continue;
+      const spec = rateLimitOf(providerId, ctx.settings.rateLimits);
+      const room = await slotsWithin(workspaceId, providerId, spec, horizonMs);
+      for (const plan of upstream.slice(room)) later.add(plan.taskId);
+    }
+  }
+  const now = plans.filter((p) => !later.has(p.taskId));
+  const made = await mapLimit(now, CALLS_IN_FLIGHT, async (plan): Promise<Made> => {
     const reason = blocked(plan);
     if (reason) return { call: passedOver(plan, providerId, reason), retryAfterMs: null, charge: null };
     const ctx = await contextOf(plan.workspaceId);
-    const key = ctx.jobs.get(plan.jobId)?.refresh ? null : cacheKeyFor(ctx, providerId, requestOf(plan));
-    const hit = key ? hits.get(plan.workspaceId)?.get(key) : undefined;
+    const hit = hitOf(ctx, plan);
     if (hit)
       return {
         call: asNewCall(plan, providerId, fromCache(providerId, requestOf(plan), hit)),
@@ -211,18 +235,21 @@ export async function callForCells(
       };
     return callOne(plan, providerId, keys, ctx);
   });
+  const deferred = plans.filter((p) => later.has(p.taskId));
+  if (made.length === 0) return { calls: [], deferred };
   const recorded = await recordAndSettle(made);
   // Answers into the cache only once recorded and settled. If recording fails, or the process
   // dies here, the claims expire and a replay calls again, charged once (its reservation).
   await Promise.all(made.map((m) => m.afterRecord?.().catch(() => undefined)));
   const retryAfter = new Map(made.map((m) => [m.call.taskId, m.retryAfterMs]));
-  await stopProviderWhereNeeded(plans, recorded);
-  return recorded.map((r) => ({
+  await stopProviderWhereNeeded(now, recorded);
+  const calls = recorded.map((r) => ({
     ...r,
     cachedAt: r.cachedAt ?? null,
     createdAt: new Date(),
     retryAfterMs: retryAfter.get(r.taskId) ?? null,
   }));
+  return { calls, deferred };
 }
 
 /** Out of credits or a refused key: the job stops calling the provider and the workspace is told. */
@@ -282,7 +309,9 @@ export async function runWaterfallCall(
   const planned = plan.providers.find((p) => p.id === providerId);
   const blocks = (await readJobBlocks([plan.jobId])).get(plan.jobId);
   const reason = planned?.missing ? `missing input: ${planned.missing.join(", ")}` : blocks?.get(providerId);
-  const [call] = await callForCells([plan], providerId, { keys, blocked: () => reason });
+  const {
+    calls: [call],
+  } = await callForCells([plan], providerId, { keys, blocked: () => reason });
   if (!call) throw new CallRetry(`${providerId}: the call could not be recorded`);
   if (isRetryable(call.outcome) && !lastAttempt) {
     throw new CallRetry(`${providerId}: ${call.error ?? call.outcome}`, call.retryAfterMs ?? undefined);

@@ -1,0 +1,74 @@
+import "server-only";
+import { readRecipe } from "../../providers/recipe";
+import { workspacesOfTables } from "../../providers/workspace";
+import { finalizeJobs, peekRecipeTasks, readJobBlocks, readTaskCalls, settleCancelledTasks } from "../store";
+import { callForCells } from "./calls";
+import { callableProviders } from "./cell";
+import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
+import { planWaterfall, type WaterfallPlan } from "./plan";
+
+// Cells a batch handed over (see batch.ts): they are running, their earlier calls recorded,
+// and wait for one provider whose rate limit is busy. The orchestrator calls that provider for
+// them in a function of its own, whose concurrency is keyed by workspace and provider, so the
+// wait holds no slot of the table's steps (other cells of the job keep calling other
+// providers meanwhile); then it runs the batch again for them (`resume`), which goes on from
+// their recorded calls. Both are safe to repeat: a provider that already answered a cell is
+// not called again, and a resumed cell is not a new attempt.
+
+/**
+ * Calls `provider` for the listed cells of one job that still need it, waiting for its rate
+ * limit as long as a call may (GLAZE_RATE_LIMIT_MAX_WAIT_MS), and records the calls. Cells of a
+ * cancelled job are ended instead (settleCancelledHandovers). Returns how many calls were recorded.
+ */
+export async function callHandedOver({
+  jobId,
+  taskIds,
+  provider,
+}: {
+  jobId: string;
+  taskIds: string[];
+  provider: string;
+}): Promise<{ called: number }> {
+  await settleCancelledHandovers(jobId, taskIds);
+  const tasks = (await peekRecipeTasks(taskIds, "running")).filter((t) => t.jobId === jobId);
+  if (tasks.length === 0) return { called: 0 };
+  const ids = tasks.map((t) => t.taskId);
+  const [workspaces, blocks, existing] = await Promise.all([
+    workspacesOfTables([...new Set(tasks.map((t) => t.tableId))]),
+    readJobBlocks([jobId]),
+    readTaskCalls(ids),
+  ]);
+  const callsOf = new Map<string, typeof existing>();
+  for (const call of existing) callsOf.set(call.taskId, [...(callsOf.get(call.taskId) ?? []), call]);
+  const plans: WaterfallPlan[] = [];
+  for (const task of tasks) {
+    const workspaceId = workspaces.get(task.tableId);
+    const recipe = readRecipe(task.recipe);
+    if (!workspaceId || !recipe) continue;
+    const outcome = planWaterfall({ task, recipe, workspaceId });
+    if (!("plan" in outcome) || !callableProviders(outcome.plan).includes(provider)) continue;
+    const latest = latestByProvider(callsOf.get(task.taskId) ?? []);
+    // A repeated step (or a cell another run already moved on): nothing left to ask this provider.
+    if (FINAL_OUTCOMES.has(latest.get(provider)?.outcome ?? "")) continue;
+    if ([...latest.values()].some((c) => meetsThreshold(c, outcome.plan.minConfidence))) continue;
+    plans.push(outcome.plan);
+  }
+  if (plans.length === 0) return { called: 0 };
+  const { calls } = await callForCells(plans, provider, {
+    keys: new Map(),
+    blocked: () => blocks.get(jobId)?.get(provider),
+  });
+  return { called: calls.length };
+}
+
+/**
+ * Ends the listed handed-over cells of a cancelled job as failed "cancelled" (nothing if the
+ * job is not cancelled): a cancel stops a waterfall that is waiting for a provider, so no more
+ * is spent on it. Returns how many were ended.
+ */
+export async function settleCancelledHandovers(jobId: string, taskIds: string[]): Promise<number> {
+  if (taskIds.length === 0) return 0;
+  const ended = await settleCancelledTasks({ jobId, taskIds, limit: taskIds.length, running: true });
+  if (ended > 0) await finalizeJobs([jobId]);
+  return ended;
+}
