@@ -8,6 +8,7 @@
 //  - POST /enrich/estimate on 100,000 cells, with an empty cache and with 10,000 cached answers;
 //  - budgets: 32 concurrent steps at a job's limit, repeated; credits charged over the limit.
 
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { cacheKeyOf } from "../lib/costs/cache-key";
 import { getDb } from "../lib/db";
 import { createEnrichmentJob } from "../lib/enrichment/create-job";
@@ -51,6 +52,19 @@ async function leads(
   return { tableId: table.id, email };
 }
 
+/**
+ * Watches this process's event loop, where the replicas stamp each request's arrival: a stall
+ * here bunches arrivals that left the worker well spaced (worth knowing beside a 429).
+ */
+function watchReplicaClock() {
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
+  return () => {
+    lag.disable();
+    return `replicas' event loop (bench process) stalled at most ${fmt(lag.max / 1e6, 0)} ms`;
+  };
+}
+
 /** The sustained rate of a growing counter: calls per second between 10 % and 90 % of its total. */
 function sustainedRate(samples: { t: number; n: number }[]) {
   const total = samples.at(-1)?.n ?? 0;
@@ -88,6 +102,7 @@ export async function benchCosts(stack: Stack, log = console.log) {
         `company${i % 97}.com`,
       ]);
       const trace: { t: number; n: number }[] = [];
+      const clock = watchReplicaClock();
       const t0 = performance.now();
       const tick = setInterval(() => trace.push({ t: performance.now(), n: replicas.stats().hunter.calls }), 250);
       const j = await api.post<{ jobId: string }>(`/api/tables/${solo.tableId}/enrich`, { columnIds: [solo.email] });
@@ -98,7 +113,7 @@ export async function benchCosts(stack: Stack, log = console.log) {
       log(
         `1,000-cell Hunter-only job, replica at 15 req/s: ${fmt((performance.now() - t0) / 1000, 1)} s; ${s.calls} calls at ` +
           `${fmt(sustainedRate(trace), 2)}/s sustained = ${fmt(100 * figures.hunterAloneShareOfLimit, 1)} % of 15/s ` +
-          `(peak ${s.maxRequestsPerSecond} in a rolling second); upstream 429s: ${s.rateLimited}`,
+          `(peak ${s.maxRequestsPerSecond} in a rolling second); upstream 429s: ${s.rateLimited}; ${clock()}`,
       );
     }
   }
@@ -123,6 +138,7 @@ export async function benchCosts(stack: Stack, log = console.log) {
       `company${i % 97}.com`,
     ]);
     const samples = { hunter: [] as { t: number; n: number }[], pdl: [] as { t: number; n: number }[] };
+    const clock = watchReplicaClock();
     const started = performance.now();
     const sampler = setInterval(() => {
       const s = replicas.stats();
@@ -146,7 +162,7 @@ export async function benchCosts(stack: Stack, log = console.log) {
         `(peak ${stats.hunter.maxRequestsPerSecond} in a rolling second); PDL ${stats.pdl.calls} calls at ${fmt(sustainedRate(samples.pdl) * 60, 1)}/min = ` +
         `${fmt(100 * figures.pdlShareOfLimit, 1)} % of 100/min (peak ${stats.pdl.maxRequestsPerMinute} in a rolling minute); ` +
         `upstream 429s: Hunter ${stats.hunter.rateLimited}, PDL ${stats.pdl.rateLimited}; ` +
-        `${done.doneTasks} done, ${done.failedTasks} failed`,
+        `${done.doneTasks} done, ${done.failedTasks} failed; ${clock()}`,
     );
   }
 

@@ -59,10 +59,9 @@ export async function slotsWithin(
 }
 
 /**
- * How late a woken caller may be before its slot counts as missed (event-loop lag). Spacing
- * calls period/(limit − 1) apart leaves one spacing (Hunter at 15/s: 71 ms) for all the jitter
- * between a slot and the provider counting the request; this takes the smaller part of it. At
- * 30 ms, runs of the costs bench saw 1–2 requests in 2,000 refused with 429; at 15 ms, none.
+ * How late a woken caller may be before its slot counts as missed (event-loop lag): a small
+ * part of the jitter the spacing absorbs (PACING_JITTER_MS), the rest is left to what happens
+ * after the check (the request leaving, the network, the provider's count).
  */
 const LATE_MS = 15;
 
