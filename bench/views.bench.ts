@@ -167,7 +167,8 @@ async function timeInsert(api: Api, tableId: string, log: (line: string) => void
   log(`POST /rows with 10,000 rows: ${fmt(performance.now() - started)} ms`);
 }
 
-async function sql(databaseUrl: string, text: string) {
+/** Runs one statement on its own connection; its time in ms. */
+export async function sql(databaseUrl: string, text: string) {
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
   try {

@@ -4,6 +4,7 @@ import { BUDGET_REACHED } from "../enrichment/waterfall/decide";
 import { env } from "../env";
 import type { AdapterRequest } from "../providers/adapter";
 import { type CallResult, callProvider, fingerprintOf, type KeyCache, prepareKey } from "../providers/call-provider";
+import { SendDeadlineMissed, withSendDeadline } from "../providers/send-deadline";
 import { CACHEABLE_OUTCOMES, type CacheHit, claimOrWait, lookupCached, releaseClaim, storeCached } from "./cache";
 import { cacheKeyOf } from "./cache-key";
 import { budgetKeysFor, markBudgetReached, reserve } from "./ledger";
@@ -164,18 +165,29 @@ export async function callWithCosts({
       attempt = reservation.attempt;
     }
     await prepareKey({ workspaceId: ctx.workspaceId, adapterId: provider, keys });
-    const slot = await waitForSlot(ctx.workspaceId, provider, rateLimitOf(provider, ctx.settings.rateLimits));
-    if (!slot.ok) {
-      await release();
-      return {
-        ...bare(provider, request),
-        outcome: "rate_limited",
-        error: `Glaze's rate limit for ${provider} is busy: next slot in ${Math.round(slot.retryAfterMs / 1000)} s`,
-        retryAfterMs: slot.retryAfterMs,
-        charge: attempt === null ? null : { attempt, credits: 0 },
-      };
+    const spec = rateLimitOf(provider, ctx.settings.rateLimits);
+    let result: Awaited<ReturnType<typeof callProvider>> | undefined;
+    // A request held back past its slot before it left is not sent: it takes another slot.
+    for (let taken = 0; !result; taken++) {
+      const slot = await waitForSlot(ctx.workspaceId, provider, spec, taken);
+      if (!slot.ok) {
+        await release();
+        return {
+          ...bare(provider, request),
+          outcome: "rate_limited",
+          error: `Glaze's rate limit for ${provider} is busy: next slot in ${Math.round(slot.retryAfterMs / 1000)} s`,
+          retryAfterMs: slot.retryAfterMs,
+          charge: attempt === null ? null : { attempt, credits: 0 },
+        };
+      }
+      try {
+        result = await withSendDeadline(slot.sendBy, () =>
+          callProvider({ workspaceId: ctx.workspaceId, adapterId: provider, request, keys }),
+        );
+      } catch (error) {
+        if (!(error instanceof SendDeadlineMissed)) throw error;
+      }
     }
-    const result = await callProvider({ workspaceId: ctx.workspaceId, adapterId: provider, request, keys });
     const fetchedAt = new Date();
     const claim = where && owner ? { where, owner } : null;
     owner = null; // from here the claim is ended by afterRecord

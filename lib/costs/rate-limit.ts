@@ -65,18 +65,24 @@ export async function slotsWithin(
  */
 const LATE_MS = 15;
 
+/** Slots a caller takes for one call before it calls however late it is. */
+export const SLOT_TRIES = 4;
+
 /**
  * Waits for a slot (see takeSlot); false when it is too far away. A caller that wakes up
  * late (a busy event loop) has missed its slot: calling now would land next to the following
  * slot's call and could put limit + 1 calls in one of the provider's windows, so it takes
- * another slot instead.
+ * another slot instead. `sendBy` is the latest the request may leave (withSendDeadline);
+ * none once the caller has taken SLOT_TRIES slots (`taken`: slots this call took before).
  */
 export async function waitForSlot(
   workspaceId: string,
   provider: string,
   spec: RateLimitSpec | null,
-): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
-  for (let tries = 0; ; tries++) {
+  taken = 0,
+): Promise<{ ok: true; sendBy?: number } | { ok: false; retryAfterMs: number }> {
+  if (!spec) return { ok: true };
+  for (let tries = taken; ; tries++) {
     const slot = await takeSlot(workspaceId, provider, spec);
     if (!slot.granted) return { ok: false, retryAfterMs: slot.retryAfterMs };
     // Counted from the answer: the slot is `waitMs` after the statement ran, and it ran no
@@ -85,6 +91,7 @@ export async function waitForSlot(
     // previous slot's call.)
     const due = Date.now() + slot.waitMs;
     if (due - Date.now() > 0) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
-    if (Date.now() - due <= LATE_MS || tries >= 3) return { ok: true };
+    if (tries + 1 >= SLOT_TRIES) return { ok: true };
+    if (Date.now() - due <= LATE_MS) return { ok: true, sendBy: due + LATE_MS };
   }
 }

@@ -5,6 +5,7 @@ import type { AdapterEnv, AdapterRequest } from "./adapter";
 import { readSecret, resolveKey } from "./credentials";
 import { ProviderError, Unauthorized } from "./errors";
 import { adapterById } from "./registry";
+import { SendDeadlineMissed } from "./send-deadline";
 import type { CallOutcome, CellValue, Vendor } from "./types";
 
 // The one function every upstream provider call goes through. It resolves where and as whom
@@ -130,6 +131,7 @@ export async function callProvider({
       payload: answer.payload ?? null,
     };
   } catch (error) {
+    if (error instanceof SendDeadlineMissed) throw error;
     const e =
       error instanceof ProviderError
         ? error

@@ -1,5 +1,6 @@
 import "server-only";
 import { Transient } from "./errors";
+import { checkSendDeadline } from "./send-deadline";
 
 // The HTTP client of the vendor adapters (Hunter, PDL, Apollo): fetch with a deadline, the body
 // read as text and parsed as JSON when it is JSON. Network failures and timeouts are transient.
@@ -26,6 +27,7 @@ export async function requestJson({
   timeoutMs: number;
 }): Promise<HttpAnswer> {
   let response: Response;
+  checkSendDeadline();
   try {
     response = await fetch(url, {
       method,
