@@ -223,10 +223,13 @@ export function DataGrid({
           }
           onDeleteRows={
             canWrite
-              ? () =>
-                  deleteRows.mutate(selectedRowIntervals(rects), {
-                    onSuccess: () => onSelectionChange(() => ({ ranges: [], active: null })),
-                  })
+              ? () => {
+                  // Cleared before the rows go: a selection of positions left in place while the
+                  // count refreshes would ask the estimate for the deleted rows' ids.
+                  const intervals = selectedRowIntervals(rects);
+                  onSelectionChange(() => ({ ranges: [], active: null }));
+                  deleteRows.mutate(intervals);
+                }
               : undefined
           }
         />
