@@ -1,12 +1,10 @@
 import "server-only";
 import { cacheKeyFor, lookupMany, readCostContext } from "../../costs/paid-call";
-import { readRecipe } from "../../providers/recipe";
-import { workspacesOfTables } from "../../providers/workspace";
 import { peekRecipeTasks, readJobBlocks } from "../store";
 import { requestOf } from "./calls";
-import { callableProviders } from "./cell";
+import { callableProviders, planPeeked } from "./cell";
 import { meetsThreshold } from "./decide";
-import { planWaterfall, type WaterfallPlan } from "./plan";
+import type { WaterfallPlan } from "./plan";
 
 // Which cells of a bulk job the provider cache answers outright: the first provider of the
 // cell's waterfall has a fresh cached answer that meets the cell's threshold (and the job does
@@ -20,23 +18,19 @@ import { planWaterfall, type WaterfallPlan } from "./plan";
 export async function cachedTaskIds(taskIds: string[]): Promise<string[]> {
   const tasks = await peekRecipeTasks(taskIds);
   if (tasks.length === 0) return [];
-  const [workspaces, blocks] = await Promise.all([
-    workspacesOfTables(tasks.map((t) => t.tableId)),
+  const [plans, blocks] = await Promise.all([
+    planPeeked(tasks),
     readJobBlocks([...new Set(tasks.map((t) => t.jobId))]),
   ]);
-  // Each cell's plan and first provider, grouped by workspace and provider.
+  // Each cell's plan by workspace and its first provider.
   const groups = new Map<string, { workspaceId: string; provider: string; plans: WaterfallPlan[] }>();
-  for (const task of tasks) {
-    const workspaceId = workspaces.get(task.tableId);
-    const recipe = readRecipe(task.recipe);
-    if (!workspaceId || !recipe) continue;
-    const outcome = planWaterfall({ task, recipe, workspaceId });
-    if (!("plan" in outcome)) continue;
-    const provider = callableProviders(outcome.plan)[0];
-    if (!provider || blocks.get(task.jobId)?.has(provider)) continue;
-    const group = groups.get(`${workspaceId}|${provider}`) ?? { workspaceId, provider, plans: [] };
-    groups.set(`${workspaceId}|${provider}`, group);
-    group.plans.push(outcome.plan);
+  for (const plan of plans) {
+    const provider = callableProviders(plan)[0];
+    if (!provider || blocks.get(plan.jobId)?.has(provider)) continue;
+    const key = `${plan.workspaceId}|${provider}`;
+    const group = groups.get(key) ?? { workspaceId: plan.workspaceId, provider, plans: [] };
+    groups.set(key, group);
+    group.plans.push(plan);
   }
   const answered: string[] = [];
   for (const { workspaceId, provider, plans } of groups.values()) {

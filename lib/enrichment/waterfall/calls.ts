@@ -1,4 +1,5 @@
 import "server-only";
+import type { CacheHit } from "../../costs/cache";
 import { settle } from "../../costs/ledger";
 import { rateLimitOf } from "../../costs/limits";
 import {
@@ -193,47 +194,45 @@ export async function callForCells(
     }
     return ctx;
   };
-  const hits = new Map<string, Awaited<ReturnType<typeof lookupMany>>>();
+  // Per workspace: the cached answers of its cells in one statement, then, with a horizon,
+  // which of the cells that must call upstream fit in it.
+  const hitOf = new Map<string, CacheHit>();
+  const later = new Set<string>();
   for (const workspaceId of new Set(plans.map((p) => p.workspaceId))) {
     const ctx = await contextOf(workspaceId);
-    const wanted = plans.filter((p) => p.workspaceId === workspaceId && !ctx.jobs.get(p.jobId)?.refresh && !blocked(p));
-    hits.set(
-      workspaceId,
-      await lookupMany(
-        ctx,
-        providerId,
-        wanted.map((p) => cacheKeyFor(ctx, providerId, requestOf(p))),
-      ),
+    const open = plans.filter((p) => p.workspaceId === workspaceId && !blocked(p));
+    const keyed = open.map((plan) => ({
+      plan,
+      key: ctx.jobs.get(plan.jobId)?.refresh ? null : cacheKeyFor(ctx, providerId, requestOf(plan)),
+    }));
+    const hits = await lookupMany(
+      ctx,
+      providerId,
+      keyed.map((k) => k.key),
     );
-  }
-  const hitOf = (ctx: CostContext, plan: WaterfallPlan) => {
-    const key = ctx.jobs.get(plan.jobId)?.refresh ? null : cacheKeyFor(ctx, providerId, requestOf(plan));
-    return key ? hits.get(plan.workspaceId)?.get(key) : undefined;
-  };
-  const later = new Set<string>();
-  if (horizonMs !== undefined) {
-    for (const workspaceId of new Set(plans.map((p) => p.workspaceId))) {
-      const ctx = await contextOf(workspaceId);
-      const upstream = plans.filter((p) => p.workspaceId === workspaceId && !blocked(p) && !hitOf(ctx, p));
-      if (upstream.length === 0) continue;
-      const spec = rateLimitOf(providerId, ctx.settings.rateLimits);
-      const room = await slotsWithin(workspaceId, providerId, spec, horizonMs);
-      for (const plan of upstream.slice(room)) later.add(plan.taskId);
+    for (const { plan, key } of keyed) {
+      const hit = key ? hits.get(key) : undefined;
+      if (hit) hitOf.set(plan.taskId, hit);
     }
+    if (horizonMs === undefined) continue;
+    const upstream = open.filter((p) => !hitOf.has(p.taskId));
+    if (upstream.length === 0) continue;
+    const spec = rateLimitOf(providerId, ctx.settings.rateLimits);
+    const room = await slotsWithin(workspaceId, providerId, spec, horizonMs);
+    for (const plan of upstream.slice(room)) later.add(plan.taskId);
   }
   const now = plans.filter((p) => !later.has(p.taskId));
   const made = await mapLimit(now, CALLS_IN_FLIGHT, async (plan): Promise<Made> => {
     const reason = blocked(plan);
     if (reason) return { call: passedOver(plan, providerId, reason), retryAfterMs: null, charge: null };
-    const ctx = await contextOf(plan.workspaceId);
-    const hit = hitOf(ctx, plan);
+    const hit = hitOf.get(plan.taskId);
     if (hit)
       return {
         call: asNewCall(plan, providerId, fromCache(providerId, requestOf(plan), hit)),
         retryAfterMs: null,
         charge: null,
       };
-    return callOne(plan, providerId, keys, ctx);
+    return callOne(plan, providerId, keys, await contextOf(plan.workspaceId));
   });
   const deferred = plans.filter((p) => later.has(p.taskId));
   if (made.length === 0) return { calls: [], deferred };

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Recipe } from "../../providers/recipe";
+import { type Recipe, readRecipe } from "../../providers/recipe";
 import { workspacesOfTables } from "../../providers/workspace";
 import {
   type ClaimedTask,
@@ -46,6 +46,21 @@ export async function startWaterfalls(tasks: { task: ClaimedTask; recipe: Recipe
     );
   }
   return started;
+}
+
+/**
+ * The plans of tasks read without claiming them (peekRecipeTasks), recording nothing: tasks
+ * that cannot run (their table gone, no recipe, no provider with its inputs) are left out.
+ */
+export async function planPeeked(tasks: ClaimedTask[]): Promise<WaterfallPlan[]> {
+  const workspaces = await workspacesOfTables([...new Set(tasks.map((t) => t.tableId))]);
+  return tasks.flatMap((task) => {
+    const workspaceId = workspaces.get(task.tableId);
+    const recipe = readRecipe(task.recipe);
+    if (!workspaceId || !recipe) return [];
+    const outcome = planWaterfall({ task, recipe, workspaceId });
+    return "plan" in outcome ? [outcome.plan] : [];
+  });
 }
 
 /** The providers of a plan that are called, in order. */

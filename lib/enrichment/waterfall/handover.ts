@@ -1,11 +1,8 @@
 import "server-only";
-import { readRecipe } from "../../providers/recipe";
-import { workspacesOfTables } from "../../providers/workspace";
 import { finalizeJobs, peekRecipeTasks, readJobBlocks, readTaskCalls, settleCancelledTasks } from "../store";
 import { callForCells } from "./calls";
-import { callableProviders } from "./cell";
+import { callableProviders, planPeeked } from "./cell";
 import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
-import { planWaterfall, type WaterfallPlan } from "./plan";
 
 // Cells a batch handed over (see batch.ts): they are running, their earlier calls recorded,
 // and wait for one provider whose rate limit is busy. The orchestrator calls that provider for
@@ -32,27 +29,20 @@ export async function callHandedOver({
   await settleCancelledHandovers(jobId, taskIds);
   const tasks = (await peekRecipeTasks(taskIds, "running")).filter((t) => t.jobId === jobId);
   if (tasks.length === 0) return { called: 0 };
-  const ids = tasks.map((t) => t.taskId);
-  const [workspaces, blocks, existing] = await Promise.all([
-    workspacesOfTables([...new Set(tasks.map((t) => t.tableId))]),
+  const [planned, blocks, existing] = await Promise.all([
+    planPeeked(tasks),
     readJobBlocks([jobId]),
-    readTaskCalls(ids),
+    readTaskCalls(tasks.map((t) => t.taskId)),
   ]);
   const callsOf = new Map<string, typeof existing>();
   for (const call of existing) callsOf.set(call.taskId, [...(callsOf.get(call.taskId) ?? []), call]);
-  const plans: WaterfallPlan[] = [];
-  for (const task of tasks) {
-    const workspaceId = workspaces.get(task.tableId);
-    const recipe = readRecipe(task.recipe);
-    if (!workspaceId || !recipe) continue;
-    const outcome = planWaterfall({ task, recipe, workspaceId });
-    if (!("plan" in outcome) || !callableProviders(outcome.plan).includes(provider)) continue;
-    const latest = latestByProvider(callsOf.get(task.taskId) ?? []);
+  const plans = planned.filter((plan) => {
+    if (!callableProviders(plan).includes(provider)) return false;
+    const latest = latestByProvider(callsOf.get(plan.taskId) ?? []);
     // A repeated step (or a cell another run already moved on): nothing left to ask this provider.
-    if (FINAL_OUTCOMES.has(latest.get(provider)?.outcome ?? "")) continue;
-    if ([...latest.values()].some((c) => meetsThreshold(c, outcome.plan.minConfidence))) continue;
-    plans.push(outcome.plan);
-  }
+    if (FINAL_OUTCOMES.has(latest.get(provider)?.outcome ?? "")) return false;
+    return ![...latest.values()].some((c) => meetsThreshold(c, plan.minConfidence));
+  });
   if (plans.length === 0) return { called: 0 };
   const { calls } = await callForCells(plans, provider, {
     keys: new Map(),
