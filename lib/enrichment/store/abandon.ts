@@ -2,15 +2,16 @@ import "server-only";
 import type { Tx } from "../../db";
 import { countInto, shardOfTasks } from "./counters";
 import { run, type Statement } from "./run";
+import { statusIn } from "./status-filter";
 
 const ABANDON: Statement = {
   name: "glaze-abandon-tasks",
   plan: "generic",
   text: `
     WITH t AS (
-      UPDATE cell_enrichment_tasks SET status = 'failed', error = $3, completed_at = now()
-       WHERE status IN ('queued', 'running')
-         AND (row_id = ANY($1::uuid[]) OR column_id = ANY($2::uuid[]))
+      UPDATE cell_enrichment_tasks t SET status = 'failed', error = $3, completed_at = now()
+       WHERE ${statusIn("t", ["queued", "running"])}
+         AND (t.row_id = ANY($1::uuid[]) OR t.column_id = ANY($2::uuid[]))
       RETURNING id, job_id
     ), per_job AS (
       SELECT job_id, ${shardOfTasks("id")} AS shard, 0 AS done, count(*)::int AS failed, 0 AS skipped

@@ -3,6 +3,7 @@ import type { Tx } from "../../db";
 import { finalStateOf, mergeStates } from "./cell-states";
 import { countInto, shardOfTasks } from "./counters";
 import { run, type Statement } from "./run";
+import { statusIn } from "./status-filter";
 
 /** The error of a cell whose job was cancelled before it ran. */
 export const CANCELLED_ERROR = "cancelled";
@@ -43,7 +44,7 @@ const END_TASKS: Statement = {
          FOR UPDATE OF ct SKIP LOCKED
     ), t AS (
       UPDATE cell_enrichment_tasks ct SET status = 'failed', error = $4, completed_at = now()
-        FROM picked WHERE ct.id = picked.id AND ct.status IN ('queued', 'running')
+        FROM picked WHERE ct.id = picked.id AND ${statusIn("ct", ["queued", "running"])}
       RETURNING ct.id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error
     ), per_row AS (
       SELECT row_id, jsonb_object_agg(column_id::text, ${finalStateOf("t")}) AS states

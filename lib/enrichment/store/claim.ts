@@ -2,6 +2,7 @@ import "server-only";
 import type { Tx } from "../../db";
 import { mergeStates, pendingStateOf } from "./cell-states";
 import { run, type Statement } from "./run";
+import { statusIn } from "./status-filter";
 
 // Claiming tasks: queued/running → running (attempts + 1, unless the claim resumes cells an
 // earlier batch handed over: that is not a new attempt), the cells' states → running (unless
@@ -19,7 +20,7 @@ const CLAIMED_COLUMNS = `t.id::text AS "taskId", t.table_id::text AS "tableId", 
   t.column_id::text AS "columnId", t.job_id::text AS "jobId", t.attempts, r.data AS "rowData", c.key, c.label,
   c.data_type::text AS "dataType", c.recipe`;
 
-const CLAIM: Statement = {
+export const CLAIM: Statement = {
   name: "glaze-claim-tasks",
   plan: "generic",
   hints: "cells",
@@ -28,7 +29,7 @@ const CLAIM: Statement = {
       UPDATE cell_enrichment_tasks ct
          SET status = 'running', attempts = ct.attempts + CASE WHEN $2::bool THEN 0 ELSE 1 END, started_at = COALESCE(ct.started_at, now())
         FROM enrichment_jobs job
-       WHERE ct.id = ANY($1::uuid[]) AND ct.status IN ('queued', 'running')
+       WHERE ct.id = ANY($1::uuid[]) AND ${statusIn("ct", ["queued", "running"])}
          AND job.id = ct.job_id AND (ct.status = 'running' OR job.status IN ('pending', 'running'))
       RETURNING ct.id, ct.table_id, ct.row_id, ct.column_id, ct.job_id, ct.attempts
     ), per_row AS (
@@ -70,7 +71,7 @@ const PEEK: Statement = {
   text: `
     SELECT ${CLAIMED_COLUMNS}
       FROM cell_enrichment_tasks t JOIN rows r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id
-     WHERE t.id = ANY($1::uuid[]) AND t.status = $2::"TaskStatus" AND c.recipe IS NOT NULL`,
+     WHERE t.id = ANY($1::uuid[]) AND t.status::text = $2 AND c.recipe IS NOT NULL`,
 };
 
 /** The tasks among `taskIds` in `status` whose column has a recipe, as a claim would see them (nothing is claimed). */

@@ -3,10 +3,13 @@ import type { Tx } from "../../db";
 import { finalStateOf, mergeStates } from "./cell-states";
 import { countInto, shardOfTasks } from "./counters";
 import { run, type Statement } from "./run";
+import { statusIn } from "./status-filter";
 import type { FinalTaskStatus } from "./types";
 
 // Finishing tasks. recordResults: running → done/failed/skipped, only if still running (so a retried
-// or duplicated call changes nothing); merges each value into Row.data and each state into
+// or duplicated call changes nothing); with `fromQueued`, also queued → final in one write (an
+// attempt counted), for cells decided without running (the provider cache answered them
+// outright, waterfall/cached.ts), unless their job was cancelled meanwhile; merges each value into Row.data and each state into
 // Row.cell_states (the trigger derives the row status); counts each task into one counter
 // shard of its job, all in one statement. finalizeJobs then ends the jobs whose tasks are
 // all final, after those results committed.
@@ -36,7 +39,7 @@ export type FinishedTask = {
   jobStatus: string;
 };
 
-const RECORD: Statement = {
+export const RECORD: Statement = {
   name: "glaze-record-results",
   plan: "generic",
   hints: "cells",
@@ -47,9 +50,14 @@ const RECORD: Statement = {
     ), t AS (
       UPDATE cell_enrichment_tasks ct
          SET status = input.status::"TaskStatus", result = input.result, confidence = input.confidence,
-             error = input.error, completed_at = now()
+             error = input.error, completed_at = now(),
+             attempts = ct.attempts + CASE WHEN ct.status = 'queued' THEN 1 ELSE 0 END,
+             started_at = COALESCE(ct.started_at, now())
         FROM input
-       WHERE ct.id = input.id AND ct.status = 'running'
+       WHERE ct.id = input.id
+         AND (${statusIn("ct", ["running"])}
+              OR ($7::bool AND ${statusIn("ct", ["queued"])}
+                  AND EXISTS (SELECT 1 FROM enrichment_jobs j WHERE j.id = ct.job_id AND j.status IN ('pending', 'running'))))
       RETURNING ct.id, ct.table_id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error, input.value,
                 input.result ->> 'provider' AS provider
     ), per_row AS (
@@ -104,13 +112,20 @@ const FINALIZE: Statement = {
 const NOTE_ATTEMPT_ERROR: Statement = {
   name: "glaze-note-attempt-error",
   plan: "generic",
-  text: "UPDATE cell_enrichment_tasks SET error = $2 WHERE id = $1::uuid AND status = 'running'",
+  text: `UPDATE cell_enrichment_tasks t SET error = $2 WHERE t.id = $1::uuid AND ${statusIn("t", ["running"])}`,
 };
 
-/** Records final results and ends the jobs they complete. */
-export async function finishTasks(results: TaskResult[], tx?: Tx): Promise<FinishedTask[]> {
+/**
+ * Records final results and ends the jobs they complete. `fromQueued`: queued tasks may be
+ * finished too (without a claim first), as an attempt of their own.
+ */
+export async function finishTasks(
+  results: TaskResult[],
+  tx?: Tx,
+  { fromQueued = false }: { fromQueued?: boolean } = {},
+): Promise<FinishedTask[]> {
   if (results.length === 0) return [];
-  const finished = await recordResults(results, tx);
+  const finished = await recordResults(results, fromQueued, tx);
   const jobs = await finalizeJobs([...new Set(finished.map((f) => f.jobId))], tx);
   return finished.map((f) => ({ ...f, jobStatus: jobs.get(f.jobId) ?? "running" }));
 }
@@ -128,7 +143,11 @@ export async function finalizeJobs(jobIds: string[], tx?: Tx): Promise<Map<strin
   return new Map(rows.map((r) => [r.id, r.status]));
 }
 
-async function recordResults(results: TaskResult[], tx?: Tx): Promise<Omit<FinishedTask, "jobStatus">[]> {
+async function recordResults(
+  results: TaskResult[],
+  fromQueued: boolean,
+  tx?: Tx,
+): Promise<Omit<FinishedTask, "jobStatus">[]> {
   const now = new Date().toISOString();
   const ids = results.map((r) => r.taskId);
   const statuses = results.map((r) => r.status);
@@ -149,7 +168,11 @@ async function recordResults(results: TaskResult[], tx?: Tx): Promise<Omit<Finis
   const values = results.map((r) => (r.status === "done" ? JSON.stringify(r.value ?? null) : null));
   const confidences = results.map((r) => (r.status === "done" ? r.confidence : null));
   const errors = results.map((r) => (r.status === "done" ? null : r.error));
-  return run<Omit<FinishedTask, "jobStatus">>(RECORD, [ids, statuses, payload, values, confidences, errors], tx);
+  return run<Omit<FinishedTask, "jobStatus">>(
+    RECORD,
+    [ids, statuses, payload, values, confidences, errors, fromQueued],
+    tx,
+  );
 }
 
 /** Records the error of a failed attempt that will be retried; the task stays running. */
