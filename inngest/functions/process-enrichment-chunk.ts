@@ -14,7 +14,7 @@ import {
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { finishWaterfallCell, startCell } from "@/lib/enrichment/run-cell";
 import type { Handover } from "@/lib/enrichment/waterfall/batch";
-import { cachedTaskIds } from "@/lib/enrichment/waterfall/cached";
+import { finishCachedCells } from "@/lib/enrichment/waterfall/cached";
 import { CallRetry, runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
 import { callableProviders } from "@/lib/enrichment/waterfall/cell";
 import { settleCancelledHandovers } from "@/lib/enrichment/waterfall/handover";
@@ -163,15 +163,13 @@ export const processEnrichmentChunk = inngest.createFunction(
       };
       // Cells the provider cache answers outright first, all in one step: with no upstream
       // call to wait for, a step per `cellsPerStep` of them would only cost overhead.
+      // (The step's output keeps the shape of earlier versions, which ran them as a batch.)
       const cached = await step.run("cached-cells", () =>
-        asBackgroundWork(async () => {
-          const ids = await cachedTaskIds(taskIds);
-          const ran =
-            ids.length > 0
-              ? await runBatch(ids, { showRunning: false })
-              : { retry: [] as string[], handover: [] as Handover[] };
-          return { ids, retry: ran.retry, handover: ran.handover };
-        }),
+        asBackgroundWork(async () => ({
+          ids: await finishCachedCells(taskIds),
+          retry: [] as string[],
+          handover: [] as Handover[],
+        })),
       );
       const answered = new Set(cached.ids);
       const rest = taskIds.filter((id) => !answered.has(id));

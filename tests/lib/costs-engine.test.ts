@@ -7,7 +7,7 @@ import { getDb } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { runCellTask } from "@/lib/enrichment/run-cell";
-import { cachedTaskIds } from "@/lib/enrichment/waterfall/cached";
+import { cachedTaskIds, finishCachedCells } from "@/lib/enrichment/waterfall/cached";
 import { runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
 import { DEFAULT_MIN_CONFIDENCE } from "@/lib/providers/recipe";
 import { testAccount } from "../support/auth";
@@ -238,6 +238,61 @@ describe("the cache", () => {
     expect(await cachedTaskIds((await newJob(t.tableId, email, { refresh: true })).taskIds)).toEqual([]);
     const outcomes = await runCellBatch(cached);
     expect(outcomes.every((o) => o.status === "done")).toBe(true);
+    expect(replicas.stats().hunter.calls).toBe(callsBefore);
+  });
+
+  test("cells the cache answers outright finish straight from queued: once, as attempt 1, a replay decides from its recorded calls, a cancelled job's stay queued", async () => {
+    const t = await makeLeads(people(8), { email: HUNTER_ONLY });
+    const email = t.columns.email as string;
+    replicas.configure({ hunter: { findRate: 1 } });
+    const first = await newJob(t.tableId, email);
+    await runCellBatch(first.taskIds);
+    const firstCalls = await getDb().providerCall.findMany({ where: { taskId: { in: first.taskIds } } });
+    const atThreshold = first.taskIds.flatMap((taskId, row) =>
+      firstCalls.some((c) => c.taskId === taskId && (c.confidence ?? 0) >= DEFAULT_MIN_CONFIDENCE) ? [row] : [],
+    );
+    expect(atThreshold.length).toBeGreaterThan(0);
+    const callsBefore = replicas.stats().hunter.calls;
+
+    const second = await newJob(t.tableId, email);
+    const expected = atThreshold.map((row) => second.taskIds[row] as string).sort();
+    expect((await finishCachedCells(second.taskIds)).sort()).toEqual(expected);
+    const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId: second.jobId } });
+    for (const task of tasks) {
+      if (expected.includes(task.id)) {
+        expect(task).toMatchObject({ status: "done", attempts: 1 });
+        expect(task.startedAt).not.toBeNull();
+      } else expect(task).toMatchObject({ status: "queued", attempts: 0 });
+    }
+    const calls = await getDb().providerCall.findMany({ where: { taskId: { in: second.taskIds } } });
+    expect(calls.map((c) => c.taskId).sort()).toEqual(expected);
+    for (const c of calls) {
+      expect(c).toMatchObject({ attempt: 1, credits: 0, outcome: "found" });
+      expect(c.cachedAt).not.toBeNull();
+      const task = tasks.find((x) => x.id === c.taskId);
+      expect((task?.result as { callId?: string }).callId).toBe(c.id);
+    }
+    expect((await jobOf(second.jobId)).doneTasks).toBe(expected.length);
+    // Again (a replayed step): nothing is queued any more, nothing is recorded or counted twice.
+    expect(await finishCachedCells(second.taskIds)).toEqual([]);
+    expect(await getDb().providerCall.count({ where: { taskId: { in: second.taskIds } } })).toBe(expected.length);
+    // The rest run as a batch; the job ends with every cell counted once.
+    await runCellBatch(second.taskIds);
+    expect(await jobOf(second.jobId)).toMatchObject({ status: "completed", doneTasks: 8, failedTasks: 0 });
+
+    // A cancelled job's cells are not finished (their calls may be recorded); once running again,
+    // the next pass decides from the calls recorded before, without recording any twice.
+    const third = await newJob(t.tableId, email);
+    await getDb().enrichmentJob.update({ where: { id: third.jobId }, data: { status: "cancelled" } });
+    expect(await finishCachedCells(third.taskIds)).toEqual([]);
+    expect(await getDb().cellEnrichmentTask.count({ where: { jobId: third.jobId, status: "queued" } })).toBe(8);
+    await getDb().enrichmentJob.update({ where: { id: third.jobId }, data: { status: "running" } });
+    const thirdExpected = atThreshold.map((row) => third.taskIds[row] as string).sort();
+    expect((await finishCachedCells(third.taskIds)).sort()).toEqual(thirdExpected);
+    const thirdCalls = await getDb().providerCall.findMany({ where: { taskId: { in: third.taskIds } } });
+    expect(thirdCalls.map((c) => c.taskId).sort()).toEqual(thirdExpected);
+    expect((await jobOf(third.jobId)).doneTasks).toBe(thirdExpected.length);
+    // Every answer came from the cache (the cells below the threshold too, in their batch).
     expect(replicas.stats().hunter.calls).toBe(callsBefore);
   });
 

@@ -1,23 +1,38 @@
 import "server-only";
-import { cacheKeyFor, lookupMany, readCostContext } from "../../costs/paid-call";
-import { peekRecipeTasks, readJobBlocks } from "../store";
-import { requestOf } from "./calls";
+import type { CacheHit } from "../../costs/cache";
+import { cacheKeyFor, fromCache, lookupMany, readCostContext } from "../../costs/paid-call";
+import {
+  type CallRow,
+  finishTasks,
+  type NewCall,
+  peekRecipeTasks,
+  readJobBlocks,
+  readTaskCalls,
+  recordProviderCalls,
+} from "../store";
+import { asNewCall, missingInput, passedOver, requestOf } from "./calls";
 import { callableProviders, planPeeked } from "./cell";
-import { meetsThreshold } from "./decide";
+import { decide, meetsThreshold } from "./decide";
 import type { WaterfallPlan } from "./plan";
 
-// Which cells of a bulk job the provider cache answers outright: the first provider of the
+// The cells of a bulk job the provider cache answers outright: the first provider of the
 // cell's waterfall has a fresh cached answer that meets the cell's threshold (and the job does
-// not bypass the cache, nor has it stopped calling that provider). The orchestrator runs those
-// cells in one big batch step instead of many small ones: a re-run of a column whose answers
-// are cached costs no step per 25 cells. Nothing is claimed or written here; the batch that
-// runs them goes through the whole engine (claim, cache, record, finish) as any other, so a
-// cached answer that expired meanwhile is simply called upstream there.
+// not bypass the cache, nor has it stopped calling that provider). Such a cell has nothing to
+// wait for, so the orchestrator finishes all of a chunk's at once, in one step, and without
+// the claim a running cell needs: their calls are recorded (the cached answer, and the
+// providers passed over for missing inputs) under the attempt the finish then counts, the
+// result is decided from those calls in memory, and one statement moves them from queued to
+// final (not if their job was cancelled meanwhile). Replaying it changes nothing: a recorded
+// attempt is not recorded again (the replay decides from the calls it finds), and a cell that
+// is no longer queued is left to the batches, which reuse the calls they find.
 
-/** The ids among `taskIds` of queued cells that the provider cache answers outright. */
-export async function cachedTaskIds(taskIds: string[]): Promise<string[]> {
+type Answered = { plan: WaterfallPlan; provider: string; hit: CacheHit; attempts: number };
+
+/** The queued cells among `taskIds` that the provider cache answers outright, with their answers. */
+async function answeredFromCache(taskIds: string[]): Promise<Answered[]> {
   const tasks = await peekRecipeTasks(taskIds);
   if (tasks.length === 0) return [];
+  const attempts = new Map(tasks.map((t) => [t.taskId, t.attempts]));
   const [plans, blocks] = await Promise.all([
     planPeeked(tasks),
     readJobBlocks([...new Set(tasks.map((t) => t.jobId))]),
@@ -32,7 +47,7 @@ export async function cachedTaskIds(taskIds: string[]): Promise<string[]> {
     groups.set(key, group);
     group.plans.push(plan);
   }
-  const answered: string[] = [];
+  const answered: Answered[] = [];
   for (const { workspaceId, provider, plans } of groups.values()) {
     const ctx = await readCostContext(workspaceId, [...new Set(plans.map((p) => p.jobId))]);
     const keyed = plans.flatMap((plan) => {
@@ -45,9 +60,47 @@ export async function cachedTaskIds(taskIds: string[]): Promise<string[]> {
       keyed.map((k) => k.key),
     );
     for (const { plan, key } of keyed) {
-      const answer = hits.get(key)?.answer;
-      if (answer && meetsThreshold(answer, plan.minConfidence)) answered.push(plan.taskId);
+      const hit = hits.get(key);
+      if (hit && meetsThreshold(hit.answer, plan.minConfidence)) {
+        answered.push({ plan, provider, hit, attempts: attempts.get(plan.taskId) ?? 0 });
+      }
     }
   }
   return answered;
+}
+
+/** The ids among `taskIds` of queued cells that the provider cache answers outright (nothing is written). */
+export async function cachedTaskIds(taskIds: string[]): Promise<string[]> {
+  return (await answeredFromCache(taskIds)).map((a) => a.plan.taskId);
+}
+
+/**
+ * Finishes the queued cells among `taskIds` that the provider cache answers outright (see
+ * above) and returns their ids; every other cell is left as it was, for the batches. Only
+ * cells never claimed before (attempts 0) are finished here: their calls are attempt 1.
+ */
+export async function finishCachedCells(taskIds: string[]): Promise<string[]> {
+  const answered = (await answeredFromCache(taskIds)).filter((a) => a.attempts === 0);
+  if (answered.length === 0) return [];
+  const calls: NewCall[] = answered.flatMap(({ plan, provider, hit }) => [
+    ...plan.providers
+      .filter((p) => p.missing)
+      .map((p) => ({ ...passedOver(plan, p.id, missingInput(p.missing)), attempt: 1 })),
+    { ...asNewCall(plan, provider, fromCache(provider, requestOf(plan), hit)), attempt: 1 },
+  ]);
+  const now = new Date();
+  const byTask = new Map<string, CallRow[]>();
+  const add = (call: CallRow) => byTask.set(call.taskId, [...(byTask.get(call.taskId) ?? []), call]);
+  for (const call of await recordProviderCalls(calls))
+    add({ ...call, cachedAt: call.cachedAt ?? null, createdAt: now });
+  // A replay finds its calls recorded already (attempt 1 is taken): it decides from those.
+  const hasCall = (a: Answered) => byTask.get(a.plan.taskId)?.some((c) => c.provider === a.provider) ?? false;
+  const replayed = answered.filter((a) => !hasCall(a)).map((a) => a.plan.taskId);
+  if (replayed.length > 0) {
+    for (const taskId of replayed) byTask.delete(taskId);
+    for (const call of await readTaskCalls(replayed)) add(call);
+  }
+  const results = answered.filter(hasCall).map(({ plan }) => decide(plan, byTask.get(plan.taskId) ?? []));
+  const finished = await finishTasks(results, undefined, { fromQueued: true });
+  return finished.map((f) => f.taskId);
 }

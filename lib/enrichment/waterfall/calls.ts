@@ -68,6 +68,9 @@ export function requestOf(plan: WaterfallPlan): AdapterRequest {
   return { field: plan.field, inputs: plan.inputs, row: plan.row, ...(plan.http ? { http: plan.http } : {}) };
 }
 
+/** Why a provider was passed over: the inputs it lacks. */
+export const missingInput = (missing: string[] = []) => `missing input: ${missing.join(", ")}`;
+
 /** A call that was not made: the provider was passed over. */
 export function passedOver(plan: WaterfallPlan, providerId: string, reason: string): NewCall {
   return {
@@ -89,7 +92,7 @@ export function passedOver(plan: WaterfallPlan, providerId: string, reason: stri
   };
 }
 
-function asNewCall(plan: WaterfallPlan, providerId: string, result: CostedCall): NewCall {
+export function asNewCall(plan: WaterfallPlan, providerId: string, result: CostedCall): NewCall {
   return {
     taskId: plan.taskId,
     provider: providerId,
@@ -307,7 +310,7 @@ export async function runWaterfallCall(
   if (existing && FINAL_OUTCOMES.has(existing.outcome)) return summaryOf(plan, existing, true);
   const planned = plan.providers.find((p) => p.id === providerId);
   const blocks = (await readJobBlocks([plan.jobId])).get(plan.jobId);
-  const reason = planned?.missing ? `missing input: ${planned.missing.join(", ")}` : blocks?.get(providerId);
+  const reason = planned?.missing ? missingInput(planned.missing) : blocks?.get(providerId);
   const {
     calls: [call],
   } = await callForCells([plan], providerId, { keys, blocked: () => reason });

@@ -9,7 +9,7 @@ import {
   recordProviderCalls,
   type TaskResult,
 } from "../store";
-import { passedOver } from "./calls";
+import { missingInput, passedOver } from "./calls";
 import { decide } from "./decide";
 import { planWaterfall, type WaterfallPlan } from "./plan";
 
@@ -41,7 +41,7 @@ export async function startWaterfalls(tasks: { task: ClaimedTask; recipe: Recipe
       gated.flatMap((plan) =>
         plan.providers
           .filter((p) => p.missing && !known.has(`${plan.taskId}|${p.id}`))
-          .map((p) => passedOver(plan, p.id, `missing input: ${(p.missing ?? []).join(", ")}`)),
+          .map((p) => passedOver(plan, p.id, missingInput(p.missing))),
       ),
     );
   }
