@@ -70,11 +70,18 @@ export function DataGrid({
   const [menu, setMenu] = useState<Menu>(null);
   const dims = useMemo(() => ({ rows: rowCount, cols: columns.length }), [rowCount, columns.length]);
   const sizing = useColumnSizing(columns, columnWidths, onColumnWidths);
-  const { virtualRows, totalHeight, totalWidth, colWindow, firstVisible, fast, loadRange, scrollTo } = useGridVirtual(
-    scrollRef,
-    sizing.list,
-    rowCount,
-  );
+  const {
+    virtualRows,
+    rowsBase,
+    rowsOffset,
+    totalHeight,
+    totalWidth,
+    colWindow,
+    firstVisible,
+    fast,
+    loadRange,
+    scrollTo,
+  } = useGridVirtual(scrollRef, sizing.list, rowCount);
   const { rows, rowAt } = useRowBlocks(tableId, view, rowCount, loadRange, ready);
   const table = useGridTable(columns, rows, sizing.sizing, sizing.onSizing);
   const sortOf = useCallback((key: string) => view.sort.find((s) => s.column === key)?.direction, [view.sort]);
@@ -164,7 +171,8 @@ export function DataGrid({
           onPaste={clipboard.onPaste}
           {...pointer}
           className="relative block border-separate border-spacing-0 outline-none"
-          style={{ width: totalWidth, height: totalHeight }}
+          // A scaled table's rows must not make the scroll area taller than its height (scaled-scroll.ts).
+          style={{ width: totalWidth, height: totalHeight, ...(rowsOffset ? { overflow: "clip" } : {}) }}
         >
           <GridHeader
             table={table}
@@ -175,7 +183,15 @@ export function DataGrid({
             sortOf={sortOf}
             filteredKeys={filteredKeys}
           />
-          <tbody className="block">
+          <tbody
+            className="block"
+            // Moved (scaled tables only), it places its rows from the table's top, as the table does.
+            style={
+              rowsOffset
+                ? { position: "absolute", top: 0, left: 0, transform: `translateY(${rowsOffset}px)` }
+                : undefined
+            }
+          >
             {fast
               ? null
               : virtualRows.map((item) => {
@@ -184,7 +200,7 @@ export function DataGrid({
                     <GridRow
                       key={item.index}
                       index={item.index}
-                      top={item.start}
+                      top={item.start - rowsBase}
                       width={totalWidth}
                       row={row}
                       tableRow={row ? rowsById[row.id] : undefined}

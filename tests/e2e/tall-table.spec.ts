@@ -1,0 +1,121 @@
+import { expect, test } from "./fixtures";
+import { watchErrors } from "./grid-support";
+
+// A table taller than a browser lets an element be scrolls scaled: a million rows are
+// 34,000,000 px of rows (Chromium renders at most ~33,554,000 px, Firefox ~17,895,000), the
+// grid's scroll area stays at 10,000,000 px, and every row can still be reached by scrolling
+// and by keys, drawn where it belongs.
+
+const ROWS = 1_000_000;
+const MAX_SCROLL_HEIGHT = 10_000_000;
+
+test("1,000,000 rows: a bounded scroll area, rows in order at the middle and the end, a wheel at its usual speed, Ctrl+↓ reaches the last row", async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(240_000);
+  const errors = watchErrors(page);
+  const csv = `name\n${Array.from({ length: ROWS }, (_, i) => `Row ${i + 1}`).join("\n")}\n`;
+  const imported = await request.post("/api/tables/import?name=Tall%20table", {
+    headers: { "content-type": "text/csv" },
+    data: csv,
+    timeout: 180_000,
+  });
+  expect(imported.status()).toBe(201);
+  const id = (await imported.json()).data.id as string;
+
+  await page.goto(`/tables/${id}`);
+  const grid = page.getByRole("grid", { name: "Tall table" });
+  await expect(grid.getByRole("row").filter({ hasText: /Row 1$/ })).toBeVisible();
+  await expect(page.getByText("1,000,000 rows", { exact: true })).toBeVisible();
+
+  const scroller = grid.locator("xpath=..");
+  const height = await scroller.evaluate((el) => el.scrollHeight);
+  expect(height).toBeLessThanOrEqual(MAX_SCROLL_HEIGHT + 100);
+
+  // The rows drawn: consecutive, each 34 px below the last, the first just under the header.
+  const shown = async () =>
+    grid.evaluate((table) => {
+      const header = table.querySelector("thead")?.getBoundingClientRect();
+      const rows = [...table.querySelectorAll("tbody tr")].map((tr) => ({
+        n: Number(tr.querySelector("th")?.getAttribute("data-row")) + 1,
+        top: tr.getBoundingClientRect().top,
+      }));
+      const scroller = table.parentElement as HTMLElement;
+      const viewBottom = scroller.getBoundingClientRect().top + scroller.clientTop + scroller.clientHeight;
+      return { headerBottom: header?.bottom ?? 0, viewBottom, rows: rows.sort((a, b) => a.n - b.n) };
+    });
+  const expectContiguous = async () => {
+    const { headerBottom, viewBottom, rows } = await shown();
+    expect(rows.length).toBeGreaterThan(5);
+    for (let i = 1; i < rows.length; i++) {
+      expect(rows[i].n).toBe(rows[i - 1].n + 1);
+      expect(Math.abs(rows[i].top - rows[i - 1].top - 34)).toBeLessThan(1.5);
+    }
+    // Some row covers the line just under the header (overscan rows sit above it, hidden).
+    expect(rows.some((r) => r.top <= headerBottom + 1 && r.top + 34 > headerBottom + 1)).toBe(true);
+    return { rows, viewBottom };
+  };
+
+  // Half-way down the scrollbar is half-way down the rows.
+  await scroller.evaluate((el) => {
+    el.scrollTop = (el.scrollHeight - el.clientHeight) / 2;
+  });
+  await expect(
+    grid
+      .getByRole("row")
+      .filter({ hasText: /Row 50\d{4}/ })
+      .first(),
+  ).toBeVisible();
+  await expect(async () => {
+    const { rows } = await expectContiguous();
+    expect(Math.abs(rows[0].n - ROWS / 2)).toBeLessThan(60);
+  }).toPass();
+
+  // A wheel moves the rows as far as ever (680 px: 20 rows), not `scale` times as far.
+  const before = (await expectContiguous()).rows[0].n;
+  await grid.hover();
+  await page.mouse.wheel(0, 680);
+  await expect(async () => {
+    const moved = (await expectContiguous()).rows[0].n - before;
+    expect(moved).toBeGreaterThanOrEqual(18);
+    expect(moved).toBeLessThanOrEqual(22);
+  }).toPass();
+
+  // The end of the scrollbar is the last row.
+  await scroller.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await expect(grid.getByRole("row").filter({ hasText: `Row ${ROWS}` })).toBeVisible();
+  await expect(async () => {
+    const { rows, viewBottom } = await expectContiguous();
+    // The last row ends exactly where the view does.
+    expect(rows.at(-1)?.n).toBe(ROWS);
+    expect(Math.abs((rows.at(-1)?.top ?? 0) + 34 - viewBottom)).toBeLessThan(1.5);
+  }).toPass();
+
+  // Keys: back to the top, a cell, Ctrl+↓ to the last row, which is shown and active.
+  await scroller.evaluate((el) => {
+    el.scrollTop = 0;
+  });
+  await grid
+    .getByRole("row")
+    .filter({ hasText: /Row 1$/ })
+    .getByRole("gridcell")
+    .first()
+    .click();
+  await page.keyboard.press("Control+ArrowDown");
+  const last = grid.getByRole("row").filter({ hasText: `Row ${ROWS}` });
+  await expect(last).toBeVisible();
+  await expect(last.getByRole("gridcell").first()).toHaveAttribute("aria-selected", "true");
+  await page.keyboard.press("ArrowUp");
+  await expect(
+    grid
+      .getByRole("row")
+      .filter({ hasText: `Row ${ROWS - 1}` })
+      .getByRole("gridcell")
+      .first(),
+  ).toHaveAttribute("aria-selected", "true");
+  await page.screenshot({ path: "test-results/screenshots/grid-tall-table-end.png" });
+  expect(errors).toEqual([]);
+});
