@@ -7,7 +7,7 @@
 // use-grid-virtual.ts). The row virtualizer does not know: it scrolls a stand-in for the scroll
 // element (below) whose height, offset and scrolls are in the rows' own pixels, so its
 // ranges, scrollToIndex and keyboard jumps work unchanged; rows are drawn where they fall in
-// the viewport (rowTop).
+// the viewport (rowsBase and rowsOffset in use-grid-virtual.ts).
 
 /** The tallest scroll area the grid makes (every browser renders 10,000,000 px). */
 export const MAX_SCROLL_HEIGHT = 10_000_000;

@@ -8,10 +8,10 @@ import { useFastScroll } from "./use-fast-scroll";
 import { useThrottledValue } from "./use-throttled-value";
 
 type Range = { first: number; last: number };
+const sameRange = (a: Range, b: Range) => a.first === b.first && a.last === b.last;
 
 /** Rows of a scaled table are placed from a multiple of this (see rowsBase below). */
 const BASE_STEP = 1_000_000;
-const sameRange = (a: Range, b: Range) => a.first === b.first && a.last === b.last;
 
 /**
  * The grid's geometry: virtual rows and columns (of `widths`, the shown columns' widths) over

@@ -6,12 +6,12 @@ import { run, type Statement } from "./run";
 import { statusIn } from "./status-filter";
 import type { FinalTaskStatus } from "./types";
 
-// Finishing tasks. recordResults: running → done/failed/skipped, only if still running (so a retried
-// or duplicated call changes nothing); with `fromQueued`, also queued → final in one write (an
-// attempt counted), for cells decided without running (the provider cache answered them
-// outright, waterfall/cached.ts), unless their job was cancelled meanwhile; merges each value into Row.data and each state into
-// Row.cell_states (the trigger derives the row status); counts each task into one counter
-// shard of its job, all in one statement. finalizeJobs then ends the jobs whose tasks are
+// Finishing tasks. recordResults: running → done/failed/skipped, only if still running (so a
+// retried or duplicated call changes nothing); with `fromQueued`, also queued → final in one
+// write (an attempt counted), for cells decided without running (the provider cache answered
+// them outright, waterfall/cached.ts), unless their job was cancelled meanwhile; merges each
+// value into Row.data and each state into Row.cell_states (the trigger derives the row
+// status); counts each task into one counter shard of its job, all in one statement. finalizeJobs then ends the jobs whose tasks are
 // all final, after those results committed.
 
 /**
