@@ -10,8 +10,8 @@ import {
   readTaskCalls,
   recordProviderCalls,
 } from "../store";
-import { asNewCall, missingInput, passedOver, requestOf } from "./calls";
-import { callableProviders, planPeeked } from "./cell";
+import { asNewCall, requestOf } from "./calls";
+import { callableProviders, passedOverForMissing, planPeeked } from "./cell";
 import { decide, meetsThreshold } from "./decide";
 import type { WaterfallPlan } from "./plan";
 
@@ -83,9 +83,7 @@ export async function finishCachedCells(taskIds: string[]): Promise<string[]> {
   const answered = (await answeredFromCache(taskIds)).filter((a) => a.attempts === 0);
   if (answered.length === 0) return [];
   const calls: NewCall[] = answered.flatMap(({ plan, provider, hit }) => [
-    ...plan.providers
-      .filter((p) => p.missing)
-      .map((p) => ({ ...passedOver(plan, p.id, missingInput(p.missing)), attempt: 1 })),
+    ...passedOverForMissing(plan).map((call) => ({ ...call, attempt: 1 })),
     { ...asNewCall(plan, provider, fromCache(provider, requestOf(plan), hit)), attempt: 1 },
   ]);
   const now = new Date();

@@ -39,9 +39,7 @@ export async function startWaterfalls(tasks: { task: ClaimedTask; recipe: Recipe
     const known = new Set((await readTaskCalls(gated.map((p) => p.taskId))).map((c) => `${c.taskId}|${c.provider}`));
     await recordProviderCalls(
       gated.flatMap((plan) =>
-        plan.providers
-          .filter((p) => p.missing && !known.has(`${plan.taskId}|${p.id}`))
-          .map((p) => passedOver(plan, p.id, missingInput(p.missing))),
+        passedOverForMissing(plan).filter((call) => !known.has(`${plan.taskId}|${call.provider}`)),
       ),
     );
   }
@@ -62,6 +60,10 @@ export async function planPeeked(tasks: ClaimedTask[]): Promise<WaterfallPlan[]>
     return "plan" in outcome ? [outcome.plan] : [];
   });
 }
+
+/** The calls a plan records for the providers it passes over for missing inputs. */
+export const passedOverForMissing = (plan: WaterfallPlan) =>
+  plan.providers.filter((p) => p.missing).map((p) => passedOver(plan, p.id, missingInput(p.missing)));
 
 /** The providers of a plan that are called, in order. */
 export const callableProviders = (plan: WaterfallPlan) => plan.providers.filter((p) => !p.missing).map((p) => p.id);
