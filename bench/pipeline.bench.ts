@@ -47,12 +47,14 @@ async function sqlBaseline(tableId: string, columnIds: string[]) {
   const job = await createEnrichmentJob({ tableId, source: { mode: "grid", columnIds, rowIds: "all" } });
   const tasks = await getDb().cellEnrichmentTask.findMany({
     where: { jobId: job.jobId },
-    select: { id: true, rowId: true, column: { select: { key: true } } },
+    select: { id: true, rowId: true, columnId: true },
   });
+  const columns = await getDb().column.findMany({ where: { tableId }, select: { id: true, key: true } });
+  const keyOf = new Map(columns.map((c) => [c.id, c.key]));
   const started = performance.now();
   const ids = tasks.map((t) => t.id);
-  const values = tasks.map((t) => JSON.stringify(demoValue(t.rowId, t.column.key).value));
-  const confidences = tasks.map((t) => demoConfidence(t.rowId, t.column.key));
+  const values = tasks.map((t) => JSON.stringify(demoValue(t.rowId, keyOf.get(t.columnId) ?? "").value));
+  const confidences = tasks.map((t) => demoConfidence(t.rowId, keyOf.get(t.columnId) ?? ""));
   await getDb().$executeRaw`
     WITH v AS (SELECT * FROM unnest(${ids}::uuid[], ${values}::jsonb[], ${confidences}::float8[]) AS u(id, value, confidence)),
     t AS (

@@ -61,10 +61,10 @@ export async function commitToPaint(stack: Stack, log: (line: string) => void) {
     const painted = await second.evaluate(() => (window as unknown as { painted: Record<string, number> }).painted);
     const tasks = await getDb().cellEnrichmentTask.findMany({
       where: { jobId },
-      select: { rowId: true, column: { select: { key: true } }, completedAt: true },
+      select: { rowId: true, columnId: true, completedAt: true },
     });
     const samples = tasks.map((t) => {
-      const id = `cell-${rows.indexOf(t.rowId)}-${KEYS.indexOf(t.column.key) + 1}`;
+      const id = `cell-${rows.indexOf(t.rowId)}-${table.columnIds.indexOf(t.columnId) + 1}`;
       return painted[id] - (t.completedAt?.getTime() ?? Number.NaN);
     });
     const r = summarize(samples);

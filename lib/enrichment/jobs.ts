@@ -62,42 +62,49 @@ export async function listTasks(
 ) {
   await getJob({ tableId, jobId });
   const where: Prisma.CellEnrichmentTaskWhereInput = { jobId, ...(status ? { status } : {}) };
-  const [total, tasks, firstColumn] = await Promise.all([
+  const [total, tasks, columns] = await Promise.all([
     db.cellEnrichmentTask.count({ where }),
-    db.cellEnrichmentTask.findMany({
-      where,
-      orderBy: { ordinal: "asc" },
-      skip: (page - 1) * limit,
-      take: limit,
-      include: { column: { select: { key: true, label: true } }, row: { select: { data: true } } },
-    }),
-    db.column.findFirst({
+    db.cellEnrichmentTask.findMany({ where, orderBy: { ordinal: "asc" }, skip: (page - 1) * limit, take: limit }),
+    db.column.findMany({
       where: { tableId },
       orderBy: [{ order: "asc" }, { createdAt: "asc" }],
-      select: { key: true },
+      select: { id: true, key: true, label: true },
     }),
   ]);
+  // Tasks have no foreign keys (see the schema): their rows and columns are read by id.
+  const rows = await db.row.findMany({
+    where: { id: { in: [...new Set(tasks.map((t) => t.rowId))] } },
+    select: { id: true, data: true },
+  });
+  const columnOf = new Map(columns.map((c) => [c.id, c]));
+  const rowDataOf = new Map(rows.map((r) => [r.id, r.data]));
   const labelOf = (data: unknown) => {
-    const value = firstColumn ? readOwn(data, firstColumn.key) : undefined;
+    const value = columns.length > 0 ? readOwn(data, columns[0].key) : undefined;
     return value === undefined || value === null ? null : String(value);
   };
-  const data: TaskDto[] = tasks.map((t) => ({
-    taskId: t.id,
-    jobId: t.jobId,
-    rowId: t.rowId,
-    columnId: t.columnId,
-    columnKey: t.column.key,
-    columnLabel: t.column.label,
-    rowLabel: labelOf(t.row.data),
-    status: t.status,
-    result: t.result,
-    confidence: t.confidence,
-    error: t.error,
-    attempts: t.attempts,
-    createdAt: t.createdAt.toISOString(),
-    startedAt: t.startedAt?.toISOString() ?? null,
-    completedAt: t.completedAt?.toISOString() ?? null,
-  }));
+  const data: TaskDto[] = [];
+  for (const t of tasks) {
+    const column = columnOf.get(t.columnId);
+    // A row or column deleted since the page was read took its tasks with it.
+    if (!column || !rowDataOf.has(t.rowId)) continue;
+    data.push({
+      taskId: t.id,
+      jobId: t.jobId,
+      rowId: t.rowId,
+      columnId: t.columnId,
+      columnKey: column.key,
+      columnLabel: column.label,
+      rowLabel: labelOf(rowDataOf.get(t.rowId)),
+      status: t.status,
+      result: t.result,
+      confidence: t.confidence,
+      error: t.error,
+      attempts: t.attempts,
+      createdAt: t.createdAt.toISOString(),
+      startedAt: t.startedAt?.toISOString() ?? null,
+      completedAt: t.completedAt?.toISOString() ?? null,
+    });
+  }
   return { data, meta: { total, page, limit, totalPages: Math.ceil(total / limit) } };
 }
 

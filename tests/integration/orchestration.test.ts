@@ -70,10 +70,10 @@ describe("orchestration through the dev server", () => {
     const t = await makeTable({ keys: ["email", "flaky_title"], rows: 3 });
     const job = await enrich(t.tableId, { columnIds: [t.columns.email, t.columns.flaky_title] });
     expect(await waitForJob(t.tableId, job.jobId)).toMatchObject({ status: "completed", doneTasks: 6, failedTasks: 0 });
-    const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId: job.jobId }, include: { column: true } });
+    const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId: job.jobId } });
     for (const task of tasks) {
       expect(task.status).toBe("done");
-      expect(task.attempts).toBe(task.column.key === "flaky_title" ? 2 : 1);
+      expect(task.attempts).toBe(task.columnId === t.columns.flaky_title ? 2 : 1);
     }
     // The dev server retried exactly the three flaky steps, each once.
     const runs = await devServer.listRuns({ limit: 50 });
