@@ -20,10 +20,14 @@ export const pendingStateOf = (alias: string, status: "queued" | "running") =>
 
 /**
  * SQL: `rows` merged with `patch` (a relation of (row_id, states)). `onlyLatest` keeps a
- * patch from replacing the state of a newer task of the same cell.
+ * patch from replacing the state of a newer task of the same cell. Without it the merge is
+ * jsonb's `||`, written out: calling glaze_merge_cell_states (a SQL function Postgres cannot
+ * inline) cost ~30 µs a row, 3 s of queueing a job of 1,000,000 cells.
  */
 export const mergeStates = (patch: string, onlyLatest: boolean) =>
-  `glaze_merge_cell_states(rows.cell_states, ${patch}.states, ${onlyLatest})`;
+  onlyLatest
+    ? `glaze_merge_cell_states(rows.cell_states, ${patch}.states, true)`
+    : `(rows.cell_states || ${patch}.states)`;
 
 /** SQL: the id of the latest task of cell (`rowAlias`, `columnIdExpr`), or null. */
 export const latestTaskIdOf = (rowAlias: string, columnIdExpr: string) =>
