@@ -1,6 +1,6 @@
 -- Tasks lose their foreign keys to rows, columns and jobs, and tasks and rows get time-ordered
--- ids. Measured on a job of 1,000,000 cells (100,000 rows x 10 columns; bench/README.md, "Job
--- creation without foreign keys"): the three checks per task took 15.3 s of the tasks' 38.2 s
+-- ids. Measured on a job of 1,000,000 cells (100,000 rows x 10 columns; bench/README.md,
+-- "2026-12-03, third session"): the three checks per task took 15.3 s of the tasks' 38.2 s
 -- INSERT, and a random v4 id touched a random page of the primary key per task (after a
 -- checkpoint, each such page also writes a full-page image to the WAL).
 --
