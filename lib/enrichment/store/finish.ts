@@ -11,8 +11,8 @@ import type { FinalTaskStatus } from "./types";
 // write (an attempt counted), for cells decided without running (the provider cache answered
 // them outright, waterfall/cached.ts), unless their job was cancelled meanwhile; merges each
 // value into Row.data and each state into Row.cell_states (the trigger derives the row
-// status); counts each task into one counter shard of its job, all in one statement. finalizeJobs then ends the jobs whose tasks are
-// all final, after those results committed.
+// status); counts each task into one counter shard of its job, all in one statement.
+// finalizeJobs then ends the jobs whose tasks are all final, after those results committed.
 
 /**
  * A final result. A done result's `provider` is the provider its value came from ("demo" for
