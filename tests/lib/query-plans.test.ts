@@ -5,6 +5,9 @@ import { createEnrichmentJob } from "@/lib/enrichment/create-job";
 import { CELL_CHANGES } from "@/lib/enrichment/store/cell-changes";
 import { CLAIM } from "@/lib/enrichment/store/claim";
 import { RECORD } from "@/lib/enrichment/store/finish";
+import { resolveFilter } from "@/lib/views/resolve";
+import { PLAIN_WINDOW, windowStatement } from "@/lib/views/row-window";
+import { viewColumnsOf } from "@/lib/views/table-columns";
 import { makeTable } from "../support/fixtures";
 
 // A statement's cost must depend on what it returns, not on how big the database has grown.
@@ -113,5 +116,46 @@ test("claiming and finishing 200 tasks by id looks them up by id while the stati
     await client.query("ROLLBACK").catch(() => undefined);
     client.release();
     await getPool().query("ANALYZE cell_enrichment_tasks");
+  }
+}, 120_000);
+
+test("a row window of a table the statistics have not seen yet reads each of its rows by position", async () => {
+  // A table imported a moment ago: ANALYZE has not run since, so the statistics of rows.table_id
+  // do not know it and estimate one row for it. Joined to the window's positions, the rows were
+  // then found through the index on table_id alone and compared with each position (a join
+  // filter): every row of the table for each row of the window (a grid scrolled to the middle
+  // of a million rows just imported waited minutes).
+  const t = await makeTable({ keys: ["name"], rows: 5_000 });
+  const columns = await viewColumnsOf(getDb(), t.tableId);
+  const filtered = windowStatement({
+    tableId: t.tableId,
+    filter: resolveFilter({ column: "name", op: "contains", value: "Person" } as never, columns, "filter"),
+    sort: [],
+    offset: 2_000,
+    limit: 200,
+  });
+  const probes = [
+    { name: "plain", text: PLAIN_WINDOW, values: [t.tableId, -1, 2_000, 200] as unknown[] },
+    { name: "filtered", text: filtered.text, values: filtered.values },
+  ];
+  const client = await getPool().connect();
+  try {
+    await client.query("BEGIN");
+    // Statistics that have never seen this table (restored by the rollback: they are transactional).
+    await client.query(`SELECT pg_restore_attribute_stats('schemaname', 'public', 'relname', 'rows',
+      'attname', 'table_id', 'inherited', false, 'null_frac', 0::real, 'avg_width', 16, 'n_distinct', 1::real,
+      'most_common_vals', '{00000000-0000-4000-8000-000000000000}'::text, 'most_common_freqs', '{1}'::real[])`);
+    for (const probe of probes) {
+      const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${probe.text}`, probe.values);
+      const [plan] = rows[0]["QUERY PLAN"] as { Plan: Node & { "Actual Rows": number } }[];
+      expect({ probe: probe.name, rows: plan.Plan["Actual Rows"], removed: removed(plan.Plan) }).toEqual({
+        probe: probe.name,
+        rows: 200,
+        removed: 0,
+      });
+    }
+  } finally {
+    await client.query("ROLLBACK");
+    client.release();
   }
 }, 120_000);
