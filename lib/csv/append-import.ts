@@ -6,7 +6,7 @@ import { getTable, lockTable } from "../tables/tables";
 import { openCsvStream } from "./csv-stream";
 import { headerToKey, uniqueKeys } from "./header-key";
 import type { ImportResult } from "./import-table";
-import { type ImportProgress, importTransaction, insertBatches } from "./insert-rows";
+import { type ImportProgress, importTransaction, insertBatches, refreshRowStatistics } from "./insert-rows";
 
 type ColumnRef = { key: string; label: string };
 
@@ -41,7 +41,7 @@ export async function appendCsvToTable(
   db = getDb(),
 ): Promise<ImportResult> {
   const { headers, batches } = await openCsvStream(request);
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx) => {
     await lockTable(tx, tableId);
     const existing = await tx.column.findMany({ where: { tableId }, orderBy: { order: "asc" } });
     const keys: (string | undefined)[] = headers.map((h) => matchHeader(h, existing)?.key);
@@ -90,4 +90,6 @@ export async function appendCsvToTable(
     const imported = await insertBatches(tx, { tableId, keys: keys as string[], batches, onProgress });
     return { data: await getTable({ tableId }, tx), meta: { imported, createdColumns: newKeys } };
   }, importTransaction());
+  await refreshRowStatistics(result.meta.imported);
+  return result;
 }

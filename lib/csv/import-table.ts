@@ -4,7 +4,7 @@ import type { TableDto } from "../tables/serialize";
 import { getTable } from "../tables/tables";
 import { openCsvStream } from "./csv-stream";
 import { uniqueKeys } from "./header-key";
-import { type ImportProgress, importTransaction, insertBatches } from "./insert-rows";
+import { type ImportProgress, importTransaction, insertBatches, refreshRowStatistics } from "./insert-rows";
 
 export type ImportResult = { data: TableDto; meta: { imported: number; createdColumns: string[] } };
 
@@ -31,7 +31,7 @@ export async function importCsvAsTable(
 ): Promise<ImportResult> {
   const { headers, batches } = await openCsvStream(request);
   const keys = uniqueKeys(headers);
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx) => {
     const table = await tx.table.create({
       data: {
         workspaceId,
@@ -45,4 +45,6 @@ export async function importCsvAsTable(
     const imported = await insertBatches(tx, { tableId: table.id, keys, batches, onProgress });
     return { data: await getTable({ tableId: table.id }, tx), meta: { imported, createdColumns: keys } };
   }, importTransaction());
+  await refreshRowStatistics(result.meta.imported);
+  return result;
 }
