@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { watchErrors } from "./grid-support";
 
@@ -15,6 +16,7 @@ test("1,000,000 rows: a bounded scroll area, rows in order at the middle and the
 }) => {
   test.setTimeout(240_000);
   const errors = watchErrors(page);
+  const windows = watchRowWindows(page);
   const csv = `name\n${Array.from({ length: ROWS }, (_, i) => `Row ${i + 1}`).join("\n")}\n`;
   const imported = await request.post("/api/tables/import?name=Tall%20table", {
     headers: { "content-type": "text/csv" },
@@ -66,7 +68,13 @@ test("1,000,000 rows: a bounded scroll area, rows in order at the middle and the
       .getByRole("row")
       .filter({ hasText: /Row 50\d{4}/ })
       .first(),
-  ).toBeVisible();
+  )
+    .toBeVisible()
+    .catch(async (error: Error) => {
+      // What the grid asked for and got, so a failure says whether rows were slow, failed or never asked for.
+      const fast = await page.getByText(/^Row [\d,]+ of 1,000,000$/).count();
+      throw new Error(`${error.message}\nfast-scroll overlay shown: ${fast > 0}\nrow windows:\n${windows.join("\n")}`);
+    });
   await expect(async () => {
     const { rows } = await expectContiguous();
     expect(Math.abs(rows[0].n - ROWS / 2)).toBeLessThan(60);
@@ -119,3 +127,21 @@ test("1,000,000 rows: a bounded scroll area, rows in order at the middle and the
   await page.screenshot({ path: "test-results/screenshots/grid-tall-table-end.png" });
   expect(errors).toEqual([]);
 });
+
+/** Each row window the page requests: its offset, when it was asked for and answered (s), its status. */
+function watchRowWindows(page: Page): string[] {
+  const log: string[] = [];
+  const started = Date.now();
+  const at = () => ((Date.now() - started) / 1000).toFixed(2);
+  const name = (url: string) => new URL(url).search;
+  page.on("request", (r) => {
+    if (r.url().includes("/rows?")) log.push(`${at()} s asked ${name(r.url())}`);
+  });
+  page.on("requestfinished", async (r) => {
+    if (r.url().includes("/rows?")) log.push(`${at()} s answered ${name(r.url())}: ${(await r.response())?.status()}`);
+  });
+  page.on("requestfailed", (r) => {
+    if (r.url().includes("/rows?")) log.push(`${at()} s failed ${name(r.url())}: ${r.failure()?.errorText}`);
+  });
+  return log;
+}
