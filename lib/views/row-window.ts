@@ -46,7 +46,7 @@ function afterCursor(sort: ResolvedSort[], i = 0): string {
  * cannot be pulled up into a join (OFFSET 0), so `p` is one of its index conditions whatever the
  * statistics say. As a join, a table imported since the last ANALYZE (estimated at one row) got
  * a plan that scanned all of the table's rows for each row of the window, with `position` as a
- * join filter: 200 × 1,000,000 rows, minutes for a window that takes 0.2 s
+ * join filter: 200 × 1,000,000 rows read for a window that takes 0.2 s
  * (tests/lib/query-plans.test.ts).
  */
 const rowAt = (p: string) => `(SELECT * FROM rows r WHERE r.table_id = $1::uuid AND r.position = ${p} OFFSET 0) r`;

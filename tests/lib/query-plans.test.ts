@@ -124,7 +124,7 @@ test("a row window of a table the statistics have not seen yet reads each of its
   // do not know it and estimate one row for it. Joined to the window's positions, the rows were
   // then found through the index on table_id alone and compared with each position (a join
   // filter): every row of the table for each row of the window (a grid scrolled to the middle
-  // of a million rows just imported waited minutes).
+  // of a million rows just imported waited for them in vain).
   const t = await makeTable({ keys: ["name"], rows: 5_000 });
   const columns = await viewColumnsOf(getDb(), t.tableId);
   const filtered = windowStatement({
