@@ -7,6 +7,7 @@ import { env } from "../env";
 import { AppError, invalid, notFound } from "../errors";
 import { adapterInfo } from "../providers/catalog";
 import { type Recipe, readRecipe } from "../providers/recipe";
+import { ROW_IDS_OF_TABLE } from "../rows/by-id";
 import { SqlParams } from "../sql";
 import { compileFilter } from "../views/compile-filter";
 import { resolveFilter } from "../views/resolve";
@@ -111,10 +112,7 @@ async function rowConditions(tableId: string, selection: Selection, columns: Col
   const out: { column: ColumnRow; where: (params: SqlParams) => string; rows: number }[] = [];
   const countRows = async (ids: string[]) => {
     const wellFormed = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
-    const { rows } = await getPool().query<{ id: string }>(
-      "SELECT id::text FROM rows WHERE table_id = $1::uuid AND id = ANY($2::uuid[])",
-      [tableId, wellFormed],
-    );
+    const { rows } = await getPool().query<{ id: string }>(ROW_IDS_OF_TABLE, [tableId, wellFormed]);
     const known = new Set(rows.map((r) => r.id));
     return { known: [...known], unknown: [...new Set(ids.filter((id) => !known.has(id.toLowerCase())))] };
   };

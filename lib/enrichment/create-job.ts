@@ -2,6 +2,7 @@ import "server-only";
 import { getDb, type Tx } from "../db";
 import { AppError, conflict, invalid, notFound } from "../errors";
 import { hintCells } from "../realtime/cell-hints";
+import { ROW_IDS_OF_TABLE } from "../rows/by-id";
 import { compileFilter } from "../views/compile-filter";
 import { resolveFilter } from "../views/resolve";
 import { hasSearchIndex } from "../views/search-index";
@@ -25,9 +26,7 @@ async function unknownIds(tx: Tx, table: "rows" | "columns", tableId: string, id
   const wellFormed = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
   const found =
     table === "rows"
-      ? await tx.$queryRaw<
-          { id: string }[]
-        >`SELECT id::text FROM rows WHERE table_id = ${tableId}::uuid AND id = ANY(${wellFormed}::uuid[])`
+      ? await tx.$queryRawUnsafe<{ id: string }[]>(ROW_IDS_OF_TABLE, tableId, wellFormed)
       : await tx.$queryRaw<
           { id: string }[]
         >`SELECT id::text FROM columns WHERE table_id = ${tableId}::uuid AND id = ANY(${wellFormed}::uuid[])`;

@@ -4,6 +4,7 @@ import { abandonTasks, finalizeJobs } from "../enrichment/store";
 import { AppError, invalid, notFound } from "../errors";
 import { shareLockTable } from "../tables/tables";
 import { listRowWindow } from "../views/list-rows";
+import { ROW_IDS_OF_TABLE } from "./by-id";
 import type { CreateRowsInput, DeleteRowsInput, ListRowsQuery } from "./schemas";
 import { ROW_COLUMNS, type RowData, type RowDto, type RowRecord, serializeRow } from "./serialize";
 
@@ -29,8 +30,7 @@ export function unknownKeys(rows: { data: RowData }[], keys: Set<string>) {
 /** Ids of `ids` that are not rows of the table (malformed ids are unknown too), in request order. */
 export async function unknownRowIds(tx: Tx, tableId: string, ids: string[]): Promise<string[]> {
   const wellFormed = ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase());
-  const found = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id::text FROM rows WHERE table_id = ${tableId}::uuid AND id = ANY(${wellFormed}::uuid[])`;
+  const found = await tx.$queryRawUnsafe<{ id: string }[]>(ROW_IDS_OF_TABLE, tableId, wellFormed);
   const known = new Set(found.map((r) => r.id));
   return ids.filter((id) => !known.has(id.toLowerCase()));
 }

@@ -4,7 +4,9 @@ import { getDb, getEnginePool, getPool } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
 import { CELL_CHANGES } from "@/lib/enrichment/store/cell-changes";
 import { CLAIM } from "@/lib/enrichment/store/claim";
+import { INSERT_CELLS, INSERT_GRID_ROWS } from "@/lib/enrichment/store/create-tasks";
 import { RECORD } from "@/lib/enrichment/store/finish";
+import { ROW_IDS_OF_TABLE } from "@/lib/rows/by-id";
 import { resolveFilter } from "@/lib/views/resolve";
 import { PLAIN_WINDOW, windowStatement } from "@/lib/views/row-window";
 import { viewColumnsOf } from "@/lib/views/table-columns";
@@ -119,7 +121,7 @@ test("claiming and finishing 200 tasks by id looks them up by id while the stati
   }
 }, 120_000);
 
-test("a row window of a table the statistics have not seen yet reads each of its rows by position", async () => {
+test("a table the statistics have not seen yet: row windows read each row by position, jobs over listed rows find them by id", async () => {
   // A table imported a moment ago: ANALYZE has not run since, so the statistics of rows.table_id
   // do not know it and estimate one row for it. Joined to the window's positions, the rows were
   // then found through the index on table_id alone and compared with each position (a join
@@ -134,9 +136,21 @@ test("a row window of a table the statistics have not seen yet reads each of its
     offset: 2_000,
     limit: 200,
   });
+  const ids = (
+    await getPool().query<{ id: string }>(
+      "SELECT id::text FROM rows WHERE table_id = $1 AND position % 500 = 7 ORDER BY position",
+      [t.tableId],
+    )
+  ).rows.map((r) => r.id);
+  const job = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+  const column = t.columns.name as string;
   const probes = [
-    { name: "plain", text: PLAIN_WINDOW, values: [t.tableId, -1, 2_000, 200] as unknown[] },
-    { name: "filtered", text: filtered.text, values: filtered.values },
+    { name: "plain", text: PLAIN_WINDOW, values: [t.tableId, -1, 2_000, 200] as unknown[], rows: 200 },
+    { name: "filtered", text: filtered.text, values: filtered.values, rows: 200 },
+    // Looked up by id too: a job over a few rows, its cells, and the check that ids are rows.
+    { name: "ids", text: ROW_IDS_OF_TABLE, values: [t.tableId, ids], rows: 10 },
+    { name: "grid rows", text: INSERT_GRID_ROWS, values: [t.tableId, ids, job(1), [column]], rows: 0 },
+    { name: "cells", text: INSERT_CELLS, values: [t.tableId, ids, job(2), ids.map(() => column)], rows: 0 },
   ];
   const client = await getPool().connect();
   try {
@@ -150,7 +164,7 @@ test("a row window of a table the statistics have not seen yet reads each of its
       const [plan] = rows[0]["QUERY PLAN"] as { Plan: Node & { "Actual Rows": number } }[];
       expect({ probe: probe.name, rows: plan.Plan["Actual Rows"], removed: removed(plan.Plan) }).toEqual({
         probe: probe.name,
-        rows: 200,
+        rows: probe.rows,
         removed: 0,
       });
     }

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Tx } from "../../db";
+import { ROWS_BY_ID } from "../../rows/by-id";
 import { SqlParams } from "../../sql";
 import { mergeStates, pendingStateOf } from "./cell-states";
 import { createShards } from "./counters";
@@ -9,12 +10,16 @@ import { run, type Statement } from "./run";
 // row-then-column order (`ordinal`), so the orchestrator can fan out contiguous ranges.
 // Set-based: 100,000 cells are a few statements.
 
-const INSERT_GRID = `
+const gridTasks = (rows: string, job: string, columns: string) => `
     INSERT INTO cell_enrichment_tasks (table_id, row_id, column_id, job_id, ordinal)
-    SELECT $1::uuid, r.id, c.id, $2::uuid, row_number() OVER (ORDER BY r.position, c."order", c.id)
-      FROM rows r CROSS JOIN columns c
-     WHERE r.table_id = $1::uuid AND c.table_id = $1::uuid
-       AND c.id = ANY($3::uuid[]) AND ($4::uuid[] IS NULL OR r.id = ANY($4::uuid[]))`;
+    SELECT $1::uuid, r.id, c.id, ${job}::uuid, row_number() OVER (ORDER BY r.position, c."order", c.id)
+      FROM ${rows} CROSS JOIN columns c
+     WHERE r.table_id = $1::uuid AND c.table_id = $1::uuid AND c.id = ANY(${columns}::uuid[])`;
+
+/** Every row of table $1: job $2, columns $3. */
+const INSERT_GRID_ALL = gridTasks("rows r", "$2", "$3");
+/** The rows of table $1 among ids $2 (looked up by id, lib/rows/by-id.ts): job $3, columns $4. */
+export const INSERT_GRID_ROWS = gridTasks(ROWS_BY_ID, "$3", "$4");
 
 /** One task per (row, column) of the selection; `rowIds: null` = every row of the table. */
 export async function insertGridTasks(
@@ -26,7 +31,9 @@ export async function insertGridTasks(
   }: { tableId: string; jobId: string; columnIds: string[]; rowIds: string[] | null },
   tx: Tx,
 ): Promise<number> {
-  return tx.$executeRawUnsafe(INSERT_GRID, tableId, jobId, columnIds, rowIds);
+  return rowIds === null
+    ? tx.$executeRawUnsafe(INSERT_GRID_ALL, tableId, jobId, columnIds)
+    : tx.$executeRawUnsafe(INSERT_GRID_ROWS, tableId, rowIds, jobId, columnIds);
 }
 
 /**
@@ -71,19 +78,24 @@ export async function insertFilteredGridTasks(
   return rows;
 }
 
-const INSERT_CELLS = `
+/**
+ * Cells (rows $2[i], columns $4[i]) of table $1 for job $3. Each cell's row is looked up by id,
+ * then checked against the table (as in lib/rows/by-id.ts, one look-up per cell).
+ */
+export const INSERT_CELLS = `
     INSERT INTO cell_enrichment_tasks (table_id, row_id, column_id, job_id, ordinal)
-    SELECT $1::uuid, r.id, c.id, $2::uuid, row_number() OVER (ORDER BY r.position, c."order", c.id)
-      FROM unnest($3::uuid[], $4::uuid[]) AS u(row_id, column_id)
-      JOIN rows r ON r.id = u.row_id AND r.table_id = $1::uuid
-      JOIN columns c ON c.id = u.column_id AND c.table_id = $1::uuid`;
+    SELECT $1::uuid, r.id, c.id, $3::uuid, row_number() OVER (ORDER BY r.position, c."order", c.id)
+      FROM unnest($2::uuid[], $4::uuid[]) AS u(row_id, column_id)
+      CROSS JOIN LATERAL (SELECT id, table_id, position FROM rows WHERE id = u.row_id OFFSET 0) r
+      JOIN columns c ON c.id = u.column_id AND c.table_id = $1::uuid
+     WHERE r.table_id = $1::uuid`;
 
 /** One task per listed cell (pairs of rowIds[i], columnIds[i], already distinct). */
 export async function insertCellTasks(
   { tableId, jobId, rowIds, columnIds }: { tableId: string; jobId: string; rowIds: string[]; columnIds: string[] },
   tx: Tx,
 ): Promise<number> {
-  return tx.$executeRawUnsafe(INSERT_CELLS, tableId, jobId, rowIds, columnIds);
+  return tx.$executeRawUnsafe(INSERT_CELLS, tableId, rowIds, jobId, columnIds);
 }
 
 // Rows are updated in id order so two jobs over the same rows cannot deadlock.
