@@ -5,7 +5,7 @@
 // the (table_id, position) index, each row compared with the list: 1,000,000 rows for 10 ids
 // (tests/lib/query-plans.test.ts).
 
-/** The rows of table $1 among ids $2 (uuid[]), as `r` with columns id, table_id and position. */
+/** The rows whose ids are in $2 (uuid[]), as `r` (id, table_id, position); the caller checks `r.table_id`. */
 export const ROWS_BY_ID = `(SELECT id, table_id, position FROM rows WHERE id = ANY($2::uuid[]) OFFSET 0) r`;
 
 /** The ids among $2 (uuid[]) that are rows of table $1 (uuid), as text. */
