@@ -10,3 +10,8 @@ export const ROWS_BY_ID = `(SELECT id, table_id, position FROM rows WHERE id = A
 
 /** The ids among $2 (uuid[]) that are rows of table $1 (uuid), as text. */
 export const ROW_IDS_OF_TABLE = `SELECT r.id::text AS id FROM ${ROWS_BY_ID} WHERE r.table_id = $1::uuid`;
+
+/** Locks the rows of table $1 whose ids are in $2 (FOR UPDATE, in id order) and returns their ids as text. */
+export const LOCK_ROWS_OF_TABLE = `SELECT l.id::text AS id FROM rows l
+  WHERE l.id IN (SELECT r.id FROM ${ROWS_BY_ID} WHERE r.table_id = $1::uuid)
+  ORDER BY l.id FOR UPDATE OF l`;

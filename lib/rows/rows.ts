@@ -4,7 +4,7 @@ import { abandonTasks, finalizeJobs } from "../enrichment/store";
 import { AppError, invalid, notFound } from "../errors";
 import { shareLockTable } from "../tables/tables";
 import { listRowWindow } from "../views/list-rows";
-import { ROW_IDS_OF_TABLE } from "./by-id";
+import { LOCK_ROWS_OF_TABLE, ROW_IDS_OF_TABLE } from "./by-id";
 import type { CreateRowsInput, DeleteRowsInput, ListRowsQuery } from "./schemas";
 import { ROW_COLUMNS, type RowData, type RowDto, type RowRecord, serializeRow } from "./serialize";
 
@@ -118,9 +118,7 @@ export async function deleteRows(
       const wellFormed = [...new Set(input.ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
       // Rows are locked in id order, so overlapping deletes and pastes cannot deadlock; what is
       // locked is what exists now, so a row deleted meanwhile counts as unknown.
-      const locked = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id::text FROM rows WHERE table_id = ${tableId}::uuid AND id = ANY(${wellFormed}::uuid[])
-         ORDER BY id FOR UPDATE`;
+      const locked = await tx.$queryRawUnsafe<{ id: string }[]>(LOCK_ROWS_OF_TABLE, tableId, wellFormed);
       const found = new Set(locked.map((r) => r.id));
       const unknown = input.ids.filter((id) => !found.has(id.toLowerCase()));
       if (unknown.length > 0) {

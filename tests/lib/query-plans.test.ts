@@ -6,7 +6,7 @@ import { CELL_CHANGES } from "@/lib/enrichment/store/cell-changes";
 import { CLAIM } from "@/lib/enrichment/store/claim";
 import { INSERT_CELLS, INSERT_GRID_ROWS } from "@/lib/enrichment/store/create-tasks";
 import { RECORD } from "@/lib/enrichment/store/finish";
-import { ROW_IDS_OF_TABLE } from "@/lib/rows/by-id";
+import { LOCK_ROWS_OF_TABLE, ROW_IDS_OF_TABLE } from "@/lib/rows/by-id";
 import { resolveFilter } from "@/lib/views/resolve";
 import { PLAIN_WINDOW, windowStatement } from "@/lib/views/row-window";
 import { viewColumnsOf } from "@/lib/views/table-columns";
@@ -149,6 +149,7 @@ test("a table the statistics have not seen yet: row windows read each row by pos
     { name: "filtered", text: filtered.text, values: filtered.values, rows: 200 },
     // Looked up by id too: a job over a few rows, its cells, and the check that ids are rows.
     { name: "ids", text: ROW_IDS_OF_TABLE, values: [t.tableId, ids], rows: 10 },
+    { name: "delete's lock", text: LOCK_ROWS_OF_TABLE, values: [t.tableId, ids], rows: 10 },
     { name: "grid rows", text: INSERT_GRID_ROWS, values: [t.tableId, ids, job(1), [column]], rows: 0 },
     { name: "cells", text: INSERT_CELLS, values: [t.tableId, ids, job(2), ids.map(() => column)], rows: 0 },
   ];
