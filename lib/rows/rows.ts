@@ -4,7 +4,7 @@ import { abandonTasks, finalizeJobs } from "../enrichment/store";
 import { AppError, invalid, notFound } from "../errors";
 import { shareLockTable } from "../tables/tables";
 import { listRowWindow } from "../views/list-rows";
-import { LOCK_ROWS_OF_TABLE, ROW_IDS_OF_TABLE } from "./by-id";
+import { LOCK_ROWS_OF_TABLE } from "./by-id";
 import type { CreateRowsInput, DeleteRowsInput, ListRowsQuery } from "./schemas";
 import { ROW_COLUMNS, type RowData, type RowDto, type RowRecord, serializeRow } from "./serialize";
 
@@ -27,12 +27,21 @@ export function unknownKeys(rows: { data: RowData }[], keys: Set<string>) {
   return details;
 }
 
-/** Ids of `ids` that are not rows of the table (malformed ids are unknown too), in request order. */
-export async function unknownRowIds(tx: Tx, tableId: string, ids: string[]): Promise<string[]> {
-  const wellFormed = ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase());
-  const found = await tx.$queryRawUnsafe<{ id: string }[]>(ROW_IDS_OF_TABLE, tableId, wellFormed);
-  const known = new Set(found.map((r) => r.id));
-  return ids.filter((id) => !known.has(id.toLowerCase()));
+/**
+ * Locks the listed rows of the table in id order (FOR UPDATE), so overlapping deletes and
+ * pastes cannot deadlock, and returns the ids locked and the ids that are not rows of the table
+ * (malformed ones too, in request order). What is locked is what exists now, so a row deleted
+ * meanwhile counts as unknown.
+ */
+export async function lockListedRows(
+  tx: Tx,
+  tableId: string,
+  ids: string[],
+): Promise<{ locked: string[]; unknown: string[] }> {
+  const wellFormed = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  const rows = await tx.$queryRawUnsafe<{ id: string }[]>(LOCK_ROWS_OF_TABLE, tableId, wellFormed);
+  const locked = new Set(rows.map((r) => r.id));
+  return { locked: [...locked], unknown: ids.filter((id) => !locked.has(id.toLowerCase())) };
 }
 
 function withoutNulls(data: RowData): RowData {
@@ -115,16 +124,10 @@ export async function deleteRows(
       // later deadlocks two writers of one table.
       const table = await tx.table.updateMany({ where: { id: tableId }, data: { updatedAt: new Date() } });
       if (table.count === 0) throw notFound("table", tableId);
-      const wellFormed = [...new Set(input.ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
-      // Rows are locked in id order, so overlapping deletes and pastes cannot deadlock; what is
-      // locked is what exists now, so a row deleted meanwhile counts as unknown.
-      const locked = await tx.$queryRawUnsafe<{ id: string }[]>(LOCK_ROWS_OF_TABLE, tableId, wellFormed);
-      const found = new Set(locked.map((r) => r.id));
-      const unknown = input.ids.filter((id) => !found.has(id.toLowerCase()));
+      const { locked: ids, unknown } = await lockListedRows(tx, tableId, input.ids);
       if (unknown.length > 0) {
         throw invalid(`${unknown.length} row id(s) are not in this table`, { unknownRowIds: unknown.slice(0, 100) });
       }
-      const ids = [...found];
       const touched = await abandonTasks({ rowIds: ids, reason: "row deleted" }, tx);
       const count = await tx.$executeRaw`DELETE FROM rows WHERE id = ANY(${ids}::uuid[])`;
       return { jobs: touched, deleted: count };

@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "../db";
 import { invalid, notFound } from "../errors";
-import { BULK_ROWS_TRANSACTION, columnKeysFor, unknownKeys, unknownRowIds } from "./rows";
+import { BULK_ROWS_TRANSACTION, columnKeysFor, lockListedRows, unknownKeys } from "./rows";
 import type { UpdateRowInput, UpdateRowsInput } from "./schemas";
 import { ROW_COLUMNS, type RowData, type RowDto, type RowRecord, serializeRow } from "./serialize";
 
@@ -40,7 +40,7 @@ export async function updateRows(
     const keys = await columnKeysFor(tx, tableId);
     const problems = unknownKeys(input.rows, keys);
     if (problems.length > 0) throw invalid("Row data may only use the table's column keys", problems.slice(0, 100));
-    const unknown = await unknownRowIds(
+    const { unknown } = await lockListedRows(
       tx,
       tableId,
       input.rows.map((r) => r.id),
@@ -50,8 +50,6 @@ export async function updateRows(
     }
     const ids = input.rows.map((r) => r.id.toLowerCase());
     const parts = input.rows.map((r) => split(r.data));
-    // Rows are locked in id order first, so two overlapping pastes cannot deadlock.
-    await tx.$queryRaw`SELECT id FROM rows WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
     const updated = await tx.$queryRawUnsafe<RowRecord[]>(
       MERGE,
       tableId,
