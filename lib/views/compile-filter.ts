@@ -41,11 +41,15 @@ function textCondition(
   const k = key(params, node.column);
   const value = textOf(row, k);
   if (node.op === "eq") {
-    const wanted = params.add(node.value, "text");
-    // The value index (migration value_index) holds "key=" and the first 200 folded
-    // characters of each value: it finds the candidates (fewer than the trigram index would),
-    // the comparison decides.
-    return `(glaze_value_keys(${row}.data) @> ARRAY[${k} || '=' || left(glaze_fold(${wanted}), 200)] AND glaze_fold(${value}) = glaze_fold(${wanted}))`;
+    const param = params.add(node.value, "text");
+    const wanted = `glaze_fold(${param})`;
+    // The value index (migration value_index) holds each row's values folded: a row that
+    // matches holds this value as the folded string or, when it reads as JSON (a number,
+    // true/false, an object), as that JSON value. It finds the candidates; the comparison decides.
+    const folded = `glaze_folded_data(${row}.data)`;
+    const candidates = [`${folded} @> jsonb_build_object(${k}, ${wanted})`];
+    if (readsAsJsonValue(node.value)) candidates.push(`${folded} @> jsonb_build_object(${k}, ${wanted}::jsonb)`);
+    return `((${candidates.join(" OR ")}) AND glaze_fold(${value}) = ${wanted})`;
   }
   const condition =
     node.op === "contains"
@@ -56,6 +60,24 @@ function textCondition(
   return options.searchIndex && node.op !== "neq" && usesTrigrams(node.value)
     ? `(${searchOf(row, params, node.value)} AND ${condition})`
     : condition;
+}
+
+/**
+ * Whether an `eq` value, folded, is a JSON value other than a string that a stored value could
+ * print as (`data ->> key` of a number is its digits, of true/false the word, of an object or
+ * array its JSON text). Postgres must be able to read it as jsonb, since the statement casts it
+ * when it is planned: no \u0000 or lone surrogate escapes, no huge exponents.
+ */
+function readsAsJsonValue(value: string): boolean {
+  const lower = value.toLowerCase();
+  if (/^-?(0|[1-9]\d{0,999})(\.\d{1,1000})?$/.test(lower) || lower === "true" || lower === "false") return true;
+  if (!/^[[{]/.test(lower) || /\\u(0000|d[89a-f])/.test(lower) || /e[+-]?\d{5,}/.test(lower)) return false;
+  try {
+    const parsed: unknown = JSON.parse(lower);
+    return typeof parsed === "object" && parsed !== null;
+  } catch {
+    return false;
+  }
 }
 
 /** A date condition; a whole day (2024-05-01) stands for every moment of that UTC day. */

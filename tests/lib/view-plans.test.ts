@@ -154,6 +154,11 @@ test("eq answers exactly as its comparison: case, accents, numbers, booleans, lo
     { x: 1 },
     "  spaced  ",
     "a=b",
+    [1, "X"],
+    -0.5,
+    0,
+    "012",
+    { "A\u001f": "Ü" },
   ];
   await createRows({
     tableId: table.tableId,
@@ -178,6 +183,16 @@ test("eq answers exactly as its comparison: case, accents, numbers, booleans, lo
   expect(await names("  SPACED  ")).toEqual(["r14"]);
   expect(await names("A=B")).toEqual(["r15"]);
   expect(await names("a")).toEqual([]);
+  expect(await names('[1, "x"]')).toEqual(["r16"]);
+  expect(await names("-0.5")).toEqual(["r17"]);
+  expect(await names("0")).toEqual(["r18"]);
+  expect(await names("-0")).toEqual([]);
+  expect(await names("012")).toEqual(["r19"]);
+  expect(await names('{"a\\u001f": "ü"}')).toEqual(["r20"]);
+  // Values Postgres could not read as JSON are compared as text, not an error.
+  expect(await names('{"a": "\\u0000"}')).toEqual([]);
+  expect(await names('{"a": 1e999999}')).toEqual([]);
+  expect(await names("1e999999")).toEqual([]);
   // neq is the rows whose value is not empty and differs (the index is not used for it).
   const neq = await listRowWindow({
     tableId: table.tableId,
@@ -196,5 +211,10 @@ test("eq answers exactly as its comparison: case, accents, numbers, booleans, lo
     "r13",
     "r14",
     "r15",
+    "r16",
+    "r17",
+    "r18",
+    "r19",
+    "r20",
   ]);
 });
