@@ -65,13 +65,15 @@ function textCondition(
 /**
  * Whether an `eq` value, folded, is a JSON value other than a string that a stored value could
  * print as (`data ->> key` of a number is its digits, of true/false the word, of an object or
- * array its JSON text). Postgres must be able to read it as jsonb, since the statement casts it
- * when it is planned: no \u0000 or lone surrogate escapes, no huge exponents.
+ * array its JSON text). The statement casts it to jsonb when it is planned, so it must be one
+ * Postgres reads; the texts left out (an exponent, a \u0000 or surrogate escape) are never
+ * how Postgres prints a stored value, so no row could match them but as a string.
  */
 function readsAsJsonValue(value: string): boolean {
   const lower = value.toLowerCase();
   if (/^-?(0|[1-9]\d{0,999})(\.\d{1,1000})?$/.test(lower) || lower === "true" || lower === "false") return true;
-  if (!/^[[{]/.test(lower) || /\\u(0000|d[89a-f])/.test(lower) || /e[+-]?\d{5,}/.test(lower)) return false;
+  if (!/^[[{]/.test(lower) || /(^|[^\\])(\\\\)*\\u(0000|d[89a-f])/.test(lower)) return false;
+  if (/\de/.test(lower.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) return false;
   try {
     const parsed: unknown = JSON.parse(lower);
     return typeof parsed === "object" && parsed !== null;

@@ -159,6 +159,8 @@ test("eq answers exactly as its comparison: case, accents, numbers, booleans, lo
     0,
     "012",
     { "A\u001f": "Ü" },
+    { note: "2e99999" },
+    { p: "\\u0000" },
   ];
   await createRows({
     tableId: table.tableId,
@@ -189,10 +191,13 @@ test("eq answers exactly as its comparison: case, accents, numbers, booleans, lo
   expect(await names("-0")).toEqual([]);
   expect(await names("012")).toEqual(["r19"]);
   expect(await names('{"a\\u001f": "ü"}')).toEqual(["r20"]);
+  expect(await names('{"NOTE": "2E99999"}')).toEqual(["r21"]);
+  expect(await names('{"p": "\\\\u0000"}')).toEqual(["r22"]);
   // Values Postgres could not read as JSON are compared as text, not an error.
   expect(await names('{"a": "\\u0000"}')).toEqual([]);
   expect(await names('{"a": 1e999999}')).toEqual([]);
   expect(await names("1e999999")).toEqual([]);
+  expect(await names('{"x": 1E-999999}')).toEqual([]);
   // neq is the rows whose value is not empty and differs (the index is not used for it).
   const neq = await listRowWindow({
     tableId: table.tableId,
@@ -216,5 +221,7 @@ test("eq answers exactly as its comparison: case, accents, numbers, booleans, lo
     "r18",
     "r19",
     "r20",
+    "r21",
+    "r22",
   ]);
 });
