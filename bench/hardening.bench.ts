@@ -4,6 +4,7 @@
 import { disconnectDb, getDb } from "../lib/db";
 import { createEnrichmentJob } from "../lib/enrichment/create-job";
 import type { Stack } from "../scripts/stack";
+import { cpuMeter } from "./cpu";
 import { type Api, client, createTable, fmt, summarize, waitForJob } from "./support";
 
 const KEYS = ["email", "company", "title", "linkedin", "location", "industry", "phone", "bio", "revenue", "employees"];
@@ -127,7 +128,7 @@ async function openGrids(api: Api, tableId: string, rows: number, scope: Scope, 
   };
 }
 
-async function gridsDuringAJob(api: Api, scopes: Scope[], log: (line: string) => void) {
+async function gridsDuringAJob(stack: Stack, api: Api, scopes: Scope[], log: (line: string) => void) {
   const solo = await createTable(api, "bench 20k cells alone", KEYS, 2_000);
   const [, aloneMs] = await timed(async () => {
     const job = await api.post<{ jobId: string }>(`/api/tables/${solo.tableId}/enrich`, { columnIds: solo.columnIds });
@@ -137,12 +138,14 @@ async function gridsDuringAJob(api: Api, scopes: Scope[], log: (line: string) =>
     const watched = await createTable(api, `bench 20k cells watched (${scope})`, KEYS, 2_000);
     let finished = false;
     const started = performance.now();
+    const cpu = cpuMeter(stack);
     const job = await api.post<{ jobId: string }>(`/api/tables/${watched.tableId}/enrich`, {
       columnIds: watched.columnIds,
     });
     const grids = openGrids(api, watched.tableId, 2_000, scope, () => finished);
     await waitForJob(api, watched.tableId, job.jobId, 600_000);
     const withMs = performance.now() - started;
+    const cpuUsed = cpu();
     finished = true;
     const g = await grids;
     const p = (x: { p50: number; p99: number }) => `p50 ${fmt(x.p50, 1)} / p99 ${fmt(x.p99, 1)} ms`;
@@ -156,6 +159,7 @@ async function gridsDuringAJob(api: Api, scopes: Scope[], log: (line: string) =>
     log(
       `  the job took ${fmt(withMs / 1000, 1)} s with them, ${fmt(aloneMs / 1000, 1)} s alone (×${fmt(withMs / aloneMs, 2)})`,
     );
+    log(`  ${cpuUsed}`);
   }
 }
 
@@ -195,7 +199,7 @@ export async function benchHardening(stack: Stack, log = console.log) {
   // The growth's first point is measured on the fresh database, before the other parts add tasks.
   const growth = parts.includes("growth") ? await startGrowth(api, log) : undefined;
   if (growth) await pollsAt(api, growth, [10_000], log);
-  if (parts.includes("grids")) await gridsDuringAJob(api, scopes, log);
+  if (parts.includes("grids")) await gridsDuringAJob(stack, api, scopes, log);
   if (parts.includes("cancel")) await cancelARunningJob(api, log);
   if (growth) await pollsAt(api, growth, [300_000, 1_000_000], log);
   await disconnectDb();

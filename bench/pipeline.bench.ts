@@ -7,6 +7,7 @@ import { createEnrichmentJob } from "../lib/enrichment/create-job";
 import { demoConfidence, demoValue } from "../lib/enrichment/providers/demo-values";
 import { runCellBatch } from "../lib/enrichment/run-batch";
 import type { Stack } from "../scripts/stack";
+import { cpuMeter } from "./cpu";
 import { type Api, client, createTable, fmt, summarize, waitForJob } from "./support";
 import { taskIdsOf } from "./tasks";
 
@@ -120,12 +121,15 @@ export async function benchPipeline(stack: Stack, log = console.log): Promise<Pi
     const { job, postMs, started } = await runJob(api, big.tableId, big.columnIds);
     figures.create100kTasksMs = postMs;
     log(`POST /enrich creating ${fmt(job.totalTasks)} tasks: ${fmt(postMs)} ms`);
+    const cpu = cpuMeter(stack);
     const paced = await pollers(api, big.tableId, job.jobId, 6_000, 1_000);
+    const cpuUsed = cpu();
     figures.getJobP50Ms = paced.p50;
     figures.getJobP99Ms = paced.p99;
     log(
       `GET /jobs/:jobId, 50 pollers once a second during the job: p50 ${fmt(paced.p50, 1)} ms, p99 ${fmt(paced.p99, 1)} ms (${fmt(paced.n)} requests)`,
     );
+    log(`  ${cpuUsed}`);
     const flat = await pollers(api, big.tableId, job.jobId, 4_000, 0);
     figures.getJobSaturatedP50Ms = flat.p50;
     figures.getJobSaturatedP99Ms = flat.p99;

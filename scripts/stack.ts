@@ -5,6 +5,9 @@
 // by Playwright (scripts/e2e-server.ts) and the benchmarks (bench/).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
 import { migrate, startEmbeddedPostgres } from "@glaze/database";
 import type { Replicas, ReplicasConfigPatch } from "@glaze/provider-replicas";
 import pg from "pg";
@@ -46,6 +49,8 @@ export type Stack = {
   restartApp: (extraEnv?: Record<string, string>) => Promise<void>;
   /** The app process's id (benchmarks read its memory). */
   appPid: () => number | undefined;
+  /** The ids of the stack's processes (benchmarks read their CPU time); Postgres's is its postmaster's. */
+  processIds: () => { app?: number; worker?: number; devServer?: number; postgres?: number };
   stop: () => Promise<void>;
 };
 
@@ -61,14 +66,40 @@ async function waitFor(url: string, timeoutMs: number) {
   }
 }
 
+/**
+ * Fails when a port of the stack is taken: a process left over from an earlier run would
+ * otherwise answer in place of the one this stack starts (which exits unseen), and the tests
+ * or figures would be about the old one.
+ */
+async function assertPortFree(port: number, what: string) {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(`port ${port} (${what}) is in use: stop the process that holds it (an earlier stack?)`)
+          : error,
+      ),
+    );
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? ((line: string) => console.log(`[stack] ${line}`));
+  await assertPortFree(options.appPort, "the app");
+  await assertPortFree(options.inngestPort, "the Inngest dev server");
+  if (options.workerPort) await assertPortFree(options.workerPort, "the worker");
   let adminUrl = options.adminUrl;
   let stopDb = async () => {};
+  let postmasterPid: number | undefined;
   if (!adminUrl) {
     const server = await startEmbeddedPostgres({ dir: options.pgDir, port: options.pgPort, database: "postgres" });
     adminUrl = server.adminUrl;
     stopDb = server.stop;
+    // The first line of postmaster.pid is the server's process id.
+    postmasterPid =
+      Number(readFileSync(path.join(options.pgDir, "postmaster.pid"), "utf8").split("\n")[0]) || undefined;
   }
   const inngestDatabase = `${options.database}_inngest`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -199,6 +230,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     databaseUrl,
     replicas,
     appPid: () => app?.pid,
+    processIds: () => ({ app: app?.pid, worker: worker?.pid, devServer: devServer.pid, postgres: postmasterPid }),
     restartApp: async (extraEnv) => {
       await Promise.all([stopApp(), worker && stopWorkerProcess(worker)]);
       await startWorker(extraEnv);
