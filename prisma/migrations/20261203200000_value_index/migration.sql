@@ -9,15 +9,18 @@
 -- leaves escapes valid (Postgres writes them in lower case), so the cast cannot fail. The
 -- index finds candidates; the filter's own comparison decides. It calls only pg_catalog
 -- functions, as an index expression must (index builds run with search_path = pg_catalog),
--- and is inlined, so the filter's expression and the index's are the same.
+-- and is inlined, so the filter's expression and the index's are the same. Building the index
+-- holds writes to `rows` (~15 s per million rows); docs/deployment.md says how to build it
+-- beforehand without.
 DO $do$
 DECLARE
   folded TEXT := CASE WHEN getdatabaseencoding() = 'UTF8'
     AND EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'pg_c_utf8') THEN ' COLLATE "pg_c_utf8"' ELSE '' END;
 BEGIN
-  EXECUTE format($f$CREATE FUNCTION "glaze_folded_data"(data JSONB) RETURNS JSONB LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  EXECUTE format($f$CREATE OR REPLACE FUNCTION "glaze_folded_data"(data JSONB) RETURNS JSONB LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS 'SELECT lower(data::text%s)::jsonb'$f$, folded);
 END
 $do$;
 
-CREATE INDEX "rows_values_idx" ON "rows" USING gin ("glaze_folded_data"("data") jsonb_path_ops);
+-- IF NOT EXISTS: a large database may have built it beforehand, CONCURRENTLY (docs/deployment.md).
+CREATE INDEX IF NOT EXISTS "rows_values_idx" ON "rows" USING gin ("glaze_folded_data"("data") jsonb_path_ops);
