@@ -6,6 +6,7 @@ import type { Permission } from "../auth/permissions";
 import { AppError } from "../errors";
 import { checkHost, checkOrigin, checkSessionOrigin } from "./guard";
 import { toErrorResponse } from "./respond";
+import { withApiHeaders } from "./security-headers";
 
 type RouteContext<P> = { params: Promise<P> };
 
@@ -38,13 +39,14 @@ function readParams<P>(raw: Record<string, string>): P {
  * authenticates (API key or session cookie; 401), resolves the workspace the request acts in
  * (a table of another workspace is a 404, as if it did not exist), checks the permission the
  * route needs (403), counts the request against the key's rate limit (429), awaits `params`
- * (malformed ids are 404s) and maps every thrown error to the one JSON error shape.
+ * (malformed ids are 404s), maps every thrown error to the one JSON error shape and sets the
+ * API's security headers on every answer.
  */
 export function route<P extends Record<string, string> = Record<string, never>>(
   options: RouteOptions,
   handler: (request: Request, params: P, access: Access) => Promise<Response>,
 ) {
-  return async (request: Request, context: RouteContext<P>): Promise<Response> => {
+  return withApiHeaders(async (request: Request, context: RouteContext<P>): Promise<Response> => {
     try {
       checkHost(request.headers.get("host") ?? new URL(request.url).host);
       checkOrigin(request);
@@ -72,14 +74,14 @@ export function route<P extends Record<string, string> = Record<string, never>>(
     } catch (error) {
       return toErrorResponse(error);
     }
-  };
+  });
 }
 
 /** A route anyone may call (health, an invitation's page): host and origin checks and the error shape only. */
 export function publicRoute<P extends Record<string, string> = Record<string, never>>(
   handler: (request: Request, params: P) => Promise<Response>,
 ) {
-  return async (request: Request, context?: RouteContext<P>): Promise<Response> => {
+  return withApiHeaders(async (request: Request, context?: RouteContext<P>): Promise<Response> => {
     try {
       checkHost(request.headers.get("host") ?? new URL(request.url).host);
       checkOrigin(request);
@@ -87,7 +89,7 @@ export function publicRoute<P extends Record<string, string> = Record<string, ne
     } catch (error) {
       return toErrorResponse(error);
     }
-  };
+  });
 }
 
 export const json = (body: unknown, status = 200) => Response.json(body, { status });

@@ -42,14 +42,22 @@ export function apiHeaders({ https }: { https: boolean }): Record<string, string
 }
 
 /**
- * For the API routes the proxy does not run on (streamed CSV imports, see proxy.ts): sets the
- * headers it would have set on every answer, errors included.
+ * Sets the API headers on every answer of an API route, errors included (the proxy runs on
+ * pages only, see proxy.ts). A response whose headers cannot change (a redirect) is copied.
  */
 export function withApiHeaders<A extends unknown[]>(handler: (request: Request, ...rest: A) => Promise<Response>) {
   return async (request: Request, ...rest: A): Promise<Response> => {
-    const response = await handler(request, ...rest);
-    for (const [name, value] of Object.entries(apiHeaders({ https: cameOverHttps(request) }))) {
-      response.headers.set(name, value);
+    let response = await handler(request, ...rest);
+    const headers = Object.entries(apiHeaders({ https: cameOverHttps(request) }));
+    try {
+      for (const [name, value] of headers) response.headers.set(name, value);
+    } catch {
+      response = new Response(response.body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: new Headers(response.headers),
+      });
+      for (const [name, value] of headers) response.headers.set(name, value);
     }
     return response;
   };

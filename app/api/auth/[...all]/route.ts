@@ -1,5 +1,6 @@
+import { withApiHeaders } from "@/lib/api/security-headers";
 import { handleAuthRequest } from "@/lib/auth/endpoint";
 
 // GET/POST /api/auth/* – better-auth: sign-up, sign-in, sign-out, session, workspaces, invitations
-export const GET = handleAuthRequest;
-export const POST = handleAuthRequest;
+export const GET = withApiHeaders(handleAuthRequest);
+export const POST = withApiHeaders(handleAuthRequest);

@@ -1,15 +1,12 @@
 import { parseQuery } from "@/lib/api/body";
 import { route } from "@/lib/api/handler";
-import { withApiHeaders } from "@/lib/api/security-headers";
 import { appendCsvToTable } from "@/lib/csv/append-import";
 import { importResponse } from "@/lib/csv/import-response";
 import { appendImportQuery } from "@/lib/csv/schemas";
 
 // POST /api/tables/:tableId/import?createColumns=true – append a streamed text/csv body's records to the table;
 // headers match columns by key or label; unknown headers are a 422 unless createColumns=true adds them
-export const POST = withApiHeaders(
-  route<{ tableId: string }>({ permission: "write" }, async (request, { tableId }) => {
-    const { createColumns } = parseQuery(request, appendImportQuery);
-    return importResponse(request, (onProgress) => appendCsvToTable({ tableId, request, createColumns, onProgress }));
-  }),
-);
+export const POST = route<{ tableId: string }>({ permission: "write" }, async (request, { tableId }) => {
+  const { createColumns } = parseQuery(request, appendImportQuery);
+  return importResponse(request, (onProgress) => appendCsvToTable({ tableId, request, createColumns, onProgress }));
+});
