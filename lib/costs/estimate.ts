@@ -7,7 +7,7 @@ import { env } from "../env";
 import { AppError, invalid, notFound } from "../errors";
 import { adapterInfo } from "../providers/catalog";
 import { type Recipe, readRecipe } from "../providers/recipe";
-import { ROW_IDS_OF_TABLE } from "../rows/by-id";
+import { ROW_IDS_OF_TABLE, wellFormedIds } from "../rows/by-id";
 import { SqlParams } from "../sql";
 import { compileFilter } from "../views/compile-filter";
 import { resolveFilter } from "../views/resolve";
@@ -69,7 +69,6 @@ export type EstimateDto = {
 };
 
 const DEFAULT_FIND_RATE = 0.5;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const FIND_RATES: Statement = {
   name: "glaze-observed-find-rates",
@@ -111,7 +110,7 @@ async function rowConditions(tableId: string, selection: Selection, columns: Col
   const unknownColumnIds = wanted.filter((id) => !byId.has(id));
   const out: { column: ColumnRow; where: (params: SqlParams) => string; rows: number }[] = [];
   const countRows = async (ids: string[]) => {
-    const wellFormed = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+    const wellFormed = wellFormedIds(ids);
     const { rows } = await getPool().query<{ id: string }>(ROW_IDS_OF_TABLE, [tableId, wellFormed]);
     const known = new Set(rows.map((r) => r.id));
     return { known: [...known], unknown: [...new Set(ids.filter((id) => !known.has(id.toLowerCase())))] };

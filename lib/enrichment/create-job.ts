@@ -2,7 +2,7 @@ import "server-only";
 import { getDb, type Tx } from "../db";
 import { AppError, conflict, invalid, notFound } from "../errors";
 import { hintCells } from "../realtime/cell-hints";
-import { ROW_IDS_OF_TABLE } from "../rows/by-id";
+import { ROW_IDS_OF_TABLE, wellFormedIds } from "../rows/by-id";
 import { compileFilter } from "../views/compile-filter";
 import { resolveFilter } from "../views/resolve";
 import { hasSearchIndex } from "../views/search-index";
@@ -10,8 +10,6 @@ import { viewColumnsOf } from "../views/table-columns";
 import { JOB_CREATION_TIMEOUT_MS, MAX_CELLS_PER_JOB } from "./policy";
 import type { JobCostOptions, Selection } from "./schemas";
 import { insertCellTasks, insertFilteredGridTasks, insertGridTasks, queueJobCells, withDbRetry } from "./store";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type CreatedJob = { jobId: string; tableId: string; status: "pending"; totalTasks: number };
 
@@ -23,7 +21,7 @@ export type JobSource = Selection | { mode: "retry"; jobId: string };
 
 /** Ids of `ids` that are not rows (or columns) of the table; malformed ids are unknown too. */
 async function unknownIds(tx: Tx, table: "rows" | "columns", tableId: string, ids: string[]) {
-  const wellFormed = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  const wellFormed = wellFormedIds(ids);
   const found =
     table === "rows"
       ? await tx.$queryRawUnsafe<{ id: string }[]>(ROW_IDS_OF_TABLE, tableId, wellFormed)

@@ -15,3 +15,10 @@ export const ROW_IDS_OF_TABLE = `SELECT r.id::text AS id FROM ${ROWS_BY_ID} WHER
 export const LOCK_ROWS_OF_TABLE = `SELECT l.id::text AS id FROM rows l
   WHERE l.id IN (SELECT r.id FROM ${ROWS_BY_ID} WHERE r.table_id = $1::uuid)
   ORDER BY l.id FOR UPDATE OF l`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The distinct well-formed ids of `ids`, lower-cased: the $2 of the statements above (a malformed id is no row). */
+export function wellFormedIds(ids: readonly string[]): string[] {
+  return [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+}

@@ -4,11 +4,9 @@ import { abandonTasks, finalizeJobs } from "../enrichment/store";
 import { AppError, invalid, notFound } from "../errors";
 import { shareLockTable } from "../tables/tables";
 import { listRowWindow } from "../views/list-rows";
-import { LOCK_ROWS_OF_TABLE } from "./by-id";
+import { LOCK_ROWS_OF_TABLE, wellFormedIds } from "./by-id";
 import type { CreateRowsInput, DeleteRowsInput, ListRowsQuery } from "./schemas";
 import { ROW_COLUMNS, type RowData, type RowDto, type RowRecord, serializeRow } from "./serialize";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Locks the table against column changes for the transaction and returns its column keys. */
 export async function columnKeysFor(tx: Tx, tableId: string): Promise<Set<string>> {
@@ -38,7 +36,7 @@ export async function lockListedRows(
   tableId: string,
   ids: string[],
 ): Promise<{ locked: string[]; unknown: string[] }> {
-  const wellFormed = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  const wellFormed = wellFormedIds(ids);
   const rows = await tx.$queryRawUnsafe<{ id: string }[]>(LOCK_ROWS_OF_TABLE, tableId, wellFormed);
   const locked = new Set(rows.map((r) => r.id));
   return { locked: [...locked], unknown: ids.filter((id) => !locked.has(id.toLowerCase())) };
