@@ -3,7 +3,9 @@ import { env } from "../env";
 
 // Server-Sent Events on the wire. Events are encoded once and the same bytes are queued on
 // every connection that receives them; each connection's queue is bounded, and a client that
-// falls that far behind is disconnected (it reconnects with Last-Event-ID and resyncs).
+// falls that far behind is disconnected (it reconnects with Last-Event-ID and resyncs). The
+// hub (table-hub.ts) stops queueing for a client whose queue is not draining well before that
+// and sends it what changed meanwhile, coalesced, once it is.
 
 const encoder = new TextEncoder();
 
@@ -53,20 +55,37 @@ export class SseConnection {
     return this.closed;
   }
 
+  /** Bytes queued that the response has not yet taken (what waits for the client here). */
+  get queuedBytes(): number {
+    if (this.closed) return 0;
+    return Math.max(0, this.maxBufferedBytes - (this.controller.desiredSize ?? 0));
+  }
+
+  /** The most this connection queues before the client is dropped as too slow. */
+  get limit(): number {
+    return this.maxBufferedBytes;
+  }
+
   /** Queues `chunk`; false (and the connection is dropped) once the client is too far behind. */
   send(chunk: Uint8Array): boolean {
     if (this.closed) return false;
     // An empty queue takes any chunk, however big (a catch-up may be large).
     const room = this.controller.desiredSize ?? 0;
     if (room < chunk.byteLength && room < this.maxBufferedBytes) {
-      // Erroring (not closing) the stream aborts the response at once instead of waiting for
-      // the queued bytes to drain first.
-      this.controller.error(new Error("the client is not reading its events fast enough"));
-      this.finish("slow");
+      this.drop();
       return false;
     }
     this.controller.enqueue(chunk);
     return true;
+  }
+
+  /** Disconnects a client that is too far behind (it reconnects and resyncs from its cursor). */
+  drop() {
+    if (this.closed) return;
+    // Erroring (not closing) the stream aborts the response at once instead of waiting for
+    // the queued bytes to drain first.
+    this.controller.error(new Error("the client is not reading its events fast enough"));
+    this.finish("slow");
   }
 
   /** Ends the stream after what is queued has been sent. */

@@ -13,10 +13,20 @@ import { isEmpty, readTableChanges, type TableChanges, tableDeleted } from "./ta
 // transaction so that the cells, the table's changes, the jobs and any catch-up reads of
 // clients joining at older cursors all share one snapshot, the new cursor. Each read's events
 // are encoded once and the same bytes go to every stream at the previous cursor; the recent
-// reads are kept (delta-log.ts) to answer reconnecting streams and cells/status polls.
+// reads are kept (delta-log.ts) to answer reconnecting streams and cells/status polls. A stream
+// whose client reads slower than events come is not queued more: it is marked behind at its
+// cursor, and once its queue drains it is sent everything since, merged from those reads (each
+// cell's latest state once), so a slow client stays connected and receives less, not later.
 
 export const READ_LIMIT = 10_000;
 export const MIN_READ_INTERVAL_MS = 100;
+/**
+ * A stream with more than this queued (or a quarter of its limit, if less) is sent no more
+ * until it drains to half of it.
+ */
+export const LAG_BYTES = 128 * 1024;
+const lagOf = (connection: SseConnection) => Math.min(LAG_BYTES, connection.limit / 4);
+const CATCH_UP_CHECK_MS = 50;
 const MAX_RETRY_MS = 5_000;
 
 /** A poll without a cursor: every enriched cell's latest state. */
@@ -37,9 +47,26 @@ type Joiner = {
  * Where a joining client starts: the cursor, its cells/status page (JSON), table changes, and
  * the jobs of the cells in that page (a job that ended while a client was away is reported).
  */
-export type CatchUp = { cursor: string; pageJson: string; table: TableChanges; jobIds: Set<string> };
+export type CatchUp = {
+  cursor: string;
+  pageJson: string;
+  /** More cells changed than the page holds. */
+  hasMore: boolean;
+  table: TableChanges;
+  jobIds: Set<string>;
+};
 
-type Subscriber = { connection: SseConnection; jobId?: string; lastJob?: string };
+type Subscriber = {
+  connection: SseConnection;
+  jobId?: string;
+  lastJob?: string;
+  /** A table stream's position: the cursor it has every change up to. */
+  cursor?: string;
+  behind?: Behind;
+};
+
+/** A table stream that is sent nothing until it drains: where it stopped, the jobs it missed. */
+type Behind = { since: string; jobs: Map<string, ReportedJob>; skipped: number };
 
 type ReadResult = {
   exists: boolean;
@@ -54,9 +81,10 @@ const NO_CHANGES: TableChanges = { changes: [], reload: false };
 
 export class TableHub {
   private cursor?: string;
-  // Pollers are about a second behind and streams reconnect within seconds; a cell kept costs
-  // ~1 KB, so a hub holds at most ~20 MB of them.
-  private readonly log = new DeltaLog({ entries: 300, cells: 20_000, ageMs: 30_000 });
+  // Pollers are about a second behind, streams reconnect within seconds and slow streams catch
+  // up from here (a 100,000-cell job changes ~50,000 cells in 10 s); a cell kept costs ~1 KB,
+  // so a hub holds at most ~50 MB of them.
+  private readonly log = new DeltaLog({ entries: 300, cells: 50_000, ageMs: 30_000 });
   private readonly jobs = new JobTracker();
   private readonly subscribers = new Set<Subscriber>();
   private joiners: Joiner[] = [];
@@ -65,6 +93,9 @@ export class TableHub {
   private cellsHinted = false;
   private reading?: Promise<boolean>;
   private timer?: NodeJS.Timeout;
+  private catchUpTimer?: NodeJS.Timeout;
+  /** Encoded catch-ups of streams that were behind, by cursor, until the next read. */
+  private readonly catchUps = new Map<string, Uint8Array | null>();
   private lastReadAt = 0;
   private failures = 0;
   private gone = false;
@@ -108,6 +139,7 @@ export class TableHub {
 
   close() {
     clearTimeout(this.timer);
+    clearTimeout(this.catchUpTimer);
     for (const s of this.subscribers) s.connection.end("server");
     this.subscribers.clear();
   }
@@ -122,15 +154,23 @@ export class TableHub {
         .reportFor(catchUp.jobIds)
         .map((r) => sseEvent("job", r.json))
         .join("");
-      text += eventsText(catchUp.cursor, catchUp.table, catchUp.pageJson, true);
+      const pageJson = catchUp.hasMore ? resyncPageJson(catchUp.cursor) : catchUp.pageJson;
+      text += eventsText(catchUp.cursor, catchUp.table, pageJson, true);
       connection.send(encodeEvents(text));
+      subscriber.cursor = catchUp.cursor;
       this.add(subscriber);
     };
     // A cursor the recent reads cover joins at once; others wait for the next read.
     const merged = this.cursor && this.jobs.ready ? this.log.since(since ?? this.cursor) : undefined;
     if (merged) {
       const jobIds = new Set([...merged.cells.values()].map((c) => c.jobId));
-      return join({ cursor: merged.to, pageJson: cellsPageJson(merged, READ_LIMIT), table: merged.table, jobIds });
+      return join({
+        cursor: merged.to,
+        pageJson: cellsPageJson(merged, READ_LIMIT),
+        hasMore: merged.hasMore || merged.cells.size > READ_LIMIT,
+        table: merged.table,
+        jobIds,
+      });
     }
     this.enqueue({ since, limit: READ_LIMIT, join, fail: () => connection.end("server") });
   }
@@ -197,6 +237,68 @@ export class TableHub {
       this.subscribers.delete(subscriber);
       this.lastUsed = Date.now();
     });
+  }
+
+  /** A read's events to one table stream, unless its client is behind (see sendCatchUps). */
+  private deliver(s: Subscriber, cursor: string, chunk: Uint8Array | undefined, jobs: ReportedJob[]) {
+    const { connection } = s;
+    if (!s.behind && chunk && connection.queuedBytes > lagOf(connection) && s.cursor) {
+      s.behind = { since: s.cursor, jobs: new Map(), skipped: 0 };
+      this.scheduleCatchUps();
+    }
+    if (!s.behind) {
+      if (chunk) connection.send(chunk);
+      s.cursor = cursor;
+      return;
+    }
+    for (const reported of jobs) s.behind.jobs.set(reported.job.jobId, reported);
+    // What it would have been sent counts against its limit as if it were queued.
+    s.behind.skipped += chunk?.byteLength ?? 0;
+    if (connection.queuedBytes + s.behind.skipped > connection.limit) connection.drop();
+  }
+
+  private scheduleCatchUps() {
+    if (this.catchUpTimer) return;
+    this.catchUpTimer = setTimeout(() => {
+      this.catchUpTimer = undefined;
+      this.sendCatchUps();
+    }, CATCH_UP_CHECK_MS);
+  }
+
+  /**
+   * Streams that were behind and have drained get everything since their cursor, merged from
+   * the recent reads (streams at one cursor share the bytes): the jobs that changed meanwhile,
+   * then the table's changes and the cells, with the hub's cursor as the id. A stream the
+   * recent reads no longer reach is disconnected and resyncs when it reconnects.
+   */
+  private sendCatchUps() {
+    let waiting = false;
+    for (const s of this.subscribers) {
+      const { behind, connection } = s;
+      if (!behind || connection.isClosed) continue;
+      if (connection.queuedBytes > lagOf(connection) / 2) {
+        waiting = true;
+        continue;
+      }
+      let chunk = this.catchUps.get(behind.since);
+      if (chunk === undefined) {
+        const merged = this.log.since(behind.since);
+        const resync = merged && (merged.hasMore || merged.cells.size > READ_LIMIT);
+        const pageJson = merged && (resync ? resyncPageJson(merged.to) : cellsPageJson(merged, READ_LIMIT));
+        chunk = merged && pageJson ? encodeEvents(eventsText(merged.to, merged.table, pageJson, true)) : null;
+        this.catchUps.set(behind.since, chunk);
+      }
+      s.behind = undefined;
+      if (!chunk) {
+        connection.drop();
+        continue;
+      }
+      const jobs = [...behind.jobs.values()].map((r) => sseEvent("job", r.json)).join("");
+      if (jobs) connection.send(encodeEvents(jobs));
+      connection.send(chunk);
+      s.cursor = this.cursor;
+    }
+    if (waiting) this.scheduleCatchUps();
   }
 
   private sendJob(subscriber: Subscriber, reported: ReportedJob) {
@@ -346,17 +448,16 @@ export class TableHub {
 
     const hasCells = page !== undefined && (page.cells.length > 0 || page.hasMore);
     let text = changedJobs.map((r) => sseEvent("job", r.json)).join("");
-    text += eventsText(cursor, table, pageJson, hasCells);
-    if (text) {
-      const chunk = encodeEvents(text);
-      for (const s of this.subscribers) if (!s.jobId) s.connection.send(chunk);
-    }
+    text += eventsText(cursor, table, page?.hasMore ? resyncPageJson(cursor) : pageJson, hasCells);
+    this.catchUps.clear();
+    const chunk = text ? encodeEvents(text) : undefined;
+    for (const s of this.subscribers) if (!s.jobId) this.deliver(s, cursor, chunk, changedJobs);
     for (const reported of changedJobs) {
       for (const s of this.subscribers) if (s.jobId === reported.job.jobId) this.sendJob(s, reported);
     }
 
     // Joiners at one cursor (e.g. first polls) share their page.
-    const ownPages = new Map<string, { json: string; jobIds: Set<string> }>();
+    const ownPages = new Map<string, ReturnType<typeof catchUpPage>>();
     for (const joiner of joiners) {
       if (this.gone && joiner.since !== undefined) {
         joiner.fail(notFound("table", this.tableId));
@@ -368,12 +469,19 @@ export class TableHub {
         const shared = joiner.rowIds ? undefined : ownPages.get(key);
         const ownPage = shared ?? catchUpPage(cursor, own.cells.changes, joiner.limit, joiner.rowIds);
         if (!joiner.rowIds) ownPages.set(key, ownPage);
-        joiner.join({ cursor, pageJson: ownPage.json, table: own.table, jobIds: ownPage.jobIds });
+        joiner.join({
+          cursor,
+          pageJson: ownPage.json,
+          hasMore: ownPage.hasMore,
+          table: own.table,
+          jobIds: ownPage.jobIds,
+        });
       } else if (joiner.since !== undefined && joiner.since === from) {
         const answer = this.log.pollAnswer(from, joiner.limit, READ_LIMIT, joiner.rowIds) ?? pageJson;
-        joiner.join({ cursor, pageJson: answer, table, jobIds: new Set(page?.cells.map((c) => c.jobId)) });
+        const hasMore = (page?.hasMore ?? false) || (page?.cells.length ?? 0) > joiner.limit;
+        joiner.join({ cursor, pageJson: answer, hasMore, table, jobIds: new Set(page?.cells.map((c) => c.jobId)) });
       } else {
-        joiner.join({ cursor, pageJson: emptyPageJson(cursor), table: NO_CHANGES, jobIds: new Set() });
+        joiner.join({ cursor, pageJson: emptyPageJson(cursor), hasMore: false, table: NO_CHANGES, jobIds: new Set() });
       }
     }
     if (this.gone || tableDeleted(table)) this.close();
@@ -383,17 +491,25 @@ export class TableHub {
 /** A catch-up read's page for one joiner: its rows only when it names them (limit applied after). */
 function catchUpPage(cursor: string, changes: CellChange[], limit: number, rowIds?: readonly string[]) {
   if (!rowIds) {
-    return { json: JSON.stringify(pageOf({ cursor, changes }, limit)), jobIds: new Set(changes.map((c) => c.jobId)) };
+    const page = pageOf({ cursor, changes }, limit);
+    return { json: JSON.stringify(page), hasMore: page.hasMore, jobIds: new Set(changes.map((c) => c.jobId)) };
   }
   const wanted = new Set(rowIds);
   const mine = changes.filter((c) => wanted.has(c.rowId));
   const page = pageOf({ cursor, changes: mine }, limit);
   // The read was cut at its limit: what it did not return may include these rows.
   if (changes.length > READ_LIMIT) page.hasMore = true;
-  return { json: JSON.stringify(page), jobIds: new Set(page.cells.map((c) => c.jobId)) };
+  return { json: JSON.stringify(page), hasMore: page.hasMore, jobIds: new Set(page.cells.map((c) => c.jobId)) };
 }
 
 const emptyPageJson = (cursor: string) => `{"cursor":${JSON.stringify(cursor)},"cells":[],"rows":[],"hasMore":false}`;
+
+/**
+ * A stream's page when more cells changed than a page holds: no cells, `hasMore` (the client
+ * refetches the rows it shows, whose cells carry every state, and goes on from the cursor).
+ * The part a poll's page would carry is of no use to it and would cost every stream its bytes.
+ */
+const resyncPageJson = (cursor: string) => `{"cursor":${JSON.stringify(cursor)},"cells":[],"rows":[],"hasMore":true}`;
 
 /**
  * A read's `table` and `cells` events for streams; the last one carries the cursor as its id,

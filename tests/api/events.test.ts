@@ -226,6 +226,98 @@ describe("GET /api/tables/:tableId/events", () => {
     }
   });
 
+  test("more cells changed than a page holds → a cells event with hasMore and no cells", async () => {
+    const t = await makeTable({ keys: ["email", "company"], rows: 5_001 });
+    const stream = openStream(eventsUrl(t));
+    try {
+      await stream.waitFor((e) => e.type === "cells");
+      const jobId = await enrich(t, { columnIds: [t.columns.email, t.columns.company] });
+      const resync = await stream.waitFor((e) => e.type === "cells" && (e.data as { hasMore: boolean }).hasMore);
+      expect(resync.data).toEqual({ cursor: resync.id, cells: [], rows: [], hasMore: true });
+      // From its cursor on, the stream carries the cells again.
+      await runCellBatch((await taskIdsOf(jobId)).slice(0, 3));
+      await stream.waitFor(
+        (e) =>
+          e.type === "cells" &&
+          e.id !== resync.id &&
+          (e.data as { cells: { status: string }[] }).cells.some((c) => c.status === "done"),
+      );
+    } finally {
+      stream.close();
+    }
+  });
+
+  test("a client that reads slower than events come is sent what changed meanwhile, merged, and stays connected", async () => {
+    process.env.GLAZE_SSE_MAX_BUFFERED_BYTES = "400000";
+    try {
+      const t = await makeTable({ keys: ["email", "company"], rows: 150 });
+      const jobId = await enrich(t, { columnIds: [t.columns.email, t.columns.company] });
+      const ids = await taskIdsOf(jobId);
+      const path = `/api/tables/${t.tableId}/events`;
+      const route = await findRoute("GET", path);
+      // Nobody reads this response's body until every cell has run.
+      const response = await route?.handler(new Request(`http://localhost:3000${path}`, { headers: await bearer() }), {
+        params: Promise.resolve(route.params),
+      });
+      expect(response?.status).toBe(200);
+      const hub = hubFor(t.tableId);
+      await until(() => hub.clients === 1);
+      const readsBefore = hub.stats.reads;
+      for (let i = 0; i < ids.length; i += 15) {
+        await runCellBatch(ids.slice(i, i + 15));
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      const reads = hub.stats.reads - readsBefore;
+      expect(reads).toBeGreaterThanOrEqual(10);
+
+      const reader = response?.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+      const decoder = new TextDecoder();
+      let text = "";
+      const events: Received[] = [];
+      const done = () =>
+        events.some((e) => e.type === "job" && (e.data as JobEvent).status === "completed") &&
+        [...cellsOf(events).latest.values()].filter((c) => c.status === "done").length === ids.length;
+      const deadline = Date.now() + 15_000;
+      while (!done() && Date.now() < deadline) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        text += decoder.decode(chunk.value, { stream: true });
+        const blocks = text.split("\n\n");
+        text = blocks.pop() ?? "";
+        for (const block of blocks) {
+          const field = (name: string) =>
+            block
+              .split("\n")
+              .find((l) => l.startsWith(`${name}: `))
+              ?.slice(name.length + 2);
+          const data = field("data");
+          if (data)
+            events.push({
+              type: field("event") ?? "message",
+              data: JSON.parse(data),
+              id: field("id") ?? "",
+              at: Date.now(),
+            });
+        }
+      }
+      await reader.cancel();
+
+      const { latest, repeated } = cellsOf(events);
+      expect(repeated).toEqual([]);
+      expectSameCells(latest, await databaseCells(t));
+      // It was never disconnected, and it was sent fewer cells events than there were reads:
+      // what changed while it was behind came merged.
+      expect(events.filter((e) => e.type === "cells").length).toBeLessThan(reads);
+      const lastJob = events.filter((e) => e.type === "job").at(-1)?.data as JobEvent | undefined;
+      expect(lastJob).toMatchObject({ jobId, status: "completed", doneTasks: ids.length });
+      // The job's end comes before none of its cells.
+      const endAt = events.findIndex((e) => e.type === "job" && (e.data as JobEvent).status === "completed");
+      expect(cellsOf(events.slice(0, endAt + 2)).latest.size).toBe(ids.length);
+    } finally {
+      delete process.env.GLAZE_SSE_MAX_BUFFERED_BYTES;
+    }
+  });
+
   test("the table is deleted → a table event saying so, then the stream ends", async () => {
     const t = await makeTable({ keys: ["email"], rows: 2 });
     const stream = openStream(eventsUrl(t));
