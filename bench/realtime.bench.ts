@@ -2,21 +2,35 @@
 //  1. 500 SSE clients on one table during a 100,000-cell job: commit-to-client latency of
 //     every done cell at every client (commit = the task's completed_at, arrival = when the
 //     client read the event; one clock, one machine), missed or repeated cells per client
-//     (each client's final state against the database), the app's memory.
+//     (each client's final state against the database), the app's memory. The clients run
+//     on worker threads (sse-clients.ts), by default at a higher priority than the server.
 //  2. Commit to painted cell in a second browser tab (realtime-browser.ts).
 //  3. GET job under 50 API pollers at 1/s during a 100,000-cell job, with 50 grids on the
 //     stream, beside 50 grids polling as they did before.
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { getDb } from "../lib/db";
 import { cellStatusSince } from "../lib/enrichment/cell-status";
 import type { Stack } from "../scripts/stack";
+import { cpuMeter } from "./cpu";
 import { commitToPaint } from "./realtime-browser";
 import { type Registry, SseClient } from "./sse-client";
+import { SseClientPool } from "./sse-clients";
 import { type Api, client, createTable, fmt, summarize, waitForJob } from "./support";
 
 const KEYS = ["email", "company", "title", "linkedin", "location", "industry", "phone", "bio", "revenue", "employees"];
 const CLIENTS = Number(process.env.REALTIME_BENCH_CLIENTS ?? 500);
-// REALTIME_BENCH_PARTS=clients,paint,job picks the parts; REALTIME_BENCH_CLIENTS sets part 1's clients.
+/** Threads part 1's clients run on (the cores, by default). */
+const CLIENT_THREADS = Number(process.env.REALTIME_BENCH_CLIENT_THREADS ?? availableParallelism());
+/**
+ * Their priority: the clients stand for 500 browsers on machines of their own, so by default
+ * they read before the server's processes get the cores (when the bench may raise it: root).
+ * `REALTIME_BENCH_CLIENT_NICE=0` makes them share the cores equally with the server.
+ */
+const CLIENT_NICE = Number(process.env.REALTIME_BENCH_CLIENT_NICE ?? -10);
+// REALTIME_BENCH_PARTS=clients,paint,job picks the parts; REALTIME_BENCH_CLIENTS sets part 1's
+// clients, REALTIME_BENCH_CLIENT_THREADS the threads they run on and REALTIME_BENCH_CLIENT_NICE
+// their priority.
 
 type Cell = { rowId: string; columnId: string; taskId: string; status: string; attempts: number; error: string | null };
 type CellsEvent = { cursor: string; cells: Cell[]; hasMore: boolean };
@@ -69,40 +83,49 @@ class Histogram {
 
 async function sseClientsDuringAJob(stack: Stack, api: Api, log: (line: string) => void) {
   const table = await createTable(api, "bench realtime 500 clients", KEYS, 10_000);
-  const registry: Registry = new Map();
   const url = `${stack.appUrl}/api/tables/${table.tableId}/events`;
-  let jobId = "";
-  const ended = new Set<SseClient>();
   const memoryBefore = appMemory(stack);
-  const clients: SseClient[] = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    const c: SseClient = new SseClient(url, stack.demo.apiKey, registry, (type, data) => {
-      if (type === "job" && JSON.parse(data).jobId === jobId && JSON.parse(data).status === "completed") ended.add(c);
-    });
-    clients.push(c);
-    c.start();
-    if (i % 50 === 49) await sleep(100);
-  }
-  await until(() => clients.every((c) => c.arrivals.length > 0), 60_000, "every client's first event");
+  const pool = new SseClientPool(url, stack.demo.apiKey, CLIENTS, CLIENT_THREADS, CLIENT_NICE);
+  const status = () => pool.status();
+  await until(
+    () => status().length === CLIENTS && status().every((c) => c.events > 0),
+    60_000,
+    "every client's first event",
+  );
   const memoryConnected = appMemory(stack);
   let memoryPeak = memoryConnected;
   const sampler = setInterval(() => {
     memoryPeak = Math.max(memoryPeak, appMemory(stack));
   }, 500);
+  const cpu = cpuMeter(stack);
   const started = performance.now();
   const job = await api.post<{ jobId: string }>(`/api/tables/${table.tableId}/enrich`, { columnIds: table.columnIds });
-  jobId = job.jobId;
+  const jobId = job.jobId;
+  pool.watchJob(jobId);
   await waitForJob(api, table.tableId, jobId, 900_000);
   const jobMs = performance.now() - started;
-  // A client that saw the end but was then dropped mid-chunk has its last cells still to come:
-  // it is done once it is connected again and its catch-up has arrived.
-  const settled = () => clients.filter((c) => ended.has(c) && c.caughtUp).length;
-  await until(() => settled() === clients.length, 120_000, "every client to see the job end").catch((e) =>
-    log(`  ${(e as Error).message}: ${settled()} of ${clients.length}`),
+  const cpuDuringJob = cpu();
+  // A client that saw the end may still have cells on the way (the job's end comes before its
+  // last cells in the same chunk, and a client dropped mid-chunk catches up after reconnecting):
+  // it is done once it is connected and its last event id is a cursor that sees the job's last
+  // task change.
+  const [{ xid }] = await getDb().$queryRaw<{ xid: string }[]>`
+    SELECT max(change_xid)::text AS xid FROM cell_enrichment_tasks WHERE job_id = ${jobId}::uuid`;
+  const seesLastChange = (cursor = "") => {
+    const [xmin, xmax, xip] = cursor.split(":");
+    if (xmax === undefined) return false;
+    const last = BigInt(xid);
+    return last < BigInt(xmin) || (last < BigInt(xmax) && !xip.split(",").includes(xid));
+  };
+  const settled = () => status().filter((c) => c.ended && c.caughtUp && seesLastChange(c.lastEventId)).length;
+  await until(() => settled() === CLIENTS, 120_000, "every client to see the job end and its last cells").catch((e) =>
+    log(`  ${(e as Error).message}: ${settled()} of ${CLIENTS}`),
   );
+  const settledMs = performance.now() - started - jobMs;
   clearInterval(sampler);
   const memoryAfter = appMemory(stack);
-  for (const c of clients) c.close();
+  const { arrivals: received, connects, registry } = await pool.collect();
+  const clients = received.map((arrivals, i) => ({ arrivals, connects: connects[i] }));
   await sleep(2_000);
   const memoryClosed = appMemory(stack);
 
@@ -123,7 +146,7 @@ async function sseClientsDuringAJob(stack: Stack, api: Api, log: (line: string) 
     select: { id: true, completedAt: true },
   });
   const committed = new Map(tasks.map((t) => [t.id, t.completedAt?.getTime() ?? Number.NaN]));
-  const groups = new Map<string, SseClient[]>();
+  const groups = new Map<string, typeof clients>();
   for (const c of clients) {
     const signature = c.arrivals.map((a) => a.key).join("\n");
     groups.set(signature, [...(groups.get(signature) ?? []), c]);
@@ -184,9 +207,21 @@ async function sseClientsDuringAJob(stack: Stack, api: Api, log: (line: string) 
       for (const t of times) latency.add(at - t);
     }
   }
+  // What one client was sent: bytes of event data and cells by status (the busiest client).
+  let busiest = { bytes: 0, statuses: new Map<string, number>() };
+  for (const [, members] of groups) {
+    let bytes = 0;
+    const statuses = new Map<string, number>();
+    for (const { key } of members[0].arrivals) {
+      bytes += registry.get(key)?.data.length ?? 0;
+      if (!isCells(key)) continue;
+      for (const cell of eventOf(key).cells) statuses.set(cell.status, (statuses.get(cell.status) ?? 0) + 1);
+    }
+    if (bytes > busiest.bytes) busiest = { bytes, statuses };
+  }
   const reconnects = clients.reduce((n, c) => n + c.connects - 1, 0);
   log(
-    `${fmt(CLIENTS)} SSE clients on one table, a 100,000-cell job (${fmt(jobMs / 1000, 1)} s, ${fmt(100_000 / (jobMs / 1000))} cells/s):`,
+    `${fmt(CLIENTS)} SSE clients (${fmt(pool.priorities.length)} threads at priority ${[...new Set(pool.priorities)].join("/")}) on one table, a 100,000-cell job (${fmt(jobMs / 1000, 1)} s, ${fmt(100_000 / (jobMs / 1000))} cells/s):`,
   );
   log(
     `  commit → client latency of done cells: p50 ${fmt(latency.percentile(50))} ms, p95 ${fmt(latency.percentile(95))} ms, p99 ${fmt(latency.percentile(99))} ms (${fmt(latency.n)} samples)`,
@@ -194,6 +229,11 @@ async function sseClientsDuringAJob(stack: Stack, api: Api, log: (line: string) 
   log(
     `  cells missed ${fmt(missed)}, repeated ${fmt(repeated)} (over all clients; each client's final state against the database), ${fmt(groups.size)} distinct event sequence(s), ${fmt(reconnects)} reconnect(s), ${fmt(resynced)} client(s) sent a resync page (hasMore)`,
   );
+  log(
+    `  the busiest client was sent ${fmt(busiest.bytes / 1e6, 1)} MB of event data; cells by status: ${[...busiest.statuses].map(([k, n]) => `${k} ${fmt(n)}`).join(", ")}`,
+  );
+  log(`  every client had the last event ${fmt(Math.max(0, settledMs) / 1000, 1)} s after the job ended`);
+  log(`  ${cpuDuringJob} (the job's span)`);
   log(
     `  app memory: ${fmt(memoryBefore)} MiB before, ${fmt(memoryConnected)} MiB with the clients connected, peak ${fmt(memoryPeak)} MiB during the job, ${fmt(memoryAfter)} MiB after it, ${fmt(memoryClosed)} MiB once they left`,
   );
