@@ -53,6 +53,22 @@ function expectSameCells(streamed: ReturnType<typeof cellsOf>["latest"], databas
   for (const [key, cell] of database) expect(streamed.get(key)).toMatchObject(cell as object);
 }
 
+/** A table stream whose body nobody reads (until the test does), on a 2-column job of `rows` rows. */
+async function unreadStream(rows: number) {
+  const t = await makeTable({ keys: ["email", "company"], rows });
+  const jobId = await enrich(t, { columnIds: [t.columns.email, t.columns.company] });
+  const ids = await taskIdsOf(jobId);
+  const path = `/api/tables/${t.tableId}/events`;
+  const route = await findRoute("GET", path);
+  const response = await route?.handler(new Request(`http://localhost:3000${path}`, { headers: await bearer() }), {
+    params: Promise.resolve(route.params),
+  });
+  expect(response?.status).toBe(200);
+  const hub = hubFor(t.tableId);
+  await until(() => hub.clients === 1);
+  return { t, jobId, ids, body: response?.body as ReadableStream<Uint8Array>, hub };
+}
+
 const tableEvent = (match: (e: TableEvent) => boolean) => (e: Received) =>
   e.type === "table" && match(e.data as TableEvent);
 
@@ -203,24 +219,13 @@ describe("GET /api/tables/:tableId/events", () => {
   test("a client that does not read its events is disconnected once its queue is full", async () => {
     process.env.GLAZE_SSE_MAX_BUFFERED_BYTES = "20000";
     try {
-      const t = await makeTable({ keys: ["email", "company"], rows: 100 });
-      const jobId = await enrich(t, { columnIds: [t.columns.email, t.columns.company] });
-      const ids = await taskIdsOf(jobId);
-      const path = `/api/tables/${t.tableId}/events`;
-      const route = await findRoute("GET", path);
-      // Nobody reads this response's body.
-      const response = await route?.handler(new Request(`http://localhost:3000${path}`, { headers: await bearer() }), {
-        params: Promise.resolve(route.params),
-      });
-      expect(response?.status).toBe(200);
-      const hub = hubFor(t.tableId);
-      await until(() => hub.clients === 1);
+      const { ids, body, hub } = await unreadStream(100);
       for (let i = 0; i < ids.length && hub.clients > 0; i += 20) {
         await runCellBatch(ids.slice(i, i + 20));
         await new Promise((r) => setTimeout(r, 150));
       }
       await until(() => hub.clients === 0);
-      await expect(response?.body?.getReader().read()).rejects.toThrow(/not reading its events fast enough/);
+      await expect(body.getReader().read()).rejects.toThrow(/not reading its events fast enough/);
     } finally {
       delete process.env.GLAZE_SSE_MAX_BUFFERED_BYTES;
     }
@@ -250,18 +255,8 @@ describe("GET /api/tables/:tableId/events", () => {
   test("a client that reads slower than events come is sent what changed meanwhile, merged, and stays connected", async () => {
     process.env.GLAZE_SSE_MAX_BUFFERED_BYTES = "400000";
     try {
-      const t = await makeTable({ keys: ["email", "company"], rows: 150 });
-      const jobId = await enrich(t, { columnIds: [t.columns.email, t.columns.company] });
-      const ids = await taskIdsOf(jobId);
-      const path = `/api/tables/${t.tableId}/events`;
-      const route = await findRoute("GET", path);
       // Nobody reads this response's body until every cell has run.
-      const response = await route?.handler(new Request(`http://localhost:3000${path}`, { headers: await bearer() }), {
-        params: Promise.resolve(route.params),
-      });
-      expect(response?.status).toBe(200);
-      const hub = hubFor(t.tableId);
-      await until(() => hub.clients === 1);
+      const { t, jobId, ids, body, hub } = await unreadStream(150);
       const readsBefore = hub.stats.reads;
       for (let i = 0; i < ids.length; i += 15) {
         await runCellBatch(ids.slice(i, i + 15));
@@ -270,7 +265,7 @@ describe("GET /api/tables/:tableId/events", () => {
       const reads = hub.stats.reads - readsBefore;
       expect(reads).toBeGreaterThanOrEqual(10);
 
-      const reader = response?.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+      const reader = body.getReader();
       const decoder = new TextDecoder();
       let text = "";
       const events: Received[] = [];
