@@ -86,9 +86,8 @@ async function sseClientsDuringAJob(stack: Stack, api: Api, log: (line: string) 
   const url = `${stack.appUrl}/api/tables/${table.tableId}/events`;
   const memoryBefore = appMemory(stack);
   const pool = new SseClientPool(url, stack.demo.apiKey, CLIENTS, CLIENT_THREADS, CLIENT_NICE);
-  const status = () => pool.status();
   await until(
-    () => status().length === CLIENTS && status().every((c) => c.events > 0),
+    () => pool.status().length === CLIENTS && pool.status().every((c) => c.events > 0),
     60_000,
     "every client's first event",
   );
@@ -117,7 +116,7 @@ async function sseClientsDuringAJob(stack: Stack, api: Api, log: (line: string) 
     const last = BigInt(xid);
     return last < BigInt(xmin) || (last < BigInt(xmax) && !xip.split(",").includes(xid));
   };
-  const settled = () => status().filter((c) => c.ended && c.caughtUp && seesLastChange(c.lastEventId)).length;
+  const settled = () => pool.status().filter((c) => c.ended && c.caughtUp && seesLastChange(c.lastEventId)).length;
   await until(() => settled() === CLIENTS, 120_000, "every client to see the job end and its last cells").catch((e) =>
     log(`  ${(e as Error).message}: ${settled()} of ${CLIENTS}`),
   );

@@ -7,7 +7,8 @@
 import http from "node:http";
 
 export type Arrival = { key: string; at: number };
-export type Registry = Map<string, { type: string; id: string; data: string }>;
+export type RegisteredEvent = { type: string; id: string; data: string };
+export type Registry = Map<string, RegisteredEvent>;
 
 const SEPARATOR = Buffer.from("\n\n");
 

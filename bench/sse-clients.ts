@@ -5,7 +5,7 @@
 // `collect` closes them all and gathers every arrival and the distinct events.
 import { availableParallelism, getPriority, setPriority } from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { type Arrival, type Registry, SseClient } from "./sse-client";
+import { type Arrival, type RegisteredEvent, type Registry, SseClient } from "./sse-client";
 
 export type ClientStatus = { events: number; caughtUp: boolean; ended: boolean; lastEventId: string };
 export type Collected = { arrivals: Arrival[][]; connects: number[]; registry: Registry };
@@ -19,7 +19,7 @@ type FromWorker =
       kind: "done";
       arrivals: Arrival[][];
       connects: number[];
-      registry: [string, Registry extends Map<string, infer V> ? V : never][];
+      registry: [string, RegisteredEvent][];
     };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,7 +3,7 @@ import { getDb, type Tx } from "../db";
 import { type CellStatusPage, pageOf } from "../enrichment/cell-status";
 import { type CellChange, readCellChanges } from "../enrichment/store";
 import { notFound } from "../errors";
-import { cellsPageJson, DeltaLog, toDelta } from "./delta-log";
+import { cellsPageJson, DeltaLog, type Merged, toDelta } from "./delta-log";
 import { isActive, JobTracker, type ReportedJob } from "./job-tracker";
 import { encodeEvents, type SseConnection, sseEvent } from "./sse";
 import { isEmpty, readTableChanges, type TableChanges, tableDeleted } from "./table-changes";
@@ -167,7 +167,7 @@ export class TableHub {
       return join({
         cursor: merged.to,
         pageJson: cellsPageJson(merged, READ_LIMIT),
-        hasMore: merged.hasMore || merged.cells.size > READ_LIMIT,
+        hasMore: isCut(merged),
         table: merged.table,
         jobIds,
       });
@@ -283,9 +283,7 @@ export class TableHub {
       let chunk = this.catchUps.get(behind.since);
       if (chunk === undefined) {
         const merged = this.log.since(behind.since);
-        const resync = merged && (merged.hasMore || merged.cells.size > READ_LIMIT);
-        const pageJson = merged && (resync ? resyncPageJson(merged.to) : cellsPageJson(merged, READ_LIMIT));
-        chunk = merged && pageJson ? encodeEvents(eventsText(merged.to, merged.table, pageJson, true)) : null;
+        chunk = merged ? encodeEvents(eventsText(merged.to, merged.table, streamPageJson(merged), true)) : null;
         this.catchUps.set(behind.since, chunk);
       }
       s.behind = undefined;
@@ -510,6 +508,13 @@ const emptyPageJson = (cursor: string) => `{"cursor":${JSON.stringify(cursor)},"
  * The part a poll's page would carry is of no use to it and would cost every stream its bytes.
  */
 const resyncPageJson = (cursor: string) => `{"cursor":${JSON.stringify(cursor)},"cells":[],"rows":[],"hasMore":true}`;
+
+/** More cells changed in `merged` than a page holds. */
+const isCut = (merged: Merged) => merged.hasMore || merged.cells.size > READ_LIMIT;
+
+/** A stream's cells page of everything in `merged`: the page, or the resync page if it would be cut. */
+const streamPageJson = (merged: Merged) =>
+  isCut(merged) ? resyncPageJson(merged.to) : cellsPageJson(merged, READ_LIMIT);
 
 /**
  * A read's `table` and `cells` events for streams; the last one carries the cursor as its id,
