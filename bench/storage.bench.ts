@@ -87,6 +87,7 @@ async function perCellAndTask(workspaceId: string, log: (line: string) => void) 
   await vacuum();
   const tasks = await sizesOf("cell_enrichment_tasks");
   const rows = await sizesOf("rows");
+  const search = await sizesOf("row_search");
   const [col] = await getDb().$queryRaw<{ tuple: number; result: number; n: number }[]>`
     SELECT avg(pg_column_size(t.*))::float8 AS tuple, avg(pg_column_size(t.result))::float8 AS result, count(*)::float8 AS n
       FROM cell_enrichment_tasks t WHERE t.job_id = ${job.jobId}::uuid`;
@@ -100,6 +101,9 @@ async function perCellAndTask(workspaceId: string, log: (line: string) => void) 
   );
   log(
     `rows (${fmt(row.n)} rows × ${KEYS.length} enriched cells): tuple ${fmt(row.tuple)} B/row: data ${fmt(row.data)} B, cell_states ${fmt(row.states)} B → ${fmt((row.data + row.states) / KEYS.length)} B/cell (data + cell_states); the whole rows table ${fmt(rows.total / rows.live)} B/row with indexes`,
+  );
+  log(
+    `row_search: ${fmt(search.total / search.live)} B/row (heap ${fmt(search.heap / search.live)}, primary key and trigram index ${fmt(search.indexes / search.live)})`,
   );
   log(
     `one enriched cell ≈ ${fmt(tasks.total / tasks.live + row.tuple / KEYS.length)} B (its task + its share of the row)`,

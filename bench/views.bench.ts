@@ -1,9 +1,9 @@
 // Views at scale: p50/p95 of a filtered, sorted 200-row window for each operator, search, and
 // creating a job from a rowFilter that selects 50,000 rows, on a table of VIEWS_BENCH_ROWS
-// rows (100,000 by default) created through the API; then the same text operators, search,
-// job creation and a 10,000-row insert again with the optional trigram index (views
-// migration). BENCH_VIEWS_PLANS=1 also prints EXPLAIN (ANALYZE, BUFFERS) of the statements the
-// app runs (lib/views/row-window.ts).
+// rows (100,000 by default) created through the API, and a 10,000-row insert. Search and text
+// conditions go through row_search's trigram index (migration row_search).
+// BENCH_VIEWS_PLANS=1 also prints EXPLAIN (ANALYZE, BUFFERS) of the statements the app runs
+// (lib/views/row-window.ts).
 import pg from "pg";
 import { getDb } from "../lib/db";
 import { createEnrichmentJob } from "../lib/enrichment/create-job";
@@ -132,7 +132,6 @@ const CASES: Case[] = [
 ];
 
 /** The cases the trigram index can change: text conditions and search. */
-const TEXT_CASES = CASES.filter(([name]) => name.startsWith("text") || name.startsWith("search"));
 
 async function timeCases(api: Api, tableId: string, cases: Case[], log: (line: string) => void) {
   log(`\nwindow of ${WINDOW} rows at spread offsets, ${SAMPLES} requests each (ms, through HTTP)`);
@@ -169,12 +168,17 @@ async function timeInsert(api: Api, tableId: string, log: (line: string) => void
 
 /** Runs one statement on its own connection; its time in ms. */
 export async function sql(databaseUrl: string, text: string) {
+  const started = performance.now();
+  await firstRow(databaseUrl, text);
+  return performance.now() - started;
+}
+
+/** Runs one statement on its own connection; its first row. */
+export async function firstRow<T>(databaseUrl: string, text: string): Promise<T> {
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
   try {
-    const started = performance.now();
-    await c.query(text);
-    return performance.now() - started;
+    return (await c.query(text)).rows[0];
   } finally {
     await c.end();
   }
@@ -184,7 +188,6 @@ async function printPlans(
   databaseUrl: string,
   table: Created,
   cases: Case[],
-  searchIndex: boolean,
   log: (line: string) => void,
 ) {
   const columns = table.columns as ViewColumn[];
@@ -202,7 +205,6 @@ async function printPlans(
       ),
       offset: 0,
       limit: WINDOW,
-      searchIndex,
     });
     const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values);
     log(`\n-- plan: ${name}`);
@@ -221,26 +223,11 @@ export async function benchViews(stack: Stack, log: (line: string) => void) {
     rowFilter: { column: "employees", op: "lt", value: 500 },
   });
   await waitForJob(api, table.id, job.jobId, 600_000);
-  await sql(stack.databaseUrl, "VACUUM ANALYZE rows");
+  await sql(stack.databaseUrl, "VACUUM ANALYZE rows, row_search");
   log(`enriched phone for ${fmt(job.totalTasks)} rows; VACUUM ANALYZE done`);
 
-  log("\n-- as migrated (no trigram index)");
   await timeCases(api, table.id, CASES, log);
   await timeInsert(api, table.id, log);
   await timeRowFilterJob(table.id, column("title"), log);
-  if (process.env.BENCH_VIEWS_PLANS) await printPlans(stack.databaseUrl, table, CASES.slice(1), false, log);
-
-  log("\n-- with the optional trigram index");
-  await sql(stack.databaseUrl, "CREATE EXTENSION IF NOT EXISTS pg_trgm");
-  const built = await sql(
-    stack.databaseUrl,
-    "CREATE INDEX rows_search_trgm_idx ON rows USING gin (glaze_search_text(data) gin_trgm_ops)",
-  );
-  await sql(stack.databaseUrl, "VACUUM ANALYZE rows");
-  log(`index built in ${fmt(built)} ms; the app sees it within a minute (lib/views/search-index.ts)`);
-  await new Promise((resolve) => setTimeout(resolve, 61_000));
-  await timeCases(api, table.id, TEXT_CASES, log);
-  await timeInsert(api, table.id, log);
-  await timeRowFilterJob(table.id, column("title"), log);
-  if (process.env.BENCH_VIEWS_PLANS) await printPlans(stack.databaseUrl, table, TEXT_CASES, true, log);
+  if (process.env.BENCH_VIEWS_PLANS) await printPlans(stack.databaseUrl, table, CASES.slice(1), log);
 }

@@ -11,7 +11,6 @@ import { ROW_IDS_OF_TABLE, wellFormedIds } from "../rows/by-id";
 import { SqlParams } from "../sql";
 import { compileFilter } from "../views/compile-filter";
 import { resolveFilter } from "../views/resolve";
-import { hasSearchIndex } from "../views/search-index";
 import { viewColumnsOf } from "../views/table-columns";
 import { type MaskRow, maskStatement } from "./estimate-sql";
 import { monthKeyOf } from "./ledger";
@@ -163,7 +162,7 @@ async function rowConditions(tableId: string, selection: Selection, columns: Col
     }
   } else {
     const filter = resolveFilter(selection.rowFilter, await viewColumnsOf(getDb(), tableId), "rowFilter");
-    const options = { searchIndex: await hasSearchIndex() };
+    const options = { tableId };
     const params = new SqlParams([tableId]);
     const condition = compileFilter(filter, params, "r", options);
     const { rows: counted } = await getPool().query<{ n: number }>(

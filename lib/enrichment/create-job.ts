@@ -5,7 +5,6 @@ import { hintCells } from "../realtime/cell-hints";
 import { ROW_IDS_OF_TABLE, wellFormedIds } from "../rows/by-id";
 import { compileFilter } from "../views/compile-filter";
 import { resolveFilter } from "../views/resolve";
-import { hasSearchIndex } from "../views/search-index";
 import { viewColumnsOf } from "../views/table-columns";
 import { JOB_CREATION_TIMEOUT_MS, MAX_CELLS_PER_JOB } from "./policy";
 import type { JobCostOptions, Selection } from "./schemas";
@@ -70,7 +69,7 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
     rejectUnknown(await unknownIds(tx, "columns", tableId, columnIds), []);
     // The columns cannot change now (the caller holds the table's share lock).
     const filter = resolveFilter(source.rowFilter, await viewColumnsOf(tx, tableId), "rowFilter");
-    const options = { searchIndex: await hasSearchIndex() };
+    const options = { tableId };
     const rows = await insertFilteredGridTasks(
       {
         tableId,

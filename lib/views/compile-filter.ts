@@ -16,28 +16,33 @@ const key = (params: SqlParams, column: ViewColumn) => params.add(column.key, "t
 const textOf = (row: string, k: string) => `NULLIF(${row}.data ->> ${k}, '')`;
 
 /**
- * SQL: the row's values contain `text` (folded). The optional trigram index answers it when the
- * text has three letters or digits in a row; shorter text would make Postgres read the whole
- * index, so its expression is written so that the index does not match it (`|| ''`).
+ * SQL: the row_search entry `s` (migration row_search: each row's values as one folded text,
+ * keyed by the row's table and position) contains `text` (folded). Its trigram index answers
+ * this when the text has three letters or digits in a row; for shorter text Postgres would read
+ * the whole index, so the expression is written so that the index does not match it
+ * (`|| ''`) and the table's entries are read instead.
  */
-const searchOf = (row: string, params: SqlParams, text: string) =>
-  `${usesTrigrams(text) ? `glaze_search_text(${row}.data)` : `(glaze_search_text(${row}.data) || '')`} LIKE glaze_fold(${params.add(searchPattern(text), "text")})`;
-
-/** How to compile: `searchIndex` when the optional trigram index exists (lib/views/search-index.ts). */
-export type CompileOptions = { searchIndex: boolean };
+export const searchMatch = (params: SqlParams, text: string, tableId: string, s = "s") =>
+  `${s}.table_id = ${params.add(tableId, "uuid")} AND ${usesTrigrams(text) ? `${s}.text` : `(${s}.text || '')`} LIKE glaze_fold(${params.add(searchPattern(text), "text")})`;
 
 /**
- * A text condition on a column. `eq` is found through the value index. Other conditions, when
- * the optional trigram index exists and can use it, search the same text in the whole row
- * first: a value containing the text implies the row's values do, so the extra condition never
- * changes the answer, and it lets Postgres read only the rows that might match.
+ * SQL: the row's values contain `text`. The table id is a parameter, not the row's column, so
+ * that the subquery runs once, not once per row.
  */
-function textCondition(
-  row: string,
-  params: SqlParams,
-  node: Extract<ResolvedFilter, { kind: "text" }>,
-  options: CompileOptions,
-) {
+const searchOf = (row: string, params: SqlParams, text: string, options: CompileOptions) =>
+  `${row}.position IN (SELECT s.position FROM row_search s WHERE ${searchMatch(params, text, options.tableId)})`;
+
+/** What compiling needs besides the filter: the table whose rows `row` ranges over. */
+export type CompileOptions = { tableId: string };
+
+/**
+ * A text condition on a column. `eq` is found through the value index. `contains` and
+ * `starts_with` compare each row's value: asking row_search first (a value containing the text
+ * implies the row's values do) read a selective condition's rows only, but Postgres cannot
+ * estimate how many rows either side matches, and for broad conditions it chose to check every
+ * matching row in row_search as well (685 ms against ~350 ms at 1,000,000 rows, bench/README.md).
+ */
+function textCondition(row: string, params: SqlParams, node: Extract<ResolvedFilter, { kind: "text" }>) {
   const k = key(params, node.column);
   const value = textOf(row, k);
   if (node.op === "eq") {
@@ -51,15 +56,11 @@ function textCondition(
     if (readsAsJsonValue(node.value)) candidates.push(`${folded} @> jsonb_build_object(${k}, ${wanted}::jsonb)`);
     return `((${candidates.join(" OR ")}) AND glaze_fold(${value}) = ${wanted})`;
   }
-  const condition =
-    node.op === "contains"
-      ? `glaze_fold(${value}) LIKE glaze_fold(${params.add(containsPattern(node.value), "text")})`
-      : node.op === "starts_with"
-        ? `glaze_fold(${value}) LIKE glaze_fold(${params.add(startsWithPattern(node.value), "text")})`
-        : `glaze_fold(${value}) ${COMPARE[node.op]} glaze_fold(${params.add(node.value, "text")})`;
-  return options.searchIndex && node.op !== "neq" && usesTrigrams(node.value)
-    ? `(${searchOf(row, params, node.value)} AND ${condition})`
-    : condition;
+  return node.op === "contains"
+    ? `glaze_fold(${value}) LIKE glaze_fold(${params.add(containsPattern(node.value), "text")})`
+    : node.op === "starts_with"
+      ? `glaze_fold(${value}) LIKE glaze_fold(${params.add(startsWithPattern(node.value), "text")})`
+      : `glaze_fold(${value}) ${COMPARE[node.op]} glaze_fold(${params.add(node.value, "text")})`;
 }
 
 /**
@@ -107,8 +108,8 @@ function dateCondition(row: string, params: SqlParams, node: Extract<ResolvedFil
 export function compileFilter(
   node: ResolvedFilter,
   params: SqlParams,
-  row = "r",
-  options: CompileOptions = { searchIndex: false },
+  row: string,
+  options: CompileOptions,
 ): string {
   switch (node.kind) {
     case "and":
@@ -117,7 +118,7 @@ export function compileFilter(
     case "empty":
       return `${textOf(row, key(params, node.column))} IS ${node.empty ? "" : "NOT "}NULL`;
     case "text":
-      return textCondition(row, params, node, options);
+      return textCondition(row, params, node);
     case "number":
       return `glaze_to_number(${row}.data -> ${key(params, node.column)}) ${COMPARE[node.op]} ${params.add(node.value, "numeric")}`;
     case "date":
@@ -133,7 +134,7 @@ export function compileFilter(
       return `${confidence} < ${params.add(node.below, "double precision")}`;
     }
     case "search":
-      return searchOf(row, params, node.value);
+      return searchOf(row, params, node.value, options);
   }
 }
 

@@ -6,7 +6,6 @@ import { serializeRow } from "../rows/serialize";
 import type { FilterNode } from "./filter-schema";
 import { resolveFilter, resolveSort } from "./resolve";
 import { readPlainWindow, readWindow } from "./row-window";
-import { hasSearchIndex } from "./search-index";
 import { viewColumnsOf } from "./table-columns";
 
 /** No filter, sort or search: the table's own order, read by lib/rows/rows.ts. */
@@ -28,7 +27,7 @@ async function readView(tableId: string, query: ListRowsQuery, offset: number, d
   const tree = withSearch(query.filter, query.q);
   const filter = tree ? resolveFilter(tree, columns, "filter") : null;
   const sort = resolveSort(query.sort ?? [], columns);
-  return readWindow({ tableId, filter, sort, offset, limit, after, searchIndex: await hasSearchIndex() });
+  return readWindow({ tableId, filter, sort, offset, limit, after });
 }
 
 /**

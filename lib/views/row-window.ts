@@ -3,7 +3,7 @@ import { getPool } from "../db";
 import { invalid, notFound } from "../errors";
 import { ROW_COLUMNS, type RowRecord } from "../rows/serialize";
 import { SqlParams } from "../sql";
-import { compileFilter, sortValue } from "./compile-filter";
+import { compileFilter, searchMatch, sortValue } from "./compile-filter";
 import type { ResolvedFilter, ResolvedSort } from "./resolve";
 
 // One window of a view (a filter, a sort, or both) and the view's exact row count, in one
@@ -21,8 +21,6 @@ export type WindowRequest = {
   limit: number;
   /** Keyset paging: rows after the row at this position, in the view's order. */
   after?: number;
-  /** Whether the optional trigram index exists (lib/views/search-index.ts). */
-  searchIndex?: boolean;
 };
 
 type WindowRow = RowRecord & { total: number; cursorFound: boolean | null };
@@ -62,13 +60,15 @@ export const PLAIN_WINDOW = `SELECT ${ROW_COLUMNS}
 export function windowStatement(request: WindowRequest): { text: string; values: unknown[]; cursor: boolean } {
   const { tableId, filter, sort, offset, limit, after } = request;
   const params = new SqlParams([tableId]);
-  const where = filter ? compileFilter(filter, params, "r", { searchIndex: request.searchIndex ?? false }) : "true";
   const keys = sort.map((s, i) => `${sortValue(s, params, "r")} AS k${i}`);
   const order = (alias: string) => [...sort.map((s, i) => `${alias}.k${i} ${direction(s)}`), `${alias}.p`].join(", ");
   const cursor = after !== undefined && sort.length > 0;
-  const ctes = [
-    `m AS MATERIALIZED (SELECT ${["r.position AS p", ...keys].join(", ")} FROM rows r WHERE r.table_id = $1::uuid AND ${where})`,
-  ];
+  // A search alone, in the table's order, needs only the positions row_search holds.
+  const matching =
+    filter?.kind === "search" && sort.length === 0
+      ? `SELECT s.position AS p FROM row_search s WHERE ${searchMatch(params, filter.value, tableId)}`
+      : `SELECT ${["r.position AS p", ...keys].join(", ")} FROM rows r WHERE r.table_id = $1::uuid AND ${filter ? compileFilter(filter, params, "r", { tableId }) : "true"}`;
+  const ctes = [`m AS MATERIALIZED (${matching})`];
   let keyset = "true";
   if (cursor) {
     const cursorKeys = sort.map((s, i) => `${sortValue(s, params, "r")} AS k${i}`);

@@ -1,0 +1,102 @@
+import { expect, test } from "vitest";
+import { getPool } from "@/lib/db";
+import { createRows, deleteRow } from "@/lib/rows/rows";
+import { updateRow, updateRows } from "@/lib/rows/update-rows";
+import { deleteTable } from "@/lib/tables/tables";
+import { listRowWindow } from "@/lib/views/list-rows";
+import { makeTable } from "../support/fixtures";
+
+// row_search (migration row_search) holds each row's folded values for search; triggers on
+// rows keep it equal to glaze_search_text(data) through every kind of write, and writes that
+// change only a row's cell states leave it untouched.
+
+/** Each row of the table whose row_search text differs from its data's, or that has none (or an orphan entry). */
+async function outOfStep(tableId: string) {
+  const { rows } = await getPool().query<{ id: string }>(
+    `SELECT coalesce(r.position, s.position)::text AS id
+       FROM (SELECT * FROM rows WHERE table_id = $1) r
+       FULL JOIN (SELECT * FROM row_search WHERE table_id = $1) s ON s.position = r.position
+      WHERE r.id IS NULL OR s.position IS NULL OR s.text IS DISTINCT FROM glaze_search_text(r.data)`,
+    [tableId],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The row_search entry at the row's place (the row's table and position). */
+async function entry(place: { tableId: string; position: string }) {
+  const { rows } = await getPool().query<{ text: string; xmin: string }>(
+    "SELECT text, xmin::text FROM row_search WHERE table_id = $1 AND position = $2",
+    [place.tableId, place.position],
+  );
+  return rows[0];
+}
+
+async function placeOf(rowId: string) {
+  const { rows } = await getPool().query<{ tableId: string; position: string }>(
+    `SELECT table_id AS "tableId", position::text FROM rows WHERE id = $1`,
+    [rowId],
+  );
+  return rows[0];
+}
+
+const found = async (tableId: string, q: string) =>
+  (await listRowWindow({ tableId, query: { limit: 50, q } })).data.map((row) => row.data.name);
+
+test("row_search follows inserts, edits, pastes, enriched values and deletes; cell-state writes leave it alone", async () => {
+  const { tableId, rowIds } = await makeTable({ keys: ["name", "company"], rows: 3 });
+  const [first, second, third] = rowIds;
+  const [place1, place3] = [await placeOf(first), await placeOf(third)];
+  expect(await outOfStep(tableId)).toEqual([]);
+  expect((await entry(place1)).text).toBe('["person 1"]');
+
+  await updateRow({ tableId, rowId: first, input: { data: { company: "Umbrella CORP" } } });
+  await updateRows({ tableId, input: { rows: [{ id: second, data: { company: "Initech", name: null } }] } });
+  expect(await outOfStep(tableId)).toEqual([]);
+  expect(await found(tableId, "umbrella")).toEqual(["Person 1"]);
+  expect(await found(tableId, "person 2")).toEqual([]);
+
+  // A task changing a cell's state, as the engine writes it: the entry is not rewritten.
+  const before = await entry(place3);
+  await getPool().query(
+    `UPDATE rows SET cell_states = cell_states || '{"c1": {"t": "x", "s": "running"}}' WHERE id = ANY($1::uuid[])`,
+    [[first, third]],
+  );
+  expect(await entry(place3)).toEqual(before);
+  // An enriched value merged with its state, in one statement for several rows.
+  await getPool().query(
+    `UPDATE rows SET data = data || jsonb_build_object('company', 'Hooli ' || position),
+            cell_states = cell_states || '{"c1": {"t": "x", "s": "done"}}' WHERE table_id = $1`,
+    [tableId],
+  );
+  expect(await outOfStep(tableId)).toEqual([]);
+  expect(await found(tableId, "HOOLI")).toHaveLength(3);
+  // A search alone reads row_search only; sorted, it reads the rows: the same rows either way.
+  const sorted = await listRowWindow({ tableId, query: { limit: 50, q: "hooli", sort: [{ column: "name", direction: "desc" }] } });
+  expect(sorted.data.map((row) => row.data.name).sort()).toEqual((await found(tableId, "hooli")).sort());
+  expect(sorted.meta.total).toBe(3);
+
+  await deleteRow({ tableId, rowId: third });
+  await createRows({ tableId, input: { rows: [{ data: { name: "Late Arrival" } }] } });
+  expect(await outOfStep(tableId)).toEqual([]);
+  expect(await entry(place3)).toBeUndefined();
+  expect(await found(tableId, "arrival")).toEqual(["Late Arrival"]);
+
+  await deleteTable({ tableId });
+  const { rows } = await getPool().query("SELECT 1 FROM row_search WHERE table_id = $1", [tableId]);
+  expect(rows).toEqual([]);
+});
+
+test("a rolled-back write leaves row_search as it was", async () => {
+  const { tableId, rowIds } = await makeTable({ keys: ["name"], rows: 1 });
+  const client = await getPool().connect();
+  try {
+    await client.query("BEGIN");
+    await client.query(`UPDATE rows SET data = '{"name": "Ghost"}' WHERE id = $1`, [rowIds[0]]);
+    await client.query("ROLLBACK");
+  } finally {
+    client.release();
+  }
+  expect(await found(tableId, "ghost")).toEqual([]);
+  expect(await found(tableId, "person 1")).toEqual(["Person 1"]);
+  expect(await outOfStep(tableId)).toEqual([]);
+});
