@@ -116,5 +116,7 @@ export async function benchBigCsv(stack: Stack, log: (line: string) => void) {
     stack.databaseUrl,
     `SELECT pg_size_pretty(pg_total_relation_size('rows')) AS rows, pg_size_pretty(pg_total_relation_size('row_search')) AS search`,
   );
-  log(`on disk:                      rows ${sizes.rows} (with indexes), row_search ${sizes.search} (with its trigram index)`);
+  log(
+    `on disk:                      rows ${sizes.rows} (with indexes), row_search ${sizes.search} (with its trigram index)`,
+  );
 }

@@ -184,12 +184,7 @@ export async function firstRow<T>(databaseUrl: string, text: string): Promise<T>
   }
 }
 
-async function printPlans(
-  databaseUrl: string,
-  table: Created,
-  cases: Case[],
-  log: (line: string) => void,
-) {
+async function printPlans(databaseUrl: string, table: Created, cases: Case[], log: (line: string) => void) {
   const columns = table.columns as ViewColumn[];
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   for (const [name, params] of cases) {

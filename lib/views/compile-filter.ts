@@ -105,12 +105,7 @@ function dateCondition(row: string, params: SqlParams, node: Extract<ResolvedFil
   }
 }
 
-export function compileFilter(
-  node: ResolvedFilter,
-  params: SqlParams,
-  row: string,
-  options: CompileOptions,
-): string {
+export function compileFilter(node: ResolvedFilter, params: SqlParams, row: string, options: CompileOptions): string {
   switch (node.kind) {
     case "and":
     case "or":

@@ -71,7 +71,10 @@ test("row_search follows inserts, edits, pastes, enriched values and deletes; ce
   expect(await outOfStep(tableId)).toEqual([]);
   expect(await found(tableId, "HOOLI")).toHaveLength(3);
   // A search alone reads row_search only; sorted, it reads the rows: the same rows either way.
-  const sorted = await listRowWindow({ tableId, query: { limit: 50, q: "hooli", sort: [{ column: "name", direction: "desc" }] } });
+  const sorted = await listRowWindow({
+    tableId,
+    query: { limit: 50, q: "hooli", sort: [{ column: "name", direction: "desc" }] },
+  });
   expect(sorted.data.map((row) => row.data.name).sort()).toEqual((await found(tableId, "hooli")).sort());
   expect(sorted.meta.total).toBe(3);
 

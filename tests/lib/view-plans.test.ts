@@ -108,7 +108,7 @@ test("search reads row_search, text conditions each row's value, and both answer
   expect(await names({ column: "name", op: "eq", value: 'SAY "HI" 100%_\\ DONE' })).toEqual(['Say "hi" 100%_\\ done']);
   expect(await names({ column: "name", op: "starts_with", value: "person 1" })).toEqual(["Person 1", "Person 10"]);
   expect(await names({ op: "search", value: '"hi"' })).toEqual(['Say "hi" 100%_\\ done']);
-  expect(await names({ op: "search", value: "y \"" })).toEqual(['Say "hi" 100%_\\ done']);
+  expect(await names({ op: "search", value: 'y "' })).toEqual(['Say "hi" 100%_\\ done']);
   expect(await names({ op: "search", value: "%_" })).toEqual(['Say "hi" 100%_\\ done']);
   expect(await names({ op: "search", value: "PERSON 1" })).toEqual(["Person 1", "Person 10"]);
 });
