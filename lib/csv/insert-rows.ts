@@ -11,11 +11,12 @@ export const importTransaction = () => ({ timeout: env.csvImportTimeoutMs, maxWa
 export const ANALYZE_AFTER_ROWS = 10_000;
 
 /**
- * After a big import (committed): ANALYZE rows. Until statistics are taken again, Postgres
- * estimates a new table at about one row (its id is in none of them) and plans its statements
- * for one row; autovacuum takes them a minute or more later. ANALYZE samples 30,000 rows whatever
- * the table's size (~0.3 s at 3,000,000 rows). Best effort: the import has committed, so a
- * failure (or another ANALYZE holding the lock for 2 s) is logged, not returned.
+ * After a big import (committed): ANALYZE rows and their search entries (row_search). Until
+ * statistics are taken again, Postgres estimates a new table at about one row (its id is in
+ * none of them) and plans its statements for one row; autovacuum takes them a minute or more
+ * later. ANALYZE samples 30,000 rows whatever the table's size (~0.3 s at 3,000,000 rows). Best
+ * effort: the import has committed, so a failure (or another ANALYZE holding the lock for 2 s)
+ * is logged, not returned.
  */
 export async function refreshRowStatistics(imported: number): Promise<void> {
   if (imported < ANALYZE_AFTER_ROWS) return;
@@ -23,11 +24,11 @@ export async function refreshRowStatistics(imported: number): Promise<void> {
   try {
     await client.query("BEGIN");
     await client.query("SET LOCAL lock_timeout = '2s'");
-    await client.query("ANALYZE rows");
+    await client.query("ANALYZE rows, row_search");
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
-    console.warn(`[csv] ANALYZE rows after an import of ${imported} rows failed: ${(error as Error).message}`);
+    console.warn(`[csv] ANALYZE rows, row_search after an import of ${imported} rows failed: ${(error as Error).message}`);
   } finally {
     client.release();
   }
