@@ -28,7 +28,9 @@ export async function refreshRowStatistics(imported: number): Promise<void> {
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
-    console.warn(`[csv] ANALYZE rows, row_search after an import of ${imported} rows failed: ${(error as Error).message}`);
+    console.warn(
+      `[csv] ANALYZE rows, row_search after an import of ${imported} rows failed: ${(error as Error).message}`,
+    );
   } finally {
     client.release();
   }
