@@ -1,11 +1,10 @@
 -- Search through a trigram index, at no cost to the writes that change only cell states.
 --
--- Search (`q`) and the text conditions of views (contains, starts with, equals on a column)
--- compared glaze_search_text(data) of every row of the table: ~2 s at 1,000,000 rows. The
--- views migration left a trigram index over rows optional because every row write that is not
--- a HOT update then re-extracts the row's trigrams, and most writes to rows are a task changing
--- its cell's state (queued, running, done), which the trigram index does not need: job
--- creation and enriched writes took twice as long with it.
+-- Search (`q`) compared glaze_search_text(data) of every row of the table: ~2 s at 1,000,000
+-- rows. The views migration left a trigram index over rows optional because every row write
+-- that is not a HOT update then re-extracts the row's trigrams, and most writes to rows are a
+-- task changing its cell's state (queued, running, done), which the trigram index does not
+-- need: job creation and enriched writes took twice as long with it.
 --
 -- row_search holds each row's glaze_search_text in a table of its own, keyed like the row by
 -- (table_id, position) (a row's position never changes), written by statement triggers on rows
