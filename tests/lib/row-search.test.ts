@@ -103,3 +103,38 @@ test("a rolled-back write leaves row_search as it was", async () => {
   expect(await found(tableId, "person 1")).toEqual(["Person 1"]);
   expect(await outOfStep(tableId)).toEqual([]);
 });
+
+test("a search too short for trigrams counts and pages exactly: offsets, cursors, and text that needs escaping", async () => {
+  const { tableId } = await makeTable({ keys: ["name", "company"], rows: 0 });
+  const names = Array.from({ length: 40 }, (_, i) =>
+    i % 3 === 0 ? `Ce${i}` : i % 3 === 1 ? `Person ${i}` : `Grace ${i}%_`,
+  );
+  await createRows({
+    tableId,
+    input: { rows: names.map((name, i) => ({ data: { name, company: i % 5 === 0 ? "ACME" : "Initech" } })) },
+  });
+  for (const q of ["ce", "E", "%_", "c"]) {
+    const expected = names.filter(
+      (name, i) =>
+        name.toLowerCase().includes(q.toLowerCase()) || (i % 5 === 0 ? "acme" : "initech").includes(q.toLowerCase()),
+    );
+    const whole = await listRowWindow({ tableId, query: { limit: 100, q } });
+    expect(whole.data.map((row) => row.data.name)).toEqual(expected);
+    expect(whole.meta.total).toBe(expected.length);
+    const byOffset: unknown[] = [];
+    for (let offset = 0; offset < expected.length; offset += 7) {
+      const page = await listRowWindow({ tableId, query: { limit: 7, offset, q } });
+      expect(page.meta.total).toBe(expected.length);
+      byOffset.push(...page.data.map((row) => row.data.name));
+    }
+    expect(byOffset).toEqual(expected);
+    const byCursor: unknown[] = [];
+    let after: number | undefined;
+    do {
+      const page = await listRowWindow({ tableId, query: { limit: 7, q, ...(after === undefined ? {} : { after }) } });
+      byCursor.push(...page.data.map((row) => row.data.name));
+      after = page.meta.nextCursor ?? undefined;
+    } while (after !== undefined);
+    expect(byCursor).toEqual(expected);
+  }
+});
