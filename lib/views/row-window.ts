@@ -62,8 +62,9 @@ export const PLAIN_WINDOW = `SELECT ${ROW_COLUMNS}
  * table, every entry of which is read anyway. Counted on its own (in parallel where Postgres
  * chooses), with the window read in row_search's key order, which stops once the window is
  * full, instead of collecting every match's position first: 'ce' at 1,000,000 rows (500,000
- * matches) 290 against 430 ms. Text with trigrams keeps the collected form, whose index scan
- * is cheaper than counting and windowing separately (bench/README.md, "2026-12-04").
+ * matches) ~370 against ~480 ms warm, 'e' (every row) ~300 against ~400 ms. Text with trigrams
+ * keeps the collected form, which reads the index once instead of twice (bench/README.md,
+ * "2026-12-04").
  */
 function shortSearchStatement(request: WindowRequest, text: string) {
   const { tableId, offset, limit, after } = request;

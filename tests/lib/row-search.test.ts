@@ -10,16 +10,16 @@ import { makeTable } from "../support/fixtures";
 // rows keep it equal to glaze_search_text(data) through every kind of write, and writes that
 // change only a row's cell states leave it untouched.
 
-/** Each row of the table whose row_search text differs from its data's, or that has none (or an orphan entry). */
+/** The positions of the table where row_search and rows disagree: a different text, a missing or an orphan entry. */
 async function outOfStep(tableId: string) {
-  const { rows } = await getPool().query<{ id: string }>(
-    `SELECT coalesce(r.position, s.position)::text AS id
+  const { rows } = await getPool().query<{ position: string }>(
+    `SELECT coalesce(r.position, s.position)::text AS position
        FROM (SELECT * FROM rows WHERE table_id = $1) r
        FULL JOIN (SELECT * FROM row_search WHERE table_id = $1) s ON s.position = r.position
       WHERE r.id IS NULL OR s.position IS NULL OR s.text IS DISTINCT FROM glaze_search_text(r.data)`,
     [tableId],
   );
-  return rows.map((r) => r.id);
+  return rows.map((r) => r.position);
 }
 
 /** The row_search entry at the row's place (the row's table and position). */
