@@ -6,6 +6,7 @@ export type ErrorCode =
   | "invalid_json"
   | "validation_failed"
   | "not_found"
+  | "method_not_allowed"
   | "conflict"
   | "payload_too_large"
   | "unsupported_media_type"
@@ -22,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_json: 400,
   validation_failed: 422,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -93,3 +93,35 @@ export function publicRoute<P extends Record<string, string> = Record<string, ne
 }
 
 export const json = (body: unknown, status = 200) => Response.json(body, { status });
+
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+const METHODS: Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+type Handler = (request: Request) => Promise<Response>;
+
+/**
+ * Answers for the methods a route file does not serve: 405 in the one error shape, naming the
+ * methods it serves, with an `Allow` header (Next's own 405 has no body), and OPTIONS listing
+ * them. A route file exports what it does not serve from here:
+ * `export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");`
+ */
+export function otherMethods<S extends Method>(...served: S[]) {
+  const allowed = [...served, ...(served.includes("GET" as S) ? ["HEAD"] : []), "OPTIONS"].sort();
+  const allow = allowed.join(", ");
+  const refuse = publicRoute(async (request) => {
+    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: { allow } });
+    const path = new URL(request.url).pathname;
+    throw new AppError("method_not_allowed", `${request.method} is not allowed on ${path}; it answers ${served.join(", ")}`, {
+      allowed,
+    });
+  });
+  const answer: Handler = async (request) => {
+    const response = await refuse(request);
+    if (response.status === 405) response.headers.set("allow", allow);
+    return response;
+  };
+  const unserved = METHODS.filter((method) => !served.includes(method as S));
+  return Object.fromEntries([...unserved, "OPTIONS"].map((method) => [method, answer])) as Record<
+    Exclude<Method, S> | "OPTIONS",
+    Handler
+  >;
+}

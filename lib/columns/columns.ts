@@ -46,6 +46,16 @@ async function renumber(tx: Tx, ordered: Column[]) {
     WHERE c.id = v.id AND c."order" <> v.ord`;
 }
 
+/** The table's columns in their order (the same list as GET /api/tables/:tableId's `columns`). */
+export async function listColumns({ tableId }: { tableId: string }, db: Tx = getDb()): Promise<ColumnDto[]> {
+  const table = await db.table.findUnique({
+    where: { id: tableId },
+    select: { columns: { orderBy: [{ order: "asc" }, { createdAt: "asc" }] } },
+  });
+  if (!table) throw notFound("table", tableId);
+  return table.columns.map(serializeColumn);
+}
+
 export async function createColumn(
   { tableId, input }: { tableId: string; input: CreateColumnInput },
   db = getDb(),

@@ -33,6 +33,7 @@ const ROUTES: Route[] = [
   { method: "GET", path: (i) => `/api/tables/${i.tableId}`, need: "read" },
   { method: "PATCH", path: (i) => `/api/tables/${i.tableId}`, need: "write", body: () => ({ name: "Renamed" }) },
   { method: "DELETE", path: (i) => `/api/tables/${i.tableId}`, need: "write" },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/columns`, need: "read" },
   {
     method: "POST",
     path: (i) => `/api/tables/${i.tableId}/columns`,

@@ -18,6 +18,28 @@ function expectContiguousOrders(columns: (string | number)[][]) {
   expect(columns.map(([, order]) => order)).toEqual(columns.map((_, i) => i));
 }
 
+test("GET /api/tables/:tableId/columns – the columns in order, as in GET /api/tables/:tableId", async () => {
+  const t = await makeTable({ keys: ["name", "email", "company"], rows: 1 });
+  await api.patch(`/api/tables/${t.tableId}/columns/${t.columns.company}`, { order: 0 });
+
+  const listed = await api.get(`/api/tables/${t.tableId}/columns`);
+
+  expect(listed.status).toBe(200);
+  expect(Object.keys(listed.body)).toEqual(["data"]);
+  expect(listed.body.data.map((c: { key: string; order: number }) => [c.key, c.order])).toEqual([
+    ["company", 0],
+    ["name", 1],
+    ["email", 2],
+  ]);
+  expect(listed.body.data).toEqual((await api.get(`/api/tables/${t.tableId}`)).body.columns);
+});
+
+test("GET /api/tables/:tableId/columns – unknown or malformed table id → 404", async () => {
+  for (const id of [randomUUID(), ...MALFORMED_IDS]) {
+    expectError(await api.get(`/api/tables/${id}/columns`), 404, "not_found");
+  }
+});
+
 test("POST /api/tables/:tableId/columns – new column → 201 at the end, text by default", async () => {
   const t = await makeTable({ keys: ["name", "email"], rows: 0 });
 

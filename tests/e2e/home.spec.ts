@@ -21,3 +21,29 @@ test("unknown table shows a 404 page", async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
 });
+
+test("the running server answers a method a route does not serve with a 405 in the error shape", async ({
+  request,
+}) => {
+  const tables = await request.get("/api/tables");
+  const tableId = (await tables.json()).data[0].id;
+  for (const [method, path, allow] of [
+    ["DELETE", `/api/tables/${tableId}/enrich`, "OPTIONS, POST"],
+    ["PUT", "/api/tables", "GET, HEAD, OPTIONS, POST"],
+    ["POST", "/api/health", "GET, HEAD, OPTIONS"],
+  ]) {
+    const response = await request.fetch(path, { method, data: method === "GET" ? undefined : "{}" });
+    expect(response.status(), `${method} ${path}`).toBe(405);
+    expect(response.headers().allow).toBe(allow);
+    expect((await response.json()).error).toMatchObject({
+      code: "method_not_allowed",
+      details: { allowed: allow.split(", ") },
+    });
+  }
+  const options = await request.fetch("/api/tables", { method: "OPTIONS" });
+  expect(options.status()).toBe(204);
+  expect(options.headers().allow).toBe("GET, HEAD, OPTIONS, POST");
+  const columns = await request.get(`/api/tables/${tableId}/columns`);
+  expect(columns.status()).toBe(200);
+  expect((await columns.json()).data.length).toBeGreaterThan(0);
+});

@@ -2,6 +2,7 @@ import { serve } from "inngest/next";
 import { inngest } from "@/inngest/client";
 import { functions } from "@/inngest/functions";
 import { checkHost } from "@/lib/api/guard";
+import { otherMethods } from "@/lib/api/handler";
 import { toErrorResponse } from "@/lib/api/respond";
 import { withApiHeaders } from "@/lib/api/security-headers";
 import { guardServe } from "@/lib/api/serve-guard";
@@ -29,3 +30,5 @@ const checked =
 export const GET = withApiHeaders(checked(handlers.GET));
 export const POST = withApiHeaders(checked(handlers.POST));
 export const PUT = withApiHeaders(checked(handlers.PUT));
+
+export const { PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST", "PUT");

@@ -1,4 +1,4 @@
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { requireWorkspace } from "@/lib/auth/access";
 import { listProviders } from "@/lib/providers/list";
 
@@ -6,3 +6,5 @@ import { listProviders } from "@/lib/providers/list";
 export const GET = route({ permission: "read" }, async (_request, _params, access) =>
   json(await listProviders(requireWorkspace(access))),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -1,5 +1,5 @@
 import { parseJsonBody, parseQuery } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { requireWorkspace } from "@/lib/auth/access";
 import { createTableSchema, listTablesQuery } from "@/lib/tables/schemas";
 import { createTable, listTables } from "@/lib/tables/tables";
@@ -14,3 +14,5 @@ export const POST = route({ permission: "write" }, async (request, _params, acce
   const input = await parseJsonBody(request, createTableSchema);
   return json(await createTable({ workspaceId: requireWorkspace(access), input }), 201);
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

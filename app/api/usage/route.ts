@@ -1,5 +1,5 @@
 import { parseQuery } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { requireWorkspace } from "@/lib/auth/access";
 import { usageQuery } from "@/lib/costs/schemas";
 import { readUsage } from "@/lib/costs/usage";
@@ -8,3 +8,5 @@ import { readUsage } from "@/lib/costs/usage";
 export const GET = route({ permission: "read" }, async (request, _params, access) =>
   json(await readUsage(requireWorkspace(access), parseQuery(request, usageQuery))),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

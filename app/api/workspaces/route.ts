@@ -1,5 +1,5 @@
 import { parseJsonBody } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { createWorkspaceSchema } from "@/lib/auth/schemas";
 import { createWorkspace, getWorkspace, listWorkspaces } from "@/lib/auth/workspaces";
 
@@ -16,3 +16,5 @@ export const POST = route({ permission: "authenticated", session: true }, async 
   const { name } = await parseJsonBody(request, createWorkspaceSchema);
   return json(await createWorkspace({ userId: access.actor.userId as string, name }), 201);
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

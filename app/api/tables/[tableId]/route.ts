@@ -1,5 +1,5 @@
 import { parseJsonBody } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { updateTableSchema } from "@/lib/tables/schemas";
 import { deleteTable, getTable, updateTable } from "@/lib/tables/tables";
 
@@ -20,3 +20,5 @@ export const DELETE = route<Params>({ permission: "write" }, async (_request, { 
   await deleteTable({ tableId });
   return new Response(null, { status: 204 });
 });
+
+export const { POST, PUT, OPTIONS } = otherMethods("GET", "PATCH", "DELETE");

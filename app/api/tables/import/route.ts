@@ -1,5 +1,5 @@
 import { parseQuery } from "@/lib/api/body";
-import { route } from "@/lib/api/handler";
+import { otherMethods, route } from "@/lib/api/handler";
 import { requireWorkspace } from "@/lib/auth/access";
 import { importResponse } from "@/lib/csv/import-response";
 import { importCsvAsTable } from "@/lib/csv/import-table";
@@ -13,3 +13,5 @@ export const POST = route({ permission: "write" }, async (request, _params, acce
     importCsvAsTable({ workspaceId, name, description, request, onProgress }),
   );
 });
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

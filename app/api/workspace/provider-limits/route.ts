@@ -1,5 +1,5 @@
 import { parseJsonBody } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { requireWorkspace, spendControlWorkspace } from "@/lib/auth/access";
 import { putLimitsSchema } from "@/lib/costs/schemas";
 import { getLimits, putLimits } from "@/lib/costs/workspace-costs";
@@ -14,3 +14,5 @@ export const PUT = route({ permission: "write" }, async (request, _params, acces
   const workspaceId = spendControlWorkspace(access);
   return json(await putLimits(workspaceId, await parseJsonBody(request, putLimitsSchema)));
 });
+
+export const { POST, PATCH, DELETE, OPTIONS } = otherMethods("GET", "PUT");

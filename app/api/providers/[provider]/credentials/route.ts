@@ -1,5 +1,5 @@
 import { parseJsonBody, parseQuery } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { type Access, requireAdmin, requireWorkspace } from "@/lib/auth/access";
 import { AppError } from "@/lib/errors";
 import { deleteCredential, putCredential } from "@/lib/providers/list";
@@ -39,3 +39,5 @@ export const DELETE = route<Params>({ permission: "write" }, async (request, { p
   await deleteCredential({ workspaceId, vendor, name });
   return new Response(null, { status: 204 });
 });
+
+export const { GET, POST, PATCH, OPTIONS } = otherMethods("PUT", "DELETE");

@@ -1,9 +1,16 @@
 import { parseJsonBody } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
-import { createColumn } from "@/lib/columns/columns";
+import { json, otherMethods, route } from "@/lib/api/handler";
+import { createColumn, listColumns } from "@/lib/columns/columns";
 import { createColumnSchema } from "@/lib/columns/schemas";
+
+// GET /api/tables/:tableId/columns – the table's columns in order: { data: [column] }
+export const GET = route<{ tableId: string }>({ permission: "read" }, async (_request, { tableId }) =>
+  json({ data: await listColumns({ tableId }) }),
+);
 
 // POST /api/tables/:tableId/columns – add a column (duplicate key → 409)
 export const POST = route<{ tableId: string }>({ permission: "write" }, async (request, { tableId }) =>
   json(await createColumn({ tableId, input: await parseJsonBody(request, createColumnSchema) }), 201),
 );
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

@@ -1,6 +1,6 @@
 import { orchestrator } from "@/inngest/orchestrator";
 import { parseJsonBody } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { enrichSelection } from "@/lib/enrichment/enrich";
 import { costOptionsOf, ENRICH_BODY_LIMIT, enrichRequestSchema, toSelection } from "@/lib/enrichment/schemas";
 
@@ -18,3 +18,5 @@ export const POST = route<{ tableId: string }>({ permission: "enrich" }, async (
     201,
   );
 });
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

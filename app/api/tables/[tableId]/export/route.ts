@@ -1,4 +1,4 @@
-import { route } from "@/lib/api/handler";
+import { otherMethods, route } from "@/lib/api/handler";
 import { exportTableCsv } from "@/lib/csv/export";
 
 // GET /api/tables/:tableId/export – the table as a streamed text/csv download
@@ -13,3 +13,5 @@ export const GET = route<{ tableId: string }>({ permission: "read" }, async (_re
     },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -1,5 +1,5 @@
 import { parseQuery } from "@/lib/api/body";
-import { route } from "@/lib/api/handler";
+import { otherMethods, route } from "@/lib/api/handler";
 import { appendCsvToTable } from "@/lib/csv/append-import";
 import { importResponse } from "@/lib/csv/import-response";
 import { appendImportQuery } from "@/lib/csv/schemas";
@@ -10,3 +10,5 @@ export const POST = route<{ tableId: string }>({ permission: "write" }, async (r
   const { createColumns } = parseQuery(request, appendImportQuery);
   return importResponse(request, (onProgress) => appendCsvToTable({ tableId, request, createColumns, onProgress }));
 });
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

@@ -1,4 +1,4 @@
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { requireWorkspace } from "@/lib/auth/access";
 import { listProviders } from "@/lib/providers/list";
 
@@ -8,3 +8,5 @@ type Params = { tableId: string };
 export const GET = route<Params>({ permission: "read" }, async (_request, _params, access) =>
   json(await listProviders(requireWorkspace(access))),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -1,5 +1,5 @@
 import { parseJsonBody, parseQuery } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { createRows, deleteRows, listRows } from "@/lib/rows/rows";
 import {
   createRowsSchema,
@@ -36,3 +36,5 @@ export const DELETE = route<Params>({ permission: "write" }, async (request, { t
   const input = await parseJsonBody(request, deleteRowsSchema, { limit: ROWS_BODY_LIMIT });
   return json({ meta: await deleteRows({ tableId, input }) });
 });
+
+export const { PUT, OPTIONS } = otherMethods("GET", "POST", "PATCH", "DELETE");

@@ -1,5 +1,5 @@
 import { parseJsonBody } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { createViewSchema } from "@/lib/views/view-schemas";
 import { createView, listViews } from "@/lib/views/views";
 
@@ -14,3 +14,5 @@ export const GET = route<Params>({ permission: "read" }, async (_request, { tabl
 export const POST = route<Params>({ permission: "write" }, async (request, { tableId }) =>
   json(await createView({ tableId, input: await parseJsonBody(request, createViewSchema) }), 201),
 );
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

@@ -1,5 +1,5 @@
 import { parseJsonBody } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { createApiKey, listApiKeys } from "@/lib/auth/api-keys";
 import { createApiKeySchema } from "@/lib/auth/schemas";
 
@@ -15,3 +15,5 @@ export const POST = route<Params>({ permission: "read", admin: true }, async (re
   const input = await parseJsonBody(request, createApiKeySchema);
   return json(await createApiKey({ workspaceId, userId: access.actor.userId as string, input }), 201);
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

@@ -1,5 +1,5 @@
 import { parseJsonBody } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { inviteToWorkspace, listInvitations } from "@/lib/auth/invitations";
 import { inviteSchema } from "@/lib/auth/schemas";
 
@@ -14,3 +14,5 @@ export const GET = route<Params>({ permission: "read", admin: true }, async (req
 export const POST = route<Params>({ permission: "read", admin: true }, async (request, { workspaceId }) =>
   json(await inviteToWorkspace({ request, workspaceId, input: await parseJsonBody(request, inviteSchema) }), 201),
 );
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

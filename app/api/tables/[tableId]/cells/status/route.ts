@@ -1,5 +1,5 @@
 import { parseQuery } from "@/lib/api/body";
-import { route } from "@/lib/api/handler";
+import { otherMethods, route } from "@/lib/api/handler";
 import { cellStatusQuery } from "@/lib/enrichment/schemas";
 import { cellStatusResponse } from "@/lib/realtime/poll";
 
@@ -7,3 +7,5 @@ import { cellStatusResponse } from "@/lib/realtime/poll";
 export const GET = route<{ tableId: string }>({ permission: "read" }, async (request, { tableId }) =>
   cellStatusResponse({ tableId, ...parseQuery(request, cellStatusQuery) }),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

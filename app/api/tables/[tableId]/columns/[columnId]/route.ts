@@ -1,5 +1,5 @@
 import { parseJsonBody } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { deleteColumn, updateColumn } from "@/lib/columns/columns";
 import { updateColumnSchema } from "@/lib/columns/schemas";
 
@@ -15,3 +15,5 @@ export const DELETE = route<Params>({ permission: "write" }, async (_request, { 
   await deleteColumn({ tableId, columnId });
   return new Response(null, { status: 204 });
 });
+
+export const { GET, POST, PUT, OPTIONS } = otherMethods("PATCH", "DELETE");

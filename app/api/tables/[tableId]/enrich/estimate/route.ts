@@ -1,5 +1,5 @@
 import { parseJsonBody } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { requireWorkspace } from "@/lib/auth/access";
 import { estimateEnrichment } from "@/lib/costs/estimate";
 import { costOptionsOf, ENRICH_BODY_LIMIT, enrichRequestSchema, toSelection } from "@/lib/enrichment/schemas";
@@ -16,3 +16,5 @@ export const POST = route<{ tableId: string }>({ permission: "read" }, async (re
     }),
   );
 });
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

@@ -1,5 +1,5 @@
 import { parseQuery } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { listJobs } from "@/lib/enrichment/jobs";
 import { listJobsQuery } from "@/lib/enrichment/schemas";
 
@@ -7,3 +7,5 @@ import { listJobsQuery } from "@/lib/enrichment/schemas";
 export const GET = route<{ tableId: string }>({ permission: "read" }, async (request, { tableId }) =>
   json(await listJobs({ tableId, ...parseQuery(request, listJobsQuery) })),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -1,5 +1,5 @@
 import { parseJsonBody } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { deleteRow, getRow } from "@/lib/rows/rows";
 import { updateRowSchema } from "@/lib/rows/schemas";
 import { updateRow } from "@/lib/rows/update-rows";
@@ -21,3 +21,5 @@ export const DELETE = route<Params>({ permission: "write" }, async (_request, { 
   await deleteRow({ tableId, rowId });
   return new Response(null, { status: 204 });
 });
+
+export const { POST, PUT, OPTIONS } = otherMethods("GET", "PATCH", "DELETE");

@@ -1,5 +1,5 @@
 import { parseJsonBody } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import type { Access } from "@/lib/auth/access";
 import { getLastView, setLastView } from "@/lib/views/last-view";
 import { lastViewSchema } from "@/lib/views/view-schemas";
@@ -19,3 +19,5 @@ export const PUT = route<Params>({ permission: "read", session: true }, async (r
   const { viewId } = await parseJsonBody(request, lastViewSchema);
   return json(await setLastView({ userId: userOf(access), tableId, viewId }));
 });
+
+export const { POST, PATCH, DELETE, OPTIONS } = otherMethods("GET", "PUT");

@@ -1,4 +1,4 @@
-import { route } from "@/lib/api/handler";
+import { otherMethods, route } from "@/lib/api/handler";
 import { revokeApiKey } from "@/lib/auth/api-keys";
 
 // DELETE /api/workspaces/:workspaceId/api-keys/:keyId – revoke a key (it stops working at once)
@@ -9,3 +9,5 @@ export const DELETE = route<{ workspaceId: string; keyId: string }>(
     return new Response(null, { status: 204 });
   },
 );
+
+export const { GET, POST, PUT, PATCH, OPTIONS } = otherMethods("DELETE");

@@ -1,4 +1,4 @@
-import { route } from "@/lib/api/handler";
+import { otherMethods, route } from "@/lib/api/handler";
 import { cancelInvitation } from "@/lib/auth/invitations";
 
 // DELETE /api/workspaces/:workspaceId/invitations/:invitationId – cancel a pending invitation (its link stops working)
@@ -9,3 +9,5 @@ export const DELETE = route<{ workspaceId: string; invitationId: string }>(
     return new Response(null, { status: 204 });
   },
 );
+
+export const { GET, POST, PUT, PATCH, OPTIONS } = otherMethods("DELETE");

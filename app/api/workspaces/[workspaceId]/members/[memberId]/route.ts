@@ -1,5 +1,5 @@
 import { parseJsonBody } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { removeMember, updateMemberRole } from "@/lib/auth/members";
 import { updateMemberSchema } from "@/lib/auth/schemas";
 
@@ -23,3 +23,5 @@ export const DELETE = route<Params>(
     return new Response(null, { status: 204 });
   },
 );
+
+export const { GET, POST, PUT, OPTIONS } = otherMethods("PATCH", "DELETE");

@@ -1,5 +1,5 @@
 import { orchestrator } from "@/inngest/orchestrator";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { redispatchJob } from "@/lib/enrichment/enrich";
 
 // POST /api/tables/:tableId/enrich/jobs/:jobId/dispatch – hand a pending job to the orchestrator again
@@ -7,3 +7,5 @@ export const POST = route<{ tableId: string; jobId: string }>(
   { permission: "enrich" },
   async (_request, { tableId, jobId }) => json(await redispatchJob({ tableId, jobId, orchestrator })),
 );
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

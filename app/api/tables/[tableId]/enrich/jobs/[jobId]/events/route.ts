@@ -1,4 +1,4 @@
-import { route } from "@/lib/api/handler";
+import { otherMethods, route } from "@/lib/api/handler";
 import { openJobEvents } from "@/lib/realtime/streams";
 
 // GET /api/tables/:tableId/enrich/jobs/:jobId/events – Server-Sent Events: the job's progress until it ends
@@ -6,3 +6,5 @@ export const GET = route<{ tableId: string; jobId: string }>(
   { permission: "read" },
   async (request, { tableId, jobId }) => openJobEvents({ request, tableId, jobId }),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

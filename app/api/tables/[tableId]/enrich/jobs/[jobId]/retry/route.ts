@@ -1,5 +1,5 @@
 import { orchestrator } from "@/inngest/orchestrator";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { retryFailedCells } from "@/lib/enrichment/enrich";
 
 // POST /api/tables/:tableId/enrich/jobs/:jobId/retry – a new job for the job's failed cells
@@ -8,3 +8,5 @@ export const POST = route<{ tableId: string; jobId: string }>(
   async (_request, { tableId, jobId }, access) =>
     json(await retryFailedCells({ tableId, jobId, startedBy: access.actor, orchestrator }), 201),
 );
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

@@ -1,5 +1,5 @@
 import { parseQuery } from "@/lib/api/body";
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { listTasks } from "@/lib/enrichment/jobs";
 import { listTasksQuery } from "@/lib/enrichment/schemas";
 
@@ -9,3 +9,5 @@ export const GET = route<{ tableId: string; jobId: string }>(
   async (request, { tableId, jobId }) =>
     json(await listTasks({ tableId, jobId, ...parseQuery(request, listTasksQuery) })),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

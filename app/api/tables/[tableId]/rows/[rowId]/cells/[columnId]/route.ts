@@ -1,4 +1,4 @@
-import { json, route } from "@/lib/api/handler";
+import { json, otherMethods, route } from "@/lib/api/handler";
 import { getCellHistory } from "@/lib/enrichment/cell-history";
 
 type Params = { tableId: string; rowId: string; columnId: string };
@@ -7,3 +7,5 @@ type Params = { tableId: string; rowId: string; columnId: string };
 export const GET = route<Params>({ permission: "read" }, async (_request, { tableId, rowId, columnId }) =>
   json(await getCellHistory({ tableId, rowId, columnId })),
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");
