@@ -110,9 +110,8 @@ export function otherMethods<S extends Method>(...served: S[]) {
   const refuse = publicRoute(async (request) => {
     if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: { allow } });
     const path = new URL(request.url).pathname;
-    throw new AppError("method_not_allowed", `${request.method} is not allowed on ${path}; it answers ${served.join(", ")}`, {
-      allowed,
-    });
+    const message = `${request.method} is not allowed on ${path}; it answers ${served.join(", ")}`;
+    throw new AppError("method_not_allowed", message, { allowed });
   });
   const answer: Handler = async (request) => {
     const response = await refuse(request);
