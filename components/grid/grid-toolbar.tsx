@@ -20,6 +20,7 @@ export function GridToolbar({
   onAddColumn,
   addingColumn,
   exportUrl,
+  exportsView,
   tableId,
   jobsOpen,
   activeJobs,
@@ -37,6 +38,8 @@ export function GridToolbar({
   onAddColumn: (column: { key: string; label: string; dataType: ColumnDto["dataType"] }, done: () => void) => void;
   addingColumn: boolean;
   exportUrl: string;
+  /** The download is of a view (some rows, an order or some columns), not of the whole table. */
+  exportsView: boolean;
   tableId: string;
   jobsOpen: boolean;
   activeJobs: number;
@@ -90,7 +93,12 @@ export function GridToolbar({
             <ImportCsvButton tableId={tableId} className={BUTTON} />
           </>
         ) : null}
-        <a href={exportUrl} download className={BUTTON}>
+        <a
+          href={exportUrl}
+          download
+          className={BUTTON}
+          title={exportsView ? "Download the rows and columns of this view as CSV" : "Download the whole table as CSV"}
+        >
           Export CSV
         </a>
         <button type="button" onClick={onToggleJobs} aria-pressed={jobsOpen} className={BUTTON}>

@@ -154,7 +154,12 @@ export function TableWorkspace({
           }
           addingColumn={addColumn.isPending}
           onAddColumn={(column, done) => addColumn.mutate(column, { onSuccess: done })}
-          exportUrl={fetchers.exportUrl(tableId)}
+          exportUrl={fetchers.exportUrl(
+            tableId,
+            query,
+            columns.length < allColumns.length ? columns.map((c) => c.key) : undefined,
+          )}
+          exportsView={filtered || query.sort.length > 0 || columns.length < allColumns.length}
           jobsOpen={jobsOpen}
           activeJobs={activeJobs.length}
           onToggleJobs={() => setPanel((p) => (p?.kind === "jobs" ? null : { kind: "jobs" }))}

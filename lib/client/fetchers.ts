@@ -181,7 +181,14 @@ export const fetchers = {
     { createColumns }: { createColumns: boolean },
     onProgress: (progress: ImportProgress) => void = () => {},
   ) => uploadCsv(`${base(tableId)}/import?createColumns=${createColumns}`, file, onProgress),
-  exportUrl: (tableId: string) => `${base(tableId)}/export`,
+  /** The CSV download of the view's rows (`view`) and of the columns shown (`columns`, keys), or of the whole table. */
+  exportUrl: (tableId: string, view?: ViewQuery, columns?: string[]) => {
+    const params = new URLSearchParams({
+      ...(view ? viewParams(view) : {}),
+      ...(columns ? { columns: columns.join(",") } : {}),
+    });
+    return `${base(tableId)}/export${params.size > 0 ? `?${params}` : ""}`;
+  },
 
   cellHistory: (tableId: string, rowId: string, columnId: string, signal?: AbortSignal) =>
     apiFetch<CellHistoryDto>(`${base(tableId)}/rows/${rowId}/cells/${columnId}`, { signal }),

@@ -1,11 +1,30 @@
 import "server-only";
-import { getDb, type Tx } from "../db";
+import type pg from "pg";
+import { getDb, newSessionClient, type Tx } from "../db";
+import { AppError, invalid, notFound } from "../errors";
 import { readOwn } from "../json";
-import { getTable } from "../tables/tables";
+import { SqlParams } from "../sql";
+import { compileFilter, sortValue } from "../views/compile-filter";
+import { withSearch } from "../views/list-rows";
+import { type ResolvedSort, resolveFilter, resolveSort, type ViewColumn } from "../views/resolve";
+import type { ExportQuery } from "./schemas";
 import { csvRecord } from "./serialize";
 
-/** Rows read per keyset page: small enough to stream steadily, large enough to be quick. */
+// A table, or a view of it, as CSV, streamed from one server-side cursor: the rows are read in
+// the view's order (GET /rows's: the sort keys, then `position`) in pages while the client
+// consumes them, all from one snapshot, so a download of 1,000,000 rows is one pass over the
+// matching rows, never sits in memory and shows the table as it was when it started, whatever
+// is written meanwhile. The cursor lives in a connection of its own (not a pool's, which a slow
+// download would hold from the API); at most MAX_EXPORTS run at once per process.
+
+/** Rows fetched from the cursor per chunk of the download. */
 export const EXPORT_PAGE = 2_000;
+/** Exports streaming at once in this process; more are refused with a 429 until one ends. */
+export const MAX_EXPORTS = 8;
+/** A download whose client reads nothing for this long is ended (its snapshot released). */
+const IDLE_TIMEOUT = "10min";
+
+let running = 0;
 
 export type CsvExport = { filename: string; stream: ReadableStream<Uint8Array> };
 
@@ -20,41 +39,128 @@ export function exportFilename(tableName: string): string {
   return `${base.slice(0, 120)}.csv`;
 }
 
+type ExportColumn = ViewColumn & { label: string };
+
+/** The columns to write, in order: `keys` if given (each a column of the table, once), else all. */
+function pickColumns(columns: ExportColumn[], keys: string[] | undefined): ExportColumn[] {
+  if (keys === undefined) return columns;
+  const byKey = new Map(columns.map((c) => [c.key, c]));
+  const problems = keys.flatMap((key, i) =>
+    !byKey.has(key)
+      ? [{ path: `columns.${i}`, message: `unknown column "${key}"` }]
+      : keys.indexOf(key) !== i
+        ? [{ path: `columns.${i}`, message: `column "${key}" is listed twice` }]
+        : [],
+  );
+  if (problems.length > 0) throw invalid("The columns do not fit this table", problems);
+  return keys.map((key) => byKey.get(key) as ExportColumn);
+}
+
+const direction = (s: ResolvedSort) => (s.direction === "desc" ? "DESC NULLS LAST" : "ASC NULLS LAST");
+
+/** The statement of the export's rows: the view's rows (all rows without one) in its order. */
+function exportStatement(tableId: string, columns: ViewColumn[], query: ExportQuery) {
+  const tree = withSearch(query.filter, query.q);
+  const filter = tree ? resolveFilter(tree, columns, "filter") : null;
+  const sort = resolveSort(query.sort ?? [], columns);
+  const params = new SqlParams([tableId]);
+  const where = filter ? compileFilter(filter, params, "r", { tableId }) : "true";
+  const order = [...sort.map((s) => `${sortValue(s, params, "r")} ${direction(s)}`), "r.position"].join(", ");
+  return {
+    text: `SELECT r.data FROM rows r WHERE r.table_id = $1::uuid AND ${where} ORDER BY ${order}`,
+    values: params.values,
+  };
+}
+
 /**
- * The table as CSV (header of column labels, then each row's values in column order),
- * streamed: rows are read in keyset pages of `position` while the client consumes them, so
- * a 100,000-row table never sits in memory. A missing table is a 404 before the first byte.
+ * Opens the cursor (a failure here is an error answer, before any byte is sent) and returns the
+ * stream that reads it: the header, then a chunk per page; the connection ends with the last
+ * page, or when the client goes away (cancel).
  */
-export async function exportTableCsv({ tableId }: { tableId: string }, db: Tx = getDb()): Promise<CsvExport> {
-  const table = await getTable({ tableId }, db);
-  const columns = table.columns ?? [];
+async function cursorStream(
+  statement: { text: string; values: unknown[] },
+  columns: ExportColumn[],
+): Promise<ReadableStream<Uint8Array>> {
+  const client = newSessionClient({ name: "glaze-export" });
+  // A connection the server ends (the idle timeout) must not become an uncaught error.
+  client.on("error", () => {});
+  let open = true;
+  const release = async () => {
+    if (!open) return;
+    open = false;
+    running--;
+    await client.end().catch(() => {});
+  };
+  running++;
+  try {
+    await client.connect();
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await client.query(`SET LOCAL idle_in_transaction_session_timeout = '${IDLE_TIMEOUT}'`);
+    await client.query(`DECLARE glaze_export NO SCROLL CURSOR FOR ${statement.text}`, statement.values);
+  } catch (error) {
+    await release();
+    throw error;
+  }
   const encoder = new TextEncoder();
-  let after: bigint | undefined;
-  let headerSent = false;
-  const stream = new ReadableStream<Uint8Array>({
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(csvRecord(columns.map((c) => c.label))));
+    },
     async pull(controller) {
-      if (!headerSent) {
-        headerSent = true;
-        controller.enqueue(encoder.encode(csvRecord(columns.map((c) => c.label))));
+      let page: pg.QueryResult<{ data: Record<string, unknown> | null }>;
+      try {
+        page = await client.query(`FETCH ${EXPORT_PAGE} FROM glaze_export`);
+      } catch (error) {
+        await release();
+        controller.error(error);
         return;
       }
-      const rows = await db.row.findMany({
-        where: { tableId, ...(after !== undefined ? { position: { gt: after } } : {}) },
-        orderBy: { position: "asc" },
-        take: EXPORT_PAGE,
-        select: { position: true, data: true },
-      });
-      if (rows.length > 0) {
-        let chunk = "";
-        for (const row of rows) {
-          const data = (row.data ?? {}) as Record<string, unknown>;
-          chunk += csvRecord(columns.map((c) => readOwn(data, c.key)));
-        }
-        controller.enqueue(encoder.encode(chunk));
-        after = rows[rows.length - 1].position;
+      let chunk = "";
+      for (const row of page.rows) chunk += csvRecord(columns.map((c) => readOwn(row.data ?? {}, c.key)));
+      if (chunk !== "") controller.enqueue(encoder.encode(chunk));
+      if (page.rows.length < EXPORT_PAGE) {
+        await client.query("COMMIT").catch(() => {});
+        await release();
+        controller.close();
       }
-      if (rows.length < EXPORT_PAGE) controller.close();
+    },
+    async cancel() {
+      await release();
     },
   });
-  return { filename: exportFilename(table.name), stream };
+}
+
+/**
+ * The table as CSV (header of column labels, then each row's values), or the rows of a view of
+ * it (`filter`, `sort`, `q` as in GET /rows) and the `columns` asked for. A missing table is a
+ * 404 and a query that does not fit the table a 422, before the first byte.
+ */
+export async function exportTableCsv(
+  { tableId, query = {} }: { tableId: string; query?: ExportQuery },
+  db: Tx = getDb(),
+): Promise<CsvExport> {
+  const table = await db.table.findUnique({
+    where: { id: tableId },
+    select: {
+      name: true,
+      columns: {
+        orderBy: [{ order: "asc" }, { createdAt: "asc" }],
+        select: { id: true, key: true, label: true, dataType: true },
+      },
+    },
+  });
+  if (!table) throw notFound("table", tableId);
+  const all = table.columns as ExportColumn[];
+  const columns = pickColumns(all, query.columns);
+  const statement = exportStatement(tableId, all, query);
+  if (running >= MAX_EXPORTS) {
+    throw new AppError(
+      "too_many_requests",
+      `${MAX_EXPORTS} exports are already running here; try again when one ends`,
+      {
+        retryAfterSeconds: 5,
+      },
+    );
+  }
+  return { filename: exportFilename(table.name), stream: await cursorStream(statement, columns) };
 }

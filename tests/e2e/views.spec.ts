@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { createTable, rowWith, watchErrors } from "./grid-support";
@@ -122,6 +123,15 @@ test("search, filter, sort, hide and resize; save the view; a reload opens the l
   expect(rowRequests.length).toBeGreaterThan(0);
   for (const url of rowRequests) expect(new URL(url).searchParams.get("filter"), url).not.toBeNull();
   await page.screenshot({ path: "test-results/screenshots/views-saved.png" });
+
+  // Export CSV downloads what the view shows: its rows in its order, without the hidden column.
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export CSV" }).click();
+  const exported = await readFile(await (await download).path(), "utf8");
+  const shown = [30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2].map(
+    (n) => `,${["Acme", "Globex", "Initech"][(n - 1) % 3]},${n * 10}`,
+  );
+  expect(exported).toBe(`${["Email,Company,Employees", ...shown].join("\r\n")}\r\n`);
 
   // "All rows" is remembered too; picking the view again brings it all back, and it stays.
   await remembering(page, () => viewSwitcher(page).selectOption({ label: "All rows" }));

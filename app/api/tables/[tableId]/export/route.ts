@@ -1,9 +1,11 @@
+import { parseQuery } from "@/lib/api/body";
 import { otherMethods, route } from "@/lib/api/handler";
 import { exportTableCsv } from "@/lib/csv/export";
+import { exportQuery } from "@/lib/csv/schemas";
 
-// GET /api/tables/:tableId/export – the table as a streamed text/csv download
-export const GET = route<{ tableId: string }>({ permission: "read" }, async (_request, { tableId }) => {
-  const { filename, stream } = await exportTableCsv({ tableId });
+// GET /api/tables/:tableId/export – the table, or a view of it (filter, sort, q, columns), as a streamed text/csv download
+export const GET = route<{ tableId: string }>({ permission: "read" }, async (request, { tableId }) => {
+  const { filename, stream } = await exportTableCsv({ tableId, query: parseQuery(request, exportQuery) });
   const ascii = filename.replace(/[^\x20-\x7e]/g, "_");
   return new Response(stream, {
     headers: {
