@@ -26,7 +26,8 @@ const IDLE_TIMEOUT = "10min";
 
 let running = 0;
 
-export type CsvExport = { filename: string; stream: ReadableStream<Uint8Array> };
+/** A checked export: its file name, and `open` to start reading it (HEAD needs only the name). */
+export type CsvExport = { filename: string; open: () => Promise<ReadableStream<Uint8Array>> };
 
 /** "Q3 leads / EU" → "Q3 leads - EU.csv": safe in a content-disposition header on every OS. */
 export function exportFilename(tableName: string): string {
@@ -133,7 +134,8 @@ async function cursorStream(
 /**
  * The table as CSV (header of column labels, then each row's values), or the rows of a view of
  * it (`filter`, `sort`, `q` as in GET /rows) and the `columns` asked for. A missing table is a
- * 404 and a query that does not fit the table a 422, before the first byte.
+ * 404 and a query that does not fit the table a 422, before the first byte; `open` opens the
+ * cursor (a 429 when MAX_EXPORTS are already streaming).
  */
 export async function exportTableCsv(
   { tableId, query = {} }: { tableId: string; query?: ExportQuery },
@@ -153,14 +155,12 @@ export async function exportTableCsv(
   const all = table.columns as ExportColumn[];
   const columns = pickColumns(all, query.columns);
   const statement = exportStatement(tableId, all, query);
-  if (running >= MAX_EXPORTS) {
-    throw new AppError(
-      "too_many_requests",
-      `${MAX_EXPORTS} exports are already running here; try again when one ends`,
-      {
-        retryAfterSeconds: 5,
-      },
-    );
-  }
-  return { filename: exportFilename(table.name), stream: await cursorStream(statement, columns) };
+  const open = async () => {
+    if (running >= MAX_EXPORTS) {
+      const message = `${MAX_EXPORTS} exports are already running here; try again when one ends`;
+      throw new AppError("too_many_requests", message, { retryAfterSeconds: 5 });
+    }
+    return cursorStream(statement, columns);
+  };
+  return { filename: exportFilename(table.name), open };
 }

@@ -11,10 +11,11 @@ import { makeTable } from "../support/fixtures";
 // and q, in the same order, with the columns asked for; one snapshot for the whole download;
 // the export's own connection ends with the download, however it ends.
 
-async function exportResponse(tableId: string, query = "") {
+async function exportResponse(tableId: string, query = "", method = "GET") {
   const { GET } = await import("@/app/api/tables/[tableId]/export/route");
   return GET(
     new Request(`http://localhost/api/tables/${tableId}/export${query}`, {
+      method,
       headers: { authorization: `Bearer ${(await testAccount()).apiKey}` },
     }),
     { params: Promise.resolve({ tableId }) },
@@ -164,6 +165,12 @@ test(`GET /api/tables/:tableId/export – a download given up ends its connectio
   await first.cancel();
   await Promise.all(open.slice(1).map((r) => r.body?.cancel()));
   expect(await waitForNoExports()).toBe(0);
+  // HEAD (Next answers it with GET's handler) gets the download's headers and opens no cursor.
+  const head = await exportResponse(t.tableId, "?sort=name:desc", "HEAD");
+  expect(head.status).toBe(200);
+  expect(head.headers.get("content-disposition")).toContain(".csv");
+  expect(head.body).toBeNull();
+  expect(await exportConnections()).toBe(0);
   const again = await exportResponse(t.tableId);
   expect(again.status).toBe(200);
   expect(parseCsv(await again.text()).records).toHaveLength(EXPORT_PAGE * 3 + 1);
