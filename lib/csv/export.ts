@@ -6,7 +6,8 @@ import { readOwn } from "../json";
 import { SqlParams } from "../sql";
 import { compileFilter, sortValue } from "../views/compile-filter";
 import { withSearch } from "../views/list-rows";
-import { type ResolvedSort, resolveFilter, resolveSort, type ViewColumn } from "../views/resolve";
+import { resolveFilter, resolveSort, type ViewColumn } from "../views/resolve";
+import { sortDirection } from "../views/row-window";
 import type { ExportQuery } from "./schemas";
 import { csvRecord } from "./serialize";
 
@@ -57,8 +58,6 @@ function pickColumns(columns: ExportColumn[], keys: string[] | undefined): Expor
   return keys.map((key) => byKey.get(key) as ExportColumn);
 }
 
-const direction = (s: ResolvedSort) => (s.direction === "desc" ? "DESC NULLS LAST" : "ASC NULLS LAST");
-
 /** The statement of the export's rows: the view's rows (all rows without one) in its order. */
 function exportStatement(tableId: string, columns: ViewColumn[], query: ExportQuery) {
   const tree = withSearch(query.filter, query.q);
@@ -66,7 +65,7 @@ function exportStatement(tableId: string, columns: ViewColumn[], query: ExportQu
   const sort = resolveSort(query.sort ?? [], columns);
   const params = new SqlParams([tableId]);
   const where = filter ? compileFilter(filter, params, "r", { tableId }) : "true";
-  const order = [...sort.map((s) => `${sortValue(s, params, "r")} ${direction(s)}`), "r.position"].join(", ");
+  const order = [...sort.map((s) => `${sortValue(s, params, "r")} ${sortDirection(s)}`), "r.position"].join(", ");
   return {
     text: `SELECT r.data FROM rows r WHERE r.table_id = $1::uuid AND ${where} ORDER BY ${order}`,
     values: params.values,

@@ -26,7 +26,8 @@ export type WindowRequest = {
 
 type WindowRow = RowRecord & { total: number; cursorFound: boolean | null };
 
-const direction = (s: ResolvedSort) => (s.direction === "desc" ? "DESC NULLS LAST" : "ASC NULLS LAST");
+/** SQL: a sort key's direction in a view's order (empty and unparseable values last either way). */
+export const sortDirection = (s: ResolvedSort) => (s.direction === "desc" ? "DESC NULLS LAST" : "ASC NULLS LAST");
 
 /**
  * SQL: row `m` comes after cursor row `c` in the view's order. Key by key: strictly after on
@@ -87,7 +88,8 @@ export function windowStatement(request: WindowRequest): { text: string; values:
   }
   const params = new SqlParams([tableId]);
   const keys = sort.map((s, i) => `${sortValue(s, params, "r")} AS k${i}`);
-  const order = (alias: string) => [...sort.map((s, i) => `${alias}.k${i} ${direction(s)}`), `${alias}.p`].join(", ");
+  const order = (alias: string) =>
+    [...sort.map((s, i) => `${alias}.k${i} ${sortDirection(s)}`), `${alias}.p`].join(", ");
   const cursor = after !== undefined && sort.length > 0;
   // A search alone, in the table's order, needs only the positions row_search holds.
   const matching =
