@@ -1,7 +1,7 @@
 // Views at scale: p50/p95 of a filtered, sorted 200-row window for each operator, search, and
 // creating a job from a rowFilter that selects 50,000 rows, on a table of VIEWS_BENCH_ROWS
-// rows (100,000 by default) created through the API, and a 10,000-row insert. Search and text
-// conditions go through row_search's trigram index (migration row_search).
+// rows (100,000 by default) created through the API, and a 10,000-row insert. Search goes
+// through row_search's trigram index (migration row_search); text conditions compare each row.
 // BENCH_VIEWS_PLANS=1 also prints EXPLAIN (ANALYZE, BUFFERS) of the statements the app runs
 // (lib/views/row-window.ts).
 import pg from "pg";
@@ -130,8 +130,6 @@ const CASES: Case[] = [
   ["search 'umbrella' (q, broad)", { q: "umbrella" }],
   ["search 'ab' (q, too short for trigrams)", { q: "ab" }],
 ];
-
-/** The cases the trigram index can change: text conditions and search. */
 
 async function timeCases(api: Api, tableId: string, cases: Case[], log: (line: string) => void) {
   log(`\nwindow of ${WINDOW} rows at spread offsets, ${SAMPLES} requests each (ms, through HTTP)`);
