@@ -5,8 +5,8 @@ import { AppError, invalid, notFound } from "../errors";
 import { readOwn } from "../json";
 import { SqlParams } from "../sql";
 import { compileFilter, sortValue } from "../views/compile-filter";
-import { withSearch } from "../views/list-rows";
-import { resolveFilter, resolveSort, type ViewColumn } from "../views/resolve";
+import { resolveView } from "../views/list-rows";
+import type { ViewColumn } from "../views/resolve";
 import { sortDirection } from "../views/row-window";
 import type { ExportQuery } from "./schemas";
 import { csvRecord } from "./serialize";
@@ -60,9 +60,7 @@ function pickColumns(columns: ExportColumn[], keys: string[] | undefined): Expor
 
 /** The statement of the export's rows: the view's rows (all rows without one) in its order. */
 function exportStatement(tableId: string, columns: ViewColumn[], query: ExportQuery) {
-  const tree = withSearch(query.filter, query.q);
-  const filter = tree ? resolveFilter(tree, columns, "filter") : null;
-  const sort = resolveSort(query.sort ?? [], columns);
+  const { filter, sort } = resolveView(query, columns);
   const params = new SqlParams([tableId]);
   const where = filter ? compileFilter(filter, params, "r", { tableId }) : "true";
   const order = [...sort.map((s) => `${sortValue(s, params, "r")} ${sortDirection(s)}`), "r.position"].join(", ");

@@ -3,8 +3,8 @@ import { getDb, type Tx } from "../db";
 import type { RowPage } from "../rows/rows";
 import type { ListRowsQuery } from "../rows/schemas";
 import { serializeRow } from "../rows/serialize";
-import type { FilterNode } from "./filter-schema";
-import { resolveFilter, resolveSort } from "./resolve";
+import type { FilterNode, SortKey } from "./filter-schema";
+import { type ResolvedFilter, type ResolvedSort, resolveFilter, resolveSort, type ViewColumn } from "./resolve";
 import { readPlainWindow, readWindow } from "./row-window";
 import { viewColumnsOf } from "./table-columns";
 
@@ -20,13 +20,19 @@ export function withSearch(filter: FilterNode | undefined, q: string | undefined
   return filter ? { and: [filter, search] } : search;
 }
 
+/** A view's `filter`, `sort` and `q` resolved against the table's columns (422s naming what does not fit). */
+export function resolveView(
+  query: { filter?: FilterNode; sort?: SortKey[]; q?: string },
+  columns: ViewColumn[],
+): { filter: ResolvedFilter | null; sort: ResolvedSort[] } {
+  const tree = withSearch(query.filter, query.q);
+  return { filter: tree ? resolveFilter(tree, columns, "filter") : null, sort: resolveSort(query.sort ?? [], columns) };
+}
+
 async function readView(tableId: string, query: ListRowsQuery, offset: number, db: Tx) {
   const { limit, after } = query;
   if (isPlainQuery(query)) return readPlainWindow({ tableId, offset, limit, after });
-  const columns = await viewColumnsOf(db, tableId);
-  const tree = withSearch(query.filter, query.q);
-  const filter = tree ? resolveFilter(tree, columns, "filter") : null;
-  const sort = resolveSort(query.sort ?? [], columns);
+  const { filter, sort } = resolveView(query, await viewColumnsOf(db, tableId));
   return readWindow({ tableId, filter, sort, offset, limit, after });
 }
 
