@@ -8,7 +8,14 @@ import { resolveFilter } from "../views/resolve";
 import { viewColumnsOf } from "../views/table-columns";
 import { JOB_CREATION_TIMEOUT_MS, MAX_CELLS_PER_JOB } from "./policy";
 import type { JobCostOptions, Selection } from "./schemas";
-import { insertCellTasks, insertFilteredGridTasks, insertGridTasks, queueJobCells, withDbRetry } from "./store";
+import {
+  insertCellTasks,
+  insertFilteredGridTasks,
+  insertGridTasks,
+  insertRetryTasks,
+  queueJobCells,
+  withDbRetry,
+} from "./store";
 
 export type CreatedJob = { jobId: string; tableId: string; status: "pending"; totalTasks: number };
 
@@ -59,10 +66,7 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
       SELECT count(*)::int AS n FROM cell_enrichment_tasks WHERE job_id = ${source.jobId}::uuid AND status = 'failed'`;
     if (n === 0) throw conflict("The job has no failed cells to retry");
     rejectTooLarge(n);
-    return tx.$executeRaw`
-      INSERT INTO cell_enrichment_tasks (table_id, row_id, column_id, job_id, ordinal)
-      SELECT ${tableId}::uuid, row_id, column_id, ${jobId}::uuid, row_number() OVER (ORDER BY ordinal)
-        FROM cell_enrichment_tasks WHERE job_id = ${source.jobId}::uuid AND status = 'failed'`;
+    return insertRetryTasks({ tableId, jobId, retriedJobId: source.jobId }, tx);
   }
   if (source.mode === "filter") {
     const columnIds = [...new Set(source.columnIds.map((id) => id.toLowerCase()))];

@@ -14,9 +14,14 @@ import type { TaskStatus } from "./types";
 export const finalStateOf = (alias: string, provider?: string) =>
   `jsonb_strip_nulls(jsonb_build_object('t', ${alias}.id, 's', ${alias}.status, 'c', ${alias}.confidence, 'e', ${alias}.error${provider ? `, 'p', ${provider}` : ""}))`;
 
-/** SQL: the stored state of task `alias` while it waits or runs. */
-export const pendingStateOf = (alias: string, status: "queued" | "running") =>
-  `jsonb_build_object('t', ${alias}.id, 's', '${status}')`;
+/**
+ * SQL: an aggregate of tasks `alias` (grouped by row) into the row's patch { [columnId]: state }
+ * of each task while it waits or runs. The object is written as text and parsed once, as ids
+ * and statuses need no escaping: building it with jsonb_object_agg of jsonb_build_object cost
+ * ~2 µs a cell, 2 s of queueing a job of 1,000,000 cells.
+ */
+export const pendingStatesOf = (alias: string, status: "queued" | "running") =>
+  `('{' || string_agg('"' || ${alias}.column_id::text || '":{"t":"' || ${alias}.id::text || '","s":"${status}"}', ',') || '}')::jsonb`;
 
 /**
  * SQL: `rows` merged with `patch` (a relation of (row_id, states)). `onlyLatest` keeps a

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Tx } from "../../db";
-import { mergeStates, pendingStateOf } from "./cell-states";
+import { mergeStates, pendingStatesOf } from "./cell-states";
 import { run, type Statement } from "./run";
 import { statusIn } from "./status-filter";
 
@@ -33,7 +33,7 @@ export const CLAIM: Statement = {
          AND job.id = ct.job_id AND (ct.status = 'running' OR job.status IN ('pending', 'running'))
       RETURNING ct.id, ct.table_id, ct.row_id, ct.column_id, ct.job_id, ct.attempts
     ), per_row AS (
-      SELECT row_id, jsonb_object_agg(column_id::text, ${pendingStateOf("t", "running")}) AS states
+      SELECT row_id, ${pendingStatesOf("t", "running")} AS states
         FROM t WHERE $3::bool GROUP BY row_id
     ), r AS (
       UPDATE rows SET cell_states = ${mergeStates("per_row", true)}

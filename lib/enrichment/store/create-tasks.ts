@@ -2,7 +2,7 @@ import "server-only";
 import type { Tx } from "../../db";
 import { ROWS_BY_ID } from "../../rows/by-id";
 import { SqlParams } from "../../sql";
-import { mergeStates, pendingStateOf } from "./cell-states";
+import { mergeStates, pendingStatesOf } from "./cell-states";
 import { createShards } from "./counters";
 import { run, type Statement } from "./run";
 
@@ -10,11 +10,28 @@ import { run, type Statement } from "./run";
 // row-then-column order (`ordinal`), so the orchestrator can fan out contiguous ranges.
 // Set-based: 100,000 cells are a few statements.
 
-const gridTasks = (rows: string, job: string, columns: string) => `
-    INSERT INTO cell_enrichment_tasks (table_id, row_id, column_id, job_id, ordinal)
-    SELECT $1::uuid, r.id, c.id, ${job}::uuid, row_number() OVER (ORDER BY r.position, c."order", c.id)
-      FROM ${rows} CROSS JOIN columns c
-     WHERE r.table_id = $1::uuid AND c.table_id = $1::uuid AND c.id = ANY(${columns}::uuid[])`;
+/**
+ * SQL: inserts job `job`'s tasks of table $1 from `cells`, a query of (row_id, column_id,
+ * ordinal). A task's id is one UUIDv7 drawn for the statement with its last 48 bits replaced by
+ * the task's ordinal (at most MAX_CELLS_PER_JOB): still a UUIDv7 in the job's order, so its
+ * tasks fill the primary key's last pages. The ids of one job differ by their ordinals; two
+ * jobs' keep the drawn prefix apart: its millisecond, its 12-bit sub-millisecond fraction
+ * (which Postgres keeps increasing within a session) and 14 random bits. Drawing a UUIDv7 per
+ * task (the column's default) cost ~2.2 µs each, 2.2 s of a job of 1,000,000 cells.
+ */
+const insertTasks = (job: string, cells: string) => `
+    INSERT INTO cell_enrichment_tasks (id, table_id, row_id, column_id, job_id, ordinal)
+    SELECT ((SELECT left(uuidv7()::text, 24)) || lpad(to_hex(cell.ordinal), 12, '0'))::uuid,
+           $1::uuid, cell.row_id, cell.column_id, ${job}::uuid, cell.ordinal
+      FROM (${cells}) AS cell`;
+
+const gridTasks = (rows: string, job: string, columns: string) =>
+  insertTasks(
+    job,
+    `SELECT r.id AS row_id, c.id AS column_id, row_number() OVER (ORDER BY r.position, c."order", c.id) AS ordinal
+       FROM ${rows} CROSS JOIN columns c
+      WHERE r.table_id = $1::uuid AND c.table_id = $1::uuid AND c.id = ANY(${columns}::uuid[])`,
+  );
 
 /** Every row of table $1: job $2, columns $3. */
 const INSERT_GRID_ALL = gridTasks("rows r", "$2", "$3");
@@ -66,11 +83,13 @@ export async function insertFilteredGridTasks(
     `WITH sel AS MATERIALIZED (
        SELECT r.id, r.position FROM rows r WHERE r.table_id = $1::uuid AND ${where}
      ), n AS (SELECT count(*)::int AS rows FROM sel), ins AS (
-       INSERT INTO cell_enrichment_tasks (table_id, row_id, column_id, job_id, ordinal)
-       SELECT $1::uuid, s.id, c.id, $2::uuid, row_number() OVER (ORDER BY s.position, c."order", c.id)
-         FROM sel s CROSS JOIN columns c
-        WHERE c.table_id = $1::uuid AND c.id = ANY($3::uuid[])
-          AND (SELECT rows FROM n)::bigint * cardinality($3::uuid[]) <= $4::bigint
+${insertTasks(
+  "$2",
+  `SELECT s.id AS row_id, c.id AS column_id, row_number() OVER (ORDER BY s.position, c."order", c.id) AS ordinal
+          FROM sel s CROSS JOIN columns c
+         WHERE c.table_id = $1::uuid AND c.id = ANY($3::uuid[])
+           AND (SELECT rows FROM n)::bigint * cardinality($3::uuid[]) <= $4::bigint`,
+)}
      )
      SELECT rows FROM n`,
     ...params.values,
@@ -82,13 +101,14 @@ export async function insertFilteredGridTasks(
  * Cells (rows $2[i], columns $4[i]) of table $1 for job $3. Each cell's row is looked up by id,
  * then checked against the table (as in lib/rows/by-id.ts, one look-up per cell).
  */
-export const INSERT_CELLS = `
-    INSERT INTO cell_enrichment_tasks (table_id, row_id, column_id, job_id, ordinal)
-    SELECT $1::uuid, r.id, c.id, $3::uuid, row_number() OVER (ORDER BY r.position, c."order", c.id)
-      FROM unnest($2::uuid[], $4::uuid[]) AS u(row_id, column_id)
-      CROSS JOIN LATERAL (SELECT id, table_id, position FROM rows WHERE id = u.row_id OFFSET 0) r
-      JOIN columns c ON c.id = u.column_id AND c.table_id = $1::uuid
-     WHERE r.table_id = $1::uuid`;
+export const INSERT_CELLS = insertTasks(
+  "$3",
+  `SELECT r.id AS row_id, c.id AS column_id, row_number() OVER (ORDER BY r.position, c."order", c.id) AS ordinal
+     FROM unnest($2::uuid[], $4::uuid[]) AS u(row_id, column_id)
+     CROSS JOIN LATERAL (SELECT id, table_id, position FROM rows WHERE id = u.row_id OFFSET 0) r
+     JOIN columns c ON c.id = u.column_id AND c.table_id = $1::uuid
+    WHERE r.table_id = $1::uuid`,
+);
 
 /** One task per listed cell (pairs of rowIds[i], columnIds[i], already distinct). */
 export async function insertCellTasks(
@@ -98,13 +118,28 @@ export async function insertCellTasks(
   return tx.$executeRawUnsafe(INSERT_CELLS, tableId, rowIds, jobId, columnIds);
 }
 
+/** The failed cells of job $2 again, for job $3 (a retry), in their order there. */
+const INSERT_RETRY = insertTasks(
+  "$3",
+  `SELECT row_id, column_id, row_number() OVER (ORDER BY ordinal) AS ordinal
+     FROM cell_enrichment_tasks WHERE job_id = $2::uuid AND status = 'failed'`,
+);
+
+/** One task per failed cell of job `retriedJobId`. */
+export async function insertRetryTasks(
+  { tableId, jobId, retriedJobId }: { tableId: string; jobId: string; retriedJobId: string },
+  tx: Tx,
+): Promise<number> {
+  return tx.$executeRawUnsafe(INSERT_RETRY, tableId, retriedJobId, jobId);
+}
+
 // Rows are updated in id order so two jobs over the same rows cannot deadlock.
 const QUEUE_CELLS: Statement = {
   name: "glaze-queue-job-cells",
   plan: "generic",
   text: `
     WITH per_row AS (
-      SELECT row_id, jsonb_object_agg(column_id::text, ${pendingStateOf("t", "queued")}) AS states
+      SELECT row_id, ${pendingStatesOf("t", "queued")} AS states
         FROM cell_enrichment_tasks t WHERE job_id = $1::uuid
        GROUP BY row_id ORDER BY row_id
     ), r AS (

@@ -9,7 +9,13 @@ export { type CellStateDto, type CellStates, cellConfidenceOf, cellStatusOf, rea
 export { type ClaimedTask, claimTasks, peekRecipeTasks } from "./claim";
 export { type CompactedBatch, compactTaskBatch, type DueJob, markJobCompacted, readNextDueJob } from "./compact";
 export { COUNTER_SHARDS } from "./counters";
-export { insertCellTasks, insertFilteredGridTasks, insertGridTasks, queueJobCells } from "./create-tasks";
+export {
+  insertCellTasks,
+  insertFilteredGridTasks,
+  insertGridTasks,
+  insertRetryTasks,
+  queueJobCells,
+} from "./create-tasks";
 export { withDbRetry } from "./db-retry";
 export { type FinishedTask, finalizeJobs, finishTasks, noteAttemptError, type TaskResult } from "./finish";
 export { forgetColumn } from "./forget-column";
