@@ -130,7 +130,7 @@ export async function deleteColumn({ tableId, columnId }: { tableId: string; col
       const column = await tx.column.findFirst({ where: { id: columnId, tableId } });
       if (!column) throw notFound("column", columnId);
       // Unfinished tasks of the column count as failed, so their jobs still end.
-      const touched = await abandonTasks({ columnIds: [columnId], reason: "column deleted" }, tx);
+      const touched = await abandonTasks({ tableId, columnId }, "column deleted", tx);
       await tx.column.delete({ where: { id: columnId } });
       await forgetColumn({ tableId, columnId, key: column.key }, tx);
       await pruneViews({ tableId }, tx);

@@ -126,7 +126,7 @@ export async function deleteRows(
       if (unknown.length > 0) {
         throw invalid(`${unknown.length} row id(s) are not in this table`, { unknownRowIds: unknown.slice(0, 100) });
       }
-      const touched = await abandonTasks({ rowIds: ids, reason: "row deleted" }, tx);
+      const touched = await abandonTasks({ rowIds: ids }, "row deleted", tx);
       const count = await tx.$executeRaw`DELETE FROM rows WHERE id = ANY(${ids}::uuid[])`;
       return { jobs: touched, deleted: count };
     },

@@ -2,6 +2,7 @@ import "../support/no-orchestrator";
 import { expect, test } from "vitest";
 import { getDb, getEnginePool, getPool } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
+import { ABANDON_COLUMN } from "@/lib/enrichment/store/abandon";
 import { CELL_CHANGES } from "@/lib/enrichment/store/cell-changes";
 import { CLAIM } from "@/lib/enrichment/store/claim";
 import { INSERT_CELLS, INSERT_GRID_ROWS } from "@/lib/enrichment/store/create-tasks";
@@ -173,4 +174,56 @@ test("a table the statistics have not seen yet: row windows read each row by pos
     await client.query("ROLLBACK");
     client.release();
   }
+}, 120_000);
+
+test("deleting a column reads its own table's tasks (no index on a task's column alone), not the database's", async () => {
+  const big = await makeTable({ keys: ["a", "b", "c", "d", "e"], rows: 10_000 });
+  await createEnrichmentJob({
+    tableId: big.tableId,
+    source: { mode: "grid", columnIds: Object.values(big.columns), rowIds: "all" },
+  });
+  const small = await makeTable({ keys: ["email", "phone"], rows: 10 });
+  await createEnrichmentJob({
+    tableId: small.tableId,
+    source: { mode: "grid", columnIds: Object.values(small.columns), rowIds: "all" },
+  });
+  await getPool().query("ANALYZE cell_enrichment_tasks");
+  // auto_explain reports every statement, the cascade trigger's too, as a notice to this session.
+  const plans: { query: string; buffers: number }[] = [];
+  const client = await getPool().connect();
+  const onNotice = (notice: { message?: string }) => {
+    const json = notice.message?.match(/plan:\s*(\{[\s\S]*\})\s*$/)?.[1];
+    if (!json) return;
+    const { "Query Text": query, Plan: plan } = JSON.parse(json);
+    plans.push({ query, buffers: plan["Shared Hit Blocks"] + plan["Shared Read Blocks"] });
+  };
+  client.on("notice", onNotice);
+  try {
+    await client.query("BEGIN");
+    await client.query("LOAD 'auto_explain'");
+    for (const setting of [
+      "log_min_duration = 0",
+      "log_analyze = on",
+      "log_buffers = on",
+      "log_nested_statements = on",
+      "log_format = json",
+      "log_level = notice",
+    ])
+      await client.query(`SET LOCAL auto_explain.${setting}`);
+    const abandoned = await client.query(ABANDON_COLUMN.text, ["column deleted", small.tableId, small.columns.email]);
+    expect(abandoned.rows).toHaveLength(1);
+    await client.query("DELETE FROM columns WHERE id = $1", [small.columns.email]);
+    const [{ left }] = (
+      await client.query("SELECT count(*)::int AS left FROM cell_enrichment_tasks WHERE table_id = $1", [small.tableId])
+    ).rows;
+    expect(left).toBe(10);
+  } finally {
+    await client.query("ROLLBACK");
+    client.off("notice", onNotice);
+    client.release();
+  }
+  const onTasks = plans.filter((p) => /^\s*(WITH t AS|DELETE FROM cell_enrichment_tasks)/.test(p.query));
+  // The abandon statement and the cascade's delete, each a few buffers.
+  expect(onTasks.length).toBeGreaterThanOrEqual(2);
+  expect(onTasks.filter((p) => p.buffers >= 300)).toEqual([]);
 }, 120_000);

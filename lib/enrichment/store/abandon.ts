@@ -4,20 +4,30 @@ import { countInto, shardOfTasks } from "./counters";
 import { run, type Statement } from "./run";
 import { statusIn } from "./status-filter";
 
-const ABANDON: Statement = {
-  name: "glaze-abandon-tasks",
-  plan: "generic",
-  text: `
+/** SQL: the unfinished tasks matching `where` fail with error $1, counted once in their jobs. */
+const abandon = (where: string) => `
     WITH t AS (
-      UPDATE cell_enrichment_tasks t SET status = 'failed', error = $3, completed_at = now()
-       WHERE ${statusIn("t", ["queued", "running"])}
-         AND (t.row_id = ANY($1::uuid[]) OR t.column_id = ANY($2::uuid[]))
+      UPDATE cell_enrichment_tasks t SET status = 'failed', error = $1, completed_at = now()
+       WHERE ${statusIn("t", ["queued", "running"])} AND ${where}
       RETURNING id, job_id
     ), per_job AS (
       SELECT job_id, ${shardOfTasks("id")} AS shard, 0 AS done, count(*)::int AS failed, 0 AS skipped
         FROM t GROUP BY job_id
     ), counted AS (${countInto("per_job")})
-    SELECT job_id::text AS "jobId" FROM per_job`,
+    SELECT job_id::text AS "jobId" FROM per_job`;
+
+/** Rows $2's tasks. */
+const ABANDON_ROWS: Statement = {
+  name: "glaze-abandon-row-tasks",
+  plan: "generic",
+  text: abandon("t.row_id = ANY($2::uuid[])"),
+};
+
+/** Column $3's tasks, found among table $2's (tasks have no index on their column alone). */
+export const ABANDON_COLUMN: Statement = {
+  name: "glaze-abandon-column-tasks",
+  plan: "generic",
+  text: abandon("t.table_id = $2::uuid AND t.column_id = $3::uuid"),
 };
 
 /**
@@ -27,9 +37,13 @@ const ABANDON: Statement = {
  * pass to finalizeJobs after it commits.
  */
 export async function abandonTasks(
-  { rowIds = [], columnIds = [], reason }: { rowIds?: string[]; columnIds?: string[]; reason: string },
+  gone: { rowIds: string[] } | { tableId: string; columnId: string },
+  reason: string,
   tx: Tx,
 ): Promise<string[]> {
-  const rows = await run<{ jobId: string }>(ABANDON, [rowIds, columnIds, reason], tx);
+  const rows =
+    "rowIds" in gone
+      ? await run<{ jobId: string }>(ABANDON_ROWS, [reason, gone.rowIds], tx)
+      : await run<{ jobId: string }>(ABANDON_COLUMN, [reason, gone.tableId, gone.columnId], tx);
   return rows.map((r) => r.jobId);
 }
