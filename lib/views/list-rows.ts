@@ -46,7 +46,13 @@ export async function listRowWindow(
 ): Promise<RowPage> {
   const { limit } = query;
   const offset = query.offset ?? (query.after === undefined ? ((query.page ?? 1) - 1) * limit : 0);
-  const { rows, total } = await readView(tableId, query, offset, db);
+  // `total` counts the whole view, not what follows a cursor row: an `after` page reads one
+  // row more to tell whether another page follows it.
+  const keyset = query.after !== undefined;
+  const read = await readView(tableId, keyset ? { ...query, limit: limit + 1 } : query, offset, db);
+  const rows = read.rows.slice(0, limit);
+  const { total } = read;
+  const more = keyset ? read.rows.length > limit : offset + rows.length < total;
   const last = rows.at(-1);
   return {
     data: rows.map(serializeRow),
@@ -56,7 +62,8 @@ export async function listRowWindow(
       limit,
       totalPages: Math.ceil(total / limit),
       offset,
-      nextCursor: rows.length === limit && last ? Number(last.position) : null,
+      // The last row's position when more rows follow it, else null.
+      nextCursor: more && last ? Number(last.position) : null,
     },
   };
 }

@@ -302,6 +302,26 @@ test("GET /api/tables/:tableId/rows – `after` cursor walks every row once, the
   expect(seen).toHaveLength(24);
 });
 
+test("GET /api/tables/:tableId/rows – nextCursor is null on the last page, also when it is full", async () => {
+  const t = await makeTable({ keys: ["name"], rows: 20 });
+  const meta = async (query: string) => (await api.get(`/api/tables/${t.tableId}/rows?${query}`)).body.meta;
+  const first = await meta("limit=10");
+  expect(first.nextCursor).not.toBeNull();
+  expect(await meta(`after=${first.nextCursor}&limit=10`)).toMatchObject({ nextCursor: null });
+  expect(await meta("page=2&limit=10")).toMatchObject({ nextCursor: null });
+  expect(await meta("offset=10&limit=10")).toMatchObject({ nextCursor: null });
+  expect(await meta("offset=9&limit=10")).not.toMatchObject({ nextCursor: null });
+  expect(await meta("limit=20")).toMatchObject({ nextCursor: null });
+  // A view: 11 rows match (Person 1, Person 10 … Person 19).
+  const filter = encodeURIComponent(JSON.stringify({ column: "name", op: "starts_with", value: "Person 1" }));
+  const viewFirst = await meta(`filter=${filter}&limit=10`);
+  expect(viewFirst).toMatchObject({ total: 11 });
+  expect(viewFirst.nextCursor).not.toBeNull();
+  const viewLast = await meta(`filter=${filter}&after=${viewFirst.nextCursor}&limit=1`);
+  expect(viewLast).toMatchObject({ nextCursor: null });
+  expect(await meta(`filter=${filter}&limit=11`)).toMatchObject({ nextCursor: null });
+});
+
 test("GET /api/tables/:tableId/rows – only the table's own rows", async () => {
   const mine = await makeTable({ keys: ["name"], rows: 2 });
   await makeTable({ keys: ["name"], rows: 3 });
