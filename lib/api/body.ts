@@ -68,9 +68,21 @@ export async function parseJsonBody<S extends z.ZodType>(
   return parsed.data;
 }
 
-/** Validates query parameters (422 with the offending fields). */
+/**
+ * Validates query parameters (422 with the offending fields). Every parameter takes one value:
+ * one given twice is refused rather than one of its values silently chosen.
+ */
 export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
-  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const search = new URL(request.url).searchParams;
+  const repeated = [...new Set(search.keys())].filter((key) => search.getAll(key).length > 1);
+  if (repeated.length > 0) {
+    throw new AppError(
+      "validation_failed",
+      "The query parameters are invalid",
+      repeated.map((key) => ({ path: key, message: `Given ${search.getAll(key).length} times; give it once` })),
+    );
+  }
+  const params = Object.fromEntries(search);
   const parsed = schema.safeParse(params);
   if (!parsed.success)
     throw new AppError("validation_failed", "The query parameters are invalid", zodDetails(parsed.error));

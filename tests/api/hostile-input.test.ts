@@ -106,6 +106,21 @@ describe("query strings", () => {
     }
   });
 
+  test("a parameter given twice → 422 naming it, not one of its values picked", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 3 });
+    for (const [path, query] of [
+      [`/api/tables/${t.tableId}/rows`, "limit=1&limit=2"],
+      [`/api/tables/${t.tableId}/rows`, "q=a&limit=5&q=b"],
+      ["/api/tables", "page=1&page=1"],
+      [`/api/tables/${t.tableId}/export`, "q=a&q=b"],
+    ] as const) {
+      const res = await api.get(`${path}?${query}`);
+      expectError(res, 422, "validation_failed");
+      const repeated = query.split("&")[0].split("=")[0];
+      expect(res.body.error.details).toEqual([{ path: repeated, message: "Given 2 times; give it once" }]);
+    }
+  });
+
   test("a cursor longer than a URL can carry → 422 saying so", async () => {
     const t = await makeTable({ keys: ["name"], rows: 1 });
     const xips = Array.from({ length: 900 }, (_, i) => 1_000_000_000 + i);
