@@ -20,7 +20,9 @@ export const MAX_FILTER_TEXT = 1_000;
 export const MAX_SEARCH_TEXT = 200;
 
 const column = z.string().min(1).max(100).describe("Column key");
-const scalar = z.union([storableString().max(MAX_FILTER_TEXT), z.number(), z.boolean()]);
+const scalar = z.union([storableString().max(MAX_FILTER_TEXT), z.number(), z.boolean()], {
+  error: (issue) => (issue.code === "invalid_union" ? "expected text, a number or true/false" : undefined),
+});
 
 export const filterCondition = z.discriminatedUnion("op", [
   z.strictObject({
@@ -74,6 +76,21 @@ function check(value: unknown, path: (string | number)[], depth: number, issues:
       return;
     }
     for (const [i, node] of nodes.entries()) check(node, [...path, group, i], depth + 1, issues, count);
+    return;
+  }
+  if (!Object.hasOwn(value, "op")) {
+    const keys = Object.keys(value);
+    const found =
+      keys.length === 0
+        ? "an empty object"
+        : `keys ${keys
+            .slice(0, 5)
+            .map((k) => JSON.stringify(k.slice(0, 40)))
+            .join(", ")}${keys.length > 5 ? ", …" : ""}`;
+    issues.push({
+      path,
+      message: `expected a group ({ "and": [...] } or { "or": [...] }) or a condition ({ "column": key, "op": operator, "value": ... }); found ${found}`,
+    });
     return;
   }
   count.n++;

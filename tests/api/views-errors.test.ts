@@ -35,6 +35,7 @@ test.each<[string, unknown, string[]]>([
   ["null", null, ["filter"]],
   ["an unknown operator", { column: "name", op: "matches", value: "x" }, ["filter.op"]],
   ["a missing value", { column: "name", op: "eq" }, ["filter.value"]],
+  ["no operator", { column: "name", value: "x" }, ["filter"]],
   ["a value where none belongs", { column: "name", op: "is_empty", value: 1 }, ["filter"]],
   ["a group with two keys", { and: [{ column: "name", op: "is_empty" }], or: [] }, ["filter"]],
   ["an empty group", { and: [] }, ["filter.and"]],
@@ -75,6 +76,18 @@ test.each<[string, unknown, string[]]>([
   ["an empty search", { op: "search", value: "" }, ["filter.value"]],
 ])("filter: %s → 422 naming it", async (_title, tree, paths) => {
   expect((await rejected(filter(tree))).paths).toEqual(paths);
+});
+
+test("what a filter should have been is said: a group or a condition, a value's type", async () => {
+  const group = 'expected a group ({ "and": [...] } or { "or": [...] }) or a condition';
+  expect((await rejected(filter({ name: "Ada" }))).messages).toEqual([
+    `${group} ({ "column": key, "op": operator, "value": ... }); found keys "name"`,
+  ]);
+  expect((await rejected(filter({ all: [{ column: "name", op: "is_empty" }] }))).messages[0]).toContain(group);
+  expect((await rejected(filter({ and: [{}] }))).messages[0]).toMatch(/found an empty object$/);
+  expect((await rejected(filter({ column: "name", op: "eq", value: null }))).messages).toEqual([
+    "expected text, a number or true/false",
+  ]);
 });
 
 test("every problem of a filter is named at once", async () => {
