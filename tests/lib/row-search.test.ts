@@ -4,6 +4,7 @@ import { createRows, deleteRow } from "@/lib/rows/rows";
 import { updateRow, updateRows } from "@/lib/rows/update-rows";
 import { deleteTable } from "@/lib/tables/tables";
 import { listRowWindow } from "@/lib/views/list-rows";
+import { windowStatement } from "@/lib/views/row-window";
 import { makeTable } from "../support/fixtures";
 
 // row_search (migration row_search) holds each row's folded values for search; triggers on
@@ -138,3 +139,47 @@ test("a search too short for trigrams counts and pages exactly: offsets, cursors
     expect(byCursor).toEqual(expected);
   }
 });
+
+type PlanNode = { "Rows Removed by Filter"?: number; "Rows Removed by Index Recheck"?: number; Plans?: PlanNode[] };
+const removed = (node: PlanNode): number =>
+  (node["Rows Removed by Filter"] ?? 0) +
+  (node["Rows Removed by Index Recheck"] ?? 0) +
+  (node.Plans ?? []).reduce((sum, child) => sum + removed(child), 0);
+
+test("a search reads its own table's matches only, however many other tables hold the text", async () => {
+  const mine = await makeTable({ keys: ["name"], rows: 20_000 });
+  await updateRows({
+    tableId: mine.tableId,
+    input: { rows: mine.rowIds.slice(0, 5).map((id, i) => ({ id, data: { name: `Zephyrine ${i}` } })) },
+  });
+  // Another table where every row holds the text.
+  const theirs = await makeTable({ keys: ["name"], rows: 0 });
+  await createRows({
+    tableId: theirs.tableId,
+    input: { rows: Array.from({ length: 10_000 }, (_, i) => ({ data: { name: `Zephyrine ${i}` } })) },
+  });
+  await getPool().query("ANALYZE row_search");
+  const { text, values } = windowStatement({
+    tableId: mine.tableId,
+    filter: { kind: "search", value: "zephyrine" },
+    sort: [],
+    offset: 0,
+    limit: 200,
+  });
+  // This database is small enough to read whole; a real one of many tables is not.
+  const client = await getPool().connect();
+  let plan: PlanNode & { "Actual Rows": number };
+  try {
+    await client.query("BEGIN");
+    await client.query("SET LOCAL enable_seqscan = off");
+    const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
+    plan = rows[0]["QUERY PLAN"][0].Plan;
+  } finally {
+    await client.query("ROLLBACK");
+    client.release();
+  }
+  // The 5 matches and nothing else: with the index on the text alone, the other table's 10,000
+  // entries were read and dropped by their table id (or, planned the other way, every entry of
+  // this table was read and dropped by its text).
+  expect({ rows: plan["Actual Rows"], removed: removed(plan) }).toEqual({ rows: 5, removed: 0 });
+}, 120_000);
