@@ -12,6 +12,7 @@ import { resolveFilter } from "@/lib/views/resolve";
 import { PLAIN_WINDOW, windowStatement } from "@/lib/views/row-window";
 import { viewColumnsOf } from "@/lib/views/table-columns";
 import { makeTable } from "../support/fixtures";
+import { type PlanNode, rowsRemoved } from "../support/plans";
 
 // A statement's cost must depend on what it returns, not on how big the database has grown.
 // Buffers touched are counted by Postgres itself, so these checks do not depend on timing.
@@ -59,17 +60,6 @@ test("a poll of cells/status of a small table touches a few buffers while 50,000
   expect(buffers).toBeLessThan(300);
 }, 120_000);
 
-type Node = {
-  "Node Type": string;
-  "Rows Removed by Join Filter"?: number;
-  "Rows Removed by Filter"?: number;
-  Plans?: Node[];
-};
-const removed = (node: Node): number =>
-  (node["Rows Removed by Join Filter"] ?? 0) +
-  (node["Rows Removed by Filter"] ?? 0) +
-  (node.Plans ?? []).reduce((sum, child) => sum + removed(child), 0);
-
 test("claiming and finishing 200 tasks by id looks them up by id while the statistics still say nothing is queued", async () => {
   // 10,000 tasks all done and analysed, then 10,000 queued ones the statistics have not seen:
   // the table as it is a moment after a big job is created. With a status filter an index
@@ -112,8 +102,8 @@ test("claiming and finishing 200 tasks by id looks them up by id while the stati
       await client.query(`PREPARE ${probe.name}_probe(${probe.types}) AS ${probe.text}`);
       const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ${probe.name}_probe(${probe.args})`);
       await client.query("ROLLBACK");
-      const [plan] = rows[0]["QUERY PLAN"] as { Plan: Node }[];
-      expect({ probe: probe.name, removed: removed(plan.Plan) }).toEqual({ probe: probe.name, removed: 0 });
+      const [plan] = rows[0]["QUERY PLAN"] as { Plan: PlanNode }[];
+      expect({ probe: probe.name, removed: rowsRemoved(plan.Plan) }).toEqual({ probe: probe.name, removed: 0 });
     }
   } finally {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -163,8 +153,8 @@ test("a table the statistics have not seen yet: row windows read each row by pos
       'most_common_vals', '{00000000-0000-4000-8000-000000000000}'::text, 'most_common_freqs', '{1}'::real[])`);
     for (const probe of probes) {
       const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${probe.text}`, probe.values);
-      const [plan] = rows[0]["QUERY PLAN"] as { Plan: Node & { "Actual Rows": number } }[];
-      expect({ probe: probe.name, rows: plan.Plan["Actual Rows"], removed: removed(plan.Plan) }).toEqual({
+      const [plan] = rows[0]["QUERY PLAN"] as { Plan: PlanNode & { "Actual Rows": number } }[];
+      expect({ probe: probe.name, rows: plan.Plan["Actual Rows"], removed: rowsRemoved(plan.Plan) }).toEqual({
         probe: probe.name,
         rows: probe.rows,
         removed: 0,

@@ -6,6 +6,7 @@ import { deleteTable } from "@/lib/tables/tables";
 import { listRowWindow } from "@/lib/views/list-rows";
 import { windowStatement } from "@/lib/views/row-window";
 import { makeTable } from "../support/fixtures";
+import { type PlanNode, rowsRemoved } from "../support/plans";
 
 // row_search (migration row_search) holds each row's folded values for search; triggers on
 // rows keep it equal to glaze_search_text(data) through every kind of write, and writes that
@@ -140,12 +141,6 @@ test("a search too short for trigrams counts and pages exactly: offsets, cursors
   }
 });
 
-type PlanNode = { "Rows Removed by Filter"?: number; "Rows Removed by Index Recheck"?: number; Plans?: PlanNode[] };
-const removed = (node: PlanNode): number =>
-  (node["Rows Removed by Filter"] ?? 0) +
-  (node["Rows Removed by Index Recheck"] ?? 0) +
-  (node.Plans ?? []).reduce((sum, child) => sum + removed(child), 0);
-
 test("a search reads its own table's matches only, however many other tables hold the text", async () => {
   const mine = await makeTable({ keys: ["name"], rows: 20_000 });
   await updateRows({
@@ -181,5 +176,5 @@ test("a search reads its own table's matches only, however many other tables hol
   // The 5 matches and nothing else: with the index on the text alone, the other table's 10,000
   // entries were read and dropped by their table id (or, planned the other way, every entry of
   // this table was read and dropped by its text).
-  expect({ rows: plan["Actual Rows"], removed: removed(plan) }).toEqual({ rows: 5, removed: 0 });
+  expect({ rows: plan["Actual Rows"], removed: rowsRemoved(plan) }).toEqual({ rows: 5, removed: 0 });
 }, 120_000);
