@@ -1,5 +1,5 @@
 -- Tasks lose their index on column_id alone. Every new task paid for it: ~1.3 s of creating a
--- job of 1,000,000 cells (bench/README.md, "2026-12-04, third: job creation"), while only a
+-- job of 1,000,000 cells (bench/README.md, "2026-12-04, third"), while only a
 -- column's delete looked tasks up by column. That delete now finds them within the column's
 -- table, through (table_id, change_xid): the cost of the table's tasks, not the database's.
 
