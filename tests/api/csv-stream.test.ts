@@ -148,6 +148,24 @@ describe("POST /api/tables/import, streamed", () => {
     }
   });
 
+  test("after a big import its pages are vacuumed in the background: hint bits set, pages all-visible", async () => {
+    const rows = ANALYZE_AFTER_ROWS;
+    const started = new Date();
+    const response = await post(generatedBody(rows).stream, { ndjson: false });
+    expect(response.status).toBe(201);
+    // A manual VACUUM of both tables ended after the import started (autovacuum's are counted apart).
+    let vacuumed: string[] = [];
+    for (let waited = 0; waited < 60_000 && vacuumed.length < 2; waited += 250) {
+      await new Promise((r) => setTimeout(r, 250));
+      const { rows: stats } = await getPool().query<{ relname: string }>(
+        "SELECT relname FROM pg_stat_user_tables WHERE relname IN ('rows', 'row_search') AND last_vacuum >= $1",
+        [started],
+      );
+      vacuumed = stats.map((s) => s.relname).sort();
+    }
+    expect(vacuumed).toEqual(["row_search", "rows"]);
+  });
+
   test("a connection dropped mid-upload leaves no table, with or without progress lines", async () => {
     const before = await tableCount();
     const plain = await post(generatedBody(50_000, { failAt: 30_000 }).stream, { ndjson: false });
