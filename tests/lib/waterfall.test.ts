@@ -10,7 +10,7 @@ import { api } from "../support/api";
 import { testAccount } from "../support/auth";
 import { jobOf, rowsOf } from "../support/fixtures";
 import { EMAIL_RECIPE, jobOver, makeLeads } from "../support/recipes";
-import { startTestReplicas, type TestReplicas } from "../support/replicas";
+import { startTestReplicas, type TestReplicas, withinOneClockMinute } from "../support/replicas";
 
 // The waterfall engine against the provider replicas: order and stop rule, skipped cells,
 // reuse of answered calls, rate limits, out-of-credits, the LLM fallback, and batches.
@@ -176,6 +176,7 @@ describe("calls are made and recorded once", () => {
       { email: { ...EMAIL_RECIPE, stopWhen: { minConfidence: 0.1 } } },
     );
     const { taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    await withinOneClockMinute();
     await runCellTask(taskIds[0] as string);
     const error = await runCellTask(taskIds[1] as string, 1).catch((e) => e);
     expect(error).toBeInstanceOf(CallRetry);

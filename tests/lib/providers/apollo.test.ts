@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { callProvider } from "@/lib/providers/call-provider";
 import type { FieldName } from "@/lib/providers/types";
 import { testAccount } from "../../support/auth";
-import { startTestReplicas, type TestReplicas } from "../../support/replicas";
+import { startTestReplicas, type TestReplicas, withinOneClockMinute } from "../../support/replicas";
 
 // Provider keys and alerts belong to a workspace: the file's test account's.
 let workspaceId = "";
@@ -86,6 +86,7 @@ describe("Apollo People Match adapter", () => {
 
   test("429 on the minute window → rate_limited until the next minute", async () => {
     replicas.configure({ apollo: { perMinute: 1 } });
+    await withinOneClockMinute();
     await apollo(found);
     const r = await apollo(found);
     expect(r).toMatchObject({ outcome: "rate_limited", httpStatus: 429 });

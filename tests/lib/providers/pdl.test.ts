@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { callProvider } from "@/lib/providers/call-provider";
 import type { FieldName } from "@/lib/providers/types";
 import { testAccount } from "../../support/auth";
-import { startTestReplicas, type TestReplicas } from "../../support/replicas";
+import { startTestReplicas, type TestReplicas, withinOneClockMinute } from "../../support/replicas";
 
 // Provider keys and alerts belong to a workspace: the file's test account's.
 let workspaceId = "";
@@ -73,6 +73,7 @@ describe("PDL Person Enrichment adapter", () => {
 
   test("429 → rate_limited, waiting until x-ratelimit-reset", async () => {
     replicas.configure({ pdl: { perMinute: 1 } });
+    await withinOneClockMinute();
     await pdl(found);
     const r = await pdl(found);
     expect(r).toMatchObject({ outcome: "rate_limited", httpStatus: 429 });
