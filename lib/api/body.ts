@@ -74,12 +74,14 @@ export async function parseJsonBody<S extends z.ZodType>(
  */
 export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
   const search = new URL(request.url).searchParams;
-  const repeated = [...new Set(search.keys())].filter((key) => search.getAll(key).length > 1);
+  const repeated = [...new Set(search.keys())]
+    .map((key) => ({ key, times: search.getAll(key).length }))
+    .filter(({ times }) => times > 1);
   if (repeated.length > 0) {
     throw new AppError(
       "validation_failed",
       "The query parameters are invalid",
-      repeated.map((key) => ({ path: key, message: `Given ${search.getAll(key).length} times; give it once` })),
+      repeated.map(({ key, times }) => ({ path: key, message: `Given ${times} times; give it once` })),
     );
   }
   const params = Object.fromEntries(search);
