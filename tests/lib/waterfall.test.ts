@@ -8,9 +8,10 @@ import { CallRetry, runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
 import { callHandedOver, settleCancelledHandovers } from "@/lib/enrichment/waterfall/handover";
 import { api } from "../support/api";
 import { testAccount } from "../support/auth";
+import { withinOneClockMinute } from "../support/clock";
 import { jobOf, rowsOf } from "../support/fixtures";
 import { EMAIL_RECIPE, jobOver, makeLeads } from "../support/recipes";
-import { startTestReplicas, type TestReplicas, withinOneClockMinute } from "../support/replicas";
+import { startTestReplicas, type TestReplicas } from "../support/replicas";
 
 // The waterfall engine against the provider replicas: order and stop rule, skipped cells,
 // reuse of answered calls, rate limits, out-of-credits, the LLM fallback, and batches.

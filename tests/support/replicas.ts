@@ -40,13 +40,3 @@ export async function startTestReplicas(base: ReplicasConfigPatch = {}): Promise
 
 /** A fixed key for encrypting secrets in tests (never a real deployment's). */
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString("base64");
-
-/**
- * Waits for the next minute when fewer than 15 s are left in this one: a replica's fixed
- * per-minute window (PDL, Apollo) is aligned to the clock's minutes, so two calls that must
- * fall in one window would otherwise sometimes straddle its end.
- */
-export async function withinOneClockMinute(): Promise<void> {
-  const intoMinute = Date.now() % 60_000;
-  if (intoMinute > 45_000) await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
-}

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { callProvider } from "@/lib/providers/call-provider";
 import type { FieldName } from "@/lib/providers/types";
 import { testAccount } from "../../support/auth";
-import { startTestReplicas, type TestReplicas, withinOneClockMinute } from "../../support/replicas";
+import { withinOneClockMinute } from "../../support/clock";
+import { startTestReplicas, type TestReplicas } from "../../support/replicas";
 
 // Provider keys and alerts belong to a workspace: the file's test account's.
 let workspaceId = "";
