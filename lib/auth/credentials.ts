@@ -46,7 +46,11 @@ export type KeyRow = {
 
 // The lookup also counts the request against the key's per-minute limit (an unlogged table
 // shared by every app instance; a fixed window, so a burst straddling a window's end can reach
-// twice the limit): one round trip for both.
+// twice the limit): one round trip for both. Each backend counts into its own row of the window
+// (shard = its pid) and adds the other rows as its snapshot sees them: 50 concurrent requests
+// of one key queued on a single row's lock, each waiting for the one before to commit (a burst
+// of 50 GET job took 755 ms against 75 ms for /api/health). Requests counted concurrently on
+// other backends may be missed, so a key can exceed its limit by at most the requests in flight.
 const KEY = {
   name: "glaze-auth-api-key",
   text: `WITH k AS (
@@ -57,12 +61,17 @@ const KEY = {
              FROM api_keys k LEFT JOIN tables t ON t.id = $2::uuid
             WHERE k.key = $1
          ), counted AS (
-           INSERT INTO api_rate_windows (key_id, window_start, count)
-           SELECT id, date_trunc('minute', now()), 1 FROM k WHERE usable
-           ON CONFLICT (key_id, window_start) DO UPDATE SET count = api_rate_windows.count + 1
-           RETURNING count, ceil(extract(epoch from (window_start + interval '1 minute' - now())))::int AS "resetIn"
+           INSERT INTO api_rate_windows (key_id, window_start, shard, count)
+           SELECT id, date_trunc('minute', now()), pg_backend_pid(), 1 FROM k WHERE usable
+           ON CONFLICT (key_id, window_start, shard) DO UPDATE SET count = api_rate_windows.count + 1
+           RETURNING key_id, window_start, count,
+                     ceil(extract(epoch from (window_start + interval '1 minute' - now())))::int AS "resetIn"
+         ), others AS (
+           SELECT sum(w.count)::int AS count FROM api_rate_windows w JOIN counted c
+                  ON w.key_id = c.key_id AND w.window_start = c.window_start AND w.shard <> pg_backend_pid()
          )
-         SELECT k.*, counted.count AS requests, counted."resetIn" FROM k LEFT JOIN counted ON true`,
+         SELECT k.*, counted.count + COALESCE(others.count, 0) AS requests, counted."resetIn"
+           FROM k LEFT JOIN counted ON true LEFT JOIN others ON true`,
 };
 
 const TOUCH = {
@@ -71,17 +80,28 @@ const TOUCH = {
           WHERE id = $1 AND (last_request IS NULL OR last_request < now() - interval '1 minute')`,
 };
 
-export function hashApiKey(key: string): string {
-  return createHash("sha256").update(key).digest("base64url");
+// When this process last sent a key's "last used": the update is sent at most once a minute
+// per key and process, not as a second round trip on every request.
+const touched = new Map<string, number>();
+
+function touch(keyId: string) {
+  const now = Date.now();
+  if (now - (touched.get(keyId) ?? 0) < 60_000) return;
+  if (touched.size >= 10_000) touched.clear();
+  touched.set(keyId, now);
+  void getPool()
+    .query({ ...TOUCH, values: [keyId] })
+    .catch(() => touched.delete(keyId));
 }
 
 export async function lookUpKey(key: string, tableId: string | null): Promise<KeyRow | undefined> {
   const { rows } = await getPool().query<KeyRow>({ ...KEY, values: [hashApiKey(key), tableId] });
   const row = rows[0];
   // "Last used", to the minute: written after the answer, at most once a minute per key.
-  if (row?.usable)
-    void getPool()
-      .query({ ...TOUCH, values: [row.id] })
-      .catch(() => {});
+  if (row?.usable) touch(row.id);
   return row;
+}
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("base64url");
 }

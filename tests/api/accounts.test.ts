@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { request } from "../support/api";
 import { activate, createKey, createWorkspace, signUp } from "../support/auth";
+import { withinOneClockMinute } from "../support/clock";
 import { dbState } from "../support/db-state";
 
 // People, sessions, workspaces, invitations and keys through the public endpoints, and the
@@ -201,6 +202,44 @@ describe("abuse limits", () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await call(b.key)).status).toBe(200);
+  });
+
+  test("concurrent requests of one key are each counted once, over the rows of several connections", async () => {
+    vi.stubEnv("GLAZE_API_RATE_LIMIT_PER_MINUTE", "1000");
+    const owner = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    const a = await createKey(workspaceId, owner.userId, ["read"]);
+    const call = () => request("GET", "/api/tables", undefined, { headers: { authorization: `Bearer ${a.key}` } });
+    await withinOneClockMinute();
+    const statuses = await Promise.all(Array.from({ length: 24 }, call));
+    expect(statuses.every((r) => r.status === 200)).toBe(true);
+    const windows = await getDb().$queryRaw<{ rows: number; total: number }[]>`
+      SELECT count(*)::int AS rows, sum(count)::int AS total FROM api_rate_windows WHERE key_id = ${a.id}`;
+    // Each Postgres backend counts into a row of its own (no queue on one row lock) …
+    expect(windows[0].total).toBe(24);
+    expect(windows[0].rows).toBeGreaterThan(1);
+    // … and the limit is taken over all of them.
+    vi.stubEnv("GLAZE_API_RATE_LIMIT_PER_MINUTE", "25");
+    expect((await call()).status).toBe(200);
+    const limited = await call();
+    expect(limited.status).toBe(429);
+  });
+
+  test("a key's last use is recorded to the minute, without a write on every request", async () => {
+    vi.stubEnv("GLAZE_API_RATE_LIMIT_PER_MINUTE", "1000");
+    const owner = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    const a = await createKey(workspaceId, owner.userId, ["read"]);
+    const lastRequest = async () =>
+      (await getDb().apikey.findUniqueOrThrow({ where: { id: a.id }, select: { lastRequest: true } })).lastRequest;
+    expect(await lastRequest()).toBeNull();
+    const call = () => request("GET", "/api/tables", undefined, { headers: { authorization: `Bearer ${a.key}` } });
+    expect((await call()).status).toBe(200);
+    await vi.waitFor(async () => expect(await lastRequest()).not.toBeNull());
+    const first = await lastRequest();
+    for (let i = 0; i < 5; i++) expect((await call()).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await lastRequest()).toEqual(first);
   });
 
   test("repeated sign-in attempts from one address → 429 with Retry-After, shared through Postgres", async () => {
