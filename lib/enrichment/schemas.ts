@@ -112,14 +112,20 @@ const MAX_XID = 9_223_372_036_854_775_807n;
  */
 export const MAX_CURSOR_LENGTH = 8_192;
 
-/** A cursor is a Postgres snapshot as text: "xmin:xmax:xip1,xip2,…" with xmin ≤ every xip < xmax. */
+/**
+ * A cursor is a Postgres snapshot as text: "xmin:xmax:xip1,xip2,…" with xmin ≤ every xip < xmax
+ * and the xips in ascending order, as Postgres reads one (out of order, its cast fails).
+ */
 export function isSnapshotCursor(value: string): boolean {
   const match = /^(\d{1,19}):(\d{1,19}):((?:\d{1,19})(?:,\d{1,19})*)?$/.exec(value);
   if (!match) return false;
   const xmin = BigInt(match[1]);
   const xmax = BigInt(match[2]);
   const xip = match[3] ? match[3].split(",").map(BigInt) : [];
-  return xmin > 0n && xmax <= MAX_XID && xmin <= xmax && xip.every((x) => x >= xmin && x < xmax) && xip.length <= 1_000;
+  const inOrder = xip.every((x, i) => i === 0 || x >= xip[i - 1]);
+  return (
+    xmin > 0n && xmax <= MAX_XID && xmin <= xmax && xip.every((x) => x >= xmin && x < xmax) && inOrder && xip.length <= 1_000
+  );
 }
 
 /**
