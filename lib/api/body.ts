@@ -28,8 +28,16 @@ export async function readBodyBytes(request: Request, limit: number, what = "The
   return Buffer.concat(chunks);
 }
 
+// Bytes that are not UTF-8 are refused, not replaced by U+FFFD and stored so.
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 async function readLimited(request: Request, limit: number): Promise<string> {
-  return (await readBodyBytes(request, limit)).toString("utf8");
+  const bytes = await readBodyBytes(request, limit);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new AppError("invalid_json", "The request body is not valid UTF-8");
+  }
 }
 
 /** application/json or a +json type, with any parameters (charset…). */

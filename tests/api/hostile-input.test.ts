@@ -15,6 +15,22 @@ const LONE_LOW = "x\udc00y";
 const csv = { "content-type": "text/csv" };
 
 describe("values Postgres cannot store → 422, nothing written", () => {
+  test("a JSON body that is not UTF-8 → 400, not stored with U+FFFD in place of its bytes", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 1 });
+    // "é" as the one Latin-1 byte 0xE9, which UTF-8 does not allow there.
+    const body = (text: string) => new Uint8Array(Buffer.from(text, "latin1"));
+    await withoutWrites(async () => {
+      const created = await api.post(`/api/tables/${t.tableId}/rows`, undefined, {
+        raw: body('{"rows":[{"data":{"name":"café"}}]}'),
+      });
+      expect(expectError(created, 400, "invalid_json").message).toBe("The request body is not valid UTF-8");
+      const patched = await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, undefined, {
+        raw: body('{"data":{"name":"café"}}'),
+      });
+      expectError(patched, 400, "invalid_json");
+    });
+  });
+
   test("PATCH /rows/:rowId, POST /rows and PATCH /rows with a lone surrogate in a cell value → 422", async () => {
     const t = await makeTable({ keys: ["name"], rows: 1 });
     const rows = `/api/tables/${t.tableId}/rows`;

@@ -117,7 +117,8 @@ type Loose = any;
 export type ApiResult<T = Loose> = { status: number; body: T; headers: Headers };
 
 export type RequestInit = {
-  raw?: string;
+  /** The body as sent, instead of `body` as JSON (bytes: e.g. text that is not UTF-8). */
+  raw?: string | Uint8Array<ArrayBuffer>;
   headers?: Record<string, string>;
   /** Send no credentials (by default the file's test account's API key is sent). */
   anonymous?: boolean;
