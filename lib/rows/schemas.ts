@@ -12,7 +12,16 @@ export const cellValue = z
   .union([storableString().max(10_000), z.number(), z.boolean(), z.null()])
   .describe("A cell value; null clears the cell");
 
-export const rowData = z.record(z.string(), cellValue).describe("Values keyed by column key");
+// A "__proto__" key, which JSON.parse keeps as an own key, is refused by name: zod's record
+// leaves it out of its output, so it would otherwise vanish without an error.
+export const rowData = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    if (value !== null && typeof value === "object" && Object.hasOwn(value, "__proto__"))
+      ctx.addIssue({ code: "custom", path: ["__proto__"], message: 'unknown column key "__proto__"' });
+  })
+  .pipe(z.record(z.string(), cellValue))
+  .describe("Values keyed by column key");
 
 export const createRowsSchema = z.strictObject({
   rows: z

@@ -15,6 +15,22 @@ const LONE_LOW = "x\udc00y";
 const csv = { "content-type": "text/csv" };
 
 describe("values Postgres cannot store → 422, nothing written", () => {
+  test('a "__proto__" key in row data → 422 naming it, not dropped without a word', async () => {
+    const t = await makeTable({ keys: ["name"], rows: 1 });
+    await withoutWrites(async () => {
+      const created = await api.post(`/api/tables/${t.tableId}/rows`, undefined, {
+        raw: '{"rows":[{"data":{"__proto__":"zzz","name":"a"}}]}',
+      });
+      expectError(created, 422, "validation_failed");
+      expect(detailPaths(created)).toEqual(["rows.0.data.__proto__"]);
+      const patched = await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, undefined, {
+        raw: '{"data":{"__proto__":{"name":"x"}}}',
+      });
+      expectError(patched, 422, "validation_failed");
+      expect(detailPaths(patched)).toEqual(["data.__proto__"]);
+    });
+  });
+
   test("a JSON body that is not UTF-8 → 400, not stored with U+FFFD in place of its bytes", async () => {
     const t = await makeTable({ keys: ["name"], rows: 1 });
     // "é" as the one Latin-1 byte 0xE9, which UTF-8 does not allow there.
