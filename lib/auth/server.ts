@@ -76,7 +76,15 @@ function createAuth() {
     },
     // Keys are created through Glaze's own route (scoped, workspace-checked); over better-auth's
     // HTTP endpoints a member could otherwise mint unscoped keys.
-    disabledPaths: ["/api-key/create", "/api-key/update"],
+    // Invitations are listed by /api/workspaces/:id/invitations, to owners and admins only: the
+    // organization plugin's own lists gave every member, viewers too, the pending invitations'
+    // ids, and an id is what lets someone sign up and join with the invitation's role.
+    disabledPaths: [
+      "/api-key/create",
+      "/api-key/update",
+      "/organization/list-invitations",
+      "/organization/get-full-organization",
+    ],
     plugins: [
       organization({
         ac,

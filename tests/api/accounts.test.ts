@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { request } from "../support/api";
-import { activate, createKey, createWorkspace, signUp } from "../support/auth";
+import { activate, addMember, createKey, createWorkspace, signUp } from "../support/auth";
 import { withinOneClockMinute } from "../support/clock";
 import { dbState } from "../support/db-state";
 
@@ -106,6 +106,35 @@ describe("sign-up, sign-in, sessions", () => {
       expect(accepted.body).toEqual({ workspaceId, role: "viewer" });
     } finally {
       vi.unstubAllEnvs();
+    }
+  });
+
+  test("a member who is not an owner or admin cannot read pending invitations' ids through better-auth's own endpoints", async () => {
+    const owner = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    await activate(owner.userId, workspaceId);
+    const viewer = await signUp();
+    await addMember(workspaceId, viewer.userId, "viewer");
+    await activate(viewer.userId, workspaceId);
+    const invitation = await request(
+      "POST",
+      `/api/workspaces/${workspaceId}/invitations`,
+      { email: `admin-${Date.now()}@test.glaze`, role: "admin" },
+      { headers: { cookie: owner.cookie, origin: ORIGIN } },
+    );
+    expect(invitation.status).toBe(201);
+    const asViewer = { headers: { cookie: viewer.cookie, origin: ORIGIN }, anonymous: true };
+    const ours = await request("GET", `/api/workspaces/${workspaceId}/invitations`, undefined, asViewer);
+    expect(ours.status).toBe(403);
+    for (const path of ["list-invitations", "get-full-organization"]) {
+      const res = await request(
+        "GET",
+        `/api/auth/organization/${path}?organizationId=${workspaceId}`,
+        undefined,
+        asViewer,
+      );
+      expect(res.status, path).toBe(404);
+      expect(JSON.stringify(res.body ?? "")).not.toContain(invitation.body.id);
     }
   });
 
