@@ -62,7 +62,11 @@ export type PutBudgetInput = z.output<typeof putBudgetSchema>;
 const date = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date: YYYY-MM-DD")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "must be a real date");
+  // Date.parse rolls 2026-02-30 over to March 2nd; the day must come back as written.
+  .refine((s) => {
+    const parsed = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === s && s >= "0001-01-01";
+  }, "must be a real date");
 
 export const USAGE_GROUPS = ["provider", "table", "job", "day"] as const;
 
