@@ -24,15 +24,24 @@ function cellText(row: Record<string, unknown>, key: string): string {
   return value === null || value === undefined ? "" : String(value);
 }
 
+// One pass over the template: secrets are put in as they are (a replacement string would read
+// `$&`, `$'` and `$$` in one as patterns), and a cell's text is never searched for references.
+const REFERENCE = new RegExp(`${SECRET_REF.source}|${PLACEHOLDER.source}`, "g");
+
 async function fillHeaders(spec: HttpSpec, row: Record<string, unknown>, env: AdapterEnv) {
   const headers: Record<string, string> = {};
   for (const [name, template] of Object.entries(spec.headers)) {
-    let value = template.replace(PLACEHOLDER, (_, key: string) => cellText(row, key));
+    const secrets = new Map<string, string>();
     for (const match of template.matchAll(SECRET_REF)) {
-      const secret = await env.secret(match[1] as string);
-      if (secret === undefined) throw Unauthorized(`The secret "${match[1]}" is not configured`);
-      value = value.replace(match[0], secret);
+      const secretName = match[1] as string;
+      if (secrets.has(secretName)) continue;
+      const secret = await env.secret(secretName);
+      if (secret === undefined) throw Unauthorized(`The secret "${secretName}" is not configured`);
+      secrets.set(secretName, secret);
     }
+    const value = template.replace(REFERENCE, (_, secretName: string | undefined, key: string | undefined) =>
+      secretName !== undefined ? (secrets.get(secretName) as string) : cellText(row, key as string),
+    );
     if (/[\r\n]/.test(value)) throw BadInput(`The header ${name} would contain a line break`);
     headers[name] = value;
   }

@@ -89,6 +89,18 @@ describe("HTTP provider", () => {
     expect(JSON.stringify(r)).not.toContain("acme-secret-123456");
   });
 
+  test("a secret is sent exactly as stored ($ patterns too); a cell's text is never read for references", async () => {
+    const secret = "k$'$&$$`x-123456";
+    await storeCredential({ workspaceId, vendor: "http", name: "dollars", secret });
+    const r = await call(
+      spec({ headers: { Authorization: "Bearer {{secret:dollars}}", "X-Company": "{{company_domain}}" } }),
+      { company_domain: "{{secret:dollars}}" },
+    );
+    expect(r.outcome).toBe("found");
+    expect(seen[0]?.headers.authorization).toBe(`Bearer ${secret}`);
+    expect(seen[0]?.headers["x-company"]).toBe("{{secret:dollars}}");
+  });
+
   test("POST with a JSON body template; values are JSON-escaped; default confidence without a path", async () => {
     const r = await call(
       spec({ method: "POST", body: '{"domain": "{{company_domain}}"}', headers: {}, confidencePath: undefined }),
