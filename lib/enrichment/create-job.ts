@@ -9,6 +9,7 @@ import { viewColumnsOf } from "../views/table-columns";
 import { JOB_CREATION_TIMEOUT_MS, MAX_CELLS_PER_JOB } from "./policy";
 import type { JobCostOptions, Selection } from "./schemas";
 import {
+  countRetryableTasks,
   insertCellTasks,
   insertFilteredGridTasks,
   insertGridTasks,
@@ -62,9 +63,8 @@ function rejectTooLarge(cells: number) {
 
 async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSource): Promise<number> {
   if (source.mode === "retry") {
-    const [{ n }] = await tx.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM cell_enrichment_tasks WHERE job_id = ${source.jobId}::uuid AND status = 'failed'`;
-    if (n === 0) throw conflict("The job has no failed cells to retry");
+    const n = await countRetryableTasks(source.jobId, tx);
+    if (n === 0) throw conflict("The job has no failed cells to retry (none, or each was run again since)");
     rejectTooLarge(n);
     return insertRetryTasks({ tableId, jobId, retriedJobId: source.jobId }, tx);
   }

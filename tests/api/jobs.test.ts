@@ -557,6 +557,26 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/retry", () => {
     expect(await getDb().enrichmentJob.count()).toBe(jobsBefore);
   });
 
+  test("retrying twice, or after a later job ran the cell, never queues a cell again → 409", async () => {
+    const t = await makeTable({ keys: ["fail_phone", "fail_fax"], rows: 2 });
+    const jobId = await enrich(t, ["fail_phone", "fail_fax"]);
+    await runCellBatch(await taskIdsOf(jobId));
+    // A later job runs one of the failed cells (row 1's fax) again.
+    const later = await api.post(`/api/tables/${t.tableId}/enrich`, {
+      cellIds: [{ rowId: t.rowIds[0], columnId: t.columns.fail_fax }],
+    });
+    expect(later.status).toBe(201);
+
+    const first = await api.post(`${jobUrl(t, jobId)}/retry`);
+    expect(first.status).toBe(201);
+    expect(first.body.totalTasks).toBe(3);
+    const jobsBefore = await getDb().enrichmentJob.count();
+    const again = await api.post(`${jobUrl(t, jobId)}/retry`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/run again since/);
+    expect(await getDb().enrichmentJob.count()).toBe(jobsBefore);
+  });
+
   test("job of another table → 404", async () => {
     const t = await makeTable({ keys: ["email"], rows: 1 });
     const other = await makeTable({ keys: ["fail_phone"], rows: 1 });

@@ -119,13 +119,31 @@ export async function insertCellTasks(
 }
 
 /** The failed cells of job $2 again, for job $3 (a retry), in their order there. */
+/**
+ * The failed tasks of job $1 that are still their cell's latest task (rows.cell_states names
+ * it): a cell run again since, by another job or an earlier retry of this one, is not retried
+ * again, so retrying a job twice never runs (and bills) its cells twice.
+ */
+const RETRYABLE_TASKS = (job: string) => `
+  FROM cell_enrichment_tasks t JOIN rows r ON r.id = t.row_id
+ WHERE t.job_id = ${job} AND t.status = 'failed'
+   AND r.cell_states -> t.column_id::text ->> 't' = t.id::text`;
+
 const INSERT_RETRY = insertTasks(
   "$3",
-  `SELECT row_id, column_id, row_number() OVER (ORDER BY ordinal) AS ordinal
-     FROM cell_enrichment_tasks WHERE job_id = $2::uuid AND status = 'failed'`,
+  `SELECT t.row_id, t.column_id, row_number() OVER (ORDER BY t.ordinal) AS ordinal ${RETRYABLE_TASKS("$2::uuid")}`,
 );
 
-/** One task per failed cell of job `retriedJobId`. */
+/** How many cells retrying job `retriedJobId` would run again. */
+export async function countRetryableTasks(retriedJobId: string, tx: Tx): Promise<number> {
+  const [{ n }] = await tx.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT count(*)::int AS n ${RETRYABLE_TASKS("$1::uuid")}`,
+    retriedJobId,
+  );
+  return n;
+}
+
+/** One task per failed cell of job `retriedJobId` that no later task of the cell has replaced. */
 export async function insertRetryTasks(
   { tableId, jobId, retriedJobId }: { tableId: string; jobId: string; retriedJobId: string },
   tx: Tx,

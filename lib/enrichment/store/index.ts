@@ -10,6 +10,7 @@ export { type ClaimedTask, claimTasks, peekRecipeTasks } from "./claim";
 export { type CompactedBatch, compactTaskBatch, type DueJob, markJobCompacted, readNextDueJob } from "./compact";
 export { COUNTER_SHARDS } from "./counters";
 export {
+  countRetryableTasks,
   insertCellTasks,
   insertFilteredGridTasks,
   insertGridTasks,
