@@ -59,6 +59,8 @@ const WHAT: Record<Permission, string> = {
 /** 403 unless `access` grants `permission` (a viewer writing, a key without the scope). */
 export function requirePermission(access: Access, permission: Permission, principal: Principal) {
   if (access.permissions.has(permission)) return;
+  // A person with no (or no longer a) workspace is not refused for a role: they have none.
+  if (principal.kind === "session" && access.workspaceId === null) requireWorkspace(access);
   const who =
     principal.kind === "key" ? `This API key lacks the "${permission}" scope` : "Your role does not allow you";
   throw new AppError("forbidden", `${who} to ${WHAT[permission]}`, { required: permission });
@@ -73,7 +75,10 @@ export function requireAdmin(access: Access) {
 /** The workspace a request that names no table works in; 409 if a person has none yet. */
 export function requireWorkspace(access: Access): string {
   if (access.workspaceId) return access.workspaceId;
-  throw new AppError("conflict", "You have no workspace yet: create one, or ask for an invitation to one");
+  throw new AppError(
+    "conflict",
+    "You have no workspace selected: create one (POST /api/workspaces), switch to one of yours, or ask for an invitation",
+  );
 }
 
 /**

@@ -43,6 +43,11 @@ export async function getWorkspace({ workspaceId, role }: { workspaceId: string;
 export async function createWorkspace({ userId, name }: { userId: string; name: string }): Promise<WorkspaceDto> {
   const org = await getAuth().api.createOrganization({ body: { name, slug: slugFor(name), userId } });
   if (!org) throw new Error("better-auth did not create the workspace");
+  // The person's sessions with no workspace yet work in this one from now on.
+  await getDb().session.updateMany({
+    where: { userId, activeOrganizationId: null },
+    data: { activeOrganizationId: org.id },
+  });
   return {
     id: org.id,
     name: org.name,

@@ -159,6 +159,33 @@ describe("sign-up, sign-in, sessions", () => {
   });
 });
 
+describe("a person's first workspace", () => {
+  test("no workspace → 409 saying so (not a 403 about a role); the workspace they create is theirs to work in at once", async () => {
+    const person = await signUp();
+    const asPerson = { headers: { cookie: person.cookie, origin: ORIGIN }, anonymous: true };
+    for (const [method, path, body] of [
+      ["GET", "/api/tables", undefined],
+      ["POST", "/api/tables", { name: "Leads" }],
+      ["GET", "/api/providers", undefined],
+    ] as const) {
+      const res = await request(method, path, body, asPerson);
+      expect(res.status, `${method} ${path}`).toBe(409);
+      expect(res.body.error.message).toMatch(/no workspace selected/);
+    }
+    const created = await request("POST", "/api/workspaces", { name: "Mine" }, asPerson);
+    expect(created.status).toBe(201);
+    const tables = await request("GET", "/api/tables", undefined, asPerson);
+    expect(tables.status).toBe(200);
+    const table = await request("POST", "/api/tables", { name: "Leads" }, asPerson);
+    expect(table.status).toBe(201);
+    const owned = await getDb().table.findUniqueOrThrow({
+      where: { id: table.body.id },
+      select: { workspaceId: true },
+    });
+    expect(owned.workspaceId).toBe(created.body.id);
+  });
+});
+
 describe("API keys", () => {
   test("shown once at creation, listed without the key, usable, then revoked → 401", async () => {
     const owner = await signUp();
