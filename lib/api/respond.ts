@@ -37,6 +37,13 @@ function fromDatabase(error: unknown): AppError | undefined {
     return new AppError("conflict", "A record with the same unique key already exists");
   if (original === "23503" || code === "P2003") return new AppError("not_found", "A referenced record was not found");
   if (code === "P2025") return new AppError("not_found", "The record was not found");
+  // An interactive transaction that outlived its timeout, mostly waiting for a lock that a long
+  // operation on the same table holds (a CSV append holds its table for the whole upload).
+  if (code === "P2028" || original === "55P03")
+    return new AppError(
+      "service_unavailable",
+      "The table is busy with a long operation (such as a CSV import); try again in a few seconds",
+    );
   return undefined;
 }
 
@@ -46,18 +53,30 @@ const AUTH_CODES: Record<number, AppError["code"]> = {
   403: "forbidden",
   404: "not_found",
   409: "conflict",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
   422: "validation_failed",
   429: "too_many_requests",
 };
+
+/**
+ * A better-auth refusal in the one error shape, its own code kept in details. better-auth
+ * answers a missing record (INVITATION_NOT_FOUND, …) with a 400: it is a 404 here, as for
+ * every other unknown id. Undefined for a status with no code of its own.
+ */
+export function authRefusal(status: number, body: { message?: unknown; code?: unknown }): AppError | undefined {
+  const authCode = typeof body.code === "string" ? body.code : undefined;
+  const code = authCode?.endsWith("_NOT_FOUND") ? "not_found" : AUTH_CODES[status];
+  if (!code) return undefined;
+  const message = typeof body.message === "string" && body.message ? body.message : "Refused";
+  return new AppError(code, message, authCode ? { authCode } : undefined);
+}
 
 /** A refusal better-auth threw from a server call (e.g. accepting someone else's invitation). */
 function fromAuth(error: unknown): AppError | undefined {
   const e = error as { name?: unknown; statusCode?: unknown; body?: { message?: unknown; code?: unknown } };
   if (e?.name !== "APIError" || typeof e.statusCode !== "number") return undefined;
-  const code = AUTH_CODES[e.statusCode];
-  if (!code) return undefined;
-  const message = typeof e.body?.message === "string" ? e.body.message : "Refused";
-  return new AppError(code, message, typeof e.body?.code === "string" ? { authCode: e.body.code } : undefined);
+  return authRefusal(e.statusCode, e.body ?? {});
 }
 
 export function toErrorResponse(error: unknown): Response {

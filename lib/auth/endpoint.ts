@@ -1,20 +1,8 @@
 import "server-only";
 import { checkHost } from "../api/guard";
-import { toErrorResponse } from "../api/respond";
-import { AppError, type ErrorCode } from "../errors";
+import { authRefusal, toErrorResponse } from "../api/respond";
+import { AppError } from "../errors";
 import { getAuth } from "./server";
-
-const CODES: Record<number, ErrorCode> = {
-  400: "bad_request",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "not_found",
-  409: "conflict",
-  413: "payload_too_large",
-  415: "unsupported_media_type",
-  422: "validation_failed",
-  429: "too_many_requests",
-};
 
 /**
  * better-auth answers sign-up, sign-in and get-session with the session token in the body too;
@@ -57,11 +45,11 @@ export async function handleAuthRequest(request: Request): Promise<Response> {
     try {
       body = await response.clone().json();
     } catch {}
-    const code = CODES[response.status] ?? (response.status >= 500 ? "internal_error" : "bad_request");
     const message = typeof body.message === "string" && body.message ? body.message : response.statusText || "Refused";
-    const refused = toErrorResponse(
-      new AppError(code, message, typeof body.code === "string" ? { authCode: body.code } : undefined),
-    );
+    const refusal =
+      authRefusal(response.status, { ...body, message }) ??
+      new AppError(response.status >= 500 ? "internal_error" : "bad_request", message);
+    const refused = toErrorResponse(refusal);
     const retryAfter = response.headers.get("x-retry-after");
     if (retryAfter) refused.headers.set("retry-after", retryAfter);
     for (const cookie of response.headers.getSetCookie()) refused.headers.append("set-cookie", cookie);

@@ -124,7 +124,12 @@ export function isSnapshotCursor(value: string): boolean {
   const xip = match[3] ? match[3].split(",").map(BigInt) : [];
   const inOrder = xip.every((x, i) => i === 0 || x >= xip[i - 1]);
   return (
-    xmin > 0n && xmax <= MAX_XID && xmin <= xmax && xip.every((x) => x >= xmin && x < xmax) && inOrder && xip.length <= 1_000
+    xmin > 0n &&
+    xmax <= MAX_XID &&
+    xmin <= xmax &&
+    xip.every((x) => x >= xmin && x < xmax) &&
+    inOrder &&
+    xip.length <= 1_000
   );
 }
 

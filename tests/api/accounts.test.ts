@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { request } from "../support/api";
@@ -136,6 +137,16 @@ describe("sign-up, sign-in, sessions", () => {
       expect(res.status, path).toBe(404);
       expect(JSON.stringify(res.body ?? "")).not.toContain(invitation.body.id);
     }
+  });
+
+  test("accepting an unknown invitation → 404 not_found (better-auth says 400)", async () => {
+    const person = await signUp();
+    const res = await request("POST", `/api/invitations/${randomUUID()}/accept`, undefined, {
+      headers: { cookie: person.cookie, origin: ORIGIN },
+      anonymous: true,
+    });
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({ code: "not_found", details: { authCode: "INVITATION_NOT_FOUND" } });
   });
 
   test("an invitation is for its address only: someone else signed in → 403, nothing joined", async () => {
