@@ -31,6 +31,20 @@ let running = 0;
 export type CsvExport = { filename: string; open: () => Promise<ReadableStream<Uint8Array>> };
 
 /** "Q3 leads / EU" → "Q3 leads - EU.csv": safe in a content-disposition header on every OS. */
+/**
+ * Content-Disposition for a download named `filename`: an ASCII `filename` for old clients and
+ * the exact name as `filename*` (RFC 8187: beyond letters, digits and a few marks, every byte is
+ * percent-encoded, so ' ( ) * too, which encodeURIComponent leaves).
+ */
+export function attachmentHeader(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, "_");
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
 export function exportFilename(tableName: string): string {
   const base =
     tableName

@@ -4,13 +4,16 @@ const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
 // A spreadsheet opening the file evaluates a cell that starts with one of these as a formula
 // (`=HYPERLINK(...)`, `+cmd|' /C calc'!A0`, `@SUM(...)`). Such text gets a leading apostrophe,
-// which spreadsheets show as text (OWASP "CSV injection"). Numbers stay numbers.
+// which spreadsheets show as text (OWASP "CSV injection"). Numbers stay numbers, written as
+// numbers or as text that is one number and nothing else ("-5", "+7", "-1.5e3": CSV imports
+// store every value as text), since a spreadsheet reads those as the number they are.
 const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$/;
 
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return "";
   let text = typeof value === "object" ? JSON.stringify(value) : String(value);
-  if (typeof value !== "number" && FORMULA_START.test(text)) text = `'${text}`;
+  if (typeof value !== "number" && FORMULA_START.test(text) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -119,6 +119,12 @@ describe("POST /api/tables/import", () => {
     expect(exported.status).toBe(200);
     expect(exported.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(exported.headers.get("content-disposition")).toContain('filename="Round trip.csv"');
+    const named = await importNew("a\r\n1\r\n", `name=${encodeURIComponent("it's (Q3) 日本*")}`);
+    const disposition = (await exportCsv(named.body.data.id)).headers.get("content-disposition");
+    // RFC 8187: ' ( ) and * are percent-encoded too (and a name's * is no file name character).
+    expect(disposition).toBe(
+      `attachment; filename="it's (Q3) __ -.csv"; filename*=UTF-8''it%27s%20%28Q3%29%20%E6%97%A5%E6%9C%AC%20-.csv`,
+    );
     expect(exported.text).toBe(csv);
   });
 

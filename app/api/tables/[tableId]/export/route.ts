@@ -1,17 +1,16 @@
 import { parseQuery } from "@/lib/api/body";
 import { otherMethods, route } from "@/lib/api/handler";
-import { exportTableCsv } from "@/lib/csv/export";
+import { attachmentHeader, exportTableCsv } from "@/lib/csv/export";
 import { exportQuery } from "@/lib/csv/schemas";
 
 // GET /api/tables/:tableId/export – the table, or a view of it (filter, sort, q, columns), as a streamed text/csv download
 export const GET = route<{ tableId: string }>({ permission: "read" }, async (request, { tableId }) => {
   const { filename, open } = await exportTableCsv({ tableId, query: parseQuery(request, exportQuery) });
-  const ascii = filename.replace(/[^\x20-\x7e]/g, "_");
   // HEAD (which Next answers with this handler) gets the headers without reading a row.
   return new Response(request.method === "HEAD" ? null : await open(), {
     headers: {
       "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+      "content-disposition": attachmentHeader(filename),
       "cache-control": "no-store",
     },
   });
