@@ -21,6 +21,30 @@ function matchHeader(header: string, columns: ColumnRef[]): ColumnRef | undefine
 }
 
 /**
+ * The column key each header names (undefined: none). A header row made of labels only, as the
+ * export writes it, is read by label, the n-th of a repeated label naming the n-th column with
+ * it: a table's own export appends back into the columns it came from, even when a label is
+ * another column's key or two columns share a label. Any other row is read header by header
+ * (matchHeader).
+ */
+function matchHeaders(headers: string[], columns: ColumnRef[]): (string | undefined)[] {
+  const byLabel = new Map<string, ColumnRef[]>();
+  for (const column of columns) {
+    const label = column.label.toLowerCase();
+    byLabel.set(label, [...(byLabel.get(label) ?? []), column]);
+  }
+  const used = new Map<string, number>();
+  const labels = headers.map((header) => {
+    const label = header.toLowerCase();
+    const nth = used.get(label) ?? 0;
+    used.set(label, nth + 1);
+    return byLabel.get(label)?.[nth]?.key;
+  });
+  if (labels.every((key) => key !== undefined)) return labels;
+  return headers.map((header) => matchHeader(header, columns)?.key);
+}
+
+/**
  * Appends a CSV's records to an existing table, matching headers to columns (in any order).
  * Headers that match no column are a 422, unless `createColumns` adds them at the end.
  * Columns missing from the CSV stay empty. Records are inserted while the body streams in, in
@@ -44,7 +68,7 @@ export async function appendCsvToTable(
   const result = await db.$transaction(async (tx) => {
     await lockTable(tx, tableId);
     const existing = await tx.column.findMany({ where: { tableId }, orderBy: { order: "asc" } });
-    const keys: (string | undefined)[] = headers.map((h) => matchHeader(h, existing)?.key);
+    const keys = matchHeaders(headers, existing);
     const problems: { path: string; message: string }[] = [];
     const seen = new Map<string, number>();
     keys.forEach((key, index) => {
@@ -64,10 +88,8 @@ export async function appendCsvToTable(
       problems.push({ path: "header", message: `a table can have at most ${MAX_COLUMNS_PER_TABLE} columns` });
     }
     if (problems.length > 0) {
-      throw invalid(
-        "The CSV's header does not match the table's columns (pass createColumns=true to add missing ones)",
-        problems,
-      );
+      const hint = unknown.length > 0 && !createColumns ? " (pass createColumns=true to add missing ones)" : "";
+      throw invalid(`The CSV's header does not match the table's columns${hint}`, problems);
     }
     const newKeys = uniqueKeys(
       unknown.map(({ h }) => h),

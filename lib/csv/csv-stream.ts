@@ -57,32 +57,39 @@ export async function openCsvStream(request: Request): Promise<CsvStream> {
   async function* batches(): AsyncGenerator<CsvBatch> {
     let records: string[][] = [];
     let chars = 0;
-    const take = (parsed: ParsedCsv) => {
+    // Batches are cut at BATCH_ROWS records or BATCH_CHARS of text exactly, however many records
+    // one network chunk brings (a chunk may hold tens of thousands of short ones).
+    let ready: CsvBatch[] = [];
+    const take = (parsed: ParsedCsv, bytes: number) => {
       for (let r = 0; r < parsed.records.length && problems.length < MAX_DETAILS; r++) {
         checkRecord(parsed.records[r], parsed.lines[r], headers, problems);
         if (problems.length > 0) continue;
         records.push(parsed.records[r]);
         for (const value of parsed.records[r]) chars += value.length;
+        if (records.length >= BATCH_ROWS || chars >= BATCH_CHARS) {
+          ready.push({ records, bytes });
+          records = [];
+          chars = 0;
+        }
       }
     };
-    const cut = (bytes: number): CsvBatch => {
-      const batch = { records, bytes };
-      records = [];
-      chars = 0;
-      return batch;
-    };
-    const full = () => problems.length === 0 && (records.length >= BATCH_ROWS || chars >= BATCH_CHARS);
-    take(leftover);
-    if (full()) yield cut(firstBytes);
+    // Once a record has a problem nothing more is yielded: the caller's transaction is lost anyway.
+    function* drain(): Generator<CsvBatch> {
+      const out = problems.length === 0 ? ready : [];
+      ready = [];
+      yield* out;
+    }
+    take(leftover, firstBytes);
+    yield* drain();
     let bytes = firstBytes;
     for await (const parsed of chunks) {
       bytes = parsed.bytes;
-      take(parsed);
+      take(parsed, bytes);
       if (problems.length >= MAX_DETAILS) break;
-      if (full()) yield cut(bytes);
+      yield* drain();
     }
     if (problems.length > 0) throw invalid("The CSV does not fit a table", problems.slice(0, MAX_DETAILS));
-    if (records.length > 0) yield cut(bytes);
+    if (records.length > 0) yield { records, bytes };
   }
 
   if (problems.length > 0) {

@@ -107,6 +107,28 @@ describe("streaming CSV parser", () => {
 });
 
 describe("POST /api/tables/import, streamed", () => {
+  test("batches are cut at BATCH_ROWS records even when one chunk brings many more", async () => {
+    const rows = 2 * BATCH_ROWS + 1_234;
+    const text = header + Array.from({ length: rows }, (_, i) => line(i)).join("");
+    const oneChunk = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(text));
+        controller.close();
+      },
+    });
+    const response = await post(oneChunk);
+    expect(response.status).toBe(200);
+    const progress: number[] = [];
+    // biome-ignore lint/suspicious/noExplicitAny: the last line
+    let last: any;
+    for await (const entry of ndjsonLines(response)) {
+      if (entry.progress) progress.push(entry.progress.rows);
+      else last = entry;
+    }
+    expect(last.meta.imported).toBe(rows);
+    expect(progress.filter((n) => n < rows)).toEqual([BATCH_ROWS, 2 * BATCH_ROWS]);
+  });
+
   test("200,000 rows × 10 columns: rows are inserted while the upload goes on, never more than two batches behind", async () => {
     const rows = 200_000;
     const { stream, state } = generatedBody(rows);

@@ -231,6 +231,42 @@ describe("POST /api/tables/:tableId/import", () => {
     expect(res.status).toBe(422);
   });
 
+  test("a table's own export appends back into the columns it came from (labels that are other keys, repeated labels)", async () => {
+    const swapped = await api.post("/api/tables", {
+      name: "Swapped",
+      columns: [
+        { key: "email", label: "work" },
+        { key: "work", label: "email" },
+      ],
+    });
+    const id = swapped.body.id as string;
+    await api.post(`/api/tables/${id}/rows`, { rows: [{ data: { email: "a@b.c", work: "Acme" } }] });
+    expect((await append(id, (await exportCsv(id)).text)).status).toBe(201);
+    const rows = (await api.get(`/api/tables/${id}/rows`)).body.data.map((r: { data: unknown }) => r.data);
+    expect(rows).toEqual([
+      { email: "a@b.c", work: "Acme" },
+      { email: "a@b.c", work: "Acme" },
+    ]);
+
+    const twins = await importNew("Name,Name\r\nAda,Lovelace\r\n", "name=Twins");
+    const twinsId = twins.body.data.id as string;
+    expect((await append(twinsId, (await exportCsv(twinsId)).text)).status).toBe(201);
+    const twinRows = (await api.get(`/api/tables/${twinsId}/rows`)).body.data.map((r: { data: unknown }) => r.data);
+    expect(twinRows).toEqual([
+      { name: "Ada", name_2: "Lovelace" },
+      { name: "Ada", name_2: "Lovelace" },
+    ]);
+  });
+
+  test("the createColumns hint is given only when a header matches no column", async () => {
+    const tableId = await leads();
+    const twice = await append(tableId, "name,Name\r\na,b\r\n", "?createColumns=true");
+    expect(twice.status).toBe(422);
+    expect(twice.body.error.message).toBe("The CSV's header does not match the table's columns");
+    const unknown = await append(tableId, "name,zip\r\na,b\r\n");
+    expect(unknown.body.error.message).toMatch(/pass createColumns=true/);
+  });
+
   test("unknown table → 404, for import and export", async () => {
     const missing = "00000000-0000-4000-8000-000000000000";
     const res = await append(missing, "name\r\nx\r\n");
