@@ -7,7 +7,8 @@ import { z } from "zod";
 export const queryInt = ({ min, max }: { min: number; max: number }) =>
   z
     .string()
-    .regex(/^\d{1,16}$/, "must be a whole number written with digits only")
+    .regex(/^\d+$/, "must be a whole number written with digits only")
+    .refine((text) => text.length <= 16, `must be at most ${max}`)
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 

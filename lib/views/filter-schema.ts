@@ -155,7 +155,7 @@ export const sortParam = z
   .transform((text, ctx): unknown => {
     const keys = text === "" ? [] : text.split(",");
     return keys.map((part, i) => {
-      const match = /^([^:]+)(?::(asc|desc))?$/.exec(part.trim());
+      const match = /^([^:]+?)\s*(?::\s*(asc|desc))?$/.exec(part.trim());
       if (!match) {
         ctx.addIssue({ code: "custom", path: [i], message: `"${part}" is not column or column:asc or column:desc` });
         return { column: part, direction: "asc" };

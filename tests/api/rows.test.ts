@@ -264,6 +264,13 @@ test("GET /api/tables/:tableId/rows – invalid query → 422 naming the paramet
     expectError(result, 422, "validation_failed");
     expect(detailPaths(result)).toEqual([path]);
   }
+  // Digits only but too large: said so, not "written with digits only".
+  const huge = await api.get(`/api/tables/${t.tableId}/rows?after=99999999999999999999`);
+  expect(expectError(huge, 422, "validation_failed").details).toEqual([
+    { path: "after", message: `must be at most ${Number.MAX_SAFE_INTEGER}` },
+  ]);
+  // Spaces around a sort key and its direction are not part of the key.
+  expect((await api.get(`/api/tables/${t.tableId}/rows?sort=${encodeURIComponent(" name : desc ")}`)).status).toBe(200);
 });
 
 test("GET /api/tables/:tableId/rows – offset and limit → that window of rows", async () => {
