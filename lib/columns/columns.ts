@@ -3,7 +3,7 @@ import { getDb, type Tx } from "../db";
 import { abandonTasks, finalizeJobs, forgetColumn } from "../enrichment/store";
 import { conflict, invalid, notFound } from "../errors";
 import { type Column, Prisma } from "../generated/prisma/client";
-import { checkRecipe, type RecipeInput, type recipeSchema } from "../providers/recipe";
+import { checkRecipe, keysReadBy, type RecipeInput, type recipeSchema } from "../providers/recipe";
 import { lockTable } from "../tables/tables";
 import { pruneViews } from "../views/views";
 import { type CreateColumnInput, MAX_COLUMNS_PER_TABLE, type UpdateColumnInput } from "./schemas";
@@ -129,6 +129,21 @@ export async function deleteColumn({ tableId, columnId }: { tableId: string; col
       await lockTable(tx, tableId);
       const column = await tx.column.findFirst({ where: { id: columnId, tableId } });
       if (!column) throw notFound("column", columnId);
+      // A recipe that reads the column would be left naming a column that is gone.
+      const readers = (
+        await tx.column.findMany({
+          where: { tableId, id: { not: columnId } },
+          orderBy: { order: "asc" },
+          select: { key: true, recipe: true },
+        })
+      ).filter((other) => keysReadBy(other.recipe).has(column.key));
+      if (readers.length > 0) {
+        const names = readers.map((r) => `"${r.key}"`).join(", ");
+        throw conflict(
+          `The recipe of column ${names} reads "${column.key}": change that recipe first, then delete the column`,
+          { readBy: readers.map((r) => r.key) },
+        );
+      }
       // Unfinished tasks of the column count as failed, so their jobs still end.
       const touched = await abandonTasks({ tableId, columnId }, "column deleted", tx);
       await tx.column.delete({ where: { id: columnId } });

@@ -125,3 +125,13 @@ export function readRecipe(raw: unknown): Recipe | undefined {
   if (!parsed.success || !parsed.data.field) return undefined;
   return parsed.data as Recipe;
 }
+
+/** The column keys a stored recipe reads: its mapped inputs and its HTTP template's placeholders. */
+export function keysReadBy(raw: unknown): Set<string> {
+  const recipe = readRecipe(raw);
+  const keys = new Set<string>();
+  if (!recipe) return keys;
+  for (const key of Object.values(recipe.inputs)) if (key) keys.add(key);
+  if (recipe.http) for (const key of placeholdersOf(recipe.http)) keys.add(key);
+  return keys;
+}

@@ -53,6 +53,17 @@ describe("PATCH /api/tables/:tableId/columns/:columnId – recipe", () => {
     });
   });
 
+  test("deleting a column a recipe reads → 409 naming the recipe's column, nothing deleted; once the recipe is gone it deletes", async () => {
+    const t = await leadsTable();
+    await t.patch("email", { recipe: EMAIL_RECIPE });
+    const domain = `/api/tables/${t.tableId}/columns/${t.columns.company_domain}`;
+    const refused = await withoutWrites(() => api.delete(domain));
+    expect(expectError(refused, 409, "conflict")).toMatchObject({ details: { readBy: ["email"] } });
+    expect(refused.body.error.message).toMatch(/"email" reads "company_domain"/);
+    expect((await t.patch("email", { recipe: null })).status).toBe(200);
+    expect((await api.delete(domain)).status).toBe(204);
+  });
+
   test("recipe: null goes back to the demo provider", async () => {
     const t = await leadsTable();
     await t.patch("email", { recipe: EMAIL_RECIPE });
