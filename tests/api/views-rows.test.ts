@@ -317,3 +317,40 @@ test("a stored date with an offset Postgres cannot read (+16:00) is a value that
     "validation_failed",
   );
 });
+
+test("search finds text in the values themselves, never in how they are stored (JSON punctuation, escapes, null)", async () => {
+  const table = await api.post("/api/tables", {
+    name: "Search text",
+    columns: [
+      { key: "label", label: "Label" },
+      { key: "note", label: "Note" },
+      { key: "n", label: "N", dataType: "number" },
+    ],
+  });
+  const id = table.body.id;
+  const created = await api.post(`/api/tables/${id}/rows`, {
+    rows: [
+      { data: { label: "lines", note: "line1\nline2", n: 12.5 } },
+      { data: { label: "tabs", note: "col1\tcol2", n: null } },
+      { data: { label: "plain", note: 'say "hi", [twice]' } },
+      { data: { label: "empty" } },
+    ],
+  });
+  const label = new Map(created.body.data.map((r: { id: string; data: { label: string } }) => [r.id, r.data.label]));
+  const search = async (q: string) => {
+    const res = await api.get(`/api/tables/${id}/rows?${new URLSearchParams({ q })}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.data.map((r: { id: string }) => label.get(r.id));
+  };
+  expect(await search("[")).toEqual(["plain"]);
+  expect(await search(", ")).toEqual(["plain"]);
+  expect(await search('", "')).toEqual([]);
+  expect(await search("nline2")).toEqual([]);
+  expect(await search("tcol2")).toEqual([]);
+  expect(await search("line1\nline2")).toEqual(["lines"]);
+  expect(await search("null")).toEqual([]);
+  expect(await search("12.5")).toEqual(["lines"]);
+  expect(await search('SAY "HI"')).toEqual(["plain"]);
+  expect(await search("linesline1")).toEqual([]);
+  expect(await search("LINE")).toEqual(["lines"]);
+});

@@ -49,7 +49,7 @@ test("row_search follows inserts, edits, pastes, enriched values and deletes; ce
   const [first, second, third] = rowIds;
   const [place1, place3] = [await placeOf(first), await placeOf(third)];
   expect(await outOfStep(tableId)).toEqual([]);
-  expect((await entry(place1)).text).toBe('["person 1"]');
+  expect((await entry(place1)).text).toBe("person 1");
 
   await updateRow({ tableId, rowId: first, input: { data: { company: "Umbrella CORP" } } });
   await updateRows({ tableId, input: { rows: [{ id: second, data: { company: "Initech", name: null } }] } });
