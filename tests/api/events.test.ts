@@ -77,10 +77,13 @@ describe("GET /api/tables/:tableId/events", () => {
     expectError(await api.get(`/api/tables/${randomUUID()}/events`), 404, "not_found");
   });
 
-  test.each(["since=abc", "since=5:3:", "since=10:20:16,15", "since=", "x=1"])("invalid query %s → 422", async (query) => {
-    const t = await makeTable({ keys: ["email"], rows: 1 });
-    expectError(await api.get(`/api/tables/${t.tableId}/events?${query}`), 422, "validation_failed");
-  });
+  test.each(["since=abc", "since=5:3:", "since=10:20:16,15", "since=", "x=1"])(
+    "invalid query %s → 422",
+    async (query) => {
+      const t = await makeTable({ keys: ["email"], rows: 1 });
+      expectError(await api.get(`/api/tables/${t.tableId}/events?${query}`), 422, "validation_failed");
+    },
+  );
 
   test("malformed Last-Event-ID → 422", async () => {
     const t = await makeTable({ keys: ["email"], rows: 1 });

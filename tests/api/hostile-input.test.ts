@@ -208,10 +208,12 @@ describe("CSV export neutralises formulas", () => {
     expect(await getDb().row.count({ where: { tableId: t.tableId } })).toBe(8);
   });
 
-  test("text that is one number and nothing else is exported as it is (an import's \"-5\" round-trips)", async () => {
+  test('text that is one number and nothing else is exported as it is (an import\'s "-5" round-trips)', async () => {
     const t = await makeTable({ keys: ["v"], rows: 0 });
     const numbers = ["-5", "+7", "-1.5e3", "+.5"];
-    await api.post(`/api/tables/${t.tableId}/rows`, { rows: [...numbers, "-5 ", "-0x1"].map((v) => ({ data: { v } })) });
+    await api.post(`/api/tables/${t.tableId}/rows`, {
+      rows: [...numbers, "-5 ", "-0x1"].map((v) => ({ data: { v } })),
+    });
     const exported = parseCsv(String((await api.get(`/api/tables/${t.tableId}/export`)).body)).records;
     expect(exported.slice(1).map((r) => r[0])).toEqual([...numbers, "'-5 ", "'-0x1"]);
   });
