@@ -52,6 +52,11 @@ export function maskStatement({
     workspace ??= params.add(workspaceId, "text");
     return workspace;
   };
+  let minConfidence: string | undefined;
+  const threshold = () => {
+    minConfidence ??= params.add(recipe.stopWhen.minConfidence, "float8");
+    return minConfidence;
+  };
   const mapped = (input: InputName) =>
     Object.hasOwn(recipe.inputs, input) ? (recipe.inputs as Record<string, string | undefined>)[input] : undefined;
   // Each column the statement reads is read (and normalised) once per row, in a fenced
@@ -81,11 +86,14 @@ export function maskStatement({
     keys.push(`CASE WHEN ${can} THEN ${key} END AS k${i}`);
     // Materialised: joined by hash on the computed key, never probed row by row.
     ctes.push(`c${i} AS MATERIALIZED (
-      SELECT key, result ->> 'outcome' AS outcome FROM provider_cache
+      SELECT key, result ->> 'outcome' AS outcome, (result ->> 'confidence')::float8 AS confidence FROM provider_cache
        WHERE workspace_id = ${workspaceParam()} AND provider = ${params.add(provider, "text")}
          AND state = 'ready' AND expires_at > now())`);
     joins.push(`LEFT JOIN c${i} ON c${i}.key = sel.k${i}`);
-    found.push(`(CASE WHEN c${i}.outcome = 'found' THEN ${1 << i} ELSE 0 END)`);
+    // A cached answer ends the waterfall only at the recipe's threshold, as in a run (meetsThreshold).
+    found.push(
+      `(CASE WHEN c${i}.outcome = 'found' AND COALESCE(c${i}.confidence, 0) >= ${threshold()} THEN ${1 << i} ELSE 0 END)`,
+    );
     any.push(`(CASE WHEN c${i}.outcome IS NOT NULL THEN ${1 << i} ELSE 0 END)`);
   });
   const select = [`${runnable.join(" + ") || "0"} AS runnable`, ...keys].join(", ");

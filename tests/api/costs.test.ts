@@ -199,9 +199,11 @@ describe("POST /api/tables/:tableId/enrich/estimate", () => {
     const job = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email] });
     await runCellBatch(await taskIdsOf(job.body.jobId));
     const res = await api.post(`/api/tables/${t.tableId}/enrich/estimate`, { columnIds: [t.columns.email] });
+    // Of the 4 cached answers found, 2 reach the default threshold (0.7) and end the cell's
+    // waterfall; the others end it only because no provider is left (free all the same).
     expect(res.body).toMatchObject({
       cells: 8,
-      cachedCells: 4,
+      cachedCells: 2,
       providerCalls: 0,
       credits: { min: 0, expected: 0, max: 0 },
     });
@@ -211,6 +213,25 @@ describe("POST /api/tables/:tableId/enrich/estimate", () => {
       refresh: true,
     });
     expect(fresh.body).toMatchObject({ cachedCells: 0, providerCalls: 8, credits: { max: 8, expected: 4 } });
+  });
+
+  test("a cached answer below the recipe's threshold does not end the waterfall: the next providers are still counted", async () => {
+    const t = await makeLeads(people(4), { email: HUNTER_ONLY });
+    const job = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email] });
+    await runCellBatch(await taskIdsOf(job.body.jobId));
+    const estimate = () => api.post(`/api/tables/${t.tableId}/enrich/estimate`, { columnIds: [t.columns.email] });
+    const confident = await api.patch(`/api/tables/${t.tableId}/columns/${t.columns.email}`, {
+      recipe: { ...HUNTER_ONLY, providers: ["hunter.email-finder", "pdl.person"] },
+    });
+    expect(confident.status).toBe(200);
+    // The 2 answers below the default threshold (0.7) go on to PDL, as a run would.
+    expect((await estimate()).body).toMatchObject({ cachedCells: 2, providerCalls: 2, credits: { max: 2 } });
+    const strict = await api.patch(`/api/tables/${t.tableId}/columns/${t.columns.email}`, {
+      recipe: { ...HUNTER_ONLY, providers: ["hunter.email-finder", "pdl.person"], stopWhen: { minConfidence: 1 } },
+    });
+    expect(strict.status).toBe(200);
+    // Hunter's cached answers (below 1) are read for free; PDL is called for every cell.
+    expect((await estimate()).body).toMatchObject({ cachedCells: 0, providerCalls: 4, credits: { max: 4 } });
   });
 
   test("needsConfirmation says when the expected cost is above the workspace's threshold", async () => {
@@ -244,7 +265,7 @@ describe("POST /api/tables/:tableId/enrich/estimate", () => {
        SELECT $1, 'hunter.email-finder',
               md5(concat_ws(E'\n', 'hunter.email-finder', 'email', 'domain=company' || (g % 500) || '.test',
                             'fullName=person ' || (g * CASE WHEN g <= 10000 THEN 1 ELSE 1000 END))),
-              'ready', '{"outcome":"found"}', now(), now() + interval '1 day'
+              'ready', '{"outcome":"found","confidence":0.9}', now(), now() + interval '1 day'
          FROM generate_series(1, 20000) g`,
       workspaceId,
     );
