@@ -1,4 +1,6 @@
 import "../support/no-orchestrator";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
@@ -116,6 +118,46 @@ describe("PUT /api/providers/:providerId/credentials", () => {
       where: { taskId: second.taskIds[0], provider: "hunter.email-finder" },
     });
     expect(used.outcome).toBe("found");
+  });
+
+  test("an HTTP column whose secret is missing does not stop the job's other HTTP columns (each is its own API)", async () => {
+    const server = createServer((req, res) => {
+      res.writeHead(req.headers.authorization === "Bearer good-token" ? 200 : 401, {
+        "content-type": "application/json",
+      });
+      res.end(JSON.stringify({ email: "someone@example.com" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    vi.stubEnv("GLAZE_ALLOW_PRIVATE_HTTP", "1");
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/find`;
+      await api.put("/api/providers/http/credentials", { apiKey: "good-token", name: "good" });
+      const http = (secret: string) => ({
+        providers: ["http"],
+        field: "email",
+        http: { url, headers: { Authorization: `Bearer {{secret:${secret}}}` }, valuePath: "email" },
+      });
+      const t = await makeLeads(
+        [1, 2, 3].map((i) => ({ name: `Person ${i}`, company_domain: "everyone.test" })),
+        { work: http("good"), other: http("never-stored") },
+      );
+      const { taskIds } = await jobOver(t.tableId, [t.columns.work as string, t.columns.other as string]);
+      const tasks = await getDb().cellEnrichmentTask.findMany({ where: { id: { in: taskIds } } });
+      const of = (column: string) => tasks.filter((x) => x.columnId === t.columns[column]).map((x) => x.id);
+      // The column without its secret runs first and is refused …
+      await runCellBatch(of("other"));
+      // … and the other column's cells still call their API.
+      await runCellBatch(of("work"));
+      const after = await getDb().cellEnrichmentTask.findMany({ where: { id: { in: taskIds } } });
+      const statuses = (column: string) => after.filter((x) => x.columnId === t.columns[column]).map((x) => x.status);
+      expect(statuses("other")).toEqual(["failed", "failed", "failed"]);
+      expect(statuses("work")).toEqual(["done", "done", "done"]);
+    } finally {
+      expect((await api.delete("/api/providers/http/credentials?name=good")).status).toBe(204);
+      vi.unstubAllEnvs();
+      process.env.GLAZE_SECRET_KEY = TEST_SECRET_KEY;
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   test("HTTP secrets are named, and listed by name with their last 4", async () => {

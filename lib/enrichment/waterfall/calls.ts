@@ -254,12 +254,18 @@ export async function callForCells(
   return { calls, deferred };
 }
 
-/** Out of credits or a refused key: the job stops calling the provider and the workspace is told. */
+/**
+ * Out of credits or a refused key: the job stops calling the provider and the workspace is told.
+ * Not for the HTTP provider: each of its columns calls an API of its own with secrets of its
+ * own, so one column's refusal (or missing secret) says nothing of the others'; its cells fail
+ * with the reason.
+ */
 async function stopProviderWhereNeeded(plans: WaterfallPlan[], calls: (NewCall & { id: string })[]) {
   const seen = new Set<string>();
   const info = adapterInfo(calls[0]?.provider ?? "");
   for (const call of calls) {
     if (call.outcome !== "out_of_credits" && call.outcome !== "unauthorized") continue;
+    if (call.provider === "http") continue;
     const plan = plans.find((p) => p.taskId === call.taskId);
     if (!plan || seen.has(plan.jobId)) continue;
     seen.add(plan.jobId);
