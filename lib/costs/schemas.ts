@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { refusingProtoKey } from "../api/records";
 import { ADAPTER_IDS } from "../providers/catalog";
 
 // Request schemas of the costs API: price overrides, provider limits, the monthly budget, the
@@ -12,7 +13,7 @@ const credits = z
 
 /** A record keyed by adapter id; an unknown id is an issue at its own path. */
 function byProvider<T extends z.ZodType>(value: T) {
-  return z.record(z.string(), value).superRefine((record, ctx) => {
+  const record = z.record(z.string(), value).superRefine((record, ctx) => {
     for (const key of Object.keys(record)) {
       if (!(ADAPTER_IDS as string[]).includes(key)) {
         ctx.addIssue({
@@ -23,6 +24,7 @@ function byProvider<T extends z.ZodType>(value: T) {
       }
     }
   });
+  return refusingProtoKey(record, `unknown provider: use one of ${ADAPTER_IDS.join(", ")}`);
 }
 
 export const priceOverride = z.strictObject({

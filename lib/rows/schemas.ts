@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_OFFSET, MAX_PAGE, queryInt } from "../api/query";
+import { refusingProtoKey } from "../api/records";
 import { storableString } from "../api/text";
 import { filterParam, searchParam, sortParam } from "../views/filter-schema";
 
@@ -12,16 +13,9 @@ export const cellValue = z
   .union([storableString().max(10_000), z.number(), z.boolean(), z.null()])
   .describe("A cell value; null clears the cell");
 
-// A "__proto__" key, which JSON.parse keeps as an own key, is refused by name: zod's record
-// leaves it out of its output, so it would otherwise vanish without an error.
-export const rowData = z
-  .unknown()
-  .superRefine((value, ctx) => {
-    if (value !== null && typeof value === "object" && Object.hasOwn(value, "__proto__"))
-      ctx.addIssue({ code: "custom", path: ["__proto__"], message: 'unknown column key "__proto__"' });
-  })
-  .pipe(z.record(z.string(), cellValue))
-  .describe("Values keyed by column key");
+export const rowData = refusingProtoKey(z.record(z.string(), cellValue), 'unknown column key "__proto__"').describe(
+  "Values keyed by column key",
+);
 
 export const createRowsSchema = z.strictObject({
   rows: z

@@ -76,6 +76,12 @@ describe("prices", () => {
       expect(res.status).toBe(422);
       expect(paths(res.body)[0]).toMatch(/^prices\.(acme\.lookup|hunter\.email-finder)/);
     }
+    // "__proto__" is an unknown provider too (zod's record dropped it without a word).
+    const proto = await withoutWrites(() =>
+      api.put("/api/workspace/prices", undefined, { raw: '{"prices":{"__proto__":{"creditsPerFound":1}}}' }),
+    );
+    expect(proto.status).toBe(422);
+    expect(paths(proto.body)).toEqual(["prices.__proto__"]);
   });
 });
 

@@ -134,7 +134,7 @@ describe("PUT /api/providers/:providerId/credentials", () => {
       await api.put("/api/providers/http/credentials", { apiKey: "good-token", name: "good" });
       const http = (secret: string) => ({
         providers: ["http"],
-        field: "email",
+        field: "email" as const,
         http: { url, headers: { Authorization: `Bearer {{secret:${secret}}}` }, valuePath: "email" },
       });
       const t = await makeLeads(
