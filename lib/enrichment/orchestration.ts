@@ -1,5 +1,6 @@
 import "server-only";
 import { cellsPerStepFor, chunkSizeFor, type JobErrorCode } from "./policy";
+import { settleUnclaimed } from "./settle-unclaimed";
 import { claimTasks, finishTasks, markJobStarted, readUnfinishedTaskIds, recordJobError } from "./store";
 
 // What the orchestrator (Inngest functions) needs from the domain, as plain functions.
@@ -39,6 +40,9 @@ export async function unfinishedTaskIds(range: { jobId: string; from: number; to
 export async function failUnfinishedTasks(taskIds: string[], error: string) {
   const claimed = await claimTasks(taskIds);
   const finished = await finishTasks(claimed.map((t) => ({ taskId: t.taskId, status: "failed" as const, error })));
+  // Those of a cancelled job are not claimed: they end "cancelled".
+  const ids = new Set(claimed.map((t) => t.taskId));
+  await settleUnclaimed(taskIds.filter((id) => !ids.has(id)));
   return finished.length;
 }
 

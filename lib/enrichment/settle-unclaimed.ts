@@ -3,15 +3,17 @@ import { finalizeJobs, readTaskStates, settleCancelledTasks } from "./store";
 
 /**
  * Tasks a claim left alone because their job was cancelled are settled on the spot (failed
- * "cancelled"), so a worker that meets one never leaves it queued.
+ * "cancelled"), so a worker that meets one never leaves it unfinished: queued ones, and running
+ * ones whose next attempt the claim refused (no new attempt starts after a cancel).
  */
 export async function settleUnclaimed(taskIds: string[]) {
   const states = await readTaskStates(taskIds);
   const byJob = new Map<string, string[]>();
   for (const s of states) {
-    if (s.status !== "queued" || s.jobStatus !== "cancelled") continue;
+    if ((s.status !== "queued" && s.status !== "running") || s.jobStatus !== "cancelled") continue;
     byJob.set(s.jobId, [...(byJob.get(s.jobId) ?? []), s.id]);
   }
-  for (const [jobId, ids] of byJob) await settleCancelledTasks({ jobId, taskIds: ids, limit: ids.length });
+  for (const [jobId, ids] of byJob)
+    await settleCancelledTasks({ jobId, taskIds: ids, limit: ids.length, running: true });
   if (byJob.size > 0) await finalizeJobs([...byJob.keys()]);
 }

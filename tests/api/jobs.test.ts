@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { runCellTask } from "@/lib/enrichment/run-cell";
+import { claimTasks, finishTasks } from "@/lib/enrichment/store";
 import { api } from "../support/api";
 import { makeTable, pool, taskIdsOf } from "../support/fixtures";
 
@@ -374,7 +375,7 @@ describe("GET /api/tables/:id/enrich/jobs/:jobId/tasks", () => {
 });
 
 describe("POST /api/tables/:id/enrich/jobs/:jobId/cancel", () => {
-  test("queued cells → failed 'cancelled', a running cell finishes afterwards, job cancelled", async () => {
+  test("queued cells → failed 'cancelled'; a cell waiting to retry makes no new attempt and ends 'cancelled'; job cancelled", async () => {
     const t = await makeTable({ keys: ["flaky_title"], rows: 3 });
     const jobId = await enrich(t, ["flaky_title"]);
     const [running, ...queued] = await taskIdsOf(jobId);
@@ -406,13 +407,36 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/cancel", () => {
       expect(row.cells[t.columns.flaky_title]).toMatchObject({ status: "failed", error: "cancelled" });
     }
 
+    // Its retry comes after the cancel: no second attempt (no provider call), the cell ends cancelled.
     const outcome = await runCellTask(running, 2);
 
-    expect(outcome).toMatchObject({ status: "done", alreadyFinal: false });
-    expect(await getJob(t, jobId)).toMatchObject({ status: "cancelled", doneTasks: 1, failedTasks: 2, progress: 100 });
+    expect(outcome).toMatchObject({ status: "failed", alreadyFinal: true, error: "cancelled" });
+    expect(await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: running } })).toMatchObject({
+      status: "failed",
+      error: "cancelled",
+      attempts: 1,
+    });
+    expect(await getJob(t, jobId)).toMatchObject({ status: "cancelled", doneTasks: 0, failedTasks: 3, progress: 100 });
     const [finished] = await rowsApi(t);
-    expect(finished.status).toBe("done");
-    expect(finished.data.flaky_title).toEqual(expect.any(String));
+    expect(finished.status).toBe("failed");
+    expect(finished.data.flaky_title).toBeUndefined();
+    // A batch's retry of such cells does the same, counted once.
+    expect((await runCellBatch([running], 3))[0]).toMatchObject({ status: "failed", alreadyFinal: true });
+    expect(await getJob(t, jobId)).toMatchObject({ failedTasks: 3 });
+  });
+
+  test("an attempt under way when the job is cancelled still records its result", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 2 });
+    const jobId = await enrich(t, ["email"]);
+    const [first] = await taskIdsOf(jobId);
+    const [claimed] = await claimTasks([first]);
+    expect(claimed?.taskId).toBe(first);
+    expect((await api.post(`${jobUrl(t, jobId)}/cancel`)).status).toBe(200);
+    const [finished] = await finishTasks([
+      { taskId: first, status: "done", value: "x@y.z", confidence: 0.9, source: "demo", provider: "demo" },
+    ]);
+    expect(finished?.taskId).toBe(first);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "cancelled", doneTasks: 1, failedTasks: 1 });
   });
 
   test("cancel while cells are finishing → counts still add up to the total", async () => {

@@ -12,7 +12,8 @@ export const CANCELLED_ERROR = "cancelled";
 // row is marked cancelled at once (claims then skip its tasks, see claim.ts), and its queued
 // tasks are settled as failed "cancelled" in bounded batches by whoever gets there: the
 // cancel request for a first slice, then a background function, a worker that meets one, or
-// the watchdog. Running tasks finish normally.
+// the watchdog. An attempt under way finishes; a running task whose next attempt a claim
+// refuses is settled by that caller (settle-unclaimed.ts).
 
 const MARK_CANCELLED: Statement = {
   name: "glaze-mark-job-cancelled",

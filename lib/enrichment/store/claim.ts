@@ -8,9 +8,11 @@ import { statusIn } from "./status-filter";
 // earlier batch handed over: that is not a new attempt), the cells' states → running (unless
 // the claimer finishes them at once: cells the provider cache answers go from queued to done
 // with one write of their rows, not two), and
-// their jobs pending → running, in one statement. Queued tasks of a cancelled job are not
-// claimed: they wait to be settled as cancelled (cancel.ts) and never reach a provider. A
-// task already running when its job was cancelled may be claimed again (a retry) to finish.
+// their jobs pending → running, in one statement. Tasks of a cancelled job are not claimed for
+// a new attempt: queued ones wait to be settled as cancelled (cancel.ts) and never reach a
+// provider, and so does a running one whose attempt failed and would be retried (the caller
+// settles it, settle-unclaimed.ts); an attempt under way when the job was cancelled finishes,
+// and cells an earlier batch handed over are resumed to record the calls already made.
 // The row data returned is read from the rows themselves, not the update's RETURNING: the
 // claim does not change it, and a join of two CTEs (no statistics, so a nested loop) would cost
 // the square of the batch.
@@ -30,7 +32,7 @@ export const CLAIM: Statement = {
          SET status = 'running', attempts = ct.attempts + CASE WHEN $2::bool THEN 0 ELSE 1 END, started_at = COALESCE(ct.started_at, now())
         FROM enrichment_jobs job
        WHERE ct.id = ANY($1::uuid[]) AND ${statusIn("ct", ["queued", "running"])}
-         AND job.id = ct.job_id AND (ct.status = 'running' OR job.status IN ('pending', 'running'))
+         AND job.id = ct.job_id AND (job.status IN ('pending', 'running') OR (ct.status = 'running' AND $2::bool))
       RETURNING ct.id, ct.table_id, ct.row_id, ct.column_id, ct.job_id, ct.attempts
     ), per_row AS (
       SELECT row_id, ${pendingStatesOf("t", "running")} AS states
