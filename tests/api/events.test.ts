@@ -335,6 +335,15 @@ describe("GET /api/tables/:tableId/enrich/jobs/:jobId/events", () => {
     expectError(await api.get(`/api/tables/${t.tableId}/enrich/jobs/${randomUUID()}/events`), 404, "not_found");
   });
 
+  test("any query parameter → 422 (the stream takes none)", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 1 });
+    const jobId = await enrich(t, { columnIds: [t.columns.email] });
+    for (const query of ["since=1:1:", "foo=1"]) {
+      const res = await api.get(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/events?${query}`);
+      expectError(res, 422, "validation_failed");
+    }
+  });
+
   test("progress until the job ends, then the stream closes", async () => {
     const t = await makeTable({ keys: ["email"], rows: 30 });
     const jobId = await enrich(t, { columnIds: [t.columns.email] });
