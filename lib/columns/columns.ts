@@ -139,9 +139,13 @@ export async function deleteColumn({ tableId, columnId }: { tableId: string; col
       ).filter((other) => keysReadBy(other.recipe).has(column.key));
       if (readers.length > 0) {
         const names = readers.map((r) => `"${r.key}"`).join(", ");
+        const whose =
+          readers.length === 1 ? `The recipe of column ${names} reads` : `The recipes of columns ${names} read`;
         throw conflict(
-          `The recipe of column ${names} reads "${column.key}": change that recipe first, then delete the column`,
-          { readBy: readers.map((r) => r.key) },
+          `${whose} "${column.key}": change ${readers.length === 1 ? "it" : "them"} first, then delete the column`,
+          {
+            readBy: readers.map((r) => r.key),
+          },
         );
       }
       // Unfinished tasks of the column count as failed, so their jobs still end.

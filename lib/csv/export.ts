@@ -30,7 +30,6 @@ let running = 0;
 /** A checked export: its file name, and `open` to start reading it (HEAD needs only the name). */
 export type CsvExport = { filename: string; open: () => Promise<ReadableStream<Uint8Array>> };
 
-/** "Q3 leads / EU" → "Q3 leads - EU.csv": safe in a content-disposition header on every OS. */
 /**
  * Content-Disposition for a download named `filename`: an ASCII `filename` for old clients and
  * the exact name as `filename*` (RFC 8187: beyond letters, digits and a few marks, every byte is
@@ -45,6 +44,7 @@ export function attachmentHeader(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
+/** "Q3 leads / EU" → "Q3 leads - EU.csv": safe in a content-disposition header on every OS. */
 export function exportFilename(tableName: string): string {
   const base =
     tableName

@@ -126,11 +126,11 @@ export async function settleCancelledJob({ jobId, budgetMs }: { jobId: string; b
 }
 
 /**
- * Cancels a job at once, whatever its size: the job is marked cancelled (no queued cell of it
- * starts from then on), its queued cells end failed with error "cancelled" (counted as failed,
- * so progress still reaches 100 %), and so do cells waiting to retry; attempts under way finish. The request settles what it
- * can in under a second and leaves the rest to the orchestrator. Cancelling a job that
- * already ended is a 409.
+ * Cancels a job at once, whatever its size: the job is marked cancelled (no cell of it starts
+ * an attempt from then on), its queued cells and cells waiting to retry end failed with error
+ * "cancelled" (counted as failed, so progress still reaches 100 %); attempts under way finish.
+ * The request settles what it can in under a second and leaves the rest to the orchestrator.
+ * Cancelling a job that already ended is a 409.
  */
 export async function cancelJob({
   tableId,

@@ -118,9 +118,8 @@ export async function insertCellTasks(
   return tx.$executeRawUnsafe(INSERT_CELLS, tableId, rowIds, jobId, columnIds);
 }
 
-/** The failed cells of job $2 again, for job $3 (a retry), in their order there. */
 /**
- * The failed tasks of job $1 that are still their cell's latest task (rows.cell_states names
+ * The failed tasks of job `job` that are still their cell's latest task (rows.cell_states names
  * it): a cell run again since, by another job or an earlier retry of this one, is not retried
  * again, so retrying a job twice never runs (and bills) its cells twice.
  */
@@ -129,6 +128,7 @@ const RETRYABLE_TASKS = (job: string) => `
  WHERE t.job_id = ${job} AND t.status = 'failed'
    AND r.cell_states -> t.column_id::text ->> 't' = t.id::text`;
 
+/** The failed cells of job $2 again, for job $3 (a retry), in their order there. */
 const INSERT_RETRY = insertTasks(
   "$3",
   `SELECT t.row_id, t.column_id, row_number() OVER (ORDER BY t.ordinal) AS ordinal ${RETRYABLE_TASKS("$2::uuid")}`,
