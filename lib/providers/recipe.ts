@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { refusingProtoKey } from "../api/records";
 import { readOwn } from "../json";
 import { httpSpecSchema, placeholdersOf } from "./adapters/http-spec";
 import { ADAPTER_IDS, adapterInfo, canFill } from "./catalog";
@@ -25,8 +26,10 @@ export const recipeSchema = z
       .enum(FIELD_NAMES)
       .optional()
       .describe("The providers' output the column takes; defaults from the column's key (email, title, …)"),
-    inputs: z
-      .partialRecord(z.enum(INPUT_NAMES), columnKeyRef)
+    inputs: refusingProtoKey(
+      z.partialRecord(z.enum(INPUT_NAMES), columnKeyRef),
+      `unknown input: use one of ${INPUT_NAMES.join(", ")}`,
+    )
       .default({})
       .describe("Provider input ← column key, e.g. { domain: company_domain, fullName: name }"),
     stopWhen: z

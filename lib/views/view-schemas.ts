@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { refusingProtoKey } from "../api/records";
 import { storableString } from "../api/text";
 import { columnKey } from "../columns/schemas";
 import { filterTree, sortList } from "./filter-schema";
@@ -18,9 +19,10 @@ const hiddenColumns = z
   .refine((keys) => new Set(keys).size === keys.length, "a column is listed twice")
   .describe("Keys of the columns the grid hides");
 
-const columnWidths = z
-  .record(columnKey, z.int().min(MIN_COLUMN_WIDTH).max(MAX_COLUMN_WIDTH))
-  .describe("Widths in pixels by column key");
+const columnWidths = refusingProtoKey(
+  z.record(columnKey, z.int().min(MIN_COLUMN_WIDTH).max(MAX_COLUMN_WIDTH)),
+  'unknown column key "__proto__"',
+).describe("Widths in pixels by column key");
 
 const viewFilter = filterTree.nullable().describe("A filter tree, or null for every row");
 

@@ -95,6 +95,11 @@ describe("PATCH /api/tables/:tableId/columns/:columnId – recipe", () => {
       "recipe.providers.0",
     ],
     ["an unknown input", { providers: ["pdl.person"], inputs: { phoneNumber: "name" } }, "recipe.inputs"],
+    [
+      "an input keyed __proto__ (kept as a key of its own, as a request body has it)",
+      { providers: ["pdl.person"], inputs: JSON.parse('{"__proto__":"name"}') },
+      "recipe.inputs.__proto__",
+    ],
     ["a threshold above 1", { ...EMAIL_RECIPE, stopWhen: { minConfidence: 1.5 } }, "recipe.stopWhen.minConfidence"],
     ["http without its request", { providers: ["http"] }, "recipe.http"],
     ["an unknown field", { ...EMAIL_RECIPE, field: "shoe_size" }, "recipe.field"],

@@ -86,6 +86,12 @@ describe("saved views", () => {
     ["a width of an unknown column", { name: "x", columnWidths: { zip: 100 } }, ["columnWidths.zip"]],
     ["a width too small", { name: "x", columnWidths: { email: 10 } }, ["columnWidths.email"]],
     ["a width that is not whole", { name: "x", columnWidths: { email: 100.5 } }, ["columnWidths.email"]],
+    // JSON.parse keeps "__proto__" as a key of its own, as a request body has it.
+    [
+      "a width keyed __proto__",
+      { name: "x", columnWidths: JSON.parse('{"__proto__":100}') },
+      ["columnWidths.__proto__"],
+    ],
     [
       "every problem at once",
       { name: "x", filter: { column: "zip", op: "is_empty" }, hiddenColumns: ["zip"] },
