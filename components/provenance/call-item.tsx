@@ -54,7 +54,13 @@ export function CallItem({ call }: { call: Call }) {
       <p className="mt-1 text-slate-600">{call.verdict}</p>
       <p className="mt-1 text-[11px] text-slate-400 tabular-nums">
         {call.httpStatus ? `HTTP ${call.httpStatus} · ` : ""}
-        {call.latencyMs} ms · {call.credits} {call.provider === "llm" ? "tokens" : "credits"} (${call.cost.toFixed(4)})
+        {call.latencyMs} ms ·{" "}
+        <span data-testid="call-charged" title="What Glaze charged against the workspace's budgets">
+          {call.cached ? "cached, not charged" : `${call.charged} ${call.charged === 1 ? "credit" : "credits"} charged`}
+        </span>{" "}
+        · <span title="The provider's own billing units and their estimated price">
+          provider: {call.credits} {call.provider === "llm" ? "tokens" : "units"} (${call.cost.toFixed(4)})
+        </span>{" "}
         · {new Date(call.at).toLocaleTimeString()}
       </p>
       {evidenceLines(call).map((line) => (

@@ -23,7 +23,12 @@ export type CallDto = {
   confidence: number | null;
   rawConfidence: unknown;
   cost: number;
+  /** The provider's own billing units (its credits, or tokens for the LLM). */
   credits: number;
+  /** What Glaze charged for the call against the workspace's budgets (its prices): the ledger's
+   * settled credits, or the reservation while the call's charge is not settled yet; 0 when
+   * nothing was charged (a cached answer). */
+  charged: number;
   latencyMs: number;
   httpStatus: number | null;
   error: string | null;
@@ -108,7 +113,7 @@ function verdictOf(
   }
 }
 
-function toCallDto(call: CallRow, verdict: string): CallDto {
+function toCallDto(call: CallRow, verdict: string, charged: number): CallDto {
   return {
     id: call.id,
     provider: call.provider,
@@ -120,6 +125,7 @@ function toCallDto(call: CallRow, verdict: string): CallDto {
     rawConfidence: call.rawConfidence,
     cost: call.cost,
     credits: call.credits,
+    charged,
     latencyMs: call.latencyMs,
     httpStatus: call.httpStatus,
     error: call.error,
@@ -155,7 +161,17 @@ export async function getCellHistory({
     orderBy: { createdAt: "desc" },
     take: MAX_RUNS,
   });
-  const calls = await readTaskCalls(tasks.map((t) => t.id));
+  const taskIds = tasks.map((t) => t.id);
+  const [calls, charges] = await Promise.all([
+    readTaskCalls(taskIds),
+    db.creditCharge.findMany({
+      where: { taskId: { in: taskIds } },
+      select: { taskId: true, provider: true, attempt: true, state: true, credits: true, reserved: true },
+    }),
+  ]);
+  const chargeOf = new Map(
+    charges.map((c) => [`${c.taskId}|${c.provider}|${c.attempt}`, c.state === "settled" ? c.credits : c.reserved]),
+  );
   const history = tasks.map((task): RunDto => {
     const result = (task.result ?? {}) as Result;
     const own = calls.filter((c) => c.taskId === task.id);
@@ -175,7 +191,13 @@ export async function getCellHistory({
       provider: result.provider ?? (task.status === "done" ? "demo" : null),
       waterfall,
       minConfidence: min,
-      calls: own.map((c) => toCallDto(c, verdictOf(c, { winnerId: result.callId, min, latest, winner }))),
+      calls: own.map((c) =>
+        toCallDto(
+          c,
+          verdictOf(c, { winnerId: result.callId, min, latest, winner }),
+          chargeOf.get(`${c.taskId}|${c.provider}|${c.attempt}`) ?? 0,
+        ),
+      ),
       notCalled: (waterfall ?? [])
         .filter((p) => !called.has(p))
         .map((provider) => ({

@@ -60,6 +60,11 @@ describe("prices", () => {
     const job = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email] });
     await runCellBatch(await taskIdsOf(job.body.jobId));
     expect((await jobOf(job.body.jobId)).creditsSpent).toBe(6);
+    // A cell's history shows what Glaze charged (the workspace's price) beside the provider's units.
+    const cell = await api.get(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}/cells/${t.columns.email}`);
+    expect(cell.body.history[0].calls).toEqual([
+      expect.objectContaining({ provider: "hunter.email-finder", outcome: "found", charged: 3, credits: 1 }),
+    ]);
     const reset = await api.put("/api/workspace/prices", { prices: { "hunter.email-finder": null } });
     expect(
       reset.body.data.find((p: { provider: string }) => p.provider === "hunter.email-finder").creditsPerFound,

@@ -191,8 +191,8 @@ describe("GET /api/tables/:tableId/rows/:rowId/cells/:columnId", () => {
     expect(pdl).toMatchObject({ provider: "pdl.person", outcome: "found" });
     // The second run was answered from the cache: no charge, and the first run's fetch time.
     const firstPdl = body.history[1].calls.find((c: { provider: string }) => c.provider === "pdl.person");
-    expect(firstPdl).toMatchObject({ cached: false });
-    expect(pdl).toMatchObject({ cached: true, credits: 0 });
+    expect(firstPdl).toMatchObject({ cached: false, charged: 1 });
+    expect(pdl).toMatchObject({ cached: true, credits: 0, charged: 0 });
     expect(Date.parse(pdl.fetchedAt)).toBeLessThanOrEqual(Date.parse(firstPdl.fetchedAt));
     expect(Date.parse(pdl.fetchedAt)).toBeLessThan(Date.parse(pdl.at));
     expect(pdl.verdict).toBe(
