@@ -76,9 +76,11 @@ export function SpendingSection({ canEdit }: { canEdit: boolean }) {
           onSubmit={(event) => {
             event.preventDefault();
             const data = new FormData(event.currentTarget);
+            const threshold = numberOf(data, "confirmThreshold") ?? 0;
             saveBudget.mutate({
               monthlyCredits: numberOf(data, "monthlyCredits") ?? null,
-              confirmThreshold: numberOf(data, "confirmThreshold") ?? 0,
+              // Unchanged, it is not sent: a workspace on the deployment's default stays on it.
+              ...(threshold === b.confirmThreshold ? {} : { confirmThreshold: threshold }),
             });
           }}
         >

@@ -57,7 +57,10 @@ export const putBudgetSchema = z.strictObject({
     .nullable()
     .optional()
     .describe("Credits the workspace may spend per calendar month (UTC); null removes the budget"),
-  confirmThreshold: credits.optional().describe("The grid asks before a run expected to cost more than this"),
+  confirmThreshold: credits
+    .nullable()
+    .optional()
+    .describe("The grid asks before a run expected to cost more than this; null follows the deployment's default"),
 });
 export type PutBudgetInput = z.output<typeof putBudgetSchema>;
 
@@ -70,6 +73,9 @@ const date = z
     return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === s && s >= "0001-01-01";
   }, "must be a real date");
 
+/** The most days one usage query may span (a leap year). */
+const MAX_USAGE_DAYS = 366;
+
 export const USAGE_GROUPS = ["provider", "table", "job", "day"] as const;
 
 export const usageQuery = z
@@ -81,8 +87,14 @@ export const usageQuery = z
   .superRefine((q, ctx) => {
     if (q.from && q.to && q.from > q.to)
       ctx.addIssue({ code: "custom", path: ["from"], message: "must not be after to" });
-    if (q.from && q.to && Date.parse(q.to) - Date.parse(q.from) > 366 * 86_400_000) {
-      ctx.addIssue({ code: "custom", path: ["to"], message: "the range may span at most 366 days" });
+    // Both days count (to is inclusive), and an absent `to` is today.
+    const to = q.to ?? new Date().toISOString().slice(0, 10);
+    if (q.from && q.from <= to && (Date.parse(to) - Date.parse(q.from)) / 86_400_000 + 1 > MAX_USAGE_DAYS) {
+      ctx.addIssue({
+        code: "custom",
+        path: [q.to ? "to" : "from"],
+        message: `the range may span at most ${MAX_USAGE_DAYS} days, both included${q.to ? "" : " (to is today when absent)"}`,
+      });
     }
   });
 export type UsageQuery = z.output<typeof usageQuery>;

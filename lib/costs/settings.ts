@@ -11,7 +11,10 @@ import type { PriceOverrides } from "./prices";
 
 export type CostSettings = {
   monthlyCredits: number | null;
+  /** What applies: the workspace's own threshold, else the deployment's. */
   confirmThreshold: number;
+  /** The workspace's own threshold; null follows the deployment's (GLAZE_CONFIRM_THRESHOLD_CREDITS). */
+  ownConfirmThreshold: number | null;
   prices: PriceOverrides;
   rateLimits: Record<string, RateLimitSpec>;
   cacheTtlDays: Record<string, number>;
@@ -45,6 +48,7 @@ export async function readCostSettings(workspaceId: string, tx?: Tx): Promise<Co
   return {
     monthlyCredits: row?.monthlyCredits ?? null,
     confirmThreshold: row?.confirmThreshold ?? env.confirmThresholdCredits,
+    ownConfirmThreshold: row?.confirmThreshold ?? null,
     prices: record(row?.prices),
     rateLimits: record(row?.rateLimits),
     cacheTtlDays: record(row?.cacheTtlDays),
@@ -62,7 +66,12 @@ const WRITE: Statement = {
                 cache_ttl_days = EXCLUDED.cache_ttl_days, updated_at = now()`,
 };
 
-export async function writeCostSettings(workspaceId: string, settings: CostSettings, tx?: Tx) {
+/** What is stored: the workspace's own threshold (null follows the deployment's). */
+export type StoredCostSettings = Omit<CostSettings, "confirmThreshold" | "ownConfirmThreshold"> & {
+  confirmThreshold: number | null;
+};
+
+export async function writeCostSettings(workspaceId: string, settings: StoredCostSettings, tx?: Tx) {
   await run(
     WRITE,
     [

@@ -18,7 +18,7 @@ const LOCK: Statement = {
   name: "glaze-cost-settings-lock",
   plan: "custom",
   text: `WITH ins AS (
-           INSERT INTO workspace_cost_settings (workspace_id, confirm_threshold) VALUES ($1, $2)
+           INSERT INTO workspace_cost_settings (workspace_id) VALUES ($1)
            ON CONFLICT (workspace_id) DO NOTHING
          )
          SELECT 1 FROM workspace_cost_settings WHERE workspace_id = $1 FOR UPDATE`,
@@ -34,9 +34,9 @@ async function updateSettings<T>(
 ): Promise<T> {
   return withDbRetry(() =>
     getDb().$transaction(async (tx) => {
-      await run(LOCK, [workspaceId, env.confirmThresholdCredits], tx);
+      await run(LOCK, [workspaceId], tx);
       const next = await change(await readCostSettings(workspaceId, tx), tx);
-      await writeCostSettings(workspaceId, next, tx);
+      await writeCostSettings(workspaceId, { ...next, confirmThreshold: next.ownConfirmThreshold }, tx);
       return then(next);
     }),
   );
@@ -150,7 +150,14 @@ export async function putBudget(workspaceId: string, input: PutBudgetInput): Pro
           ]);
         }
       }
-      return { ...s, monthlyCredits, confirmThreshold: input.confirmThreshold ?? s.confirmThreshold };
+      // null goes back to the deployment's threshold.
+      const own = input.confirmThreshold === undefined ? s.ownConfirmThreshold : input.confirmThreshold;
+      return {
+        ...s,
+        monthlyCredits,
+        ownConfirmThreshold: own,
+        confirmThreshold: own ?? env.confirmThresholdCredits,
+      };
     },
     (s) => s,
   ).then(async (s) => {

@@ -2,6 +2,7 @@ import "../support/no-orchestrator";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { writeCostSettings } from "@/lib/costs/settings";
 import { getDb } from "@/lib/db";
+import { env } from "@/lib/env";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { api } from "../support/api";
 import { testAccount } from "../support/auth";
@@ -130,6 +131,25 @@ describe("the monthly budget", () => {
       reservedThisMonth: 0,
       remainingThisMonth: 47,
     });
+  });
+
+  test("PUT /api/workspace/budget – confirmThreshold null follows the deployment's default again; other settings kept", async () => {
+    const { workspaceId } = await testAccount();
+    await getDb().$executeRawUnsafe("DELETE FROM workspace_cost_settings WHERE workspace_id = $1", workspaceId);
+    // Another setting written first does not pin the deployment's threshold for the workspace.
+    expect((await api.put("/api/workspace/prices", { prices: { "pdl.person": { creditsPerFound: 2 } } })).status).toBe(200);
+    const [stored] = await getDb().$queryRawUnsafe<{ confirm_threshold: number | null }[]>(
+      "SELECT confirm_threshold FROM workspace_cost_settings WHERE workspace_id = $1",
+      workspaceId,
+    );
+    expect(stored.confirm_threshold).toBeNull();
+    expect((await api.put("/api/workspace/budget", { confirmThreshold: 7 })).body).toMatchObject({ confirmThreshold: 7 });
+    const reset = await api.put("/api/workspace/budget", { confirmThreshold: null });
+    expect(reset.status).toBe(200);
+    expect(reset.body.confirmThreshold).toBe(env.confirmThresholdCredits);
+    expect((await api.get("/api/workspace/budget")).body.confirmThreshold).toBe(env.confirmThresholdCredits);
+    const prices = await api.get("/api/workspace/prices");
+    expect(prices.body.data.find((p: { provider: string }) => p.provider === "pdl.person").creditsPerFound).toBe(2);
   });
 
   test("PUT /api/workspace/budget – below what is already spent this month → 422 on monthlyCredits; nothing written", async () => {
@@ -325,6 +345,8 @@ describe("GET /api/usage", () => {
     ]);
     const past = await api.get("/api/usage?from=2020-01-01&to=2020-01-31");
     expect(past.body.data).toEqual([]);
+    // A leap year's 366 days, both included, is the most one query spans.
+    expect((await api.get("/api/usage?from=2024-01-01&to=2024-12-31")).status).toBe(200);
   });
 
   test("bad parameters → 422 naming them", async () => {
@@ -339,6 +361,9 @@ describe("GET /api/usage", () => {
       ["from=0000-01-01", "from"],
       ["from=2026-02-01&to=2026-01-01", "from"],
       ["from=2020-01-01&to=2026-01-01", "to"],
+      // 367 days with both ends included; a `from` alone runs to today.
+      ["from=2025-01-01&to=2026-01-02", "to"],
+      ["from=2020-01-01", "from"],
       ["page=2", "(root)"],
     ] as const) {
       const res = await api.get(`/api/usage?${query}`);
