@@ -58,7 +58,8 @@ export function CallItem({ call }: { call: Call }) {
         <span data-testid="call-charged" title="What Glaze charged against the workspace's budgets">
           {call.cached ? "cached, not charged" : `${call.charged} ${call.charged === 1 ? "credit" : "credits"} charged`}
         </span>{" "}
-        · <span title="The provider's own billing units and their estimated price">
+        ·{" "}
+        <span title="The provider's own billing units and their estimated price">
           provider: {call.credits} {call.provider === "llm" ? "tokens" : "units"} (${call.cost.toFixed(4)})
         </span>{" "}
         · {new Date(call.at).toLocaleTimeString()}

@@ -2,8 +2,8 @@ import "../support/no-orchestrator";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { writeCostSettings } from "@/lib/costs/settings";
 import { getDb } from "@/lib/db";
-import { env } from "@/lib/env";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
+import { env } from "@/lib/env";
 import { api } from "../support/api";
 import { testAccount } from "../support/auth";
 import { withoutWrites } from "../support/db-state";
@@ -137,13 +137,17 @@ describe("the monthly budget", () => {
     const { workspaceId } = await testAccount();
     await getDb().$executeRawUnsafe("DELETE FROM workspace_cost_settings WHERE workspace_id = $1", workspaceId);
     // Another setting written first does not pin the deployment's threshold for the workspace.
-    expect((await api.put("/api/workspace/prices", { prices: { "pdl.person": { creditsPerFound: 2 } } })).status).toBe(200);
+    expect((await api.put("/api/workspace/prices", { prices: { "pdl.person": { creditsPerFound: 2 } } })).status).toBe(
+      200,
+    );
     const [stored] = await getDb().$queryRawUnsafe<{ confirm_threshold: number | null }[]>(
       "SELECT confirm_threshold FROM workspace_cost_settings WHERE workspace_id = $1",
       workspaceId,
     );
     expect(stored.confirm_threshold).toBeNull();
-    expect((await api.put("/api/workspace/budget", { confirmThreshold: 7 })).body).toMatchObject({ confirmThreshold: 7 });
+    expect((await api.put("/api/workspace/budget", { confirmThreshold: 7 })).body).toMatchObject({
+      confirmThreshold: 7,
+    });
     const reset = await api.put("/api/workspace/budget", { confirmThreshold: null });
     expect(reset.status).toBe(200);
     expect(reset.body.confirmThreshold).toBe(env.confirmThresholdCredits);
