@@ -37,40 +37,44 @@ export default async function HomePage() {
             You are not in a workspace yet. Create one with the workspace menu above, or open an invitation link.
           </p>
         )}
-        <section aria-labelledby="tables-heading">
-          <h2 id="tables-heading" className="mb-3 text-sm font-medium uppercase tracking-wide text-slate-500">
-            Tables
-          </h2>
-          {tables.length === 0 ? (
-            <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-500">
-              No tables yet. Create one above, or import a CSV: its header row becomes the columns.
-            </p>
-          ) : (
-            <ul className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-              {tables.map((table) => (
-                <li key={table.id}>
-                  <Link
-                    href={`/tables/${table.id}`}
-                    className="flex items-center justify-between gap-4 px-5 py-4 hover:bg-slate-50 focus:bg-slate-50 focus:outline-none"
-                  >
-                    <span className="min-w-0">
-                      <span className="font-medium">{table.name}</span>
-                      {table.description ? (
-                        <span className="block truncate text-sm text-slate-500">{table.description}</span>
-                      ) : null}
-                    </span>
-                    <span className="shrink-0 text-right text-sm tabular-nums text-slate-500">
-                      {table.rowCount.toLocaleString("en-US")} rows
-                      <span className="block text-xs text-slate-400">
-                        updated {date.format(new Date(table.updatedAt))}
+        {workspace ? (
+          <section aria-labelledby="tables-heading">
+            <h2 id="tables-heading" className="mb-3 text-sm font-medium uppercase tracking-wide text-slate-500">
+              Tables
+            </h2>
+            {tables.length === 0 ? (
+              <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-500">
+                {canWrite
+                  ? "No tables yet. Create one above, or import a CSV: its header row becomes the columns."
+                  : "No tables yet. The workspace's members and admins can create them; you can read them."}
+              </p>
+            ) : (
+              <ul className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+                {tables.map((table) => (
+                  <li key={table.id}>
+                    <Link
+                      href={`/tables/${table.id}`}
+                      className="flex items-center justify-between gap-4 px-5 py-4 hover:bg-slate-50 focus:bg-slate-50 focus:outline-none"
+                    >
+                      <span className="min-w-0">
+                        <span className="font-medium">{table.name}</span>
+                        {table.description ? (
+                          <span className="block truncate text-sm text-slate-500">{table.description}</span>
+                        ) : null}
                       </span>
-                    </span>
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+                      <span className="shrink-0 text-right text-sm tabular-nums text-slate-500">
+                        {table.rowCount.toLocaleString("en-US")} rows
+                        <span className="block text-xs text-slate-400">
+                          updated {date.format(new Date(table.updatedAt))}
+                        </span>
+                      </span>
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        ) : null}
       </main>
     </>
   );

@@ -39,6 +39,9 @@ export function AuthForm({
   return (
     <form
       aria-label={title}
+      // Submitted before the page's script runs, a form without a method is a GET with the
+      // password in the URL; a POST keeps it out of history and logs.
+      method="post"
       onSubmit={submit}
       className="space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
     >

@@ -5,8 +5,10 @@ import { useRef } from "react";
 export type EditEnd = "down" | "right" | "left" | "none";
 
 /**
- * The in-cell input: Enter commits and moves down, Tab right (Shift+Tab left), Escape
- * cancels, leaving the cell commits. Commit runs once, however the edit ends.
+ * The in-cell editor: Enter commits and moves down, Tab right (Shift+Tab left), Escape
+ * cancels, leaving the cell commits; Shift+Enter or Alt+Enter starts a new line. A textarea,
+ * so a value with line breaks keeps them (an input drops them): one line high, it scrolls
+ * through the others. Commit runs once, however the edit ends.
  */
 export function CellEditor({
   initial,
@@ -26,11 +28,12 @@ export function CellEditor({
     action();
   };
   return (
-    <input
+    <textarea
       // biome-ignore lint/a11y/noAutofocus: the editor opens because the user asked to edit this cell
       autoFocus
       aria-label={label}
       defaultValue={initial}
+      rows={1}
       onFocus={(event) => {
         const input = event.currentTarget;
         input.setSelectionRange(input.value.length, input.value.length);
@@ -38,7 +41,14 @@ export function CellEditor({
       onKeyDown={(event) => {
         event.stopPropagation();
         const value = event.currentTarget.value;
-        if (event.key === "Enter") {
+        if (event.key === "Enter" && (event.shiftKey || event.altKey)) {
+          // A new line (Alt+Enter inserts nothing by itself).
+          if (event.altKey) {
+            event.preventDefault();
+            const area = event.currentTarget;
+            area.setRangeText("\n", area.selectionStart, area.selectionEnd, "end");
+          }
+        } else if (event.key === "Enter") {
           event.preventDefault();
           finish(() => onCommit(value, "down"));
         } else if (event.key === "Tab") {
@@ -55,7 +65,7 @@ export function CellEditor({
       }}
       onMouseDown={(event) => event.stopPropagation()}
       onDoubleClick={(event) => event.stopPropagation()}
-      className="absolute inset-0 z-10 w-full bg-white px-2.5 text-sm text-slate-900 outline-2 -outline-offset-2 outline-blue-600"
+      className="absolute inset-0 z-10 h-full w-full resize-none overflow-y-auto bg-white px-2.5 py-[7px] text-sm leading-5 text-slate-900 outline-2 -outline-offset-2 outline-blue-600"
     />
   );
 }

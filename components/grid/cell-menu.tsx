@@ -1,5 +1,6 @@
 "use client";
 
+import { useState } from "react";
 import { countCells, intervalLength, type Rect, selectedRowIntervals } from "@/lib/client/grid-selection";
 import { PopupMenu } from "../ui/popup-menu";
 
@@ -33,6 +34,8 @@ export function CellMenu({
   const cells = countCells(rects);
   const rows = intervalLength(selectedRowIntervals(rects));
   const mod = isMac() ? "⌘" : "Ctrl+";
+  // Deleting rows asks once more in the menu itself, as deleting a column does.
+  const [confirming, setConfirming] = useState(false);
   return (
     <PopupMenu
       x={x}
@@ -54,7 +57,23 @@ export function CellMenu({
         { label: "Copy", shortcut: `${mod}C`, onSelect: onCopy, disabled: cells === 0 },
         ...(onClear ? [{ label: "Clear values", shortcut: "Del", onSelect: onClear, disabled: cells === 0 }] : []),
         ...(onDeleteRows
-          ? [{ label: `Delete ${plural(rows, "row")}`, danger: true, onSelect: onDeleteRows, disabled: rows === 0 }]
+          ? [
+              confirming
+                ? {
+                    id: "delete-rows",
+                    label: `Confirm: delete ${plural(rows, "row")} and ${rows === 1 ? "its" : "their"} values`,
+                    danger: true,
+                    onSelect: onDeleteRows,
+                  }
+                : {
+                    id: "delete-rows",
+                    label: `Delete ${plural(rows, "row")}…`,
+                    danger: true,
+                    keepOpen: true,
+                    onSelect: () => setConfirming(true),
+                    disabled: rows === 0,
+                  },
+            ]
           : []),
       ]}
     />

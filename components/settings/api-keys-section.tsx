@@ -13,6 +13,9 @@ const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-US"
 /** The workspace's API keys: create one with scopes (shown once), see when each was last used, revoke. */
 export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
   const [shown, setShown] = useState<{ name: string | null; key: string }>();
+  // Revoking asks once more (a key revoked cannot be restored); a key needs one scope at least.
+  const [confirmingRevoke, setConfirmingRevoke] = useState<string>();
+  const [scopeCount, setScopeCount] = useState(1);
   const keys = useWorkspaceList({
     queryKey: queryKeys.apiKeys(workspaceId),
     load: (signal) => fetchers.listApiKeys(workspaceId, signal),
@@ -38,6 +41,10 @@ export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
       <form
         aria-label="New API key"
         className="flex flex-wrap items-center gap-3"
+        onChange={(event) => {
+          const data = new FormData(event.currentTarget);
+          setScopeCount(API_KEY_SCOPES.filter((s) => data.get(`scope-${s}`) === "on").length);
+        }}
         onSubmit={(event) => {
           event.preventDefault();
           const data = new FormData(event.currentTarget);
@@ -60,11 +67,12 @@ export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
         ))}
         <button
           type="submit"
-          disabled={create.isPending}
+          disabled={create.isPending || scopeCount === 0}
           className="h-9 rounded-md bg-slate-900 px-3 text-sm text-white disabled:opacity-50"
         >
           Create key
         </button>
+        {scopeCount === 0 ? <span className="text-sm text-amber-800">Choose at least one scope.</span> : null}
       </form>
       {shown ? (
         <div role="status" className="space-y-1 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
@@ -101,9 +109,35 @@ export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
               <td className="px-3 py-2">{date(k.createdAt)}</td>
               <td className="px-3 py-2">{date(k.lastUsedAt)}</td>
               <td className="px-3 py-2 text-right">
-                <button type="button" className="text-red-700 hover:underline" onClick={() => revoke.mutate(k.id)}>
-                  Revoke
-                </button>
+                {confirmingRevoke === k.id ? (
+                  <span className="inline-flex gap-2">
+                    <button
+                      type="button"
+                      className="font-medium text-red-700 hover:underline"
+                      onClick={() => {
+                        setConfirmingRevoke(undefined);
+                        revoke.mutate(k.id);
+                      }}
+                    >
+                      Confirm: revoke “{k.name}”
+                    </button>
+                    <button
+                      type="button"
+                      className="text-slate-600 hover:underline"
+                      onClick={() => setConfirmingRevoke(undefined)}
+                    >
+                      Keep it
+                    </button>
+                  </span>
+                ) : (
+                  <button
+                    type="button"
+                    className="text-red-700 hover:underline"
+                    onClick={() => setConfirmingRevoke(k.id)}
+                  >
+                    Revoke…
+                  </button>
+                )}
               </td>
             </tr>
           ))}

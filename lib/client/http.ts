@@ -20,13 +20,25 @@ function isDetailList(value: unknown): value is Detail[] {
   return Array.isArray(value) && value.every((d) => d && typeof d === "object" && "message" in d);
 }
 
+/**
+ * One field problem in words: a CSV header's cell (`header.2`) is its column, counted from 1,
+ * and left out when the message names it already; other paths are field names.
+ */
+function describeDetail(d: Detail): string {
+  if (!d.path || d.path === "(root)") return d.message;
+  const header = /^header\.(\d+)$/.exec(d.path);
+  if (header) {
+    const column = `column ${Number(header[1]) + 1}`;
+    return d.message.includes(column) ? `header: ${d.message}` : `header ${column}: ${d.message}`;
+  }
+  return `${d.path}: ${d.message}`;
+}
+
 /** A sentence a person can act on: the message plus the first few field problems. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     if (!isDetailList(error.details) || error.details.length === 0) return error.message;
-    const shown = error.details
-      .slice(0, 3)
-      .map((d) => (d.path && d.path !== "(root)" ? `${d.path}: ${d.message}` : d.message));
+    const shown = error.details.slice(0, 3).map(describeDetail);
     const more = error.details.length > 3 ? ` (and ${error.details.length - 3} more)` : "";
     return `${error.message}: ${shown.join("; ")}${more}`;
   }

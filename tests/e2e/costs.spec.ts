@@ -29,7 +29,7 @@ async function hunterLeads(request: APIRequestContext, name: string, people: str
 
 test.afterEach(async ({ request }) => {
   // The demo workspace is shared by every spec: its budget settings go back to the defaults.
-  await request.put("/api/workspace/budget", { data: { monthlyCredits: null, confirmThreshold: 100 } });
+  await request.put("/api/workspace/budget", { data: { monthlyCredits: null, confirmThreshold: null } });
   await request.put("/api/workspace/prices", { data: { prices: { "pdl.person": null } } });
   await request.put("/api/workspace/provider-limits", {
     data: { rateLimits: { "pdl.person": null }, cacheTtlDays: { "pdl.person": null } },

@@ -83,6 +83,8 @@ test("column setup: a provider waterfall tried on 5 rows, then a value explained
   await expect(why).toBeVisible();
   await expect(why).toContainText("Source:");
   await expect(why.locator("li[data-call-outcome=found]").first()).toContainText("won:");
+  // What Glaze charged, told apart from the provider's own units.
+  await expect(why.getByTestId("call-charged").first()).toHaveText(/^(\d+ credits? charged|cached, not charged)$/);
   await expect(why).toContainText("Waterfall: hunter.email-finder → apollo.people-match → pdl.person → llm");
   await page.screenshot({ path: "test-results/screenshots/enrichment-why.png" });
 
@@ -90,5 +92,7 @@ test("column setup: a provider waterfall tried on 5 rows, then a value explained
   await grace.click({ button: "right" });
   await page.getByRole("menuitem", { name: "Why this value?" }).click();
   await expect(why.locator("li[data-call-outcome=not_found]")).toHaveCount(4);
+  // Its summary says how the last run ended, not "not enriched yet".
+  await expect(why).toContainText("The last run failed");
   expect(errors).toEqual([]);
 });

@@ -138,6 +138,36 @@ test("editing a cell goes through the API and survives a reload; Escape cancels"
   expect(errors).toEqual([]);
 });
 
+test("a value with line breaks keeps them through the editor; Shift+Enter adds one", async ({ page, request }) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Multiline",
+    [
+      { key: "name", label: "Name" },
+      { key: "note", label: "Note" },
+    ],
+    [{ name: "Ada", note: "line1\nline2" }],
+  );
+  const readNote = async () =>
+    (await (await request.get(`/api/tables/${table.id}/rows/${table.rows[0].id}`)).json()).data.note;
+  await page.goto(`/tables/${table.id}`);
+  const note = await cellOf(page, "Ada", "Note");
+  await note.dblclick();
+  const editor = page.getByRole("textbox", { name: "Edit Note" });
+  await expect(editor).toHaveValue("line1\nline2");
+  // Committed unchanged: nothing is written, the line break stays.
+  await editor.press("Enter");
+  await expect(editor).toHaveCount(0);
+  expect(await readNote()).toBe("line1\nline2");
+  await note.dblclick();
+  await editor.press("Shift+Enter");
+  await editor.pressSequentially("line3");
+  await editor.press("Enter");
+  await expect.poll(readNote).toBe("line1\nline2\nline3");
+  expect(errors).toEqual([]);
+});
+
 test("keyboard selection, paste of a tab-separated block, rows and columns", async ({ page, request }) => {
   const errors = watchErrors(page);
   const table = await createTable(
@@ -192,7 +222,10 @@ test("keyboard selection, paste of a tab-separated block, rows and columns", asy
   await page.getByRole("button", { name: "+ Row" }).click();
   await expect(page.getByRole("grid").getByRole("row")).toHaveCount(5);
   await (await cellOf(page, "r3", "Name")).click({ button: "right" });
-  await page.getByRole("menuitem", { name: "Delete 1 row" }).click();
+  await page.getByRole("menuitem", { name: "Delete 1 row…" }).click();
+  // The first click only asks: the row is still there.
+  await expect(rowWith(page, "r3")).toHaveCount(1);
+  await page.getByRole("menuitem", { name: "Confirm: delete 1 row and its values" }).click();
   await expect(rowWith(page, "r3")).toHaveCount(0);
 
   await page.reload();
