@@ -23,11 +23,12 @@ export function JobListItem({
   busy: boolean;
   onToggle: () => void;
   onCancel: () => void;
-  onRetry: () => void;
+  /** Absent once the job's failed cells were retried: no Retry is offered. */
+  onRetry?: () => void;
 }) {
   const name = `Job of ${formatTime(job.createdAt)}`;
   return (
-    <li aria-label={name} className="rounded-lg border border-slate-200 bg-white shadow-sm">
+    <li aria-label={name} data-job-id={job.jobId} className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <div className="space-y-2 p-3">
         <div className="flex items-center gap-2">
           <JobStatusPill status={job.status} />
@@ -82,7 +83,7 @@ export function JobListItem({
               Cancel job
             </button>
           ) : null}
-          {!isActive(job) && job.failedTasks > 0 ? (
+          {!isActive(job) && job.failedTasks > 0 && onRetry ? (
             <button
               type="button"
               disabled={busy}

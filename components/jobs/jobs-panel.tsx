@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { fetchers, type JobDto } from "@/lib/client/fetchers";
+import { ApiError } from "@/lib/client/http";
 import { queryKeys } from "@/lib/client/query-keys";
 import { useToast } from "../ui/toast-provider";
 import { JobListItem } from "./job-list-item";
@@ -22,6 +23,9 @@ export function JobsPanel({
   const client = useQueryClient();
   const toast = useToast();
   const [openJob, setOpenJob] = useState<string | null>(null);
+  // Jobs whose failed cells were retried (or that had none left): their Retry is not offered again.
+  const [retried, setRetried] = useState<ReadonlySet<string>>(new Set());
+  const markRetried = (jobId: string) => setRetried((current) => new Set(current).add(jobId));
   const refresh = () => client.invalidateQueries({ queryKey: queryKeys.jobs(tableId) });
 
   const cancel = useMutation({
@@ -36,7 +40,11 @@ export function JobsPanel({
   const retry = useMutation({
     meta: { errorTitle: "Could not retry the job" },
     mutationFn: (jobId: string) => fetchers.retryJob(tableId, jobId),
-    onSuccess: async (job) => {
+    onError: (error, jobId) => {
+      if (error instanceof ApiError && error.status === 409) markRetried(jobId);
+    },
+    onSuccess: async (job, jobId) => {
+      markRetried(jobId);
       await refresh();
       toast.show({ kind: "info", title: job.message });
     },
@@ -76,7 +84,7 @@ export function JobsPanel({
                 open={openJob === job.jobId}
                 onToggle={() => setOpenJob((current) => (current === job.jobId ? null : job.jobId))}
                 onCancel={() => cancel.mutate(job.jobId)}
-                onRetry={() => retry.mutate(job.jobId)}
+                onRetry={retried.has(job.jobId) ? undefined : () => retry.mutate(job.jobId)}
                 busy={
                   (cancel.isPending && cancel.variables === job.jobId) ||
                   (retry.isPending && retry.variables === job.jobId)

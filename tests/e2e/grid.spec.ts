@@ -276,5 +276,11 @@ test("the jobs panel lists jobs, shows tasks, and cancels a running job", async 
   await expect(page.getByRole("grid").locator("td[data-status=failed]").first()).toBeVisible();
   await expect(job.getByRole("button", { name: /Retry \d+ failed cells?/ })).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/grid-jobs-panel.png" });
+  // Retried once, the job no longer offers it (a second retry would have no cells to take);
+  // the retry is a new job above it.
+  const cancelled = panel.locator(`li[data-job-id="${await job.getAttribute("data-job-id")}"]`);
+  await cancelled.getByRole("button", { name: /Retry \d+ failed cells?/ }).click();
+  await expect(panel.locator("li[data-job-id]")).toHaveCount(2);
+  await expect(cancelled.getByRole("button", { name: /Retry \d+ failed cells?/ })).toHaveCount(0);
   expect(errors).toEqual([]);
 });
