@@ -10,6 +10,7 @@ import { runCellTask } from "@/lib/enrichment/run-cell";
 import { cachedTaskIds, finishCachedCells } from "@/lib/enrichment/waterfall/cached";
 import { runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
 import { DEFAULT_MIN_CONFIDENCE } from "@/lib/providers/recipe";
+import { deleteRows } from "@/lib/rows/rows";
 import { testAccount } from "../support/auth";
 import { jobOf, pool, taskIdsOf } from "../support/fixtures";
 import { makeLeads } from "../support/recipes";
@@ -332,6 +333,28 @@ describe("the cache", () => {
     expect(replicas.stats().hunter.calls).toBe(1);
     const spent = await getDb().creditCharge.aggregate({ _sum: { credits: true } });
     expect(spent._sum.credits).toBe(1);
+  });
+
+  test("rows deleted while a batch's calls are in flight: each call billed upstream is charged once, none is made again, no reservation is left", async () => {
+    replicas.configure({ hunter: { latencyMs: 400 } });
+    const t = await makeLeads(people(10, "everyone.test", "gone"), { email: HUNTER_ONLY });
+    const { jobId, taskIds } = await newJob(t.tableId, t.columns.email as string);
+    const batch = runCellBatch(taskIds);
+    // The calls are in flight (400 ms each): half of the rows go meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await deleteRows({ tableId: t.tableId, input: { ids: t.rowIds.slice(0, 5) } });
+    await batch;
+    const upstream = replicas.stats().hunter.calls;
+    expect(upstream).toBe(10);
+    const ledger = await ledgerOf(jobId);
+    expect(ledger.filter((l) => l.state === "reserved")).toEqual([]);
+    // Every call the provider billed is charged, each once: the deleted rows' too.
+    expect(ledger.length).toBe(10);
+    expect(ledger.reduce((sum, l) => sum + l.credits, 0)).toBe(10);
+    expect((await jobOf(jobId)).creditsSpent).toBe(10);
+    // Running the batch again (a step's retry) calls nobody.
+    await runCellBatch(taskIds);
+    expect(replicas.stats().hunter.calls).toBe(10);
   });
 
   test("a claim left by a dead process expires, and the next lookup takes it over", async () => {

@@ -31,6 +31,7 @@ export {
   readRowContext,
   readTaskCalls,
   recordProviderCalls,
+  recordProviderCallsOf,
 } from "./provider-calls";
 export { claimRedrive, readStalledJobs, readUnfinishedChunks, type StalledJob } from "./stalled-jobs";
 export { readTaskStates, type TaskState } from "./task-states";

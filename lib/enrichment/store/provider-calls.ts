@@ -46,11 +46,22 @@ const CALL_COLUMNS = `c.id::text AS id, c.task_id::text AS "taskId", c.provider,
   c.created_at AS "createdAt"`;
 
 // Each call takes the next attempt number of its (task, provider). Two writers racing for the
-// same number: one wins, the other's row is returned as not inserted and is retried.
+// same number: one wins, the other's row is returned as not inserted and is retried. A call
+// of a task deleted meanwhile (its row, column or table deleted while the call was made) is
+// not inserted but returned with a null id, so the caller settles what the provider billed
+// instead of failing the whole batch on the foreign key and calling every cell again.
 const RECORD_CALLS: Statement = {
   name: "glaze-record-provider-calls",
   plan: "generic",
   text: `
+    WITH i AS (
+      SELECT i.*, EXISTS (SELECT 1 FROM cell_enrichment_tasks t WHERE t.id = i.task_id) AS live
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::float8[], $7::jsonb[], $8::float8[],
+                    $9::float8[], $10::int[], $11::int[], $12::text[], $13::text[], $14::jsonb[], $15::jsonb[],
+                    $16::int[], $17::timestamptz[])
+             AS i(task_id, provider, fingerprint, outcome, value, confidence, raw_confidence, cost, credits, latency_ms,
+                  http_status, error, source, evidence, payload, attempt, cached_at)
+    ), ins AS (
     INSERT INTO provider_calls (task_id, provider, attempt, fingerprint, outcome, value, confidence, raw_confidence,
                                 cost, credits, latency_ms, http_status, error, source, evidence, payload, cached_at)
     SELECT i.task_id, i.provider,
@@ -58,13 +69,13 @@ const RECORD_CALLS: Statement = {
              COALESCE((SELECT max(p.attempt) FROM provider_calls p WHERE p.task_id = i.task_id AND p.provider = i.provider), 0) + 1),
            i.fingerprint, i.outcome, i.value, i.confidence, i.raw_confidence, i.cost, i.credits, i.latency_ms,
            i.http_status, i.error, i.source, i.evidence, i.payload, i.cached_at
-      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::float8[], $7::jsonb[], $8::float8[],
-                  $9::float8[], $10::int[], $11::int[], $12::text[], $13::text[], $14::jsonb[], $15::jsonb[],
-                  $16::int[], $17::timestamptz[])
-           AS i(task_id, provider, fingerprint, outcome, value, confidence, raw_confidence, cost, credits, latency_ms,
-                http_status, error, source, evidence, payload, attempt, cached_at)
+      FROM i WHERE i.live
     ON CONFLICT (task_id, provider, attempt) DO NOTHING
-    RETURNING id::text AS id, task_id::text AS "taskId", provider, attempt`,
+    RETURNING id::text AS id, task_id::text AS "taskId", provider, attempt
+    )
+    SELECT id, "taskId", provider, attempt FROM ins
+    UNION ALL
+    SELECT NULL, i.task_id::text, i.provider, i.attempt FROM i WHERE NOT i.live`,
 };
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
@@ -74,10 +85,22 @@ export async function recordProviderCalls(
   calls: NewCall[],
   tx?: Tx,
 ): Promise<(NewCall & { id: string; attempt: number })[]> {
+  return (await recordProviderCallsOf(calls, tx)).recorded;
+}
+
+/**
+ * Records calls; `gone` are those of tasks deleted meanwhile, not recorded (nothing to show
+ * them on), whose charges the caller still settles: the provider billed them.
+ */
+export async function recordProviderCallsOf(
+  calls: NewCall[],
+  tx?: Tx,
+): Promise<{ recorded: (NewCall & { id: string; attempt: number })[]; gone: NewCall[] }> {
   const out: (NewCall & { id: string; attempt: number })[] = [];
+  const gone: NewCall[] = [];
   let pending = calls;
   for (let round = 0; pending.length > 0 && round < 5; round++) {
-    const rows = await run<{ id: string; taskId: string; provider: string; attempt: number }>(
+    const rows = await run<{ id: string | null; taskId: string; provider: string; attempt: number | null }>(
       RECORD_CALLS,
       [
         pending.map((c) => c.taskId),
@@ -100,19 +123,20 @@ export async function recordProviderCalls(
       ],
       tx,
     );
-    // Rows of one statement come back in input order; a lost race drops a (task, provider).
+    // A lost race drops a (task, provider); a deleted task comes back with a null id.
     const won = new Map(rows.map((r) => [`${r.taskId}|${r.provider}`, r]));
     const next: NewCall[] = [];
     for (const call of pending) {
       const row = won.get(`${call.taskId}|${call.provider}`);
-      if (row) {
-        out.push({ ...call, id: row.id, attempt: row.attempt });
+      if (row?.id === null) gone.push(call);
+      else if (row) {
+        out.push({ ...call, id: row.id, attempt: row.attempt as number });
         won.delete(`${call.taskId}|${call.provider}`);
       } else if (call.attempt === undefined) next.push(call);
     }
     pending = next;
   }
-  return out;
+  return { recorded: out, gone };
 }
 
 const TASK_CALLS: Statement = {

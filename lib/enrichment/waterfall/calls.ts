@@ -13,6 +13,7 @@ import {
 } from "../../costs/paid-call";
 import { slotsWithin } from "../../costs/rate-limit";
 import { getDb } from "../../db";
+import { errorChainText } from "../../errors";
 import type { AdapterRequest } from "../../providers/adapter";
 import { raiseAlert } from "../../providers/alerts";
 import { fingerprintOf, type KeyCache } from "../../providers/call-provider";
@@ -26,6 +27,7 @@ import {
   readRowContext,
   readTaskCalls,
   recordProviderCalls,
+  recordProviderCallsOf,
   withDbRetry,
 } from "../store";
 import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
@@ -137,35 +139,56 @@ async function callOne(plan: WaterfallPlan, providerId: string, keys: KeyCache, 
 
 /**
  * Records the calls; those that reserved credits are settled in the same transaction, so a
- * call is charged exactly when it is recorded, once.
+ * call is charged exactly when it is recorded, once. A call of a cell deleted while it was
+ * made (its row, column or table) is not recorded but still settled: the provider billed it.
  */
 async function recordAndSettle(made: Made[]) {
   const calls = made.map((m) => m.call);
-  if (!made.some((m) => m.charge)) return recordProviderCalls(calls);
+  if (!made.some((m) => m.charge)) return withForeignKeyRetry(() => recordProviderCalls(calls));
   const charges = new Map(made.flatMap((m) => (m.charge ? [[`${m.call.taskId}|${m.call.provider}`, m] as const] : [])));
-  return withDbRetry(() =>
-    getDb().$transaction(async (tx) => {
-      const recorded = await recordProviderCalls(calls, tx);
-      await settle(
-        recorded.flatMap((r) => {
-          const m = charges.get(`${r.taskId}|${r.provider}`);
-          return m?.charge && m.charge.attempt === r.attempt
-            ? [
-                {
-                  taskId: r.taskId,
-                  provider: r.provider,
-                  attempt: r.attempt,
-                  credits: m.charge.credits,
-                  outcome: r.outcome,
-                },
-              ]
-            : [];
-        }),
-        tx,
-      );
-      return recorded;
-    }),
+  return withForeignKeyRetry(() =>
+    withDbRetry(() =>
+      getDb().$transaction(async (tx) => {
+        const { recorded, gone } = await recordProviderCallsOf(calls, tx);
+        const due = [
+          ...recorded,
+          ...gone.map((g) => ({ ...g, attempt: charges.get(`${g.taskId}|${g.provider}`)?.charge?.attempt })),
+        ];
+        await settle(
+          due.flatMap((r) => {
+            const m = charges.get(`${r.taskId}|${r.provider}`);
+            return m?.charge && m.charge.attempt === r.attempt
+              ? [
+                  {
+                    taskId: r.taskId,
+                    provider: r.provider,
+                    attempt: m.charge.attempt,
+                    credits: m.charge.credits,
+                    outcome: r.outcome,
+                  },
+                ]
+              : [];
+          }),
+          tx,
+        );
+        return recorded;
+      }),
+    ),
   );
+}
+
+/**
+ * A cell deleted between the statement's check and its insert fails the insert's foreign key;
+ * the next try finds it gone and leaves it out, so the batch is not failed (and called again).
+ */
+async function withForeignKeyRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= 3 || !/23503|violates foreign key constraint/.test(errorChainText(error))) throw error;
+    }
+  }
 }
 
 export type CallDone = CallRow & { retryAfterMs: number | null };
