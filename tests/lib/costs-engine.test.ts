@@ -336,6 +336,29 @@ describe("the cache", () => {
     expect(spent._sum.credits).toBe(1);
   });
 
+  test("the same person on several rows of one batch: one upstream call and one charge, the other rows answered from it", async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => ({
+      name: `Person Twin${i % 3} Tester`,
+      company_domain: "everyone.test",
+    }));
+    const t = await makeLeads(rows, { email: HUNTER_ONLY });
+    const { jobId, taskIds } = await newJob(t.tableId, t.columns.email as string);
+    const results = await runCellBatch(taskIds);
+    expect(results.filter((r) => r.status === "done")).toHaveLength(12);
+    expect(replicas.stats().hunter.calls).toBe(3);
+    expect((await jobOf(jobId)).creditsSpent).toBe(3);
+    const calls = await getDb().providerCall.findMany({ where: { taskId: { in: taskIds } } });
+    expect(calls).toHaveLength(12);
+    expect(calls.filter((c) => c.cachedAt === null)).toHaveLength(3);
+    // Twins got the same answer.
+    const byName = new Map<string, Set<string>>();
+    const data = await getDb().row.findMany({ where: { tableId: t.tableId }, select: { data: true } });
+    for (const { data: d } of data as { data: Record<string, string> }[]) {
+      byName.set(d.name, (byName.get(d.name) ?? new Set()).add(d.email));
+    }
+    expect([...byName.values()].map((emails) => emails.size)).toEqual([1, 1, 1]);
+  });
+
   test("rows deleted while a batch's calls are in flight: each call billed upstream is charged once, none is made again, no reservation is left", async () => {
     replicas.configure({ hunter: { latencyMs: 400 } });
     const t = await makeLeads(people(10, "everyone.test", "gone"), { email: HUNTER_ONLY });

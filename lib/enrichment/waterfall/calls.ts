@@ -1,5 +1,5 @@
 import "server-only";
-import type { CacheHit } from "../../costs/cache";
+import type { CachedAnswer, CacheHit } from "../../costs/cache";
 import { settle } from "../../costs/ledger";
 import { rateLimitOf } from "../../costs/limits";
 import {
@@ -193,6 +193,21 @@ async function withForeignKeyRetry<T>(fn: () => Promise<T>): Promise<T> {
 
 export type CallDone = CallRow & { retryAfterMs: number | null };
 
+/** A call's answer as the cache keeps it, if it is one the cache keeps (found, not found). */
+function answerOf(call: NewCall | undefined): CachedAnswer | undefined {
+  if (!call || (call.outcome !== "found" && call.outcome !== "not_found")) return undefined;
+  return {
+    outcome: call.outcome,
+    value: call.value,
+    confidence: call.confidence,
+    rawConfidence: call.rawConfidence,
+    source: call.source,
+    httpStatus: call.httpStatus,
+    evidence: call.evidence,
+    payload: call.payload,
+  };
+}
+
 /**
  * Calls `providerId` for each cell (at most CALLS_IN_FLIGHT at once) and records every call in
  * one statement. `blocked` is the job's reason to pass the provider over, if any. Cached
@@ -224,6 +239,11 @@ export async function callForCells(
   // which of the cells that must call upstream fit in it.
   const hitOf = new Map<string, CacheHit>();
   const later = new Set<string>();
+  // Cells of this group asking the same question (the same person on several rows): one
+  // calls, the others take its answer as a cached one (not charged). Each waiting on the
+  // other's in-flight claim would wait until the claim expired, since answers are cached only
+  // once the whole group is recorded, and then call and be charged once per row.
+  const leaderOf = new Map<string, string>();
   for (const workspaceId of new Set(plans.map((p) => p.workspaceId))) {
     const ctx = await contextOf(workspaceId);
     const open = plans.filter((p) => p.workspaceId === workspaceId && !blocked(p));
@@ -240,26 +260,55 @@ export async function callForCells(
       const hit = key ? hits.get(key) : undefined;
       if (hit) hitOf.set(plan.taskId, hit);
     }
+    const firstOf = new Map<string, string>();
+    for (const plan of open) {
+      if (hitOf.has(plan.taskId)) continue;
+      const key = cacheKeyFor(ctx, providerId, requestOf(plan));
+      if (!key) continue;
+      const first = firstOf.get(key);
+      if (first) leaderOf.set(plan.taskId, first);
+      else firstOf.set(key, plan.taskId);
+    }
     if (horizonMs === undefined) continue;
-    const upstream = open.filter((p) => !hitOf.has(p.taskId));
+    const upstream = open.filter((p) => !hitOf.has(p.taskId) && !leaderOf.has(p.taskId));
     if (upstream.length === 0) continue;
     const spec = rateLimitOf(providerId, ctx.settings.rateLimits);
     const room = await slotsWithin(workspaceId, providerId, spec, horizonMs);
     for (const plan of upstream.slice(room)) later.add(plan.taskId);
   }
+  for (const [follower, leader] of leaderOf) if (later.has(leader)) later.add(follower);
   const now = plans.filter((p) => !later.has(p.taskId));
-  const made = await mapLimit(now, CALLS_IN_FLIGHT, async (plan): Promise<Made> => {
-    const reason = blocked(plan);
-    if (reason) return { call: passedOver(plan, providerId, reason), retryAfterMs: null, charge: null };
-    const hit = hitOf.get(plan.taskId);
-    if (hit)
-      return {
-        call: asNewCall(plan, providerId, fromCache(providerId, requestOf(plan), hit)),
-        retryAfterMs: null,
-        charge: null,
-      };
-    return callOne(plan, providerId, keys, await contextOf(plan.workspaceId));
-  });
+  const followers = now.filter((p) => leaderOf.has(p.taskId) && !blocked(p));
+  const following = new Set(followers.map((p) => p.taskId));
+  const leaders = await mapLimit(
+    now.filter((p) => !following.has(p.taskId)),
+    CALLS_IN_FLIGHT,
+    async (plan): Promise<Made> => {
+      const reason = blocked(plan);
+      if (reason) return { call: passedOver(plan, providerId, reason), retryAfterMs: null, charge: null };
+      const hit = hitOf.get(plan.taskId);
+      if (hit)
+        return {
+          call: asNewCall(plan, providerId, fromCache(providerId, requestOf(plan), hit)),
+          retryAfterMs: null,
+          charge: null,
+        };
+      return callOne(plan, providerId, keys, await contextOf(plan.workspaceId));
+    },
+  );
+  // A follower whose leader got no answer to share (an error, a limit) is left unanswered:
+  // its cell is retried.
+  const byTask = new Map(leaders.map((m) => [m.call.taskId, m]));
+  const fetchedAt = new Date();
+  const made = [
+    ...leaders,
+    ...followers.flatMap((plan): Made[] => {
+      const answer = answerOf(byTask.get(leaderOf.get(plan.taskId) as string)?.call);
+      if (!answer) return [];
+      const shared = fromCache(providerId, requestOf(plan), { answer, fetchedAt });
+      return [{ call: asNewCall(plan, providerId, shared), retryAfterMs: null, charge: null }];
+    }),
+  ];
   const deferred = plans.filter((p) => later.has(p.taskId));
   if (made.length === 0) return { calls: [], deferred };
   const recorded = await recordAndSettle(made);
