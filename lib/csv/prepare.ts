@@ -1,5 +1,6 @@
 import { isStorable, NOT_STORABLE } from "../api/text";
 import { MAX_COLUMNS_PER_TABLE } from "../columns/schemas";
+import { unescapeCsvValue } from "./serialize";
 
 // The same cap as a cell value sent as JSON (lib/rows/schemas.ts).
 export const MAX_VALUE_LENGTH = 10_000;
@@ -42,11 +43,14 @@ export function checkRecord(record: readonly string[], line: number, headers: re
   }
 }
 
-/** Row data for insertion: empty fields are left out, as a cleared cell is. */
+/**
+ * Row data for insertion: empty fields are left out, as a cleared cell is; a formula's escape
+ * apostrophe (what an export adds, `'=SUM(A1)`) is removed, so an export appends back as it was.
+ */
 export function recordToData(record: readonly string[], keys: readonly string[]): Record<string, string> {
   const data: Record<string, string> = Object.create(null);
   for (let c = 0; c < keys.length; c++) {
-    if (record[c] !== "") data[keys[c]] = record[c];
+    if (record[c] !== "") data[keys[c]] = unescapeCsvValue(record[c]);
   }
   return data;
 }

@@ -208,6 +208,21 @@ describe("CSV export neutralises formulas", () => {
     expect(await getDb().row.count({ where: { tableId: t.tableId } })).toBe(8);
   });
 
+  test("an export appended back gives exactly the values exported: the escape apostrophe is removed, one already there kept", async () => {
+    const t = await makeTable({ keys: ["v"], rows: 0 });
+    const values = ["=SUM(A1)", "+1 hi", "@x", "-2+3", "'=kept", "''+two", "'plain", "-5", "'-5", "ok"];
+    await api.post(`/api/tables/${t.tableId}/rows`, { rows: values.map((v) => ({ data: { v } })) });
+    const csv = String((await api.get(`/api/tables/${t.tableId}/export`)).body);
+    const appended = await api.post(`/api/tables/${t.tableId}/import`, undefined, {
+      raw: csv,
+      headers: { "content-type": "text/csv" },
+    });
+    expect(appended.status).toBe(201);
+    const rows = await api.get(`/api/tables/${t.tableId}/rows?limit=100`);
+    const read = rows.body.data.map((r: { data: { v: string } }) => r.data.v);
+    expect(read).toEqual([...values, ...values]);
+  });
+
   test('text that is one number and nothing else is exported as it is (an import\'s "-5" round-trips)', async () => {
     const t = await makeTable({ keys: ["v"], rows: 0 });
     const numbers = ["-5", "+7", "-1.5e3", "+.5"];
