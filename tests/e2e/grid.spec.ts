@@ -168,6 +168,34 @@ test("a value with line breaks keeps them through the editor; Shift+Enter adds o
   expect(errors).toEqual([]);
 });
 
+test("a number column marks text that is not a number (it sorts last and no number filter matches it)", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Numbers",
+    [
+      { key: "name", label: "Name" },
+      { key: "size", label: "Size", dataType: "number" },
+    ],
+    [
+      { name: "a", size: "1234.5" },
+      { name: "b", size: "1,234" },
+      { name: "c", size: 7 },
+    ],
+  );
+  await page.goto(`/tables/${table.id}`);
+  await expect(await cellOf(page, "a", "Size")).toHaveText("1,234.5");
+  await expect((await cellOf(page, "a", "Size")).locator("[data-not-a-number]")).toHaveCount(0);
+  const text = (await cellOf(page, "b", "Size")).locator("[data-not-a-number]");
+  await expect(text).toHaveText("1,234");
+  await expect(text).toHaveAttribute("title", /Not a number/);
+  await expect(await cellOf(page, "c", "Size")).toHaveText("7");
+  expect(errors).toEqual([]);
+});
+
 test("keyboard selection, paste of a tab-separated block, rows and columns", async ({ page, request }) => {
   const errors = watchErrors(page);
   const table = await createTable(
