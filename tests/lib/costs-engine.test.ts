@@ -359,6 +359,20 @@ describe("the cache", () => {
     expect([...byName.values()].map((emails) => emails.size)).toEqual([1, 1, 1]);
   });
 
+  test("the same person on several rows when the job's budget is spent: the rows after the first are skipped 'budget reached' too, nothing more charged", async () => {
+    const rows = Array.from({ length: 6 }, (_, i) => ({
+      name: `Person Budget${i % 2} Tester`,
+      company_domain: "everyone.test",
+    }));
+    const t = await makeLeads(rows, { email: HUNTER_ONLY });
+    const { jobId, taskIds } = await newJob(t.tableId, t.columns.email as string, { maxCredits: 1 });
+    const results = await runCellBatch(taskIds);
+    expect(replicas.stats().hunter.calls).toBe(1);
+    expect((await jobOf(jobId)).creditsSpent).toBe(1);
+    expect(results.filter((r) => r.status === "done")).toHaveLength(3);
+    expect(results.filter((r) => r.status === "skipped" && r.error === "budget reached")).toHaveLength(3);
+  });
+
   test("rows deleted while a batch's calls are in flight: each call billed upstream is charged once, none is made again, no reservation is left", async () => {
     replicas.configure({ hunter: { latencyMs: 400 } });
     const t = await makeLeads(people(10, "everyone.test", "gone"), { email: HUNTER_ONLY });

@@ -296,17 +296,24 @@ export async function callForCells(
       return callOne(plan, providerId, keys, await contextOf(plan.workspaceId));
     },
   );
-  // A follower whose leader got no answer to share (an error, a limit) is left unanswered:
-  // its cell is retried.
+  // A follower whose leader got no answer to share (a budget reached, an error, a limit) ends
+  // its call the same way, without calling or being charged: skipped, or retried later.
   const byTask = new Map(leaders.map((m) => [m.call.taskId, m]));
   const fetchedAt = new Date();
   const made = [
     ...leaders,
     ...followers.flatMap((plan): Made[] => {
-      const answer = answerOf(byTask.get(leaderOf.get(plan.taskId) as string)?.call);
-      if (!answer) return [];
-      const shared = fromCache(providerId, requestOf(plan), { answer, fetchedAt });
-      return [{ call: asNewCall(plan, providerId, shared), retryAfterMs: null, charge: null }];
+      const leader = byTask.get(leaderOf.get(plan.taskId) as string);
+      if (!leader) return [];
+      const answer = answerOf(leader.call);
+      if (answer) {
+        const shared = fromCache(providerId, requestOf(plan), { answer, fetchedAt });
+        return [{ call: asNewCall(plan, providerId, shared), retryAfterMs: null, charge: null }];
+      }
+      const { outcome, error } = leader.call;
+      // The same error, so that a budget reached reads as one ("budget reached") for every row.
+      const call = { ...passedOver(plan, providerId, error ?? outcome), outcome };
+      return [{ call, retryAfterMs: leader.retryAfterMs, charge: null }];
     }),
   ];
   const deferred = plans.filter((p) => later.has(p.taskId));
