@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "../db";
 import { AppError } from "../errors";
+import { secretsOf } from "../providers/adapters/http-spec";
 import type { Principal } from "./context";
 import { isAdminRole, type Permission, permissionsOf } from "./permissions";
 
@@ -79,6 +80,25 @@ export function requireWorkspace(access: Access): string {
     "conflict",
     "You have no workspace selected: create one (POST /api/workspaces), switch to one of yours, or ask for an invitation",
   );
+}
+
+/**
+ * A column recipe that sends the workspace's stored secrets (an HTTP column's
+ * `{{secret:name}}` headers) hands them to whatever the recipe calls, so creating or changing
+ * one asks what storing a secret does: a person must be an owner or admin; an API key needs
+ * the write scope (the route checked it), and only admins create keys.
+ */
+export function requireSecretUse(
+  access: Access,
+  recipe: { http?: { headers: Record<string, string> } } | null | undefined,
+) {
+  if (!recipe?.http || secretsOf(recipe.http).length === 0) return;
+  if (access.role !== null && !isAdminRole(access.role)) {
+    throw new AppError(
+      "forbidden",
+      "Only the workspace's owners and admins may save a recipe that sends a stored secret ({{secret:…}})",
+    );
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { createEnrichmentJob } from "@/lib/enrichment/create-job";
 import { createView } from "@/lib/views/views";
 import { type RequestInit, request } from "../support/api";
 import { activate, addMember, createKey, createWorkspace, signUp, type TestPerson } from "../support/auth";
-import { dbState } from "../support/db-state";
+import { dbState, withoutWrites } from "../support/db-state";
 import { makeTable } from "../support/fixtures";
 
 // Who may do what, route by route. Six kinds of caller against every table route: no
@@ -310,5 +310,60 @@ describe("workspace-level routes", () => {
     const stranger = await signUp();
     const foreign = await request("GET", `${base}/members`, undefined, { headers: { cookie: stranger.cookie } });
     expect(foreign.status).toBe(404);
+  });
+
+  test("a recipe that sends a stored secret: owners, admins and keys may save one, a member may not; its host cannot come from a cell", async () => {
+    const t = await makeTable({ keys: ["name", "domain"], rows: 1, workspaceId });
+    const http = (url: string) => ({
+      providers: ["http"],
+      field: "email",
+      http: { method: "GET", url, headers: { "X-Api-Key": "{{secret:example}}" }, valuePath: "email" },
+    });
+    const column = (key: string, url = "https://api.example.com/find?d={{domain}}") => ({
+      key,
+      label: key,
+      recipe: http(url),
+    });
+    const asMember = { headers: { cookie: member.cookie, origin: ORIGIN } };
+    const refused = await withoutWrites(() =>
+      request("POST", `/api/tables/${t.tableId}/columns`, column("leak"), asMember),
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/owners and admins may save a recipe that sends a stored secret/);
+    // Without a secret the member may; changing that recipe to send one is refused too.
+    const plain = await request(
+      "POST",
+      `/api/tables/${t.tableId}/columns`,
+      {
+        key: "plain",
+        label: "Plain",
+        recipe: {
+          ...http("https://api.example.com/x"),
+          http: { ...http("https://api.example.com/x").http, headers: {} },
+        },
+      },
+      asMember,
+    );
+    expect(plain.status).toBe(201);
+    const patched = await request(
+      "PATCH",
+      `/api/tables/${t.tableId}/columns/${plain.body.id}`,
+      { recipe: http("https://api.example.com/x") },
+      asMember,
+    );
+    expect(patched.status).toBe(403);
+    const asOwner = { headers: { cookie: owner.cookie, origin: ORIGIN } };
+    expect((await request("POST", `/api/tables/${t.tableId}/columns`, column("by_owner"), asOwner)).status).toBe(201);
+    const asKey = { headers: { authorization: `Bearer ${keys.all}` } };
+    expect((await request("POST", `/api/tables/${t.tableId}/columns`, column("by_key"), asKey)).status).toBe(201);
+    // A host filled from a cell would let a row choose where the secret goes.
+    const hostFromCell = await request(
+      "POST",
+      `/api/tables/${t.tableId}/columns`,
+      column("by_cell", "https://{{domain}}/find"),
+      asOwner,
+    );
+    expect(hostFromCell.status).toBe(422);
+    expect(hostFromCell.body.error.details[0]).toMatchObject({ path: "recipe.http.url" });
   });
 });

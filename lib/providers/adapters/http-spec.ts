@@ -11,27 +11,37 @@ export const JSON_PATH = /^[A-Za-z_$][\w$-]*(\[\d+\])*(\.[A-Za-z_$][\w$-]*(\[\d+
 
 const template = z.string().max(4000);
 
-export const httpSpecSchema = z.strictObject({
-  method: z.enum(["GET", "POST"]).default("GET"),
-  url: template
-    .min(1)
-    .refine((url) => /^https?:\/\//i.test(url), "must start with http:// or https://")
-    .describe("URL template; {{column_key}} placeholders are replaced by the row's values, URL-encoded"),
-  headers: z
-    .record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, "must be a header name"), template)
-    .refine((h) => Object.keys(h).length <= 20, "at most 20 headers")
-    .default({})
-    .describe("Header templates; {{secret:name}} inserts a stored secret, {{column_key}} a value"),
-  body: template.optional().describe("POST body template (JSON); placeholders are inserted as JSON strings"),
-  valuePath: z.string().max(200).regex(JSON_PATH, "must be a path like data.email or results[0].email"),
-  confidencePath: z
-    .string()
-    .max(200)
-    .regex(JSON_PATH, "must be a path like data.score")
-    .optional()
-    .describe("Where the answer's confidence is: 0..1, or 0..100 (divided by 100)"),
-  confidence: z.number().min(0).max(1).default(0.8).describe("Confidence of a value when no confidencePath is given"),
-});
+export const httpSpecSchema = z
+  .strictObject({
+    method: z.enum(["GET", "POST"]).default("GET"),
+    url: template
+      .min(1)
+      .refine((url) => /^https?:\/\//i.test(url), "must start with http:// or https://")
+      .describe("URL template; {{column_key}} placeholders are replaced by the row's values, URL-encoded"),
+    headers: z
+      .record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, "must be a header name"), template)
+      .refine((h) => Object.keys(h).length <= 20, "at most 20 headers")
+      .default({})
+      .describe("Header templates; {{secret:name}} inserts a stored secret, {{column_key}} a value"),
+    body: template.optional().describe("POST body template (JSON); placeholders are inserted as JSON strings"),
+    valuePath: z.string().max(200).regex(JSON_PATH, "must be a path like data.email or results[0].email"),
+    confidencePath: z
+      .string()
+      .max(200)
+      .regex(JSON_PATH, "must be a path like data.score")
+      .optional()
+      .describe("Where the answer's confidence is: 0..1, or 0..100 (divided by 100)"),
+    confidence: z.number().min(0).max(1).default(0.8).describe("Confidence of a value when no confidencePath is given"),
+  })
+  .superRefine((spec, ctx) => {
+    if (secretsOf(spec).length > 0 && /\{\{/.test(originTemplateOf(spec.url))) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["url"],
+        message: "a request that sends a secret must write out its host: no {{placeholders}} before the path",
+      });
+    }
+  });
 export type HttpSpec = z.output<typeof httpSpecSchema>;
 
 /** The column keys a spec's templates read. */
@@ -48,6 +58,16 @@ export function secretsOf(spec: Pick<HttpSpec, "headers">): string[] {
   for (const text of Object.values(spec.headers))
     for (const match of text.matchAll(SECRET_REF)) names.add(match[1] as string);
   return [...names];
+}
+
+/**
+ * The scheme, host and port of a URL template: what a request that sends secrets must write
+ * out, so that no cell's value can choose where they go.
+ */
+export function originTemplateOf(url: string): string {
+  const rest = url.replace(/^https?:\/\//i, "");
+  const end = rest.search(/[/?#]/);
+  return end === -1 ? rest : rest.slice(0, end);
 }
 
 /** The value at a JSON path, or undefined. Own properties only (keys come from users). */

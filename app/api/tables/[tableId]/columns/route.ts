@@ -1,5 +1,6 @@
 import { parseJsonBody } from "@/lib/api/body";
 import { json, otherMethods, route } from "@/lib/api/handler";
+import { requireSecretUse } from "@/lib/auth/access";
 import { createColumn, listColumns } from "@/lib/columns/columns";
 import { createColumnSchema } from "@/lib/columns/schemas";
 
@@ -9,8 +10,10 @@ export const GET = route<{ tableId: string }>({ permission: "read" }, async (_re
 );
 
 // POST /api/tables/:tableId/columns – add a column (duplicate key → 409)
-export const POST = route<{ tableId: string }>({ permission: "write" }, async (request, { tableId }) =>
-  json(await createColumn({ tableId, input: await parseJsonBody(request, createColumnSchema) }), 201),
-);
+export const POST = route<{ tableId: string }>({ permission: "write" }, async (request, { tableId }, access) => {
+  const input = await parseJsonBody(request, createColumnSchema);
+  requireSecretUse(access, input.recipe);
+  return json(await createColumn({ tableId, input }), 201);
+});
 
 export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");
