@@ -178,6 +178,21 @@ describe("POST /api/inngest with junk", () => {
       expect(JSON.stringify(res.body)).not.toMatch(/stack|at \w+ \(/);
     }
   });
+
+  test("a browser's request (a page of another site, no-cors) is refused before any function runs", async () => {
+    for (const headers of [
+      { origin: "http://evil.test" },
+      { "sec-fetch-site": "cross-site" },
+      { origin: "http://localhost:3000", "sec-fetch-site": "same-origin" },
+    ]) {
+      const res = await api.post("/api/inngest?fnId=glaze-settle-cancelled-job&stepId=step", undefined, {
+        raw: '{"ctx":{}}',
+        headers: { ...(headers as Record<string, string>), "content-type": "text/plain" },
+      });
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(res.body.error.code).toBe("forbidden");
+    }
+  });
 });
 
 describe('a column keyed "constructor" (or any name of Object.prototype)', () => {
