@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
 import { ROLES } from "@/lib/auth/permissions";
 import { fetchers } from "@/lib/client/fetchers";
 import { queryKeys } from "@/lib/client/query-keys";
@@ -22,6 +23,8 @@ export function MembersSection({
     what: "members",
   });
   const refresh = members.refresh;
+  // Removing someone asks once more, as revoking a key does.
+  const [confirming, setConfirming] = useState<string>();
   const setRole = useMutation({
     meta: { errorTitle: "Could not change the role" },
     mutationFn: ({ memberId, role }: { memberId: string; role: string }) =>
@@ -58,9 +61,31 @@ export function MembersSection({
                     </option>
                   ))}
                 </select>
-                <button type="button" className="text-red-700 hover:underline" onClick={() => remove.mutate(m.id)}>
-                  Remove
-                </button>
+                {confirming === m.id ? (
+                  <span className="inline-flex gap-2">
+                    <button
+                      type="button"
+                      className="font-medium text-red-700 hover:underline"
+                      onClick={() => {
+                        setConfirming(undefined);
+                        remove.mutate(m.id);
+                      }}
+                    >
+                      Confirm: remove {m.email}
+                    </button>
+                    <button
+                      type="button"
+                      className="text-slate-600 hover:underline"
+                      onClick={() => setConfirming(undefined)}
+                    >
+                      Keep
+                    </button>
+                  </span>
+                ) : (
+                  <button type="button" className="text-red-700 hover:underline" onClick={() => setConfirming(m.id)}>
+                    Remove…
+                  </button>
+                )}
               </>
             ) : (
               <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-700">{m.role}</span>

@@ -168,32 +168,46 @@ test("a value with line breaks keeps them through the editor; Shift+Enter adds o
   expect(errors).toEqual([]);
 });
 
-test("a number column marks text that is not a number (it sorts last and no number filter matches it)", async ({
-  page,
-  request,
-}) => {
-  const errors = watchErrors(page);
-  const table = await createTable(
+test.describe("in a browser far from UTC", () => {
+  test.use({ timezoneId: "Pacific/Auckland" });
+
+  test("typed columns show values as their filters read them and mark the others (number, boolean, date)", async ({
+    page,
     request,
-    "Numbers",
-    [
-      { key: "name", label: "Name" },
-      { key: "size", label: "Size", dataType: "number" },
-    ],
-    [
-      { name: "a", size: "1234.5" },
-      { name: "b", size: "1,234" },
-      { name: "c", size: 7 },
-    ],
-  );
-  await page.goto(`/tables/${table.id}`);
-  await expect(await cellOf(page, "a", "Size")).toHaveText("1,234.5");
-  await expect((await cellOf(page, "a", "Size")).locator("[data-not-a-number]")).toHaveCount(0);
-  const text = (await cellOf(page, "b", "Size")).locator("[data-not-a-number]");
-  await expect(text).toHaveText("1,234");
-  await expect(text).toHaveAttribute("title", /Not a number/);
-  await expect(await cellOf(page, "c", "Size")).toHaveText("7");
-  expect(errors).toEqual([]);
+  }) => {
+    const errors = watchErrors(page);
+    const table = await createTable(
+      request,
+      "Numbers",
+      [
+        { key: "name", label: "Name" },
+        { key: "size", label: "Size", dataType: "number" },
+        { key: "active", label: "Active", dataType: "boolean" },
+        { key: "seen", label: "Seen", dataType: "date" },
+      ],
+      [
+        { name: "a", size: "1234.5", active: "TRUE", seen: "2024-05-01T23:00" },
+        { name: "b", size: "1,234", active: "yes", seen: "someday" },
+        { name: "c", size: 7, active: false, seen: "2024-05-01" },
+      ],
+    );
+    await page.goto(`/tables/${table.id}`);
+    await expect(await cellOf(page, "a", "Size")).toHaveText("1,234.5");
+    await expect((await cellOf(page, "a", "Size")).locator("[data-not-a-number]")).toHaveCount(0);
+    const text = (await cellOf(page, "b", "Size")).locator("[data-not-a-number]");
+    await expect(text).toHaveText("1,234");
+    await expect(text).toHaveAttribute("title", /Not a number/);
+    await expect(await cellOf(page, "c", "Size")).toHaveText("7");
+    // Booleans and dates read as their filters read them: "yes" is neither true nor false; a
+    // time without an offset is UTC whatever the browser's zone.
+    await expect(await cellOf(page, "a", "Active")).toHaveText("✓ Yes");
+    await expect((await cellOf(page, "b", "Active")).locator("[data-not-a-boolean]")).toHaveText("yes");
+    await expect(await cellOf(page, "c", "Active")).toHaveText("✗ No");
+    await expect(await cellOf(page, "a", "Seen")).toHaveText("May 1, 2024, 23:00 UTC");
+    await expect((await cellOf(page, "b", "Seen")).locator("[data-not-a-date]")).toHaveText("someday");
+    await expect(await cellOf(page, "c", "Seen")).toHaveText("May 1, 2024");
+    expect(errors).toEqual([]);
+  });
 });
 
 test("keyboard selection, paste of a tab-separated block, rows and columns", async ({ page, request }) => {

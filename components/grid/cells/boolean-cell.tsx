@@ -1,10 +1,25 @@
+import { parseBoolean } from "@/lib/views/values";
 import type { CellValueProps } from "./cell-value-props";
 
-const TRUE = new Set(["true", "yes", "1", "y"]);
-
+/**
+ * A boolean column's value: ✓ Yes / ✗ No for what its filters read as true or false (a JSON
+ * boolean, or the words in any case: lib/views/values.ts). Other text ("yes", 1) is shown as
+ * it is, marked, since "is true" and "is false" match neither.
+ */
 export function BooleanCell({ value }: CellValueProps) {
   if (value === null || value === undefined || value === "") return null;
-  const on = typeof value === "boolean" ? value : TRUE.has(String(value).toLowerCase());
+  const on = parseBoolean(value);
+  if (on === null) {
+    return (
+      <span
+        data-not-a-boolean="true"
+        title={`Not true or false: "is true" and "is false" match neither (${String(value)})`}
+        className="mx-auto truncate text-xs text-amber-800 underline decoration-amber-500 decoration-dotted"
+      >
+        {String(value)}
+      </span>
+    );
+  }
   return (
     <span className={`mx-auto text-xs font-medium ${on ? "text-emerald-700" : "text-slate-400"}`}>
       {on ? "✓ Yes" : "✗ No"}
