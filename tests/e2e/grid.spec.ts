@@ -186,26 +186,26 @@ test.describe("in a browser far from UTC", () => {
         { key: "seen", label: "Seen", dataType: "date" },
       ],
       [
-        { name: "a", size: "1234.5", active: "TRUE", seen: "2024-05-01T23:00" },
-        { name: "b", size: "1,234", active: "yes", seen: "someday" },
-        { name: "c", size: 7, active: false, seen: "2024-05-01" },
+        { name: "alpha", size: "1234.5", active: "TRUE", seen: "2024-05-01T23:00" },
+        { name: "bravo", size: "1,234", active: "yes", seen: "someday" },
+        { name: "charlie", size: 7, active: false, seen: "2024-05-01" },
       ],
     );
     await page.goto(`/tables/${table.id}`);
-    await expect(await cellOf(page, "a", "Size")).toHaveText("1,234.5");
-    await expect((await cellOf(page, "a", "Size")).locator("[data-not-a-number]")).toHaveCount(0);
-    const text = (await cellOf(page, "b", "Size")).locator("[data-not-a-number]");
+    await expect(await cellOf(page, "alpha", "Size")).toHaveText("1,234.5");
+    await expect((await cellOf(page, "alpha", "Size")).locator("[data-not-a-number]")).toHaveCount(0);
+    const text = (await cellOf(page, "bravo", "Size")).locator("[data-not-a-number]");
     await expect(text).toHaveText("1,234");
     await expect(text).toHaveAttribute("title", /Not a number/);
-    await expect(await cellOf(page, "c", "Size")).toHaveText("7");
+    await expect(await cellOf(page, "charlie", "Size")).toHaveText("7");
     // Booleans and dates read as their filters read them: "yes" is neither true nor false; a
     // time without an offset is UTC whatever the browser's zone.
-    await expect(await cellOf(page, "a", "Active")).toHaveText("✓ Yes");
-    await expect((await cellOf(page, "b", "Active")).locator("[data-not-a-boolean]")).toHaveText("yes");
-    await expect(await cellOf(page, "c", "Active")).toHaveText("✗ No");
-    await expect(await cellOf(page, "a", "Seen")).toHaveText("May 1, 2024, 23:00 UTC");
-    await expect((await cellOf(page, "b", "Seen")).locator("[data-not-a-date]")).toHaveText("someday");
-    await expect(await cellOf(page, "c", "Seen")).toHaveText("May 1, 2024");
+    await expect(await cellOf(page, "alpha", "Active")).toHaveText("✓ Yes");
+    await expect((await cellOf(page, "bravo", "Active")).locator("[data-not-a-boolean]")).toHaveText("yes");
+    await expect(await cellOf(page, "charlie", "Active")).toHaveText("✗ No");
+    await expect(await cellOf(page, "alpha", "Seen")).toHaveText("May 1, 2024, 23:00 UTC");
+    await expect((await cellOf(page, "bravo", "Seen")).locator("[data-not-a-date]")).toHaveText("someday");
+    await expect(await cellOf(page, "charlie", "Seen")).toHaveText("May 1, 2024");
     expect(errors).toEqual([]);
   });
 });
