@@ -118,20 +118,6 @@ export function fromCache(provider: string, request: AdapterRequest, hit: CacheH
  * budget's refusal: a refused budget is a `skipped` call with error "budget reached", a slot
  * too far away or a twin step holding the reservation is a retryable answer.
  */
-/** A call that waited longer than this for its rate-limit slot checks its job was not cancelled meanwhile. */
-const CANCEL_CHECK_AFTER_MS = 200;
-
-const JOB_CANCELLED: Statement = {
-  name: "glaze-job-cancelled",
-  plan: "generic",
-  text: `SELECT EXISTS (SELECT 1 FROM enrichment_jobs WHERE id = $1::uuid AND status = 'cancelled') AS cancelled`,
-};
-
-async function jobCancelled(jobId: string): Promise<boolean> {
-  const [row] = await run<{ cancelled: boolean }>(JOB_CANCELLED, [jobId]);
-  return row?.cancelled ?? false;
-}
-
 export async function callWithCosts({
   ctx,
   task,
@@ -181,7 +167,6 @@ export async function callWithCosts({
     await prepareKey({ workspaceId: ctx.workspaceId, adapterId: provider, keys });
     const spec = rateLimitOf(provider, ctx.settings.rateLimits);
     let result: Awaited<ReturnType<typeof callProvider>> | undefined;
-    const waitStarted = Date.now();
     // A request held back past its slot before it left is not sent: it takes another slot.
     for (let taken = 0; !result; taken++) {
       const slot = await waitForSlot(ctx.workspaceId, provider, spec, taken);
@@ -192,17 +177,6 @@ export async function callWithCosts({
           outcome: "rate_limited",
           error: `Glaze's rate limit for ${provider} is busy: next slot in ${Math.round(slot.retryAfterMs / 1000)} s`,
           retryAfterMs: slot.retryAfterMs,
-          charge: attempt === null ? null : { attempt, credits: 0 },
-        };
-      }
-      // A cell that waited for its slot while its job was cancelled does not call: nothing is
-      // charged, and the cell ends "cancelled" when its retry finds the job cancelled.
-      if (Date.now() - waitStarted > CANCEL_CHECK_AFTER_MS && (await jobCancelled(task.jobId))) {
-        await release();
-        return {
-          ...bare(provider, request),
-          outcome: "transient",
-          error: "the job was cancelled while the call waited for its rate-limit slot",
           charge: attempt === null ? null : { attempt, credits: 0 },
         };
       }
