@@ -5,6 +5,7 @@ import { useState } from "react";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/permissions";
 import { fetchers } from "@/lib/client/fetchers";
 import { queryKeys } from "@/lib/client/query-keys";
+import { ConfirmAction } from "../ui/confirm-action";
 import { CopyButton } from "./copy-button";
 import { useWorkspaceList } from "./use-workspace-list";
 
@@ -13,8 +14,7 @@ const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-US"
 /** The workspace's API keys: create one with scopes (shown once), see when each was last used, revoke. */
 export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
   const [shown, setShown] = useState<{ name: string | null; key: string }>();
-  // Revoking asks once more (a key revoked cannot be restored); a key needs one scope at least.
-  const [confirmingRevoke, setConfirmingRevoke] = useState<string>();
+  // A key needs one scope at least (revoking asks once more: a revoked key cannot be restored).
   const [scopeCount, setScopeCount] = useState(1);
   const keys = useWorkspaceList({
     queryKey: queryKeys.apiKeys(workspaceId),
@@ -109,35 +109,12 @@ export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
               <td className="px-3 py-2">{date(k.createdAt)}</td>
               <td className="px-3 py-2">{date(k.lastUsedAt)}</td>
               <td className="px-3 py-2 text-right">
-                {confirmingRevoke === k.id ? (
-                  <span className="inline-flex gap-2">
-                    <button
-                      type="button"
-                      className="font-medium text-red-700 hover:underline"
-                      onClick={() => {
-                        setConfirmingRevoke(undefined);
-                        revoke.mutate(k.id);
-                      }}
-                    >
-                      Confirm: revoke “{k.name}”
-                    </button>
-                    <button
-                      type="button"
-                      className="text-slate-600 hover:underline"
-                      onClick={() => setConfirmingRevoke(undefined)}
-                    >
-                      Keep it
-                    </button>
-                  </span>
-                ) : (
-                  <button
-                    type="button"
-                    className="text-red-700 hover:underline"
-                    onClick={() => setConfirmingRevoke(k.id)}
-                  >
-                    Revoke…
-                  </button>
-                )}
+                <ConfirmAction
+                  label="Revoke…"
+                  confirmLabel={`Confirm: revoke “${k.name}”`}
+                  keepLabel="Keep it"
+                  onConfirm={() => revoke.mutate(k.id)}
+                />
               </td>
             </tr>
           ))}

@@ -1,10 +1,10 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
 import { ROLES } from "@/lib/auth/permissions";
 import { fetchers } from "@/lib/client/fetchers";
 import { queryKeys } from "@/lib/client/query-keys";
+import { ConfirmAction } from "../ui/confirm-action";
 import { useWorkspaceList } from "./use-workspace-list";
 
 /** Who is in the workspace; owners and admins change roles and remove people. */
@@ -23,8 +23,6 @@ export function MembersSection({
     what: "members",
   });
   const refresh = members.refresh;
-  // Removing someone asks once more, as revoking a key does.
-  const [confirming, setConfirming] = useState<string>();
   const setRole = useMutation({
     meta: { errorTitle: "Could not change the role" },
     mutationFn: ({ memberId, role }: { memberId: string; role: string }) =>
@@ -61,31 +59,11 @@ export function MembersSection({
                     </option>
                   ))}
                 </select>
-                {confirming === m.id ? (
-                  <span className="inline-flex gap-2">
-                    <button
-                      type="button"
-                      className="font-medium text-red-700 hover:underline"
-                      onClick={() => {
-                        setConfirming(undefined);
-                        remove.mutate(m.id);
-                      }}
-                    >
-                      Confirm: remove {m.email}
-                    </button>
-                    <button
-                      type="button"
-                      className="text-slate-600 hover:underline"
-                      onClick={() => setConfirming(undefined)}
-                    >
-                      Keep
-                    </button>
-                  </span>
-                ) : (
-                  <button type="button" className="text-red-700 hover:underline" onClick={() => setConfirming(m.id)}>
-                    Remove…
-                  </button>
-                )}
+                <ConfirmAction
+                  label="Remove…"
+                  confirmLabel={`Confirm: remove ${m.email}`}
+                  onConfirm={() => remove.mutate(m.id)}
+                />
               </>
             ) : (
               <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-700">{m.role}</span>
