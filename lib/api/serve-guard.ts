@@ -28,21 +28,6 @@ async function syncFailed(response: Response): Promise<Response> {
 }
 
 /**
- * The SDK's own 4xx answers to a call it cannot read carry its stack trace and the server's
- * file paths: a 400 with the first line of its message instead.
- */
-async function sdkRefusalInOurShape(response: Response): Promise<Response> {
-  if (response.status < 400 || response.status >= 500 || response.status === 401) return response;
-  let parsed: { message?: unknown; error?: unknown } = {};
-  try {
-    parsed = JSON.parse(await response.text());
-  } catch {}
-  const said = typeof parsed.message === "string" ? parsed.message : parsed.error;
-  const first = typeof said === "string" ? `: ${said.split("\n")[0]?.slice(0, 200)}` : "";
-  return toErrorResponse(new AppError("bad_request", `The Inngest SDK could not read the call${first}`));
-}
-
-/**
  * Browsers mark what they send (`Origin` on a POST or PUT, `Sec-Fetch-Site`); an Inngest
  * server sends neither. Without a signing key (`npm run dev`) a page of any site could
  * otherwise run our functions with events of its choosing through a no-cors POST.
@@ -78,7 +63,7 @@ export function guardServe(handlers: { GET: Handler; POST: Handler; PUT: Handler
           check(request, body);
           forwarded = new Request(request.url, { method: request.method, headers: request.headers, body });
         }
-        const response = await sdkRefusalInOurShape(await unsignedInOurShape(await handler(forwarded, context)));
+        const response = await unsignedInOurShape(await handler(forwarded, context));
         if (request.method === "PUT" && response.status >= 500) return syncFailed(response);
         return response;
       } catch (error) {
