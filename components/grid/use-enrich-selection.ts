@@ -98,6 +98,7 @@ export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: 
         completedAt: null,
         error: response.error ?? null,
         creditsSpent: 0,
+        retriedAt: null,
         maxCredits: null,
         budgetReached: false,
         // Filled in by the next read of the job; the grid does not show it.

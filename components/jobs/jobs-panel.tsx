@@ -84,7 +84,7 @@ export function JobsPanel({
                 open={openJob === job.jobId}
                 onToggle={() => setOpenJob((current) => (current === job.jobId ? null : job.jobId))}
                 onCancel={() => cancel.mutate(job.jobId)}
-                onRetry={retried.has(job.jobId) ? undefined : () => retry.mutate(job.jobId)}
+                onRetry={retried.has(job.jobId) || job.retriedAt ? undefined : () => retry.mutate(job.jobId)}
                 busy={
                   (cancel.isPending && cancel.variables === job.jobId) ||
                   (retry.isPending && retry.variables === job.jobId)

@@ -66,7 +66,9 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
     const n = await countRetryableTasks(source.jobId, tx);
     if (n === 0) throw conflict("The job has no failed cells to retry (none, or each was run again since)");
     rejectTooLarge(n);
-    return insertRetryTasks({ tableId, jobId, retriedJobId: source.jobId }, tx);
+    const inserted = await insertRetryTasks({ tableId, jobId, retriedJobId: source.jobId }, tx);
+    await tx.$executeRaw`UPDATE enrichment_jobs SET retried_at = now() WHERE id = ${source.jobId}::uuid`;
+    return inserted;
   }
   if (source.mode === "filter") {
     const columnIds = [...new Set(source.columnIds.map((id) => id.toLowerCase()))];

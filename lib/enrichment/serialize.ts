@@ -22,6 +22,8 @@ export type JobDto = {
   maxCredits: number | null;
   /** A budget stopped this job's paid calls: its remaining cells were skipped ("budget reached"). */
   budgetReached: boolean;
+  /** When a retry of this job's failed cells was created (null: never): the grid offers no second one. */
+  retriedAt: string | null;
 };
 
 export function progressOf(job: Pick<JobRecord, "totalTasks" | "doneTasks" | "failedTasks" | "skippedTasks">) {
@@ -47,5 +49,6 @@ export function serializeJob(job: JobRecord): JobDto {
     creditsSpent: job.creditsSpent ?? 0,
     maxCredits: job.maxCredits ?? null,
     budgetReached: job.budgetReached ?? false,
+    retriedAt: job.retriedAt?.toISOString() ?? null,
   };
 }

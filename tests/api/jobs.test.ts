@@ -57,6 +57,7 @@ describe("GET /api/tables/:id/enrich/jobs/:jobId", () => {
       creditsSpent: 0,
       maxCredits: null,
       budgetReached: false,
+      retriedAt: null,
     });
   });
 
@@ -531,6 +532,9 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/retry", () => {
     expect(res.body.jobId).not.toBe(jobId);
     expect(res.body.message).toMatch(/^Created 2 enrichment tasks to retry the failed cells/);
     expect(res.body.error).toMatch(/^Could not start the job/);
+    // The retried job says so (the grid offers no second retry); the retry itself does not.
+    expect((await api.get(jobUrl(t, jobId))).body.retriedAt).toEqual(expect.any(String));
+    expect((await api.get(jobUrl(t, res.body.jobId))).body.retriedAt).toBeNull();
     const tasks = await getDb().cellEnrichmentTask.findMany({
       where: { jobId: res.body.jobId },
       orderBy: { ordinal: "asc" },

@@ -324,5 +324,10 @@ test("the jobs panel lists jobs, shows tasks, and cancels a running job", async 
   await cancelled.getByRole("button", { name: /Retry \d+ failed cells?/ }).click();
   await expect(panel.locator("li[data-job-id]")).toHaveCount(2);
   await expect(cancelled.getByRole("button", { name: /Retry \d+ failed cells?/ })).toHaveCount(0);
+  // Nor after a reload: the job itself says it was retried.
+  await page.reload();
+  await page.getByRole("button", { name: /^Jobs/ }).click();
+  await expect(panel.locator("li[data-job-id]")).toHaveCount(2);
+  await expect(cancelled.getByRole("button", { name: /Retry \d+ failed cells?/ })).toHaveCount(0);
   expect(errors).toEqual([]);
 });

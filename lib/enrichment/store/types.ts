@@ -25,5 +25,6 @@ export type JobRecord = {
   createdByKeyId: string | null;
   maxCredits: number | null;
   budgetReached: boolean;
+  retriedAt: Date | null;
   creditsSpent: number;
 };
