@@ -247,24 +247,24 @@ export async function callForCells(
   for (const workspaceId of new Set(plans.map((p) => p.workspaceId))) {
     const ctx = await contextOf(workspaceId);
     const open = plans.filter((p) => p.workspaceId === workspaceId && !blocked(p));
+    // Each cell's question; a refresh job's cells do not read the cache, but still share a call.
     const keyed = open.map((plan) => ({
       plan,
-      key: ctx.jobs.get(plan.jobId)?.refresh ? null : cacheKeyFor(ctx, providerId, requestOf(plan)),
+      key: cacheKeyFor(ctx, providerId, requestOf(plan)),
+      refresh: ctx.jobs.get(plan.jobId)?.refresh ?? false,
     }));
     const hits = await lookupMany(
       ctx,
       providerId,
-      keyed.map((k) => k.key),
+      keyed.map((k) => (k.refresh ? null : k.key)),
     );
-    for (const { plan, key } of keyed) {
-      const hit = key ? hits.get(key) : undefined;
+    for (const { plan, key, refresh } of keyed) {
+      const hit = key && !refresh ? hits.get(key) : undefined;
       if (hit) hitOf.set(plan.taskId, hit);
     }
     const firstOf = new Map<string, string>();
-    for (const plan of open) {
-      if (hitOf.has(plan.taskId)) continue;
-      const key = cacheKeyFor(ctx, providerId, requestOf(plan));
-      if (!key) continue;
+    for (const { plan, key } of keyed) {
+      if (hitOf.has(plan.taskId) || !key) continue;
       const first = firstOf.get(key);
       if (first) leaderOf.set(plan.taskId, first);
       else firstOf.set(key, plan.taskId);
