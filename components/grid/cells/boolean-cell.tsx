@@ -1,5 +1,6 @@
 import { parseBoolean } from "@/lib/views/values";
 import type { CellValueProps } from "./cell-value-props";
+import { UnreadableValue } from "./unreadable-value";
 
 /**
  * A boolean column's value: ✓ Yes / ✗ No for what its filters read as true or false (a JSON
@@ -10,15 +11,8 @@ export function BooleanCell({ value }: CellValueProps) {
   if (value === null || value === undefined || value === "") return null;
   const on = parseBoolean(value);
   if (on === null) {
-    return (
-      <span
-        data-not-a-boolean="true"
-        title={`Not true or false: "is true" and "is false" match neither (${String(value)})`}
-        className="mx-auto truncate text-xs text-amber-800 underline decoration-amber-500 decoration-dotted"
-      >
-        {String(value)}
-      </span>
-    );
+    const why = 'Not true or false: "is true" and "is false" match neither';
+    return <UnreadableValue value={value} type="boolean" why={why} className="mx-auto text-xs" />;
   }
   return (
     <span className={`mx-auto text-xs font-medium ${on ? "text-emerald-700" : "text-slate-400"}`}>

@@ -1,5 +1,6 @@
 import { parseDate } from "@/lib/views/values";
 import type { CellValueProps } from "./cell-value-props";
+import { UnreadableValue } from "./unreadable-value";
 
 const day = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
 const dayAndTime = new Intl.DateTimeFormat("en-US", {
@@ -21,15 +22,8 @@ export function DateCell({ value }: CellValueProps) {
   if (value === null || value === undefined || value === "") return null;
   const parsed = parseDate(value);
   if (!parsed) {
-    return (
-      <span
-        data-not-a-date="true"
-        title={`Not a date (YYYY-MM-DD, or with a time): sorts after the dates and matches no date filter (${String(value)})`}
-        className="truncate text-amber-800 underline decoration-amber-500 decoration-dotted"
-      >
-        {String(value)}
-      </span>
-    );
+    const why = "Not a date (YYYY-MM-DD, or with a time): sorts after the dates and matches no date filter";
+    return <UnreadableValue value={value} type="date" why={why} />;
   }
   if (parsed.wholeDay)
     return <span className="truncate tabular-nums">{day.format(new Date(`${parsed.text}T00:00:00Z`))}</span>;

@@ -1,5 +1,6 @@
 import { parseNumber } from "@/lib/views/values";
 import type { CellValueProps } from "./cell-value-props";
+import { UnreadableValue } from "./unreadable-value";
 
 const format = new Intl.NumberFormat("en-US", { maximumFractionDigits: 6 });
 
@@ -12,15 +13,8 @@ export function NumberCell({ value }: CellValueProps) {
   if (value === null || value === undefined || value === "") return null;
   const parsed = parseNumber(value);
   if (parsed === null) {
-    return (
-      <span
-        data-not-a-number="true"
-        title={`Not a number: sorts after the numbers and matches no number filter (${String(value)})`}
-        className="ml-auto truncate text-amber-800 underline decoration-amber-500 decoration-dotted"
-      >
-        {String(value)}
-      </span>
-    );
+    const why = "Not a number: sorts after the numbers and matches no number filter";
+    return <UnreadableValue value={value} type="number" why={why} className="ml-auto" />;
   }
   return <span className="ml-auto truncate tabular-nums">{format.format(Number(parsed))}</span>;
 }
