@@ -62,6 +62,8 @@ export function CellHistoryPanel({
                       ? ` · ${data.source.detail}`
                       : ""}
                   </>
+                ) : data.editedByHand ? (
+                  `Edited by hand; the last run found “${String(data.enrichedValue ?? "")}”`
                 ) : (
                   noSourceText(data.history[0])
                 )}

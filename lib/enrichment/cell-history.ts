@@ -1,4 +1,5 @@
 import "server-only";
+import { isDeepStrictEqual } from "node:util";
 import { getDb } from "../db";
 import { notFound } from "../errors";
 import { readOwn } from "../json";
@@ -69,12 +70,18 @@ export type CellHistoryDto = {
   value: unknown;
   status: string | null;
   confidence: number | null;
+  /** The source of the value the cell holds: null when no run found it (never enriched, or edited by hand). */
   source: { provider: string; name: string; detail: string | null; aiSynthesised: boolean } | null;
+  /** The cell holds a value written by hand over its last enriched value (`enrichedValue`). */
+  editedByHand: boolean;
+  /** The value of the cell's latest run that found one (null: none did). */
+  enrichedValue: unknown;
   recipe: Recipe | null;
   history: RunDto[];
 };
 
 type Result = {
+  value?: unknown;
   provider?: string;
   source?: string;
   callId?: string;
@@ -209,15 +216,21 @@ export async function getCellHistory({
   const latestDone = tasks.find((t) => t.status === "done");
   const state = readOwn(row.cellStates, columnId) as { s?: string; c?: number } | undefined;
   const result = (latestDone?.result ?? null) as Result | null;
-  const provider = result?.provider ?? (latestDone ? "demo" : null);
+  const value = readOwn(row.data, column.key) ?? null;
+  const enrichedValue = result?.value ?? null;
+  // A value written by hand replaced the enriched one (lib/rows/update-rows.ts): it has no source.
+  const editedByHand = latestDone !== undefined && !isDeepStrictEqual(value, enrichedValue);
+  const provider = editedByHand ? null : (result?.provider ?? (latestDone ? "demo" : null));
   return {
     tableId,
     rowId,
     columnId,
     columnKey: column.key,
-    value: readOwn(row.data, column.key) ?? null,
+    value,
     status: state?.s ?? null,
     confidence: state?.c ?? null,
+    editedByHand,
+    enrichedValue,
     source: provider
       ? {
           provider,

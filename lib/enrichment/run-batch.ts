@@ -1,7 +1,7 @@
 import "server-only";
 import { type Recipe, readRecipe } from "../providers/recipe";
 import { MAX_CELL_ATTEMPTS } from "./policy";
-import { type CellOutcome, computeCell, currentOutcomes, type RunOptions } from "./run-cell";
+import { type CellOutcome, computeCell, currentOutcomes, type RunOptions, recordedOutcome } from "./run-cell";
 import { type ClaimedTask, claimTasks, finishTasks, type TaskResult } from "./store";
 import { runWaterfallBatch } from "./waterfall/batch";
 
@@ -67,16 +67,7 @@ export async function runCellBatch(taskIds: string[], attempt = 1, options: RunO
   for (const r of finals) {
     const f = finished.get(r.taskId);
     if (!f) continue; // finished concurrently by someone else: reported below as it stands
-    outcomes.set(r.taskId, {
-      taskId: r.taskId,
-      status: r.status,
-      alreadyFinal: false,
-      permanent: r.status === "failed" ? permanent.has(r.taskId) : undefined,
-      value: r.status === "done" ? r.value : undefined,
-      confidence: r.status === "done" ? r.confidence : undefined,
-      error: r.status !== "done" ? r.error : undefined,
-      jobStatus: f.jobStatus,
-    });
+    outcomes.set(r.taskId, recordedOutcome(r, f, permanent.has(r.taskId)));
   }
 
   const missing = unique.filter((id) => !outcomes.has(id));

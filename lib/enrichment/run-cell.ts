@@ -131,6 +131,24 @@ async function currentOutcome(taskId: string): Promise<CellOutcome> {
 /** The outcome of a result this call recorded (or, if someone else finished it first, as it stands). */
 export async function outcomeOf(result: TaskResult, finished: FinishedTask | undefined, permanent = false) {
   if (!finished) return currentOutcome(result.taskId);
+  return recordedOutcome(result, finished, permanent);
+}
+
+/**
+ * The outcome of `result` as `finished` recorded it: a done result recorded failed (its row's
+ * inputs changed while it ran) reports that failure, as a permanent one.
+ */
+export function recordedOutcome(result: TaskResult, finished: FinishedTask, permanent = false): CellOutcome {
+  if (finished.status !== result.status) {
+    return {
+      taskId: result.taskId,
+      status: finished.status,
+      alreadyFinal: false,
+      permanent: finished.status === "failed" ? true : undefined,
+      error: finished.error ?? undefined,
+      jobStatus: finished.jobStatus,
+    };
+  }
   return {
     taskId: result.taskId,
     status: result.status,
@@ -140,7 +158,7 @@ export async function outcomeOf(result: TaskResult, finished: FinishedTask | und
     confidence: result.status === "done" ? result.confidence : undefined,
     error: result.status !== "done" ? result.error : undefined,
     jobStatus: finished.jobStatus,
-  } satisfies CellOutcome;
+  };
 }
 
 export type StartedCell = { outcome: CellOutcome } | { plan: WaterfallPlan };

@@ -1,12 +1,16 @@
 import "server-only";
 import { getDb } from "../db";
+import { endEditedCells, finalizeJobs } from "../enrichment/store";
 import { invalid, notFound } from "../errors";
 import { BULK_ROWS_TRANSACTION, columnKeysFor, lockListedRows, unknownKeys } from "./rows";
 import type { UpdateRowInput, UpdateRowsInput } from "./schemas";
 import { ROW_COLUMNS, type RowData, type RowDto, type RowRecord, serializeRow } from "./serialize";
 
 // Writing values into rows. Each row's keys are merged atomically in SQL (a concurrent
-// enrichment of another cell of the row is never lost); null removes a key.
+// enrichment of another cell of the row is never lost); null removes a key. A value written
+// by hand wins over the cell's enrichment: the cell's queued or running task ends and its
+// state goes (lib/enrichment/store/edited-cells.ts); the jobs that ends are finalized after
+// the commit, so one whose last cells were edited ends too.
 
 const MERGE = `
   WITH u AS (
@@ -36,7 +40,7 @@ export async function updateRows(
   { tableId, input }: { tableId: string; input: UpdateRowsInput },
   db = getDb(),
 ): Promise<RowDto[]> {
-  return db.$transaction(async (tx) => {
+  const { rows, jobIds } = await db.$transaction(async (tx) => {
     const keys = await columnKeysFor(tx, tableId);
     const problems = unknownKeys(input.rows, keys);
     if (problems.length > 0) throw invalid("Row data may only use the table's column keys", problems.slice(0, 100));
@@ -50,6 +54,10 @@ export async function updateRows(
     }
     const ids = input.rows.map((r) => r.id.toLowerCase());
     const parts = input.rows.map((r) => split(r.data));
+    const jobIds = await endEditedCells(
+      { tableId, edits: parts.map((p, i) => ({ rowId: ids[i] as string, ...p })) },
+      tx,
+    );
     const updated = await tx.$queryRawUnsafe<RowRecord[]>(
       MERGE,
       tableId,
@@ -57,8 +65,10 @@ export async function updateRows(
       parts.map((p) => p.set),
       parts.map((p) => p.remove),
     );
-    return updated.map(serializeRow);
+    return { rows: updated.map(serializeRow), jobIds };
   }, BULK_ROWS_TRANSACTION);
+  await finalizeJobs(jobIds);
+  return rows;
 }
 
 /** Merges `data` into one row atomically (set keys, null removes a key). */
@@ -66,13 +76,18 @@ export async function updateRow(
   { tableId, rowId, input }: { tableId: string; rowId: string; input: UpdateRowInput },
   db = getDb(),
 ): Promise<RowDto> {
-  return db.$transaction(async (tx) => {
+  const { row, jobIds } = await db.$transaction(async (tx) => {
     const keys = await columnKeysFor(tx, tableId);
     const problems = unknownKeys([input], keys).map((p) => ({ ...p, path: p.path.replace(/^rows\.0\./, "") }));
     if (problems.length > 0) throw invalid("Row data may only use the table's column keys", problems);
+    const { locked } = await lockListedRows(tx, tableId, [rowId]);
+    if (locked.length === 0) throw notFound("row", rowId);
     const { set, remove } = split(input.data);
+    const jobIds = await endEditedCells({ tableId, edits: [{ rowId, set, remove }] }, tx);
     const [updated] = await tx.$queryRawUnsafe<RowRecord[]>(MERGE, tableId, [rowId], [set], [remove]);
     if (!updated) throw notFound("row", rowId);
-    return serializeRow(updated);
+    return { row: serializeRow(updated), jobIds };
   });
+  await finalizeJobs(jobIds);
+  return row;
 }

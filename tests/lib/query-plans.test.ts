@@ -89,9 +89,11 @@ test("claiming and finishing 200 tasks by id looks them up by id while the stati
     {
       name: "finish",
       text: RECORD.text,
-      types: "uuid[], text[], jsonb[], jsonb[], float8[], text[], bool",
+      types: "uuid[], text[], jsonb[], jsonb[], float8[], text[], bool, jsonb[]",
+      // With what each cell's providers were asked about (none of the rows holds it any more).
       args: `${idArray}, array_fill('done'::text, ARRAY[200]), array_fill('{"value":"x"}'::jsonb, ARRAY[200]),
-             array_fill('"x"'::jsonb, ARRAY[200]), array_fill(0.9::float8, ARRAY[200]), array_fill(NULL::text, ARRAY[200]), true`,
+             array_fill('"x"'::jsonb, ARRAY[200]), array_fill(0.9::float8, ARRAY[200]), array_fill(NULL::text, ARRAY[200]), true,
+             array_fill('{"email":"not the row''s"}'::jsonb, ARRAY[200])`,
     },
   ];
   // On the store's own pool (generic plans), each in a transaction rolled back after it ran.

@@ -11,7 +11,9 @@ import type { FinalTaskStatus } from "./types";
 // write (an attempt counted), for cells decided without running (the provider cache answered
 // them outright, waterfall/cached.ts), unless their job was cancelled meanwhile; merges each
 // value into Row.data and each state into Row.cell_states (the trigger derives the row
-// status); counts each task into one counter shard of its job, all in one statement.
+// status); counts each task into one counter shard of its job, all in one statement. A done
+// result whose row was edited while the cell ran (the values its providers were asked about
+// changed) is recorded failed instead: its value belongs to the old inputs.
 // finalizeJobs then ends the jobs whose tasks are all final, after those results committed.
 
 /**
@@ -28,12 +30,20 @@ export type TaskResult =
       source: string;
       provider: string;
       details?: Record<string, unknown>;
+      /**
+       * The row's values (by column key, null: empty) the providers were asked about: if the
+       * row no longer holds them when the result is recorded (someone edited them while the
+       * cell ran), the value is not merged and the task ends failed, saying which changed.
+       */
+      reads?: Record<string, unknown>;
     }
   | { taskId: string; status: "failed" | "skipped"; error: string; details?: Record<string, unknown> };
 
 export type FinishedTask = {
   taskId: string;
+  /** As recorded: a done result whose row's inputs changed meanwhile is recorded failed, with `error` saying why. */
   status: FinalTaskStatus;
+  error: string | null;
   jobId: string;
   tableId: string;
   jobStatus: string;
@@ -45,21 +55,40 @@ export const RECORD: Statement = {
   hints: "cells",
   text: `
     WITH input AS (
-      SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::float8[], $6::text[])
-                    AS u(id, status, result, value, confidence, error)
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::float8[], $6::text[], $8::jsonb[])
+                    AS u(id, status, result, value, confidence, error, reads)
+    ), held AS (
+      -- Done results that say what their providers were asked about, with the keys of it the
+      -- row no longer holds, read from their rows locked (in id order) before their tasks, as
+      -- a hand-written value locks them: an edit either committed first and is seen here (the
+      -- lock reads the row's latest version), or waits for this record.
+      SELECT input.*,
+             (SELECT string_agg(e.key, ', ' ORDER BY e.key) FROM jsonb_each(input.reads) e
+               WHERE (r.data -> e.key) IS DISTINCT FROM NULLIF(e.value, 'null'::jsonb)) AS changed
+        FROM input JOIN cell_enrichment_tasks ct ON ct.id = input.id JOIN rows r ON r.id = ct.row_id
+       WHERE input.status = 'done' AND input.reads IS NOT NULL
+       ORDER BY r.id FOR UPDATE OF r
+    ), checked AS (
+      SELECT * FROM held
+      UNION ALL
+      SELECT input.*, NULL::text FROM input WHERE NOT (input.status = 'done' AND input.reads IS NOT NULL)
     ), t AS (
       UPDATE cell_enrichment_tasks ct
-         SET status = input.status::"TaskStatus", result = input.result, confidence = input.confidence,
-             error = input.error, completed_at = now(),
+         SET status = (CASE WHEN input.changed IS NULL THEN input.status ELSE 'failed' END)::"TaskStatus",
+             result = input.result,
+             confidence = CASE WHEN input.changed IS NULL THEN input.confidence END,
+             error = CASE WHEN input.changed IS NULL THEN input.error
+                          ELSE input.changed || ' changed while this cell ran; run it again' END,
+             completed_at = now(),
              attempts = ct.attempts + CASE WHEN ct.status = 'queued' THEN 1 ELSE 0 END,
              started_at = COALESCE(ct.started_at, now())
-        FROM input
+        FROM checked AS input
        WHERE ct.id = input.id
          AND (${statusIn("ct", ["running"])}
               OR ($7::bool AND ${statusIn("ct", ["queued"])}
                   AND EXISTS (SELECT 1 FROM enrichment_jobs j WHERE j.id = ct.job_id AND j.status IN ('pending', 'running'))))
       RETURNING ct.id, ct.table_id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error, input.value,
-                input.result ->> 'provider' AS provider
+                CASE WHEN input.changed IS NULL THEN input.result ->> 'provider' END AS provider
     ), per_row AS (
       SELECT t.row_id,
              jsonb_object_agg(t.column_id::text, ${finalStateOf("t", "t.provider")}) AS states,
@@ -80,7 +109,7 @@ export const RECORD: Statement = {
              count(*) FILTER (WHERE status = 'skipped')::int AS skipped
         FROM t GROUP BY job_id
     ), counted AS (${countInto("per_job")})
-    SELECT t.id::text AS "taskId", t.status::text AS status, t.job_id::text AS "jobId", t.table_id::text AS "tableId"
+    SELECT t.id::text AS "taskId", t.status::text AS status, t.error, t.job_id::text AS "jobId", t.table_id::text AS "tableId"
       FROM t`,
 };
 
@@ -168,9 +197,10 @@ async function recordResults(
   const values = results.map((r) => (r.status === "done" ? JSON.stringify(r.value ?? null) : null));
   const confidences = results.map((r) => (r.status === "done" ? r.confidence : null));
   const errors = results.map((r) => (r.status === "done" ? null : r.error));
+  const reads = results.map((r) => (r.status === "done" && r.reads ? JSON.stringify(r.reads) : null));
   return run<Omit<FinishedTask, "jobStatus">>(
     RECORD,
-    [ids, statuses, payload, values, confidences, errors, fromQueued],
+    [ids, statuses, payload, values, confidences, errors, fromQueued, reads],
     tx,
   );
 }

@@ -18,6 +18,7 @@ export {
   queueJobCells,
 } from "./create-tasks";
 export { withDbRetry } from "./db-retry";
+export { EDITED_ERROR, endEditedCells } from "./edited-cells";
 export { type FinishedTask, finalizeJobs, finishTasks, noteAttemptError, type TaskResult } from "./finish";
 export { forgetColumn } from "./forget-column";
 export { markJobStarted, readUnfinishedTaskIds, recordJobError } from "./job-runs";

@@ -57,6 +57,7 @@ export function decide(plan: WaterfallPlan, calls: CallRow[]): TaskResult {
       source: winner.source ?? winner.provider,
       provider: winner.provider,
       details: { ...details, callId: winner.id, ai: winner.provider === "llm" },
+      ...(plan.reads ? { reads: plan.reads } : {}),
     };
   }
   // A budget stopped the waterfall before it found anything: the cell is skipped, not failed.

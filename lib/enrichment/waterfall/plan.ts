@@ -28,6 +28,12 @@ export type WaterfallPlan = {
   inputs: Partial<Record<InputName, string>>;
   /** The HTTP provider's placeholder values, by column key. */
   row: Record<string, string>;
+  /**
+   * The row's values the providers are asked about, as they were when the cell was claimed, by
+   * column key (null: empty): the record of its result checks the row still holds them.
+   * Absent from plans made before it existed (a run resumed across an upgrade).
+   */
+  reads?: Record<string, unknown>;
   http?: HttpSpec;
 };
 
@@ -93,6 +99,10 @@ export function planWaterfall({
     const value = readOwn(task.rowData, key);
     row[key] = isEmpty(value) ? "" : textOf(value);
   }
+  const reads: Record<string, unknown> = Object.create(null);
+  for (const key of [...Object.values(recipe.inputs), ...Object.keys(row)]) {
+    if (key) reads[key] = readOwn(task.rowData, key) ?? null;
+  }
   return {
     plan: {
       taskId: task.taskId,
@@ -105,6 +115,7 @@ export function planWaterfall({
       providers,
       inputs,
       row,
+      reads,
       ...(recipe.http ? { http: recipe.http } : {}),
     },
   };

@@ -1,0 +1,71 @@
+import "server-only";
+import type { Tx } from "../../db";
+import { countInto, shardOfTasks } from "./counters";
+import { run, type Statement } from "./run";
+import { statusIn } from "./status-filter";
+
+/** The error of a cell's task that a value written by hand replaced before it ran or finished. */
+export const EDITED_ERROR = "edited by hand";
+
+// A value written by hand (PATCH of one row or many, a paste in the grid) wins over the cell's
+// enrichment: writing a different value into a cell that has an enrichment state ends the
+// cell's task if it is still queued or running (skipped, counted into its job, so a queued
+// cell is never called and a running one's answer is not merged: recordResults only finishes
+// running tasks), and drops the cell's state, so the grid and filters no longer present a value
+// typed by hand as a provider's, with its confidence. The task and its calls stay in the
+// cell's history. A write of the value the cell already holds changes nothing. Run it in the
+// writer's transaction, with the rows locked, before the values are merged (it compares
+// against the values as they were); then finalizeJobs the jobs it returns, after the commit.
+const END_EDITED_CELLS: Statement = {
+  name: "glaze-end-edited-cells",
+  plan: "custom",
+  text: `
+    WITH u AS (
+      SELECT * FROM unnest($2::uuid[], $3::jsonb[], $4::jsonb[]) AS u(id, set, remove)
+    ), edited AS (
+      SELECT r.id AS row_id, s.key AS column_id, (s.value ->> 't')::uuid AS task_id
+        FROM u JOIN rows r ON r.id = u.id AND r.table_id = $1::uuid
+        CROSS JOIN LATERAL jsonb_each(r.cell_states) s
+        JOIN columns c ON c.table_id = $1::uuid AND c.id::text = s.key
+       WHERE (jsonb_exists(u.set, c.key) AND (r.data -> c.key) IS DISTINCT FROM (u.set -> c.key))
+          OR (jsonb_exists(u.remove, c.key) AND jsonb_exists(r.data, c.key))
+    ), picked AS (
+      -- A task another statement holds is being recorded (or claimed) this instant, and that
+      -- statement waits for these rows: skipping it avoids a deadlock. Its value is not merged
+      -- (the cell's state no longer names it), only its state comes back.
+      SELECT ct.id FROM cell_enrichment_tasks ct JOIN edited ON ct.id = edited.task_id
+       WHERE ${statusIn("ct", ["queued", "running"])}
+         FOR UPDATE OF ct SKIP LOCKED
+    ), t AS (
+      UPDATE cell_enrichment_tasks ct SET status = 'skipped', error = $5, completed_at = now()
+        FROM picked WHERE ct.id = picked.id AND ${statusIn("ct", ["queued", "running"])}
+      RETURNING ct.id, ct.job_id
+    ), per_job AS (
+      SELECT job_id, ${shardOfTasks("id")} AS shard, 0 AS done, 0 AS failed, count(*)::int AS skipped
+        FROM t GROUP BY job_id
+    ), counted AS (${countInto("per_job")}
+    ), per_row AS (
+      SELECT row_id, array_agg(column_id) AS columns FROM edited GROUP BY row_id
+    ), r AS (
+      UPDATE rows SET cell_states = rows.cell_states - per_row.columns, updated_at = now()
+        FROM per_row WHERE rows.id = per_row.row_id
+    )
+    SELECT DISTINCT job_id::text AS "jobId" FROM t`,
+};
+
+/**
+ * Ends the enrichment of the cells a hand-written value changes (see above). `edits` are the
+ * rows' writes as the API takes them: keys to set (JSON) and keys to remove. Returns the ids
+ * of the jobs some of whose tasks it ended.
+ */
+export async function endEditedCells(
+  { tableId, edits }: { tableId: string; edits: { rowId: string; set: string; remove: string }[] },
+  tx: Tx,
+): Promise<string[]> {
+  const rows = await run<{ jobId: string }>(
+    END_EDITED_CELLS,
+    [tableId, edits.map((e) => e.rowId), edits.map((e) => e.set), edits.map((e) => e.remove), EDITED_ERROR],
+    tx,
+  );
+  return rows.map((r) => r.jobId);
+}
