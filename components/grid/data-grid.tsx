@@ -121,9 +121,9 @@ export function DataGrid({
     dims,
     columns,
     rowAt,
-    write: (writes, label) =>
+    write: (writes, label, overflow) =>
       canWrite
-        ? writeCells.mutate({ writes, label })
+        ? writeCells.mutate({ writes, label, overflow })
         : toast.show({ kind: "error", title: "You can read this table but not change it" }),
     fail: (message) => toast.show({ kind: "error", title: message }),
   });

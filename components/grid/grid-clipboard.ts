@@ -1,17 +1,18 @@
 import type { ClipboardEvent } from "react";
 import { cellValueOf } from "@/lib/client/cell-value";
 import type { Dims, Rect } from "@/lib/client/grid-selection";
-import { parseTsv, pasteTargets, toTsv } from "@/lib/client/grid-tsv";
+import { parseTsv, pasteOverflow, pasteTargets, toTsv } from "@/lib/client/grid-tsv";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { RowDto } from "@/lib/rows/serialize";
-import type { CellWrite } from "./use-row-edits";
+import type { CellWrite, PasteOverflow } from "./use-row-edits";
 
 /** Copies at most this many rows: beyond that the rows would have to be fetched first. */
 const MAX_COPY_ROWS = 5_000;
 
 /**
  * Copy writes the selection's bounding block as TSV (unselected cells inside it empty);
- * paste writes clipboard TSV at the selection's top-left (or fills it with a single value).
+ * paste writes clipboard TSV at the selection's top-left (or fills it with a single value);
+ * lines past the last row become new rows, and columns past the last column are reported.
  */
 export function gridClipboard({
   rects,
@@ -25,7 +26,7 @@ export function gridClipboard({
   dims: Dims;
   columns: ColumnDto[];
   rowAt: (index: number) => RowDto | undefined;
-  write: (writes: CellWrite[], label: string) => void;
+  write: (writes: CellWrite[], label: string, overflow?: PasteOverflow) => void;
   fail: (message: string) => void;
 }) {
   const bounds = rects.length
@@ -66,8 +67,7 @@ export function gridClipboard({
     event.preventDefault();
     const values = parseTsv(event.clipboardData.getData("text/plain"));
     if (values.length === 0) return;
-    const writes = pasteTargets(values, last, dims);
-    write(writes, "Pasted into");
+    write(pasteTargets(values, last, dims), "Pasted into", pasteOverflow(values, last, dims));
   };
 
   const clear = () => {

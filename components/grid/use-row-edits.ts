@@ -21,6 +21,12 @@ const MAX_ROWS_PER_DELETE = 10_000;
 
 export type CellWrite = { row: number; col: number; value: string | null };
 
+/** What a paste leaves outside the grid (lib/client/grid-tsv.ts pasteOverflow). */
+export type PasteOverflow = { rows: { col: number; value: string }[][]; droppedColumns: number };
+
+/** Rows one paste may add past the last row (one request). */
+const MAX_ROWS_PER_APPEND = 10_000;
+
 const rowCount = (n: number) => `${n.toLocaleString("en-US")} row${n === 1 ? "" : "s"}`;
 
 /**
@@ -44,10 +50,13 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
 
   const writeCells = useMutation({
     meta: { errorTitle: "Could not save the change" },
-    mutationFn: async ({ writes }: { writes: CellWrite[]; label?: string }) => {
+    mutationFn: async ({ writes, overflow }: { writes: CellWrite[]; label?: string; overflow?: PasteOverflow }) => {
       const rows = [...new Set(writes.map((w) => w.row))].sort((a, b) => a - b);
       if (rows.length > MAX_ROWS_PER_EDIT)
         throw new Error(`At most ${rowCount(MAX_ROWS_PER_EDIT)} can be changed at once.`);
+      const added = overflow?.rows ?? [];
+      if (added.length > MAX_ROWS_PER_APPEND)
+        throw new Error(`A paste may add at most ${rowCount(MAX_ROWS_PER_APPEND)} below the last row.`);
       const ids = await resolveRowIds(
         client,
         tableId,
@@ -67,10 +76,30 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
         replaceInCache(await fetchers.updateRow(tableId, rowsToSave[0].id, rowsToSave[0].data));
       else if (rowsToSave.length > 1)
         for (const row of (await fetchers.updateRows(tableId, rowsToSave)).data) replaceInCache(row);
-      return byRow.size;
+      if (added.length > 0) {
+        await fetchers.createRows(
+          tableId,
+          added.map((line) => ({ data: newRowData(line, columns) })),
+        );
+        client.setQueryData<TableDto>(queryKeys.tableMeta(tableId), (t) =>
+          t ? { ...t, rowCount: t.rowCount + added.length } : t,
+        );
+        await client.invalidateQueries({ queryKey: blocks });
+      }
+      return { changed: byRow.size, added: added.length };
     },
-    onSuccess: (changed, { label }) => {
-      if (label) toast.show({ kind: "success", title: `${label} ${rowCount(changed)}` });
+    onSuccess: ({ changed, added }, { label, overflow }) => {
+      if (!label) return;
+      const dropped = overflow?.droppedColumns ?? 0;
+      toast.show({
+        kind: dropped > 0 ? "info" : "success",
+        title: `${label} ${rowCount(changed)}${added > 0 ? ` and added ${rowCount(added)}` : ""}`,
+        ...(dropped > 0
+          ? {
+              message: `${dropped.toLocaleString("en-US")} pasted column${dropped === 1 ? " was" : "s were"} past the last column and left out.`,
+            }
+          : {}),
+      });
     },
     onError: () => client.invalidateQueries({ queryKey: blocks }),
   });
@@ -101,4 +130,15 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
   });
 
   return { writeCells, deleteRows, addRow };
+}
+
+/** A new row's data from pasted values by column index (empty values are left out). */
+function newRowData(line: { col: number; value: string }[], columns: ColumnDto[]): RowData {
+  const data: RowData = {};
+  for (const { col, value } of line) {
+    const column = columns[col];
+    const cell = column ? toCellValue(value, column) : null;
+    if (column && cell !== null) data[column.key] = cell;
+  }
+  return data;
 }

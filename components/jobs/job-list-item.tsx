@@ -5,6 +5,7 @@ import { formatCredits, formatDuration, formatTime, plural } from "./format";
 import { JobProgressBar } from "./job-progress-bar";
 import { JobStatusPill } from "./job-status-pill";
 import { JobTasks } from "./job-tasks";
+import { useNow } from "./use-now";
 
 const isActive = (job: JobDto) => job.status === "pending" || job.status === "running";
 
@@ -27,6 +28,7 @@ export function JobListItem({
   onRetry?: () => void;
 }) {
   const name = `Job of ${formatTime(job.createdAt)}`;
+  const now = useNow(isActive(job));
   return (
     <li aria-label={name} data-job-id={job.jobId} className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <div className="space-y-2 p-3">
@@ -58,7 +60,7 @@ export function JobListItem({
           <div className="text-right">
             <dt className="sr-only">Duration</dt>
             <dd title={`started ${formatTime(job.startedAt)}, ended ${formatTime(job.completedAt)}`}>
-              {formatDuration(job.startedAt ?? job.createdAt, job.completedAt)}
+              {formatDuration(job.startedAt ?? job.createdAt, job.completedAt, now)}
             </dd>
           </div>
         </dl>

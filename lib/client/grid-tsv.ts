@@ -86,3 +86,24 @@ export function pasteTargets(
   }
   return out;
 }
+
+/**
+ * What a paste at `target` (see pasteTargets) leaves outside the grid: the pasted lines below
+ * its last row, as new rows' values by column index (cut at its last column), and how many
+ * pasted columns lie right of its last column. A single value fills the selection: nothing.
+ */
+export function pasteOverflow(
+  values: string[][],
+  target: { top: number; left: number },
+  dims: { rows: number; cols: number },
+): { rows: { col: number; value: string }[][]; droppedColumns: number } {
+  if (values.length === 1 && values[0].length === 1) return { rows: [], droppedColumns: 0 };
+  const width = Math.max(...values.map((line) => line.length));
+  const fits = Math.max(0, dims.cols - target.left);
+  return {
+    rows: values
+      .slice(Math.max(0, dims.rows - target.top))
+      .map((line) => line.slice(0, fits).map((value, c) => ({ col: target.left + c, value }))),
+    droppedColumns: Math.max(0, width - fits),
+  };
+}

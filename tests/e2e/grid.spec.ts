@@ -210,6 +210,44 @@ test.describe("in a browser far from UTC", () => {
   });
 });
 
+test("a paste past the last row adds rows for its lines and says which columns it left out", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Paste past the end",
+    [
+      { key: "name", label: "Name" },
+      { key: "note", label: "Note" },
+    ],
+    [{ name: "r1" }, { name: "r2" }],
+  );
+  await page.goto(`/tables/${table.id}`);
+  await (await cellOf(page, "r2", "Name")).click();
+  await page.getByRole("grid").evaluate((grid) => {
+    const data = new DataTransfer();
+    data.setData("text/plain", "r2b\tn2\textra\nr3\tn3\textra\nr4\t\textra\n");
+    grid.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  const toast = page.getByRole("status").filter({ hasText: "Pasted into 1 row and added 2 rows" });
+  await expect(toast).toBeVisible();
+  await expect(toast).toContainText("1 pasted column was past the last column and left out.");
+  await expect(await cellOf(page, "r2b", "Note")).toHaveText("n2");
+  await expect(await cellOf(page, "r3", "Note")).toHaveText("n3");
+  await expect(rowWith(page, "r4")).toHaveCount(1);
+  await expect(page.getByText("4 rows · 2 columns")).toBeVisible();
+  const rows = await (await request.get(`/api/tables/${table.id}/rows`)).json();
+  expect(rows.data.map((r: { data: Record<string, string> }) => r.data)).toEqual([
+    { name: "r1" },
+    { name: "r2b", note: "n2" },
+    { name: "r3", note: "n3" },
+    { name: "r4" },
+  ]);
+  expect(errors).toEqual([]);
+});
+
 test("keyboard selection, paste of a tab-separated block, rows and columns", async ({ page, request }) => {
   const errors = watchErrors(page);
   const table = await createTable(
