@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { writeCostSettings } from "@/lib/costs/settings";
 import { getDb } from "@/lib/db";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
-import { runCellTask, startCell } from "@/lib/enrichment/run-cell";
+import { finishWaterfallCell, runCellTask, startCell } from "@/lib/enrichment/run-cell";
 import { CallRetry, runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
 import { callHandedOver, settleCancelledHandovers } from "@/lib/enrichment/waterfall/handover";
 import { api } from "../support/api";
@@ -376,5 +376,47 @@ describe("hand-over: a batch does not wait long for a provider's rate limit", ()
     expect(job).toMatchObject({ status: "cancelled" });
     expect(job.doneTasks + job.failedTasks).toBe(6);
     expect(await getDb().cellEnrichmentTask.count({ where: { jobId, error: "cancelled" } })).toBe(3);
+  });
+});
+
+describe("a cancel between two providers of a cell", () => {
+  test("one cell: the next provider is not called, the cell ends cancelled", async () => {
+    replicas.configure({ hunter: { findRate: 0 } });
+    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "acme.com" }]);
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const started = await startCell(taskIds[0] as string);
+    if (!("plan" in started)) throw new Error("expected a waterfall");
+    expect((await runWaterfallCall(started.plan, "hunter.email-finder", { lastAttempt: false })).stop).toBe(false);
+    expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/cancel`, {})).status).toBe(200);
+    const next = await runWaterfallCall(started.plan, "pdl.person", { lastAttempt: false });
+    expect(next).toMatchObject({ outcome: "cancelled", stop: true });
+    expect(upstream()).toEqual({ hunter: 1, pdl: 0, apollo: 0, llm: 0 });
+    expect(await finishWaterfallCell(started.plan)).toMatchObject({
+      status: "failed",
+      alreadyFinal: true,
+      error: "cancelled",
+    });
+    expect(await jobOf(jobId)).toMatchObject({ status: "cancelled", failedTasks: 1 });
+    expect(await callsOf(taskIds[0] as string)).toHaveLength(1);
+  });
+
+  test("a batch: calls under way finish, the cells then end cancelled without their next provider", async () => {
+    replicas.configure({ hunter: { findRate: 0, latencyMs: 500 } });
+    const t = await makeLeads([
+      { name: "Ada Lovelace", company_domain: "acme.com" },
+      { name: "Alan Turing", company_domain: "acme.com" },
+      { name: "Grace Hopper", company_domain: "acme.com" },
+    ]);
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const batch = runCellBatch(taskIds);
+    for (let i = 0; i < 100; i++) {
+      if ((await getDb().cellEnrichmentTask.count({ where: { jobId, status: "running" } })) === 3) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/cancel`, {})).status).toBe(200);
+    const outcomes = await batch;
+    expect(outcomes.map((o) => [o.status, o.error])).toEqual(taskIds.map(() => ["failed", "cancelled"]));
+    expect(upstream()).toEqual({ hunter: 3, pdl: 0, apollo: 0, llm: 0 });
+    expect(await jobOf(jobId)).toMatchObject({ status: "cancelled", failedTasks: 3 });
   });
 });

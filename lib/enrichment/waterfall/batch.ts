@@ -3,6 +3,7 @@ import type { KeyCache } from "../../providers/call-provider";
 import type { Recipe } from "../../providers/recipe";
 import { type ClaimedTask, readJobBlocks, readTaskCalls, type TaskResult } from "../store";
 import { callForCells, isRetryable } from "./calls";
+import { endCancelledCells } from "./cancelled";
 import { callableProviders, decideWaterfalls, startWaterfalls } from "./cell";
 import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
 import type { WaterfallPlan } from "./plan";
@@ -61,7 +62,12 @@ export async function runWaterfallBatch(
     }),
   );
 
-  for (;;) {
+  for (let round = 0; ; round++) {
+    // A cancel between two rounds ends the cells of its job before their next provider.
+    if (round > 0) {
+      const looking = [...state.values()].filter((c) => !c.done).map((c) => c.plan);
+      for (const taskId of await endCancelledCells(looking)) state.delete(taskId);
+    }
     // Each looking cell's next provider without a final outcome yet.
     const byProvider = new Map<string, WaterfallPlan[]>();
     for (const cell of state.values()) {

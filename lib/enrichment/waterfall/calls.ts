@@ -30,6 +30,7 @@ import {
   recordProviderCallsOf,
   withDbRetry,
 } from "../store";
+import { endCancelledCells } from "./cancelled";
 import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
 import type { WaterfallPlan } from "./plan";
 
@@ -384,7 +385,8 @@ const summaryOf = (plan: WaterfallPlan, call: CallRow, reused: boolean): CallSum
 /**
  * One provider of one cell (an interactive job's durable step). A provider that already has a
  * final outcome for the task is not called again (a retried or replayed step reuses it). A
- * rate-limited or transient answer throws CallRetry unless this is the last attempt.
+ * rate-limited or transient answer throws CallRetry unless this is the last attempt. A cell
+ * whose job was cancelled is ended instead (outcome "cancelled", and the waterfall stops).
  */
 export async function runWaterfallCall(
   plan: WaterfallPlan,
@@ -393,6 +395,9 @@ export async function runWaterfallCall(
 ): Promise<CallSummary> {
   const existing = latestByProvider(await readTaskCalls([plan.taskId])).get(providerId);
   if (existing && FINAL_OUTCOMES.has(existing.outcome)) return summaryOf(plan, existing, true);
+  if ((await endCancelledCells([plan])).size > 0) {
+    return { provider: providerId, outcome: "cancelled", confidence: null, stop: true, reused: false };
+  }
   const planned = plan.providers.find((p) => p.id === providerId);
   const blocks = (await readJobBlocks([plan.jobId])).get(plan.jobId);
   const reason = planned?.missing ? missingInput(planned.missing) : blocks?.get(providerId);
