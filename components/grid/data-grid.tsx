@@ -99,7 +99,7 @@ export function DataGrid({
     return set;
   }, [selection, dims]);
 
-  const { writeCells, deleteRows } = useRowEdits(tableId, columns, view);
+  const { writeCells, deleteRows, undo, redo } = useRowEdits(tableId, columns, view);
   const { canWrite, canEnrich } = useGridPermissions();
   const focusGrid = useCallback(
     () => scrollRef.current?.querySelector<HTMLElement>("table")?.focus({ preventScroll: true }),
@@ -136,6 +136,8 @@ export function DataGrid({
     enrich: () => (canEnrich ? onEnrich() : undefined),
     copy: () => void clipboard.copy(),
     clear: clipboard.clear,
+    undo: canWrite ? undo : () => {},
+    redo: canWrite ? redo : () => {},
   });
   const pointer = useGridPointer({
     update: onSelectionChange,

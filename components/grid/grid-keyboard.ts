@@ -18,12 +18,15 @@ export type GridKeyActions = {
   enrich: () => void;
   copy: () => void;
   clear: () => void;
+  undo: () => void;
+  redo: () => void;
 };
 
 /**
  * Spreadsheet keys on the focused grid: arrows move (Shift extends, Ctrl/Cmd jumps to the
  * edge), Home/End, PageUp/PageDown, Enter/F2 or typing edits, Delete clears, Ctrl/Cmd+A
- * selects all, Ctrl/Cmd+C copies, Ctrl/Cmd+E enriches.
+ * selects all, Ctrl/Cmd+C copies, Ctrl/Cmd+E enriches, Ctrl/Cmd+Z undoes the last edit and
+ * Ctrl/Cmd+Shift+Z or Ctrl+Y redoes it.
  */
 export function gridKeyHandler(selection: GridSelection, dims: Dims, pageRows: number, actions: GridKeyActions) {
   return (event: KeyboardEvent<HTMLElement>) => {
@@ -46,6 +49,11 @@ export function gridKeyHandler(selection: GridSelection, dims: Dims, pageRows: n
       actions.select(selectAll(dims));
     } else if (mod && event.key.toLowerCase() === "c") {
       actions.copy();
+    } else if (mod && event.key.toLowerCase() === "z") {
+      if (event.shiftKey) actions.redo();
+      else actions.undo();
+    } else if (mod && event.key.toLowerCase() === "y") {
+      actions.redo();
     } else if (event.key === "Home" || event.key === "End") {
       const target = {
         row: mod ? (event.key === "Home" ? 0 : dims.rows - 1) : (active?.row ?? 0),

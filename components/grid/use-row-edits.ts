@@ -1,5 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { toCellValue } from "@/lib/client/cell-value";
+import { type EditEntry, EditHistory, valuesBefore } from "@/lib/client/edit-history";
 import {
   type ColumnDto,
   fetchers,
@@ -48,14 +50,51 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
       return { ...page, data };
     });
 
+  const [history] = useState(() => new EditHistory());
+  const cachedRow = (id: string) => {
+    for (const [, page] of client.getQueriesData<RowPage>({ queryKey: blocks })) {
+      const row = page?.data.find((r) => r.id === id);
+      if (row) return row;
+    }
+    return undefined;
+  };
+  const bumpRowCount = (delta: number) =>
+    client.setQueryData<TableDto>(queryKeys.tableMeta(tableId), (t) =>
+      t ? { ...t, rowCount: t.rowCount + delta } : t,
+    );
+  /** Writes values into rows: shown at once, then saved (one request), then shown as saved. */
+  const saveValues = async (rows: { id: string; data: RowData }[]) => {
+    for (const { id, data } of rows) patchCache(id, data);
+    if (rows.length === 1) replaceInCache(await fetchers.updateRow(tableId, rows[0].id, rows[0].data));
+    else if (rows.length > 1) for (const row of (await fetchers.updateRows(tableId, rows)).data) replaceInCache(row);
+  };
+  const addRows = async (data: RowData[]) => {
+    if (data.length === 0) return [];
+    const created = await fetchers.createRows(
+      tableId,
+      data.map((d) => ({ data: d })),
+    );
+    bumpRowCount(created.data.length);
+    await client.invalidateQueries({ queryKey: blocks });
+    return created.data.map((r) => ({ id: r.id, data: r.data }));
+  };
+
   const writeCells = useMutation({
     meta: { errorTitle: "Could not save the change" },
-    mutationFn: async ({ writes, overflow }: { writes: CellWrite[]; label?: string; overflow?: PasteOverflow }) => {
+    mutationFn: async ({
+      writes,
+      label,
+      overflow,
+    }: {
+      writes: CellWrite[];
+      label?: string;
+      overflow?: PasteOverflow;
+    }) => {
       const rows = [...new Set(writes.map((w) => w.row))].sort((a, b) => a - b);
       if (rows.length > MAX_ROWS_PER_EDIT)
         throw new Error(`At most ${rowCount(MAX_ROWS_PER_EDIT)} can be changed at once.`);
-      const added = overflow?.rows ?? [];
-      if (added.length > MAX_ROWS_PER_APPEND)
+      const extra = overflow?.rows ?? [];
+      if (extra.length > MAX_ROWS_PER_APPEND)
         throw new Error(`A paste may add at most ${rowCount(MAX_ROWS_PER_APPEND)} below the last row.`);
       const ids = await resolveRowIds(
         client,
@@ -70,30 +109,32 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
         if (!rowId || !column) continue;
         byRow.set(rowId, { ...byRow.get(rowId), [column.key]: toCellValue(w.value, column) });
       }
-      for (const [rowId, data] of byRow) patchCache(rowId, data);
-      const rowsToSave = [...byRow].map(([id, data]) => ({ id, data }));
-      if (rowsToSave.length === 1)
-        replaceInCache(await fetchers.updateRow(tableId, rowsToSave[0].id, rowsToSave[0].data));
-      else if (rowsToSave.length > 1)
-        for (const row of (await fetchers.updateRows(tableId, rowsToSave)).data) replaceInCache(row);
-      if (added.length > 0) {
-        await fetchers.createRows(
-          tableId,
-          added.map((line) => ({ data: newRowData(line, columns) })),
-        );
-        client.setQueryData<TableDto>(queryKeys.tableMeta(tableId), (t) =>
-          t ? { ...t, rowCount: t.rowCount + added.length } : t,
-        );
-        await client.invalidateQueries({ queryKey: blocks });
+      const changes = [...byRow].map(([id, after]) => ({
+        id,
+        after,
+        before: valuesBefore(cachedRow(id)?.data, after),
+      }));
+      await saveValues(changes.map((c) => ({ id: c.id, data: c.after })));
+      const added = await addRows(extra.map((line) => newRowData(line, columns)));
+      const title = label
+        ? `${label} ${rowCount(byRow.size)}${added.length > 0 ? ` and added ${rowCount(added.length)}` : ""}`
+        : `Edited ${rowCount(byRow.size)}`;
+      // Rows that were not loaded (a selection scrolled far past) have no known values to restore.
+      if (changes.every((c) => c.before)) {
+        history.record({
+          label: title,
+          rows: changes.map((c) => ({ id: c.id, before: c.before as RowData, after: c.after })),
+          added,
+        });
       }
-      return { changed: byRow.size, added: added.length };
+      return title;
     },
-    onSuccess: ({ changed, added }, { label, overflow }) => {
+    onSuccess: (title, { label, overflow }) => {
       if (!label) return;
       const dropped = overflow?.droppedColumns ?? 0;
       toast.show({
         kind: dropped > 0 ? "info" : "success",
-        title: `${label} ${rowCount(changed)}${added > 0 ? ` and added ${rowCount(added)}` : ""}`,
+        title,
         ...(dropped > 0
           ? {
               message: `${dropped.toLocaleString("en-US")} pasted column${dropped === 1 ? " was" : "s were"} past the last column and left out.`,
@@ -101,6 +142,34 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
           : {}),
       });
     },
+    onError: () => client.invalidateQueries({ queryKey: blocks }),
+  });
+
+  const undoRedo = useMutation({
+    meta: { errorTitle: "Could not undo or redo the change" },
+    mutationFn: async (direction: "undo" | "redo") =>
+      direction === "undo"
+        ? history.undo(async (entry: EditEntry) => {
+            if (entry.added.length > 0) {
+              await fetchers.deleteRows(
+                tableId,
+                entry.added.map((a) => a.id),
+              );
+              bumpRowCount(-entry.added.length);
+              await client.invalidateQueries({ queryKey: blocks });
+            }
+            await saveValues(entry.rows.map((r) => ({ id: r.id, data: r.before })));
+          })
+        : history.redo(async (entry: EditEntry) => {
+            await saveValues(entry.rows.map((r) => ({ id: r.id, data: r.after })));
+            entry.added = await addRows(entry.added.map((a) => a.data));
+          }),
+    onSuccess: (entry, direction) =>
+      toast.show(
+        entry
+          ? { kind: "success", title: `${direction === "undo" ? "Undid" : "Redid"}: ${entry.label}` }
+          : { kind: "info", title: direction === "undo" ? "Nothing to undo" : "Nothing to redo" },
+      ),
     onError: () => client.invalidateQueries({ queryKey: blocks }),
   });
 
@@ -124,12 +193,18 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
     meta: { errorTitle: "Could not add a row" },
     mutationFn: () => fetchers.createRows(tableId, [{ data: {} }]),
     onSuccess: async () => {
-      client.setQueryData<TableDto>(queryKeys.tableMeta(tableId), (t) => (t ? { ...t, rowCount: t.rowCount + 1 } : t));
+      bumpRowCount(1);
       await client.invalidateQueries({ queryKey: blocks });
     },
   });
 
-  return { writeCells, deleteRows, addRow };
+  return {
+    writeCells,
+    deleteRows,
+    addRow,
+    undo: () => undoRedo.mutate("undo"),
+    redo: () => undoRedo.mutate("redo"),
+  };
 }
 
 /** A new row's data from pasted values by column index (empty values are left out). */

@@ -248,6 +248,52 @@ test("a paste past the last row adds rows for its lines and says which columns i
   expect(errors).toEqual([]);
 });
 
+test("Ctrl+Z undoes typing and a paste (its added rows too), Ctrl+Shift+Z redoes", async ({ page, request }) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Undo",
+    [
+      { key: "name", label: "Name" },
+      { key: "note", label: "Note" },
+    ],
+    [{ name: "u1", note: "keep" }, { name: "u2" }],
+  );
+  await page.goto(`/tables/${table.id}`);
+  await (await cellOf(page, "u1", "Note")).click();
+  await page.keyboard.type("typed");
+  await page.keyboard.press("Enter");
+  await expect(await cellOf(page, "u1", "Note")).toHaveText("typed");
+  await (await cellOf(page, "u2", "Name")).click();
+  await page.getByRole("grid").evaluate((grid) => {
+    const data = new DataTransfer();
+    data.setData("text/plain", "u2b\tn2\nu3\tn3\n");
+    grid.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await expect(rowWith(page, "u3")).toHaveCount(1);
+
+  await page.keyboard.press("ControlOrMeta+z");
+  await expect(page.getByRole("status").filter({ hasText: "Undid: Pasted into 1 row and added 1 row" })).toBeVisible();
+  await expect(rowWith(page, "u3")).toHaveCount(0);
+  await expect(await cellOf(page, "u2", "Note")).toHaveText("");
+  await page.keyboard.press("ControlOrMeta+z");
+  await expect(await cellOf(page, "u1", "Note")).toHaveText("keep");
+  await page.keyboard.press("ControlOrMeta+z");
+  await expect(page.getByRole("status").filter({ hasText: "Nothing to undo" })).toBeVisible();
+
+  await page.keyboard.press("ControlOrMeta+Shift+z");
+  await expect(await cellOf(page, "u1", "Note")).toHaveText("typed");
+  await page.keyboard.press("ControlOrMeta+Shift+z");
+  await expect(rowWith(page, "u3")).toHaveCount(1);
+  const rows = await (await request.get(`/api/tables/${table.id}/rows`)).json();
+  expect(rows.data.map((r: { data: Record<string, string> }) => r.data)).toEqual([
+    { name: "u1", note: "typed" },
+    { name: "u2b", note: "n2" },
+    { name: "u3", note: "n3" },
+  ]);
+  expect(errors).toEqual([]);
+});
+
 test("keyboard selection, paste of a tab-separated block, rows and columns", async ({ page, request }) => {
   const errors = watchErrors(page);
   const table = await createTable(

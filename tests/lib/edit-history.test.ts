@@ -1,0 +1,48 @@
+import { expect, test } from "vitest";
+import { type EditEntry, EditHistory, MAX_UNDO, valuesBefore } from "@/lib/client/edit-history";
+
+const entry = (label: string): EditEntry => ({ label, rows: [], added: [] });
+
+test("the values an edit replaces: each key's old value, null where the row had none; unknown rows give none", () => {
+  expect(valuesBefore({ name: "Ada", constructor: "x" }, { name: "Ada K", title: "CTO", constructor: null })).toEqual({
+    name: "Ada",
+    title: null,
+    constructor: "x",
+  });
+  // A key the row does not hold is null, even one every object inherits.
+  expect(valuesBefore({}, { constructor: "y" })).toEqual({ constructor: null });
+  expect(valuesBefore(undefined, { name: "x" })).toBeUndefined();
+});
+
+test("undo and redo move edits between the stacks in order; a new edit clears what could be redone", async () => {
+  const history = new EditHistory();
+  const applied: string[] = [];
+  const apply = async (e: EditEntry) => {
+    applied.push(e.label);
+  };
+  history.record(entry("a"));
+  history.record(entry("b"));
+  expect((await history.undo(apply))?.label).toBe("b");
+  expect((await history.undo(apply))?.label).toBe("a");
+  expect(await history.undo(apply)).toBeUndefined();
+  expect((await history.redo(apply))?.label).toBe("a");
+  history.record(entry("c"));
+  expect(await history.redo(apply)).toBeUndefined();
+  expect((await history.undo(apply))?.label).toBe("c");
+  expect(applied).toEqual(["b", "a", "a", "c"]);
+});
+
+test("an edit that fails to undo is dropped with its error; older edits stay; only the last MAX_UNDO are kept", async () => {
+  const history = new EditHistory();
+  for (let i = 0; i <= MAX_UNDO; i++) history.record(entry(String(i)));
+  await expect(
+    history.undo(async () => {
+      throw new Error("rows deleted");
+    }),
+  ).rejects.toThrow("rows deleted");
+  const labels: string[] = [];
+  while (await history.undo(async (e) => void labels.push(e.label)));
+  expect(labels[0]).toBe(String(MAX_UNDO - 1));
+  expect(labels).toHaveLength(MAX_UNDO - 1);
+  expect(labels.at(-1)).toBe("1");
+});
