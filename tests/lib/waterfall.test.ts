@@ -379,8 +379,8 @@ describe("hand-over: a batch does not wait long for a provider's rate limit", ()
   });
 });
 
-describe("a cancel between two providers of a cell", () => {
-  test("one cell: the next provider is not called, the cell ends cancelled", async () => {
+describe("a waterfall stops between two providers when its cell no longer wants a value", () => {
+  test("the job cancelled: the next provider is not called, the cell ends cancelled", async () => {
     replicas.configure({ hunter: { findRate: 0 } });
     const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "acme.com" }]);
     const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
@@ -389,7 +389,7 @@ describe("a cancel between two providers of a cell", () => {
     expect((await runWaterfallCall(started.plan, "hunter.email-finder", { lastAttempt: false })).stop).toBe(false);
     expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/cancel`, {})).status).toBe(200);
     const next = await runWaterfallCall(started.plan, "pdl.person", { lastAttempt: false });
-    expect(next).toMatchObject({ outcome: "cancelled", stop: true });
+    expect(next).toMatchObject({ outcome: "stopped", stop: true });
     expect(upstream()).toEqual({ hunter: 1, pdl: 0, apollo: 0, llm: 0 });
     expect(await finishWaterfallCell(started.plan)).toMatchObject({
       status: "failed",
@@ -400,7 +400,7 @@ describe("a cancel between two providers of a cell", () => {
     expect(await callsOf(taskIds[0] as string)).toHaveLength(1);
   });
 
-  test("a batch: calls under way finish, the cells then end cancelled without their next provider", async () => {
+  test("a batch cancelled: calls under way finish, the cells then end cancelled without their next provider", async () => {
     replicas.configure({ hunter: { findRate: 0, latencyMs: 500 } });
     const t = await makeLeads([
       { name: "Ada Lovelace", company_domain: "acme.com" },
@@ -418,5 +418,32 @@ describe("a cancel between two providers of a cell", () => {
     expect(outcomes.map((o) => [o.status, o.error])).toEqual(taskIds.map(() => ["failed", "cancelled"]));
     expect(upstream()).toEqual({ hunter: 3, pdl: 0, apollo: 0, llm: 0 });
     expect(await jobOf(jobId)).toMatchObject({ status: "cancelled", failedTasks: 3 });
+  });
+
+  test("its row deleted, or its value written by hand: the next provider is not called", async () => {
+    replicas.configure({ hunter: { findRate: 0 } });
+    const t = await makeLeads([
+      { name: "Ada Lovelace", company_domain: "acme.com" },
+      { name: "Alan Turing", company_domain: "acme.com" },
+    ]);
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const plans = [];
+    for (const taskId of taskIds) {
+      const started = await startCell(taskId);
+      if (!("plan" in started)) throw new Error("expected a waterfall");
+      await runWaterfallCall(started.plan, "hunter.email-finder", { lastAttempt: false });
+      plans.push(started.plan);
+    }
+    expect((await api.delete(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`)).status).toBe(204);
+    await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[1]}`, { data: { email: "alan@typed.test" } });
+    for (const plan of plans) {
+      expect(await runWaterfallCall(plan, "pdl.person", { lastAttempt: false })).toMatchObject({
+        outcome: "stopped",
+        stop: true,
+      });
+    }
+    expect(upstream()).toEqual({ hunter: 2, pdl: 0, apollo: 0, llm: 0 });
+    // The deleted row's cell counts as failed (README, Rows), the typed one as skipped.
+    expect(await jobOf(jobId)).toMatchObject({ status: "failed", doneTasks: 0, failedTasks: 1, skippedTasks: 1 });
   });
 });

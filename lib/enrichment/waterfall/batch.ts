@@ -3,10 +3,10 @@ import type { KeyCache } from "../../providers/call-provider";
 import type { Recipe } from "../../providers/recipe";
 import { type ClaimedTask, readJobBlocks, readTaskCalls, type TaskResult } from "../store";
 import { callForCells, isRetryable } from "./calls";
-import { endCancelledCells } from "./cancelled";
 import { callableProviders, decideWaterfalls, startWaterfalls } from "./cell";
 import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
 import type { WaterfallPlan } from "./plan";
+import { stoppedCells } from "./stopped-cells";
 
 // Waterfalls of many cells at once (bulk jobs), batched per provider: in each round, every
 // cell still looking asks its next provider, all calls of one provider run together (bounded
@@ -63,10 +63,10 @@ export async function runWaterfallBatch(
   );
 
   for (let round = 0; ; round++) {
-    // A cancel between two rounds ends the cells of its job before their next provider.
+    // Cells deleted, ended or cancelled since the last round ask no further provider.
     if (round > 0) {
       const looking = [...state.values()].filter((c) => !c.done).map((c) => c.plan);
-      for (const taskId of await endCancelledCells(looking)) state.delete(taskId);
+      for (const taskId of await stoppedCells(looking)) state.delete(taskId);
     }
     // Each looking cell's next provider without a final outcome yet.
     const byProvider = new Map<string, WaterfallPlan[]>();

@@ -30,9 +30,9 @@ import {
   recordProviderCallsOf,
   withDbRetry,
 } from "../store";
-import { endCancelledCells } from "./cancelled";
 import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
 import type { WaterfallPlan } from "./plan";
+import { stoppedCells } from "./stopped-cells";
 
 // Calling one provider for one or many cells and recording every call. A provider the job has
 // stopped calling (out of credits, or its key refused) is passed over and recorded as such; an
@@ -386,7 +386,8 @@ const summaryOf = (plan: WaterfallPlan, call: CallRow, reused: boolean): CallSum
  * One provider of one cell (an interactive job's durable step). A provider that already has a
  * final outcome for the task is not called again (a retried or replayed step reuses it). A
  * rate-limited or transient answer throws CallRetry unless this is the last attempt. A cell
- * whose job was cancelled is ended instead (outcome "cancelled", and the waterfall stops).
+ * that no longer wants a value (deleted, ended meanwhile, or of a cancelled job: see
+ * stopped-cells.ts) is not called: the outcome is "stopped", and the waterfall stops.
  */
 export async function runWaterfallCall(
   plan: WaterfallPlan,
@@ -395,8 +396,8 @@ export async function runWaterfallCall(
 ): Promise<CallSummary> {
   const existing = latestByProvider(await readTaskCalls([plan.taskId])).get(providerId);
   if (existing && FINAL_OUTCOMES.has(existing.outcome)) return summaryOf(plan, existing, true);
-  if ((await endCancelledCells([plan])).size > 0) {
-    return { provider: providerId, outcome: "cancelled", confidence: null, stop: true, reused: false };
+  if ((await stoppedCells([plan])).size > 0) {
+    return { provider: providerId, outcome: "stopped", confidence: null, stop: true, reused: false };
   }
   const planned = plan.providers.find((p) => p.id === providerId);
   const blocks = (await readJobBlocks([plan.jobId])).get(plan.jobId);

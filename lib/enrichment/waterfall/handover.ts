@@ -1,7 +1,6 @@
 import "server-only";
-import { peekRecipeTasks, readJobBlocks, readTaskCalls } from "../store";
+import { finalizeJobs, peekRecipeTasks, readJobBlocks, readTaskCalls, settleCancelledTasks } from "../store";
 import { callForCells } from "./calls";
-import { endCancelledCells } from "./cancelled";
 import { callableProviders, planPeeked } from "./cell";
 import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
 
@@ -59,5 +58,7 @@ export async function callHandedOver({
  */
 export async function settleCancelledHandovers(jobId: string, taskIds: string[]): Promise<number> {
   if (taskIds.length === 0) return 0;
-  return (await endCancelledCells(taskIds.map((taskId) => ({ jobId, taskId })))).size;
+  const ended = await settleCancelledTasks({ jobId, taskIds, limit: taskIds.length, running: true });
+  if (ended > 0) await finalizeJobs([jobId]);
+  return ended;
 }
