@@ -120,7 +120,7 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
         ? `${label} ${rowCount(byRow.size)}${added.length > 0 ? ` and added ${rowCount(added.length)}` : ""}`
         : `Edited ${rowCount(byRow.size)}`;
       // Rows that were not loaded (a selection scrolled far past) have no known values to restore.
-      if (changes.every((c) => c.before)) {
+      if (changes.length + added.length > 0 && changes.every((c) => c.before)) {
         history.record({
           label: title,
           rows: changes.map((c) => ({ id: c.id, before: c.before as RowData, after: c.after })),
