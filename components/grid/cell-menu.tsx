@@ -28,7 +28,7 @@ export function CellMenu({
   onCopy: () => void;
   onClear?: () => void;
   onDeleteRows?: () => void;
-  /** Opens "Why this value?" for the active cell; absent when it was never enriched. */
+  /** Opens "Why this value?" for the active cell; absent when no cell is active. */
   onExplain?: () => void;
 }) {
   const cells = countCells(rects);

@@ -151,8 +151,8 @@ export function DataGrid({
   const active = selection.active;
   const activeRow = active ? rowAt(active.row) : undefined;
   const activeColumn = active ? columns[active.col] : undefined;
-  const explainable =
-    activeRow && activeColumn && activeRow.cells[activeColumn.id] ? { activeRow, activeColumn } : null;
+  // Any cell can say why it holds its value: enriched, edited by hand, or never enriched.
+  const explainable = activeRow && activeColumn ? { activeRow, activeColumn } : null;
 
   return (
     <div className="relative min-h-0 min-w-0 flex-1">

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
 import { type ColumnDto, type EstimateDto, fetchers } from "@/lib/client/fetchers";
-import type { Dims, GridSelection } from "@/lib/client/grid-selection";
+import { type Dims, type GridSelection, rectsOf } from "@/lib/client/grid-selection";
 import { queryKeys } from "@/lib/client/query-keys";
 import { type ViewQuery, viewKey } from "@/lib/client/view-query";
 import { useToast } from "../ui/toast-provider";
@@ -31,7 +31,8 @@ export function useEnrichEstimate(
       const planned = await planEnrichRequest(client, tableId, columns, settled, dims, view);
       return fetchers.estimate(tableId, planned.body, signal);
     },
-    enabled: enabled && settled.ranges.length > 0,
+    // A selection left outside the grid (its rows deleted, or gone from the view) asks nothing.
+    enabled: enabled && rectsOf(settled, dims).length > 0,
     staleTime: 10_000,
     retry: false,
     placeholderData: keepPreviousData,

@@ -170,7 +170,8 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
           ? { kind: "success", title: `${direction === "undo" ? "Undid" : "Redid"}: ${entry.label}` }
           : { kind: "info", title: direction === "undo" ? "Nothing to undo" : "Nothing to redo" },
       ),
-    onError: () => client.invalidateQueries({ queryKey: blocks }),
+    // A filtered or sorted view reads its windows again: restored rows may enter it or move.
+    onSettled: (entry, error) => (entry || error ? client.invalidateQueries({ queryKey: blocks }) : undefined),
   });
 
   const deleteRows = useMutation({

@@ -3,7 +3,13 @@ import { run, type Statement } from "../enrichment/store/run";
 import { BUDGET_REACHED } from "../enrichment/waterfall/decide";
 import { env } from "../env";
 import type { AdapterRequest } from "../providers/adapter";
-import { type CallResult, callProvider, fingerprintOf, type KeyCache, prepareKey } from "../providers/call-provider";
+import {
+  type CallResult,
+  callProvider,
+  type KeyCache,
+  prepareKey,
+  requestFingerprint,
+} from "../providers/call-provider";
 import { SendDeadlineMissed, withSendDeadline } from "../providers/send-deadline";
 import { CACHEABLE_OUTCOMES, type CacheHit, claimOrWait, lookupCached, releaseClaim, storeCached } from "./cache";
 import { cacheKeyOf } from "./cache-key";
@@ -77,7 +83,7 @@ export async function lookupMany(ctx: CostContext, provider: string, keys: (stri
 function bare(provider: string, request: AdapterRequest): Omit<CostedCall, "outcome" | "error"> {
   return {
     provider,
-    fingerprint: fingerprintOf(provider, request, request.http?.url),
+    fingerprint: requestFingerprint(provider, request),
     value: null,
     confidence: null,
     rawConfidence: null,
@@ -113,6 +119,12 @@ export function fromCache(provider: string, request: AdapterRequest, hit: CacheH
   };
 }
 
+/** A rate-limit wait at least this long is followed by asking whether the cell still wants the call. */
+const WANTED_CHECK_AFTER_MS = 200;
+
+/** The error of a call not sent because its cell stopped wanting a value while it waited. */
+export const NOT_WANTED = "not sent: the cell stopped while it waited for the rate limit";
+
 /**
  * One provider call of one cell through the costs layer. Never throws for a provider's or a
  * budget's refusal: a refused budget is a `skipped` call with error "budget reached", a slot
@@ -124,12 +136,18 @@ export async function callWithCosts({
   provider,
   request,
   keys,
+  stillWanted,
 }: {
   ctx: CostContext;
   task: CostedTask;
   provider: string;
   request: AdapterRequest;
   keys: KeyCache;
+  /**
+   * Asked after a wait for the rate limit: false when the cell no longer wants the answer (its
+   * job cancelled, the cell deleted or written by hand meanwhile). The call is then not sent.
+   */
+  stillWanted?: () => Promise<boolean>;
 }): Promise<CostedCall> {
   const refresh = ctx.jobs.get(task.jobId)?.refresh ?? false;
   const key = cacheKeyFor(ctx, provider, request);
@@ -169,7 +187,17 @@ export async function callWithCosts({
     let result: Awaited<ReturnType<typeof callProvider>> | undefined;
     // A request held back past its slot before it left is not sent: it takes another slot.
     for (let taken = 0; !result; taken++) {
+      const waitStarted = Date.now();
       const slot = await waitForSlot(ctx.workspaceId, provider, spec, taken);
+      if (slot.ok && stillWanted && Date.now() - waitStarted >= WANTED_CHECK_AFTER_MS && !(await stillWanted())) {
+        await release();
+        return {
+          ...bare(provider, request),
+          outcome: "skipped",
+          error: NOT_WANTED,
+          charge: attempt === null ? null : { attempt, credits: 0 },
+        };
+      }
       if (!slot.ok) {
         await release();
         return {

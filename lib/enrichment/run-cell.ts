@@ -135,11 +135,11 @@ export async function outcomeOf(result: TaskResult, finished: FinishedTask | und
 }
 
 /**
- * The outcome of `result` as `finished` recorded it: a done result recorded failed (its row's
- * inputs changed while it ran) reports that failure, as a permanent one.
+ * The outcome of `result` as `finished` recorded it: a result recorded as another failure (its
+ * row's inputs changed while it ran) reports that failure, as a permanent one.
  */
 export function recordedOutcome(result: TaskResult, finished: FinishedTask, permanent = false): CellOutcome {
-  if (finished.status !== result.status) {
+  if (finished.status !== result.status || (result.status === "failed" && finished.error !== result.error)) {
     return {
       taskId: result.taskId,
       status: finished.status,

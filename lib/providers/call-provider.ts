@@ -46,6 +46,14 @@ export function fingerprintOf(provider: string, request: Pick<AdapterRequest, "f
     .slice(0, 32);
 }
 
+/**
+ * The fingerprint of a request as it is sent: its inputs and, for the HTTP provider, its URL
+ * template and the row values it fills in. Calls with the same fingerprint asked the same
+ * question; an answer to another question is not reused (lib/enrichment/waterfall/decide.ts).
+ */
+export const requestFingerprint = (provider: string, request: AdapterRequest) =>
+  fingerprintOf(provider, request, request.http ? [request.http.url, request.row ?? {}] : undefined);
+
 function keyFor(workspaceId: string, vendor: Vendor, cache?: KeyCache): Promise<string | undefined> {
   if (vendor === "http") return Promise.resolve(undefined);
   const id = `${workspaceId}|${vendor}`;
@@ -91,7 +99,7 @@ export async function callProvider({
   keys?: KeyCache;
 }): Promise<CallResult> {
   const adapter = adapterById(adapterId);
-  const fingerprint = fingerprintOf(adapterId, request, request.http?.url);
+  const fingerprint = requestFingerprint(adapterId, request);
   const started = performance.now();
   const base = { provider: adapterId, fingerprint };
   try {

@@ -229,7 +229,53 @@ test("values typed into half of a running job's cells, racing its batches: every
     failedTasks: 0,
   });
   expect(job.doneTasks + job.skippedTasks).toBe(40);
-  // Each cell called at most once (the typed ones before their edit, or never).
-  expect(upstream()).toBe(await getDb().providerCall.count({ where: { task: { jobId } } }));
+  // Each cell called at most once (the typed ones before their edit, or never); a call still
+  // waiting for the rate limit when its cell was typed over is recorded as not sent.
+  expect(upstream()).toBe(
+    await getDb().providerCall.count({ where: { task: { jobId }, outcome: { not: "skipped" } } }),
+  );
   expect(upstream()).toBeLessThanOrEqual(40);
+});
+
+describe("a cell claimed again after its inputs were edited", () => {
+  test("asks its providers again about the new values: answers about the old ones are neither reused nor chosen", async () => {
+    replicas.configure({ hunter: { findRate: 1 } });
+    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "everyone.test" }], {
+      email: { ...EMAIL_RECIPE, stopWhen: { minConfidence: 1 } },
+    });
+    const { taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const taskId = taskIds[0] as string;
+    const first = await startedPlan(taskId);
+    await runWaterfallCall(first, "hunter.email-finder", { lastAttempt: false });
+    await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, { data: { company_domain: "acme.com" } });
+    // The orchestrator's retry of the cell: claimed again (attempt 2), planned from the row as it is now.
+    const started = await startCell(taskId, 2);
+    if (!("plan" in started)) throw new Error("expected a waterfall");
+    expect(started.plan.inputs.domain).toBe("acme.com");
+    for (const provider of EMAIL_RECIPE.providers) {
+      await runWaterfallCall(started.plan, provider, { lastAttempt: false });
+    }
+    expect(replicas.stats().hunter.calls).toBe(2);
+    const outcome = await finishWaterfallCell(started.plan);
+    expect(outcome.status).toBe("done");
+    expect(outcome.value).toMatch(/@acme\.com$/);
+    expect(emailOf((await rowsOf(t.tableId))[0])).toMatch(/@acme\.com$/);
+  });
+
+  test("a run that found nothing about values edited meanwhile says they changed, not 'No value found'", async () => {
+    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "unknown.test" }], { email: RECIPE });
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const plan = await startedPlan(taskIds[0] as string);
+    for (const provider of EMAIL_RECIPE.providers) await runWaterfallCall(plan, provider, { lastAttempt: false });
+    await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, { data: { company_domain: "everyone.test" } });
+    expect(await finishWaterfallCell(plan)).toMatchObject({
+      status: "failed",
+      error: "company_domain changed while this cell ran; run it again",
+    });
+    expect(await taskOf(taskIds[0] as string)).toMatchObject({
+      status: "failed",
+      error: "company_domain changed while this cell ran; run it again",
+    });
+    expect(await jobOf(jobId)).toMatchObject({ status: "failed", failedTasks: 1 });
+  });
 });

@@ -1,5 +1,6 @@
 import "../support/no-orchestrator";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { NOT_WANTED } from "@/lib/costs/paid-call";
 import { writeCostSettings } from "@/lib/costs/settings";
 import { getDb } from "@/lib/db";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
@@ -416,7 +417,10 @@ describe("a waterfall stops between two providers when its cell no longer wants 
     expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/cancel`, {})).status).toBe(200);
     const outcomes = await batch;
     expect(outcomes.map((o) => [o.status, o.error])).toEqual(taskIds.map(() => ["failed", "cancelled"]));
-    expect(upstream()).toEqual({ hunter: 3, pdl: 0, apollo: 0, llm: 0 });
+    // Calls already sent finish (a call still waiting for Hunter's rate limit is not sent).
+    expect(upstream()).toMatchObject({ pdl: 0, apollo: 0, llm: 0 });
+    const sent = await getDb().providerCall.count({ where: { taskId: { in: taskIds }, outcome: { not: "skipped" } } });
+    expect(sent).toBe(upstream().hunter);
     expect(await jobOf(jobId)).toMatchObject({ status: "cancelled", failedTasks: 3 });
   });
 
@@ -445,5 +449,50 @@ describe("a waterfall stops between two providers when its cell no longer wants 
     expect(upstream()).toEqual({ hunter: 2, pdl: 0, apollo: 0, llm: 0 });
     // The deleted row's cell counts as failed (README, Rows), the typed one as skipped.
     expect(await jobOf(jobId)).toMatchObject({ status: "failed", doneTasks: 0, failedTasks: 1, skippedTasks: 1 });
+  });
+});
+
+describe("a call waiting for the rate limit", () => {
+  afterAll(async () => {
+    const settings = { monthlyCredits: null, confirmThreshold: 100, prices: {}, rateLimits: {}, cacheTtlDays: {} };
+    await writeCostSettings((await testAccount()).workspaceId, settings);
+  });
+
+  test("is not sent when its job is cancelled while it waits: no upstream call, no charge", async () => {
+    await writeCostSettings((await testAccount()).workspaceId, {
+      monthlyCredits: null,
+      confirmThreshold: 100,
+      prices: {},
+      rateLimits: { "hunter.email-finder": { limit: 1, periodSeconds: 2 } },
+      cacheTtlDays: {},
+    });
+    const t = await makeLeads([
+      { name: "Ada Lovelace", company_domain: "waiting1.test" },
+      { name: "Alan Turing", company_domain: "waiting2.test" },
+    ]);
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const plans = [];
+    for (const taskId of taskIds) {
+      const started = await startCell(taskId);
+      if (!("plan" in started)) throw new Error("expected a waterfall");
+      plans.push(started.plan);
+    }
+    const calls = Promise.all(
+      plans.map((plan) => runWaterfallCall(plan, "hunter.email-finder", { lastAttempt: true })),
+    );
+    // One call takes the slot at once; the other waits about 2 s for the next one.
+    for (let i = 0; i < 100 && upstream().hunter < 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/cancel`, {})).status).toBe(200);
+    const summaries = await calls;
+    expect(summaries.filter((s) => s.outcome === "skipped")).toHaveLength(1);
+    expect(upstream().hunter).toBe(1);
+    const skipped = await getDb().providerCall.findFirstOrThrow({
+      where: { taskId: { in: taskIds }, outcome: "skipped" },
+    });
+    expect(skipped.error).toBe(NOT_WANTED);
+    const charges = await getDb().creditCharge.findMany({ where: { taskId: skipped.taskId } });
+    expect(charges.reduce((sum, c) => sum + c.credits, 0)).toBe(0);
+    const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: skipped.taskId } });
+    expect(task).toMatchObject({ status: "failed", error: "cancelled" });
   });
 });

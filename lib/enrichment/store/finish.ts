@@ -37,7 +37,14 @@ export type TaskResult =
        */
       reads?: Record<string, unknown>;
     }
-  | { taskId: string; status: "failed" | "skipped"; error: string; details?: Record<string, unknown> };
+  | {
+      taskId: string;
+      status: "failed" | "skipped";
+      error: string;
+      details?: Record<string, unknown>;
+      /** As for done: a failure about values the row no longer holds says they changed instead. */
+      reads?: Record<string, unknown>;
+    };
 
 export type FinishedTask = {
   taskId: string;
@@ -58,20 +65,20 @@ export const RECORD: Statement = {
       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::float8[], $6::text[], $8::jsonb[])
                     AS u(id, status, result, value, confidence, error, reads)
     ), held AS (
-      -- Done results that say what their providers were asked about, with the keys of it the
-      -- row no longer holds, read from their rows locked (in id order) before their tasks, as
+      -- Done and failed results that say what their providers were asked about, with the keys
+      -- of it the row no longer holds, read from their rows locked (in id order) before their tasks, as
       -- a hand-written value locks them: an edit either committed first and is seen here (the
       -- lock reads the row's latest version), or waits for this record.
       SELECT input.*,
              (SELECT string_agg(e.key, ', ' ORDER BY e.key) FROM jsonb_each(input.reads) e
                WHERE (r.data -> e.key) IS DISTINCT FROM NULLIF(e.value, 'null'::jsonb)) AS changed
         FROM input JOIN cell_enrichment_tasks ct ON ct.id = input.id JOIN rows r ON r.id = ct.row_id
-       WHERE input.status = 'done' AND input.reads IS NOT NULL
+       WHERE input.status IN ('done', 'failed') AND input.reads IS NOT NULL
        ORDER BY r.id FOR UPDATE OF r
     ), checked AS (
       SELECT * FROM held
       UNION ALL
-      SELECT input.*, NULL::text FROM input WHERE NOT (input.status = 'done' AND input.reads IS NOT NULL)
+      SELECT input.*, NULL::text FROM input WHERE NOT (input.status IN ('done', 'failed') AND input.reads IS NOT NULL)
     ), t AS (
       UPDATE cell_enrichment_tasks ct
          SET status = (CASE WHEN input.changed IS NULL THEN input.status ELSE 'failed' END)::"TaskStatus",
@@ -197,7 +204,7 @@ async function recordResults(
   const values = results.map((r) => (r.status === "done" ? JSON.stringify(r.value ?? null) : null));
   const confidences = results.map((r) => (r.status === "done" ? r.confidence : null));
   const errors = results.map((r) => (r.status === "done" ? null : r.error));
-  const reads = results.map((r) => (r.status === "done" && r.reads ? JSON.stringify(r.reads) : null));
+  const reads = results.map((r) => (r.reads ? JSON.stringify(r.reads) : null));
   return run<Omit<FinishedTask, "jobStatus">>(
     RECORD,
     [ids, statuses, payload, values, confidences, errors, fromQueued, reads],

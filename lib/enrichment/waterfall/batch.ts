@@ -4,7 +4,7 @@ import type { Recipe } from "../../providers/recipe";
 import { type ClaimedTask, readJobBlocks, readTaskCalls, type TaskResult } from "../store";
 import { callForCells, isRetryable } from "./calls";
 import { callableProviders, decideWaterfalls, startWaterfalls } from "./cell";
-import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
+import { callsForPlan, FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
 import type { WaterfallPlan } from "./plan";
 import { stoppedCells } from "./stopped-cells";
 
@@ -56,7 +56,12 @@ export async function runWaterfallBatch(
   if (plans.length === 0) return { finals, retry, handover };
   const state = new Map(
     plans.map((plan) => {
-      const latest = latestByProvider(existing.filter((c) => c.taskId === plan.taskId));
+      const latest = latestByProvider(
+        callsForPlan(
+          plan,
+          existing.filter((c) => c.taskId === plan.taskId),
+        ),
+      );
       const done = [...latest.values()].some((c) => meetsThreshold(c, plan.minConfidence));
       return [plan.taskId, { plan, queue: callableProviders(plan), latest, done }];
     }),

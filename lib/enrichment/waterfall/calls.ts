@@ -14,9 +14,8 @@ import {
 import { slotsWithin } from "../../costs/rate-limit";
 import { getDb } from "../../db";
 import { errorChainText } from "../../errors";
-import type { AdapterRequest } from "../../providers/adapter";
 import { raiseAlert } from "../../providers/alerts";
-import { fingerprintOf, type KeyCache } from "../../providers/call-provider";
+import { type KeyCache, requestFingerprint } from "../../providers/call-provider";
 import { adapterInfo } from "../../providers/catalog";
 import { TransientProviderError } from "../providers";
 import {
@@ -30,8 +29,8 @@ import {
   recordProviderCallsOf,
   withDbRetry,
 } from "../store";
-import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
-import type { WaterfallPlan } from "./plan";
+import { callsForPlan, FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
+import { requestOf, type WaterfallPlan } from "./plan";
 import { stoppedCells } from "./stopped-cells";
 
 // Calling one provider for one or many cells and recording every call. A provider the job has
@@ -67,9 +66,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
-export function requestOf(plan: WaterfallPlan): AdapterRequest {
-  return { field: plan.field, inputs: plan.inputs, row: plan.row, ...(plan.http ? { http: plan.http } : {}) };
-}
+export { requestOf } from "./plan";
 
 /** Why a provider was passed over: the inputs it lacks. */
 export const missingInput = (missing: string[] = []) => `missing input: ${missing.join(", ")}`;
@@ -79,7 +76,7 @@ export function passedOver(plan: WaterfallPlan, providerId: string, reason: stri
   return {
     taskId: plan.taskId,
     provider: providerId,
-    fingerprint: fingerprintOf(providerId, requestOf(plan)),
+    fingerprint: requestFingerprint(providerId, requestOf(plan)),
     outcome: "skipped",
     value: null,
     confidence: null,
@@ -129,7 +126,14 @@ async function callOne(plan: WaterfallPlan, providerId: string, keys: KeyCache, 
   if (providerId === "llm") {
     request.context = (await readRowContext(plan.rowId)).filter((c) => c.provider !== "llm");
   }
-  const result = await callWithCosts({ ctx, task: plan, provider: providerId, request, keys });
+  const result = await callWithCosts({
+    ctx,
+    task: plan,
+    provider: providerId,
+    request,
+    keys,
+    stillWanted: async () => (await stoppedCells([plan])).size === 0,
+  });
   return {
     call: asNewCall(plan, providerId, result),
     retryAfterMs: result.retryAfterMs,
@@ -394,7 +398,7 @@ export async function runWaterfallCall(
   providerId: string,
   { lastAttempt, keys = new Map() }: { lastAttempt: boolean; keys?: KeyCache },
 ): Promise<CallSummary> {
-  const existing = latestByProvider(await readTaskCalls([plan.taskId])).get(providerId);
+  const existing = latestByProvider(callsForPlan(plan, await readTaskCalls([plan.taskId]))).get(providerId);
   if (existing && FINAL_OUTCOMES.has(existing.outcome)) return summaryOf(plan, existing, true);
   if ((await stoppedCells([plan])).size > 0) {
     return { provider: providerId, outcome: "stopped", confidence: null, stop: true, reused: false };

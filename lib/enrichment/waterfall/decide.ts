@@ -3,7 +3,8 @@ import type { CallRow, TaskResult } from "../store";
 /** The reason a budget gives (lib/costs/paid-call.ts says it; decide reads it). */
 export const BUDGET_REACHED = "budget reached";
 
-import type { WaterfallPlan } from "./plan";
+import { requestFingerprint } from "../../providers/call-provider";
+import { requestOf, type WaterfallPlan } from "./plan";
 
 // The stop rule and the choice of a cell's value. Providers are taken in the waterfall's order;
 // the first found value whose confidence reaches the threshold wins. When none reaches it, the
@@ -12,6 +13,23 @@ import type { WaterfallPlan } from "./plan";
 
 /** Outcomes after which a provider is not called again for the task. */
 export const FINAL_OUTCOMES = new Set(["found", "not_found", "bad_input", "out_of_credits", "unauthorized", "skipped"]);
+
+/**
+ * The calls of a task that answered what `plan` asks (same provider, same fingerprint). A cell
+ * claimed again after its inputs were edited (a retry on its own, a re-drive) has a plan made
+ * from the new values; the answers about the old ones are neither reused nor chosen from.
+ */
+export function callsForPlan(plan: WaterfallPlan, calls: CallRow[]): CallRow[] {
+  const fingerprints = new Map<string, string>();
+  return calls.filter((call) => {
+    let fingerprint = fingerprints.get(call.provider);
+    if (fingerprint === undefined) {
+      fingerprint = requestFingerprint(call.provider, requestOf(plan));
+      fingerprints.set(call.provider, fingerprint);
+    }
+    return call.fingerprint === fingerprint;
+  });
+}
 
 /** The latest call of each provider of a task. */
 export function latestByProvider(calls: CallRow[]): Map<string, CallRow> {
@@ -37,7 +55,7 @@ const OUTCOME_TEXT: Record<string, string> = {
 };
 
 export function decide(plan: WaterfallPlan, calls: CallRow[]): TaskResult {
-  const latest = latestByProvider(calls);
+  const latest = latestByProvider(callsForPlan(plan, calls));
   const ordered = plan.providers.map((p) => latest.get(p.id)).filter((c): c is CallRow => c !== undefined);
   const details = { waterfall: plan.providers.map((p) => p.id), minConfidence: plan.minConfidence, field: plan.field };
   const winner =
@@ -72,5 +90,11 @@ export function decide(plan: WaterfallPlan, calls: CallRow[]): TaskResult {
       return `${p.id}: ${Object.hasOwn(OUTCOME_TEXT, call.outcome) ? OUTCOME_TEXT[call.outcome] : call.outcome}`;
     })
     .join("; ");
-  return { taskId: plan.taskId, status: "failed", error: `No value found (${why})`, details };
+  return {
+    taskId: plan.taskId,
+    status: "failed",
+    error: `No value found (${why})`,
+    details,
+    ...(plan.reads ? { reads: plan.reads } : {}),
+  };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { finalizeJobs, peekRecipeTasks, readJobBlocks, readTaskCalls, settleCancelledTasks } from "../store";
 import { callForCells } from "./calls";
 import { callableProviders, planPeeked } from "./cell";
-import { FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
+import { callsForPlan, FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
 
 // Cells a batch handed over (see batch.ts): they are running, their earlier calls recorded,
 // and wait for one provider whose rate limit is busy. The orchestrator calls that provider for
@@ -38,7 +38,7 @@ export async function callHandedOver({
   for (const call of existing) callsOf.set(call.taskId, [...(callsOf.get(call.taskId) ?? []), call]);
   const plans = planned.filter((plan) => {
     if (!callableProviders(plan).includes(provider)) return false;
-    const latest = latestByProvider(callsOf.get(plan.taskId) ?? []);
+    const latest = latestByProvider(callsForPlan(plan, callsOf.get(plan.taskId) ?? []));
     // A repeated step (or a cell another run already moved on): nothing left to ask this provider.
     if (FINAL_OUTCOMES.has(latest.get(provider)?.outcome ?? "")) return false;
     return ![...latest.values()].some((c) => meetsThreshold(c, plan.minConfidence));

@@ -1,5 +1,6 @@
 import "server-only";
 import { readOwn } from "../../json";
+import type { AdapterRequest } from "../../providers/adapter";
 import type { HttpSpec } from "../../providers/adapters/http-spec";
 import { placeholdersOf } from "../../providers/adapters/http-spec";
 import { adapterInfo } from "../../providers/catalog";
@@ -119,4 +120,9 @@ export function planWaterfall({
       ...(recipe.http ? { http: recipe.http } : {}),
     },
   };
+}
+
+/** What the cell asks each of its providers. */
+export function requestOf(plan: WaterfallPlan): AdapterRequest {
+  return { field: plan.field, inputs: plan.inputs, row: plan.row, ...(plan.http ? { http: plan.http } : {}) };
 }
