@@ -67,6 +67,8 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
     for (const { id, data } of rows) patchCache(id, data);
     if (rows.length === 1) replaceInCache(await fetchers.updateRow(tableId, rows[0].id, rows[0].data));
     else if (rows.length > 1) for (const row of (await fetchers.updateRows(tableId, rows)).data) replaceInCache(row);
+    // A cell's "Why this value?" says whether its value was written by hand: read it again.
+    for (const { id } of rows) void client.invalidateQueries({ queryKey: queryKeys.rowCells(tableId, id) });
   };
   const addRows = async (data: RowData[]) => {
     if (data.length === 0) return [];

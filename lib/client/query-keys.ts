@@ -23,6 +23,8 @@ export const queryKeys = {
   cellStatus: (tableId: string) => ["tables", tableId, "cell-status"] as const,
   cellHistory: (tableId: string, rowId: string, columnId: string) =>
     ["tables", tableId, "cells", rowId, columnId, "history"] as const,
+  /** Everything read about one row's cells (their histories). */
+  rowCells: (tableId: string, rowId: string) => ["tables", tableId, "cells", rowId] as const,
   providers: () => ["providers"] as const,
   /** The providers as a table's workspace has them (its page may be another than the person's active one). */
   tableProviders: (tableId: string) => ["providers", "table", tableId] as const,

@@ -94,5 +94,18 @@ test("column setup: a provider waterfall tried on 5 rows, then a value explained
   await expect(why.locator("li[data-call-outcome=not_found]")).toHaveCount(4);
   // Its summary says how the last run ended, not "not enriched yet".
   await expect(why).toContainText("The last run failed");
+
+  // Typed over, Ada's email is no provider's any more: plain in the grid, and the panel says so.
+  await page.keyboard.press("Escape");
+  await (await cellOf(page, "Ada Lovelace", "Email")).click();
+  await page.keyboard.type("ada@typed.test");
+  await page.keyboard.press("Enter");
+  const typed = await cellOf(page, "Ada Lovelace", "Email");
+  await expect(typed).toHaveText("ada@typed.test");
+  await expect(typed).toHaveAttribute("data-status", "idle");
+  await typed.click({ button: "right" });
+  await page.getByRole("menuitem", { name: "Why this value?" }).click();
+  await expect(why).toContainText(/Edited by hand; the last run found “[^”]*@everyone\.test”/);
+  await expect(why).not.toContainText("Source:");
   expect(errors).toEqual([]);
 });

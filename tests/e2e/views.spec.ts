@@ -181,3 +181,29 @@ test("enrich the view: a column of a filtered view enriches exactly its rows, th
   await page.screenshot({ path: "test-results/screenshots/views-enrich-done.png" });
   expect(errors).toEqual([]);
 });
+
+test("undo of a paste in a searched view brings its rows back into the view", async ({ page, request }) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Undo in a view",
+    [{ key: "name", label: "Name" }],
+    [{ name: "keep 1" }, { name: "keep 2" }, { name: "other" }],
+  );
+  await page.goto(`/tables/${table.id}`);
+  await viewBar(page).getByRole("searchbox", { name: "Search rows" }).fill("keep");
+  await expect(viewBar(page).getByText("2 rows of 3")).toBeVisible();
+  await rowWith(page, "keep 2").getByRole("gridcell").last().click();
+  await page.getByRole("grid").evaluate((grid) => {
+    const data = new DataTransfer();
+    data.setData("text/plain", "changed\nnew row\n");
+    grid.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByRole("status").filter({ hasText: "Pasted into 1 row and added 1 row" })).toBeVisible();
+  await expect(viewBar(page).getByText("1 row of 4")).toBeVisible();
+  await page.keyboard.press("ControlOrMeta+z");
+  await expect(viewBar(page).getByText("2 rows of 3")).toBeVisible();
+  await expect(rowWith(page, "keep 2")).toBeVisible();
+  await expect(dataRows(page)).toHaveCount(2);
+  expect(errors).toEqual([]);
+});
