@@ -49,3 +49,12 @@ export async function cellOf(page: Page, rowText: string, columnLabel: string) {
     .getByRole("gridcell")
     .nth(index - 1);
 }
+
+/** Pastes `text` (tab-separated lines) into the grid at its selection, as the browser would. */
+export async function pasteIntoGrid(page: Page, text: string) {
+  await page.getByRole("grid").evaluate((grid, pasted) => {
+    const data = new DataTransfer();
+    data.setData("text/plain", pasted);
+    grid.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}

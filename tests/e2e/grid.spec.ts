@@ -1,6 +1,6 @@
 import { demoValue } from "@/lib/enrichment/providers/demo-values";
 import { expect, test } from "./fixtures";
-import { cellOf, createTable, rowWith, watchErrors } from "./grid-support";
+import { cellOf, createTable, pasteIntoGrid, rowWith, watchErrors } from "./grid-support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -226,11 +226,7 @@ test("a paste past the last row adds rows for its lines and says which columns i
   );
   await page.goto(`/tables/${table.id}`);
   await (await cellOf(page, "r2", "Name")).click();
-  await page.getByRole("grid").evaluate((grid) => {
-    const data = new DataTransfer();
-    data.setData("text/plain", "r2b\tn2\textra\nr3\tn3\textra\nr4\t\textra\n");
-    grid.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-  });
+  await pasteIntoGrid(page, "r2b\tn2\textra\nr3\tn3\textra\nr4\t\textra\n");
   const toast = page.getByRole("status").filter({ hasText: "Pasted into 1 row and added 2 rows" });
   await expect(toast).toBeVisible();
   await expect(toast).toContainText("1 pasted column was past the last column and left out.");
@@ -265,11 +261,7 @@ test("Ctrl+Z undoes typing and a paste (its added rows too), Ctrl+Shift+Z redoes
   await page.keyboard.press("Enter");
   await expect(await cellOf(page, "u1", "Note")).toHaveText("typed");
   await (await cellOf(page, "u2", "Name")).click();
-  await page.getByRole("grid").evaluate((grid) => {
-    const data = new DataTransfer();
-    data.setData("text/plain", "u2b\tn2\nu3\tn3\n");
-    grid.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-  });
+  await pasteIntoGrid(page, "u2b\tn2\nu3\tn3\n");
   await expect(rowWith(page, "u3")).toHaveCount(1);
 
   await page.keyboard.press("ControlOrMeta+z");
@@ -310,11 +302,7 @@ test("keyboard selection, paste of a tab-separated block, rows and columns", asy
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("Shift+ArrowDown");
   await expect(page.getByRole("toolbar").getByText("2 cells selected")).toBeVisible();
-  await page.getByRole("grid").evaluate((grid) => {
-    const data = new DataTransfer();
-    data.setData("text/plain", "first\nsecond\n");
-    grid.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-  });
+  await pasteIntoGrid(page, "first\nsecond\n");
   await expect(await cellOf(page, "r1", "Note")).toHaveText("first");
   await expect(await cellOf(page, "r2", "Note")).toHaveText("second");
 

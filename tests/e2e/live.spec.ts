@@ -1,7 +1,7 @@
 import net from "node:net";
 import type { Browser, Page, Request, Route } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { cellOf, createTable, rowWith, watchErrors } from "./grid-support";
+import { cellOf, createTable, pasteIntoGrid, rowWith, watchErrors } from "./grid-support";
 
 // Two tabs on one table, each in its own browser context signed in as the demo account (the
 // grid's EventSource sends the session cookie): each tab follows the table's event stream, so
@@ -92,11 +92,7 @@ test("two tabs on one table: edits, a paste, a new column and an enrichment show
   // A paste in B shows in A.
   await (await cellOf(b.page, "Ada", "City")).click();
   await b.page.keyboard.press("Shift+ArrowDown");
-  await b.page.getByRole("grid").evaluate((grid) => {
-    const data = new DataTransfer();
-    data.setData("text/plain", "Rome\nOslo\n");
-    grid.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-  });
+  await pasteIntoGrid(b.page, "Rome\nOslo\n");
   await expect(await cellOf(a.page, "Ada", "City")).toHaveText("Rome");
   await expect(await cellOf(a.page, "Grace", "City")).toHaveText("Oslo");
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { createTable, rowWith, watchErrors } from "./grid-support";
+import { createTable, pasteIntoGrid, rowWith, watchErrors } from "./grid-support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -194,11 +194,7 @@ test("undo of a paste in a searched view brings its rows back into the view", as
   await viewBar(page).getByRole("searchbox", { name: "Search rows" }).fill("keep");
   await expect(viewBar(page).getByText("2 rows of 3")).toBeVisible();
   await rowWith(page, "keep 2").getByRole("gridcell").last().click();
-  await page.getByRole("grid").evaluate((grid) => {
-    const data = new DataTransfer();
-    data.setData("text/plain", "changed\nnew row\n");
-    grid.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-  });
+  await pasteIntoGrid(page, "changed\nnew row\n");
   await expect(page.getByRole("status").filter({ hasText: "Pasted into 1 row and added 1 row" })).toBeVisible();
   await expect(viewBar(page).getByText("1 row of 4")).toBeVisible();
   await page.keyboard.press("ControlOrMeta+z");
