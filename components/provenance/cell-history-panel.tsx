@@ -63,7 +63,11 @@ export function CellHistoryPanel({
                       : ""}
                   </>
                 ) : data.editedByHand ? (
-                  `Edited by hand; the last run found “${String(data.enrichedValue ?? "")}”`
+                  data.enrichedValue === null ? (
+                    "Edited by hand before its run found a value"
+                  ) : (
+                    `Edited by hand; the last run found “${String(data.enrichedValue)}”`
+                  )
                 ) : (
                   noSourceText(data.history[0])
                 )}

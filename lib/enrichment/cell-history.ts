@@ -5,7 +5,7 @@ import { notFound } from "../errors";
 import { readOwn } from "../json";
 import { adapterInfo } from "../providers/catalog";
 import { type Recipe, readRecipe } from "../providers/recipe";
-import { type CallRow, readTaskCalls } from "./store";
+import { type CallRow, EDITED_ERROR, readTaskCalls } from "./store";
 import { latestByProvider } from "./waterfall/decide";
 
 // GET /api/tables/:tableId/rows/:rowId/cells/:columnId: a cell's value, where it came from, and
@@ -218,8 +218,12 @@ export async function getCellHistory({
   const result = (latestDone?.result ?? null) as Result | null;
   const value = readOwn(row.data, column.key) ?? null;
   const enrichedValue = result?.value ?? null;
-  // A value written by hand replaced the enriched one (lib/rows/update-rows.ts): it has no source.
-  const editedByHand = latestDone !== undefined && !isDeepStrictEqual(value, enrichedValue);
+  // A value written by hand replaced the enriched one, or ended the cell's run before it found
+  // one (lib/rows/update-rows.ts): it has no source.
+  const editedByHand =
+    latestDone !== undefined
+      ? !isDeepStrictEqual(value, enrichedValue)
+      : tasks[0]?.status === "skipped" && tasks[0].error === EDITED_ERROR;
   const provider = editedByHand ? null : (result?.provider ?? (latestDone ? "demo" : null));
   return {
     tableId,

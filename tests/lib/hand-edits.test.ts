@@ -133,6 +133,13 @@ describe("the enriched cell itself written by hand", () => {
     expect(edit.body.cells[t.columns.email as string]).toBeUndefined();
     expect(edit.body.status).toBe("idle");
     expect(await taskOf(taskIds[0] as string)).toMatchObject({ status: "skipped", error: "edited by hand" });
+    const history = await api.get(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}/cells/${t.columns.email}`);
+    expect(history.body).toMatchObject({
+      value: "ada@typed.test",
+      editedByHand: true,
+      enrichedValue: null,
+      source: null,
+    });
     const outcomes = await runCellBatch(taskIds);
     expect(outcomes.map((o) => [o.status, o.alreadyFinal])).toEqual([
       ["skipped", true],
