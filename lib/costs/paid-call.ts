@@ -119,9 +119,6 @@ export function fromCache(provider: string, request: AdapterRequest, hit: CacheH
   };
 }
 
-/** A rate-limit wait at least this long is followed by asking whether the cell still wants the call. */
-const WANTED_CHECK_AFTER_MS = 200;
-
 /** The error of a call not sent because its cell stopped wanting a value while it waited. */
 export const NOT_WANTED = "not sent: the cell stopped while it waited for the rate limit";
 
@@ -144,8 +141,9 @@ export async function callWithCosts({
   request: AdapterRequest;
   keys: KeyCache;
   /**
-   * Asked after a wait for the rate limit: false when the cell no longer wants the answer (its
-   * job cancelled, the cell deleted or written by hand meanwhile). The call is then not sent.
+   * Asked during a long wait for the rate limit, shortly before the slot (waitForSlot): false
+   * when the cell no longer wants the answer (its job cancelled, the cell deleted or written by
+   * hand meanwhile). The call is then not sent.
    */
   stillWanted?: () => Promise<boolean>;
 }): Promise<CostedCall> {
@@ -187,9 +185,8 @@ export async function callWithCosts({
     let result: Awaited<ReturnType<typeof callProvider>> | undefined;
     // A request held back past its slot before it left is not sent: it takes another slot.
     for (let taken = 0; !result; taken++) {
-      const waitStarted = Date.now();
-      const slot = await waitForSlot(ctx.workspaceId, provider, spec, taken);
-      if (slot.ok && stillWanted && Date.now() - waitStarted >= WANTED_CHECK_AFTER_MS && !(await stillWanted())) {
+      const slot = await waitForSlot(ctx.workspaceId, provider, spec, taken, stillWanted);
+      if (!slot.ok && "stopped" in slot) {
         await release();
         return {
           ...bare(provider, request),

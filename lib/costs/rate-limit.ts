@@ -68,19 +68,31 @@ const LATE_MS = 15;
 /** Slots a caller takes for one call before it calls however late it is. */
 export const SLOT_TRIES = 4;
 
+/** A wait for a slot at least this long asks `stillWanted` before the slot comes. */
+export const WANTED_CHECK_MS = 200;
+/** How long before its slot a waiting caller asks `stillWanted`, so the answer never makes it late. */
+const WANTED_LEAD_MS = 60;
+
+const sleepUntil = async (at: number) => {
+  if (at - Date.now() > 0) await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
+};
+
 /**
  * Waits for a slot (see takeSlot); false when it is too far away. A caller that wakes up
  * late (a busy event loop) has missed its slot: calling now would land next to the following
  * slot's call and could put limit + 1 calls in one of the provider's windows, so it takes
  * another slot instead. `sendBy` is the latest the request may leave (withSendDeadline);
  * none once the caller has taken SLOT_TRIES slots (`taken`: slots this call took before).
+ * With `stillWanted`, a wait of WANTED_CHECK_MS or more asks it shortly before the slot; false
+ * ends the wait (`stopped`): the call is no longer wanted, and its slot goes unused.
  */
 export async function waitForSlot(
   workspaceId: string,
   provider: string,
   spec: RateLimitSpec | null,
   taken = 0,
-): Promise<{ ok: true; sendBy?: number } | { ok: false; retryAfterMs: number }> {
+  stillWanted?: () => Promise<boolean>,
+): Promise<{ ok: true; sendBy?: number } | { ok: false; retryAfterMs: number } | { ok: false; stopped: true }> {
   if (!spec) return { ok: true };
   for (let tries = taken; ; tries++) {
     const slot = await takeSlot(workspaceId, provider, spec);
@@ -90,7 +102,11 @@ export async function waitForSlot(
     // that queued for a pool connection made the call early by that queueing, next to the
     // previous slot's call.)
     const due = Date.now() + slot.waitMs;
-    if (due - Date.now() > 0) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    if (stillWanted && slot.waitMs >= WANTED_CHECK_MS) {
+      await sleepUntil(due - WANTED_LEAD_MS);
+      if (!(await stillWanted())) return { ok: false, stopped: true };
+    }
+    await sleepUntil(due);
     if (tries + 1 >= SLOT_TRIES) return { ok: true };
     if (Date.now() - due <= LATE_MS) return { ok: true, sendBy: due + LATE_MS };
   }
