@@ -51,7 +51,10 @@ export async function readUsage(workspaceId: string, query: UsageQuery, now = ne
     found: number;
   }>(
     `SELECT g.key, ${label} AS label, g.credits, g.calls, g.found FROM (
-       SELECT ${groups[query.groupBy]} AS key, sum(l.credits)::float8 AS credits, count(*)::int AS calls,
+       -- A call not sent (its cell stopped while it waited for the rate limit) settles its
+       -- reservation at 0 as 'skipped': it is no call.
+       SELECT ${groups[query.groupBy]} AS key, sum(l.credits)::float8 AS credits,
+              count(*) FILTER (WHERE l.outcome IS DISTINCT FROM 'skipped')::int AS calls,
               count(*) FILTER (WHERE l.outcome = 'found')::int AS found
          FROM credit_ledger l
         WHERE l.workspace_id = $1 AND l.state = 'settled'

@@ -361,6 +361,22 @@ describe("hand-over: a batch does not wait long for a provider's rate limit", ()
     expect(job.doneTasks + job.failedTasks).toBe(8);
   });
 
+  test("a handed-over cell whose inputs were edited meanwhile is not called about either: its resumed batch asks from the first provider", async () => {
+    const { t, jobId, taskIds } = await setup(6);
+    const outcomes = await runCellBatch(taskIds, 1, { horizonMs: 250 });
+    const ids = outcomes.filter((o) => o.status === "handover").map((o) => o.taskId);
+    expect(ids).toHaveLength(3);
+    const edited = ids[0] as string;
+    const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: edited } });
+    await api.patch(`/api/tables/${t.tableId}/rows/${task.rowId}`, { data: { company_domain: "moved.com" } });
+    expect(await callHandedOver({ jobId, taskIds: ids, provider: "pdl.person" })).toEqual({ called: 2 });
+    await runCellBatch(ids, 1, { resume: true });
+    const calls = await callsOf(edited);
+    expect(calls.map((c) => c.provider)).toEqual(["hunter.email-finder", "hunter.email-finder", "pdl.person"]);
+    const row = await getDb().row.findUniqueOrThrow({ where: { id: task.rowId } });
+    expect((row.data as { email?: string }).email).toMatch(/@moved\.com$/);
+  });
+
   test("cancelling the job ends its handed-over cells as cancelled, and their provider is not called", async () => {
     const { t, jobId, taskIds } = await setup(6);
     const outcomes = await runCellBatch(taskIds, 1, { horizonMs: 250 });
@@ -494,5 +510,8 @@ describe("a call waiting for the rate limit", () => {
     expect(charges.reduce((sum, c) => sum + c.credits, 0)).toBe(0);
     const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: skipped.taskId } });
     expect(task).toMatchObject({ status: "failed", error: "cancelled" });
+    // Usage counts the call that was sent, not the one that was not.
+    const usage = await api.get("/api/usage?groupBy=job");
+    expect(usage.body.data.find((r: { key: string }) => r.key === jobId)).toMatchObject({ calls: 1 });
   });
 });

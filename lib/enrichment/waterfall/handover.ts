@@ -37,8 +37,13 @@ export async function callHandedOver({
   const callsOf = new Map<string, typeof existing>();
   for (const call of existing) callsOf.set(call.taskId, [...(callsOf.get(call.taskId) ?? []), call]);
   const plans = planned.filter((plan) => {
-    if (!callableProviders(plan).includes(provider)) return false;
+    const callable = callableProviders(plan);
+    if (!callable.includes(provider)) return false;
     const latest = latestByProvider(callsForPlan(plan, callsOf.get(plan.taskId) ?? []));
+    // Planned from the row as it is now: if its inputs were edited since the batch asked the
+    // providers before this one, those answers are about the old values. Nothing is called
+    // here; the resumed batch asks the waterfall again from its first provider.
+    if (callable.slice(0, callable.indexOf(provider)).some((p) => !latest.has(p))) return false;
     // A repeated step (or a cell another run already moved on): nothing left to ask this provider.
     if (FINAL_OUTCOMES.has(latest.get(provider)?.outcome ?? "")) return false;
     return ![...latest.values()].some((c) => meetsThreshold(c, plan.minConfidence));
