@@ -72,7 +72,7 @@ export type CellHistoryDto = {
   confidence: number | null;
   /** The source of the value the cell holds: null when no run found it (never enriched, or edited by hand). */
   source: { provider: string; name: string; detail: string | null; aiSynthesised: boolean } | null;
-  /** The cell holds a value written by hand over its last enriched value (`enrichedValue`). */
+  /** The cell holds a value written by hand over its last enriched value (`enrichedValue`), or before its run found one. */
   editedByHand: boolean;
   /** The value of the cell's latest run that found one (null: none did). */
   enrichedValue: unknown;
