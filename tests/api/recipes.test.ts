@@ -1,25 +1,15 @@
 import "../support/no-orchestrator";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { getDb } from "@/lib/db";
+import { describe, expect, test } from "vitest";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { api } from "../support/api";
 import { detailPaths, expectError, withoutWrites } from "../support/db-state";
 import { makeTable } from "../support/fixtures";
 import { EMAIL_RECIPE, jobOver, makeLeads } from "../support/recipes";
-import { startTestReplicas, type TestReplicas } from "../support/replicas";
+import { replicasPerTest } from "../support/replicas";
 
 // Column recipes through PATCH/POST …/columns, and the cell history API.
 
-let replicas: TestReplicas;
-beforeAll(async () => {
-  replicas = await startTestReplicas();
-});
-afterAll(() => replicas.close());
-beforeEach(async () => {
-  replicas.restore();
-  // Each test counts upstream calls: answers cached by an earlier test would hide them.
-  await getDb().$executeRawUnsafe("TRUNCATE provider_cache, rate_buckets");
-});
+const replicas = replicasPerTest();
 
 async function leadsTable() {
   const t = await makeTable({ keys: ["name", "company_domain", "email", "job_title"], rows: 1 });
@@ -160,7 +150,7 @@ describe("PATCH /api/tables/:tableId/columns/:columnId – recipe", () => {
 
 describe("GET /api/tables/:tableId/rows/:rowId/cells/:columnId", () => {
   test("the value, its winning source and every call of every run, with why each lost or failed", async () => {
-    replicas.configure({ hunter: { findRate: 0 }, pdl: { findRate: 1 } });
+    replicas().configure({ hunter: { findRate: 0 }, pdl: { findRate: 1 } });
     const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "acme.com" }], {
       email: { ...EMAIL_RECIPE, stopWhen: { minConfidence: 1 } },
     });

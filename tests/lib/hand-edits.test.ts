@@ -1,5 +1,5 @@
 import "../support/no-orchestrator";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { finishWaterfallCell, runCellTask, startCell } from "@/lib/enrichment/run-cell";
@@ -8,25 +8,17 @@ import type { WaterfallPlan } from "@/lib/enrichment/waterfall/plan";
 import { api } from "../support/api";
 import { jobOf, pool, rowsOf } from "../support/fixtures";
 import { EMAIL_RECIPE, jobOver, makeLeads } from "../support/recipes";
-import { startTestReplicas, type TestReplicas } from "../support/replicas";
+import { replicasPerTest } from "../support/replicas";
 
 // Values written by hand while cells are enriched. An edit of a cell's inputs while it runs
 // must not let the old person's answer land in the row; an edit of the enriched cell itself
 // wins over its enrichment (a queued cell is not called, a running one's answer is not
 // merged), and the cell stops presenting a typed value as a provider's.
 
-let replicas: TestReplicas;
-beforeAll(async () => {
-  replicas = await startTestReplicas();
-});
-afterAll(() => replicas.close());
-beforeEach(async () => {
-  replicas.restore();
-  await getDb().$executeRawUnsafe("TRUNCATE provider_cache, rate_buckets");
-});
+const replicas = replicasPerTest();
 
 const RECIPE = { ...EMAIL_RECIPE, stopWhen: { minConfidence: 0.3 } };
-const upstream = () => replicas.stats().hunter.calls;
+const upstream = () => replicas().stats().hunter.calls;
 const taskOf = (id: string) => getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id } });
 const emailOf = (row: { data: unknown } | undefined) => (row?.data as { email?: string } | undefined)?.email;
 const stateOf = (row: { cellStates: unknown }, columnId: string) =>
@@ -86,7 +78,7 @@ describe("inputs edited while a cell runs", () => {
   });
 
   test("a batch whose rows change while its calls are in flight keeps only the unchanged rows' answers", async () => {
-    replicas.configure({ hunter: { latencyMs: 600 } });
+    replicas().configure({ hunter: { latencyMs: 600 } });
     const t = await makeLeads(
       [
         { name: "Ada Lovelace", company_domain: "everyone.test" },
@@ -202,7 +194,7 @@ describe("the enriched cell itself written by hand", () => {
 });
 
 test("values typed into half of a running job's cells, racing its batches: every cell counted once, every typed value kept", async () => {
-  replicas.configure({ hunter: { latencyMs: 40 } });
+  replicas().configure({ hunter: { latencyMs: 40 } });
   const people = Array.from({ length: 40 }, (_, i) => ({ name: `Person ${i}`, company_domain: "everyone.test" }));
   const t = await makeLeads(people, { email: RECIPE });
   const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
@@ -246,7 +238,7 @@ test("values typed into half of a running job's cells, racing its batches: every
 
 describe("a cell claimed again after its inputs were edited", () => {
   test("asks its providers again about the new values: answers about the old ones are neither reused nor chosen", async () => {
-    replicas.configure({ hunter: { findRate: 1 } });
+    replicas().configure({ hunter: { findRate: 1 } });
     const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "everyone.test" }], {
       email: { ...EMAIL_RECIPE, stopWhen: { minConfidence: 1 } },
     });
@@ -262,7 +254,7 @@ describe("a cell claimed again after its inputs were edited", () => {
     for (const provider of EMAIL_RECIPE.providers) {
       await runWaterfallCall(started.plan, provider, { lastAttempt: false });
     }
-    expect(replicas.stats().hunter.calls).toBe(2);
+    expect(replicas().stats().hunter.calls).toBe(2);
     const outcome = await finishWaterfallCell(started.plan);
     expect(outcome.status).toBe("done");
     expect(outcome.value).toMatch(/@acme\.com$/);

@@ -5,6 +5,8 @@ import {
   type ReplicasConfigPatch,
   startReplicas,
 } from "@glaze/provider-replicas";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { getDb } from "@/lib/db";
 
 // The provider replicas (packages/provider-replicas) on a free port, with the adapters pointed
 // at them through the same variables a deployment uses: GLAZE_*_BASE_URL and the deployment-
@@ -36,6 +38,27 @@ export async function startTestReplicas(base: ReplicasConfigPatch = {}): Promise
     replicas.reset();
   };
   return Object.assign(replicas, { restore });
+}
+
+/**
+ * The replicas of a test file whose tests count upstream calls: started before its tests,
+ * restored before each one, with the provider cache and rate buckets emptied (an answer cached
+ * by an earlier test would hide a call), and closed after. Call the returned function in tests.
+ */
+export function replicasPerTest(): () => TestReplicas {
+  let replicas: TestReplicas | undefined;
+  beforeAll(async () => {
+    replicas = await startTestReplicas();
+  });
+  afterAll(() => replicas?.close());
+  beforeEach(async () => {
+    replicas?.restore();
+    await getDb().$executeRawUnsafe("TRUNCATE provider_cache, rate_buckets");
+  });
+  return () => {
+    if (!replicas) throw new Error("the replicas are not started yet");
+    return replicas;
+  };
 }
 
 /** A fixed key for encrypting secrets in tests (never a real deployment's). */
