@@ -194,11 +194,7 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
 
   const addRow = useMutation({
     meta: { errorTitle: "Could not add a row" },
-    mutationFn: () => fetchers.createRows(tableId, [{ data: {} }]),
-    onSuccess: async () => {
-      bumpRowCount(1);
-      await client.invalidateQueries({ queryKey: blocks });
-    },
+    mutationFn: () => addRows([{}]),
   });
 
   return {

@@ -17,8 +17,8 @@ import type { Handover } from "@/lib/enrichment/waterfall/batch";
 import { finishCachedCells } from "@/lib/enrichment/waterfall/cached";
 import { CallRetry, runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
 import { callableProviders } from "@/lib/enrichment/waterfall/cell";
-import { settleCancelledHandovers } from "@/lib/enrichment/waterfall/handover";
 import type { WaterfallPlan } from "@/lib/enrichment/waterfall/plan";
+import { endCancelledCells } from "@/lib/enrichment/waterfall/stopped-cells";
 import { inngest } from "../client";
 import { enrichmentChunkRequested } from "../events";
 import { callProviderForCells } from "./call-provider-for-cells";
@@ -151,7 +151,7 @@ export const processEnrichmentChunk = inngest.createFunction(
             }
             const next = await step.run(`${label}-resume-${i}`, () =>
               asBackgroundWork(async () => {
-                await settleCancelledHandovers(jobId, ids);
+                await endCancelledCells(jobId, ids);
                 // Their rows already show them running.
                 return runBatch(ids, { resume: true, handOver: round + 1 < MAX_HANDOVER_ROUNDS, showRunning: false });
               }),

@@ -1,32 +1,24 @@
 import "../support/no-orchestrator";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { NOT_WANTED } from "@/lib/costs/paid-call";
 import { writeCostSettings } from "@/lib/costs/settings";
 import { getDb } from "@/lib/db";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { finishWaterfallCell, runCellTask, startCell } from "@/lib/enrichment/run-cell";
 import { CallRetry, runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
-import { callHandedOver, settleCancelledHandovers } from "@/lib/enrichment/waterfall/handover";
+import { callHandedOver } from "@/lib/enrichment/waterfall/handover";
+import { endCancelledCells } from "@/lib/enrichment/waterfall/stopped-cells";
 import { api } from "../support/api";
 import { testAccount } from "../support/auth";
 import { withinOneClockMinute } from "../support/clock";
 import { jobOf, rowsOf } from "../support/fixtures";
 import { EMAIL_RECIPE, jobOver, makeLeads } from "../support/recipes";
-import { startTestReplicas, type TestReplicas } from "../support/replicas";
+import { replicasPerTest } from "../support/replicas";
 
 // The waterfall engine against the provider replicas: order and stop rule, skipped cells,
 // reuse of answered calls, rate limits, out-of-credits, the LLM fallback, and batches.
 
-let replicas: TestReplicas;
-beforeAll(async () => {
-  replicas = await startTestReplicas();
-});
-afterAll(() => replicas.close());
-beforeEach(async () => {
-  replicas.restore();
-  // Each test counts upstream calls: answers cached by an earlier test would hide them.
-  await getDb().$executeRawUnsafe("TRUNCATE provider_cache, rate_buckets");
-});
+const replicas = replicasPerTest();
 
 function first<T>(items: T[]): T {
   const item = items[0];
@@ -37,7 +29,7 @@ function first<T>(items: T[]): T {
 const callsOf = async (taskId: string) =>
   getDb().providerCall.findMany({ where: { taskId }, orderBy: [{ createdAt: "asc" }, { attempt: "asc" }] });
 const upstream = () => {
-  const s = replicas.stats();
+  const s = replicas().stats();
   return { hunter: s.hunter.calls, pdl: s.pdl.calls, apollo: s.apollo.calls, llm: s.llm.calls };
 };
 
@@ -77,7 +69,7 @@ describe("waterfall order and stop rule", () => {
   });
 
   test("a provider that finds nothing passes the cell to the next one", async () => {
-    replicas.configure({ hunter: { findRate: 0 }, pdl: { findRate: 1 } });
+    replicas().configure({ hunter: { findRate: 0 }, pdl: { findRate: 1 } });
     const t = await makeLeads([{ name: "Grace Hopper", company_domain: "acme.com" }], {
       email: { ...EMAIL_RECIPE, stopWhen: { minConfidence: 0.1 } },
     });
@@ -169,7 +161,7 @@ describe("calls are made and recorded once", () => {
   });
 
   test("rate limited: the call throws CallRetry with the provider's wait; the retry reuses the earlier answers", async () => {
-    replicas.configure({ pdl: { perMinute: 1, findRate: 1 }, hunter: { findRate: 0 } });
+    replicas().configure({ pdl: { perMinute: 1, findRate: 1 }, hunter: { findRate: 0 } });
     const t = await makeLeads(
       [
         { name: "Ada Lovelace", company_domain: "acme.com" },
@@ -183,8 +175,8 @@ describe("calls are made and recorded once", () => {
     const error = await runCellTask(taskIds[1] as string, 1).catch((e) => e);
     expect(error).toBeInstanceOf(CallRetry);
     expect((error as CallRetry).retryAfterMs).toBeGreaterThan(0);
-    replicas.configure({ pdl: { perMinute: 100 } });
-    replicas.reset();
+    replicas().configure({ pdl: { perMinute: 100 } });
+    replicas().reset();
     expect((await runCellTask(taskIds[1] as string, 2)).status).toBe("done");
     const calls = await callsOf(taskIds[1] as string);
     expect(calls.map((c) => `${c.provider}#${c.attempt}:${c.outcome}`)).toEqual([
@@ -197,7 +189,7 @@ describe("calls are made and recorded once", () => {
   });
 
   test("on the last attempt a rate-limited provider is given up and the waterfall moves on", async () => {
-    replicas.configure({ hunter: { perSecond: 1, perMinute: 1 } });
+    replicas().configure({ hunter: { perSecond: 1, perMinute: 1 } });
     const t = await makeLeads([
       { name: "Ada Lovelace", company_domain: "everyone.test" },
       { name: "Alan Turing", company_domain: "everyone.test" },
@@ -214,7 +206,7 @@ describe("calls are made and recorded once", () => {
 
 describe("out of credits", () => {
   test("the provider is skipped for the rest of the job and the workspace is told", async () => {
-    replicas.configure({ hunter: { credits: 0 } });
+    replicas().configure({ hunter: { credits: 0 } });
     const t = await makeLeads([
       { name: "Ada Lovelace", company_domain: "everyone.test" },
       { name: "Alan Turing", company_domain: "everyone.test" },
@@ -238,7 +230,7 @@ describe("out of credits", () => {
 
 describe("LLM fallback", () => {
   test("it answers from the other providers' answers for the row, and its value is marked AI-synthesised", async () => {
-    replicas.configure({ hunter: { findRate: 0 }, pdl: { findRate: 1 } });
+    replicas().configure({ hunter: { findRate: 0 }, pdl: { findRate: 1 } });
     const names = ["Radia Perlman", "Ken Thompson", "Barbara Liskov", "Dennis Ritchie", "Frances Allen"];
     const t = await makeLeads(
       names.map((name) => ({ name, company_domain: "acme.com" })),
@@ -271,7 +263,7 @@ describe("LLM fallback", () => {
 
 describe("bulk batches", () => {
   test("a batch asks each provider once per cell still looking, records every call, and ends every cell", async () => {
-    replicas.configure({ hunter: { perSecond: 1000, perMinute: 100_000 } });
+    replicas().configure({ hunter: { perSecond: 1000, perMinute: 100_000 } });
     const people = Array.from({ length: 30 }, (_, i) => ({
       name: `Person Number${i}`,
       company_domain: `co${i % 7}.com`,
@@ -306,7 +298,7 @@ describe("hand-over: a batch does not wait long for a provider's rate limit", ()
   // every 100 ms): a batch that may wait 250 ms calls PDL for 3 cells and hands the rest over.
   const HUNTER_THEN_PDL = { providers: ["hunter.email-finder", "pdl.person"], inputs: EMAIL_RECIPE.inputs };
   const setup = async (n: number) => {
-    replicas.configure({ hunter: { findRate: 0, perSecond: 1000, perMinute: 100_000 }, pdl: { findRate: 1 } });
+    replicas().configure({ hunter: { findRate: 0, perSecond: 1000, perMinute: 100_000 }, pdl: { findRate: 1 } });
     await writeCostSettings((await testAccount()).workspaceId, {
       monthlyCredits: null,
       confirmThreshold: 100,
@@ -383,7 +375,7 @@ describe("hand-over: a batch does not wait long for a provider's rate limit", ()
     const ids = outcomes.filter((o) => o.status === "handover").map((o) => o.taskId);
     expect(ids).toHaveLength(3);
     // Not cancelled: nothing is ended.
-    expect(await settleCancelledHandovers(jobId, ids)).toBe(0);
+    expect(await endCancelledCells(jobId, ids)).toBe(0);
     expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/cancel`, {})).status).toBe(200);
     expect(await callHandedOver({ jobId, taskIds: ids, provider: "pdl.person" })).toEqual({ called: 0 });
     expect(upstream()).toMatchObject({ pdl: 3 });
@@ -398,7 +390,7 @@ describe("hand-over: a batch does not wait long for a provider's rate limit", ()
 
 describe("a waterfall stops between two providers when its cell no longer wants a value", () => {
   test("the job cancelled: the next provider is not called, the cell ends cancelled", async () => {
-    replicas.configure({ hunter: { findRate: 0 } });
+    replicas().configure({ hunter: { findRate: 0 } });
     const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "acme.com" }]);
     const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
     const started = await startCell(taskIds[0] as string);
@@ -418,7 +410,7 @@ describe("a waterfall stops between two providers when its cell no longer wants 
   });
 
   test("a batch cancelled: calls under way finish, the cells then end cancelled without their next provider", async () => {
-    replicas.configure({ hunter: { findRate: 0, latencyMs: 500 } });
+    replicas().configure({ hunter: { findRate: 0, latencyMs: 500 } });
     const t = await makeLeads([
       { name: "Ada Lovelace", company_domain: "acme.com" },
       { name: "Alan Turing", company_domain: "acme.com" },
@@ -441,7 +433,7 @@ describe("a waterfall stops between two providers when its cell no longer wants 
   });
 
   test("its row deleted, or its value written by hand: the next provider is not called", async () => {
-    replicas.configure({ hunter: { findRate: 0 } });
+    replicas().configure({ hunter: { findRate: 0 } });
     const t = await makeLeads([
       { name: "Ada Lovelace", company_domain: "acme.com" },
       { name: "Alan Turing", company_domain: "acme.com" },

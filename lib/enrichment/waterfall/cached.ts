@@ -10,10 +10,10 @@ import {
   readTaskCalls,
   recordProviderCalls,
 } from "../store";
-import { asNewCall, requestOf } from "./calls";
+import { asNewCall } from "./calls";
 import { callableProviders, passedOverForMissing, planPeeked } from "./cell";
 import { decide, meetsThreshold } from "./decide";
-import type { WaterfallPlan } from "./plan";
+import { requestOf, type WaterfallPlan } from "./plan";
 
 // The cells of a bulk job the provider cache answers outright: the first provider of the
 // cell's waterfall has a fresh cached answer that meets the cell's threshold (and the job does

@@ -66,8 +66,6 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
-export { requestOf } from "./plan";
-
 /** Why a provider was passed over: the inputs it lacks. */
 export const missingInput = (missing: string[] = []) => `missing input: ${missing.join(", ")}`;
 

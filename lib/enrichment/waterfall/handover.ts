@@ -1,8 +1,9 @@
 import "server-only";
-import { finalizeJobs, peekRecipeTasks, readJobBlocks, readTaskCalls, settleCancelledTasks } from "../store";
+import { peekRecipeTasks, readJobBlocks, readTaskCalls } from "../store";
 import { callForCells } from "./calls";
 import { callableProviders, planPeeked } from "./cell";
 import { callsForPlan, FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
+import { endCancelledCells } from "./stopped-cells";
 
 // Cells a batch handed over (see batch.ts): they are running, their earlier calls recorded,
 // and wait for one provider whose rate limit is busy. The orchestrator calls that provider for
@@ -15,7 +16,7 @@ import { callsForPlan, FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "
 /**
  * Calls `provider` for the listed cells of one job that still need it, waiting for its rate
  * limit as long as a call may (GLAZE_RATE_LIMIT_MAX_WAIT_MS), and records the calls. Cells of a
- * cancelled job are ended instead (settleCancelledHandovers). Returns how many calls were recorded.
+ * cancelled job are ended instead (endCancelledCells). Returns how many calls were recorded.
  */
 export async function callHandedOver({
   jobId,
@@ -26,7 +27,7 @@ export async function callHandedOver({
   taskIds: string[];
   provider: string;
 }): Promise<{ called: number }> {
-  await settleCancelledHandovers(jobId, taskIds);
+  await endCancelledCells(jobId, taskIds);
   const tasks = (await peekRecipeTasks(taskIds, "running")).filter((t) => t.jobId === jobId);
   if (tasks.length === 0) return { called: 0 };
   const [planned, blocks, existing] = await Promise.all([
@@ -54,16 +55,4 @@ export async function callHandedOver({
     blocked: () => blocks.get(jobId)?.get(provider),
   });
   return { called: calls.length };
-}
-
-/**
- * Ends the listed handed-over cells of a cancelled job as failed "cancelled" (nothing if the
- * job is not cancelled): a cancel stops a waterfall that is waiting for a provider, so no more
- * is spent on it. Returns how many were ended.
- */
-export async function settleCancelledHandovers(jobId: string, taskIds: string[]): Promise<number> {
-  if (taskIds.length === 0) return 0;
-  const ended = await settleCancelledTasks({ jobId, taskIds, limit: taskIds.length, running: true });
-  if (ended > 0) await finalizeJobs([jobId]);
-  return ended;
 }

@@ -22,9 +22,17 @@ export async function stoppedCells(cells: { jobId: string; taskId: string }[]): 
     stopped.add(taskId);
     if (state?.status === "running") cancelled.set(jobId, [...(cancelled.get(jobId) ?? []), taskId]);
   }
-  for (const [jobId, taskIds] of cancelled) {
-    await settleCancelledTasks({ jobId, taskIds, limit: taskIds.length, running: true });
-  }
-  if (cancelled.size > 0) await finalizeJobs([...cancelled.keys()]);
+  for (const [jobId, taskIds] of cancelled) await endCancelledCells(jobId, taskIds);
   return stopped;
+}
+
+/**
+ * Ends the listed running cells of job `jobId` as failed "cancelled" if the job is cancelled
+ * (nothing otherwise), and finalizes it. Returns how many were ended.
+ */
+export async function endCancelledCells(jobId: string, taskIds: string[]): Promise<number> {
+  if (taskIds.length === 0) return 0;
+  const ended = await settleCancelledTasks({ jobId, taskIds, limit: taskIds.length, running: true });
+  if (ended > 0) await finalizeJobs([jobId]);
+  return ended;
 }
