@@ -369,6 +369,36 @@ describe("hand-over: a batch does not wait long for a provider's rate limit", ()
     expect((row.data as { email?: string }).email).toMatch(/@moved\.com$/);
   });
 
+  test("cancelling the job ends its handed-over cells; one whose first provider found a value below the threshold keeps it", async () => {
+    const { t, jobId, taskIds } = await setup(6);
+    const outcomes = await runCellBatch(taskIds, 1, { horizonMs: 250 });
+    const ids = outcomes.filter((o) => o.status === "handover").map((o) => o.taskId);
+    expect(ids).toHaveLength(3);
+    // As if Hunter had found a value for the first of them, below the threshold.
+    const kept = ids[0] as string;
+    await getDb().providerCall.updateMany({
+      where: { taskId: kept, provider: "hunter.email-finder" },
+      data: { outcome: "found", value: "kept@handed.com", confidence: 0.4 },
+    });
+    expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/cancel`, {})).status).toBe(200);
+    expect(await callHandedOver({ jobId, taskIds: ids, provider: "pdl.person" })).toEqual({ called: 0 });
+    expect(upstream()).toMatchObject({ pdl: 3 });
+    const ended = await getDb().cellEnrichmentTask.findMany({ where: { id: { in: ids } } });
+    expect(ended.map((e) => [e.id === kept, e.status, e.error, e.confidence])).toEqual(
+      expect.arrayContaining([
+        [true, "done", null, 0.4],
+        [false, "failed", "cancelled", null],
+      ]),
+    );
+    expect(ended.filter((e) => e.status === "failed")).toHaveLength(2);
+    const task = ended.find((e) => e.id === kept);
+    const row = await getDb().row.findUniqueOrThrow({ where: { id: task?.rowId ?? "" } });
+    expect((row.data as { email?: string }).email).toBe("kept@handed.com");
+    const job = await jobOf(jobId);
+    expect(job).toMatchObject({ status: "cancelled" });
+    expect(job.doneTasks + job.failedTasks).toBe(6);
+  });
+
   test("cancelling the job ends its handed-over cells as cancelled, and their provider is not called", async () => {
     const { t, jobId, taskIds } = await setup(6);
     const outcomes = await runCellBatch(taskIds, 1, { horizonMs: 250 });
@@ -409,6 +439,29 @@ describe("a waterfall stops between two providers when its cell no longer wants 
     expect(await callsOf(taskIds[0] as string)).toHaveLength(1);
   });
 
+  test("the job cancelled after a provider found a value below the threshold: the cell keeps it, done, and the next provider is not called", async () => {
+    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "everyone.test" }], {
+      email: { ...EMAIL_RECIPE, stopWhen: { minConfidence: 1 } },
+    });
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const started = await startCell(taskIds[0] as string);
+    if (!("plan" in started)) throw new Error("expected a waterfall");
+    const found = await runWaterfallCall(started.plan, "hunter.email-finder", { lastAttempt: false });
+    expect(found).toMatchObject({ outcome: "found", stop: false });
+    expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/cancel`, {})).status).toBe(200);
+    expect(await runWaterfallCall(started.plan, "pdl.person", { lastAttempt: false })).toMatchObject({
+      outcome: "stopped",
+      stop: true,
+    });
+    expect(upstream()).toEqual({ hunter: 1, pdl: 0, apollo: 0, llm: 0 });
+    expect(await finishWaterfallCell(started.plan)).toMatchObject({ status: "done", alreadyFinal: true });
+    const [call] = await callsOf(taskIds[0] as string);
+    const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: taskIds[0] } });
+    expect(task).toMatchObject({ status: "done", confidence: call?.confidence, result: { provider: "hunter.email-finder" } });
+    expect((first(await rowsOf(t.tableId)).data as { email: string }).email).toBe(call?.value);
+    expect(await jobOf(jobId)).toMatchObject({ status: "cancelled", doneTasks: 1, failedTasks: 0 });
+  });
+
   test("a batch cancelled: calls under way finish, the cells then end cancelled without their next provider", async () => {
     replicas().configure({ hunter: { findRate: 0, latencyMs: 500 } });
     const t = await makeLeads([
@@ -430,6 +483,30 @@ describe("a waterfall stops between two providers when its cell no longer wants 
     const sent = await getDb().providerCall.count({ where: { taskId: { in: taskIds }, outcome: { not: "skipped" } } });
     expect(sent).toBe(upstream().hunter);
     expect(await jobOf(jobId)).toMatchObject({ status: "cancelled", failedTasks: 3 });
+  });
+
+  test("a batch cancelled after its first provider found values below the threshold: the cells keep them", async () => {
+    replicas().configure({ hunter: { latencyMs: 500 } });
+    const t = await makeLeads(
+      [
+        { name: "Ada Lovelace", company_domain: "everyone.test" },
+        { name: "Alan Turing", company_domain: "everyone.test" },
+      ],
+      { email: { ...EMAIL_RECIPE, stopWhen: { minConfidence: 1 } } },
+    );
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const batch = runCellBatch(taskIds);
+    for (let i = 0; i < 100; i++) {
+      if ((await getDb().cellEnrichmentTask.count({ where: { jobId, status: "running" } })) === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/cancel`, {})).status).toBe(200);
+    const outcomes = await batch;
+    expect(outcomes.map((o) => o.status)).toEqual(["done", "done"]);
+    expect(upstream()).toEqual({ hunter: 2, pdl: 0, apollo: 0, llm: 0 });
+    const rows = await rowsOf(t.tableId);
+    expect(rows.every((r) => /@everyone\.test$/.test(String((r.data as { email?: string }).email)))).toBe(true);
+    expect(await jobOf(jobId)).toMatchObject({ status: "cancelled", doneTasks: 2, failedTasks: 0 });
   });
 
   test("its row deleted, or its value written by hand: the next provider is not called", async () => {

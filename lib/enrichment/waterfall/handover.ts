@@ -3,7 +3,7 @@ import { peekRecipeTasks, readJobBlocks, readTaskCalls } from "../store";
 import { callForCells } from "./calls";
 import { callableProviders, planPeeked } from "./cell";
 import { callsForPlan, FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
-import { endCancelledCells } from "./stopped-cells";
+import { endCancelledCells, stoppedCells } from "./stopped-cells";
 
 // Cells a batch handed over (see batch.ts): they are running, their earlier calls recorded,
 // and wait for one provider whose rate limit is busy. The orchestrator calls that provider for
@@ -16,7 +16,8 @@ import { endCancelledCells } from "./stopped-cells";
 /**
  * Calls `provider` for the listed cells of one job that still need it, waiting for its rate
  * limit as long as a call may (GLAZE_RATE_LIMIT_MAX_WAIT_MS), and records the calls. Cells of a
- * cancelled job are ended instead (endCancelledCells). Returns how many calls were recorded.
+ * cancelled job are ended instead (stopped-cells.ts: a value already found is kept). Returns
+ * how many calls were recorded.
  */
 export async function callHandedOver({
   jobId,
@@ -27,14 +28,14 @@ export async function callHandedOver({
   taskIds: string[];
   provider: string;
 }): Promise<{ called: number }> {
-  await endCancelledCells(jobId, taskIds);
   const tasks = (await peekRecipeTasks(taskIds, "running")).filter((t) => t.jobId === jobId);
-  if (tasks.length === 0) return { called: 0 };
-  const [planned, blocks, existing] = await Promise.all([
-    planPeeked(tasks),
-    readJobBlocks([jobId]),
-    readTaskCalls(tasks.map((t) => t.taskId)),
-  ]);
+  const peeked = await planPeeked(tasks);
+  const stopped = await stoppedCells(peeked);
+  // Cells that could not be planned (their recipe gone) end "cancelled" too if the job is.
+  await endCancelledCells(jobId, taskIds);
+  const planned = peeked.filter((plan) => !stopped.has(plan.taskId));
+  if (planned.length === 0) return { called: 0 };
+  const [blocks, existing] = await Promise.all([readJobBlocks([jobId]), readTaskCalls(planned.map((p) => p.taskId))]);
   const callsOf = new Map<string, typeof existing>();
   for (const call of existing) callsOf.set(call.taskId, [...(callsOf.get(call.taskId) ?? []), call]);
   const plans = planned.filter((plan) => {

@@ -1,29 +1,54 @@
 import "server-only";
-import { finalizeJobs, readTaskStates, settleCancelledTasks } from "../store";
+import { finalizeJobs, finishTasks, readTaskCalls, readTaskStates, settleCancelledTasks } from "../store";
+import { decide } from "./decide";
+import type { WaterfallPlan } from "./plan";
 
 // A waterfall stops between two provider calls when its cell no longer wants a value: the cell
 // was deleted (its row, column or table), it was ended meanwhile (a value written by hand), or
-// its job was cancelled, and then the cell is ended as failed "cancelled". Nothing more is
-// spent on it. (A call already under way finishes and is charged once.)
+// its job was cancelled. A cell of a cancelled job keeps a value its providers already found
+// (below the threshold, or its waterfall would have ended: the most confident, as when a budget
+// stops it); the others end failed "cancelled". Nothing more is spent on it. (A call already
+// under way finishes and is charged once.)
 
 /**
  * The listed running cells that must not be called again: gone, no longer running, or of a
- * cancelled job (those are ended, and their jobs finalized). One read for the cells; one
- * statement per cancelled job.
+ * cancelled job (those are ended, see above, and their jobs finalized). One read for the
+ * cells; for the cancelled ones, one read of their calls and one statement per job.
  */
-export async function stoppedCells(cells: { jobId: string; taskId: string }[]): Promise<Set<string>> {
-  if (cells.length === 0) return new Set();
-  const states = new Map((await readTaskStates(cells.map((c) => c.taskId))).map((s) => [s.id, s]));
+export async function stoppedCells(plans: WaterfallPlan[]): Promise<Set<string>> {
+  if (plans.length === 0) return new Set();
+  const states = new Map((await readTaskStates(plans.map((p) => p.taskId))).map((s) => [s.id, s]));
   const stopped = new Set<string>();
-  const cancelled = new Map<string, string[]>();
-  for (const { jobId, taskId } of cells) {
-    const state = states.get(taskId);
+  const cancelled: WaterfallPlan[] = [];
+  for (const plan of plans) {
+    const state = states.get(plan.taskId);
     if (state?.status === "running" && state.jobStatus !== "cancelled") continue;
-    stopped.add(taskId);
-    if (state?.status === "running") cancelled.set(jobId, [...(cancelled.get(jobId) ?? []), taskId]);
+    stopped.add(plan.taskId);
+    if (state?.status === "running") cancelled.push(plan);
   }
-  for (const [jobId, taskIds] of cancelled) await endCancelledCells(jobId, taskIds);
+  if (cancelled.length > 0) await endCancelledWaterfalls(cancelled);
   return stopped;
+}
+
+/** Running cells of cancelled jobs: each keeps a value already found, or fails "cancelled". */
+async function endCancelledWaterfalls(plans: WaterfallPlan[]) {
+  const calls = await readTaskCalls(plans.map((p) => p.taskId));
+  const found = plans
+    .map((plan) =>
+      decide(
+        plan,
+        calls.filter((c) => c.taskId === plan.taskId),
+      ),
+    )
+    .filter((result) => result.status === "done");
+  // Recorded like any result: only while running (once), not merged if its inputs changed.
+  await finishTasks(found);
+  const kept = new Set(found.map((r) => r.taskId));
+  const byJob = new Map<string, string[]>();
+  for (const plan of plans) {
+    if (!kept.has(plan.taskId)) byJob.set(plan.jobId, [...(byJob.get(plan.jobId) ?? []), plan.taskId]);
+  }
+  for (const [jobId, taskIds] of byJob) await endCancelledCells(jobId, taskIds);
 }
 
 /**
