@@ -5,6 +5,7 @@ import { enforceApiRate } from "./api-rate-limit";
 import { lookUpKey, lookUpSession } from "./credentials";
 import { PERMISSIONS, type Permission, permissionsOf } from "./permissions";
 import { sessionToken } from "./session-cookie";
+import { SHOWN_WORKSPACE_HEADER } from "./shown-workspace";
 
 /** Who is asking: a signed-in person (session cookie) or an API key of one workspace. */
 export type Principal =
@@ -12,6 +13,17 @@ export type Principal =
   | { kind: "key"; keyId: string; workspaceId: string; scopes: Set<Permission> };
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The workspace a signed-in page shows (its header), if it sent one; 400 if malformed. */
+function shownWorkspace(request: Request): string | undefined {
+  const shown = request.headers.get(SHOWN_WORKSPACE_HEADER);
+  if (shown === null) return undefined;
+  if (!UUID.test(shown.trim())) {
+    throw new AppError("bad_request", `The ${SHOWN_WORKSPACE_HEADER} header must be a workspace id`);
+  }
+  return shown.trim().toLowerCase();
+}
 const NO_ACCESS = new Set<Permission>();
 
 export const unauthenticated = (message = "Sign in, or send an API key as Authorization: Bearer <key>") =>
@@ -64,7 +76,16 @@ export async function authorize(
     userId: session.userId,
     activeWorkspaceId: session.activeWorkspaceId,
   };
-  if (!tableId) return { principal, access: await workspaceAccess(principal, target.workspaceId) };
+  if (!tableId) {
+    // A page names the workspace it shows: it works there, not in the one the person has
+    // switched to since (in another tab). A path's workspace wins over it.
+    const shown = target.workspaceId === undefined ? shownWorkspace(request) : undefined;
+    const access = await workspaceAccess(principal, target.workspaceId ?? shown);
+    if (shown !== undefined && access.workspaceId === null) {
+      throw new AppError("forbidden", "You are not a member of the workspace this page shows (any more): reload the page");
+    }
+    return { principal, access };
+  }
   if (!session.tableWorkspaceId || !session.role) throw notFound("table", tableId);
   const actor = { userId: session.userId, keyId: null };
   return {

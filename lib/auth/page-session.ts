@@ -29,10 +29,15 @@ export async function requirePageSession(returnTo: string): Promise<PageSession>
   return session;
 }
 
-/** The person's permissions on a table's workspace; null when the table is not theirs to see. */
-export async function pagePermissionsForTable(session: PageSession, tableId: string): Promise<Permission[] | null> {
-  const rows = await getDb().$queryRaw<{ role: string }[]>`
-    SELECT m.role FROM tables t JOIN members m ON m.organization_id = t.workspace_id AND m.user_id = ${session.user.id}
+/** The table's workspace and the person's permissions there; null when the table is not theirs to see. */
+export async function pageAccessToTable(
+  session: PageSession,
+  tableId: string,
+): Promise<{ workspaceId: string; permissions: Permission[] } | null> {
+  const rows = await getDb().$queryRaw<{ role: string; workspaceId: string }[]>`
+    SELECT m.role, t.workspace_id::text AS "workspaceId"
+      FROM tables t JOIN members m ON m.organization_id = t.workspace_id AND m.user_id = ${session.user.id}
      WHERE t.id = ${tableId}::uuid`;
-  return rows.length === 0 ? null : [...permissionsOf(rows[0].role)];
+  const row = rows[0];
+  return row ? { workspaceId: row.workspaceId, permissions: [...permissionsOf(row.role)] } : null;
 }

@@ -1,4 +1,5 @@
 import type { ErrorBody } from "@/lib/api/respond";
+import { SHOWN_WORKSPACE_HEADER } from "@/lib/auth/shown-workspace";
 
 type Detail = { path: string; message: string };
 
@@ -49,13 +50,28 @@ export function describeError(error: unknown): string {
 export const isAbort = (error: unknown) =>
   error instanceof DOMException ? error.name === "AbortError" : (error as { name?: string })?.name === "CancelledError";
 
+// The workspace the page on screen shows (set by <ShownWorkspace>). Every API call says it, so
+// a tab keeps working in the workspace it shows after the person switched workspace in
+// another tab (the server's default is the session's active workspace, which that switch
+// changed). Calls about a table work in the table's workspace whatever they say.
+let shownWorkspaceId: string | null = null;
+
+export function setShownWorkspace(id: string | null) {
+  shownWorkspaceId = id;
+}
+
+/** The headers every API call of the app's pages sends. */
+export function pageHeaders(): Record<string, string> {
+  return shownWorkspaceId ? { [SHOWN_WORKSPACE_HEADER]: shownWorkspaceId } : {};
+}
+
 /** fetch + the API's error shape: resolves the JSON body, rejects with an ApiError. */
 export async function apiFetch<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
   const { json, headers, ...rest } = init;
   const response = await fetch(path, {
     ...rest,
     ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
-    headers: { ...(json !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+    headers: { ...pageHeaders(), ...(json !== undefined ? { "content-type": "application/json" } : {}), ...headers },
   });
   if (response.status === 204) return undefined as T;
   const text = await response.text();

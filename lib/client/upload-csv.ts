@@ -1,6 +1,6 @@
 import type { ErrorBody } from "@/lib/api/respond";
 import type { ImportResult } from "@/lib/csv/import-table";
-import { ApiError } from "./http";
+import { ApiError, pageHeaders } from "./http";
 
 /** Where an import stands: bytes sent by the browser, then rows the server has inserted. */
 export type ImportProgress = { sent: number; total: number; rows: number; read: number };
@@ -47,6 +47,7 @@ export function uploadCsv(url: string, file: Blob, onProgress: (progress: Import
     xhr.open("POST", url);
     xhr.setRequestHeader("content-type", "text/csv");
     xhr.setRequestHeader("accept", "application/x-ndjson");
+    for (const [name, value] of Object.entries(pageHeaders())) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (event) => {
       state.sent = event.loaded;
       onProgress({ ...state });

@@ -197,6 +197,42 @@ describe("a person's first workspace", () => {
   });
 });
 
+describe("two tabs, two workspaces", () => {
+  test("a page keeps working in the workspace it shows after the person switched workspace in another tab", async () => {
+    const person = await signUp();
+    const first = await createWorkspace(person.userId, "First");
+    const second = await createWorkspace(person.userId, "Second");
+    const stranger = await createWorkspace((await signUp()).userId, "Not theirs");
+    await activate(person.userId, second); // the other tab switched to Second
+    const asTab = (shown?: string) => ({
+      headers: { cookie: person.cookie, origin: ORIGIN, ...(shown ? { "x-glaze-workspace": shown } : {}) },
+      anonymous: true,
+    });
+    // The tab still showing First creates and lists First's tables.
+    const made = await request("POST", "/api/tables", { name: "Made in First" }, asTab(first));
+    expect(made.status).toBe(201);
+    const owner = await getDb().table.findUniqueOrThrow({ where: { id: made.body.id }, select: { workspaceId: true } });
+    expect(owner.workspaceId).toBe(first);
+    const listed = await request("GET", "/api/tables", undefined, asTab(first.toUpperCase()));
+    expect(listed.body.data.map((t: { id: string }) => t.id)).toEqual([made.body.id]);
+    // Without the header: the active workspace, as before.
+    expect((await request("GET", "/api/tables", undefined, asTab())).body.data).toEqual([]);
+    // A workspace the person is not in (or left), or none at all → 403, nothing written.
+    for (const shown of [stranger, randomUUID()]) {
+      const refused = await request("POST", "/api/tables", { name: "Nope" }, asTab(shown));
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toMatch(/not a member of the workspace this page shows.*reload/);
+    }
+    const malformed = await request("GET", "/api/tables", undefined, asTab("first"));
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(/x-glaze-workspace/);
+    expect(await getDb().table.count({ where: { name: "Nope" } })).toBe(0);
+    // A path's workspace wins over the header.
+    const members = await request("GET", `/api/workspaces/${second}/members`, undefined, asTab(first));
+    expect(members.status).toBe(200);
+  });
+});
+
 describe("API keys", () => {
   test("shown once at creation, listed without the key, usable, then revoked → 401", async () => {
     const owner = await signUp();

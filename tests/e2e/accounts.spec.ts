@@ -83,3 +83,45 @@ test("sign up, create a workspace, invite a viewer by link; the viewer joins, ca
   expect(owner.errors).toEqual([]);
   expect(viewer.errors).toEqual([]);
 });
+
+test("two tabs: switching workspace in one leaves the other working in the workspace it shows", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext();
+  const one = await context.newPage();
+  const errors = watchErrors(one);
+  await one.goto("/sign-up");
+  await one.getByLabel("Name").fill("Tabitha Two-Tabs");
+  await one.getByLabel("Email").fill(`tabs-${stamp}@test.glaze`);
+  await one.getByLabel(/Password/).fill(password);
+  await one.getByRole("button", { name: "Sign up" }).click();
+  const switcher = (page: Page) => page.getByRole("combobox", { name: "Workspace" });
+  for (const name of ["Alpha", "Beta"]) {
+    await switcher(one).selectOption({ label: "New workspace…" });
+    await one.getByRole("textbox", { name: "Workspace name" }).fill(name);
+    await one.getByRole("form", { name: "New workspace" }).getByRole("button", { name: "Create" }).click();
+    await expect(one.getByRole("heading", { name })).toBeVisible();
+  }
+  await switcher(one).selectOption({ label: "Alpha" });
+  await expect(one.getByRole("heading", { name: "Alpha" })).toBeVisible();
+
+  // A second tab opens on Alpha; the first then switches to Beta.
+  const two = await context.newPage();
+  const errorsTwo = watchErrors(two);
+  await two.goto("/");
+  await expect(two.getByRole("heading", { name: "Alpha" })).toBeVisible();
+  await switcher(one).selectOption({ label: "Beta" });
+  await expect(one.getByRole("heading", { name: "Beta" })).toBeVisible();
+
+  // The second tab still shows Alpha: the table it creates is Alpha's.
+  await two.getByRole("textbox", { name: "New table name" }).fill("Alpha leads");
+  await two.getByRole("form", { name: "New table" }).getByRole("button", { name: "Create" }).click();
+  await expect(two.getByRole("heading", { name: "Alpha leads" })).toBeVisible();
+  await expect(switcher(two).locator("option:checked")).toHaveText("Alpha");
+  await one.reload();
+  await expect(one.getByRole("heading", { name: "Beta" })).toBeVisible();
+  await expect(one.getByText("No tables yet.")).toBeVisible();
+  await switcher(one).selectOption({ label: "Alpha" });
+  await expect(one.getByRole("link", { name: /Alpha leads/ })).toBeVisible();
+  expect(errors).toEqual([]);
+  expect(errorsTwo).toEqual([]);
+});

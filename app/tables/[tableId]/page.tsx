@@ -5,7 +5,7 @@ import { TableSummary } from "@/components/grid/table-summary";
 import { TableWorkspace } from "@/components/grid/table-workspace";
 import { ProvidersNotice } from "@/components/providers-status/providers-notice";
 import { AppHeader } from "@/components/shell/app-header";
-import { pagePermissionsForTable, requirePageSession } from "@/lib/auth/page-session";
+import { pageAccessToTable, requirePageSession } from "@/lib/auth/page-session";
 import { AppError } from "@/lib/errors";
 import { getTable } from "@/lib/tables/tables";
 import { getLastView } from "@/lib/views/last-view";
@@ -18,8 +18,8 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
   const session = await requirePageSession(`/tables/${tableId}`);
   if (!z.uuid().safeParse(tableId).success) notFound();
   // A table of a workspace the person is not in does not exist for them.
-  const permissions = await pagePermissionsForTable(session, tableId);
-  if (!permissions) notFound();
+  const access = await pageAccessToTable(session, tableId);
+  if (!access) notFound();
   const table = await getTable({ tableId }).catch((error) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
@@ -28,7 +28,7 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
   const [views, last] = await Promise.all([listViews({ tableId }), getLastView({ userId: session.user.id, tableId })]);
   return (
     <main className="flex h-screen flex-col">
-      <AppHeader session={session} />
+      <AppHeader session={session} workspaceId={access.workspaceId} />
       <header className="flex items-baseline gap-3 border-b border-slate-200 bg-white px-4 py-3">
         <Link href="/" className="text-sm text-slate-500 hover:text-slate-800">
           ← Tables
@@ -40,7 +40,7 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
         ) : null}
         <ProvidersNotice tableId={tableId} />
       </header>
-      <TableWorkspace initialTable={table} initialViews={views} lastViewId={last.viewId} permissions={permissions} />
+      <TableWorkspace initialTable={table} initialViews={views} lastViewId={last.viewId} permissions={access.permissions} />
     </main>
   );
 }
