@@ -82,7 +82,10 @@ export async function authorize(
     const shown = target.workspaceId === undefined ? shownWorkspace(request) : undefined;
     const access = await workspaceAccess(principal, target.workspaceId ?? shown);
     if (shown !== undefined && access.workspaceId === null) {
-      throw new AppError("forbidden", "You are not a member of the workspace this page shows (any more): reload the page");
+      throw new AppError(
+        "forbidden",
+        "You are not a member of the workspace this page shows (any more): reload the page",
+      );
     }
     return { principal, access };
   }

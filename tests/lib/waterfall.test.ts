@@ -457,7 +457,11 @@ describe("a waterfall stops between two providers when its cell no longer wants 
     expect(await finishWaterfallCell(started.plan)).toMatchObject({ status: "done", alreadyFinal: true });
     const [call] = await callsOf(taskIds[0] as string);
     const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: taskIds[0] } });
-    expect(task).toMatchObject({ status: "done", confidence: call?.confidence, result: { provider: "hunter.email-finder" } });
+    expect(task).toMatchObject({
+      status: "done",
+      confidence: call?.confidence,
+      result: { provider: "hunter.email-finder" },
+    });
     expect((first(await rowsOf(t.tableId)).data as { email: string }).email).toBe(call?.value);
     expect(await jobOf(jobId)).toMatchObject({ status: "cancelled", doneTasks: 1, failedTasks: 0 });
   });

@@ -40,7 +40,12 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
         ) : null}
         <ProvidersNotice tableId={tableId} />
       </header>
-      <TableWorkspace initialTable={table} initialViews={views} lastViewId={last.viewId} permissions={access.permissions} />
+      <TableWorkspace
+        initialTable={table}
+        initialViews={views}
+        lastViewId={last.viewId}
+        permissions={access.permissions}
+      />
     </main>
   );
 }
