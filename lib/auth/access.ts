@@ -43,10 +43,20 @@ export async function workspaceAccess(principal: Principal, workspaceId?: string
       ? { workspaceId: principal.workspaceId, permissions: principal.scopes, role: null, actor }
       : { workspaceId: null, permissions: NO_ACCESS, role: null, actor };
   }
-  const target = workspaceId ?? principal.activeWorkspaceId;
-  if (!target) return { workspaceId: null, permissions: NO_ACCESS, role: null, actor };
-  const role = await roleIn(target, principal.userId);
-  return role === undefined
+  let target = workspaceId ?? principal.activeWorkspaceId;
+  let role = target ? await roleIn(target, principal.userId) : undefined;
+  if (role === undefined && workspaceId === undefined) {
+    // No active workspace, or one the person has left or that was deleted: their first
+    // workspace, as their pages show (lib/auth/page-session.ts), not "no workspace selected".
+    const first = await getDb().member.findFirst({
+      where: { userId: principal.userId },
+      orderBy: { createdAt: "asc" },
+      select: { organizationId: true, role: true },
+    });
+    target = first?.organizationId ?? null;
+    role = first?.role;
+  }
+  return role === undefined || !target
     ? { workspaceId: null, permissions: NO_ACCESS, role: null, actor }
     : { workspaceId: target, permissions: permissionsOf(role), role, actor };
 }

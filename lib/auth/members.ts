@@ -1,7 +1,7 @@
 import "server-only";
-import { getDb } from "../db";
+import { getDb, type Tx } from "../db";
 import { AppError, notFound } from "../errors";
-import type { Role } from "./permissions";
+import { isAdminRole, type Role } from "./permissions";
 
 export type MemberDto = { id: string; userId: string; name: string; email: string; role: string; createdAt: string };
 
@@ -21,13 +21,45 @@ export async function listMembers({ workspaceId }: { workspaceId: string }): Pro
   }));
 }
 
-/** A workspace always keeps an owner: the last one can be neither demoted nor removed. */
-async function assertNotLastOwner(workspaceId: string, memberId: string) {
-  const owners = await getDb().member.findMany({
-    where: { organizationId: workspaceId, role: { contains: "owner" } },
-    select: { id: true },
+const isOwner = (role: string) => role.split(",").some((r) => r.trim() === "owner");
+
+/**
+ * Runs a change of the workspace's members with them locked (the workspace's row, in one
+ * transaction), reading the asking person's role and the member's afresh: two owners demoting
+ * or removing each other at the same time are taken one after the other, and the second is
+ * refused (no longer an owner, or the workspace's last one) instead of leaving it ownerless.
+ * `leave`: the person may be removing themselves, which needs no admin role.
+ */
+async function withMembersLocked<T>(
+  {
+    workspaceId,
+    memberId,
+    actorUserId,
+    leave = false,
+  }: { workspaceId: string; memberId: string; actorUserId: string; leave?: boolean },
+  change: (tx: Tx, member: { id: string; role: string }, actorRole: string, owners: number) => Promise<T>,
+): Promise<T> {
+  return getDb().$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM organizations WHERE id = ${workspaceId} FOR UPDATE`;
+    const members = await tx.member.findMany({
+      where: { organizationId: workspaceId },
+      select: { id: true, userId: true, role: true },
+    });
+    const actor = members.find((m) => m.userId === actorUserId);
+    const member = members.find((m) => m.id === memberId);
+    // Anyone may leave (remove themselves); everything else is for owners and admins.
+    const leaving = leave && member !== undefined && member.userId === actorUserId;
+    if (!actor || (!leaving && !isAdminRole(actor.role))) {
+      throw new AppError("forbidden", "Only the workspace's owners and admins (signed in) may do this");
+    }
+    if (!member) throw notFound("member", memberId);
+    return change(tx, member, actor.role, members.filter((m) => isOwner(m.role)).length);
   });
-  if (owners.length === 1 && owners[0].id === memberId) {
+}
+
+/** A workspace always keeps an owner: the last one can be neither demoted nor removed. */
+function assertNotLastOwner(member: { role: string }, owners: number) {
+  if (isOwner(member.role) && owners <= 1) {
     throw new AppError("conflict", "A workspace needs an owner: make someone else owner first");
   }
 }
@@ -36,36 +68,37 @@ export async function updateMemberRole({
   workspaceId,
   memberId,
   role,
-  actorRole,
+  actorUserId,
 }: {
   workspaceId: string;
   memberId: string;
   role: Role;
-  actorRole: string;
+  actorUserId: string;
 }) {
-  const member = await getDb().member.findFirst({ where: { id: memberId, organizationId: workspaceId } });
-  if (!member) throw notFound("member", memberId);
-  if ((role === "owner" || member.role.includes("owner")) && !actorRole.includes("owner")) {
-    throw new AppError("forbidden", "Only an owner may make or unmake owners");
-  }
-  if (role !== "owner") await assertNotLastOwner(workspaceId, memberId);
-  await getDb().member.update({ where: { id: memberId }, data: { role } });
+  await withMembersLocked({ workspaceId, memberId, actorUserId }, async (tx, member, actorRole, owners) => {
+    if ((role === "owner" || isOwner(member.role)) && !isOwner(actorRole)) {
+      throw new AppError("forbidden", "Only an owner may make or unmake owners");
+    }
+    if (role !== "owner") assertNotLastOwner(member, owners);
+    await tx.member.update({ where: { id: memberId }, data: { role } });
+  });
 }
 
 export async function removeMember({
   workspaceId,
   memberId,
-  actorRole,
+  actorUserId,
 }: {
   workspaceId: string;
   memberId: string;
-  actorRole: string;
+  actorUserId: string;
 }) {
-  const member = await getDb().member.findFirst({ where: { id: memberId, organizationId: workspaceId } });
-  if (!member) throw notFound("member", memberId);
-  if (member.role.includes("owner") && !actorRole.includes("owner")) {
-    throw new AppError("forbidden", "Only an owner may remove an owner");
-  }
-  await assertNotLastOwner(workspaceId, memberId);
-  await getDb().member.delete({ where: { id: memberId } });
+  const options = { workspaceId, memberId, actorUserId, leave: true };
+  await withMembersLocked(options, async (tx, member, actorRole, owners) => {
+    if (isOwner(member.role) && !isOwner(actorRole)) {
+      throw new AppError("forbidden", "Only an owner may remove an owner");
+    }
+    assertNotLastOwner(member, owners);
+    await tx.member.delete({ where: { id: memberId } });
+  });
 }

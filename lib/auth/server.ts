@@ -8,6 +8,7 @@ import { getDb } from "../db";
 import { env } from "../env";
 import { afterUserCreated } from "./bootstrap";
 import { ac, roles } from "./permissions";
+import { checkProfile } from "./profile-check";
 import { checkSignUpAllowed } from "./sign-up-gate";
 
 // better-auth, configured for Glaze: email and password, workspaces (its organization plugin),
@@ -30,9 +31,10 @@ function createAuth() {
     session: {
       expiresIn: 60 * 60 * 24 * 7,
       updateAge: 60 * 60 * 24,
-      // A signed copy of the session in a cookie saves a database read on every API call; a
-      // session revoked elsewhere stays usable for at most this long.
-      cookieCache: { enabled: true, maxAge: 60 },
+      // No signed copy of the session in a cookie: with one, a session signed out or revoked
+      // stayed usable on better-auth's own endpoints (inviting, creating workspaces) for the
+      // copy's lifetime. Glaze's routes read the session from the database anyway.
+      cookieCache: { enabled: false },
     },
     rateLimit: {
       enabled: true,
@@ -53,10 +55,16 @@ function createAuth() {
       user: {
         create: {
           before: async (user, ctx) => {
+            checkProfile(user);
             await checkSignUpAllowed({ email: user.email, invitationId: ctx?.headers?.get("x-glaze-invitation") });
           },
           after: async (user) => {
             await afterUserCreated({ userId: user.id });
+          },
+        },
+        update: {
+          before: async (user) => {
+            checkProfile(user);
           },
         },
       },
@@ -79,7 +87,14 @@ function createAuth() {
     // Invitations are listed by /api/workspaces/:id/invitations, to owners and admins only: the
     // organization plugin's own lists gave every member, viewers too, the pending invitations'
     // ids, and an id is what lets someone sign up and join with the invitation's role.
+    // Members' roles are changed, and members removed (or leave), through Glaze's own routes
+    // (/api/workspaces/:id/members/:memberId), which lock the workspace's members for the
+    // change: the organization plugin's check-then-write let two owners demote each other at
+    // once and leave the workspace without an owner.
     disabledPaths: [
+      "/organization/update-member-role",
+      "/organization/remove-member",
+      "/organization/leave",
       "/api-key/create",
       "/api-key/update",
       "/organization/list-invitations",

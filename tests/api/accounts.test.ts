@@ -233,6 +233,140 @@ describe("two tabs, two workspaces", () => {
   });
 });
 
+describe("members: roles, removal and leaving", () => {
+  const asPerson = (person: { cookie: string }) => ({ headers: { cookie: person.cookie, origin: ORIGIN } });
+  async function twoOwners() {
+    const one = await signUp();
+    const two = await signUp();
+    const workspaceId = await createWorkspace(one.userId);
+    await addMember(workspaceId, two.userId, "owner");
+    const members = await getDb().member.findMany({ where: { organizationId: workspaceId } });
+    const idOf = (userId: string) => members.find((m) => m.userId === userId)?.id as string;
+    return { one, two, workspaceId, oneId: idOf(one.userId), twoId: idOf(two.userId) };
+  }
+  const owners = (workspaceId: string) =>
+    getDb().member.count({ where: { organizationId: workspaceId, role: "owner" } });
+
+  test("two owners demoting or removing each other at the same moment: one wins, the workspace keeps an owner", async () => {
+    for (let i = 0; i < 6; i++) {
+      const { one, two, workspaceId, oneId, twoId } = await twoOwners();
+      const base = `/api/workspaces/${workspaceId}/members`;
+      const [a, b] =
+        i % 2 === 0
+          ? await Promise.all([
+              request("PATCH", `${base}/${twoId}`, { role: "viewer" }, asPerson(one)),
+              request("PATCH", `${base}/${oneId}`, { role: "viewer" }, asPerson(two)),
+            ])
+          : await Promise.all([
+              request("DELETE", `${base}/${twoId}`, undefined, asPerson(one)),
+              request("DELETE", `${base}/${oneId}`, undefined, asPerson(two)),
+            ]);
+      expect(
+        [a.status, b.status].filter((s) => s < 300),
+        `try ${i}`,
+      ).toHaveLength(1);
+      expect([a.status, b.status].find((s) => s >= 300)).toBeOneOf([403, 404, 409]);
+      expect(await owners(workspaceId)).toBe(1);
+    }
+  });
+
+  test("anyone may leave; only owners and admins remove others; the last owner can neither leave nor be demoted", async () => {
+    const { one, workspaceId, oneId } = await twoOwners();
+    const member = await signUp();
+    await addMember(workspaceId, member.userId, "member");
+    const memberId = (await getDb().member.findFirstOrThrow({ where: { userId: member.userId } })).id;
+    const base = `/api/workspaces/${workspaceId}/members`;
+    expect((await request("DELETE", `${base}/${oneId}`, undefined, asPerson(member))).status).toBe(403);
+    expect((await request("DELETE", `${base}/${memberId}`, undefined, asPerson(member))).status).toBe(204);
+    expect(await getDb().member.count({ where: { userId: member.userId } })).toBe(0);
+    // The other owner leaves; the last one then cannot.
+    const other = (
+      await getDb().member.findFirstOrThrow({ where: { organizationId: workspaceId, NOT: { id: oneId } } })
+    ).id;
+    const otherOwner = await getDb().member.findUniqueOrThrow({ where: { id: other }, include: { user: true } });
+    expect(otherOwner.role).toBe("owner");
+    expect((await request("DELETE", `${base}/${other}`, undefined, asPerson(one))).status).toBe(204);
+    const last = await request("DELETE", `${base}/${oneId}`, undefined, asPerson(one));
+    expect(last.status).toBe(409);
+    expect(last.body.error.message).toMatch(/needs an owner/);
+    expect((await request("PATCH", `${base}/${oneId}`, { role: "admin" }, asPerson(one))).status).toBe(409);
+    expect(await owners(workspaceId)).toBe(1);
+  });
+
+  test("better-auth's own member-changing endpoints are closed: Glaze's routes serve them", async () => {
+    const { one, workspaceId, twoId } = await twoOwners();
+    for (const [path, body] of [
+      ["/organization/update-member-role", { memberId: twoId, role: "viewer", organizationId: workspaceId }],
+      ["/organization/remove-member", { memberIdOrEmail: twoId, organizationId: workspaceId }],
+      ["/organization/leave", { organizationId: workspaceId }],
+    ] as const) {
+      const res = await auth(path, body, { cookie: one.cookie });
+      expect(res.status, path).toBe(404);
+    }
+    expect(await owners(workspaceId)).toBe(2);
+  });
+
+  test("someone removed from their active workspace works in their other one (here one they then create), not a 409", async () => {
+    const { one, workspaceId } = await twoOwners();
+    const removed = await signUp();
+    await addMember(workspaceId, removed.userId, "member");
+    await activate(removed.userId, workspaceId);
+    const memberId = (await getDb().member.findFirstOrThrow({ where: { userId: removed.userId } })).id;
+    const base = `/api/workspaces/${workspaceId}/members`;
+    expect((await request("DELETE", `${base}/${memberId}`, undefined, asPerson(one))).status).toBe(204);
+    expect((await request("GET", "/api/tables", undefined, asPerson(removed))).status).toBe(409);
+    const mine = await request("POST", "/api/workspaces", { name: "Mine" }, asPerson(removed));
+    expect(mine.status).toBe(201);
+    expect((await request("GET", "/api/tables", undefined, asPerson(removed))).status).toBe(200);
+    const made = await request("POST", "/api/tables", { name: "Fresh start" }, asPerson(removed));
+    expect(made.status).toBe(201);
+    const owner = await getDb().table.findUniqueOrThrow({ where: { id: made.body.id }, select: { workspaceId: true } });
+    expect(owner.workspaceId).toBe(mine.body.id);
+  });
+});
+
+describe("sessions and profiles", () => {
+  test("a signed-out session is refused at once by better-auth's own endpoints too", async () => {
+    const person = await signUp();
+    const workspaceId = await createWorkspace(person.userId);
+    expect((await auth("/sign-out", {}, { cookie: person.cookie })).status).toBe(200);
+    const invite = await auth(
+      "/organization/invite-member",
+      { email: `late-${randomUUID()}@test.glaze`, role: "admin", organizationId: workspaceId },
+      { cookie: person.cookie },
+    );
+    expect(invite.status).toBe(401);
+    const create = await auth(
+      "/organization/create",
+      { name: "Late", slug: `late-${randomUUID()}` },
+      { cookie: person.cookie },
+    );
+    expect(create.status).toBe(401);
+    expect(await getDb().invitation.count({ where: { organizationId: workspaceId } })).toBe(0);
+  });
+
+  test("a name longer than 100 characters, or a picture that is not an http(s) URL → 422, nothing stored", async () => {
+    const email = `long-${randomUUID()}@test.glaze`;
+    const long = await auth("/sign-up/email", { name: "n".repeat(12_000), email, password: "12345678" });
+    expect(long.status).toBe(422);
+    expect(long.body.error.message).toMatch(/name: at most 100 characters/);
+    const script = await auth("/sign-up/email", {
+      name: "S",
+      email,
+      password: "12345678",
+      image: "javascript:alert(1)",
+    });
+    expect(script.status).toBe(422);
+    expect(await getDb().user.count({ where: { email } })).toBe(0);
+    const person = await signUp();
+    const update = await auth("/update-user", { name: "m".repeat(101) }, { cookie: person.cookie });
+    expect(update.status).toBe(422);
+    expect((await auth("/update-user", { name: "Émile 🎉" }, { cookie: person.cookie })).status).toBe(200);
+    const stored = await getDb().user.findUniqueOrThrow({ where: { id: person.userId } });
+    expect(stored.name).toBe("Émile 🎉");
+  });
+});
+
 describe("API keys", () => {
   test("shown once at creation, listed without the key, usable, then revoked → 401", async () => {
     const owner = await signUp();

@@ -10,16 +10,17 @@ export const PATCH = route<Params>(
   { permission: "read", admin: true },
   async (request, { workspaceId, memberId }, access) => {
     const { role } = await parseJsonBody(request, updateMemberSchema);
-    await updateMemberRole({ workspaceId, memberId, role, actorRole: access.role as string });
+    await updateMemberRole({ workspaceId, memberId, role, actorUserId: access.actor.userId as string });
     return json({ id: memberId, role });
   },
 );
 
 // DELETE /api/workspaces/:workspaceId/members/:memberId – remove someone from the workspace
+// (owners and admins), or leave it (anyone, their own membership; not its last owner)
 export const DELETE = route<Params>(
-  { permission: "read", admin: true },
+  { permission: "read", session: true },
   async (_request, { workspaceId, memberId }, access) => {
-    await removeMember({ workspaceId, memberId, actorRole: access.role as string });
+    await removeMember({ workspaceId, memberId, actorUserId: access.actor.userId as string });
     return new Response(null, { status: 204 });
   },
 );

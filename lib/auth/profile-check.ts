@@ -1,0 +1,33 @@
+import "server-only";
+import { APIError } from "better-auth/api";
+
+/** Longest name a person may give themselves (as a workspace's name). */
+export const MAX_USER_NAME = 100;
+/** Longest profile picture URL kept. */
+const MAX_IMAGE_URL = 2048;
+
+/**
+ * Checks what a person says about themselves at sign-up and on update-user (better-auth's
+ * hooks): a name of at most MAX_USER_NAME characters, and a picture that is an http(s) URL.
+ * better-auth copies the user into its session cookie, so a name of thousands of characters
+ * made every later request of the account a 431 (headers too large). 422 otherwise.
+ */
+export function checkProfile(user: { name?: unknown; image?: unknown }) {
+  const refuse = (message: string) => {
+    throw new APIError("UNPROCESSABLE_ENTITY", { message, code: "INVALID_PROFILE" });
+  };
+  if (typeof user.name === "string" && [...user.name].length > MAX_USER_NAME) {
+    refuse(`name: at most ${MAX_USER_NAME} characters`);
+  }
+  if (user.image !== undefined && user.image !== null) {
+    let url: URL | undefined;
+    try {
+      url = typeof user.image === "string" && user.image.length <= MAX_IMAGE_URL ? new URL(user.image) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+      refuse(`image: an http(s) URL of at most ${MAX_IMAGE_URL} characters`);
+    }
+  }
+}
