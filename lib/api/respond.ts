@@ -62,11 +62,25 @@ const AUTH_CODES: Record<number, AppError["code"]> = {
 /**
  * A better-auth refusal in the one error shape, its own code kept in details. better-auth
  * answers a missing record (INVITATION_NOT_FOUND, …) with a 400: it is a 404 here, as for
- * every other unknown id. Undefined for a status with no code of its own.
+ * every other unknown id; "already" refusals (…_ALREADY_…) are 409s, an unknown role a 422.
+ * Undefined for a status with no code of its own.
  */
 export function authRefusal(status: number, body: { message?: unknown; code?: unknown }): AppError | undefined {
-  const authCode = typeof body.code === "string" ? body.code : undefined;
-  const code = authCode?.endsWith("_NOT_FOUND") ? "not_found" : AUTH_CODES[status];
+  // Some refusals carry their code only at the start of the message ("ROLE_NOT_FOUND: x").
+  const authCode =
+    typeof body.code === "string"
+      ? body.code
+      : typeof body.message === "string"
+        ? /^([A-Z][A-Z_]+[A-Z]):/.exec(body.message)?.[1]
+        : undefined;
+  const code =
+    authCode === "ROLE_NOT_FOUND"
+      ? "validation_failed" // a role no workspace has: a bad field, not a missing record
+      : authCode?.endsWith("_NOT_FOUND")
+        ? "not_found"
+        : authCode?.includes("_ALREADY_") && status === 400
+          ? "conflict" // already a member, a slug already taken: the state, not the request, is in the way
+          : AUTH_CODES[status];
   if (!code) return undefined;
   const message = typeof body.message === "string" && body.message ? body.message : "Refused";
   return new AppError(code, message, authCode ? { authCode } : undefined);

@@ -26,7 +26,8 @@ function toDto(request: Request, i: InvitationRow): InvitationDto {
     id: i.id,
     email: i.email,
     role: i.role,
-    status: i.status,
+    // A pending invitation past its date can no longer be accepted: it says so.
+    status: i.status === "pending" && i.expiresAt.getTime() <= Date.now() ? "expired" : i.status,
     expiresAt: i.expiresAt.toISOString(),
     link: linkFor(request, i.id),
   };

@@ -325,6 +325,32 @@ describe("members: roles, removal and leaving", () => {
   });
 });
 
+describe("invitations' refusals and states", () => {
+  test("inviting a member → 409; an unknown role on better-auth's endpoint → 422; an invitation past its date is listed expired", async () => {
+    const owner = await signUp();
+    const member = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    await addMember(workspaceId, member.userId, "member");
+    const asOwner = { headers: { cookie: owner.cookie, origin: ORIGIN } };
+    const base = `/api/workspaces/${workspaceId}/invitations`;
+    const again = await request("POST", base, { email: member.email, role: "admin" }, asOwner);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("conflict");
+    const role = await auth(
+      "/organization/invite-member",
+      { email: `r-${randomUUID()}@test.glaze`, role: "superuser", organizationId: workspaceId },
+      { cookie: owner.cookie },
+    );
+    expect(role.status).toBe(422);
+    const made = await request("POST", base, { email: `e-${randomUUID()}@test.glaze`, role: "member" }, asOwner);
+    expect(made.status).toBe(201);
+    expect(made.body.status).toBe("pending");
+    await getDb().invitation.update({ where: { id: made.body.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const listed = await request("GET", base, undefined, asOwner);
+    expect(listed.body.data.find((i: { id: string }) => i.id === made.body.id)?.status).toBe("expired");
+  });
+});
+
 describe("sessions and profiles", () => {
   test("a signed-out session is refused at once by better-auth's own endpoints too", async () => {
     const person = await signUp();
