@@ -1,5 +1,4 @@
 import "server-only";
-import { notFound } from "../errors";
 import { readRecipe } from "../providers/recipe";
 import { MAX_CELL_ATTEMPTS } from "./policy";
 import {
@@ -122,10 +121,21 @@ export async function currentOutcomes(taskIds: string[]): Promise<Map<string, Ce
   );
 }
 
+/** The error of a cell whose task is gone: its table (or workspace), column or row was deleted. */
+export const DELETED_ERROR = "deleted";
+
 async function currentOutcome(taskId: string): Promise<CellOutcome> {
-  const outcome = (await currentOutcomes([taskId])).get(taskId);
-  if (!outcome) throw notFound("task", taskId);
-  return outcome;
+  // A task that is gone was deleted with its table, column or row: final, nothing to retry
+  // (throwing here made each of a deleted table's running steps retry, and log, three times).
+  return (
+    (await currentOutcomes([taskId])).get(taskId) ?? {
+      taskId,
+      status: "failed",
+      alreadyFinal: true,
+      permanent: true,
+      error: DELETED_ERROR,
+    }
+  );
 }
 
 /** The outcome of a result this call recorded (or, if someone else finished it first, as it stands). */

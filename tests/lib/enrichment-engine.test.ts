@@ -8,6 +8,7 @@ import { demoConfidence, demoValue } from "@/lib/enrichment/providers/demo-value
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { runCellTask } from "@/lib/enrichment/run-cell";
 import { claimTasks, finishTasks } from "@/lib/enrichment/store";
+import { deleteTable } from "@/lib/tables/tables";
 import { jobOf, makeTable, offlineOrchestrator as orchestrator, pool, rowsOf, taskIdsOf } from "../support/fixtures";
 
 beforeAll(() => {
@@ -72,6 +73,20 @@ describe("runCellTask", () => {
     expect(employees).toBeLessThanOrEqual(5000);
     expect(demoValue("r1", "favourite_colour").value).toBe("Enriched: favourite_colour (r1)");
     expect(demoConfidence("r1", "x")).toBe(demoConfidence("r1", "x"));
+  });
+
+  test("a cell whose table was deleted ends quietly (failed, already final, permanent): nothing to retry", async () => {
+    const t = await makeTable({ keys: ["name", "email"], rows: 1 });
+    const job = await gridJob(t.tableId, [t.columns.email]);
+    const [taskId] = await taskIdsOf(job.jobId);
+    await deleteTable({ tableId: t.tableId });
+    expect(await getDb().cellEnrichmentTask.count({ where: { id: taskId } })).toBe(0);
+    expect(await runCellTask(taskId, 1)).toMatchObject({
+      status: "failed",
+      alreadyFinal: true,
+      permanent: true,
+      error: "deleted",
+    });
   });
 
   test("flaky_ fails its first attempt (rethrown for a retry) and succeeds on the second with attempts = 2", async () => {
