@@ -10,7 +10,7 @@ import {
 } from "@/lib/client/fetchers";
 import { applyChanges, groupChanges } from "@/lib/client/grid-blocks";
 import { isActiveJob } from "@/lib/client/job-state";
-import { blockIsStale, refreshFor, type TableEventData, withJob } from "@/lib/client/live-events";
+import { blockIsStale, refreshFor, type TableEventData, viewsToReload, withJob } from "@/lib/client/live-events";
 import { queryKeys } from "@/lib/client/query-keys";
 import { useTableStream } from "./use-table-stream";
 
@@ -100,10 +100,20 @@ export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
       table: (event: TableEventData) => {
         const refresh = refreshFor(event);
         if (refresh.table) void client.invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) });
+        const viewOf = (key: readonly unknown[]) => String(key[3]);
+        const reload = viewsToReload(
+          refresh,
+          client
+            .getQueriesData<RowPage>({ queryKey: queryKeys.rowBlocks(tableId) })
+            .map(([key, page]) => ({ view: viewOf(key), page })),
+        );
         void client.invalidateQueries({
           queryKey: queryKeys.rowBlocks(tableId),
-          predicate: (query) => blockIsStale(refresh, query.state.data as RowPage | undefined),
+          predicate: (query) =>
+            reload.has(viewOf(query.queryKey)) || blockIsStale(refresh, query.state.data as RowPage | undefined),
         });
+        // The view's row count comes with its windows; one not on screen is counted afresh.
+        for (const view of reload) void client.invalidateQueries({ queryKey: queryKeys.viewCount(tableId, view) });
       },
       job: (job: JobDto) => {
         client.setQueryData<Page<JobDto>>(queryKeys.jobs(tableId), (page) => withJob(page, job));

@@ -33,6 +33,32 @@ export function refreshFor(event: TableEventData): Refresh {
 export const blockIsStale = (refresh: Refresh, page: RowPage | undefined) =>
   refresh.allBlocks || (page?.data.some((row) => refresh.rowIds.has(row.id)) ?? false);
 
+/**
+ * The views (keys other than "all": filtered, searched or sorted) whose every cached window
+ * is stale because a row they do not hold was edited: it may match their filter now, or sort
+ * into a window on screen. (All rows in table order: a row's place never depends on its values.)
+ * `blocks` are the cached windows with their view's key.
+ */
+export function viewsToReload(refresh: Refresh, blocks: { view: string; page: RowPage | undefined }[]): Set<string> {
+  const held = new Map<string, Set<string>>();
+  for (const { view, page } of blocks) {
+    if (view === "all") continue;
+    const ids = held.get(view) ?? new Set<string>();
+    for (const row of page?.data ?? []) ids.add(row.id);
+    held.set(view, ids);
+  }
+  const reload = new Set<string>();
+  for (const [view, ids] of held) {
+    for (const id of refresh.rowIds) {
+      if (!ids.has(id)) {
+        reload.add(view);
+        break;
+      }
+    }
+  }
+  return reload;
+}
+
 /** The jobs list with `job` in place (a new job goes first, as the list is newest first). */
 export function withJob(page: Page<JobDto> | undefined, job: JobDto): Page<JobDto> | undefined {
   if (!page) return page;

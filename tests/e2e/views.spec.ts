@@ -203,3 +203,39 @@ test("undo of a paste in a searched view brings its rows back into the view", as
   await expect(dataRows(page)).toHaveCount(2);
   expect(errors).toEqual([]);
 });
+
+test("a row edited elsewhere so that it now matches the view appears in it, and the count follows", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Live view",
+    [
+      { key: "name", label: "Name" },
+      { key: "city", label: "City" },
+    ],
+    [
+      { name: "Anna", city: "Paris" },
+      { name: "Bruno", city: "Berlin" },
+      { name: "Chloé", city: "Paris" },
+      { name: "Dieter", city: "Bonn" },
+    ],
+  );
+  await page.goto(`/tables/${table.id}`);
+  await viewBar(page).getByRole("searchbox", { name: "Search rows" }).fill("paris");
+  await expect(viewBar(page).getByText("2 rows of 4")).toBeVisible();
+  await expect(dataRows(page)).toHaveCount(2);
+  const bruno = table.rows.find((r) => r.data.name === "Bruno")?.id as string;
+  // Another person (here the API) moves Bruno to Paris: the view shows him without a reload.
+  const moved = await request.patch(`/api/tables/${table.id}/rows/${bruno}`, { data: { data: { city: "Paris" } } });
+  expect(moved.status()).toBe(200);
+  await expect(viewBar(page).getByText("3 rows of 4")).toBeVisible();
+  await expect(rowWith(page, "Bruno")).toBeVisible();
+  // And back out of it.
+  await request.patch(`/api/tables/${table.id}/rows/${bruno}`, { data: { data: { city: "Lyon" } } });
+  await expect(viewBar(page).getByText("2 rows of 4")).toBeVisible();
+  await expect(rowWith(page, "Bruno")).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

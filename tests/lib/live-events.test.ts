@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import type { JobDto, Page, RowPage } from "@/lib/client/fetchers";
-import { blockIsStale, refreshFor, withJob } from "@/lib/client/live-events";
+import { blockIsStale, refreshFor, viewsToReload, withJob } from "@/lib/client/live-events";
 
 const event = (
   changes: { kind: "rows" | "columns" | "table"; op: "created" | "updated" | "deleted"; ids: string[] | null }[],
@@ -62,4 +62,18 @@ test("a job event replaces the job in the list, a new job goes first, no list st
   expect(added?.data.map((j) => j.jobId)).toEqual(["c", "a"]);
   expect(added?.meta.total).toBe(2);
   expect(withJob(undefined, job("a", 1))).toBeUndefined();
+});
+
+test("a row edited that a filtered or sorted view does not hold → that view's windows are all stale (it may match now)", () => {
+  const refresh = refreshFor(event([{ kind: "rows", op: "updated", ids: ["r9"] }]));
+  const blocks = [
+    { view: "all", page: block("r1", "r2") },
+    { view: "filter=paris", page: block("r1") },
+    { view: "filter=paris", page: block("r2") },
+    { view: "sort=name", page: block("r9", "r1") },
+  ];
+  expect([...viewsToReload(refresh, blocks)]).toEqual(["filter=paris"]);
+  // Rows the view holds: only their windows (blockIsStale), not the whole view.
+  const held = refreshFor(event([{ kind: "rows", op: "updated", ids: ["r1"] }]));
+  expect(viewsToReload(held, blocks).size).toBe(0);
 });
