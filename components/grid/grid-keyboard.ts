@@ -24,7 +24,7 @@ export type GridKeyActions = {
 
 /**
  * Spreadsheet keys on the focused grid: arrows move (Shift extends, Ctrl/Cmd jumps to the
- * edge), Home/End, PageUp/PageDown, Enter/F2 or typing edits, Delete clears, Ctrl/Cmd+A
+ * edge), Tab/Shift+Tab, Home/End, PageUp/PageDown, Enter/F2 or typing edits, Delete clears, Ctrl/Cmd+A
  * selects all, Ctrl/Cmd+C copies, Ctrl/Cmd+E enriches, Ctrl/Cmd+Z undoes the last edit and
  * Ctrl/Cmd+Shift+Z or Ctrl+Y redoes it.
  */
@@ -64,6 +64,11 @@ export function gridKeyHandler(selection: GridSelection, dims: Dims, pageRows: n
       const delta = event.key === "PageDown" ? pageRows : -pageRows;
       const target = { row: Math.max(0, Math.min(dims.rows - 1, (active?.row ?? 0) + delta)), col: active?.col ?? 0 };
       actions.select(moveTo(dims, target), target);
+    } else if (event.key === "Tab" && !mod && !event.altKey && active && tabTarget(active, dims, event.shiftKey)) {
+      // Tab moves to the next cell (Shift+Tab the previous one), on to the next row at the
+      // end of one; past the grid's last (or before its first) cell it leaves the grid.
+      const target = tabTarget(active, dims, event.shiftKey) as Pos;
+      actions.select(moveTo(dims, target), target);
     } else if ((event.key === "Enter" || event.key === "F2") && active) {
       actions.startEdit(active);
     } else if ((event.key === "Delete" || event.key === "Backspace") && active) {
@@ -78,4 +83,11 @@ export function gridKeyHandler(selection: GridSelection, dims: Dims, pageRows: n
     }
     if (handled) event.preventDefault();
   };
+}
+
+/** The cell Tab (or Shift+Tab) moves to from `active`; null past the grid's ends. */
+export function tabTarget(active: Pos, dims: Dims, back: boolean): Pos | null {
+  const index = active.row * dims.cols + active.col + (back ? -1 : 1);
+  if (dims.cols === 0 || index < 0 || index >= dims.rows * dims.cols) return null;
+  return { row: Math.floor(index / dims.cols), col: index % dims.cols };
 }

@@ -13,7 +13,7 @@ import {
 import { patchRowData } from "@/lib/client/grid-blocks";
 import { queryKeys } from "@/lib/client/query-keys";
 import { resolveRowIds } from "@/lib/client/resolve-row-ids";
-import type { ViewQuery } from "@/lib/client/view-query";
+import { isFiltered, type ViewQuery } from "@/lib/client/view-query";
 import { useToast } from "../ui/toast-provider";
 
 /** Rows one paste or clear may touch (one request, all or nothing). */
@@ -195,6 +195,16 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
   const addRow = useMutation({
     meta: { errorTitle: "Could not add a row" },
     mutationFn: () => addRows([{}]),
+    // An empty row matches no search and few filters: say where it went.
+    onSuccess: () => {
+      if (isFiltered(view)) {
+        toast.show({
+          kind: "success",
+          title: "Added a row",
+          message: "The view's filter or search hides it: clear them to see it at the end of the table.",
+        });
+      }
+    },
   });
 
   return {

@@ -14,6 +14,7 @@ export function JobListItem({
   job,
   open,
   busy,
+  cancelling = false,
   onToggle,
   onCancel,
   onRetry,
@@ -22,6 +23,8 @@ export function JobListItem({
   job: JobDto;
   open: boolean;
   busy: boolean;
+  /** The cancel request is on its way: the button says so. */
+  cancelling?: boolean;
   onToggle: () => void;
   onCancel: () => void;
   /** Absent once the job's failed cells were retried: no Retry is offered. */
@@ -82,7 +85,7 @@ export function JobListItem({
               onClick={onCancel}
               className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50"
             >
-              Cancel job
+              {cancelling ? "Cancelling…" : "Cancel job"}
             </button>
           ) : null}
           {!isActive(job) && job.failedTasks > 0 && onRetry ? (

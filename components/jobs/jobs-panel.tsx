@@ -89,6 +89,7 @@ export function JobsPanel({
                   (cancel.isPending && cancel.variables === job.jobId) ||
                   (retry.isPending && retry.variables === job.jobId)
                 }
+                cancelling={cancel.isPending && cancel.variables === job.jobId}
               />
             ))}
           </ul>

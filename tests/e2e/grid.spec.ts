@@ -298,6 +298,17 @@ test("keyboard selection, paste of a tab-separated block, rows and columns", asy
     [{ name: "r1" }, { name: "r2" }, { name: "r3" }],
   );
   await page.goto(`/tables/${table.id}`);
+  // Tab moves to the next cell, Shift+Tab back, across the end of a row.
+  await (await cellOf(page, "r1", "Name")).click();
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("tabbed");
+  await page.keyboard.press("Enter");
+  await expect(await cellOf(page, "r1", "Note")).toHaveText("tabbed");
+  await (await cellOf(page, "r2", "Name")).click();
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.type("back");
+  await page.keyboard.press("Enter");
+  await expect(await cellOf(page, "r1", "Note")).toHaveText("back");
   await (await cellOf(page, "r1", "Name")).click();
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("Shift+ArrowDown");

@@ -237,5 +237,9 @@ test("a row edited elsewhere so that it now matches the view appears in it, and 
   await request.patch(`/api/tables/${table.id}/rows/${bruno}`, { data: { data: { city: "Lyon" } } });
   await expect(viewBar(page).getByText("2 rows of 4")).toBeVisible();
   await expect(rowWith(page, "Bruno")).toHaveCount(0);
+  // A row added in the view is hidden by its search: the notice says so.
+  await page.getByRole("button", { name: "+ Row" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "The view's filter or search hides it" })).toBeVisible();
+  await expect(viewBar(page).getByText("2 rows of 5")).toBeVisible();
   expect(errors).toEqual([]);
 });
