@@ -18,13 +18,26 @@ const STATUS_CLASS = {
   done: "bg-emerald-50/70",
   failed: "bg-red-50 text-red-800",
   skipped: "bg-slate-50 text-slate-500",
+  // A cell whose job was cancelled before it ever ran: it did not fail.
+  cancelled: "bg-slate-50 text-slate-500",
 } as const;
 
-const PLACEHOLDER = { queued: "Queued", running: "Running…", failed: "Failed", skipped: "Skipped" } as const;
+const PLACEHOLDER = {
+  queued: "Queued",
+  running: "Running…",
+  failed: "Failed",
+  skipped: "Skipped",
+  cancelled: "Cancelled",
+} as const;
+
+/** The cancel error (lib/enrichment/store/cancel.ts CANCELLED_ERROR). */
+const CANCELLED = "cancelled";
 
 function titleOf(column: ColumnDto, value: unknown, state: CellState, mark: Mark | null): string | undefined {
   const text = value === null || value === undefined ? "" : String(value);
   const source = mark ? `\nSource: ${mark.name}${mark.ai ? " (AI-synthesised)" : ""}` : "";
+  if (state?.status === "failed" && state.error === CANCELLED)
+    return `Cancelled: its job was cancelled before this cell ran${text ? `\n${text}` : ""}`;
   if (state?.status === "failed")
     return `Failed: ${state.error ?? "unknown error"}${text ? `\n${column.label}: ${text}` : ""}`;
   if (state?.status === "skipped") return `Skipped: ${state.error ?? "missing input"}${text ? `\n${text}` : ""}`;
@@ -65,7 +78,7 @@ export function GridCell({
   onCancel: () => void;
 }) {
   const state = row.cells[column.id] as CellState;
-  const status = state?.status ?? "idle";
+  const status = state?.status === "failed" && state.error === CANCELLED ? "cancelled" : (state?.status ?? "idle");
   const value = cellValueOf(row.data, column.key);
   // A row from a cached window outside the table model's data renders without its cell object.
   const Fallback = cellRenderers[column.dataType];
@@ -100,11 +113,13 @@ export function GridCell({
         >
           {status === "failed"
             ? `⚠ ${state?.error ?? PLACEHOLDER.failed}`
-            : budget
-              ? "Budget reached"
-              : status === "skipped"
-                ? `– ${state?.error ?? PLACEHOLDER.skipped}`
-                : PLACEHOLDER[status]}
+            : status === "cancelled"
+              ? PLACEHOLDER.cancelled
+              : budget
+                ? "Budget reached"
+                : status === "skipped"
+                  ? `– ${state?.error ?? PLACEHOLDER.skipped}`
+                  : PLACEHOLDER[status]}
         </span>
       ) : null}
       {status === "done" ? (

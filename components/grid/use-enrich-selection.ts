@@ -92,6 +92,7 @@ export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: 
         doneTasks: 0,
         failedTasks: 0,
         skippedTasks: 0,
+        cancelledTasks: 0,
         progress: 0,
         createdAt: new Date().toISOString(),
         startedAt: null,

@@ -16,3 +16,7 @@ export const plural = (n: number, word: string) => `${n.toLocaleString("en-US")}
 /** Credits as people read them: whole numbers plain, fractions to two places. */
 export const formatCredits = (n: number) =>
   n.toLocaleString("en-US", { maximumFractionDigits: Number.isInteger(n) ? 0 : 2 });
+
+/** Cells of a job that failed for real: its failed count less the cells a cancel ended. */
+export const failedOf = (job: { failedTasks: number; cancelledTasks?: number }) =>
+  job.failedTasks - (job.cancelledTasks ?? 0);

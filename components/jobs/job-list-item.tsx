@@ -1,7 +1,7 @@
 "use client";
 
 import type { JobDto } from "@/lib/client/fetchers";
-import { formatCredits, formatDuration, formatTime, plural } from "./format";
+import { failedOf, formatCredits, formatDuration, formatTime, plural } from "./format";
 import { JobProgressBar } from "./job-progress-bar";
 import { JobStatusPill } from "./job-status-pill";
 import { JobTasks } from "./job-tasks";
@@ -55,9 +55,10 @@ export function JobListItem({
           </div>
           <div>
             <dt className="sr-only">Failed</dt>
-            <dd className={job.failedTasks > 0 ? "text-red-700" : undefined}>
-              {job.failedTasks.toLocaleString("en-US")} failed
+            <dd className={failedOf(job) > 0 ? "text-red-700" : undefined}>
+              {failedOf(job).toLocaleString("en-US")} failed
               {job.skippedTasks > 0 ? `, ${job.skippedTasks.toLocaleString("en-US")} skipped` : ""}
+              {job.cancelledTasks > 0 ? `, ${job.cancelledTasks.toLocaleString("en-US")} cancelled` : ""}
             </dd>
           </div>
           <div className="text-right">
@@ -88,14 +89,14 @@ export function JobListItem({
               {cancelling ? "Cancelling…" : "Cancel job"}
             </button>
           ) : null}
-          {!isActive(job) && job.failedTasks > 0 && onRetry ? (
+          {!isActive(job) && failedOf(job) > 0 && onRetry ? (
             <button
               type="button"
               disabled={busy}
               onClick={onRetry}
               className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50"
             >
-              Retry {plural(job.failedTasks, "failed cell")}
+              Retry {plural(failedOf(job), "failed cell")}
             </button>
           ) : null}
           <button type="button" onClick={onToggle} className="ml-auto text-xs text-slate-500 hover:text-slate-800">

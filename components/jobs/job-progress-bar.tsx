@@ -1,10 +1,12 @@
 import type { JobDto } from "@/lib/enrichment/serialize";
+import { failedOf } from "./format";
 
 /** Progress of a job: done + failed + skipped out of total (a native progress bar, styled). */
 export function JobProgressBar({ job, label }: { job: JobDto; label: string }) {
-  // Green when everything succeeded, amber when some cells failed, red when all did.
+  // Green when everything that ran succeeded, amber when some cells failed, red when all did
+  // (cells a cancel ended did not fail: they did not run).
   const tone =
-    job.failedTasks === 0
+    failedOf(job) === 0
       ? "[&::-webkit-progress-value]:bg-emerald-500"
       : job.doneTasks === 0
         ? "[&::-webkit-progress-value]:bg-red-500"

@@ -1,5 +1,5 @@
 import type { JobDto } from "@/lib/enrichment/serialize";
-import { formatCredits, plural } from "./format";
+import { failedOf, formatCredits, plural } from "./format";
 import { JobProgressBar } from "./job-progress-bar";
 import { JobStatusPill } from "./job-status-pill";
 
@@ -17,10 +17,11 @@ export function JobProgress({ job, activeCount }: { job: JobDto | undefined; act
         <span className="font-medium text-slate-900">{job.progress}%</span> · {finished.toLocaleString("en-US")} of{" "}
         {plural(job.totalTasks, "cell")} ·{" "}
         <span className="text-emerald-700">{job.doneTasks.toLocaleString("en-US")} done</span> ·{" "}
-        <span className={job.failedTasks > 0 ? "text-red-700" : undefined}>
-          {job.failedTasks.toLocaleString("en-US")} failed
+        <span className={failedOf(job) > 0 ? "text-red-700" : undefined}>
+          {failedOf(job).toLocaleString("en-US")} failed
         </span>
         {job.skippedTasks > 0 ? <> · {job.skippedTasks.toLocaleString("en-US")} skipped</> : null}
+        {job.cancelledTasks > 0 ? <> · {job.cancelledTasks.toLocaleString("en-US")} cancelled</> : null}
       </span>
       <div className="min-w-24 flex-1">
         <JobProgressBar job={job} label="Job progress" />

@@ -9,6 +9,11 @@ export type JobDto = {
   failedTasks: number;
   /** Cells that ended without any provider call (their required inputs were empty). */
   skippedTasks: number;
+  /**
+   * Of failedTasks, the cells a cancel ended before they ran (they went back to the state of
+   * their previous run, or to none): failedTasks − cancelledTasks cells failed for real.
+   */
+  cancelledTasks: number;
   progress: number;
   createdAt: string;
   startedAt: string | null;
@@ -40,6 +45,7 @@ export function serializeJob(job: JobRecord): JobDto {
     doneTasks: job.doneTasks,
     failedTasks: job.failedTasks,
     skippedTasks: job.skippedTasks,
+    cancelledTasks: job.cancelledTasks ?? 0,
     progress: progressOf(job),
     createdAt: job.createdAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,

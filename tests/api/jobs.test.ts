@@ -48,6 +48,7 @@ describe("GET /api/tables/:id/enrich/jobs/:jobId", () => {
       doneTasks: 0,
       failedTasks: 0,
       skippedTasks: 0,
+      cancelledTasks: 0,
       progress: 0,
       createdAt: expect.any(String),
       startedAt: null,
@@ -391,6 +392,7 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/cancel", () => {
       totalTasks: 3,
       doneTasks: 0,
       failedTasks: 2,
+      cancelledTasks: 2,
       progress: 67,
     });
     expect(res.body.completedAt).toEqual(expect.any(String));
@@ -403,8 +405,9 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/cancel", () => {
     }
     const [first, ...rest] = await rowsApi(t);
     expect(first.status).toBe("running");
+    // The cancelled cells never ran before: they say "cancelled", and no row counts them as failed.
     for (const row of rest) {
-      expect(row).toMatchObject({ status: "failed", error: "1 of 1 cells failed" });
+      expect(row).toMatchObject({ status: "idle", error: null });
       expect(row.cells[t.columns.flaky_title]).toMatchObject({ status: "failed", error: "cancelled" });
     }
 
@@ -417,13 +420,50 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/cancel", () => {
       error: "cancelled",
       attempts: 1,
     });
-    expect(await getJob(t, jobId)).toMatchObject({ status: "cancelled", doneTasks: 0, failedTasks: 3, progress: 100 });
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "cancelled",
+      doneTasks: 0,
+      failedTasks: 3,
+      cancelledTasks: 3,
+      progress: 100,
+    });
     const [finished] = await rowsApi(t);
-    expect(finished.status).toBe("failed");
+    expect(finished.status).toBe("idle");
     expect(finished.data.flaky_title).toBeUndefined();
     // A batch's retry of such cells does the same, counted once.
     expect((await runCellBatch([running], 3))[0]).toMatchObject({ status: "failed", alreadyFinal: true });
-    expect(await getJob(t, jobId)).toMatchObject({ failedTasks: 3 });
+    expect(await getJob(t, jobId)).toMatchObject({ failedTasks: 3, cancelledTasks: 3 });
+  });
+
+  test("cancelling a re-run leaves its cells as the run before left them: done with their values, not failed", async () => {
+    const t = await makeTable({ keys: ["name", "email", "fail_phone"], rows: 3 });
+    const first = await enrich(t, ["email", "fail_phone"]);
+    await runCellBatch(await taskIdsOf(first));
+    const before = await rowsApi(t);
+    const again = await enrich(t, ["email", "fail_phone"]);
+    // One cell of the re-run runs (and fails again) before the cancel.
+    const { id: ran } = await getDb().cellEnrichmentTask.findFirstOrThrow({
+      where: { jobId: again, rowId: t.rowIds[0], columnId: t.columns.fail_phone },
+    });
+    await runCellBatch([ran]);
+    const res = await api.post(`${jobUrl(t, again)}/cancel`);
+    expect(res.body).toMatchObject({ status: "cancelled", doneTasks: 0, failedTasks: 6, cancelledTasks: 5 });
+    const after = await rowsApi(t);
+    for (const [i, row] of after.entries()) {
+      const was = before[i];
+      expect(row.data).toEqual(was.data);
+      expect(row.status).toBe(was.status); // ambiguous: a done email and a failed phone
+      // The one cell that ran again holds its new (failed) state; the others their old ones.
+      for (const column of [t.columns.email, t.columns.fail_phone]) {
+        const cell = row.cells[column as string];
+        if (cell.taskId === ran) expect(cell).toMatchObject({ status: "failed" });
+        else expect(cell).toEqual(was.cells[column as string]);
+      }
+    }
+    // Only the cell that failed for real is retried; the cancelled ones are enriched again by choice.
+    const retry = await api.post(`${jobUrl(t, again)}/retry`);
+    expect(retry.status).toBe(201);
+    expect(retry.body.totalTasks).toBe(1);
   });
 
   test("an attempt under way when the job is cancelled still records its result", async () => {
@@ -552,7 +592,7 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/retry", () => {
     }
   });
 
-  test("cancelled job → retry covers the cancelled cells", async () => {
+  test("cancelled job → retry is for cells that failed, not those the cancel ended (409 when none failed); they are enriched again", async () => {
     const t = await makeTable({ keys: ["email"], rows: 3 });
     const jobId = await enrich(t, ["email"]);
     const [first] = await taskIdsOf(jobId);
@@ -561,10 +601,9 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/retry", () => {
 
     const res = await api.post(`${jobUrl(t, jobId)}/retry`);
 
-    expect(res.status).toBe(201);
-    expect(res.body.totalTasks).toBe(2);
-    await runCellBatch(await taskIdsOf(res.body.jobId));
-    expect(await getJob(t, res.body.jobId)).toMatchObject({ status: "completed", doneTasks: 2 });
+    expect(res.status).toBe(409);
+    const again = await enrich(t, ["email"]);
+    await runCellBatch(await taskIdsOf(again));
     const rows = await rowsApi(t);
     expect(rows.map((row: { status: string }) => row.status)).toEqual(["done", "done", "done"]);
     expect(

@@ -1,6 +1,6 @@
 import { demoValue } from "@/lib/enrichment/providers/demo-values";
 import { expect, test } from "./fixtures";
-import { cellOf, createTable, pasteIntoGrid, rowWith, watchErrors } from "./grid-support";
+import { type Created, cellOf, createTable, pasteIntoGrid, rowWith, watchErrors } from "./grid-support";
 
 test.describe.configure({ mode: "serial" });
 
@@ -365,7 +365,12 @@ test("keyboard selection, paste of a tab-separated block, rows and columns", asy
   expect(errors).toEqual([]);
 });
 
-test("the jobs panel lists jobs, shows tasks, and cancels a running job", async ({ page, request }) => {
+const columnIdOf = (table: Created, key: string) => table.columns.find((c) => c.key === key)?.id as string;
+
+test("the jobs panel lists jobs, shows tasks, and cancels a running job; a job's failed cells are retried once", async ({
+  page,
+  request,
+}) => {
   const errors = watchErrors(page);
   // 100 cells: one step per cell, 4 at a time, 400 ms each: ~10 s of work to cancel midway.
   const rows = Array.from({ length: 100 }, (_, i) => ({ name: `Lead ${i + 1}` }));
@@ -375,6 +380,7 @@ test("the jobs panel lists jobs, shows tasks, and cancels a running job", async 
     [
       { key: "name", label: "Name" },
       { key: "email", label: "Email" },
+      { key: "fail_phone", label: "Phone" },
     ],
     rows,
   );
@@ -393,24 +399,35 @@ test("the jobs panel lists jobs, shows tasks, and cancels a running job", async 
   const tasks = job.getByRole("list", { name: "Tasks" });
   await expect(tasks.locator("[data-task-status=failed]").first()).toContainText("cancelled");
   await expect(tasks.locator("[data-task-status]:not([data-task-status=failed])")).toHaveCount(0);
-  // Cells run in row order, so the cancelled ones are the last rows: however many ran before
-  // the cancel (a slow machine runs more), they are in view at the end of the grid.
+  // Cancelled cells did not fail: they say "Cancelled" without red, no row turns red, and the
+  // job offers no retry of them. Cells run in row order, so the cancelled ones are the last
+  // rows: however many ran before the cancel (a slow machine runs more), they are in view at
+  // the end of the grid.
+  await expect(job).toContainText(/0 failed, [\d,]+ cancelled/);
   await page.getByRole("grid").hover();
   await page.mouse.wheel(0, 10_000);
   await expect(rowWith(page, "Lead 100")).toBeVisible();
-  await expect(page.getByRole("grid").locator("td[data-status=failed]").first()).toBeVisible();
-  await expect(job.getByRole("button", { name: /Retry \d+ failed cells?/ })).toBeVisible();
+  const last = await cellOf(page, "Lead 100", "Email");
+  await expect(last).toHaveAttribute("data-status", "cancelled");
+  await expect(last).toHaveText("Cancelled");
+  await expect(page.getByRole("grid").locator("td[data-status=failed]")).toHaveCount(0);
+  await expect(job.getByRole("button", { name: /Retry \d+ failed cells?/ })).toHaveCount(0);
   await page.screenshot({ path: "test-results/screenshots/grid-jobs-panel.png" });
-  // Retried once, the job no longer offers it (a second retry would have no cells to take);
-  // the retry is a new job above it.
-  const cancelled = panel.locator(`li[data-job-id="${await job.getAttribute("data-job-id")}"]`);
-  await cancelled.getByRole("button", { name: /Retry \d+ failed cells?/ }).click();
-  await expect(panel.locator("li[data-job-id]")).toHaveCount(2);
-  await expect(cancelled.getByRole("button", { name: /Retry \d+ failed cells?/ })).toHaveCount(0);
+
+  // A job whose cells failed for real (a fail_ column) offers their retry, once.
+  const failing = await request.post(`/api/tables/${table.id}/enrich`, {
+    data: { cellIds: table.rows.slice(0, 3).map((r) => ({ rowId: r.id, columnId: columnIdOf(table, "fail_phone") })) },
+  });
+  expect(failing.status()).toBe(201);
+  const failed = panel.locator(`li[data-job-id="${(await failing.json()).jobId}"]`);
+  await expect(failed.getByRole("button", { name: "Retry 3 failed cells" })).toBeVisible({ timeout: 30_000 });
+  await failed.getByRole("button", { name: "Retry 3 failed cells" }).click();
+  await expect(panel.locator("li[data-job-id]")).toHaveCount(3);
+  await expect(failed.getByRole("button", { name: /Retry \d+ failed cells?/ })).toHaveCount(0);
   // Nor after a reload: the job itself says it was retried.
   await page.reload();
   await page.getByRole("button", { name: /^Jobs/ }).click();
-  await expect(panel.locator("li[data-job-id]")).toHaveCount(2);
-  await expect(cancelled.getByRole("button", { name: /Retry \d+ failed cells?/ })).toHaveCount(0);
+  await expect(panel.locator("li[data-job-id]")).toHaveCount(3);
+  await expect(failed.getByRole("button", { name: /Retry \d+ failed cells?/ })).toHaveCount(0);
   expect(errors).toEqual([]);
 });

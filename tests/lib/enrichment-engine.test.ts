@@ -339,14 +339,18 @@ describe("cancel and retry", () => {
       code: "conflict",
     });
 
-    const retried = await retryFailedCells({
-      tableId: t.tableId,
-      jobId: job.jobId,
-      startedBy: { userId: null, keyId: null },
-      orchestrator,
-    });
-    expect(retried.totalTasks).toBe(2);
-    await Promise.all((await taskIdsOf(retried.jobId)).map((id) => runCellTask(id, 1)));
+    expect(await jobOf(job.jobId)).toMatchObject({ failedTasks: 2, cancelledTasks: 2 });
+    // Cells a cancel ended did not fail: a retry has nothing to take; they are enriched again.
+    await expect(
+      retryFailedCells({
+        tableId: t.tableId,
+        jobId: job.jobId,
+        startedBy: { userId: null, keyId: null },
+        orchestrator,
+      }),
+    ).rejects.toMatchObject({ code: "conflict" });
+    const again = await gridJob(t.tableId, [t.columns.email], [t.rowIds[2], t.rowIds[3]]);
+    await Promise.all((await taskIdsOf(again.jobId)).map((id) => runCellTask(id, 1)));
     expect((await rowsOf(t.tableId)).every((r) => r.status === "done")).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import { createEnrichmentJob } from "@/lib/enrichment/create-job";
 import { settleCancelledJob } from "@/lib/enrichment/jobs";
 import { planChunks } from "@/lib/enrichment/orchestration";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
+import { failRemainingTasks, finalizeJobs } from "@/lib/enrichment/store";
 import { createRows } from "@/lib/rows/rows";
 import { api } from "../support/api";
 import { jobOf, makeTable, taskIdsOf } from "../support/fixtures";
@@ -43,19 +44,26 @@ describe("100,000-cell jobs", { timeout: 300_000 }, () => {
     // Whatever the request left is settled by the background function, in bounded steps.
     while (await settleCancelledJob({ jobId: job.jobId, budgetMs: 5_000 })) {}
     expect(await statuses(job.jobId)).toEqual({ done: 100, failed: 99_900 });
-    expect(await jobOf(job.jobId)).toMatchObject({ status: "cancelled", doneTasks: 100, failedTasks: 99_900 });
+    expect(await jobOf(job.jobId)).toMatchObject({
+      status: "cancelled",
+      doneTasks: 100,
+      failedTasks: 99_900,
+      cancelledTasks: 99_900,
+    });
     const rows = await getDb().row.groupBy({ by: ["status"], where: { tableId: t.tableId }, _count: true });
-    // The first 100 cells are the first 10 rows' (tasks run row by row).
+    // The first 100 cells are the first 10 rows' (tasks run row by row); the cancelled cells
+    // never ran before, so they went back to no state at all.
     expect(rows.map((r) => [r.status, r._count]).sort()).toEqual([
       ["done", 10],
-      ["failed", 9_990],
+      ["idle", 9_990],
     ]);
   });
 
   test("retry of a job whose 100,000 cells failed → 201 with a new job of 100,000 queued cells", async () => {
     const { t, job } = await bigJob();
-    await api.post(`/api/tables/${t.tableId}/enrich/jobs/${job.jobId}/cancel`);
-    while (await settleCancelledJob({ jobId: job.jobId, budgetMs: 5_000 })) {}
+    // Every cell fails (as when the watchdog gives a job up), in bounded batches.
+    while ((await failRemainingTasks({ jobId: job.jobId, reason: "gave up", limit: 5_000 })) === 5_000) {}
+    await finalizeJobs([job.jobId]);
     const res = await api.post(`/api/tables/${t.tableId}/enrich/jobs/${job.jobId}/retry`);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ totalTasks: 100_000, retryOf: job.jobId });

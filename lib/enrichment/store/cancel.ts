@@ -2,6 +2,7 @@ import "server-only";
 import type { Tx } from "../../db";
 import { finalStateOf, mergeStates } from "./cell-states";
 import { countInto, shardOfTasks } from "./counters";
+import { EDITED_ERROR } from "./edited-cells";
 import { run, type Statement } from "./run";
 import { statusIn } from "./status-filter";
 
@@ -10,7 +11,10 @@ export const CANCELLED_ERROR = "cancelled";
 
 // Cancelling is two steps, so that it costs the same for 10 cells and for a million: the job
 // row is marked cancelled at once (claims then skip its tasks, see claim.ts), and its queued
-// tasks are settled as failed "cancelled" in bounded batches by whoever gets there: the
+// tasks are settled as failed "cancelled" in bounded batches by whoever gets there (their
+// cells going back to the state of their previous run: a cancelled re-run leaves the grid as
+// it was before the job, not red with failures; a cell that never ran shows "cancelled",
+// which no row counts as a failure): the
 // cancel request for a first slice, then a background function, a worker that meets one, or
 // the watchdog. An attempt under way finishes; a running task whose next attempt a claim
 // refuses is settled by that caller (settle-unclaimed.ts).
@@ -47,16 +51,32 @@ const END_TASKS: Statement = {
       UPDATE cell_enrichment_tasks ct SET status = 'failed', error = $4, completed_at = now()
         FROM picked WHERE ct.id = picked.id AND ${statusIn("ct", ["queued", "running"])}
       RETURNING ct.id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error
+    ), prev AS (
+      -- Cancelled cells go back to the state of their previous run (README: Cancelling), if it
+      -- was not itself cancelled or ended by a hand edit; else they show "cancelled".
+      SELECT t.*, CASE WHEN $6::boolean THEN (
+               SELECT ${finalStateOf("p", "p.result ->> 'provider'")} FROM cell_enrichment_tasks p
+                WHERE p.row_id = t.row_id AND p.column_id = t.column_id AND p.id <> t.id
+                  AND ${statusIn("p", ["done", "failed", "skipped"])} AND p.error IS DISTINCT FROM $4
+                  AND p.error IS DISTINCT FROM '${EDITED_ERROR}'
+                ORDER BY p.created_at DESC LIMIT 1) END AS previous
+        FROM t
     ), per_row AS (
-      SELECT row_id, jsonb_object_agg(column_id::text, ${finalStateOf("t")}) AS states
-        FROM t GROUP BY row_id ORDER BY row_id
+      SELECT row_id, jsonb_object_agg(column_id::text, ${finalStateOf("prev")}) AS states,
+             jsonb_object_agg(column_id::text, id::text) AS ended,
+             jsonb_object_agg(column_id::text, COALESCE(previous, ${finalStateOf("prev")})) AS previous
+        FROM prev GROUP BY row_id ORDER BY row_id
     ), r AS (
-      UPDATE rows SET cell_states = ${mergeStates("per_row", true)}, updated_at = now()
+      UPDATE rows SET cell_states = CASE WHEN $6::boolean
+               THEN glaze_restore_cell_states(rows.cell_states, per_row.ended, per_row.previous)
+               ELSE ${mergeStates("per_row", true)} END,
+             updated_at = now()
         FROM per_row WHERE rows.id = per_row.row_id
     ), per_job AS (
-      SELECT job_id, ${shardOfTasks("id")} AS shard, 0 AS done, count(*)::int AS failed, 0 AS skipped
+      SELECT job_id, ${shardOfTasks("id")} AS shard, 0 AS done, count(*)::int AS failed, 0 AS skipped,
+             CASE WHEN $6::boolean THEN count(*)::int ELSE 0 END AS cancelled
         FROM t GROUP BY job_id
-    ), counted AS (${countInto("per_job")})
+    ), counted AS (${countInto("per_job", { cancelled: true })})
     SELECT count(*)::int AS ended FROM t`,
 };
 

@@ -17,16 +17,18 @@ export const shardOfTasks = (idColumn: string) =>
   `(abs(hashtext(min(${idColumn}::text))) % ${COUNTER_SHARDS})::smallint`;
 
 /**
- * SQL: adds `per_job` (job_id, shard, done, failed, skipped) to the shards. Used by every
- * statement that makes tasks final, in the same statement, so a task is counted exactly once.
+ * SQL: adds `per_job` (job_id, shard, done, failed, skipped, and with `cancelled` its column
+ * cancelled: of failed, the tasks a cancel ended) to the shards. Used by every statement that
+ * makes tasks final, in the same statement, so a task is counted exactly once.
  */
-export const countInto = (perJob: string) =>
+export const countInto = (perJob: string, { cancelled = false }: { cancelled?: boolean } = {}) =>
   `UPDATE enrichment_job_counters c
       SET done = c.done + ${perJob}.done, failed = c.failed + ${perJob}.failed,
-          skipped = c.skipped + ${perJob}.skipped, updated_at = now()
+          skipped = c.skipped + ${perJob}.skipped,${cancelled ? ` cancelled = c.cancelled + ${perJob}.cancelled,` : ""} updated_at = now()
      FROM ${perJob} WHERE c.job_id = ${perJob}.job_id AND c.shard = ${perJob}.shard`;
 
-/** SQL (a LATERAL subquery yielding done, failed, skipped): the live counts of job `jobAlias`. */
+/** SQL (a LATERAL subquery yielding done, failed, skipped, cancelled): the live counts of job `jobAlias`. */
 export const countsOf = (jobAlias: string) =>
-  `LATERAL (SELECT sum(done)::int AS done, sum(failed)::int AS failed, sum(skipped)::int AS skipped
+  `LATERAL (SELECT sum(done)::int AS done, sum(failed)::int AS failed, sum(skipped)::int AS skipped,
+                   sum(cancelled)::int AS cancelled
               FROM enrichment_job_counters WHERE job_id = ${jobAlias}.id) AS counts`;

@@ -125,19 +125,21 @@ const FINALIZE: Statement = {
   plan: "generic",
   text: `
     WITH sums AS (
-      SELECT job_id, sum(done)::int AS done, sum(failed)::int AS failed, sum(skipped)::int AS skipped
+      SELECT job_id, sum(done)::int AS done, sum(failed)::int AS failed, sum(skipped)::int AS skipped,
+             sum(cancelled)::int AS cancelled
         FROM enrichment_job_counters WHERE job_id = ANY($1::uuid[]) GROUP BY job_id
     ), ended AS (
       UPDATE enrichment_jobs j
          SET status = (CASE WHEN j.status = 'cancelled' THEN 'cancelled'
                             WHEN sums.done > 0 OR sums.failed = 0 THEN 'completed' ELSE 'failed' END)::"JobStatus",
              completed_at = COALESCE(j.completed_at, now()), done_tasks = sums.done, failed_tasks = sums.failed,
-             skipped_tasks = sums.skipped
+             skipped_tasks = sums.skipped, cancelled_tasks = sums.cancelled
         FROM sums
        WHERE j.id = sums.job_id AND sums.done + sums.failed + sums.skipped >= j.total_tasks
          AND (j.status IN ('pending', 'running')
               OR (j.status = 'cancelled'
-                  AND (j.done_tasks, j.failed_tasks, j.skipped_tasks) <> (sums.done, sums.failed, sums.skipped)))
+                  AND (j.done_tasks, j.failed_tasks, j.skipped_tasks, j.cancelled_tasks)
+                      <> (sums.done, sums.failed, sums.skipped, sums.cancelled)))
       RETURNING j.id, j.status
     )
     SELECT j.id::text AS id, COALESCE(ended.status, j.status)::text AS status

@@ -16,6 +16,8 @@ export type JobRecord = {
   doneTasks: number;
   failedTasks: number;
   skippedTasks: number;
+  /** Of failedTasks, the cells a cancel ended. */
+  cancelledTasks: number;
   error: string | null;
   errorCode: string | null;
   createdAt: Date;
