@@ -23,7 +23,8 @@ import { readCostSettings } from "./settings";
 // (runnable, cached) combinations (estimate-sql.ts); the waterfall arithmetic runs on those.
 // min: the cheapest possible outcome; max: every runnable, uncached provider called and billed
 // (what reservations assume); expected: each provider reached with the probability that the
-// providers before it found nothing, at its observed find rate in this workspace.
+// providers before it found nothing that meets the column's threshold, at their observed rates
+// in this workspace (its last 1,000 answers: how often each found a value, and how confident).
 
 export type Credits = { min: number; expected: number; max: number };
 export type ColumnEstimate = {
@@ -73,14 +74,16 @@ const FIND_RATES: Statement = {
   name: "glaze-observed-find-rates",
   plan: "generic",
   text: `
-    SELECT p.provider, count(l.*)::int AS calls, count(l.*) FILTER (WHERE l.outcome = 'found')::int AS found
+    SELECT p.provider, count(l.*)::int AS calls, count(l.*) FILTER (WHERE l.outcome = 'found')::int AS found,
+           COALESCE(array_agg(COALESCE(pc.confidence, 0)) FILTER (WHERE l.outcome = 'found'), '{}') AS confidences
       FROM unnest($2::text[]) AS p(provider)
       LEFT JOIN LATERAL (
-        SELECT outcome FROM credit_ledger
+        SELECT outcome, task_id, attempt FROM credit_ledger
          WHERE workspace_id = $1 AND provider = p.provider AND state = 'settled'
            AND outcome IN ('found', 'not_found')
          ORDER BY created_at DESC LIMIT 1000
       ) l ON true
+      LEFT JOIN provider_calls pc ON pc.task_id = l.task_id AND pc.provider = p.provider AND pc.attempt = l.attempt
      GROUP BY p.provider`,
 };
 
@@ -234,7 +237,10 @@ export async function estimateEnrichment({
   }
   const providers = [...new Set([...recipes.values()].flatMap((r) => r.providers))];
   const [rates, spentRows] = await Promise.all([
-    run<{ provider: string; calls: number; found: number }>(FIND_RATES, [workspaceId, providers]),
+    run<{ provider: string; calls: number; found: number; confidences: number[] }>(FIND_RATES, [
+      workspaceId,
+      providers,
+    ]),
     run<{ used: number }>(SPENT, [monthKeyOf(workspaceId)]),
   ]);
   const findRate = new Map(
@@ -243,8 +249,8 @@ export async function estimateEnrichment({
       return [
         p,
         r && r.calls > 0
-          ? { rate: r.found / r.calls, source: "observed" as const }
-          : { rate: DEFAULT_FIND_RATE, source: "default" as const },
+          ? { rate: r.found / r.calls, source: "observed" as const, calls: r.calls, confidences: r.confidences }
+          : { rate: DEFAULT_FIND_RATE, source: "default" as const, calls: 0, confidences: [] as number[] },
       ];
     }),
   );
@@ -324,7 +330,15 @@ export async function estimateEnrichment({
           return;
         }
         answeredFromCache = false;
-        const f = findRate.get(provider)?.rate ?? DEFAULT_FIND_RATE;
+        const observed = findRate.get(provider);
+        const f = observed?.rate ?? DEFAULT_FIND_RATE;
+        // The waterfall stops at an answer that meets the column's threshold, not at any
+        // found one: a value below it is charged and the next provider is asked too.
+        const threshold = recipe.stopWhen.minConfidence;
+        const stops =
+          observed && observed.calls > 0
+            ? observed.confidences.filter((c) => Number(c) >= threshold).length / observed.calls
+            : f;
         const cost = {
           min: 0,
           expected: m.n * reach * (p.price.creditsPerCall + f * p.price.creditsPerFound),
@@ -338,7 +352,7 @@ export async function estimateEnrichment({
         worst += worstCase(p.price);
         add(p.credits, cost);
         column.credits.expected += cost.expected;
-        reach *= 1 - f;
+        reach *= 1 - stops;
       });
       if (!stopped) cheapest = Math.min(cheapest, prefix);
       if (answeredFromCache && stopped) column.cachedCells += m.n;

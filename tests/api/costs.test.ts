@@ -269,6 +269,23 @@ describe("POST /api/tables/:tableId/enrich/estimate", () => {
     expect((await estimate()).body).toMatchObject({ cachedCells: 0, providerCalls: 4, credits: { max: 4 } });
   });
 
+  test("'expected' counts the next provider for the answers below the threshold, not only for those not found", async () => {
+    const seen = await makeLeads(people(4), { email: HUNTER_ONLY });
+    const job = await api.post(`/api/tables/${seen.tableId}/enrich`, { columnIds: [seen.columns.email] });
+    await runCellBatch(await taskIdsOf(job.body.jobId));
+    const t = await makeLeads(people(4, "everyone.test", "N"), {
+      email: { ...HUNTER_ONLY, providers: ["hunter.email-finder", "pdl.person"] },
+    });
+    const res = await api.post(`/api/tables/${t.tableId}/enrich/estimate`, { columnIds: [t.columns.email] });
+    // Hunter found all 4 it was asked about, 2 of them at the default threshold (0.7) or more:
+    // half the cells go on to PDL (its default find rate, 0.5): 4 + 4 × 0.5 × 0.5 credits.
+    expect(res.body.byProvider.find((p: { provider: string }) => p.provider === "hunter.email-finder")).toMatchObject({
+      findRate: 1,
+      findRateSource: "observed",
+    });
+    expect(res.body.credits).toMatchObject({ expected: 5, max: 8 });
+  });
+
   test("needsConfirmation says when the expected cost is above the workspace's threshold", async () => {
     await api.put("/api/workspace/budget", { confirmThreshold: 2 });
     const t = await makeLeads(people(10, "everyone.test", "C"), { email: HUNTER_ONLY });
