@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "../db";
 import { run, type Statement } from "../enrichment/store/run";
+import { sqlCredits, sqlSumCredits } from "./credits";
 
 // The ledger and the budgets it draws on. Before a paid call, reserve() holds the call's
 // worst-case price on every budget it counts against (the job's and the workspace's month),
@@ -55,17 +56,17 @@ const RESERVE: Statement = {
        WHERE b.key = ANY($3::text[]) ORDER BY b.key FOR UPDATE
     ), verdict AS (
       SELECT NOT EXISTS (SELECT 1 FROM prior)
-             AND COALESCE(bool_and(limit_credits IS NULL OR spent + reserved + $4::float8 <= limit_credits + 1e-9), true)
+             AND COALESCE(bool_and(limit_credits IS NULL OR ${sqlCredits("spent + reserved + $4::float8")} <= limit_credits), true)
              AS ok
         FROM locked
     ), l AS (
       INSERT INTO credit_ledger (task_id, provider, attempt, workspace_id, table_id, job_id, budget_keys, reserved)
-      SELECT $1::uuid, $2, next.attempt, $5, $6::uuid, $7::uuid, $3::text[], $4::float8
+      SELECT $1::uuid, $2, next.attempt, $5, $6::uuid, $7::uuid, $3::text[], ${sqlCredits("$4::float8")}
         FROM next, verdict WHERE verdict.ok
       ON CONFLICT (task_id, provider, attempt) DO NOTHING
       RETURNING reserved
     ), b AS (
-      UPDATE credit_budgets cb SET reserved = cb.reserved + l.reserved, updated_at = now()
+      UPDATE credit_budgets cb SET reserved = ${sqlCredits("cb.reserved + l.reserved")}, updated_at = now()
         FROM l WHERE cb.key = ANY($3::text[])
       RETURNING 1
     )
@@ -125,19 +126,20 @@ const SETTLE: Statement = {
                AS i(task_id, provider, attempt, credits, outcome)
     ), l AS (
       UPDATE credit_ledger cl
-         SET state = 'settled', credits = i.credits, outcome = i.outcome, settled_at = now()
+         SET state = 'settled', credits = ${sqlCredits("i.credits")}, outcome = i.outcome, settled_at = now()
         FROM i
        WHERE cl.task_id = i.task_id AND cl.provider = i.provider AND cl.attempt = i.attempt AND cl.state = 'reserved'
       RETURNING cl.budget_keys, cl.reserved, cl.credits
     ), per AS (
-      SELECT k.key, sum(l.reserved) AS reserved, sum(l.credits) AS credits
+      SELECT k.key, ${sqlSumCredits("l.reserved")} AS reserved, ${sqlSumCredits("l.credits")} AS credits
         FROM l CROSS JOIN LATERAL unnest(l.budget_keys) AS k(key) GROUP BY k.key
     ), locked AS (
       -- In key order, as reserve() locks them: two writers never wait on each other in a cycle.
       SELECT b.key FROM credit_budgets b WHERE b.key IN (SELECT key FROM per) ORDER BY b.key FOR UPDATE
     )
     UPDATE credit_budgets b
-       SET reserved = greatest(0, b.reserved - per.reserved), spent = b.spent + per.credits, updated_at = now()
+       SET reserved = greatest(0, ${sqlCredits("b.reserved - per.reserved")}), spent = ${sqlCredits("b.spent + per.credits")},
+           updated_at = now()
       FROM per JOIN locked ON locked.key = per.key WHERE b.key = per.key`,
 };
 
@@ -180,14 +182,15 @@ const SWEEP: Statement = {
         FROM stale WHERE cl.id = stale.id
       RETURNING cl.budget_keys, cl.reserved, cl.credits
     ), per AS (
-      SELECT k.key, sum(l.reserved) AS reserved, sum(l.credits) AS credits
+      SELECT k.key, ${sqlSumCredits("l.reserved")} AS reserved, ${sqlSumCredits("l.credits")} AS credits
         FROM l CROSS JOIN LATERAL unnest(l.budget_keys) AS k(key) GROUP BY k.key
     ), locked AS (
       -- In key order, as reserve() locks them: two writers never wait on each other in a cycle.
       SELECT b.key FROM credit_budgets b WHERE b.key IN (SELECT key FROM per) ORDER BY b.key FOR UPDATE
     )
     UPDATE credit_budgets b
-       SET reserved = greatest(0, b.reserved - per.reserved), spent = b.spent + per.credits, updated_at = now()
+       SET reserved = greatest(0, ${sqlCredits("b.reserved - per.reserved")}), spent = ${sqlCredits("b.spent + per.credits")},
+           updated_at = now()
       FROM per JOIN locked ON locked.key = per.key WHERE b.key = per.key`,
 };
 

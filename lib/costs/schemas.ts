@@ -5,11 +5,16 @@ import { ADAPTER_IDS } from "../providers/catalog";
 // Request schemas of the costs API: price overrides, provider limits, the monthly budget, the
 // usage query. An override for a provider Glaze does not know is refused with its field.
 
+/** Credits are exact to a millionth (lib/costs/credits.ts): finer amounts are refused. */
+const toMillionths = (n: number) => Math.abs(n * 1e6 - Math.round(n * 1e6)) < 1e-6;
+const MILLIONTHS = "must have at most 6 decimal places";
+
 const credits = z
   .number({ error: "must be a number" })
   .finite()
   .min(0, "must be 0 or more")
-  .max(1_000_000, "must be at most 1,000,000");
+  .max(1_000_000, "must be at most 1,000,000")
+  .refine(toMillionths, MILLIONTHS);
 
 /** A record keyed by adapter id; an unknown id is an issue at its own path. */
 function byProvider<T extends z.ZodType>(value: T) {
@@ -105,6 +110,7 @@ export const maxCreditsField = z
   .finite("must be a finite number")
   .min(0, "must be 0 or more")
   .max(1_000_000_000, "must be at most 1,000,000,000")
+  .refine(toMillionths, MILLIONTHS)
   .optional()
   .describe("The most this job may spend, in credits; reaching it skips the job's remaining paid calls");
 export const refreshField = z

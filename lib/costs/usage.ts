@@ -1,6 +1,7 @@
 import "server-only";
 import { getPool } from "../db";
 import { adapterInfo } from "../providers/catalog";
+import { roundCredits, sqlSumCredits } from "./credits";
 import type { UsageQuery } from "./schemas";
 
 // GET /api/usage: the ledger of the caller's workspace, summed per provider, table, job or day
@@ -53,7 +54,7 @@ export async function readUsage(workspaceId: string, query: UsageQuery, now = ne
     `SELECT g.key, ${label} AS label, g.credits, g.calls, g.found FROM (
        -- A call not sent (its cell stopped while it waited for the rate limit) settles its
        -- reservation at 0 as 'skipped': it is no call.
-       SELECT ${groups[query.groupBy]} AS key, sum(l.credits)::float8 AS credits,
+       SELECT ${groups[query.groupBy]} AS key, ${sqlSumCredits("l.credits")} AS credits,
               count(*) FILTER (WHERE l.outcome IS DISTINCT FROM 'skipped')::int AS calls,
               count(*) FILTER (WHERE l.outcome = 'found')::int AS found
          FROM credit_ledger l
@@ -74,7 +75,7 @@ export async function readUsage(workspaceId: string, query: UsageQuery, now = ne
     return { ...r, provider: null, day: null };
   });
   const total = data.reduce(
-    (t, r) => ({ credits: t.credits + r.credits, calls: t.calls + r.calls, found: t.found + r.found }),
+    (t, r) => ({ credits: roundCredits(t.credits + r.credits), calls: t.calls + r.calls, found: t.found + r.found }),
     { credits: 0, calls: 0, found: 0 },
   );
   return { from, to, groupBy: query.groupBy, total, data };

@@ -4,6 +4,7 @@ import { withDbRetry } from "../enrichment/store";
 import { run, type Statement } from "../enrichment/store/run";
 import { env } from "../env";
 import { invalid } from "../errors";
+import { roundCredits } from "./credits";
 import { monthKeyOf } from "./ledger";
 import { limitList, type ProviderLimitDto } from "./limits";
 import { type PriceDto, priceList } from "./prices";
@@ -119,7 +120,8 @@ function budgetOf(s: CostSettings, month: { spent: number; reserved: number } | 
     month: key.slice(-7),
     spentThisMonth: spent,
     reservedThisMonth: reserved,
-    remainingThisMonth: s.monthlyCredits === null ? null : Math.max(0, s.monthlyCredits - spent - reserved),
+    remainingThisMonth:
+      s.monthlyCredits === null ? null : Math.max(0, roundCredits(s.monthlyCredits - spent - reserved)),
   };
 }
 

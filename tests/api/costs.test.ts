@@ -202,6 +202,31 @@ describe("POST /api/tables/:tableId/enrich – maxCredits", () => {
   });
 });
 
+describe("credits are exact to a millionth", () => {
+  test("0.1 a result under a 0.3 limit: 3 results, 0.3 spent (not 0.30000000000000004); job, budget and usage agree", async () => {
+    expect(
+      (await api.put("/api/workspace/prices", { prices: { "hunter.email-finder": { creditsPerFound: 0.1 } } })).status,
+    ).toBe(200);
+    await api.put("/api/workspace/budget", { monthlyCredits: 1.3 });
+    const t = await makeLeads(people(12, "everyone.test", "Tenth"), { email: HUNTER_ONLY });
+    const res = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email], maxCredits: 0.3 });
+    await runCellBatch(await taskIdsOf(res.body.jobId));
+    const job = await api.get(`/api/tables/${t.tableId}/enrich/jobs/${res.body.jobId}`);
+    expect(job.body).toMatchObject({ creditsSpent: 0.3, doneTasks: 3, skippedTasks: 9, budgetReached: true });
+    const second = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email], maxCredits: 0.7 });
+    await runCellBatch(await taskIdsOf(second.body.jobId));
+    const usage = await api.get("/api/usage?groupBy=provider");
+    const budget = await api.get("/api/workspace/budget");
+    expect(usage.body.total.credits).toBe(1);
+    expect(budget.body).toMatchObject({ spentThisMonth: 1, reservedThisMonth: 0, remainingThisMonth: 0.3 });
+    // Finer than a millionth is refused: the ledger could not keep it exactly.
+    const fine = await api.put("/api/workspace/prices", { prices: { "pdl.person": { creditsPerCall: 0.0000001 } } });
+    expect(fine.status).toBe(422);
+    expect(fine.body.error.details[0].message).toMatch(/at most 6 decimal places/);
+    await api.put("/api/workspace/prices", { prices: { "hunter.email-finder": { creditsPerFound: null } } });
+  });
+});
+
 describe("POST /api/tables/:tableId/enrich/estimate", () => {
   test("counts cells, skipped cells and worst-case calls, and creates nothing", async () => {
     const t = await makeLeads([...people(8), { name: "", company_domain: "everyone.test" }, { name: "No Domain" }], {
