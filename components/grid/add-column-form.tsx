@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import { headerToKey } from "@/lib/csv/header-key";
 
-const TYPES: ColumnDto["dataType"][] = ["text", "email", "url", "number", "boolean", "date"];
+export const TYPES: ColumnDto["dataType"][] = ["text", "email", "url", "number", "boolean", "date"];
 
 /** New column: a label, a key derived from it (editable) and a type. */
 export function AddColumnForm({

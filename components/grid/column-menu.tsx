@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import { PopupMenu } from "../ui/popup-menu";
+import { TYPES } from "./add-column-form";
 import { useGridPermissions } from "./grid-permissions";
 
 export type ColumnMenuActions = {
@@ -12,14 +13,16 @@ export type ColumnMenuActions = {
   hide: (column: ColumnDto) => void;
   setup: (column: ColumnDto) => void;
   rename: (column: ColumnDto, label: string) => void;
+  /** Changes how the column's values are read: sorted, filtered, shown and edited (they are kept as they are). */
+  retype: (column: ColumnDto, dataType: ColumnDto["dataType"]) => void;
   /** Move to `order`, the place of another column among all the table's columns. */
   move: (column: ColumnDto, order: number) => void;
   remove: (column: ColumnDto) => void;
 };
 
 /**
- * The ⋯ menu of a column header: enrich (the view's rows), sort, filter by, hide, rename, move,
- * delete (delete asks once more). `columns` are the shown ones. Sorting, filtering and hiding
+ * The ⋯ menu of a column header: enrich (the view's rows), sort, filter by, hide, rename, change
+ * type, move, delete (delete asks once more). `columns` are the shown ones. Sorting, filtering and hiding
  * only change the person's view; the rest needs the permission it spends.
  */
 export function ColumnMenu({
@@ -42,6 +45,7 @@ export function ColumnMenu({
   const column = columns[col];
   const { canWrite, canEnrich } = useGridPermissions();
   const [renaming, setRenaming] = useState(false);
+  const [retyping, setRetyping] = useState(false);
   const [confirming, setConfirming] = useState(false);
   if (!column) return null;
   if (renaming) {
@@ -77,6 +81,46 @@ export function ColumnMenu({
       </PopupMenu>
     );
   }
+  if (retyping) {
+    return (
+      <PopupMenu key="retype" x={x} y={y} label={`Type of ${column.label}`} items={[]} onClose={onClose}>
+        <form
+          className="flex flex-col gap-2 p-3"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const dataType = String(new FormData(event.currentTarget).get("dataType")) as ColumnDto["dataType"];
+            if (dataType !== column.dataType) actions.retype(column, dataType);
+            onClose();
+          }}
+        >
+          <label className="text-xs font-medium text-slate-600" htmlFor="retype-column">
+            Column type
+          </label>
+          <select
+            id="retype-column"
+            name="dataType"
+            defaultValue={column.dataType}
+            className="rounded-md border border-slate-300 px-2 py-1 text-sm"
+          >
+            {TYPES.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+          <p className="max-w-56 text-xs text-slate-500">
+            Values stay as they are; the type decides how they sort, filter and show.
+          </p>
+          <button
+            type="submit"
+            className="self-end rounded-md bg-slate-900 px-3 py-1 text-xs font-medium text-white hover:bg-slate-700"
+          >
+            Change type
+          </button>
+        </form>
+      </PopupMenu>
+    );
+  }
   return (
     <PopupMenu
       key="menu"
@@ -90,7 +134,9 @@ export function ColumnMenu({
         { label: "Sort descending", onSelect: () => actions.sort(column, "desc") },
         { label: "Filter by this column…", onSelect: () => actions.filterBy(column) },
         { label: "Hide column", disabled: columns.length === 1, onSelect: () => actions.hide(column) },
-        ...(canWrite ? writeItems(column, col, columns, actions, confirming, setRenaming, setConfirming) : []),
+        ...(canWrite
+          ? writeItems(column, col, columns, actions, confirming, setRenaming, setRetyping, setConfirming)
+          : []),
       ]}
     />
   );
@@ -103,11 +149,13 @@ function writeItems(
   actions: ColumnMenuActions,
   confirming: boolean,
   setRenaming: (on: boolean) => void,
+  setRetyping: (on: boolean) => void,
   setConfirming: (on: boolean) => void,
 ) {
   return [
     { label: column.recipe ? "Enrichment setup…" : "Set up enrichment…", onSelect: () => actions.setup(column) },
     { label: "Rename…", keepOpen: true, onSelect: () => setRenaming(true) },
+    { label: `Change type (${column.dataType})…`, keepOpen: true, onSelect: () => setRetyping(true) },
     { label: "Move left", disabled: col === 0, onSelect: () => actions.move(column, columns[col - 1].order) },
     {
       label: "Move right",

@@ -116,6 +116,7 @@ export function TableWorkspace({
       hide: (column) => dispatch({ type: "hide", column: column.key }),
       setup: (column) => setPanel({ kind: "recipe", columnId: column.id }),
       rename: (column, label) => updateColumn.mutate({ columnId: column.id, patch: { label } }),
+      retype: (column, dataType) => updateColumn.mutate({ columnId: column.id, patch: { dataType } }),
       // Moving or deleting changes the shown columns, and with them the selection's scope.
       move: (column, order) => updateColumn.mutate({ columnId: column.id, patch: { order } }),
       remove: (column) => deleteColumn.mutate(column),

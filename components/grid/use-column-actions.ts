@@ -25,9 +25,18 @@ export function useColumnActions(tableId: string) {
 
   const updateColumn = useMutation({
     meta: { errorTitle: "Could not change the column" },
-    mutationFn: ({ columnId, patch }: { columnId: string; patch: { label?: string; order?: number } }) =>
-      fetchers.updateColumn(tableId, columnId, patch),
-    onSuccess: refresh,
+    mutationFn: ({
+      columnId,
+      patch,
+    }: {
+      columnId: string;
+      patch: { label?: string; order?: number; dataType?: ColumnDto["dataType"] };
+    }) => fetchers.updateColumn(tableId, columnId, patch),
+    onSuccess: async (_column, { patch }) => {
+      await refresh();
+      // A new type sorts and filters the values another way: the views read them again.
+      if (patch.dataType) await client.invalidateQueries({ queryKey: queryKeys.rowBlocks(tableId) });
+    },
   });
 
   const deleteColumn = useMutation({

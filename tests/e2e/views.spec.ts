@@ -243,3 +243,34 @@ test("a row edited elsewhere so that it now matches the view appears in it, and 
   await expect(viewBar(page).getByText("2 rows of 5")).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test("a column imported as text sorts as numbers once its type is changed from its menu", async ({ page, request }) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Amounts",
+    [
+      { key: "name", label: "Name" },
+      { key: "amount", label: "Amount" },
+    ],
+    [
+      { name: "a", amount: "9" },
+      { name: "b", amount: "10" },
+      { name: "c", amount: "100" },
+      { name: "d", amount: "2.5" },
+    ],
+  );
+  await page.goto(`/tables/${table.id}`);
+  const names = () => dataRows(page).locator("td[data-col='0']").allTextContents();
+  await page.getByRole("button", { name: "Column options: Amount" }).click();
+  await page.getByRole("menuitem", { name: "Sort descending" }).click();
+  await expect.poll(names).toEqual(["a", "d", "c", "b"]); // as text: 9, 2.5, 100, 10
+  await page.getByRole("button", { name: "Column options: Amount" }).click();
+  await page.getByRole("menuitem", { name: "Change type (text)…" }).click();
+  await page.getByLabel("Column type").selectOption("number");
+  await page.getByRole("button", { name: "Change type" }).click();
+  await expect.poll(names).toEqual(["c", "b", "a", "d"]); // as numbers: 100, 10, 9, 2.5
+  await page.getByRole("button", { name: "Column options: Amount" }).click();
+  await expect(page.getByRole("menuitem", { name: "Change type (number)…" })).toBeVisible();
+  expect(errors).toEqual([]);
+});
