@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { isDatabaseUnavailable } from "../db-errors";
+import { isDatabaseUnavailable, isRetryableDbError } from "../db-errors";
 import { AppError } from "../errors";
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
@@ -30,6 +30,11 @@ export function zodDetails(error: z.ZodError) {
 function fromDatabase(error: unknown): AppError | undefined {
   if (isDatabaseUnavailable(error)) {
     return new AppError("service_unavailable", "The database is not reachable right now; try again in a few seconds");
+  }
+  // A deadlock or serialisation failure that outlived the write's own retries: nothing was
+  // written (Postgres rolled the transaction back), and trying again will most likely pass.
+  if (isRetryableDbError(error)) {
+    return new AppError("service_unavailable", "The table is busy with other writes right now; try again");
   }
   const code = (error as { code?: string; cause?: { code?: string } })?.code;
   const original = (error as { cause?: { originalCode?: string } })?.cause?.originalCode ?? code;

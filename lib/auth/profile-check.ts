@@ -31,3 +31,22 @@ export function checkProfile(user: { name?: unknown; image?: unknown }) {
     }
   }
 }
+
+/** Longest workspace name (as POST /api/workspaces takes) and slug. */
+const MAX_WORKSPACE_NAME = 100;
+
+/**
+ * Checks a workspace's name and slug on better-auth's own organization endpoints (create,
+ * update), as Glaze's POST /api/workspaces does: at most 100 characters each; 422 otherwise.
+ */
+export function checkWorkspaceFields(organization: { name?: unknown; slug?: unknown }) {
+  for (const field of ["name", "slug"] as const) {
+    const value = organization[field];
+    if (typeof value === "string" && [...value].length > MAX_WORKSPACE_NAME) {
+      throw new APIError("UNPROCESSABLE_ENTITY", {
+        message: `${field}: at most ${MAX_WORKSPACE_NAME} characters`,
+        code: "INVALID_WORKSPACE",
+      });
+    }
+  }
+}

@@ -8,7 +8,7 @@ import { getDb } from "../db";
 import { env } from "../env";
 import { afterUserCreated } from "./bootstrap";
 import { ac, roles } from "./permissions";
-import { checkProfile } from "./profile-check";
+import { checkProfile, checkWorkspaceFields } from "./profile-check";
 import { checkSignUpAllowed } from "./sign-up-gate";
 
 // better-auth, configured for Glaze: email and password, workspaces (its organization plugin),
@@ -107,6 +107,10 @@ function createAuth() {
         creatorRole: "owner",
         invitationExpiresIn: 60 * 60 * 24 * 7,
         cancelPendingInvitationsOnReInvite: true,
+        organizationHooks: {
+          beforeCreateOrganization: async ({ organization }) => checkWorkspaceFields(organization),
+          beforeUpdateOrganization: async ({ organization }) => checkWorkspaceFields(organization),
+        },
       }),
       apiKey({
         references: "organization",

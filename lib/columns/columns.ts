@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb, type Tx } from "../db";
-import { abandonTasks, finalizeJobs, forgetColumn } from "../enrichment/store";
+import { abandonTasks, finalizeJobs, forgetColumn, withDbRetry } from "../enrichment/store";
 import { conflict, invalid, notFound } from "../errors";
 import { type Column, Prisma } from "../generated/prisma/client";
 import { checkRecipe, keysReadBy, type RecipeInput, type recipeSchema } from "../providers/recipe";
@@ -124,7 +124,18 @@ export async function updateColumn(
 
 /** Deletes the column, its tasks (cascade), and its key and cell state from every row. */
 export async function deleteColumn({ tableId, columnId }: { tableId: string; columnId: string }, db = getDb()) {
-  const jobs = await db.$transaction(
+  // Its tasks are locked before its rows, while a worker finishing cells locks rows before
+  // tasks (and a claim tasks before rows): Postgres may abort one of two as a deadlock. The
+  // whole delete then runs again.
+  const jobs = await withDbRetry(() => deleteColumnOnce({ tableId, columnId }, db));
+  await finalizeJobs(jobs);
+}
+
+async function deleteColumnOnce(
+  { tableId, columnId }: { tableId: string; columnId: string },
+  db: ReturnType<typeof getDb>,
+) {
+  return db.$transaction(
     async (tx) => {
       await lockTable(tx, tableId);
       const column = await tx.column.findFirst({ where: { id: columnId, tableId } });
@@ -160,5 +171,4 @@ export async function deleteColumn({ tableId, columnId }: { tableId: string; col
     // A column of a big table touches every row and task of it.
     { timeout: 300_000, maxWait: 10_000 },
   );
-  await finalizeJobs(jobs);
 }

@@ -391,6 +391,34 @@ describe("sessions and profiles", () => {
     const stored = await getDb().user.findUniqueOrThrow({ where: { id: person.userId } });
     expect(stored.name).toBe("Émile 🎉");
   });
+
+  test("better-auth's own workspace endpoints take names and slugs of at most 100 characters, as Glaze's do", async () => {
+    const person = await signUp();
+    const slug = `long-${randomUUID()}`;
+    const made = await auth("/organization/create", { name: "N".repeat(5_000), slug }, { cookie: person.cookie });
+    expect(made.status).toBe(422);
+    expect(await getDb().organization.count({ where: { slug } })).toBe(0);
+    const longSlug = await auth(
+      "/organization/create",
+      { name: "Fine", slug: "s".repeat(200) },
+      { cookie: person.cookie },
+    );
+    expect(longSlug.status).toBe(422);
+    const workspaceId = await createWorkspace(person.userId, "Short");
+    const renamed = await auth(
+      "/organization/update",
+      { organizationId: workspaceId, data: { name: "M".repeat(3_000) } },
+      { cookie: person.cookie },
+    );
+    expect(renamed.status).toBe(422);
+    expect((await getDb().organization.findUniqueOrThrow({ where: { id: workspaceId } })).name).toBe("Short");
+    const fine = await auth(
+      "/organization/update",
+      { organizationId: workspaceId, data: { name: "Renamed" } },
+      { cookie: person.cookie },
+    );
+    expect(fine.status).toBe(200);
+  });
 });
 
 describe("API keys", () => {

@@ -33,3 +33,26 @@ test("better-auth's refusals: a missing record is a 404 whatever status it came 
   expect(authRefusal(403, { code: "YOU_ARE_NOT_THE_RECIPIENT_OF_THE_INVITATION" })?.status).toBe(403);
   expect(authRefusal(418, {})).toBeUndefined();
 });
+
+test("a deadlock that outlived a write's retries → 503 saying to try again, not 500 (nothing was written)", async () => {
+  const pg = await import("pg");
+  const [a, b] = [new pg.default.Client(process.env.DATABASE_URL), new pg.default.Client(process.env.DATABASE_URL)];
+  await Promise.all([a.connect(), b.connect()]);
+  try {
+    await Promise.all([a.query("BEGIN"), b.query("BEGIN")]);
+    await a.query("SELECT pg_advisory_xact_lock(424201)");
+    await b.query("SELECT pg_advisory_xact_lock(424202)");
+    const outcomes = await Promise.allSettled([
+      a.query("SELECT pg_advisory_xact_lock(424202)"),
+      b.query("SELECT pg_advisory_xact_lock(424201)"),
+    ]);
+    const deadlock = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected")?.reason;
+    expect((deadlock as { code?: string }).code).toBe("40P01");
+    const response = toErrorResponse(deadlock);
+    expect(response.status).toBe(503);
+    expect((await response.json()).error).toMatchObject({ code: "service_unavailable" });
+  } finally {
+    await Promise.allSettled([a.query("ROLLBACK"), b.query("ROLLBACK")]);
+    await Promise.all([a.end(), b.end()]);
+  }
+});
