@@ -435,6 +435,27 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/cancel", () => {
     expect(await getJob(t, jobId)).toMatchObject({ failedTasks: 3, cancelledTasks: 3 });
   });
 
+  test("two runs of the same cells, the newer cancelled: the older one's values land, whether it ended before or after the cancel", async () => {
+    const t = await makeTable({ keys: ["name", "email"], rows: 4 });
+    const older = await enrich(t, ["email"]);
+    const newer = await enrich(t, ["email"]);
+    const olderTasks = await taskIdsOf(older);
+    // The older run finishes two cells while the newer one holds them (their values wait)…
+    await runCellBatch(olderTasks.slice(0, 2));
+    expect((await rowsApi(t)).every((row: { data: { email?: string } }) => row.data.email === undefined)).toBe(true);
+    expect((await api.post(`${jobUrl(t, newer)}/cancel`)).status).toBe(200);
+    // … and the other two after the cancel.
+    await runCellBatch(olderTasks.slice(2));
+    expect(await getJob(t, older)).toMatchObject({ status: "completed", doneTasks: 4 });
+    expect(await getJob(t, newer)).toMatchObject({ status: "cancelled", cancelledTasks: 4 });
+    for (const row of await rowsApi(t)) {
+      expect(row.data.email).toBe(`fake_${row.id}@example.com`);
+      expect(row.status).toBe("done");
+      expect(olderTasks).toContain(row.cells[t.columns.email as string].taskId);
+      expect(row.cells[t.columns.email as string].status).toBe("done");
+    }
+  });
+
   test("cancelling a re-run leaves its cells as the run before left them: done with their values, not failed", async () => {
     const t = await makeTable({ keys: ["name", "email", "fail_phone"], rows: 3 });
     const first = await enrich(t, ["email", "fail_phone"]);

@@ -50,26 +50,38 @@ const END_TASKS: Statement = {
     ), t AS (
       UPDATE cell_enrichment_tasks ct SET status = 'failed', error = $4, completed_at = now()
         FROM picked WHERE ct.id = picked.id AND ${statusIn("ct", ["queued", "running"])}
-      RETURNING ct.id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error
+      RETURNING ct.id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error, ct.created_at
     ), prev AS (
-      -- Cancelled cells go back to the state of their previous run (README: Cancelling), if it
-      -- was not itself cancelled or ended by a hand edit; else they show "cancelled".
-      SELECT t.*, CASE WHEN $6::boolean THEN (
-               SELECT ${finalStateOf("p", "p.result ->> 'provider'")} FROM cell_enrichment_tasks p
-                WHERE p.row_id = t.row_id AND p.column_id = t.column_id AND p.id <> t.id
-                  AND ${statusIn("p", ["done", "failed", "skipped"])} AND p.error IS DISTINCT FROM $4
-                  AND p.error IS DISTINCT FROM '${EDITED_ERROR}'
-                ORDER BY p.created_at DESC LIMIT 1) END AS previous
-        FROM t
+      -- Cancelled cells go back to their previous run (README: Cancelling), unless it was itself
+      -- cancelled or ended by a hand edit (then they show "cancelled"): its state, or, while it
+      -- still waits or runs (two runs of the cell at once), its pending state, so its result
+      -- lands when it ends; a value it found after this run began was not merged then: back.
+      SELECT t.*, c.key AS column_key, pv.state AS previous, pv.value_back
+        FROM t LEFT JOIN columns c ON c.id = t.column_id
+        LEFT JOIN LATERAL (
+          SELECT CASE WHEN ${statusIn("p", ["queued", "running"])} THEN jsonb_build_object('t', p.id, 's', p.status)
+                      ELSE ${finalStateOf("p", "p.result ->> 'provider'")} END AS state,
+                 CASE WHEN ${statusIn("p", ["done"])} AND p.completed_at > t.created_at THEN p.result -> 'value' END
+                   AS value_back
+            FROM cell_enrichment_tasks p
+           WHERE $6::boolean AND p.row_id = t.row_id AND p.column_id = t.column_id AND p.id <> t.id
+             AND p.error IS DISTINCT FROM $4 AND p.error IS DISTINCT FROM '${EDITED_ERROR}'
+           ORDER BY p.created_at DESC LIMIT 1
+        ) pv ON true
     ), per_row AS (
       SELECT row_id, jsonb_object_agg(column_id::text, ${finalStateOf("prev")}) AS states,
              jsonb_object_agg(column_id::text, id::text) AS ended,
-             jsonb_object_agg(column_id::text, COALESCE(previous, ${finalStateOf("prev")})) AS previous
+             jsonb_object_agg(column_id::text, COALESCE(previous, ${finalStateOf("prev")})) AS previous,
+             jsonb_object_agg(column_id::text, jsonb_build_object('k', column_key, 'v', value_back))
+               FILTER (WHERE value_back IS NOT NULL AND column_key IS NOT NULL) AS values_back
         FROM prev GROUP BY row_id ORDER BY row_id
     ), r AS (
+      -- Both read the row's states as they were (before this update).
       UPDATE rows SET cell_states = CASE WHEN $6::boolean
                THEN glaze_restore_cell_states(rows.cell_states, per_row.ended, per_row.previous)
                ELSE ${mergeStates("per_row", true)} END,
+             data = CASE WHEN per_row.values_back IS NULL THEN rows.data
+               ELSE glaze_restore_values(rows.data, rows.cell_states, per_row.ended, per_row.values_back) END,
              updated_at = now()
         FROM per_row WHERE rows.id = per_row.row_id
     ), per_job AS (
