@@ -51,6 +51,13 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
     });
 
   const [history] = useState(() => new EditHistory());
+  // Edits whose save is on its way: an edit enters the history when its save answers, so an
+  // undo waits for them first (Ctrl+Z right after typing undid the edit before it).
+  const [inFlight] = useState(() => new Set<Promise<unknown>>());
+  const tracked = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    return work.finally(() => inFlight.delete(work));
+  };
   const cachedRow = (id: string) => {
     for (const [, page] of client.getQueriesData<RowPage>({ queryKey: blocks })) {
       const row = page?.data.find((r) => r.id === id);
@@ -81,56 +88,59 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
     return created.data.map((r) => ({ id: r.id, data: r.data }));
   };
 
+  /** Writes cells (and a paste's extra rows), and records the edit for undo once it is saved. */
+  const write = async ({
+    writes,
+    label,
+    overflow,
+  }: {
+    writes: CellWrite[];
+    label?: string;
+    overflow?: PasteOverflow;
+  }): Promise<string> => {
+    const rows = [...new Set(writes.map((w) => w.row))].sort((a, b) => a - b);
+    if (rows.length > MAX_ROWS_PER_EDIT)
+      throw new Error(`At most ${rowCount(MAX_ROWS_PER_EDIT)} can be changed at once.`);
+    const extra = overflow?.rows ?? [];
+    if (extra.length > MAX_ROWS_PER_APPEND)
+      throw new Error(`A paste may add at most ${rowCount(MAX_ROWS_PER_APPEND)} below the last row.`);
+    const ids = await resolveRowIds(
+      client,
+      tableId,
+      view,
+      rows.map((r): [number, number] => [r, r]),
+    );
+    const byRow = new Map<string, RowData>();
+    for (const w of writes) {
+      const rowId = ids.get(w.row);
+      const column = columns[w.col];
+      if (!rowId || !column) continue;
+      byRow.set(rowId, { ...byRow.get(rowId), [column.key]: toCellValue(w.value, column) });
+    }
+    const changes = [...byRow].map(([id, after]) => ({
+      id,
+      after,
+      before: valuesBefore(cachedRow(id)?.data, after),
+    }));
+    await saveValues(changes.map((c) => ({ id: c.id, data: c.after })));
+    const added = await addRows(extra.map((line) => newRowData(line, columns)));
+    const title = label
+      ? `${label} ${rowCount(byRow.size)}${added.length > 0 ? ` and added ${rowCount(added.length)}` : ""}`
+      : `Edited ${rowCount(byRow.size)}`;
+    // Rows that were not loaded (a selection scrolled far past) have no known values to restore.
+    if (changes.length + added.length > 0 && changes.every((c) => c.before)) {
+      history.record({
+        label: title,
+        rows: changes.map((c) => ({ id: c.id, before: c.before as RowData, after: c.after })),
+        added,
+      });
+    }
+    return title;
+  };
+
   const writeCells = useMutation({
     meta: { errorTitle: "Could not save the change" },
-    mutationFn: async ({
-      writes,
-      label,
-      overflow,
-    }: {
-      writes: CellWrite[];
-      label?: string;
-      overflow?: PasteOverflow;
-    }) => {
-      const rows = [...new Set(writes.map((w) => w.row))].sort((a, b) => a - b);
-      if (rows.length > MAX_ROWS_PER_EDIT)
-        throw new Error(`At most ${rowCount(MAX_ROWS_PER_EDIT)} can be changed at once.`);
-      const extra = overflow?.rows ?? [];
-      if (extra.length > MAX_ROWS_PER_APPEND)
-        throw new Error(`A paste may add at most ${rowCount(MAX_ROWS_PER_APPEND)} below the last row.`);
-      const ids = await resolveRowIds(
-        client,
-        tableId,
-        view,
-        rows.map((r): [number, number] => [r, r]),
-      );
-      const byRow = new Map<string, RowData>();
-      for (const w of writes) {
-        const rowId = ids.get(w.row);
-        const column = columns[w.col];
-        if (!rowId || !column) continue;
-        byRow.set(rowId, { ...byRow.get(rowId), [column.key]: toCellValue(w.value, column) });
-      }
-      const changes = [...byRow].map(([id, after]) => ({
-        id,
-        after,
-        before: valuesBefore(cachedRow(id)?.data, after),
-      }));
-      await saveValues(changes.map((c) => ({ id: c.id, data: c.after })));
-      const added = await addRows(extra.map((line) => newRowData(line, columns)));
-      const title = label
-        ? `${label} ${rowCount(byRow.size)}${added.length > 0 ? ` and added ${rowCount(added.length)}` : ""}`
-        : `Edited ${rowCount(byRow.size)}`;
-      // Rows that were not loaded (a selection scrolled far past) have no known values to restore.
-      if (changes.length + added.length > 0 && changes.every((c) => c.before)) {
-        history.record({
-          label: title,
-          rows: changes.map((c) => ({ id: c.id, before: c.before as RowData, after: c.after })),
-          added,
-        });
-      }
-      return title;
-    },
+    mutationFn: (edit: { writes: CellWrite[]; label?: string; overflow?: PasteOverflow }) => tracked(write(edit)),
     onSuccess: (title, { label, overflow }) => {
       if (!label) return;
       const dropped = overflow?.droppedColumns ?? 0;
@@ -149,8 +159,10 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
 
   const undoRedo = useMutation({
     meta: { errorTitle: "Could not undo or redo the change" },
-    mutationFn: async (direction: "undo" | "redo") =>
-      direction === "undo"
+    mutationFn: async (direction: "undo" | "redo") => {
+      // The latest edit must be in the history before it is undone.
+      await Promise.allSettled([...inFlight]);
+      return direction === "undo"
         ? history.undo(async (entry: EditEntry) => {
             if (entry.added.length > 0) {
               await fetchers.deleteRows(
@@ -165,7 +177,8 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
         : history.redo(async (entry: EditEntry) => {
             await saveValues(entry.rows.map((r) => ({ id: r.id, data: r.after })));
             entry.added = await addRows(entry.added.map((a) => a.data));
-          }),
+          });
+    },
     onSuccess: (entry, direction) =>
       toast.show(
         entry

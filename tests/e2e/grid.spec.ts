@@ -286,6 +286,44 @@ test("Ctrl+Z undoes typing and a paste (its added rows too), Ctrl+Shift+Z redoes
   expect(errors).toEqual([]);
 });
 
+test("Ctrl+Z pressed while the last edit is still saving undoes that edit, not the one before", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Undo in flight",
+    [
+      { key: "name", label: "Name" },
+      { key: "note", label: "Note" },
+    ],
+    [{ name: "f1" }, { name: "f2" }],
+  );
+  await page.goto(`/tables/${table.id}`);
+  await (await cellOf(page, "f1", "Note")).click();
+  await page.keyboard.type("first");
+  await page.keyboard.press("Enter");
+  await expect
+    .poll(async () => (await (await request.get(`/api/tables/${table.id}/rows`)).json()).data[0].data.note)
+    .toBe("first");
+  // The next save takes a second (a slow network): Ctrl+Z comes while it is on its way.
+  await page.route(`**/api/tables/${table.id}/rows/*`, async (route) => {
+    if (route.request().method() === "PATCH") await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await route.continue();
+  });
+  await (await cellOf(page, "f2", "Note")).click();
+  await page.keyboard.type("second");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("ControlOrMeta+z");
+  await expect(page.getByRole("status").filter({ hasText: "Undid: Edited 1 row" })).toBeVisible();
+  await expect(await cellOf(page, "f2", "Note")).toHaveText("");
+  await expect(await cellOf(page, "f1", "Note")).toHaveText("first");
+  const rows = await (await request.get(`/api/tables/${table.id}/rows`)).json();
+  expect(rows.data.map((r: { data: Record<string, string | null> }) => r.data.note ?? null)).toEqual(["first", null]);
+  expect(errors).toEqual([]);
+});
+
 test("keyboard selection, paste of a tab-separated block, rows and columns", async ({ page, request }) => {
   const errors = watchErrors(page);
   const table = await createTable(
