@@ -13,6 +13,7 @@ import {
 } from "@/lib/enrichment/policy";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { finishWaterfallCell, startCell } from "@/lib/enrichment/run-cell";
+import { tasksStillToRun } from "@/lib/enrichment/settle-unclaimed";
 import type { Handover } from "@/lib/enrichment/waterfall/batch";
 import { finishCachedCells } from "@/lib/enrichment/waterfall/cached";
 import { CallRetry, runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
@@ -182,6 +183,10 @@ export const processEnrichmentChunk = inngest.createFunction(
       ]);
       single = batches.flat();
       priorAttempts = 1;
+      // Cells left for steps of their own, unless they ended meanwhile (their job cancelled).
+      if (single.length > 0) {
+        single = await step.run("cells-left", () => asBackgroundWork(() => tasksStillToRun(single)));
+      }
     }
 
     const settled = await Promise.allSettled(

@@ -17,3 +17,17 @@ export async function settleUnclaimed(taskIds: string[]) {
     await settleCancelledTasks({ jobId, taskIds: ids, limit: ids.length, running: true });
   if (byJob.size > 0) await finalizeJobs([...byJob.keys()]);
 }
+
+/**
+ * Of the listed tasks, those still waiting or running (cells of a cancelled job are settled
+ * here instead): a chunk asks before it gives cells steps of their own, so a job cancelled
+ * meanwhile does not run hundreds of steps that would only find its cells ended.
+ */
+export async function tasksStillToRun(taskIds: string[]): Promise<string[]> {
+  if (taskIds.length === 0) return [];
+  await settleUnclaimed(taskIds);
+  const left = new Set(
+    (await readTaskStates(taskIds)).filter((s) => s.status === "queued" || s.status === "running").map((s) => s.id),
+  );
+  return taskIds.filter((id) => left.has(id));
+}

@@ -7,7 +7,8 @@ import { unfinishedTaskIds } from "@/lib/enrichment/orchestration";
 import { demoConfidence, demoValue } from "@/lib/enrichment/providers/demo-values";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { runCellTask } from "@/lib/enrichment/run-cell";
-import { claimTasks, finishTasks } from "@/lib/enrichment/store";
+import { tasksStillToRun } from "@/lib/enrichment/settle-unclaimed";
+import { claimTasks, finishTasks, markJobCancelled } from "@/lib/enrichment/store";
 import { deleteTable } from "@/lib/tables/tables";
 import { jobOf, makeTable, offlineOrchestrator as orchestrator, pool, rowsOf, taskIdsOf } from "../support/fixtures";
 
@@ -87,6 +88,17 @@ describe("runCellTask", () => {
       permanent: true,
       error: "deleted",
     });
+  });
+
+  test("tasksStillToRun: the cells still waiting or running; a cancelled job's are settled, none left to step through", async () => {
+    const t = await makeTable({ keys: ["name", "email"], rows: 3 });
+    const job = await gridJob(t.tableId, [t.columns.email]);
+    const ids = await taskIdsOf(job.jobId);
+    await runCellTask(ids[0], 1);
+    expect(await tasksStillToRun(ids)).toEqual(ids.slice(1));
+    await markJobCancelled({ tableId: t.tableId, jobId: job.jobId });
+    expect(await tasksStillToRun(ids)).toEqual([]);
+    expect(await jobOf(job.jobId)).toMatchObject({ status: "cancelled", doneTasks: 1, cancelledTasks: 2 });
   });
 
   test("flaky_ fails its first attempt (rethrown for a retry) and succeeds on the second with attempts = 2", async () => {
