@@ -41,8 +41,10 @@ export const CLAIM: Statement = {
       UPDATE rows SET cell_states = ${mergeStates("per_row", true)}
         FROM per_row WHERE rows.id = per_row.row_id
     ), j AS (
+      -- By id only (an array; the status compared as text, which no index serves), so the plan
+      -- reads the listed jobs, not every pending one, whatever the statistics say.
       UPDATE enrichment_jobs SET status = 'running', started_at = COALESCE(started_at, now())
-       WHERE id IN (SELECT DISTINCT job_id FROM t) AND status = 'pending'
+       WHERE id = ANY(ARRAY(SELECT DISTINCT job_id FROM t)) AND status::text = 'pending'
     )
     SELECT ${CLAIMED_COLUMNS}
       FROM t JOIN rows r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id`,
