@@ -117,6 +117,22 @@ export async function reserve({
   return { granted: false, reason: row.ok ? "in flight" : "budget reached" };
 }
 
+/**
+ * SQL, after a CTE `l` of ledger rows just settled (budget_keys, reserved, credits): moves
+ * their reservations into their budgets' spent credits, the budget rows locked in key order.
+ */
+const INTO_BUDGETS = `per AS (
+      SELECT k.key, ${sqlSumCredits("l.reserved")} AS reserved, ${sqlSumCredits("l.credits")} AS credits
+        FROM l CROSS JOIN LATERAL unnest(l.budget_keys) AS k(key) GROUP BY k.key
+    ), locked AS (
+      -- In key order, as reserve() locks them: two writers never wait on each other in a cycle.
+      SELECT b.key FROM credit_budgets b WHERE b.key IN (SELECT key FROM per) ORDER BY b.key FOR UPDATE
+    )
+    UPDATE credit_budgets b
+       SET reserved = greatest(0, ${sqlCredits("b.reserved - per.reserved")}), spent = ${sqlCredits("b.spent + per.credits")},
+           updated_at = now()
+      FROM per JOIN locked ON locked.key = per.key WHERE b.key = per.key`;
+
 const SETTLE: Statement = {
   name: "glaze-ledger-settle",
   plan: "generic",
@@ -130,17 +146,7 @@ const SETTLE: Statement = {
         FROM i
        WHERE cl.task_id = i.task_id AND cl.provider = i.provider AND cl.attempt = i.attempt AND cl.state = 'reserved'
       RETURNING cl.budget_keys, cl.reserved, cl.credits
-    ), per AS (
-      SELECT k.key, ${sqlSumCredits("l.reserved")} AS reserved, ${sqlSumCredits("l.credits")} AS credits
-        FROM l CROSS JOIN LATERAL unnest(l.budget_keys) AS k(key) GROUP BY k.key
-    ), locked AS (
-      -- In key order, as reserve() locks them: two writers never wait on each other in a cycle.
-      SELECT b.key FROM credit_budgets b WHERE b.key IN (SELECT key FROM per) ORDER BY b.key FOR UPDATE
-    )
-    UPDATE credit_budgets b
-       SET reserved = greatest(0, ${sqlCredits("b.reserved - per.reserved")}), spent = ${sqlCredits("b.spent + per.credits")},
-           updated_at = now()
-      FROM per JOIN locked ON locked.key = per.key WHERE b.key = per.key`,
+    ), ${INTO_BUDGETS}`,
 };
 
 export type Settlement = { taskId: string; provider: string; attempt: number; credits: number; outcome: string };
@@ -181,17 +187,7 @@ const SWEEP: Statement = {
                                   settled_at = now()
         FROM stale WHERE cl.id = stale.id
       RETURNING cl.budget_keys, cl.reserved, cl.credits
-    ), per AS (
-      SELECT k.key, ${sqlSumCredits("l.reserved")} AS reserved, ${sqlSumCredits("l.credits")} AS credits
-        FROM l CROSS JOIN LATERAL unnest(l.budget_keys) AS k(key) GROUP BY k.key
-    ), locked AS (
-      -- In key order, as reserve() locks them: two writers never wait on each other in a cycle.
-      SELECT b.key FROM credit_budgets b WHERE b.key IN (SELECT key FROM per) ORDER BY b.key FOR UPDATE
-    )
-    UPDATE credit_budgets b
-       SET reserved = greatest(0, ${sqlCredits("b.reserved - per.reserved")}), spent = ${sqlCredits("b.spent + per.credits")},
-           updated_at = now()
-      FROM per JOIN locked ON locked.key = per.key WHERE b.key = per.key`,
+    ), ${INTO_BUDGETS}`,
 };
 
 /**

@@ -1,12 +1,13 @@
 import "server-only";
-import { finalizeJobs, readTaskStates, settleCancelledTasks } from "./store";
+import { finalizeJobs, readTaskStates, settleCancelledTasks, type TaskState } from "./store";
 
 /**
  * Tasks a claim left alone because their job was cancelled are settled on the spot (failed
  * "cancelled"), so a worker that meets one never leaves it unfinished: queued ones, and running
- * ones whose next attempt the claim refused (no new attempt starts after a cancel).
+ * ones whose next attempt the claim refused (no new attempt starts after a cancel). Returns
+ * the states it read (before settling).
  */
-export async function settleUnclaimed(taskIds: string[]) {
+export async function settleUnclaimed(taskIds: string[]): Promise<TaskState[]> {
   const states = await readTaskStates(taskIds);
   const byJob = new Map<string, string[]>();
   for (const s of states) {
@@ -16,6 +17,7 @@ export async function settleUnclaimed(taskIds: string[]) {
   for (const [jobId, ids] of byJob)
     await settleCancelledTasks({ jobId, taskIds: ids, limit: ids.length, running: true });
   if (byJob.size > 0) await finalizeJobs([...byJob.keys()]);
+  return states;
 }
 
 /**
@@ -25,9 +27,11 @@ export async function settleUnclaimed(taskIds: string[]) {
  */
 export async function tasksStillToRun(taskIds: string[]): Promise<string[]> {
   if (taskIds.length === 0) return [];
-  await settleUnclaimed(taskIds);
+  // One read: the cells of a cancelled job among them are the ones just settled.
   const left = new Set(
-    (await readTaskStates(taskIds)).filter((s) => s.status === "queued" || s.status === "running").map((s) => s.id),
+    (await settleUnclaimed(taskIds))
+      .filter((s) => (s.status === "queued" || s.status === "running") && s.jobStatus !== "cancelled")
+      .map((s) => s.id),
   );
   return taskIds.filter((id) => left.has(id));
 }

@@ -3,8 +3,8 @@ import type { KeyCache } from "../../providers/call-provider";
 import type { Recipe } from "../../providers/recipe";
 import { type ClaimedTask, readJobBlocks, readTaskCalls, type TaskResult } from "../store";
 import { callForCells, isRetryable } from "./calls";
-import { callableProviders, decideWaterfalls, startWaterfalls } from "./cell";
-import { callsForPlan, FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
+import { callableProviders, startWaterfalls } from "./cell";
+import { callsForPlan, decideWaterfalls, FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
 import type { WaterfallPlan } from "./plan";
 import { stoppedCells } from "./stopped-cells";
 

@@ -10,7 +10,7 @@ import {
   type TaskResult,
 } from "../store";
 import { missingInput, passedOver } from "./calls";
-import { decide } from "./decide";
+import { decideWaterfalls } from "./decide";
 import { planWaterfall, type WaterfallPlan } from "./plan";
 
 // The start and the end of one cell's waterfall. Starting plans it (see plan.ts) and records
@@ -67,17 +67,6 @@ export const passedOverForMissing = (plan: WaterfallPlan) =>
 
 /** The providers of a plan that are called, in order. */
 export const callableProviders = (plan: WaterfallPlan) => plan.providers.filter((p) => !p.missing).map((p) => p.id);
-
-/** Decides the results of finished waterfalls from their recorded calls (one read). */
-export async function decideWaterfalls(plans: WaterfallPlan[]): Promise<TaskResult[]> {
-  const calls = await readTaskCalls(plans.map((p) => p.taskId));
-  return plans.map((plan) =>
-    decide(
-      plan,
-      calls.filter((c) => c.taskId === plan.taskId),
-    ),
-  );
-}
 
 /** Records the result of one cell's waterfall; undefined when the task was already final. */
 export async function finishWaterfall(plan: WaterfallPlan): Promise<{ result: TaskResult; finished?: FinishedTask }> {

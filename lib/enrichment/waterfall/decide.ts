@@ -1,4 +1,4 @@
-import type { CallRow, TaskResult } from "../store";
+import { type CallRow, readTaskCalls, type TaskResult } from "../store";
 
 /** The reason a budget gives (lib/costs/paid-call.ts says it; decide reads it). */
 export const BUDGET_REACHED = "budget reached";
@@ -97,4 +97,15 @@ export function decide(plan: WaterfallPlan, calls: CallRow[]): TaskResult {
     details,
     ...(plan.reads ? { reads: plan.reads } : {}),
   };
+}
+
+/** Decides the results of waterfalls from their recorded calls (one read). */
+export async function decideWaterfalls(plans: WaterfallPlan[]): Promise<TaskResult[]> {
+  const calls = await readTaskCalls(plans.map((p) => p.taskId));
+  return plans.map((plan) =>
+    decide(
+      plan,
+      calls.filter((c) => c.taskId === plan.taskId),
+    ),
+  );
 }

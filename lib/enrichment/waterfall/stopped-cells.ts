@@ -1,6 +1,6 @@
 import "server-only";
-import { finalizeJobs, finishTasks, readTaskCalls, readTaskStates, settleCancelledTasks } from "../store";
-import { decide } from "./decide";
+import { finalizeJobs, finishTasks, readTaskStates, settleCancelledTasks } from "../store";
+import { decideWaterfalls } from "./decide";
 import type { WaterfallPlan } from "./plan";
 
 // A waterfall stops between two provider calls when its cell no longer wants a value: the cell
@@ -32,15 +32,7 @@ export async function stoppedCells(plans: WaterfallPlan[]): Promise<Set<string>>
 
 /** Running cells of cancelled jobs: each keeps a value already found, or fails "cancelled". */
 async function endCancelledWaterfalls(plans: WaterfallPlan[]) {
-  const calls = await readTaskCalls(plans.map((p) => p.taskId));
-  const found = plans
-    .map((plan) =>
-      decide(
-        plan,
-        calls.filter((c) => c.taskId === plan.taskId),
-      ),
-    )
-    .filter((result) => result.status === "done");
+  const found = (await decideWaterfalls(plans)).filter((result) => result.status === "done");
   // Recorded like any result: only while running (once), not merged if its inputs changed.
   await finishTasks(found);
   const kept = new Set(found.map((r) => r.taskId));
