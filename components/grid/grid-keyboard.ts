@@ -34,6 +34,7 @@ export function gridKeyHandler(selection: GridSelection, dims: Dims, pageRows: n
     const mod = event.ctrlKey || event.metaKey;
     const active = selection.active;
     const direction = ARROWS[event.key];
+    const tab = event.key === "Tab" && !mod && !event.altKey && active ? tabTarget(active, dims, event.shiftKey) : null;
     let handled = true;
     if (direction) {
       const next = event.shiftKey
@@ -64,11 +65,10 @@ export function gridKeyHandler(selection: GridSelection, dims: Dims, pageRows: n
       const delta = event.key === "PageDown" ? pageRows : -pageRows;
       const target = { row: Math.max(0, Math.min(dims.rows - 1, (active?.row ?? 0) + delta)), col: active?.col ?? 0 };
       actions.select(moveTo(dims, target), target);
-    } else if (event.key === "Tab" && !mod && !event.altKey && active && tabTarget(active, dims, event.shiftKey)) {
+    } else if (tab) {
       // Tab moves to the next cell (Shift+Tab the previous one), on to the next row at the
       // end of one; past the grid's last (or before its first) cell it leaves the grid.
-      const target = tabTarget(active, dims, event.shiftKey) as Pos;
-      actions.select(moveTo(dims, target), target);
+      actions.select(moveTo(dims, tab), tab);
     } else if ((event.key === "Enter" || event.key === "F2") && active) {
       actions.startEdit(active);
     } else if ((event.key === "Delete" || event.key === "Backspace") && active) {

@@ -76,22 +76,22 @@ export function JobsPanel({
           </p>
         ) : (
           <ul className="space-y-2">
-            {jobs.map((job) => (
-              <JobListItem
-                key={job.jobId}
-                tableId={tableId}
-                job={job}
-                open={openJob === job.jobId}
-                onToggle={() => setOpenJob((current) => (current === job.jobId ? null : job.jobId))}
-                onCancel={() => cancel.mutate(job.jobId)}
-                onRetry={retried.has(job.jobId) || job.retriedAt ? undefined : () => retry.mutate(job.jobId)}
-                busy={
-                  (cancel.isPending && cancel.variables === job.jobId) ||
-                  (retry.isPending && retry.variables === job.jobId)
-                }
-                cancelling={cancel.isPending && cancel.variables === job.jobId}
-              />
-            ))}
+            {jobs.map((job) => {
+              const cancelling = cancel.isPending && cancel.variables === job.jobId;
+              return (
+                <JobListItem
+                  key={job.jobId}
+                  tableId={tableId}
+                  job={job}
+                  open={openJob === job.jobId}
+                  onToggle={() => setOpenJob((current) => (current === job.jobId ? null : job.jobId))}
+                  onCancel={() => cancel.mutate(job.jobId)}
+                  onRetry={retried.has(job.jobId) || job.retriedAt ? undefined : () => retry.mutate(job.jobId)}
+                  busy={cancelling || (retry.isPending && retry.variables === job.jobId)}
+                  cancelling={cancelling}
+                />
+              );
+            })}
           </ul>
         )}
       </div>

@@ -1,5 +1,6 @@
 import "server-only";
 import { APIError } from "better-auth/api";
+import { MAX_WORKSPACE_NAME } from "./schemas";
 
 /** Longest name a person may give themselves (as a workspace's name). */
 export const MAX_USER_NAME = 100;
@@ -32,12 +33,10 @@ export function checkProfile(user: { name?: unknown; image?: unknown }) {
   }
 }
 
-/** Longest workspace name (as POST /api/workspaces takes) and slug. */
-const MAX_WORKSPACE_NAME = 100;
-
 /**
  * Checks a workspace's name and slug on better-auth's own organization endpoints (create,
- * update), as Glaze's POST /api/workspaces does: at most 100 characters each; 422 otherwise.
+ * update), as Glaze's POST /api/workspaces does: at most MAX_WORKSPACE_NAME characters each (the
+ * slug too); 422 otherwise.
  */
 export function checkWorkspaceFields(organization: { name?: unknown; slug?: unknown }) {
   for (const field of ["name", "slug"] as const) {

@@ -2,8 +2,11 @@ import { z } from "zod";
 import { storableString } from "../api/text";
 import { API_KEY_SCOPES, ROLES } from "./permissions";
 
+/** Longest workspace name, here and on better-auth's own endpoints (profile-check.ts). */
+export const MAX_WORKSPACE_NAME = 100;
+
 export const createWorkspaceSchema = z.strictObject({
-  name: storableString().trim().min(1).max(100).describe("Workspace name"),
+  name: storableString().trim().min(1).max(MAX_WORKSPACE_NAME).describe("Workspace name"),
 });
 
 export const createApiKeySchema = z.strictObject({
