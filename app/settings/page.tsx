@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { ApiKeysSection } from "@/components/settings/api-keys-section";
 import { InvitationsSection } from "@/components/settings/invitations-section";
 import { MembersSection } from "@/components/settings/members-section";
+import { ProviderKeysSection } from "@/components/settings/provider-keys-section";
 import { SpendingSection } from "@/components/settings/spending-section";
 import { AppHeader } from "@/components/shell/app-header";
 import { requirePageSession } from "@/lib/auth/page-session";
@@ -25,6 +26,7 @@ export default async function SettingsPage() {
         <MembersSection workspaceId={workspace.id} canManage={admin} selfId={session.user.id} />
         {admin ? <InvitationsSection workspaceId={workspace.id} /> : null}
         {admin ? <ApiKeysSection workspaceId={workspace.id} /> : null}
+        <ProviderKeysSection canEdit={admin} />
         <SpendingSection canEdit={admin} />
       </main>
     </>

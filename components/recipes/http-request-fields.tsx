@@ -61,7 +61,11 @@ export function HttpRequestFields({ http, onChange }: { http: HttpDraft; onChang
         />
       </div>
       <p className="text-[11px] text-slate-400">
-        Store secrets with PUT /api/providers/http/credentials (name + apiKey).
+        Store secrets in{" "}
+        <a href="/settings#provider-keys-heading" className="underline" target="_blank" rel="noreferrer">
+          Settings → Provider keys
+        </a>{" "}
+        (or PUT /api/providers/http/credentials with name and apiKey).
       </p>
     </fieldset>
   );

@@ -17,7 +17,10 @@ import type { EnrichResponse } from "@/lib/enrichment/enrich";
 import type { TaskDto } from "@/lib/enrichment/jobs";
 import type { enrichRequestSchema } from "@/lib/enrichment/schemas";
 import type { JobDto } from "@/lib/enrichment/serialize";
+import type { CredentialSummary } from "@/lib/providers/credentials";
 import type { ProvidersDto } from "@/lib/providers/list";
+import type { putCredentialSchema } from "@/lib/providers/schemas";
+import type { Vendor } from "@/lib/providers/types";
 import type { RowPage } from "@/lib/rows/rows";
 import type { RowData, RowDto } from "@/lib/rows/serialize";
 import type { createTableSchema } from "@/lib/tables/schemas";
@@ -195,4 +198,14 @@ export const fetchers = {
   listProviders: (signal?: AbortSignal) => apiFetch<ProvidersDto>("/api/providers", { signal }),
   listTableProviders: (tableId: string, signal?: AbortSignal) =>
     apiFetch<ProvidersDto>(`/api/tables/${tableId}/providers`, { signal }),
+  /** Stores the workspace's key for a provider (`name`: an HTTP secret's); answers its last 4 characters. */
+  putCredential: (vendor: Vendor, body: z.input<typeof putCredentialSchema>) =>
+    apiFetch<CredentialSummary & { configured: true }>(`/api/providers/${vendor}/credentials`, {
+      method: "PUT",
+      json: body,
+    }),
+  deleteCredential: (vendor: Vendor, name?: string) =>
+    apiFetch<void>(`/api/providers/${vendor}/credentials${name ? `?${new URLSearchParams({ name })}` : ""}`, {
+      method: "DELETE",
+    }),
 };

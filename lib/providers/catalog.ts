@@ -193,3 +193,12 @@ export function catalogEntry(id: AdapterId): AdapterInfo {
   if (!info) throw new Error(`unknown adapter ${id}`);
   return info;
 }
+
+/** Each provider by the name its people know it by (settings lists keys per provider, not per adapter). */
+export const VENDOR_NAMES: Record<Vendor, string> = {
+  hunter: "Hunter",
+  pdl: "People Data Labs",
+  apollo: "Apollo",
+  llm: "LLM (OpenAI-compatible)",
+  http: "HTTP request",
+};

@@ -125,3 +125,75 @@ test("two tabs: switching workspace in one leaves the other working in the works
   expect(errors).toEqual([]);
   expect(errorsTwo).toEqual([]);
 });
+
+test("an owner stores, replaces and removes the workspace's provider keys and HTTP secrets in settings; no key is shown again", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { page, errors } = await freshPage(browser);
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("Kim Keys");
+  await page.getByLabel("Email").fill(`keys-${stamp}@test.glaze`);
+  await page.getByLabel(/Password/).fill(password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await page.getByRole("combobox", { name: "Workspace" }).selectOption({ label: "New workspace…" });
+  await page.getByRole("textbox", { name: "Workspace name" }).fill("Keyholders");
+  await page.getByRole("form", { name: "New workspace" }).getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("heading", { name: "Keyholders" })).toBeVisible();
+  await page.getByRole("link", { name: "Workspace settings" }).click();
+
+  const hunter = page.locator("tr[data-provider=hunter]");
+  const hunterKey = hunter.getByLabel("Hunter API key", { exact: true });
+  // The e2e stack answers providers without a key from its replicas.
+  await expect(hunter).toContainText("No key: answered by the local replica (demo mode)");
+  const first = "replica-first-key-0001";
+  await hunterKey.fill(first);
+  await hunter.getByRole("button", { name: "Store" }).click();
+  await expect(hunter).toContainText("This workspace's key, ending 0001");
+  await expect(hunterKey).toHaveValue("");
+
+  const second = "replica-second-key-0002";
+  await hunterKey.fill(second);
+  await hunter.getByRole("button", { name: "Replace" }).click();
+  await expect(hunter).toContainText("This workspace's key, ending 0002");
+
+  // A key the API refuses stays in its field, with the API's reason.
+  await hunterKey.fill("has a space");
+  await hunter.getByRole("button", { name: "Replace" }).click();
+  await expect(page.getByText("must be printable ASCII without spaces")).toBeVisible();
+  await expect(hunterKey).toHaveValue("has a space");
+  await hunterKey.fill("");
+
+  const secrets = page.getByRole("form", { name: "New HTTP secret" });
+  const token = "crm-secret-value-7777";
+  await secrets.getByLabel("Secret name").fill("crm-token");
+  await secrets.getByLabel("Secret value").fill(token);
+  await secrets.getByRole("button", { name: "Store secret" }).click();
+  await expect(page.locator("li[data-secret=crm-token]")).toContainText("ending 7777");
+
+  // What the page and the API hold: last 4 characters, never a key.
+  const listed = await (await page.request.get("/api/providers")).json();
+  expect(listed.data.find((p: { vendor: string }) => p.vendor === "hunter")).toMatchObject({
+    keySource: "workspace",
+    last4: "0002",
+    demo: false,
+  });
+  expect(listed.secrets).toMatchObject([{ provider: "http", name: "crm-token", last4: "7777" }]);
+  for (const secret of [first, second, token]) {
+    expect(JSON.stringify(listed)).not.toContain(secret);
+    expect(await page.content()).not.toContain(secret);
+  }
+  await page.screenshot({ path: "test-results/screenshots/settings-provider-keys.png", fullPage: true });
+
+  await hunter.getByRole("button", { name: "Remove key…" }).click();
+  await hunter.getByRole("button", { name: "Confirm: remove the Hunter key" }).click();
+  await expect(hunter).toContainText("No key: answered by the local replica (demo mode)");
+  await page.locator("li[data-secret=crm-token]").getByRole("button", { name: "Remove…" }).click();
+  await page.getByRole("button", { name: "Confirm: remove “crm-token”" }).click();
+  await expect(page.getByText("No secrets stored.")).toBeVisible();
+  const after = await (await page.request.get("/api/providers")).json();
+  expect(after.data.find((p: { vendor: string }) => p.vendor === "hunter")).toMatchObject({ last4: null, demo: true });
+  expect(after.secrets).toEqual([]);
+  // The refused key (422) is the only error the browser reports.
+  expect(errors.filter((e) => !e.includes("422"))).toEqual([]);
+});
