@@ -6,7 +6,14 @@ import { getTable, lockTable } from "../tables/tables";
 import { openCsvStream } from "./csv-stream";
 import { headerToKey, uniqueKeys } from "./header-key";
 import type { ImportResult } from "./import-table";
-import { type ImportProgress, importTransaction, insertBatches, refreshRowStatistics } from "./insert-rows";
+import { ColumnTypeGuess } from "./infer-types";
+import {
+  applyInferredTypes,
+  type ImportProgress,
+  importTransaction,
+  insertBatches,
+  refreshRowStatistics,
+} from "./insert-rows";
 
 type ColumnRef = { key: string; label: string };
 
@@ -109,7 +116,9 @@ export async function appendCsvToTable(
         keys[i] = newKeys[n];
       });
     }
-    const imported = await insertBatches(tx, { tableId, keys: keys as string[], batches, onProgress });
+    const guess = new ColumnTypeGuess(newKeys);
+    const imported = await insertBatches(tx, { tableId, keys: keys as string[], batches, onProgress, guess });
+    await applyInferredTypes(tx, tableId, guess);
     return { data: await getTable({ tableId }, tx), meta: { imported, createdColumns: newKeys } };
   }, importTransaction());
   await refreshRowStatistics(result.meta.imported);

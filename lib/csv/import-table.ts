@@ -4,14 +4,21 @@ import type { TableDto } from "../tables/serialize";
 import { getTable } from "../tables/tables";
 import { openCsvStream } from "./csv-stream";
 import { uniqueKeys } from "./header-key";
-import { type ImportProgress, importTransaction, insertBatches, refreshRowStatistics } from "./insert-rows";
+import { ColumnTypeGuess } from "./infer-types";
+import {
+  applyInferredTypes,
+  type ImportProgress,
+  importTransaction,
+  insertBatches,
+  refreshRowStatistics,
+} from "./insert-rows";
 
 export type ImportResult = { data: TableDto; meta: { imported: number; createdColumns: string[] } };
 
 /**
  * A new table from a streamed CSV body: the header row names the columns (keys derived from
- * the names, labels kept as written), every other record becomes a row, inserted in batches
- * while the upload goes on. One transaction: a failure or a disconnect leaves no table behind.
+ * the names, labels kept as written; each typed by its values: lib/csv/infer-types.ts), every
+ * other record becomes a row, inserted in batches while the upload goes on. One transaction: a failure or a disconnect leaves no table behind.
  */
 export async function importCsvAsTable(
   {
@@ -42,7 +49,9 @@ export async function importCsvAsTable(
         },
       },
     });
-    const imported = await insertBatches(tx, { tableId: table.id, keys, batches, onProgress });
+    const guess = new ColumnTypeGuess(keys);
+    const imported = await insertBatches(tx, { tableId: table.id, keys, batches, onProgress, guess });
+    await applyInferredTypes(tx, table.id, guess);
     return { data: await getTable({ tableId: table.id }, tx), meta: { imported, createdColumns: keys } };
   }, importTransaction());
   await refreshRowStatistics(result.meta.imported);

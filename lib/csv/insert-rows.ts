@@ -1,7 +1,9 @@
 import "server-only";
+import type { ColumnDto } from "../columns/serialize";
 import { getPool, type Tx } from "../db";
 import { env } from "../env";
 import type { CsvBatch } from "./csv-stream";
+import type { ColumnTypeGuess } from "./infer-types";
 import { recordToData } from "./prepare";
 
 /** An import's transaction lasts as long as its upload: GLAZE_CSV_IMPORT_TIMEOUT_SECONDS. */
@@ -68,8 +70,18 @@ export type ImportProgress = {
  * Inserts one batch in file order inside the caller's transaction. WITH ORDINALITY + ORDER BY
  * make the position sequence follow the file, as createRows does for one request.
  */
-async function insertBatch(tx: Tx, tableId: string, keys: readonly string[], records: readonly string[][]) {
-  const payload = records.map((record) => JSON.stringify(recordToData(record, keys)));
+async function insertBatch(
+  tx: Tx,
+  tableId: string,
+  keys: readonly string[],
+  records: readonly string[][],
+  guess: ColumnTypeGuess | undefined,
+) {
+  const payload = records.map((record) => {
+    const data = recordToData(record, keys);
+    guess?.observe(data);
+    return JSON.stringify(data);
+  });
   await tx.$executeRaw`
     INSERT INTO rows (table_id, data)
     SELECT ${tableId}::uuid, u.d FROM unnest(${payload}::jsonb[]) WITH ORDINALITY AS u(d, i) ORDER BY u.i`;
@@ -87,11 +99,14 @@ export async function insertBatches(
     keys,
     batches,
     onProgress,
+    guess,
   }: {
     tableId: string;
     keys: readonly string[];
     batches: AsyncIterable<CsvBatch>;
     onProgress?: (progress: ImportProgress) => void;
+    /** Sees every row's data, to type the columns the import creates. */
+    guess?: ColumnTypeGuess;
   },
 ): Promise<number> {
   let rows = 0;
@@ -99,7 +114,7 @@ export async function insertBatches(
   try {
     for await (const batch of batches) {
       await inserting;
-      inserting = insertBatch(tx, tableId, keys, batch.records).then(() => {
+      inserting = insertBatch(tx, tableId, keys, batch.records, guess).then(() => {
         rows += batch.records.length;
         onProgress?.({ rows, bytes: batch.bytes });
       });
@@ -114,4 +129,13 @@ export async function insertBatches(
   }
   await tx.table.update({ where: { id: tableId }, data: { updatedAt: new Date() } });
   return rows;
+}
+
+/** Gives the columns an import created (by key) the types their values showed (text stays as created). */
+export async function applyInferredTypes(tx: Tx, tableId: string, guess: ColumnTypeGuess): Promise<void> {
+  const byType = new Map<ColumnDto["dataType"], string[]>();
+  for (const [key, type] of guess.types()) byType.set(type, [...(byType.get(type) ?? []), key]);
+  for (const [dataType, keys] of byType) {
+    await tx.column.updateMany({ where: { tableId, key: { in: keys } }, data: { dataType } });
+  }
 }

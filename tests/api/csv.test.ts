@@ -172,6 +172,43 @@ describe("POST /api/tables/import", () => {
     expect(json.body.error.code).toBe("unsupported_media_type");
   });
 
+  test("each column is typed by its values: numbers sort as numbers; zip codes, phone numbers and mixed columns stay text", async () => {
+    const csv = [
+      "Name,Employees,Founded,Active,Email,Website,Zip,Phone,Mixed,Empty,Score",
+      "Acme,9,2001-05-01,true,ada@acme.com,https://acme.com,02134,+14155550123,12,,-2.5",
+      "Globex,10,1999-12-31,FALSE,bob@globex.io,http://globex.io/about,94105,+442079460000,n/a,,1e3",
+      "Initech,120,2010-01-15T09:30:00Z,false,carol@initech.com,https://initech.com,10001,+33142685300,7,,0.5",
+      "Umbrella,,,,,,,,,,",
+    ].join("\r\n");
+    const res = await importNew(csv, "name=Typed");
+    expect(res.status).toBe(201);
+    const types = Object.fromEntries(
+      res.body.data.columns.map((c: { key: string; dataType: string }) => [c.key, c.dataType]),
+    );
+    expect(types).toEqual({
+      name: "text",
+      employees: "number",
+      founded: "date",
+      active: "boolean",
+      email: "email",
+      website: "url",
+      zip: "text",
+      phone: "text",
+      mixed: "text",
+      empty: "text",
+      score: "number",
+    });
+    // Values are kept as written; the type decides how views read them.
+    const sorted = await api.get(`/api/tables/${res.body.data.id}/rows?sort=employees:asc`);
+    expect(sorted.body.data.map((r: { data: Record<string, string> }) => r.data.employees ?? null)).toEqual([
+      "9",
+      "10",
+      "120",
+      null,
+    ]);
+    expect(sorted.body.data[0].data.zip).toBe("02134");
+  });
+
   test("imports 20,000 rows in one request", async () => {
     const lines = ["id,email"];
     for (let i = 0; i < 20_000; i++) lines.push(`${i},user${i}@example.com`);
@@ -223,6 +260,19 @@ describe("POST /api/tables/:tableId/import", () => {
       ["job_title", 2],
     ]);
     expect(table.rowCount).toBe(1);
+  });
+
+  test("columns created by an append are typed by the values it brings; existing columns keep their type", async () => {
+    const tableId = await leads();
+    const res = await append(tableId, "name,Seats,Renews\r\n12,40,2027-01-01\r\n", "?createColumns=true");
+    expect(res.status).toBe(201);
+    const table = (await api.get(`/api/tables/${tableId}`)).body;
+    expect(table.columns.map((c: { key: string; dataType: string }) => [c.key, c.dataType])).toEqual([
+      ["name", "text"],
+      ["company_domain", "text"],
+      ["seats", "number"],
+      ["renews", "date"],
+    ]);
   });
 
   test("two headers naming one column → 422", async () => {
