@@ -3,6 +3,7 @@ import { fetchers } from "@/lib/client/fetchers";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import { useToast } from "../ui/toast-provider";
+import { refetchRowBlocks } from "./use-row-blocks";
 
 type NewColumn = { key: string; label: string; dataType: ColumnDto["dataType"] };
 
@@ -13,6 +14,8 @@ export function useColumnActions(tableId: string) {
   const refresh = async () => {
     await client.invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) });
   };
+  // A deleted or retyped column leaves the saved views that named it (the server pruned them).
+  const refreshViews = () => client.invalidateQueries({ queryKey: queryKeys.views(tableId) });
 
   const addColumn = useMutation({
     meta: { errorTitle: "Could not add the column" },
@@ -35,7 +38,7 @@ export function useColumnActions(tableId: string) {
     onSuccess: async (_column, { patch }) => {
       await refresh();
       // A new type sorts and filters the values another way: the views read them again.
-      if (patch.dataType) await client.invalidateQueries({ queryKey: queryKeys.rowBlocks(tableId) });
+      if (patch.dataType) await Promise.all([refetchRowBlocks(client, tableId), refreshViews()]);
     },
   });
 
@@ -45,7 +48,7 @@ export function useColumnActions(tableId: string) {
     onSuccess: async (_result, column) => {
       await refresh();
       // The deleted key is gone from every row's data.
-      await client.invalidateQueries({ queryKey: queryKeys.rowBlocks(tableId) });
+      await Promise.all([refetchRowBlocks(client, tableId), refreshViews()]);
       toast.show({ kind: "success", title: `Deleted column “${column.label}”` });
     },
   });

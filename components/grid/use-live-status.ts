@@ -12,6 +12,7 @@ import { applyChanges, groupChanges } from "@/lib/client/grid-blocks";
 import { isActiveJob } from "@/lib/client/job-state";
 import { blockIsStale, refreshFor, type TableEventData, viewsToReload, withJob } from "@/lib/client/live-events";
 import { queryKeys } from "@/lib/client/query-keys";
+import { refetchRowBlocks } from "./use-row-blocks";
 import { useTableStream } from "./use-table-stream";
 
 const POLL_MS = 1000;
@@ -97,9 +98,14 @@ export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
         client.setQueryData<StatusCursor>(queryKeys.cellStatus(tableId), { cursor: page.cursor });
         setStreamReady(true);
       },
-      table: (event: TableEventData) => {
+      table: async (event: TableEventData) => {
         const refresh = refreshFor(event);
-        if (refresh.table) void client.invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) });
+        const tableRefetched = refresh.table
+          ? client.invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) })
+          : undefined;
+        // Columns changed: the windows are read after the table, so that none is asked for with
+        // a view that names a column deleted or retyped meanwhile (refetchRowBlocks).
+        if (refresh.columns) await tableRefetched;
         const viewOf = (key: readonly unknown[]) => String(key[3]);
         const reload = viewsToReload(
           refresh,
@@ -107,11 +113,12 @@ export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
             .getQueriesData<RowPage>({ queryKey: queryKeys.rowBlocks(tableId) })
             .map(([key, page]) => ({ view: viewOf(key), page })),
         );
-        void client.invalidateQueries({
-          queryKey: queryKeys.rowBlocks(tableId),
-          predicate: (query) =>
+        void refetchRowBlocks(
+          client,
+          tableId,
+          (query) =>
             reload.has(viewOf(query.queryKey)) || blockIsStale(refresh, query.state.data as RowPage | undefined),
-        });
+        );
         // The view's row count comes with its windows; one not on screen is counted afresh.
         for (const view of reload) void client.invalidateQueries({ queryKey: queryKeys.viewCount(tableId, view) });
       },

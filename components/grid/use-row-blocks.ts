@@ -1,9 +1,17 @@
-import { type QueryClient, type UseQueryResult, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  type Query,
+  type QueryClient,
+  type UseQueryResult,
+  useQueries,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
 import { fetchers, type RowDto, type RowPage, type TableDto } from "@/lib/client/fetchers";
 import { BLOCK_SIZE, blockOf, blocksFor } from "@/lib/client/grid-blocks";
 import { queryKeys } from "@/lib/client/query-keys";
-import { isFiltered, type ViewQuery, viewKey } from "@/lib/client/view-query";
+import { isFiltered, type ViewQuery, viewKey, viewOfKey } from "@/lib/client/view-query";
+import { viewFits } from "@/lib/client/view-state";
 
 /** Rows fetched beyond the visible ones, so a slow scroll finds the next window ready. */
 const PREFETCH_ROWS = 60;
@@ -29,6 +37,23 @@ export async function fetchBlock(
     );
   }
   return page;
+}
+
+/**
+ * Refetches the cached row windows (those `stale` picks, else all) whose view can still be read
+ * with the table's columns as the cache has them now: a window of a view that named a column
+ * deleted or retyped meanwhile is left alone, since the grid moves to the view without it
+ * (fitColumns) instead of asking for rows the server would refuse. Refetch the table first.
+ */
+export function refetchRowBlocks(client: QueryClient, tableId: string, stale: (query: Query) => boolean = () => true) {
+  const columns = client.getQueryData<TableDto>(queryKeys.tableMeta(tableId))?.columns;
+  return client.invalidateQueries({
+    queryKey: queryKeys.rowBlocks(tableId),
+    predicate: (query) => {
+      const view = viewOfKey(String(query.queryKey[3]));
+      return (!columns || (view !== null && viewFits(view, columns))) && stale(query);
+    },
+  });
 }
 
 /**

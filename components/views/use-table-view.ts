@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useReducer, useState } from "react";
 import type { ColumnDto, ViewDto } from "@/lib/client/fetchers";
 import type { ViewQuery } from "@/lib/client/view-query";
-import { fromSaved, isDirty, viewReducer } from "@/lib/client/view-state";
+import { fitColumns, fromSaved, isDirty, viewReducer } from "@/lib/client/view-state";
 import { useDebouncedValue } from "./use-debounced-value";
 import { useRememberView } from "./use-remember-view";
 
@@ -12,9 +12,10 @@ import { useRememberView } from "./use-remember-view";
  * the first rows fetched are already that view's); `choose` switches and remembers it.
  */
 export function useTableView(tableId: string, columns: ColumnDto[], views: ViewDto[], initialViewId: string | null) {
-  const [state, dispatch] = useReducer(viewReducer, undefined, () =>
+  const [working, dispatch] = useReducer(viewReducer, undefined, () =>
     fromSaved(views.find((view) => view.id === initialViewId) ?? null),
   );
+  const state = useMemo(() => fitColumns(working, columns), [working, columns]);
   const remember = useRememberView(tableId);
   const choose = useCallback(
     (view: ViewDto | null) => {

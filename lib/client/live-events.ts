@@ -7,14 +7,15 @@ import type { JobDto, Page, RowPage } from "./fetchers";
 export type TableEventData = TableChanges & { cursor: string };
 
 /** What to refetch after a table event: the table (name, columns, row count) and which row windows. */
-export type Refresh = { table: boolean; allBlocks: boolean; rowIds: Set<string> };
+export type Refresh = { table: boolean; columns: boolean; allBlocks: boolean; rowIds: Set<string> };
 
 export function refreshFor(event: TableEventData): Refresh {
-  const refresh: Refresh = { table: event.reload, allBlocks: event.reload, rowIds: new Set() };
+  const refresh: Refresh = { table: event.reload, columns: event.reload, allBlocks: event.reload, rowIds: new Set() };
   for (const change of event.changes) {
     if (change.kind === "table") refresh.table = true;
     else if (change.kind === "columns") {
       refresh.table = true;
+      refresh.columns = true;
       // A deleted column's values and cell states leave every row.
       if (change.op === "deleted") refresh.allBlocks = true;
     } else if (change.op === "updated") {

@@ -1,4 +1,4 @@
-import { type FilterNode, type SortKey, sortToParam } from "@/lib/views/filter-schema";
+import { type FilterNode, filterParam, type SortKey, sortParam, sortToParam } from "@/lib/views/filter-schema";
 
 // Which rows the grid shows and in which order: the filter and sort of the view being looked
 // at and the search box. It is part of every row window's query key (query-keys.ts), so each
@@ -19,6 +19,16 @@ export function viewParams(view: ViewQuery): Record<string, string> {
 
 /** A stable string naming the view's rows: equal views share cached windows. */
 export const viewKey = (view: ViewQuery) => new URLSearchParams(viewParams(view)).toString() || "all";
+
+/** The view a key names (viewKey's inverse), or null when the key is not one. */
+export function viewOfKey(key: string): ViewQuery | null {
+  if (key === "all") return PLAIN_VIEW;
+  const params = new URLSearchParams(key);
+  const filter = params.has("filter") ? filterParam.safeParse(params.get("filter")) : null;
+  const sort = sortParam.safeParse(params.get("sort") ?? "");
+  if ((filter && !filter.success) || !sort.success) return null;
+  return { filter: filter?.data ?? null, sort: sort.data, q: params.get("q") ?? "" };
+}
 
 /** True when the view shows only some of the table's rows. */
 export const isFiltered = (view: ViewQuery) => view.filter !== null || view.q.trim() !== "";

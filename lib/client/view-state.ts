@@ -1,5 +1,8 @@
 import type { FilterNode, SortKey } from "@/lib/views/filter-schema";
+import { pruneView } from "@/lib/views/prune-view";
+import type { ViewColumn } from "@/lib/views/resolve";
 import type { ViewDto } from "@/lib/views/serialize-view";
+import type { ViewQuery } from "./view-query";
 
 // The view being worked on in the grid: a saved view as loaded, plus whatever was changed
 // since (filter, sort, hidden columns, widths). "Save" writes it back. Pure reducer.
@@ -78,3 +81,20 @@ export const viewParts = ({ filter, sort, hiddenColumns, columnWidths }: ViewSta
   hiddenColumns,
   columnWidths,
 });
+
+/**
+ * The working view as the table's columns are now: a column deleted or retyped (here or by
+ * someone else) takes the conditions, sorts and settings that named it, as it does from saved
+ * views on the server, instead of every read of the rows being refused. The same state when
+ * nothing changed.
+ */
+export function fitColumns(state: ViewState, columns: readonly ViewColumn[]): ViewState {
+  const pruned = pruneView(viewParts(state), [...columns]);
+  return same(pruned, viewParts(state)) ? state : { ...state, ...pruned };
+}
+
+/** Whether the rows of a view can be read with the table's columns as they are (see fitColumns). */
+export function viewFits(view: ViewQuery, columns: readonly ViewColumn[]): boolean {
+  const parts = { filter: view.filter, sort: view.sort, hiddenColumns: [], columnWidths: {} };
+  return same(pruneView(parts, [...columns]), parts);
+}

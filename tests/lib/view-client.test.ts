@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { changeColumn, draftFor, fromFlat, isComplete, toFlat } from "@/lib/client/filter-edit";
-import { isFiltered, PLAIN_VIEW, rowFilterOf, viewKey, viewParams } from "@/lib/client/view-query";
-import { emptyView, isDirty, viewReducer } from "@/lib/client/view-state";
+import { isFiltered, PLAIN_VIEW, rowFilterOf, viewKey, viewOfKey, viewParams } from "@/lib/client/view-query";
+import { emptyView, fitColumns, isDirty, viewFits, viewReducer } from "@/lib/client/view-state";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { FilterNode } from "@/lib/views/filter-schema";
 import type { ViewDto } from "@/lib/views/serialize-view";
@@ -33,6 +33,18 @@ describe("view query", () => {
     expect(viewParams(view)).toEqual({ filter: JSON.stringify(EMPTY), sort: "name:desc", q: "acme" });
     expect(viewKey(view)).toBe(viewKey({ ...view, q: "acme" }));
     expect(viewKey(view)).not.toBe(viewKey({ ...view, sort: [] }));
+  });
+
+  test("a key names its view again (viewOfKey), and an unreadable key names none", () => {
+    const view = {
+      filter: { and: [EMPTY, { column: "employees", op: "gt" as const, value: 5 }] },
+      sort: [{ column: "name", direction: "desc" as const }],
+      q: "acme",
+    };
+    expect(viewOfKey(viewKey(view))).toEqual(view);
+    expect(viewOfKey("all")).toEqual(PLAIN_VIEW);
+    expect(viewOfKey(viewKey({ ...PLAIN_VIEW, sort: view.sort }))).toEqual({ ...PLAIN_VIEW, sort: view.sort });
+    expect(viewOfKey("filter=%7Bnot+json")).toBeNull();
   });
 
   test("a sort alone shows every row; a filter or a search does not", () => {
@@ -88,6 +100,34 @@ describe("working view", () => {
     state = viewReducer(viewReducer(state, { type: "hide", column: "name" }), { type: "hide", column: "name" });
     expect(state.hiddenColumns).toEqual(["name"]);
     expect(viewReducer(state, { type: "show", column: "name" }).hiddenColumns).toEqual([]);
+  });
+});
+
+describe("the working view after its columns changed", () => {
+  const working = {
+    ...emptyView(),
+    filter: { and: [EMPTY, { column: "employees", op: "gt" as const, value: 100 }] },
+    sort: [
+      { column: "founded", direction: "desc" as const },
+      { column: "name", direction: "asc" as const },
+    ],
+    hiddenColumns: ["active"],
+  };
+
+  test("unchanged columns leave the very same state", () => {
+    expect(fitColumns(working, COLUMNS)).toBe(working);
+    expect(viewFits({ filter: working.filter, sort: working.sort, q: "" }, COLUMNS)).toBe(true);
+  });
+
+  test("a column retyped takes the conditions that no longer fit it; a column deleted its sort and settings", () => {
+    const retyped = COLUMNS.map((c) => (c.key === "employees" ? { ...c, dataType: "text" as const } : c));
+    expect(fitColumns(working, retyped).filter).toEqual({ and: [EMPTY] });
+    expect(viewFits({ filter: working.filter, sort: [], q: "" }, retyped)).toBe(false);
+    const deleted = COLUMNS.filter((c) => c.key !== "founded" && c.key !== "active");
+    const fitted = fitColumns(working, deleted);
+    expect(fitted.sort).toEqual([{ column: "name", direction: "asc" }]);
+    expect(fitted.hiddenColumns).toEqual([]);
+    expect(viewFits({ filter: null, sort: working.sort, q: "" }, deleted)).toBe(false);
   });
 });
 
