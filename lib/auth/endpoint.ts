@@ -3,6 +3,7 @@ import { checkHost } from "../api/guard";
 import { authRefusal, toErrorResponse } from "../api/respond";
 import { AppError } from "../errors";
 import { getAuth } from "./server";
+import { checkSignInAllowed, clearSignInFailures, readSignIn, recordSignInFailure } from "./sign-in-throttle";
 
 /**
  * better-auth answers sign-up, sign-in and get-session with the session token in the body too;
@@ -34,12 +35,21 @@ async function withoutSessionTokens(response: Response): Promise<Response> {
 /**
  * better-auth's own endpoints (/api/auth/*: sign-up, sign-in, sign-out, workspaces, invitations)
  * behind the same host check as every route, their refusals in the one error shape (better-auth's
- * own code kept in details), and a standard Retry-After on its rate limit.
+ * own code kept in details), a standard Retry-After on its rate limit, and the limit of failed
+ * sign-ins per account (sign-in-throttle.ts).
  */
-export async function handleAuthRequest(request: Request): Promise<Response> {
+export async function handleAuthRequest(received: Request): Promise<Response> {
   try {
-    checkHost(request.headers.get("host") ?? new URL(request.url).host);
+    checkHost(received.headers.get("host") ?? new URL(received.url).host);
+    let request = received;
+    let signIn: string | null = null;
+    if (received.method === "POST" && new URL(received.url).pathname === "/api/auth/sign-in/email") {
+      ({ email: signIn, request } = await readSignIn(received));
+      if (signIn) await checkSignInAllowed(signIn);
+    }
     const response = await getAuth().handler(request);
+    if (signIn && response.status === 401) await recordSignInFailure(signIn);
+    if (signIn && response.status < 300) await clearSignInFailures(signIn);
     if (response.status < 400) return withoutSessionTokens(response);
     let body: { message?: unknown; code?: unknown } = {};
     try {

@@ -551,6 +551,54 @@ describe("abuse limits", () => {
   });
 });
 
+describe("failed sign-ins per account", () => {
+  const from = (i: number) => ({ "x-forwarded-for": `198.51.100.${i + 1}` });
+
+  test("10 wrong passwords from 10 addresses → the account refuses sign-in (429, even the right password) until its window ends; other accounts are not affected", async () => {
+    const email = `guessed-${Date.now()}@test.glaze`;
+    const password = "the right password";
+    expect((await auth("/sign-up/email", { name: "G", email, password })).status).toBe(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      statuses.push((await auth("/sign-in/email", { email, password: `guess ${i}` }, from(i))).status);
+    }
+    expect(statuses).toEqual(Array(10).fill(401));
+    // Another address, the email in other case, and the right password: refused all the same.
+    const refused = await auth("/sign-in/email", { email: email.toUpperCase(), password }, from(50));
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("too_many_requests");
+    expect(refused.body.error.message).toMatch(/Too many failed sign-ins to this account/);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(800);
+    expect(refused.headers.getSetCookie()).toEqual([]);
+
+    const other = `other-${Date.now()}@test.glaze`;
+    expect((await auth("/sign-up/email", { name: "O", email: other, password }, from(60))).status).toBe(200);
+    expect((await auth("/sign-in/email", { email: other, password }, from(61))).status).toBe(200);
+
+    // The window over, the right password signs in and the failures are forgotten.
+    await getDb()
+      .$executeRaw`UPDATE sign_in_failures SET window_started_at = now() - interval '16 minutes' WHERE email = ${email}`;
+    expect((await auth("/sign-in/email", { email, password }, from(70))).status).toBe(200);
+    expect(await getDb().signInFailure.count({ where: { email } })).toBe(0);
+  });
+
+  test("a successful sign-in forgets the failures before it", async () => {
+    const email = `forgetful-${Date.now()}@test.glaze`;
+    const password = "the right password";
+    await auth("/sign-up/email", { name: "F", email, password }, from(80));
+    for (let i = 0; i < 3; i++) await auth("/sign-in/email", { email, password: "wrong" }, from(81 + i));
+    expect((await getDb().signInFailure.findUniqueOrThrow({ where: { email } })).failures).toBe(3);
+    expect((await auth("/sign-in/email", { email, password }, from(90))).status).toBe(200);
+    expect(await getDb().signInFailure.count({ where: { email } })).toBe(0);
+  });
+
+  test("a sign-in body over 64 KB → 413 before it is read in full", async () => {
+    const res = await auth("/sign-in/email", { email: "big@test.glaze", password: "x".repeat(70_000) }, from(100));
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe("payload_too_large");
+  });
+});
+
 describe("secrets stay secret", () => {
   test("passwords, API keys and session tokens appear in no response and no log line", async () => {
     const password = `pw-${Date.now()}-secret`;
