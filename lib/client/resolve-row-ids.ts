@@ -29,14 +29,19 @@ export async function resolveRowIds(
       else missing.push(index);
     }
   }
+  const wanted = new Set(missing);
   let i = 0;
   while (i < missing.length) {
     const offset = missing[i];
-    const page = await fetchers.getRows(tableId, { offset, limit: FETCH_PAGE, view });
-    page.data.forEach((row, j) => {
-      ids.set(offset + j, row.id);
+    // Up to the last missing index within reach: a page never reaches past the selection.
+    let j = i;
+    while (j + 1 < missing.length && missing[j + 1] < offset + FETCH_PAGE) j++;
+    const page = await fetchers.getRows(tableId, { offset, limit: missing[j] - offset + 1, view });
+    // Only the indices asked for: rows between them are loaded (cached) ones or not selected.
+    page.data.forEach((row, k) => {
+      if (wanted.has(offset + k)) ids.set(offset + k, row.id);
     });
-    while (i < missing.length && missing[i] < offset + FETCH_PAGE) i++;
+    i = j + 1;
     if (page.data.length === 0) break;
   }
   return ids;
