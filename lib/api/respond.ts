@@ -20,10 +20,13 @@ export function errorResponse(error: AppError): Response {
 
 /** zod issues as `[{ path: "rows.0.data.email", message }]`, the `details` of a 422. */
 export function zodDetails(error: z.ZodError) {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join(".") || "(root)",
-    message: issue.message,
-  }));
+  const pathOf = (path: PropertyKey[]) => path.map(String).join(".") || "(root)";
+  return error.issues.flatMap((issue) =>
+    // An unknown key is named where it was given (one detail each), not at the object holding it.
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: `Unrecognized key: "${key}"` }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
+  );
 }
 
 // Postgres errors that are the client's fault even when a race let them reach the database.

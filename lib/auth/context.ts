@@ -63,7 +63,17 @@ export async function authorize(
       workspaceId: key.workspaceId,
       scopes: scopesOf(key.permissions),
     };
-    if (!tableId) return { principal, access: await workspaceAccess(principal, target.workspaceId) };
+    if (!tableId) {
+      // A key acts for its own workspace: a header naming another is refused, not ignored.
+      const shown = target.workspaceId === undefined ? shownWorkspace(request) : undefined;
+      if (shown !== undefined && shown !== key.workspaceId) {
+        throw new AppError(
+          "forbidden",
+          `An API key acts for its own workspace only; drop the ${SHOWN_WORKSPACE_HEADER} header or name that workspace`,
+        );
+      }
+      return { principal, access: await workspaceAccess(principal, target.workspaceId) };
+    }
     if (key.tableWorkspaceId !== key.workspaceId) throw notFound("table", tableId);
     const actor = { userId: null, keyId: key.id };
     return { principal, access: { workspaceId: key.workspaceId, permissions: principal.scopes, role: null, actor } };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { refusingProtoKey } from "../api/records";
 import { ADAPTER_IDS } from "../providers/catalog";
+import { CACHEABLE } from "./limits";
 
 // Request schemas of the costs API: price overrides, provider limits, the monthly budget, the
 // usage query. An override for a provider Glaze does not know is refused with its field.
@@ -52,6 +53,17 @@ export const rateLimitSpec = z.strictObject({
 export const putLimitsSchema = z.strictObject({
   rateLimits: byProvider(rateLimitSpec.nullable()).optional().describe("Calls per period, by provider id"),
   cacheTtlDays: byProvider(z.number().finite().min(0, "must be 0 or more").max(3650).nullable())
+    .superRefine((record, ctx) => {
+      for (const key of Object.keys(record)) {
+        if ((ADAPTER_IDS as string[]).includes(key) && !CACHEABLE.has(key)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `${key} answers are never cached; cached providers: ${[...CACHEABLE].join(", ")}`,
+          });
+        }
+      }
+    })
     .optional()
     .describe("Days a cached answer is reused, by provider id (0 turns the cache off)"),
 });
@@ -94,6 +106,8 @@ export const usageQuery = z
       ctx.addIssue({ code: "custom", path: ["from"], message: "must not be after to" });
     // Both days count (to is inclusive), and an absent `to` is today.
     const to = q.to ?? new Date().toISOString().slice(0, 10);
+    if (q.from && !q.to && q.from > to)
+      ctx.addIssue({ code: "custom", path: ["from"], message: "must not be after to (today when absent)" });
     if (q.from && q.from <= to && (Date.parse(to) - Date.parse(q.from)) / 86_400_000 + 1 > MAX_USAGE_DAYS) {
       ctx.addIssue({
         code: "custom",

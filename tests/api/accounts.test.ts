@@ -231,6 +231,20 @@ describe("two tabs, two workspaces", () => {
     const members = await request("GET", `/api/workspaces/${second}/members`, undefined, asTab(first));
     expect(members.status).toBe(200);
   });
+
+  test("an API key with the header: its own workspace is fine; another → 403, malformed → 400, nothing written", async () => {
+    const person = await signUp();
+    const own = await createWorkspace(person.userId, "Own");
+    const other = await createWorkspace(person.userId, "Other");
+    const key = await createKey(own, person.userId, ["read", "write"]);
+    const asKey = (shown: string) => ({ headers: { authorization: `Bearer ${key.key}`, "x-glaze-workspace": shown } });
+    expect((await request("GET", "/api/tables", undefined, asKey(own))).status).toBe(200);
+    const refused = await request("POST", "/api/tables", { name: "Keyed elsewhere" }, asKey(other));
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/acts for its own workspace only/);
+    expect((await request("GET", "/api/tables", undefined, asKey("nope"))).status).toBe(400);
+    expect(await getDb().table.count({ where: { name: "Keyed elsewhere" } })).toBe(0);
+  });
 });
 
 describe("members: roles, removal and leaving", () => {

@@ -108,6 +108,12 @@ describe("provider limits", () => {
     );
     expect(bad.status).toBe(422);
     expect(paths(bad.body)).toEqual(["rateLimits.nope"]);
+    // The LLM and HTTP providers are never cached: a lifetime for them would be thrown away.
+    const uncached = await withoutWrites(() =>
+      api.put("/api/workspace/provider-limits", { cacheTtlDays: { llm: 7, http: 1, "pdl.person": 3 } }),
+    );
+    expect(uncached.status).toBe(422);
+    expect(paths(uncached.body)).toEqual(["cacheTtlDays.llm", "cacheTtlDays.http"]);
   });
 });
 
@@ -410,7 +416,9 @@ describe("GET /api/usage", () => {
       // 367 days with both ends included; a `from` alone runs to today.
       ["from=2025-01-01&to=2026-01-02", "to"],
       ["from=2020-01-01", "from"],
-      ["page=2", "(root)"],
+      // A `from` after today with no `to`: the range would end before it starts.
+      ["from=2099-01-01", "from"],
+      ["page=2", "page"],
     ] as const) {
       const res = await api.get(`/api/usage?${query}`);
       expect(res.status, query).toBe(422);

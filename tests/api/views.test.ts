@@ -69,7 +69,7 @@ describe("saved views", () => {
     ["no name", { filter: null }, ["name"]],
     ["an empty name", { name: "  " }, ["name"]],
     ["a NUL in the name", { name: "a\u0000" }, ["name"]],
-    ["an unknown field", { name: "x", color: "red" }, ["(root)"]],
+    ["an unknown field", { name: "x", color: "red" }, ["color"]],
     ["a filter of an unknown column", { name: "x", filter: { column: "zip", op: "is_empty" } }, ["filter.column"]],
     ["a malformed filter", { name: "x", filter: { or: [{ op: "nope" }] } }, ["filter.or.0.op"]],
     [
