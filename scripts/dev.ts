@@ -2,7 +2,7 @@
 // embedded Postgres (unless DATABASE_URL), migrations, the demo seed on an empty
 // database, the provider replicas for every provider without a real key (demo mode), the
 // built-in Inngest dev server (unless something already listens on its port), the worker that
-// executes the Inngest functions (restarted when its code changes), and `next dev` on
+// executes the Inngest functions (restarted when its code changes or it dies), and `next dev` on
 // http://localhost:3000. Inngest calls the worker, never `next dev`.
 import { type ChildProcess, spawn } from "node:child_process";
 import { isListening, MigrationChecksumMismatch } from "@glaze/database";
@@ -14,7 +14,7 @@ import { DEV_CREDENTIALS_FILE, devSecret, writeCredentials } from "./dev-secrets
 import { spawnDevServer } from "./dev-server-process";
 import { developmentSecretKey, providersWithoutKeys, replicaEnv, startLocalReplicas } from "./provider-replicas";
 import { settings } from "./settings";
-import { startWorkerProcess } from "./worker-process";
+import { superviseWorker } from "./worker-supervisor";
 
 const log = (line: string) => console.log(`[glaze] ${line}`);
 process.env.BETTER_AUTH_SECRET ??= devSecret("auth-secret");
@@ -75,8 +75,13 @@ const childEnv = {
   GLAZE_ALLOW_PRIVATE_HTTP: process.env.GLAZE_ALLOW_PRIVATE_HTTP ?? "1",
 };
 
-const worker = await startWorkerProcess({ port: settings.workerPort, env: childEnv, watch: true });
-children.push(worker.child);
+// Started again when it dies, and when its code changes (scripts/worker-supervisor.ts).
+const worker = await superviseWorker({
+  port: settings.workerPort,
+  env: childEnv,
+  log,
+  watchPaths: ["lib", "inngest", "packages", "scripts", "prisma/seed"],
+});
 log(`worker on ${worker.url}`);
 
 if (await isListening(inngestPort)) {
@@ -112,6 +117,7 @@ async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
+  await worker.stop();
   await replicas?.close();
   await db.stop();
   process.exit(code);

@@ -8,20 +8,16 @@ const READY = /serving Inngest functions on (http:\/\/\S+)/;
 /**
  * Starts `npm run worker`'s entry (scripts/worker.ts) as one child process (node itself,
  * so its pid is the worker's and a kill reaches it) and resolves with its /api/inngest URL
- * once it listens. `port: 0` takes a free port. `watch` restarts it when its code changes
- * (npm run dev). Its output goes to `log`, line by line.
+ * once it listens. `port: 0` takes a free port. Its output goes to `log`, line by line
+ * (npm run dev keeps it running: scripts/worker-supervisor.ts).
  */
 export function startWorkerProcess(options: {
   port: number;
   env: NodeJS.ProcessEnv;
   log?: (line: string) => void;
-  watch?: boolean;
   timeoutMs?: number;
 }): Promise<WorkerProcess> {
-  const args = options.watch
-    ? ["node_modules/tsx/dist/cli.mjs", "watch", "--clear-screen=false", "--conditions=react-server"]
-    : ["--conditions=react-server", "--import", "tsx"];
-  const child = spawn(process.execPath, [...args, "scripts/worker.ts"], {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
     env: { ...options.env, GLAZE_WORKER_PORT: String(options.port) },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,7 +1,12 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { DevServer } from "@glaze/inngest-dev-server";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from "@/scripts/worker-process";
+import { superviseWorker } from "@/scripts/worker-supervisor";
 import { api } from "../support/api";
 import { startTestDevServer } from "../support/dev-server";
 import { makeTable } from "../support/fixtures";
@@ -106,4 +111,48 @@ describe("the worker process (npm run worker)", () => {
     worker = await startWorker(port);
     await expectFinishedOnce(job, 180_000);
   }, 240_000);
+
+  test("npm run dev's supervisor: a worker killed (SIGKILL) mid-job is started again by itself and the job finishes; a changed file restarts it", async () => {
+    const watched = await mkdtemp(path.join(tmpdir(), "glaze-watch-"));
+    const supervised = await superviseWorker({
+      port: await freePort(),
+      env: { ...process.env, INNGEST_DEV: devServer.url, GLAZE_PROVIDER_LATENCY_MS: "15" },
+      log: (line) => logs.push(`[supervisor] ${line}`),
+      workerLog: (line) => logs.push(line),
+      watchPaths: [watched],
+    });
+    try {
+      await devServer.syncApp(supervised.url);
+      const job = await startJob(300);
+      await untilDone(job.jobId, 100);
+      const first = supervised.pid();
+      expect(first).toBeGreaterThan(0);
+      process.kill(first as number, "SIGKILL");
+      // Nobody starts it but the supervisor.
+      await vi.waitFor(() => expect(supervised.pid()).not.toBe(first), { timeout: 30_000, interval: 100 });
+      await expectFinishedOnce(job, 180_000);
+      expect(logs.some((line) => /\[supervisor\] the worker exited \(SIGKILL\); starting it again/.test(line))).toBe(
+        true,
+      );
+
+      const second = supervised.pid();
+      await writeFile(path.join(watched, "changed.ts"), "export {};\n");
+      await vi.waitFor(() => expect([undefined, second]).not.toContain(supervised.pid()), {
+        timeout: 30_000,
+        interval: 100,
+      });
+    } finally {
+      await supervised.stop();
+      await devServer.syncApp(worker.url);
+      await rm(watched, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
