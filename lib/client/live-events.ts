@@ -36,27 +36,16 @@ export const blockIsStale = (refresh: Refresh, page: RowPage | undefined) =>
 
 /**
  * The views (keys other than "all": filtered, searched or sorted) whose every cached window
- * is stale because a row they do not hold was edited: it may match their filter now, or sort
- * into a window on screen. (All rows in table order: a row's place never depends on its values.)
- * `blocks` are the cached windows with their view's key.
+ * is stale after rows were edited: a row they do not hold may match their filter now or sort
+ * into a window on screen, and a row they hold may leave them or move, which shifts every
+ * window after its own (reloading its window alone showed a row twice at the next window's
+ * edge). All rows in table order keep their places: only the windows holding the rows
+ * (blockIsStale). `blocks` are the cached windows with their view's key.
  */
 export function viewsToReload(refresh: Refresh, blocks: { view: string; page: RowPage | undefined }[]): Set<string> {
-  const held = new Map<string, Set<string>>();
-  for (const { view, page } of blocks) {
-    if (view === "all") continue;
-    const ids = held.get(view) ?? new Set<string>();
-    for (const row of page?.data ?? []) ids.add(row.id);
-    held.set(view, ids);
-  }
   const reload = new Set<string>();
-  for (const [view, ids] of held) {
-    for (const id of refresh.rowIds) {
-      if (!ids.has(id)) {
-        reload.add(view);
-        break;
-      }
-    }
-  }
+  if (refresh.rowIds.size === 0) return reload;
+  for (const { view } of blocks) if (view !== "all") reload.add(view);
   return reload;
 }
 

@@ -64,16 +64,20 @@ test("a job event replaces the job in the list, a new job goes first, no list st
   expect(withJob(undefined, job("a", 1))).toBeUndefined();
 });
 
-test("a row edited that a filtered or sorted view does not hold → that view's windows are all stale (it may match now)", () => {
-  const refresh = refreshFor(event([{ kind: "rows", op: "updated", ids: ["r9"] }]));
+test("a row edited → every window of each filtered or sorted view is stale (it may enter, leave or move); all rows: only its window", () => {
   const blocks = [
     { view: "all", page: block("r1", "r2") },
     { view: "filter=paris", page: block("r1") },
     { view: "filter=paris", page: block("r2") },
     { view: "sort=name", page: block("r9", "r1") },
   ];
-  expect([...viewsToReload(refresh, blocks)]).toEqual(["filter=paris"]);
-  // Rows the view holds: only their windows (blockIsStale), not the whole view.
+  // A row a view does not hold may match its filter now.
+  const unheld = refreshFor(event([{ kind: "rows", op: "updated", ids: ["r7"] }]));
+  expect([...viewsToReload(unheld, blocks)]).toEqual(["filter=paris", "sort=name"]);
+  // A row it holds may leave it or move: the windows after its own shift too.
   const held = refreshFor(event([{ kind: "rows", op: "updated", ids: ["r1"] }]));
-  expect(viewsToReload(held, blocks).size).toBe(0);
+  expect([...viewsToReload(held, blocks)]).toEqual(["filter=paris", "sort=name"]);
+  expect(blockIsStale(held, block("r1", "r2"))).toBe(true);
+  // A table event without edited rows reloads no view.
+  expect(viewsToReload(refreshFor(event([{ kind: "table", op: "updated", ids: ["t"] }])), blocks).size).toBe(0);
 });
