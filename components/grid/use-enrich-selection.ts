@@ -7,7 +7,7 @@ import {
   type Page,
   type RowPage,
 } from "@/lib/client/fetchers";
-import { markQueued } from "@/lib/client/grid-blocks";
+import { markQueued, taskIdsOf } from "@/lib/client/grid-blocks";
 import { MAX_CELLS_PER_JOB, planEnrich } from "@/lib/client/grid-enrich-plan";
 import type { Dims, GridSelection } from "@/lib/client/grid-selection";
 import { queryKeys } from "@/lib/client/query-keys";
@@ -80,10 +80,16 @@ export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: 
       const planned = await planEnrichRequest(client, tableId, columns, selection, dims, view);
       // The status cursor must predate the job, or its first changes could be missed.
       await client.ensureQueryData({ queryKey: queryKeys.cellStatus(tableId) });
+      // What the cells show as the request leaves: only those unchanged by its answer are marked queued.
+      const before = new Map<string, string>();
+      for (const [, block] of client.getQueriesData<RowPage>({
+        queryKey: planned.scope ?? queryKeys.rowBlocks(tableId),
+      }))
+        if (block) taskIdsOf(block, planned.queued, before);
       const response = await fetchers.enrich(tableId, planned.body);
-      return { response, planned };
+      return { response, planned, before };
     },
-    onSuccess: ({ response, planned }) => {
+    onSuccess: ({ response, planned, before }) => {
       const job: JobDto = {
         jobId: response.jobId,
         tableId,
@@ -116,7 +122,7 @@ export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: 
           const columnIds = planned.queued(row.id);
           if (columnIds) cells.set(row.id, columnIds);
         }
-        return cells.size > 0 ? markQueued(block, cells) : block;
+        return cells.size > 0 ? markQueued(block, cells, before) : block;
       });
       if (response.error)
         toast.show({ kind: "error", title: "The job was created but not started", message: response.message });

@@ -89,12 +89,27 @@ export function applyChanges(
   return next ? { ...page, data: next } : page;
 }
 
-/** Marks cells queued at once after an enrich request, before the first poll confirms it. */
-export function markQueued(page: RowPage, cells: Map<string, string[]>): RowPage {
+/** A cell's key in a snapshot of task ids (taskIdsOf). */
+export const cellKey = (rowId: string, columnId: string) => `${rowId}\u001f${columnId}`;
+
+/** The task id each of `cells` shows in `page` ("" for none), to tell later whether it changed. */
+export function taskIdsOf(page: RowPage, cells: (rowId: string) => string[] | undefined, into: Map<string, string>) {
+  for (const row of page.data) {
+    for (const columnId of cells(row.id) ?? []) into.set(cellKey(row.id, columnId), row.cells[columnId]?.taskId ?? "");
+  }
+}
+
+/**
+ * Marks cells queued at once after an enrich request, before the first poll confirms it: only
+ * those still showing the task they showed when the request was sent (`before`). A state the
+ * live stream delivered meanwhile (the new task already running, or done) is newer than this
+ * guess and stays; so does a window read since, which came from the server.
+ */
+export function markQueued(page: RowPage, cells: Map<string, string[]>, before: Map<string, string>): RowPage {
   let next: RowDto[] | undefined;
   page.data.forEach((row, i) => {
-    const columnIds = cells.get(row.id);
-    if (!columnIds) return;
+    const columnIds = cells.get(row.id)?.filter((c) => before.get(cellKey(row.id, c)) === (row.cells[c]?.taskId ?? ""));
+    if (!columnIds?.length) return;
     next ??= page.data.slice();
     const states: CellStates = { ...row.cells };
     for (const columnId of columnIds) states[columnId] = { taskId: states[columnId]?.taskId ?? "", status: "queued" };

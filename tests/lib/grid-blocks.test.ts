@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { applyChanges, blocksFor, groupChanges, markQueued, patchRowData } from "@/lib/client/grid-blocks";
+import { applyChanges, blocksFor, groupChanges, markQueued, patchRowData, taskIdsOf } from "@/lib/client/grid-blocks";
 import type { RowPage } from "@/lib/rows/rows";
 import type { RowDto } from "@/lib/rows/serialize";
 
@@ -72,7 +72,31 @@ test("status changes patch only the rows they name, values of done cells (and th
 
 test("queued marks and edits", () => {
   const block = page(row("r1", { a: "1", b: "2" }));
-  expect(markQueued(block, new Map([["r1", ["c1"]]])).data[0].cells.c1.status).toBe("queued");
+  const cells = new Map([["r1", ["c1"]]]);
+  const before = new Map<string, string>();
+  taskIdsOf(block, (rowId) => cells.get(rowId), before);
+  expect(markQueued(block, cells, before).data[0].cells.c1.status).toBe("queued");
   expect(patchRowData(block, "r1", { a: null, c: 3 }).data[0].data).toEqual({ b: "2", c: 3 });
   expect(patchRowData(block, "nope", { a: "x" })).toBe(block);
+});
+
+test("queued marks leave a cell whose state changed since the request left (the stream was faster), and a row read since", () => {
+  const sent = page(row("r1", { a: "1" }), row("r2", { a: "2" }));
+  const cells = new Map([
+    ["r1", ["c1"]],
+    ["r2", ["c1"]],
+  ]);
+  const before = new Map<string, string>();
+  taskIdsOf(sent, (rowId) => cells.get(rowId), before);
+  // The new task's state arrived over the stream before the POST's answer: running, then done.
+  const streamed = {
+    ...sent,
+    data: [{ ...sent.data[0], cells: { c1: { taskId: "new", status: "done" as const } } }, sent.data[1]],
+  };
+  const marked = markQueued(streamed, cells, before);
+  expect(marked.data[0].cells.c1).toEqual({ taskId: "new", status: "done" });
+  expect(marked.data[1].cells.c1.status).toBe("queued");
+  // A row not cached when the request left: its window came from the server afterwards.
+  const later = page(row("r3", { a: "3" }));
+  expect(markQueued(later, new Map([["r3", ["c1"]]]), before)).toBe(later);
 });
