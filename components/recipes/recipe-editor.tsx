@@ -5,7 +5,7 @@ import { useState } from "react";
 import { type ColumnDto, fetchers } from "@/lib/client/fetchers";
 import { describeError } from "@/lib/client/http";
 import { queryKeys } from "@/lib/client/query-keys";
-import { draftOf, inputsUsed, type RecipeDraft, recipeOf } from "@/lib/client/recipe-draft";
+import { draftOf, inputsUsed, type RecipeDraft, recipeOf, withField } from "@/lib/client/recipe-draft";
 import { FIELD_NAMES, type FieldName } from "@/lib/providers/types";
 import { useToast } from "../ui/toast-provider";
 import { HttpRequestFields } from "./http-request-fields";
@@ -111,7 +111,7 @@ export function RecipeEditor({
           <span className="w-32 text-slate-600">Fills the field</span>
           <select
             value={draft.field}
-            onChange={(e) => set({ field: e.target.value as FieldName })}
+            onChange={(e) => setDraft((d) => withField(d, e.target.value as FieldName, column.recipe !== null))}
             aria-label="Field"
             className="flex-1 rounded-md border border-slate-300 px-1.5 py-1"
           >

@@ -1,4 +1,4 @@
-import { type AdapterInfo, adapterInfo } from "@/lib/providers/catalog";
+import { type AdapterInfo, adapterInfo, canFill } from "@/lib/providers/catalog";
 import { DEFAULT_MIN_CONFIDENCE, fieldForColumnKey, type Recipe, type RecipeInput } from "@/lib/providers/recipe";
 import { type FieldName, INPUT_NAMES, type InputName } from "@/lib/providers/types";
 
@@ -64,12 +64,33 @@ export function draftOf(recipe: Recipe | null, column: { key: string }, columnKe
     if (key && !Object.values(inputs).includes(key)) inputs[input] = key;
   }
   return {
-    providers: ["hunter.email-finder", "pdl.person", "apollo.people-match", "llm"],
+    providers: fitFor(DEFAULT_WATERFALL, fieldForColumnKey(column.key) ?? ""),
     field: fieldForColumnKey(column.key) ?? "",
     inputs,
     minConfidence: DEFAULT_MIN_CONFIDENCE,
     http: EMPTY_HTTP,
   };
+}
+
+/** A new recipe's waterfall, before the field is known: each provider that can fill it stays. */
+const DEFAULT_WATERFALL = ["hunter.email-finder", "pdl.person", "apollo.people-match", "llm"];
+
+/** The providers of a waterfall that can fill `field` (all of them while no field is chosen). */
+export function fitFor(providers: string[], field: FieldName | ""): string[] {
+  if (field === "") return [...providers];
+  return providers.filter((id) => {
+    const info = adapterInfo(id);
+    return info !== undefined && canFill(info, field);
+  });
+}
+
+/**
+ * Another field: the waterfall keeps the providers that can fill it (saving one that cannot
+ * is refused); a new recipe's, never saved, starts again from the default waterfall's.
+ */
+export function withField(draft: RecipeDraft, field: FieldName | "", saved: boolean): RecipeDraft {
+  const providers = saved ? fitFor(draft.providers, field) : fitFor(DEFAULT_WATERFALL, field);
+  return { ...draft, field, providers: field === "" && !saved ? draft.providers : providers };
 }
 
 /** Inputs the chosen providers read, in a stable order. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { draftOf, inputsUsed, moveProvider, recipeOf, toggleProvider } from "@/lib/client/recipe-draft";
+import { draftOf, inputsUsed, moveProvider, recipeOf, toggleProvider, withField } from "@/lib/client/recipe-draft";
 import { sourceMarkOf } from "@/lib/client/source-mark";
 import { recipeSchema } from "@/lib/providers/recipe";
 
@@ -9,6 +9,19 @@ describe("recipe drafts (the grid's column setup)", () => {
     expect(draft.field).toBe("email");
     expect(draft.inputs).toEqual({ fullName: "name", domain: "company_domain", linkedinUrl: "linkedin" });
     expect(draft.providers.at(-1)).toBe("llm");
+  });
+
+  test("a first draft's waterfall holds only providers that can fill its field, and follows a change of field", () => {
+    const seniority = draftOf(null, { key: "seniority" }, ["name", "company_domain"]);
+    expect(seniority.field).toBe("seniority");
+    expect(seniority.providers).toEqual(["hunter.email-finder", "apollo.people-match", "llm"]);
+    // The default draft is one the schema accepts as it is (Save without changing anything).
+    expect(recipeSchema.safeParse(recipeOf(seniority)).success).toBe(true);
+    const email = withField(seniority, "email", false);
+    expect(email.providers).toEqual(["hunter.email-finder", "pdl.person", "apollo.people-match", "llm"]);
+    // A saved recipe's waterfall keeps the person's choice, less what cannot fill the new field.
+    const saved = { ...email, providers: ["pdl.person", "llm"] };
+    expect(withField(saved, "seniority", true).providers).toEqual(["llm"]);
   });
 
   test("the LLM stays last when providers are added or moved", () => {
