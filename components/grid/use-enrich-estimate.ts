@@ -24,7 +24,9 @@ export function useEnrichEstimate(
 ) {
   const client = useQueryClient();
   const settled = useThrottledValue(selection, 400, sameSelection);
-  const key = `${viewKey(view)}|${columns.map((c) => c.id).join(",")}|${dims.rows}|${JSON.stringify(settled.ranges)}`;
+  // A column's recipe saved changes its updatedAt: the estimate is asked for again.
+  const shown = columns.map((c) => `${c.id}@${c.updatedAt}`).join(",");
+  const key = `${viewKey(view)}|${shown}|${dims.rows}|${JSON.stringify(settled.ranges)}`;
   return useQuery({
     queryKey: queryKeys.estimate(tableId, key),
     queryFn: async ({ signal }) => {
