@@ -37,14 +37,17 @@ export function priceOf(provider: string, overrides: PriceOverrides): Price {
 /** The most a call can cost: what a reservation holds before it is made. */
 export const worstCase = (price: Price) => price.creditsPerCall + price.creditsPerFound;
 
-/** Outcomes of a call the provider answered (so a per-call price applies). */
-const ANSWERED = new Set(["found", "not_found", "bad_input"]);
+/**
+ * Outcomes of a call the provider answered (so a per-call price applies). A refusal of the
+ * request (bad_input: a 4xx such as 400 or 422) is a failed call: providers do not bill it.
+ */
+const ANSWERED = new Set(["found", "not_found"]);
 
 /**
  * What a call cost: the per-call price when the provider answered, plus the per-found price
  * when it billed the answer (`billedUnits` > 0: the adapter's own reading of the provider's
  * billing, e.g. PDL bills a match even when the asked-for field is missing). Not found,
- * unbilled, rate-limited, failed and cached calls cost 0.
+ * unbilled, refused (bad input), rate-limited, failed and cached calls cost nothing more.
  */
 export function chargeOf(price: Price, call: { outcome: string; billedUnits: number }): number {
   const answered = ANSWERED.has(call.outcome) ? price.creditsPerCall : 0;
