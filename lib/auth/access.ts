@@ -98,17 +98,34 @@ export function requireWorkspace(access: Access): string {
  * one asks what storing a secret does: a person must be an owner or admin; an API key needs
  * the write scope (the route checked it), and only admins create keys.
  */
-export function requireSecretUse(
+export async function requireSecretUse(
   access: Access,
   recipe: { http?: { headers: Record<string, string> } } | null | undefined,
 ) {
-  if (!recipe?.http || secretsOf(recipe.http).length === 0) return;
+  const http = recipe?.http;
+  const names = http ? secretsOf(http) : [];
+  if (!http || names.length === 0) return;
   if (access.role !== null && !isAdminRole(access.role)) {
     throw new AppError(
       "forbidden",
       "Only the workspace's owners and admins may save a recipe that sends a stored secret ({{secret:…}})",
     );
   }
+  // A secret never stored would fail every cell of the column when it runs: say so now.
+  const stored = await getDb().providerCredential.findMany({
+    where: { workspaceId: requireWorkspace(access), provider: "http", name: { in: names } },
+    select: { name: true },
+  });
+  const missing = names.filter((name) => !stored.some((s) => s.name === name));
+  if (missing.length === 0) return;
+  throw new AppError(
+    "validation_failed",
+    `The recipe sends secrets this workspace has not stored: ${missing.join(", ")}. Store them first (workspace settings → Provider keys, or PUT /api/providers/http/credentials)`,
+    Object.entries(http.headers).flatMap(([header, template]) => {
+      const unknown = secretsOf({ headers: { [header]: template } }).filter((name) => missing.includes(name));
+      return unknown.map((name) => ({ path: `recipe.http.headers.${header}`, message: `no secret named "${name}" is stored` }));
+    }),
+  );
 }
 
 /**

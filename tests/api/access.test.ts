@@ -7,6 +7,7 @@ import { type RequestInit, request } from "../support/api";
 import { activate, addMember, createKey, createWorkspace, signUp, type TestPerson } from "../support/auth";
 import { dbState, withoutWrites } from "../support/db-state";
 import { makeTable } from "../support/fixtures";
+import { TEST_SECRET_KEY } from "../support/replicas";
 
 // Who may do what, route by route. Six kinds of caller against every table route: no
 // credentials, a revoked key, a key of another workspace, a key with only the read scope, a
@@ -353,6 +354,18 @@ describe("workspace-level routes", () => {
     );
     expect(patched.status).toBe(403);
     const asOwner = { headers: { cookie: owner.cookie, origin: ORIGIN } };
+    // Saved only once the secret it sends is stored.
+    process.env.GLAZE_SECRET_KEY ??= TEST_SECRET_KEY;
+    expect((await request("POST", `/api/tables/${t.tableId}/columns`, column("by_owner"), asOwner)).status).toBe(422);
+    const stored = await request(
+      "PUT",
+      "/api/providers/http/credentials",
+      { apiKey: "example-1234", name: "example" },
+      {
+        headers: { ...asOwner.headers, "x-glaze-workspace": workspaceId },
+      },
+    );
+    expect(stored.status).toBe(200);
     expect((await request("POST", `/api/tables/${t.tableId}/columns`, column("by_owner"), asOwner)).status).toBe(201);
     const asKey = { headers: { authorization: `Bearer ${keys.all}` } };
     expect((await request("POST", `/api/tables/${t.tableId}/columns`, column("by_key"), asKey)).status).toBe(201);

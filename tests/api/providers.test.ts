@@ -137,10 +137,13 @@ describe("PUT /api/providers/:providerId/credentials", () => {
         field: "email" as const,
         http: { url, headers: { Authorization: `Bearer {{secret:${secret}}}` }, valuePath: "email" },
       });
+      // A recipe can only be saved with secrets that are stored: this one is removed afterwards.
+      await api.put("/api/providers/http/credentials", { apiKey: "gone-token", name: "removed-later" });
       const t = await makeLeads(
         [1, 2, 3].map((i) => ({ name: `Person ${i}`, company_domain: "everyone.test" })),
-        { work: http("good"), other: http("never-stored") },
+        { work: http("good"), other: http("removed-later") },
       );
+      expect((await api.delete("/api/providers/http/credentials?name=removed-later")).status).toBe(204);
       const { taskIds } = await jobOver(t.tableId, [t.columns.work as string, t.columns.other as string]);
       const tasks = await getDb().cellEnrichmentTask.findMany({ where: { id: { in: taskIds } } });
       const of = (column: string) => tasks.filter((x) => x.columnId === t.columns[column]).map((x) => x.id);
@@ -158,6 +161,33 @@ describe("PUT /api/providers/:providerId/credentials", () => {
       process.env.GLAZE_SECRET_KEY = TEST_SECRET_KEY;
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  test("a recipe naming a secret that is not stored → 422 naming its header, nothing saved", async () => {
+    const t = await makeLeads([{ name: "Ada", company_domain: "everyone.test" }], { email: null });
+    const recipe = {
+      providers: ["http"],
+      field: "email",
+      http: {
+        url: "https://api.example.com/find?d={{company_domain}}",
+        headers: { Authorization: "Bearer {{secret:nosuch}}", "X-Other": "{{secret:nosuch}}-{{secret:alsonot}}" },
+        valuePath: "email",
+      },
+    };
+    const created = await withoutWrites(() =>
+      api.post(`/api/tables/${t.tableId}/columns`, { key: "found", label: "Found", recipe }),
+    );
+    expectError(created, 422, "validation_failed");
+    expect(created.body.error.message).toMatch(/has not stored: nosuch, alsonot\. Store them first/);
+    expect(created.body.error.details.map((d: { path: string }) => d.path)).toEqual([
+      "recipe.http.headers.Authorization",
+      "recipe.http.headers.X-Other",
+      "recipe.http.headers.X-Other",
+    ]);
+    const patched = await withoutWrites(() =>
+      api.patch(`/api/tables/${t.tableId}/columns/${t.columns.email}`, { recipe }),
+    );
+    expectError(patched, 422, "validation_failed");
   });
 
   test("HTTP secrets are named, and listed by name with their last 4", async () => {

@@ -12,7 +12,7 @@ export const GET = route<{ tableId: string }>({ permission: "read" }, async (_re
 // POST /api/tables/:tableId/columns – add a column (duplicate key → 409)
 export const POST = route<{ tableId: string }>({ permission: "write" }, async (request, { tableId }, access) => {
   const input = await parseJsonBody(request, createColumnSchema);
-  requireSecretUse(access, input.recipe);
+  await requireSecretUse(access, input.recipe);
   return json(await createColumn({ tableId, input }), 201);
 });
 

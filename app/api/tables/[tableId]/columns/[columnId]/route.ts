@@ -9,7 +9,7 @@ type Params = { tableId: string; columnId: string };
 // PATCH /api/tables/:tableId/columns/:columnId – rename, retype or move (order) a column
 export const PATCH = route<Params>({ permission: "write" }, async (request, { tableId, columnId }, access) => {
   const patch = await parseJsonBody(request, updateColumnSchema);
-  requireSecretUse(access, patch.recipe);
+  await requireSecretUse(access, patch.recipe);
   return json(await updateColumn({ tableId, columnId, patch }));
 });
 
