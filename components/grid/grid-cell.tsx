@@ -2,6 +2,7 @@ import { type Cell, FlexRender } from "@tanstack/react-table";
 import { cellValueOf } from "@/lib/client/cell-value";
 import { type SourceMark as Mark, sourceMarkOf } from "@/lib/client/source-mark";
 import type { ColumnDto } from "@/lib/columns/serialize";
+import { CANCELLED_ERROR } from "@/lib/enrichment/cancelled";
 import type { CellStates, RowDto } from "@/lib/rows/serialize";
 import { CellEditor, type EditEnd } from "./cell-editor";
 import { cellRenderers } from "./cells/cell-renderers";
@@ -30,13 +31,10 @@ const PLACEHOLDER = {
   cancelled: "Cancelled",
 } as const;
 
-/** The cancel error (lib/enrichment/store/cancel.ts CANCELLED_ERROR). */
-const CANCELLED = "cancelled";
-
 function titleOf(column: ColumnDto, value: unknown, state: CellState, mark: Mark | null): string | undefined {
   const text = value === null || value === undefined ? "" : String(value);
   const source = mark ? `\nSource: ${mark.name}${mark.ai ? " (AI-synthesised)" : ""}` : "";
-  if (state?.status === "failed" && state.error === CANCELLED)
+  if (state?.status === "failed" && state.error === CANCELLED_ERROR)
     return `Cancelled: its job was cancelled before this cell ran${text ? `\n${text}` : ""}`;
   if (state?.status === "failed")
     return `Failed: ${state.error ?? "unknown error"}${text ? `\n${column.label}: ${text}` : ""}`;
@@ -78,7 +76,8 @@ export function GridCell({
   onCancel: () => void;
 }) {
   const state = row.cells[column.id] as CellState;
-  const status = state?.status === "failed" && state.error === CANCELLED ? "cancelled" : (state?.status ?? "idle");
+  const status =
+    state?.status === "failed" && state.error === CANCELLED_ERROR ? "cancelled" : (state?.status ?? "idle");
   const value = cellValueOf(row.data, column.key);
   // A row from a cached window outside the table model's data renders without its cell object.
   const Fallback = cellRenderers[column.dataType];

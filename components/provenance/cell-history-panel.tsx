@@ -1,7 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { type CellHistoryDto, fetchers } from "@/lib/client/fetchers";
+import { fetchers } from "@/lib/client/fetchers";
+import { noSourceText } from "@/lib/client/history-summary";
 import { queryKeys } from "@/lib/client/query-keys";
 import { HistoryRun } from "./history-run";
 
@@ -69,7 +70,7 @@ export function CellHistoryPanel({
                     `Edited by hand; the last run found “${String(data.enrichedValue)}”`
                   )
                 ) : (
-                  noSourceText(data.history[0])
+                  noSourceText(data.history)
                 )}
                 {data.confidence !== null ? ` · confidence ${Math.round(data.confidence * 100)}%` : ""}
               </p>
@@ -91,22 +92,4 @@ export function CellHistoryPanel({
       </div>
     </aside>
   );
-}
-
-/** What the panel's summary says of a cell no run found a value for: its latest run's end. */
-function noSourceText(latest: CellHistoryDto["history"][number] | undefined): string {
-  if (!latest) return "Not enriched yet";
-  const why = latest.error ? `: ${latest.error}` : "";
-  switch (latest.status) {
-    case "queued":
-      return "Queued for enrichment";
-    case "running":
-      return "Being enriched";
-    case "failed":
-      return `The last run failed${why}`;
-    case "skipped":
-      return `The last run was skipped${why}`;
-    default:
-      return `The last run ended ${latest.status}${why}`;
-  }
 }

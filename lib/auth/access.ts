@@ -123,7 +123,10 @@ export async function requireSecretUse(
     `The recipe sends secrets this workspace has not stored: ${missing.join(", ")}. Store them first (workspace settings → Provider keys, or PUT /api/providers/http/credentials)`,
     Object.entries(http.headers).flatMap(([header, template]) => {
       const unknown = secretsOf({ headers: { [header]: template } }).filter((name) => missing.includes(name));
-      return unknown.map((name) => ({ path: `recipe.http.headers.${header}`, message: `no secret named "${name}" is stored` }));
+      return unknown.map((name) => ({
+        path: `recipe.http.headers.${header}`,
+        message: `no secret named "${name}" is stored`,
+      }));
     }),
   );
 }

@@ -1,13 +1,13 @@
 import "server-only";
 import type { Tx } from "../../db";
+import { CANCELLED_ERROR } from "../cancelled";
 import { finalStateOf, mergeStates } from "./cell-states";
 import { countInto, shardOfTasks } from "./counters";
 import { EDITED_ERROR } from "./edited-cells";
 import { run, type Statement } from "./run";
 import { statusIn } from "./status-filter";
 
-/** The error of a cell whose job was cancelled before it ran. */
-export const CANCELLED_ERROR = "cancelled";
+export { CANCELLED_ERROR };
 
 // Cancelling is two steps, so that it costs the same for 10 cells and for a million: the job
 // row is marked cancelled at once (claims then skip its tasks, see claim.ts), and its queued
