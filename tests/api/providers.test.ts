@@ -163,6 +163,41 @@ describe("PUT /api/providers/:providerId/credentials", () => {
     }
   });
 
+  test("an HTTP column's failure says what its API answered: a 404 from a wrong URL is told from a missing value", async () => {
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith("/wrong")) {
+        res.writeHead(404, { "content-type": "text/plain" });
+        return res.end("no such route");
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ data: {} }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    vi.stubEnv("GLAZE_ALLOW_PRIVATE_HTTP", "1");
+    try {
+      const origin = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const http = (path: string) => ({
+        providers: ["http"],
+        field: "email" as const,
+        http: { url: `http://${origin}${path}?d={{company_domain}}`, headers: {}, valuePath: "data.email" },
+      });
+      const t = await makeLeads([{ name: "Ada", company_domain: "everyone.test" }], {
+        wrong: http("/wrong"),
+        empty: http("/find"),
+      });
+      const { taskIds } = await jobOver(t.tableId, [t.columns.wrong as string, t.columns.empty as string]);
+      await runCellBatch(taskIds);
+      const tasks = await getDb().cellEnrichmentTask.findMany({ where: { id: { in: taskIds } } });
+      const errorOf = (column: string) => tasks.find((x) => x.columnId === t.columns[column])?.error;
+      expect(errorOf("wrong")).toBe(`No value found (http: not found (${origin} answered 404))`);
+      expect(errorOf("empty")).toBe("No value found (http: not found (No value at data.email))");
+    } finally {
+      vi.unstubAllEnvs();
+      process.env.GLAZE_SECRET_KEY = TEST_SECRET_KEY;
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   test("a recipe naming a secret that is not stored → 422 naming its header, nothing saved", async () => {
     const t = await makeLeads([{ name: "Ada", company_domain: "everyone.test" }], { email: null });
     const recipe = {

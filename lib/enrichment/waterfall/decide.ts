@@ -87,7 +87,10 @@ export function decide(plan: WaterfallPlan, calls: CallRow[]): TaskResult {
       const call = latest.get(p.id);
       if (!call) return `${p.id}: not called`;
       if (call.outcome === "skipped" && call.error) return `${p.id}: ${call.error}`;
-      return `${p.id}: ${Object.hasOwn(OUTCOME_TEXT, call.outcome) ? OUTCOME_TEXT[call.outcome] : call.outcome}`;
+      const text = Object.hasOwn(OUTCOME_TEXT, call.outcome) ? OUTCOME_TEXT[call.outcome] : call.outcome;
+      // An HTTP column calls the API its person set up: what the API said (a 404 from a wrong
+      // URL, no value at the path) tells a mistake in the recipe from a real miss.
+      return p.id === "http" && call.error ? `${p.id}: ${text} (${call.error})` : `${p.id}: ${text}`;
     })
     .join("; ");
   return {
