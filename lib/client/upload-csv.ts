@@ -5,6 +5,26 @@ import { ApiError, pageHeaders } from "./http";
 /** Where an import stands: bytes sent by the browser, then rows the server has inserted. */
 export type ImportProgress = { sent: number; total: number; rows: number; read: number };
 
+/**
+ * One bar for the whole import: half for the bytes the browser sent, half for the bytes the
+ * server has read into inserted rows. Both only grow, so the bar only moves forward, though
+ * the server's progress lines may reach the page only once the upload is over (browsers read
+ * the answer after sending the body): it then jumps ahead, never back.
+ */
+export function importProgressView(progress: ImportProgress): { percent: number; label: string } {
+  const total = Math.max(progress.total, 1);
+  const share = (bytes: number) => Math.min(1, Math.max(0, bytes) / total);
+  const percent = Math.min(100, Math.floor(50 * share(progress.sent) + 50 * share(progress.read)));
+  const rows = progress.rows > 0 ? `${progress.rows.toLocaleString("en-US")} rows inserted` : "";
+  const uploading = progress.sent < total;
+  const label = uploading
+    ? `Uploading ${Math.floor(100 * share(progress.sent))}%${rows ? ` · ${rows}` : ""}`
+    : rows
+      ? `Inserted ${progress.rows.toLocaleString("en-US")} rows`
+      : "Inserting rows…";
+  return { percent, label };
+}
+
 type Line = { progress?: { rows: number; bytes: number }; status?: number } & Partial<ImportResult> &
   Partial<ErrorBody>;
 
