@@ -1,9 +1,10 @@
 import "server-only";
+import { readBodyBytes } from "../api/body";
 import { checkHost } from "../api/guard";
 import { authRefusal, toErrorResponse } from "../api/respond";
 import { AppError } from "../errors";
 import { getAuth } from "./server";
-import { checkSignInAllowed, clearSignInFailures, readSignIn, recordSignInFailure } from "./sign-in-throttle";
+import { checkSignInAllowed, clearSignInFailures, recordSignInFailure, signInEmailOf } from "./sign-in-throttle";
 
 /**
  * better-auth answers sign-up, sign-in and get-session with the session token in the body too;
@@ -32,6 +33,34 @@ async function withoutSessionTokens(response: Response): Promise<Response> {
   return new Response(JSON.stringify(strip(body)), { status: response.status, headers });
 }
 
+/** better-auth's bodies are small (credentials, names, ids): more is refused (413) before it is read in full. */
+const AUTH_BODY_LIMIT = 64 * 1024;
+
+/**
+ * A POST's body, read once (bounded) and handed to better-auth again: JSON that does not parse
+ * is refused here as every route refuses it (400 invalid_json), and the sign-in limit reads the
+ * email from it.
+ */
+async function readAuthBody(request: Request): Promise<{ request: Request; body: unknown }> {
+  if (request.method !== "POST" || !request.body) return { request, body: undefined };
+  const bytes = await readBodyBytes(request, AUTH_BODY_LIMIT, "The request body");
+  let body: unknown;
+  const json = request.headers.get("content-type")?.toLowerCase().includes("json") ?? false;
+  if (json && bytes.length > 0) {
+    try {
+      body = JSON.parse(bytes.toString("utf8"));
+    } catch (error) {
+      throw new AppError("invalid_json", `The request body is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const again = new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: new Uint8Array(bytes),
+  });
+  return { request: again, body };
+}
+
 /**
  * better-auth's own endpoints (/api/auth/*: sign-up, sign-in, sign-out, workspaces, invitations)
  * behind the same host check as every route, their refusals in the one error shape (better-auth's
@@ -41,12 +70,9 @@ async function withoutSessionTokens(response: Response): Promise<Response> {
 export async function handleAuthRequest(received: Request): Promise<Response> {
   try {
     checkHost(received.headers.get("host") ?? new URL(received.url).host);
-    let request = received;
-    let signIn: string | null = null;
-    if (received.method === "POST" && new URL(received.url).pathname === "/api/auth/sign-in/email") {
-      ({ email: signIn, request } = await readSignIn(received));
-      if (signIn) await checkSignInAllowed(signIn);
-    }
+    const { request, body: sent } = await readAuthBody(received);
+    const signIn = new URL(request.url).pathname === "/api/auth/sign-in/email" ? signInEmailOf(sent) : null;
+    if (signIn) await checkSignInAllowed(signIn);
     const response = await getAuth().handler(request);
     if (signIn && response.status === 401) await recordSignInFailure(signIn);
     if (signIn && response.status < 300) await clearSignInFailures(signIn);

@@ -1,5 +1,4 @@
 import "server-only";
-import { readBodyBytes } from "../api/body";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 
@@ -15,27 +14,10 @@ export const WINDOW_SECONDS = 15 * 60;
 
 const normalise = (email: string) => email.trim().toLowerCase();
 
-/** Sign-in bodies are an email and a password: more than this is refused (413) before it is read in full. */
-const SIGN_IN_BODY_LIMIT = 64 * 1024;
-
-/**
- * Reads a sign-in request's body (bounded): the email it names (lower case; null when it names
- * none, which better-auth answers itself) and the request again for better-auth, body included.
- */
-export async function readSignIn(request: Request): Promise<{ email: string | null; request: Request }> {
-  const bytes = await readBodyBytes(request, SIGN_IN_BODY_LIMIT, "A sign-in request");
-  let email: string | null = null;
-  try {
-    const body: unknown = JSON.parse(bytes.toString("utf8"));
-    const given = body && typeof body === "object" ? (body as { email?: unknown }).email : undefined;
-    if (typeof given === "string" && given.trim() !== "") email = normalise(given);
-  } catch {}
-  const again = new Request(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: new Uint8Array(bytes),
-  });
-  return { email, request: again };
+/** The email a sign-in body names (lower case), or null: better-auth answers a body without one. */
+export function signInEmailOf(body: unknown): string | null {
+  const given = body && typeof body === "object" ? (body as { email?: unknown }).email : undefined;
+  return typeof given === "string" && given.trim() !== "" ? normalise(given) : null;
 }
 
 /** Refuses (429, with when to try again) an account that failed too often in its current window. */

@@ -606,6 +606,18 @@ describe("failed sign-ins per account", () => {
     expect(await getDb().signInFailure.count({ where: { email } })).toBe(0);
   });
 
+  test("malformed JSON on better-auth's endpoints → 400 invalid_json, as on every route", async () => {
+    for (const path of ["/sign-in/email", "/sign-up/email"]) {
+      const res = await request("POST", `/api/auth${path}`, undefined, {
+        raw: "{bad",
+        headers: { ...json, ...from(101) },
+        anonymous: true,
+      });
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.code, path).toBe("invalid_json");
+    }
+  });
+
   test("a sign-in body over 64 KB → 413 before it is read in full", async () => {
     const res = await auth("/sign-in/email", { email: "big@test.glaze", password: "x".repeat(70_000) }, from(100));
     expect(res.status).toBe(413);
