@@ -126,7 +126,7 @@ export function TableWorkspace({
 
   const activeJobs = live.jobs.filter(isActiveJob);
   const currentJob = activeJobs[0] ?? live.jobs[0];
-  const saving = saved.create.isPending || saved.update.isPending;
+  const saving = saved.create.isPending || saved.update.isPending || saved.rename.isPending;
 
   return (
     <GridPermissionsProvider permissions={permissions}>
@@ -186,6 +186,9 @@ export function TableWorkspace({
                   },
                 },
               )
+            }
+            onRename={(target, name) =>
+              saved.rename.mutate({ view: target, name }, { onSuccess: () => setViewPanel(null) })
             }
             onDelete={(target) => saved.remove.mutate(target, { onSuccess: () => choose(null) })}
           />

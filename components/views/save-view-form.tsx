@@ -2,12 +2,22 @@
 
 import { useState } from "react";
 
-/** "Save as new view": a name, unique in the table (the API says so when it is not). */
-export function SaveViewForm({ pending, onSave }: { pending: boolean; onSave: (name: string) => void }) {
-  const [name, setName] = useState("");
+/** A view's name, unique in the table (the API says so when it is not): saving a new view, or renaming one. */
+export function SaveViewForm({
+  pending,
+  onSave,
+  initial = "",
+  label = "Save view",
+}: {
+  pending: boolean;
+  onSave: (name: string) => void;
+  initial?: string;
+  label?: string;
+}) {
+  const [name, setName] = useState(initial);
   return (
     <form
-      aria-label="Save view"
+      aria-label={label}
       className="flex w-64 flex-col gap-2"
       onSubmit={(event) => {
         event.preventDefault();
@@ -31,7 +41,7 @@ export function SaveViewForm({ pending, onSave }: { pending: boolean; onSave: (n
         disabled={pending}
         className="self-end rounded-md bg-slate-900 px-3 py-1 text-xs font-medium text-white hover:bg-slate-700 disabled:opacity-50"
       >
-        {pending ? "Saving…" : "Save view"}
+        {pending ? "Saving…" : label}
       </button>
     </form>
   );

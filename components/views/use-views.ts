@@ -44,6 +44,15 @@ export function useViews(tableId: string, initialViews: ViewList) {
     },
   });
 
+  const rename = useMutation({
+    meta: { errorTitle: "Could not rename the view" },
+    mutationFn: ({ view, name }: { view: ViewDto; name: string }) => fetchers.updateView(tableId, view.id, { name }),
+    onSuccess: async (view, { view: before }) => {
+      await refresh();
+      toast.show({ kind: "success", title: `Renamed “${before.name}” to “${view.name}”` });
+    },
+  });
+
   const remove = useMutation({
     meta: { errorTitle: "Could not delete the view" },
     mutationFn: (view: ViewDto) => fetchers.deleteView(tableId, view.id),
@@ -53,5 +62,5 @@ export function useViews(tableId: string, initialViews: ViewList) {
     },
   });
 
-  return { views: list.data?.data ?? NO_VIEWS, create, update, remove };
+  return { views: list.data?.data ?? NO_VIEWS, create, update, rename, remove };
 }

@@ -15,7 +15,7 @@ import { ViewSwitcher } from "./view-switcher";
 
 export type ViewPanel =
   | { kind: "filter"; addColumn?: string; nonce: number }
-  | { kind: "sort" | "hidden" | "save" }
+  | { kind: "sort" | "hidden" | "save" | "rename" }
   | null;
 
 const BUTTON =
@@ -46,6 +46,7 @@ export function ViewBar({
   saving,
   onSave,
   onSaveAs,
+  onRename,
   onDelete,
 }: {
   view: TableView;
@@ -59,6 +60,7 @@ export function ViewBar({
   saving: boolean;
   onSave: () => void;
   onSaveAs: (name: string) => void;
+  onRename: (view: ViewDto, name: string) => void;
   onDelete: (view: ViewDto) => void;
 }) {
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -66,7 +68,7 @@ export function ViewBar({
   const { canWrite } = useGridPermissions();
   const { state, dispatch, choose, saved, dirty } = view;
   const close = () => onPanel(null);
-  const toggle = (kind: "sort" | "hidden" | "save") => onPanel(panel?.kind === kind ? null : { kind });
+  const toggle = (kind: "sort" | "hidden" | "save" | "rename") => onPanel(panel?.kind === kind ? null : { kind });
   const conditions = countConditions(state.filter);
   const filtered = state.filter !== null || view.query.q.trim() !== "";
   return (
@@ -153,6 +155,29 @@ export function ViewBar({
           {panel?.kind === "save" ? (
             <Popover label="Save as a new view" onClose={close}>
               <SaveViewForm pending={saving} onSave={onSaveAs} />
+            </Popover>
+          ) : null}
+        </div>
+      ) : null}
+      {canWrite && saved ? (
+        <div className="relative">
+          <button
+            type="button"
+            aria-expanded={panel?.kind === "rename"}
+            onClick={() => toggle("rename")}
+            className={`${BUTTON} border-transparent text-slate-700`}
+          >
+            Rename…
+          </button>
+          {panel?.kind === "rename" ? (
+            <Popover label="Rename the view" onClose={close}>
+              <SaveViewForm
+                key={saved.id}
+                pending={saving}
+                initial={saved.name}
+                label="Rename view"
+                onSave={(name) => onRename(saved, name)}
+              />
             </Popover>
           ) : null}
         </div>

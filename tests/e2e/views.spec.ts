@@ -143,6 +143,17 @@ test("search, filter, sort, hide and resize; save the view; a reload opens the l
   await page.reload();
   await expect(viewSwitcher(page).locator("option:checked")).toHaveText("No email yet");
   await expect(viewBar(page).getByText("15 rows of 30")).toBeVisible();
+
+  // Renamed in place: the same view, its settings kept.
+  await viewBar(page).getByRole("button", { name: "Rename…" }).click();
+  const rename = page.getByRole("dialog", { name: "Rename the view" });
+  await expect(rename.getByLabel("View name")).toHaveValue("No email yet");
+  await rename.getByLabel("View name").fill("Needs an email");
+  await rename.getByRole("button", { name: "Rename view" }).click();
+  await expect(viewSwitcher(page).locator("option:checked")).toHaveText("Needs an email");
+  await expect(viewBar(page).getByText("15 rows of 30")).toBeVisible();
+  const renamed = (await (await request.get(`/api/tables/${table.id}/views`)).json()).data;
+  expect(renamed).toMatchObject([{ id: views[0].id, name: "Needs an email", filter: views[0].filter }]);
   expect(errors).toEqual([]);
 });
 
