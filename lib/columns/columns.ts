@@ -1,6 +1,13 @@
 import "server-only";
 import { getDb, type Tx } from "../db";
-import { abandonTasks, finalizeJobs, forgetColumn, withDbRetry } from "../enrichment/store";
+import {
+  abandonTasks,
+  finalizeJobs,
+  keysBeingRemoved,
+  startKeyRemoval,
+  stripRemovedKey,
+  withDbRetry,
+} from "../enrichment/store";
 import { conflict, invalid, notFound } from "../errors";
 import { type Column, Prisma } from "../generated/prisma/client";
 import { checkRecipe, keysReadBy, type RecipeInput, type recipeSchema } from "../providers/recipe";
@@ -69,6 +76,12 @@ export async function createColumn(
     if (existing.some((c) => c.key === input.key)) {
       throw conflict(`A column with key "${input.key}" already exists in this table`, { key: input.key });
     }
+    if ((await keysBeingRemoved(tableId, tx)).includes(input.key)) {
+      throw conflict(
+        `The values of a deleted column "${input.key}" are still being removed from the rows; try again in a moment`,
+        { key: input.key },
+      );
+    }
     if (existing.length >= MAX_COLUMNS_PER_TABLE) {
       throw invalid(`A table can have at most ${MAX_COLUMNS_PER_TABLE} columns`);
     }
@@ -127,8 +140,11 @@ export async function deleteColumn({ tableId, columnId }: { tableId: string; col
   // Its tasks are locked before its rows, while a worker finishing cells locks rows before
   // tasks (and a claim tasks before rows): Postgres may abort one of two as a deadlock. The
   // whole delete then runs again.
-  const jobs = await withDbRetry(() => deleteColumnOnce({ tableId, columnId }, db));
+  const { jobs, removal } = await withDbRetry(() => deleteColumnOnce({ tableId, columnId }, db));
   await finalizeJobs(jobs);
+  // The column is gone; its values leave the rows a batch at a time, row writes going on
+  // meanwhile (lib/enrichment/store/forget-column.ts). Answered when every row is done.
+  await stripRemovedKey(removal);
 }
 
 async function deleteColumnOnce(
@@ -162,13 +178,14 @@ async function deleteColumnOnce(
       // Unfinished tasks of the column count as failed, so their jobs still end.
       const touched = await abandonTasks({ tableId, columnId }, "column deleted", tx);
       await tx.column.delete({ where: { id: columnId } });
-      await forgetColumn({ tableId, columnId, key: column.key }, tx);
+      const removal = { tableId, columnId, key: column.key };
+      await startKeyRemoval(removal, tx);
       await pruneViews({ tableId }, tx);
       const rest = await tx.column.findMany({ where: { tableId }, orderBy: [{ order: "asc" }, { createdAt: "asc" }] });
       await renumber(tx, rest);
-      return touched;
+      return { jobs: touched, removal };
     },
-    // A column of a big table touches every row and task of it.
+    // A column with many unfinished tasks touches each of them.
     { timeout: 300_000, maxWait: 10_000 },
   );
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { MAX_COLUMNS_PER_TABLE } from "../columns/schemas";
 import { getDb } from "../db";
+import { keysBeingRemoved } from "../enrichment/store";
 import { invalid } from "../errors";
 import { getTable, lockTable } from "../tables/tables";
 import { openCsvStream } from "./csv-stream";
@@ -98,9 +99,10 @@ export async function appendCsvToTable(
       const hint = unknown.length > 0 && !createColumns ? " (pass createColumns=true to add missing ones)" : "";
       throw invalid(`The CSV's header does not match the table's columns${hint}`, problems);
     }
+    // A deleted column's key still being removed from the rows is taken too (forget-column.ts).
     const newKeys = uniqueKeys(
       unknown.map(({ h }) => h),
-      existing.map((c) => c.key),
+      [...existing.map((c) => c.key), ...(unknown.length > 0 ? await keysBeingRemoved(tableId, tx) : [])],
     );
     if (unknown.length > 0) {
       await tx.column.createMany({

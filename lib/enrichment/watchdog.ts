@@ -4,7 +4,14 @@ import { env } from "../env";
 import { settleCancelledJob } from "./jobs";
 import { type ChunkPlan, planChunks } from "./orchestration";
 import { cellsPerStepFor, chunkSizeFor, MAX_REDRIVES, SETTLE_BATCH, WATCHDOG_STALL_SECONDS } from "./policy";
-import { claimRedrive, failRemainingTasks, finalizeJobs, readStalledJobs, readUnfinishedChunks } from "./store";
+import {
+  claimRedrive,
+  failRemainingTasks,
+  finalizeJobs,
+  finishKeyRemovals,
+  readStalledJobs,
+  readUnfinishedChunks,
+} from "./store";
 
 // The watchdog: whatever happened to the orchestrator (a lost event, a run that died with the
 // database, a dev server killed mid-job), a job that stopped moving is driven again, and one
@@ -51,6 +58,8 @@ async function unfinishedChunks(jobId: string, totalTasks: number): Promise<Chun
 export async function superviseJobs({ stalledForSeconds = stallSeconds() } = {}): Promise<WatchdogReport> {
   const report: WatchdogReport = { redrives: [], gaveUp: [], settled: [] };
   await sweepStaleReservations(STALE_RESERVATION_MS);
+  // A deleted column's values left in rows by a request that died (forget-column.ts).
+  await finishKeyRemovals();
   for (const job of await readStalledJobs({ stalledForSeconds, limit: JOBS_PER_PASS })) {
     const redrive = await claimRedrive({ jobId: job.id, seen: job.redriveCount });
     if (redrive === undefined) continue; // another watchdog took it

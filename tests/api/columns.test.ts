@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
+import { finishKeyRemovals, startKeyRemoval, stripRemovedKey } from "@/lib/enrichment/store";
 import { api } from "../support/api";
 import { detailPaths, expectError, withoutWrites } from "../support/db-state";
 import { makeTable, rowsOf } from "../support/fixtures";
@@ -559,4 +560,77 @@ test("DELETE /api/tables/:tableId/columns/:columnId – concurrent with row writ
   // Each row write either ran before the delete (and was stripped by it) or after (and was rejected).
   for (const r of results) expect([200, 201, 204, 422]).toContain(r.status);
   for (const row of await rowsOf(t.tableId)) expect(row.data).not.toHaveProperty("email");
+});
+
+describe("a deleted column's values leave the rows a batch at a time", () => {
+  /** A table whose `email` column holds a value in every row (set with one statement). */
+  async function filled(rows: number) {
+    const t = await makeTable({ keys: ["name", "email"], rows });
+    await getDb()
+      .$executeRaw`UPDATE rows SET data = data || jsonb_build_object('email', 'p' || position || '@x.io') WHERE table_id = ${t.tableId}::uuid`;
+    return t;
+  }
+  const withKey = (tableId: string, key: string) =>
+    getDb().$queryRaw<
+      { n: bigint }[]
+    >`SELECT count(*) AS n FROM rows WHERE table_id = ${tableId}::uuid AND data ? ${key}`.then(([r]) => Number(r.n));
+
+  test("row writes go on while the values are removed: a write lands before the removal ends and loses nothing", async () => {
+    const t = await filled(30_000);
+    const deleting = api.delete(`/api/tables/${t.tableId}/columns/${t.columns.email}`);
+    // The column is gone at once; its values are still in most rows.
+    await vi.waitFor(async () => expect(await getDb().column.count({ where: { id: t.columns.email } })).toBe(0), {
+      timeout: 30_000,
+      interval: 20,
+    });
+    const last = t.rowIds.at(-1) as string;
+    const written = await api.patch(`/api/tables/${t.tableId}/rows/${last}`, { data: { name: "Written meanwhile" } });
+    expect(written.status).toBe(200);
+    // The write did not wait for the whole table: the removal was still under way when it landed.
+    expect(await getDb().columnKeyRemoval.count({ where: { tableId: t.tableId } })).toBe(1);
+    expect((await deleting).status).toBe(204);
+    expect(await withKey(t.tableId, "email")).toBe(0);
+    expect(await getDb().columnKeyRemoval.count({ where: { tableId: t.tableId } })).toBe(0);
+    const row = await getDb().row.findUniqueOrThrow({ where: { id: last } });
+    expect(row.data).toEqual({ name: "Written meanwhile" });
+  }, 120_000);
+
+  test("until a removal ends its key is not taken again (409; a CSV append names the new column email_2); the watchdog finishes one whose request died", async () => {
+    const t = await filled(50);
+    // A delete whose request died after the column went: the removal is recorded, the values remain.
+    await getDb().$transaction(async (tx) => {
+      await tx.column.delete({ where: { id: t.columns.email } });
+      await startKeyRemoval({ tableId: t.tableId, columnId: t.columns.email as string, key: "email" }, tx);
+    });
+    expect(await withKey(t.tableId, "email")).toBe(50);
+    const again = await api.post(`/api/tables/${t.tableId}/columns`, { key: "email", label: "Email" });
+    expectError(again, 409, "conflict");
+    expect(again.body.error.message).toMatch(/still being removed/);
+    const appended = await api.post(`/api/tables/${t.tableId}/import?createColumns=true`, undefined, {
+      raw: "name,email\r\nNew,new@x.io\r\n",
+      headers: { "content-type": "text/csv" },
+    });
+    expect(appended.status).toBe(201);
+    expect(appended.body.meta.createdColumns).toEqual(["email_2"]);
+
+    expect(await finishKeyRemovals({ olderThanSeconds: 0 })).toBe(1);
+    expect(await withKey(t.tableId, "email")).toBe(0);
+    expect(await withKey(t.tableId, "email_2")).toBe(1);
+    expect((await api.post(`/api/tables/${t.tableId}/columns`, { key: "email", label: "Email" })).status).toBe(201);
+  });
+
+  test("a removal in small batches and a write racing each batch: every write kept, every value removed", async () => {
+    const t = await filled(200);
+    const columnId = t.columns.email as string;
+    await getDb().$transaction(async (tx) => {
+      await tx.column.delete({ where: { id: columnId } });
+      await startKeyRemoval({ tableId: t.tableId, columnId, key: "email" }, tx);
+    });
+    await Promise.all([
+      stripRemovedKey({ tableId: t.tableId, columnId, key: "email" }, { batchRows: 7 }),
+      ...t.rowIds.map((id, i) => api.patch(`/api/tables/${t.tableId}/rows/${id}`, { data: { name: `W${i}` } })),
+    ]);
+    const rows = await getDb().row.findMany({ where: { tableId: t.tableId }, orderBy: { position: "asc" } });
+    expect(rows.map((r) => r.data)).toEqual(t.rowIds.map((_, i) => ({ name: `W${i}` })));
+  });
 });

@@ -20,7 +20,13 @@ export {
 export { withDbRetry } from "./db-retry";
 export { EDITED_ERROR, endEditedCells } from "./edited-cells";
 export { type FinishedTask, finalizeJobs, finishTasks, noteAttemptError, type TaskResult } from "./finish";
-export { forgetColumn } from "./forget-column";
+export {
+  finishKeyRemovals,
+  type KeyRemoval,
+  keysBeingRemoved,
+  startKeyRemoval,
+  stripRemovedKey,
+} from "./forget-column";
 export { markJobStarted, readUnfinishedTaskIds, recordJobError } from "./job-runs";
 export { readJob, readJobs } from "./jobs";
 export {
