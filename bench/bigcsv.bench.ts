@@ -147,4 +147,30 @@ export async function benchBigCsv(stack: Stack, log: (line: string) => void) {
   log(
     `on disk:                      rows ${sizes.rows} (with indexes), row_search ${sizes.search} (with its trigram index)`,
   );
+
+  // Deleting a column rewrites every row; row writes go on meanwhile (each waits for one batch
+  // of the removal at most): a PATCH of one row every 250 ms while the notes column goes.
+  const columns = (await api.get<{ columns: { id: string; key: string }[] }>(`/api/tables/${tableId}`)).columns;
+  const notes = columns.find((c) => c.key === "notes");
+  const rowId = (await api.get<{ data: { id: string }[] }>(`/api/tables/${tableId}/rows?offset=${ROWS - 1}&limit=1`))
+    .data[0].id;
+  if (notes) {
+    const writes: number[] = [];
+    let deleting = true;
+    const t0 = performance.now();
+    const deleted = api.delete(`/api/tables/${tableId}/columns/${notes.id}`).finally(() => {
+      deleting = false;
+    });
+    while (deleting) {
+      const w0 = performance.now();
+      await api.patch(`/api/tables/${tableId}/rows/${rowId}`, { data: { name: `Written ${writes.length}` } });
+      writes.push(performance.now() - w0);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await deleted;
+    const s = summarize(writes);
+    log(
+      `delete a column of ${fmt(ROWS)} rows: ${fmt((performance.now() - t0) / 1000, 1)} s; ${writes.length} row PATCHes meanwhile: p50 ${fmt(s.p50, 1)} ms, max ${fmt(Math.max(...writes), 1)} ms`,
+    );
+  }
 }

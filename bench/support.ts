@@ -48,6 +48,7 @@ export function client(baseUrl: string, apiKey: string) {
     post: <T>(path: string, body?: unknown) => call<T>("POST", path, body),
     patch: <T>(path: string, body?: unknown) => call<T>("PATCH", path, body),
     put: <T>(path: string, body?: unknown) => call<T>("PUT", path, body),
+    delete: <T>(path: string) => call<T>("DELETE", path),
   };
 }
 

@@ -39,13 +39,13 @@ const NO_COLUMNS: ColumnDto[] = [];
 export function TableWorkspace({
   initialTable,
   initialViews,
-  lastViewId,
+  openViewId,
   permissions,
 }: {
   initialTable: TableDto;
   initialViews: ViewList;
-  /** The person's last used view of the table (null: all rows), which the grid opens on. */
-  lastViewId: string | null;
+  /** The view the grid opens on: the one the address names, else the person's last used one (null: all rows). */
+  openViewId: string | null;
   permissions: Permission[];
 }) {
   const tableId = initialTable.id;
@@ -57,7 +57,7 @@ export function TableWorkspace({
   });
   const allColumns = table.columns ?? NO_COLUMNS;
   const saved = useViews(tableId, initialViews);
-  const view = useTableView(tableId, allColumns, saved.views, lastViewId);
+  const view = useTableView(tableId, allColumns, saved.views, openViewId);
   const { query, visible: columns, dispatch, choose } = view;
   const live = useLiveStatus(tableId, allColumns);
   const rowCount = useViewCount(tableId, query, table.rowCount, live.ready);

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useReducer, useState } from "react";
+import { useCallback, useEffect, useMemo, useReducer, useState } from "react";
 import type { ColumnDto, ViewDto } from "@/lib/client/fetchers";
 import type { ViewQuery } from "@/lib/client/view-query";
 import { fitColumns, fromSaved, isDirty, viewReducer } from "@/lib/client/view-state";
@@ -8,7 +8,7 @@ import { useRememberView } from "./use-remember-view";
 /**
  * The view the grid shows: the working view (a saved one as loaded, plus changes), the search
  * box, and what follows from them: the rows' query and the columns shown. It starts on the
- * person's last used view of the table (`initialViewId`, read by the page on the server, so
+ * view the address names, else the person's last used one (`initialViewId`, read by the page on the server, so
  * the first rows fetched are already that view's); `choose` switches and remembers it.
  */
 export function useTableView(tableId: string, columns: ColumnDto[], views: ViewDto[], initialViewId: string | null) {
@@ -36,6 +36,7 @@ export function useTableView(tableId: string, columns: ColumnDto[], views: ViewD
   );
   // A saved view deleted meanwhile leaves its settings as an unsaved view.
   const saved = views.find((view) => view.id === state.viewId) ?? null;
+  useViewInAddress(saved?.id ?? null);
   return {
     state,
     dispatch,
@@ -50,3 +51,18 @@ export function useTableView(tableId: string, columns: ColumnDto[], views: ViewD
 }
 
 export type TableView = ReturnType<typeof useTableView>;
+
+/**
+ * The saved view on screen, in the page's address (`?view=<id>`, none for all rows or an
+ * unsaved view): a reload or a copied link opens it. Replaced, not pushed: Back still leaves
+ * the table, as before.
+ */
+function useViewInAddress(viewId: string | null) {
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    if ((url.searchParams.get("view") ?? null) === viewId) return;
+    if (viewId) url.searchParams.set("view", viewId);
+    else url.searchParams.delete("view");
+    window.history.replaceState(window.history.state, "", url);
+  }, [viewId]);
+}

@@ -41,7 +41,7 @@ async function readLimited(request: Request, limit: number): Promise<string> {
 }
 
 /** application/json or a +json type, with any parameters (charset…). */
-function isJson(contentType: string | null) {
+export function isJson(contentType: string | null) {
   const type = contentType?.split(";")[0].trim().toLowerCase() ?? "";
   return type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type);
 }
@@ -80,7 +80,14 @@ export async function parseJsonBody<S extends z.ZodType>(
  * Validates query parameters (422 with the offending fields). Every parameter takes one value:
  * one given twice is refused rather than one of its values silently chosen.
  */
+/** Requests whose query parameters a route validated (route() refuses a GET whose were not). */
+const queriesRead = new WeakSet<Request>();
+
+/** Whether the route validated the request's query parameters with parseQuery. */
+export const queryWasRead = (request: Request) => queriesRead.has(request);
+
 export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  queriesRead.add(request);
   const search = new URL(request.url).searchParams;
   const repeated = [...new Set(search.keys())]
     .map((key) => ({ key, times: search.getAll(key).length }))

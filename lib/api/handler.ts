@@ -4,6 +4,7 @@ import { type Access, requireAdmin, requirePermission } from "../auth/access";
 import { authorize } from "../auth/context";
 import type { Permission } from "../auth/permissions";
 import { AppError } from "../errors";
+import { queryWasRead } from "./body";
 import { checkHost, checkOrigin, checkSessionOrigin } from "./guard";
 import { toErrorResponse } from "./respond";
 import { withApiHeaders } from "./security-headers";
@@ -70,7 +71,19 @@ export function route<P extends Record<string, string> = Record<string, never>>(
         throw new AppError("not_found", `workspace ${workspaceId} was not found`);
       if (options.permission !== "authenticated") requirePermission(access, options.permission, principal);
       if (options.admin) requireAdmin(access);
-      return await handler(request, params, access);
+      const response = await handler(request, params, access);
+      // A read that takes no parameters refuses those it was given, as routes that take some
+      // refuse unknown ones (parseQuery), instead of answering as if they meant nothing.
+      const given = [...new URL(request.url).searchParams.keys()];
+      if (request.method === "GET" && given.length > 0 && !queryWasRead(request)) {
+        await response.body?.cancel().catch(() => {});
+        throw new AppError(
+          "validation_failed",
+          "The query parameters are invalid",
+          [...new Set(given)].map((key) => ({ path: key, message: `Unrecognized key: "${key}"` })),
+        );
+      }
+      return response;
     } catch (error) {
       return toErrorResponse(error);
     }

@@ -1,10 +1,10 @@
 import "server-only";
-import { readBodyBytes } from "../api/body";
+import { isJson, readBodyBytes } from "../api/body";
 import { checkHost } from "../api/guard";
 import { authRefusal, toErrorResponse } from "../api/respond";
 import { AppError } from "../errors";
 import { getAuth } from "./server";
-import { checkSignInAllowed, clearSignInFailures, recordSignInFailure, signInEmailOf } from "./sign-in-throttle";
+import { clearSignInFailures, releaseSignInAttempt, reserveSignInAttempt, signInEmailOf } from "./sign-in-throttle";
 
 /**
  * better-auth answers sign-up, sign-in and get-session with the session token in the body too;
@@ -45,8 +45,16 @@ async function readAuthBody(request: Request): Promise<{ request: Request; body:
   if (request.method !== "POST" || !request.body) return { request, body: undefined };
   const bytes = await readBodyBytes(request, AUTH_BODY_LIMIT, "The request body");
   let body: unknown;
-  const json = request.headers.get("content-type")?.toLowerCase().includes("json") ?? false;
-  if (json && bytes.length > 0) {
+  const type = request.headers.get("content-type");
+  // JSON only, as on every route: better-auth would also take a form body, which a page of
+  // another site can post, and which the sign-in limit would not read.
+  if (bytes.length > 0 && !isJson(type)) {
+    throw new AppError(
+      "unsupported_media_type",
+      type ? `Send the body as application/json, not ${type}` : "Send the body as application/json",
+    );
+  }
+  if (bytes.length > 0) {
     try {
       body = JSON.parse(bytes.toString("utf8"));
     } catch (error) {
@@ -72,10 +80,10 @@ export async function handleAuthRequest(received: Request): Promise<Response> {
     checkHost(received.headers.get("host") ?? new URL(received.url).host);
     const { request, body: sent } = await readAuthBody(received);
     const signIn = new URL(request.url).pathname === "/api/auth/sign-in/email" ? signInEmailOf(sent) : null;
-    if (signIn) await checkSignInAllowed(signIn);
+    if (signIn) await reserveSignInAttempt(signIn);
     const response = await getAuth().handler(request);
-    if (signIn && response.status === 401) await recordSignInFailure(signIn);
     if (signIn && response.status < 300) await clearSignInFailures(signIn);
+    else if (signIn && response.status !== 401) await releaseSignInAttempt(signIn);
     if (response.status < 400) return withoutSessionTokens(response);
     let body: { message?: unknown; code?: unknown } = {};
     try {

@@ -606,6 +606,38 @@ describe("failed sign-ins per account", () => {
     expect(await getDb().signInFailure.count({ where: { email } })).toBe(0);
   });
 
+  test("40 wrong passwords at once from 40 addresses: 10 are checked, 30 refused (429)", async () => {
+    const email = `raced-${Date.now()}@test.glaze`;
+    await auth("/sign-up/email", { name: "R", email, password: "the right password" }, from(110));
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        auth("/sign-in/email", { email, password: `guess ${i}` }, from(120 + i)).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+  });
+
+  test("a sign-in as a form, or any better-auth body that is not JSON → 415, nothing counted or signed in; NUL in the email → 422", async () => {
+    const email = `formed-${Date.now()}@test.glaze`;
+    const password = "the right password";
+    await auth("/sign-up/email", { name: "F", email, password }, from(170));
+    for (const path of ["/sign-in/email", "/sign-up/email"]) {
+      const res = await request("POST", `/api/auth${path}`, undefined, {
+        raw: new URLSearchParams({ email, password, name: "F" }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN, ...from(171) },
+        anonymous: true,
+      });
+      expect(res.status, path).toBe(415);
+      expect(res.body.error.code, path).toBe("unsupported_media_type");
+      expect(res.headers.getSetCookie(), path).toEqual([]);
+    }
+    expect(await getDb().signInFailure.count({ where: { email } })).toBe(0);
+    const nul = await auth("/sign-in/email", { email: `${email}\u0000`, password }, from(172));
+    expect(nul.status).toBe(422);
+    expect(nul.body.error.details).toEqual([{ path: "email", message: expect.stringMatching(/NUL/) }]);
+  });
+
   test("malformed JSON on better-auth's endpoints → 400 invalid_json, as on every route", async () => {
     for (const path of ["/sign-in/email", "/sign-up/email"]) {
       const res = await request("POST", `/api/auth${path}`, undefined, {

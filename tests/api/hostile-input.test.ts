@@ -153,6 +153,25 @@ describe("query strings", () => {
     }
   });
 
+  test("a parameter a read does not take → 422 naming it, also on reads that take none", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 1 });
+    for (const path of [
+      `/api/tables/${t.tableId}`,
+      `/api/tables/${t.tableId}/columns`,
+      `/api/tables/${t.tableId}/views`,
+      `/api/tables/${t.tableId}/providers`,
+      "/api/providers",
+      "/api/workspaces",
+      "/api/workspace/provider-limits",
+      `/api/tables/${t.tableId}/rows`,
+      "/api/usage",
+    ]) {
+      const res = await api.get(`${path}?bogus=1`);
+      expectError(res, 422, "validation_failed");
+      expect(res.body.error.details, path).toEqual([{ path: "bogus", message: 'Unrecognized key: "bogus"' }]);
+    }
+  });
+
   test("a cursor longer than a URL can carry → 422 saying so", async () => {
     const t = await makeTable({ keys: ["name"], rows: 1 });
     const xips = Array.from({ length: 900 }, (_, i) => 1_000_000_000 + i);

@@ -84,7 +84,7 @@ describe("PATCH /api/tables/:tableId/columns/:columnId – recipe", () => {
       { providers: ["llm", "pdl.person"], inputs: EMAIL_RECIPE.inputs },
       "recipe.providers.0",
     ],
-    ["an unknown input", { providers: ["pdl.person"], inputs: { phoneNumber: "name" } }, "recipe.inputs"],
+    ["an unknown input", { providers: ["pdl.person"], inputs: { phoneNumber: "name" } }, "recipe.inputs.phoneNumber"],
     [
       "an input keyed __proto__ (kept as a key of its own, as a request body has it)",
       { providers: ["pdl.person"], inputs: JSON.parse('{"__proto__":"name"}') },
@@ -93,7 +93,7 @@ describe("PATCH /api/tables/:tableId/columns/:columnId – recipe", () => {
     ["a threshold above 1", { ...EMAIL_RECIPE, stopWhen: { minConfidence: 1.5 } }, "recipe.stopWhen.minConfidence"],
     ["http without its request", { providers: ["http"] }, "recipe.http"],
     ["an unknown field", { ...EMAIL_RECIPE, field: "shoe_size" }, "recipe.field"],
-    ["an extra key", { ...EMAIL_RECIPE, retries: 3 }, "recipe"],
+    ["an extra key", { ...EMAIL_RECIPE, retries: 3 }, "recipe.retries"],
   ])("%s → 422, nothing written", async (_name, recipe, path) => {
     const t = await leadsTable();
     await withoutWrites(async () => {

@@ -154,6 +154,15 @@ test("search, filter, sort, hide and resize; save the view; a reload opens the l
   await expect(viewBar(page).getByText("15 rows of 30")).toBeVisible();
   const renamed = (await (await request.get(`/api/tables/${table.id}/views`)).json()).data;
   expect(renamed).toMatchObject([{ id: views[0].id, name: "Needs an email", filter: views[0].filter }]);
+
+  // The address names the saved view on screen: a link opens it, whatever was used last.
+  await expect(page).toHaveURL(new RegExp(`/tables/${table.id}\\?view=${views[0].id}$`));
+  const link = page.url();
+  await remembering(page, () => viewSwitcher(page).selectOption({ label: "All rows" }));
+  await expect(page).toHaveURL(new RegExp(`/tables/${table.id}$`));
+  await page.goto(link);
+  await expect(viewSwitcher(page).locator("option:checked")).toHaveText("Needs an email");
+  await expect(viewBar(page).getByText("15 rows of 30")).toBeVisible();
   expect(errors).toEqual([]);
 });
 

@@ -13,9 +13,18 @@ import { listViews } from "@/lib/views/views";
 
 export const dynamic = "force-dynamic";
 
-export default async function TablePage({ params }: { params: Promise<{ tableId: string }> }) {
+export default async function TablePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tableId: string }>;
+  searchParams: Promise<{ view?: string | string[] }>;
+}) {
   const { tableId } = await params;
-  const session = await requirePageSession(`/tables/${tableId}`);
+  // ?view=<id>: a link to one of the table's saved views (the grid keeps it in the address).
+  const { view } = await searchParams;
+  const asked = typeof view === "string" && z.uuid().safeParse(view).success ? view.toLowerCase() : null;
+  const session = await requirePageSession(`/tables/${tableId}${asked ? `?view=${asked}` : ""}`);
   if (!z.uuid().safeParse(tableId).success) notFound();
   // A table of a workspace the person is not in does not exist for them.
   const access = await pageAccessToTable(session, tableId);
@@ -24,8 +33,10 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
-  // Read here so the grid's first render and first rows are already the person's last view.
+  // Read here so the grid's first render and first rows are already the view linked to, else
+  // the person's last view.
   const [views, last] = await Promise.all([listViews({ tableId }), getLastView({ userId: session.user.id, tableId })]);
+  const opened = asked && views.data.some((v) => v.id === asked) ? asked : last.viewId;
   return (
     <main className="flex h-screen flex-col">
       <AppHeader session={session} workspaceId={access.workspaceId} />
@@ -40,12 +51,7 @@ export default async function TablePage({ params }: { params: Promise<{ tableId:
         ) : null}
         <ProvidersNotice tableId={tableId} />
       </header>
-      <TableWorkspace
-        initialTable={table}
-        initialViews={views}
-        lastViewId={last.viewId}
-        permissions={access.permissions}
-      />
+      <TableWorkspace initialTable={table} initialViews={views} openViewId={opened} permissions={access.permissions} />
     </main>
   );
 }

@@ -61,6 +61,10 @@ export async function stripRemovedKey(
     const last = rows[0]?.last ?? null;
     if (last === null) break;
     after = last;
+    await pool.query("UPDATE column_key_removals SET progress_at = now() WHERE table_id = $1::uuid AND key = $2", [
+      tableId,
+      key,
+    ]);
     if (Date.now() > deadline) return false;
   }
   await pool.query("DELETE FROM column_key_removals WHERE table_id = $1::uuid AND key = $2 AND column_id = $3::uuid", [
@@ -72,14 +76,14 @@ export async function stripRemovedKey(
 }
 
 /**
- * The watchdog's part: removals older than `olderThanSeconds` (their request most likely died)
- * are carried on, within `budgetMs` in all. Returns how many it finished.
+ * The watchdog's part: removals without progress for `olderThanSeconds` (their request most
+ * likely died) are carried on, within `budgetMs` in all. Returns how many it finished.
  */
 export async function finishKeyRemovals({ olderThanSeconds = 60, budgetMs = 20_000 } = {}): Promise<number> {
   const deadline = Date.now() + budgetMs;
   const { rows } = await getPool().query<{ tableId: string; columnId: string; key: string }>(
     `SELECT table_id::text AS "tableId", column_id::text AS "columnId", key FROM column_key_removals
-      WHERE created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT 20`,
+      WHERE progress_at < now() - make_interval(secs => $1) ORDER BY progress_at LIMIT 20`,
     [olderThanSeconds],
   );
   let finished = 0;

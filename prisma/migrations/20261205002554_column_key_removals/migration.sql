@@ -3,7 +3,7 @@ CREATE TABLE "column_key_removals" (
     "table_id" UUID NOT NULL,
     "key" TEXT NOT NULL,
     "column_id" UUID NOT NULL,
-    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "progress_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "column_key_removals_pkey" PRIMARY KEY ("table_id","key")
 );
