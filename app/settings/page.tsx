@@ -21,7 +21,9 @@ export default async function SettingsPage() {
       <main className="mx-auto max-w-4xl space-y-10 px-6 py-10">
         <header>
           <h1 className="text-2xl font-semibold tracking-tight">{workspace.name}</h1>
-          <p className="text-slate-600">You are {workspace.role} of this workspace.</p>
+          <p className="text-slate-600">
+            You are {/^[aeiou]/.test(workspace.role ?? "") ? "an" : "a"} {workspace.role} of this workspace.
+          </p>
         </header>
         <MembersSection workspaceId={workspace.id} canManage={admin} selfId={session.user.id} />
         {admin ? <InvitationsSection workspaceId={workspace.id} /> : null}

@@ -1,20 +1,25 @@
 import type { JobDto } from "@/lib/enrichment/serialize";
 import { failedOf } from "./format";
 
-/** Progress of a job: done + failed + skipped out of total (a native progress bar, styled). */
+/**
+ * Progress of a job: the cells that ran (done, failed, skipped) out of total, as a native
+ * progress bar, styled. Cells a cancel ended did not run: a cancelled job's bar stops where
+ * its cells stopped, in grey, instead of a full green bar that reads as success.
+ */
 export function JobProgressBar({ job, label }: { job: JobDto; label: string }) {
-  // Green when everything that ran succeeded, amber when some cells failed, red when all did
-  // (cells a cancel ended did not fail: they did not run).
+  // Green when everything that ran succeeded, amber when some cells failed, red when all did.
   const tone =
-    failedOf(job) === 0
-      ? "[&::-webkit-progress-value]:bg-emerald-500"
-      : job.doneTasks === 0
-        ? "[&::-webkit-progress-value]:bg-red-500"
-        : "[&::-webkit-progress-value]:bg-amber-500";
+    job.status === "cancelled"
+      ? "[&::-webkit-progress-value]:bg-slate-400"
+      : failedOf(job) === 0
+        ? "[&::-webkit-progress-value]:bg-emerald-500"
+        : job.doneTasks === 0
+          ? "[&::-webkit-progress-value]:bg-red-500"
+          : "[&::-webkit-progress-value]:bg-amber-500";
   return (
     <progress
       aria-label={label}
-      value={job.doneTasks + job.failedTasks + job.skippedTasks}
+      value={job.doneTasks + failedOf(job) + job.skippedTasks}
       max={Math.max(1, job.totalTasks)}
       className={`h-1.5 w-full overflow-hidden rounded-full [&::-webkit-progress-bar]:bg-slate-200 [&::-moz-progress-bar]:bg-emerald-500 ${tone} [&::-webkit-progress-value]:transition-all`}
     />

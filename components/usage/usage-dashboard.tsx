@@ -15,6 +15,9 @@ function useUsage(groupBy: "provider" | "job" | "day", from: string, to: string)
   return useQuery({
     queryKey: queryKeys.usage(groupBy, from, to),
     queryFn: ({ signal }) => fetchers.usage({ groupBy, from, to }, signal),
+    // Spending changes while a job runs elsewhere: the page reads it afresh each time it opens.
+    staleTime: 0,
+    refetchOnMount: "always",
     meta: { errorTitle: "Could not load usage" },
   });
 }
@@ -30,6 +33,8 @@ export function UsageDashboard() {
   const budget = useQuery({
     queryKey: queryKeys.budget(),
     queryFn: ({ signal }) => fetchers.budget(signal),
+    staleTime: 0,
+    refetchOnMount: "always",
     meta: { errorTitle: "Could not load the budget" },
   });
   return (
@@ -37,7 +42,9 @@ export function UsageDashboard() {
       <section aria-label="This month" className="grid grid-cols-3 gap-4">
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <p className="text-xs text-slate-500">Spent this month</p>
-          <p className="text-2xl font-semibold tabular-nums">{formatCredits(budget.data?.spentThisMonth ?? 0)}</p>
+          <p className="text-2xl font-semibold tabular-nums">
+            {budget.data ? formatCredits(budget.data.spentThisMonth) : "…"}
+          </p>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <p className="text-xs text-slate-500">Monthly budget</p>

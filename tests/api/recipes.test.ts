@@ -251,3 +251,31 @@ describe("GET /api/tables/:tableId/rows/:rowId/cells/:columnId", () => {
     expectError(await api.get(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}/cells/nope`), 404, "not_found");
   });
 });
+
+describe("POST /enrich over a column and a column whose recipe reads it", () => {
+  test("→ 422 saying which to enrich first, nothing created; each alone is fine", async () => {
+    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "everyone.test" }], {
+      email: EMAIL_RECIPE,
+      title: { providers: ["pdl.person"], field: "title", inputs: { email: "email" } },
+    });
+    const both = await withoutWrites(() =>
+      api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.title, t.columns.email] }),
+    );
+    expectError(both, 422, "validation_failed");
+    expect(both.body.error.message).toMatch(/enrich “email” first, then the columns that read it/);
+    expect(both.body.error.details).toEqual([
+      { path: "columnIds", message: "“title” (title) reads “email” (email), which this run also fills" },
+    ]);
+    const cells = await withoutWrites(() =>
+      api.post(`/api/tables/${t.tableId}/enrich`, {
+        cellIds: [
+          { rowId: t.rowIds[0], columnId: t.columns.email },
+          { rowId: t.rowIds[0], columnId: t.columns.title },
+        ],
+      }),
+    );
+    expectError(cells, 422, "validation_failed");
+    expect((await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email] })).status).toBe(201);
+    expect((await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.title] })).status).toBe(201);
+  });
+});
