@@ -279,3 +279,18 @@ describe("POST /enrich over a column and a column whose recipe reads it", () => 
     expect((await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.title] })).status).toBe(201);
   });
 });
+
+describe("the LLM fallback's answers", () => {
+  test("an answer that does not look like the field (a domain for a LinkedIn URL) is not kept: the cell fails saying so", async () => {
+    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "stark.com" }], {
+      linkedin: { providers: ["llm"], field: "linkedin_url", inputs: { fullName: "name", domain: "company_domain" } },
+    });
+    const job = await jobOver(t.tableId, [t.columns.linkedin as string]);
+    await runCellBatch(job.taskIds);
+    const res = await api.get(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}/cells/${t.columns.linkedin}`);
+    expect(res.body).toMatchObject({ status: "failed", value: null });
+    const [call] = res.body.history[0].calls;
+    expect(call).toMatchObject({ provider: "llm", outcome: "not_found" });
+    expect(call.error).toMatch(/The model's answer is not a linkedin url/);
+  });
+});

@@ -5,6 +5,7 @@ import { zodResponseFormat } from "openai/helpers/zod";
 import type { Adapter } from "../adapter";
 import { catalogEntry } from "../catalog";
 import { BadInput, NotFound, OutOfCredits, ProviderError, RateLimited, Transient, Unauthorized } from "../errors";
+import type { FieldName } from "../types";
 import { buildPrompt, groundBasis, llmAnswerSchema } from "./llm-prompt";
 
 // The LLM fallback: any OpenAI-compatible chat completions server (OpenAI, Ollama, vLLM) by
@@ -68,6 +69,19 @@ function classify(error: unknown): ProviderError {
   );
 }
 
+/**
+ * What a value of a field must look like for a model's answer to be kept: a model asked for a
+ * LinkedIn URL may well answer with the company's domain it was given, which would otherwise
+ * win as an AI value. Fields of free text (names, titles, places) take any answer.
+ */
+const FIELD_SHAPES: Partial<Record<FieldName, RegExp>> = {
+  email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+  linkedin_url: /^(https?:\/\/)?([a-z]{2,3}\.)?linkedin\.com\/(in|pub|company)\/[^\s/?#]+\/?([?#]\S*)?$/i,
+  twitter_url: /^(https?:\/\/)?(www\.)?(twitter|x)\.com\/[A-Za-z0-9_]{1,15}\/?$/i,
+  company_domain: /^(?!https?:)([a-z0-9](-*[a-z0-9])*\.)+[a-z]{2,}$/i,
+  phone: /^\+?[0-9(][0-9 ().-]{5,24}$/,
+};
+
 export const llmFallback: Adapter = {
   ...catalogEntry("llm"),
 
@@ -105,10 +119,19 @@ export const llmFallback: Adapter = {
     if (parsed.value === null || parsed.value.trim() === "") {
       throw NotFound("The model found no value in what it was given", { httpStatus: 200, cost, payload });
     }
+    const value = parsed.value.trim();
+    const fits = FIELD_SHAPES[request.field];
+    if (fits && !fits.test(value)) {
+      throw NotFound(`The model's answer is not a ${request.field.replace(/_/g, " ")}: "${value.slice(0, 100)}"`, {
+        httpStatus: 200,
+        cost,
+        payload,
+      });
+    }
     // An answer that cites nothing it was given is a guess, whatever the model says.
     const label = basis.cited.length > 0 ? parsed.confidence : "low";
     return {
-      value: parsed.value.trim(),
+      value,
       confidence: CONFIDENCE[label],
       rawConfidence: parsed.confidence,
       source: `AI-synthesised (${env.model})`,
