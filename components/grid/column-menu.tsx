@@ -7,7 +7,8 @@ import { TYPES } from "./add-column-form";
 import { useGridPermissions } from "./grid-permissions";
 
 export type ColumnMenuActions = {
-  enrichColumn: (col: number) => void;
+  /** The column's cells in the view; `emptyOnly`: only those without a value. */
+  enrichColumn: (col: number, emptyOnly?: boolean) => void;
   sort: (column: ColumnDto, direction: "asc" | "desc") => void;
   filterBy: (column: ColumnDto) => void;
   hide: (column: ColumnDto) => void;
@@ -129,7 +130,12 @@ export function ColumnMenu({
       label={`Column ${column.label}`}
       onClose={onClose}
       items={[
-        ...(canEnrich ? [{ label: enrichLabel, onSelect: () => actions.enrichColumn(col) }] : []),
+        ...(canEnrich
+          ? [
+              { label: enrichLabel, onSelect: () => actions.enrichColumn(col) },
+              { label: "Enrich empty cells only", onSelect: () => actions.enrichColumn(col, true) },
+            ]
+          : []),
         { label: "Sort ascending", onSelect: () => actions.sort(column, "asc") },
         { label: "Sort descending", onSelect: () => actions.sort(column, "desc") },
         { label: "Filter by this column…", onSelect: () => actions.filterBy(column) },

@@ -7,7 +7,7 @@ import { type ColumnDto, fetchers, type TableDto } from "@/lib/client/fetchers";
 import { countCells, emptySelection, type GridSelection, rectsOf, selectColumn } from "@/lib/client/grid-selection";
 import { isActiveJob } from "@/lib/client/job-state";
 import { queryKeys } from "@/lib/client/query-keys";
-import { isFiltered, viewKey } from "@/lib/client/view-query";
+import { isFiltered, viewKey, withEmptyCells } from "@/lib/client/view-query";
 import { JobProgress } from "../jobs/job-progress";
 import { useRefreshViewAfterJobs } from "../views/use-refresh-view";
 import { useTableView } from "../views/use-table-view";
@@ -22,7 +22,7 @@ import { GridToolbar } from "./grid-toolbar";
 import { NoMatchingRows } from "./no-matching-rows";
 import { useColumnActions } from "./use-column-actions";
 import { useConfirmedEnrich, useEnrichEstimate } from "./use-enrich-estimate";
-import { useEnrichSelection } from "./use-enrich-selection";
+import { type EnrichTarget, useEnrichSelection } from "./use-enrich-selection";
 import { useLiveStatus } from "./use-live-status";
 import { useViewCount } from "./use-row-blocks";
 import { useRowEdits } from "./use-row-edits";
@@ -80,7 +80,7 @@ export function TableWorkspace({
   const { addColumn, updateColumn, deleteColumn } = useColumnActions(tableId);
 
   const selectedCells = useMemo(() => countCells(rectsOf(selection, dims)), [selection, dims]);
-  const run = useCallback((target: GridSelection) => enrich.mutate(target), [enrich]);
+  const run = useCallback((target: EnrichTarget) => enrich.mutate(target), [enrich]);
   const confirmed = useConfirmedEnrich(tableId, columns, dims, query, run);
   const onEnrich = useCallback(
     (target?: GridSelection) => void confirmed.request(target ?? selection),
@@ -100,12 +100,14 @@ export function TableWorkspace({
     : "Enrich column (all rows)";
 
   const enrichColumn = useCallback(
-    (col: number) => {
+    (col: number, emptyOnly = false) => {
       const next = selectColumn(emptySelection, col);
       update(() => next);
-      void confirmed.request(next);
+      // Empty cells only: the view's rows whose value in the column is empty.
+      const key = columns[col]?.key;
+      void confirmed.request(next, emptyOnly && key ? withEmptyCells(query, key) : query);
     },
-    [confirmed, update],
+    [confirmed, update, columns, query],
   );
 
   const columnActions = useMemo<ColumnMenuActions>(

@@ -5,7 +5,7 @@ import { type Dims, type GridSelection, rectsOf } from "@/lib/client/grid-select
 import { queryKeys } from "@/lib/client/query-keys";
 import { type ViewQuery, viewKey } from "@/lib/client/view-query";
 import { useToast } from "../ui/toast-provider";
-import { planEnrichRequest } from "./use-enrich-selection";
+import { type EnrichTarget, planEnrichRequest } from "./use-enrich-selection";
 import { useThrottledValue } from "./use-throttled-value";
 
 // What enriching the current selection would cost: the same request body POST /enrich would
@@ -51,20 +51,21 @@ export function useConfirmedEnrich(
   columns: ColumnDto[],
   dims: Dims,
   view: ViewQuery,
-  run: (selection: GridSelection) => void,
+  run: (target: EnrichTarget) => void,
 ) {
   const client = useQueryClient();
   const toast = useToast();
-  const [pending, setPending] = useState<{ selection: GridSelection; estimate: EstimateDto } | null>(null);
+  const [pending, setPending] = useState<{ target: EnrichTarget; estimate: EstimateDto } | null>(null);
   const [checking, setChecking] = useState(false);
   const request = useCallback(
-    async (selection: GridSelection) => {
+    async (selection: GridSelection, within: ViewQuery = view) => {
       setChecking(true);
       try {
-        const planned = await planEnrichRequest(client, tableId, columns, selection, dims, view);
+        const planned = await planEnrichRequest(client, tableId, columns, selection, dims, within);
         const estimate = await fetchers.estimate(tableId, planned.body);
-        if (estimate.needsConfirmation) setPending({ selection, estimate });
-        else run(selection);
+        const target = { selection, within };
+        if (estimate.needsConfirmation) setPending({ target, estimate });
+        else run(target);
       } catch (error) {
         toast.show({ kind: "error", title: "Could not start enrichment", message: (error as Error).message });
       } finally {
@@ -74,7 +75,7 @@ export function useConfirmedEnrich(
     [client, tableId, columns, dims, view, run, toast],
   );
   const confirm = useCallback(() => {
-    if (pending) run(pending.selection);
+    if (pending) run(pending.target);
     setPending(null);
   }, [pending, run]);
   const cancel = useCallback(() => setPending(null), []);

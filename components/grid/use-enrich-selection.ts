@@ -70,14 +70,17 @@ export async function planEnrichRequest(
   return { body: { cellIds }, queued: (rowId) => byRow.get(rowId) };
 }
 
+/** A selection to enrich, and the view its rows are counted in (the one on screen unless told). */
+export type EnrichTarget = { selection: GridSelection; within?: ViewQuery };
+
 /** Enrich: the selection → one POST /enrich; the job and the queued cells show at once. */
 export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: Dims, view: ViewQuery) {
   const client = useQueryClient();
   const toast = useToast();
   return useMutation({
     meta: { errorTitle: "Could not start enrichment" },
-    mutationFn: async (selection: GridSelection) => {
-      const planned = await planEnrichRequest(client, tableId, columns, selection, dims, view);
+    mutationFn: async ({ selection, within = view }: EnrichTarget) => {
+      const planned = await planEnrichRequest(client, tableId, columns, selection, dims, within);
       // The status cursor must predate the job, or its first changes could be missed.
       await client.ensureQueryData({ queryKey: queryKeys.cellStatus(tableId) });
       // What the cells show as the request leaves: only those unchanged by its answer are marked queued.

@@ -40,3 +40,12 @@ export function rowFilterOf(view: ViewQuery): FilterNode | null {
   if (view.filter && search) return { and: [view.filter, search] };
   return view.filter ?? search;
 }
+
+/**
+ * The view narrowed to the rows whose `key` is empty: enriching a column in it fills only its
+ * empty cells (the rows chosen by the server from the same filter, as for any filtered view).
+ */
+export function withEmptyCells(view: ViewQuery, key: string): ViewQuery {
+  const empty: FilterNode = { column: key, op: "is_empty" };
+  return { ...view, filter: view.filter ? { and: [view.filter, empty] } : empty };
+}

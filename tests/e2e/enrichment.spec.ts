@@ -109,3 +109,43 @@ test("column setup: a provider waterfall tried on 5 rows, then a value explained
   await expect(why).not.toContainText("Source:");
   expect(errors).toEqual([]);
 });
+
+test("enrich empty cells only: the column's cells that have a value are left as they are, not run or charged again", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Half filled",
+    [
+      { key: "name", label: "Name" },
+      { key: "note", label: "Note" },
+    ],
+    [
+      { name: "Ada", note: "kept as written" },
+      { name: "Alan" },
+      { name: "Grace", note: "also kept" },
+      { name: "Edsger" },
+      { name: "Barbara" },
+    ],
+  );
+  await page.goto(`/tables/${table.id}`);
+  await page.getByRole("button", { name: "Column options: Note" }).click();
+  await page.getByRole("menuitem", { name: "Enrich empty cells only" }).click();
+  await expect
+    .poll(async () => (await cellOf(page, "Barbara", "Note")).textContent(), { timeout: 30_000 })
+    .toMatch(/\S/);
+  const jobs = (await (await request.get(`/api/tables/${table.id}/enrich/jobs`)).json()).data;
+  expect(jobs).toHaveLength(1);
+  expect(jobs[0].totalTasks).toBe(3);
+  await expect
+    .poll(async () => (await (await request.get(`/api/tables/${table.id}/enrich/jobs/${jobs[0].jobId}`)).json()).status)
+    .toBe("completed");
+  const rows = (await (await request.get(`/api/tables/${table.id}/rows`)).json()).data;
+  const note = (name: string) => rows.find((r: { data: { name: string } }) => r.data.name === name).data.note;
+  expect(note("Ada")).toBe("kept as written");
+  expect(note("Grace")).toBe("also kept");
+  for (const name of ["Alan", "Edsger", "Barbara"]) expect(note(name)).toBeTruthy();
+  expect(errors).toEqual([]);
+});

@@ -1,6 +1,14 @@
 import { describe, expect, test } from "vitest";
 import { changeColumn, draftFor, fromFlat, isComplete, toFlat } from "@/lib/client/filter-edit";
-import { isFiltered, PLAIN_VIEW, rowFilterOf, viewKey, viewOfKey, viewParams } from "@/lib/client/view-query";
+import {
+  isFiltered,
+  PLAIN_VIEW,
+  rowFilterOf,
+  viewKey,
+  viewOfKey,
+  viewParams,
+  withEmptyCells,
+} from "@/lib/client/view-query";
 import { emptyView, fitColumns, isDirty, viewFits, viewReducer } from "@/lib/client/view-state";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { FilterNode } from "@/lib/views/filter-schema";
@@ -45,6 +53,14 @@ describe("view query", () => {
     expect(viewOfKey("all")).toEqual(PLAIN_VIEW);
     expect(viewOfKey(viewKey({ ...PLAIN_VIEW, sort: view.sort }))).toEqual({ ...PLAIN_VIEW, sort: view.sort });
     expect(viewOfKey("filter=%7Bnot+json")).toBeNull();
+  });
+
+  test("empty cells only: the view narrowed to the rows whose column is empty, its search kept", () => {
+    const empty = { column: "email", op: "is_empty" };
+    expect(withEmptyCells(PLAIN_VIEW, "email")).toEqual({ ...PLAIN_VIEW, filter: empty });
+    expect(rowFilterOf(withEmptyCells({ filter: EMPTY, sort: [], q: "acme" }, "email"))).toEqual({
+      and: [{ and: [EMPTY, empty] }, { op: "search", value: "acme" }],
+    });
   });
 
   test("a sort alone shows every row; a filter or a search does not", () => {
