@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ImportCsvButton } from "@/components/csv/import-csv-button";
 import { CreateTableForm } from "@/components/home/create-table-form";
+import { FirstWorkspaceForm } from "@/components/home/first-workspace-form";
 import { ProvidersNotice } from "@/components/providers-status/providers-notice";
 import { AppHeader } from "@/components/shell/app-header";
 import { requirePageSession } from "@/lib/auth/page-session";
@@ -33,9 +34,10 @@ export default async function HomePage() {
           ) : null}
         </header>
         {workspace ? null : (
-          <p className="mb-6 rounded-lg border border-dashed border-slate-300 p-6 text-center text-slate-600">
-            You are not in a workspace yet. Create one with the workspace menu above, or open an invitation link.
-          </p>
+          <div className="mb-6 space-y-4 text-center">
+            <p className="text-slate-600">You are not in a workspace yet.</p>
+            <FirstWorkspaceForm />
+          </div>
         )}
         {workspace ? (
           <section aria-labelledby="tables-heading">

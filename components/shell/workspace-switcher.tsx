@@ -9,17 +9,34 @@ import { useToast } from "../ui/toast-provider";
 
 const NEW = "__new__";
 
-/** The workspace the person works in: switch to another, or create one. */
-export function WorkspaceSwitcher({ workspaces, activeId }: { workspaces: WorkspaceDto[]; activeId: string | null }) {
+/** Switching the person's workspace, and creating one to work in (the home page's first one too). */
+export function useWorkspaceActions() {
   const router = useRouter();
   const toast = useToast();
-  const [creating, setCreating] = useState(false);
   const activate = async (organizationId: string) => {
     const { error } = await authClient.organization.setActive({ organizationId });
     if (error) toast.show({ kind: "error", title: "Could not switch workspace", message: authErrorMessage(error) });
     router.push("/");
     router.refresh();
   };
+  /** Creates the workspace and works in it; false when it was refused (the toast says why). */
+  const create = async (name: string): Promise<boolean> => {
+    try {
+      const created = await fetchers.createWorkspace(name);
+      await activate(created.id);
+      return true;
+    } catch (error) {
+      toast.show({ kind: "error", title: "Could not create the workspace", message: describeError(error) });
+      return false;
+    }
+  };
+  return { activate, create };
+}
+
+/** The workspace the person works in: switch to another, or create one. */
+export function WorkspaceSwitcher({ workspaces, activeId }: { workspaces: WorkspaceDto[]; activeId: string | null }) {
+  const { activate, create } = useWorkspaceActions();
+  const [creating, setCreating] = useState(false);
   if (creating) {
     return (
       <form
@@ -28,14 +45,7 @@ export function WorkspaceSwitcher({ workspaces, activeId }: { workspaces: Worksp
         onSubmit={async (event) => {
           event.preventDefault();
           const name = String(new FormData(event.currentTarget).get("name") ?? "").trim();
-          if (!name) return;
-          try {
-            const created = await fetchers.createWorkspace(name);
-            setCreating(false);
-            await activate(created.id);
-          } catch (error) {
-            toast.show({ kind: "error", title: "Could not create the workspace", message: describeError(error) });
-          }
+          if (name && (await create(name))) setCreating(false);
         }}
       >
         <input

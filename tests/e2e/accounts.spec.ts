@@ -34,9 +34,9 @@ test("sign up, create a workspace, invite a viewer by link; the viewer joins, ca
   await owner.page.getByRole("button", { name: "Sign up" }).click();
   await expect(owner.page.getByText("You are not in a workspace yet")).toBeVisible();
 
-  await owner.page.getByRole("combobox", { name: "Workspace" }).selectOption({ label: "New workspace…" });
-  await owner.page.getByRole("textbox", { name: "Workspace name" }).fill("Northwind Sales");
-  await owner.page.getByRole("button", { name: "Create", exact: true }).click();
+  const firstWorkspace = owner.page.getByRole("form", { name: "Your first workspace" });
+  await firstWorkspace.getByRole("textbox", { name: "Workspace name" }).fill("Northwind Sales");
+  await firstWorkspace.getByRole("button", { name: "Create workspace" }).click();
   await expect(owner.page.getByRole("heading", { name: "Northwind Sales" })).toBeVisible();
   await owner.page.getByRole("textbox", { name: "New table name" }).fill("Prospects");
   await owner.page.getByRole("button", { name: "Create", exact: true }).click();
@@ -97,7 +97,7 @@ test("two tabs: switching workspace in one leaves the other working in the works
   const switcher = (page: Page) => page.getByRole("combobox", { name: "Workspace" });
   for (const name of ["Alpha", "Beta"]) {
     await switcher(one).selectOption({ label: "New workspace…" });
-    await one.getByRole("textbox", { name: "Workspace name" }).fill(name);
+    await one.getByRole("form", { name: "New workspace" }).getByRole("textbox", { name: "Workspace name" }).fill(name);
     await one.getByRole("form", { name: "New workspace" }).getByRole("button", { name: "Create" }).click();
     await expect(one.getByRole("heading", { name })).toBeVisible();
   }
@@ -136,9 +136,10 @@ test("an owner stores, replaces and removes the workspace's provider keys and HT
   await page.getByLabel("Email").fill(`keys-${stamp}@test.glaze`);
   await page.getByLabel(/Password/).fill(password);
   await page.getByRole("button", { name: "Sign up" }).click();
-  await page.getByRole("combobox", { name: "Workspace" }).selectOption({ label: "New workspace…" });
-  await page.getByRole("textbox", { name: "Workspace name" }).fill("Keyholders");
-  await page.getByRole("form", { name: "New workspace" }).getByRole("button", { name: "Create" }).click();
+  // Someone in no workspace is asked to create one on the home page itself.
+  const firstWorkspace = page.getByRole("form", { name: "Your first workspace" });
+  await firstWorkspace.getByRole("textbox", { name: "Workspace name" }).fill("Keyholders");
+  await firstWorkspace.getByRole("button", { name: "Create workspace" }).click();
   await expect(page.getByRole("heading", { name: "Keyholders" })).toBeVisible();
   await page.getByRole("link", { name: "Workspace settings" }).click();
 
