@@ -57,6 +57,12 @@ export function ConfirmEnrichDialog({
             </>
           ) : null}
         </dl>
+        {remaining !== null && credits.expected > remaining ? (
+          <p role="alert" className="rounded-md bg-amber-50 p-2 text-sm text-amber-900">
+            That is more than this month's budget has left: the run stops when the budget is reached, and the cells it
+            does not get to are marked “Budget reached”. Select fewer cells, or raise the budget in settings.
+          </p>
+        ) : null}
         {estimate.byProvider.length > 0 ? (
           <ul className="space-y-1 text-xs text-slate-600">
             {estimate.byProvider.map((p) => (

@@ -90,12 +90,18 @@ test("a monthly budget reached mid-run: the job says so and the grid marks the c
     Array.from({ length: 6 }, (_, i) => `Person${i} Budget${tag}`),
   );
   const budget = await (await request.get("/api/workspace/budget")).json();
-  const put = await request.put("/api/workspace/budget", { data: { monthlyCredits: budget.spentThisMonth + 2 } });
+  const put = await request.put("/api/workspace/budget", {
+    data: { monthlyCredits: budget.spentThisMonth + 2, confirmThreshold: 1 },
+  });
   expect(put.status()).toBe(200);
 
   await page.goto(`/tables/${t.id}`);
   await page.getByRole("button", { name: "Column options: Email" }).click();
   await page.getByRole("menuitem", { name: "Enrich column (all rows)" }).click();
+  // Asked first, and told that the budget will not cover it all.
+  const dialog = page.getByRole("dialog", { name: "Run this enrichment?" });
+  await expect(dialog.getByRole("alert")).toContainText("more than this month's budget has left");
+  await dialog.getByRole("button", { name: "Run enrichment" }).click();
   const progress = page.getByRole("region", { name: "Enrichment progress" });
   await expect(progress).toContainText("2 done", { timeout: 30_000 });
   await expect(progress).toContainText("4 skipped");
