@@ -2,7 +2,7 @@ import { type Cell, FlexRender } from "@tanstack/react-table";
 import { cellValueOf } from "@/lib/client/cell-value";
 import { type SourceMark as Mark, sourceMarkOf } from "@/lib/client/source-mark";
 import type { ColumnDto } from "@/lib/columns/serialize";
-import { CANCELLED_ERROR } from "@/lib/enrichment/cancelled";
+import { CANCELLED_ERROR } from "@/lib/enrichment/task-errors";
 import type { CellStates, RowDto } from "@/lib/rows/serialize";
 import { CellEditor, type EditEnd } from "./cell-editor";
 import { cellRenderers } from "./cells/cell-renderers";

@@ -89,14 +89,14 @@ export function JobListItem({
               {cancelling ? "Cancelling…" : "Cancel job"}
             </button>
           ) : null}
-          {!isActive(job) && failedOf(job) > 0 && onRetry ? (
+          {!isActive(job) && (failedOf(job) > 0 || job.budgetReached) && onRetry ? (
             <button
               type="button"
               disabled={busy}
               onClick={onRetry}
               className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50"
             >
-              Retry {plural(failedOf(job), "failed cell")}
+              {retryLabel(job)}
             </button>
           ) : null}
           <button type="button" onClick={onToggle} className="ml-auto text-xs text-slate-500 hover:text-slate-800">
@@ -107,4 +107,13 @@ export function JobListItem({
       {open ? <JobTasks tableId={tableId} job={job} /> : null}
     </li>
   );
+}
+
+/** What Retry runs again: the cells that failed, and those a budget stopped (they did not run). */
+function retryLabel(job: JobDto): string {
+  const failed = failedOf(job);
+  if (!job.budgetReached) return `Retry ${plural(failed, "failed cell")}`;
+  return failed > 0
+    ? `Retry ${plural(failed, "failed cell")} and those the budget skipped`
+    : "Run the cells the budget skipped";
 }

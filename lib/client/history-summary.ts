@@ -1,4 +1,4 @@
-import { CANCELLED_ERROR } from "@/lib/enrichment/cancelled";
+import { CANCELLED_ERROR } from "@/lib/enrichment/task-errors";
 import type { CellHistoryDto } from "./fetchers";
 
 /**

@@ -205,6 +205,12 @@ describe("POST /api/tables/:tableId/enrich – maxCredits", () => {
     });
     const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId: res.body.jobId, status: "skipped" } });
     expect(tasks.map((x) => x.error)).toEqual(["budget reached", "budget reached", "budget reached"]);
+    // Retry runs the cells the budget stopped (they did not run), not the done ones.
+    const retry = await api.post(`/api/tables/${t.tableId}/enrich/jobs/${res.body.jobId}/retry`);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ totalTasks: 3, retryOf: res.body.jobId });
+    const retried = await getDb().cellEnrichmentTask.findMany({ where: { jobId: retry.body.jobId } });
+    expect(retried.map((x) => x.rowId).sort()).toEqual(tasks.map((x) => x.rowId).sort());
   });
 });
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Tx } from "../../db";
-import { CANCELLED_ERROR } from "../cancelled";
+import { CANCELLED_ERROR } from "../task-errors";
 import { finalStateOf, mergeStates } from "./cell-states";
 import { countInto, shardOfTasks } from "./counters";
 import { EDITED_ERROR } from "./edited-cells";

@@ -2,7 +2,7 @@ import "server-only";
 import type { Tx } from "../../db";
 import { ROWS_BY_ID } from "../../rows/by-id";
 import { SqlParams } from "../../sql";
-import { CANCELLED_ERROR } from "./cancel";
+import { BUDGET_REACHED, CANCELLED_ERROR } from "../task-errors";
 import { mergeStates, pendingStatesOf } from "./cell-states";
 import { createShards } from "./counters";
 import { run, type Statement } from "./run";
@@ -123,11 +123,14 @@ export async function insertCellTasks(
  * The failed tasks of job `job` that are still their cell's latest task (rows.cell_states names
  * it): a cell run again since, by another job or an earlier retry of this one, is not retried
  * again, so retrying a job twice never runs (and bills) its cells twice. Cells a cancel ended
- * did not fail (they did not run): they are enriched again by choice, not retried.
+ * did not fail (they did not run): they are enriched again by choice, not retried. Cells a
+ * budget stopped are retried with them: they did not run for want of credits only.
  */
 const RETRYABLE_TASKS = (job: string) => `
   FROM cell_enrichment_tasks t JOIN rows r ON r.id = t.row_id
- WHERE t.job_id = ${job} AND t.status = 'failed' AND t.error IS DISTINCT FROM '${CANCELLED_ERROR}'
+ WHERE t.job_id = ${job}
+   AND ((t.status = 'failed' AND t.error IS DISTINCT FROM '${CANCELLED_ERROR}')
+     OR (t.status = 'skipped' AND t.error = '${BUDGET_REACHED}'))
    AND r.cell_states -> t.column_id::text ->> 't' = t.id::text`;
 
 /** The failed cells of job $2 again, for job $3 (a retry), in their order there. */

@@ -1,7 +1,9 @@
 import { type CallRow, readTaskCalls, type TaskResult } from "../store";
 
 /** The reason a budget gives (lib/costs/paid-call.ts says it; decide reads it). */
-export const BUDGET_REACHED = "budget reached";
+import { BUDGET_REACHED } from "../task-errors";
+
+export { BUDGET_REACHED };
 
 import { requestFingerprint } from "../../providers/call-provider";
 import { requestOf, type WaterfallPlan } from "./plan";
