@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ColumnDto } from "@/lib/client/fetchers";
 import {
   type GridSelection,
@@ -46,6 +46,7 @@ export function DataGrid({
   enrichLabel,
   onInspectCell,
   columnActions,
+  revealColumnId = null,
 }: {
   tableId: string;
   tableName: string;
@@ -64,6 +65,8 @@ export function DataGrid({
   /** "Why this value?" for a cell. */
   onInspectCell: (cell: { rowId: string; columnId: string; columnLabel: string }) => void;
   columnActions: ColumnMenuActions;
+  /** A column to scroll into view once it is shown (one just added, at the far right). */
+  revealColumnId?: string | null;
 }) {
   const toast = useToast();
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -83,6 +86,16 @@ export function DataGrid({
     scrollTo,
   } = useGridVirtual(scrollRef, sizing.list, rowCount);
   const { rows, rowAt } = useRowBlocks(tableId, view, rowCount, loadRange, ready);
+  // Once per column to reveal, when it is first shown: the person may scroll away after.
+  const revealAt = revealColumnId ? columns.findIndex((c) => c.id === revealColumnId) : -1;
+  const revealed = useRef<string | null>(null);
+  const reveal = useRef(() => {});
+  reveal.current = () => scrollTo({ row: firstVisible, col: revealAt });
+  useEffect(() => {
+    if (revealAt < 0 || revealed.current === revealColumnId) return;
+    revealed.current = revealColumnId;
+    reveal.current();
+  }, [revealAt, revealColumnId]);
   const table = useGridTable(columns, rows, sizing.sizing, sizing.onSizing);
   const sortOf = useCallback((key: string) => view.sort.find((s) => s.column === key)?.direction, [view.sort]);
   const filteredKeys = useMemo(() => filterColumns(view.filter), [view.filter]);

@@ -73,6 +73,8 @@ export function TableWorkspace({
     [scope],
   );
   const [panel, setPanel] = useState<SidePanel>(null);
+  // The column just added, scrolled into view once the grid shows it.
+  const [added, setAdded] = useState<string | null>(null);
   const jobsOpen = panel?.kind === "jobs";
   const [viewPanel, setViewPanel] = useState<ViewPanel>(null);
   const enrich = useEnrichSelection(tableId, columns, dims, query);
@@ -156,7 +158,14 @@ export function TableWorkspace({
             })
           }
           addingColumn={addColumn.isPending}
-          onAddColumn={(column, done) => addColumn.mutate(column, { onSuccess: done })}
+          onAddColumn={(column, done) =>
+            addColumn.mutate(column, {
+              onSuccess: (created) => {
+                setAdded(created.id);
+                done();
+              },
+            })
+          }
           exportUrl={fetchers.exportUrl(
             tableId,
             query,
@@ -224,6 +233,7 @@ export function TableWorkspace({
               enrichLabel={enrichLabel}
               onInspectCell={(cell) => setPanel({ kind: "cell", cell })}
               columnActions={columnActions}
+              revealColumnId={added}
             />
           )}
           {confirmed.pending ? (

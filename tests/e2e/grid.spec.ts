@@ -469,3 +469,21 @@ test("the jobs panel lists jobs, shows tasks, and cancels a running job; a job's
   await expect(failed.getByRole("button", { name: /Retry \d+ failed cells?/ })).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test("a column added to a wide table is scrolled into view", async ({ page, request }) => {
+  const errors = watchErrors(page);
+  const keys = Array.from({ length: 16 }, (_, i) => `field_${i + 1}`);
+  const table = await createTable(
+    request,
+    "Wide table",
+    keys.map((key) => ({ key, label: key.replace("_", " ") })),
+    [Object.fromEntries(keys.map((key) => [key, `${key} value`]))],
+  );
+  await page.goto(`/tables/${table.id}`);
+  await expect(page.getByRole("columnheader", { name: /field 1$/ })).toBeInViewport();
+  await page.getByRole("button", { name: "+ Column" }).click();
+  await page.getByRole("textbox", { name: "Column name" }).fill("Far Right");
+  await page.getByRole("form", { name: "Add column" }).getByRole("button", { name: "Add column" }).click();
+  await expect(page.getByRole("columnheader", { name: /Far Right/ })).toBeInViewport();
+  expect(errors).toEqual([]);
+});
