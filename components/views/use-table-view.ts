@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useMemo, useReducer, useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import type { ColumnDto, ViewDto } from "@/lib/client/fetchers";
 import type { ViewQuery } from "@/lib/client/view-query";
 import { fitColumns, fromSaved, isDirty, viewReducer } from "@/lib/client/view-state";
+import { useToast } from "../ui/toast-provider";
 import { useDebouncedValue } from "./use-debounced-value";
 import { useRememberView } from "./use-remember-view";
 
@@ -12,11 +14,25 @@ import { useRememberView } from "./use-remember-view";
  * the first rows fetched are already that view's); `choose` switches and remembers it.
  */
 export function useTableView(tableId: string, columns: ColumnDto[], views: ViewDto[], initialViewId: string | null) {
+  // The address wins over what the page was rendered with: Back restores a page rendered for
+  // the address it was opened at, while the address says the view that was on screen.
+  const address = useSearchParams().get("view");
+  const [opened] = useState(() => openedView(address, views, initialViewId));
   const [working, dispatch] = useReducer(viewReducer, undefined, () =>
-    fromSaved(views.find((view) => view.id === initialViewId) ?? null),
+    fromSaved(views.find((view) => view.id === opened.viewId) ?? null),
   );
   const state = useMemo(() => fitColumns(working, columns), [working, columns]);
   const remember = useRememberView(tableId);
+  const toast = useToast();
+  // A link's view is the one the person now looks at; a link to a view that is gone says so.
+  const openedOnce = useRef(false);
+  useEffect(() => {
+    if (openedOnce.current) return;
+    openedOnce.current = true;
+    if (opened.from === "address") remember(opened.viewId);
+    if (opened.from === "unknown")
+      toast.show({ kind: "info", title: "The view in the link does not exist (any more): showing your last view" });
+  }, [opened, remember, toast]);
   const choose = useCallback(
     (view: ViewDto | null) => {
       dispatch({ type: "load", view });
@@ -60,9 +76,25 @@ export type TableView = ReturnType<typeof useTableView>;
 function useViewInAddress(viewId: string | null) {
   useEffect(() => {
     const url = new URL(window.location.href);
-    if ((url.searchParams.get("view") ?? null) === viewId) return;
-    if (viewId) url.searchParams.set("view", viewId);
-    else url.searchParams.delete("view");
-    window.history.replaceState(window.history.state, "", url);
+    const named = viewId ?? ALL_ROWS;
+    if (url.searchParams.get("view") === named) return;
+    url.searchParams.set("view", named);
+    // Next's router takes native history calls into its own state (null: its own is kept).
+    window.history.replaceState(null, "", url);
   }, [viewId]);
+}
+
+/** `?view=all`: the table's own rows and order, so that Back brings back "All rows" too. */
+const ALL_ROWS = "all";
+
+/** The view to open: the address's, when it names one of the table's views (or all rows), else the page's. */
+export function openedView(
+  address: string | null,
+  views: { id: string }[],
+  fallback: string | null,
+): { viewId: string | null; from: "address" | "unknown" | "page" } {
+  if (address === null || address === "") return { viewId: fallback, from: "page" };
+  if (address === ALL_ROWS) return { viewId: null, from: "address" };
+  const named = views.find((view) => view.id === address.toLowerCase());
+  return named ? { viewId: named.id, from: "address" } : { viewId: fallback, from: "unknown" };
 }

@@ -159,10 +159,20 @@ test("search, filter, sort, hide and resize; save the view; a reload opens the l
   await expect(page).toHaveURL(new RegExp(`/tables/${table.id}\\?view=${views[0].id}$`));
   const link = page.url();
   await remembering(page, () => viewSwitcher(page).selectOption({ label: "All rows" }));
-  await expect(page).toHaveURL(new RegExp(`/tables/${table.id}$`));
+  await expect(page).toHaveURL(new RegExp(`/tables/${table.id}\\?view=all$`));
+  // Away and Back: the view that was on screen, not the one the page was opened on.
+  await page.getByRole("link", { name: "Usage" }).click();
+  await expect(page.getByRole("heading", { name: "Usage" })).toBeVisible();
+  await page.goBack();
+  await expect(viewSwitcher(page).locator("option:checked")).toHaveText("All rows");
+  await expect(viewBar(page).getByText("30 rows")).toBeVisible();
   await page.goto(link);
   await expect(viewSwitcher(page).locator("option:checked")).toHaveText("Needs an email");
   await expect(viewBar(page).getByText("15 rows of 30")).toBeVisible();
+  // A link to a view that is gone opens the last one, saying so.
+  await page.goto(`/tables/${table.id}?view=00000000-0000-4000-8000-000000000000`);
+  await expect(page.getByRole("status").filter({ hasText: "The view in the link does not exist" })).toBeVisible();
+  await expect(viewSwitcher(page).locator("option:checked")).toHaveText("Needs an email");
   expect(errors).toEqual([]);
 });
 

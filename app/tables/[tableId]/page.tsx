@@ -23,7 +23,8 @@ export default async function TablePage({
   const { tableId } = await params;
   // ?view=<id>: a link to one of the table's saved views (the grid keeps it in the address).
   const { view } = await searchParams;
-  const asked = typeof view === "string" && z.uuid().safeParse(view).success ? view.toLowerCase() : null;
+  const asked =
+    view === "all" ? "all" : typeof view === "string" && z.uuid().safeParse(view).success ? view.toLowerCase() : null;
   const session = await requirePageSession(`/tables/${tableId}${asked ? `?view=${asked}` : ""}`);
   if (!z.uuid().safeParse(tableId).success) notFound();
   // A table of a workspace the person is not in does not exist for them.
@@ -36,7 +37,7 @@ export default async function TablePage({
   // Read here so the grid's first render and first rows are already the view linked to, else
   // the person's last view.
   const [views, last] = await Promise.all([listViews({ tableId }), getLastView({ userId: session.user.id, tableId })]);
-  const opened = asked && views.data.some((v) => v.id === asked) ? asked : last.viewId;
+  const opened = asked === "all" ? null : asked && views.data.some((v) => v.id === asked) ? asked : last.viewId;
   return (
     <main className="flex h-screen flex-col">
       <AppHeader session={session} workspaceId={access.workspaceId} />
