@@ -1,12 +1,10 @@
 import "server-only";
 import { getDb } from "../db";
-import { invalid } from "../errors";
-import { keysReadBy } from "../providers/recipe";
-import { wellFormedIds } from "../rows/by-id";
 import { type CreatedJob, createEnrichmentJob, type StartedBy } from "./create-job";
 import { type DispatchResult, dispatchJob } from "./dispatch-job";
 import { getJob } from "./jobs";
 import type { Orchestrator } from "./orchestrator";
+import { refuseReadersWithTheirSources } from "./read-order";
 import type { JobCostOptions, Selection } from "./schemas";
 
 export type EnrichResponse = {
@@ -34,39 +32,6 @@ async function handOver(job: CreatedJob, orchestrator: Orchestrator, db: ReturnT
     message: summarize(job.totalTasks, dispatch, what),
     ...(dispatch.dispatched ? {} : { error: dispatch.error }),
   };
-}
-
-/**
- * A run that fills a column another of its columns reads would race itself: the reader's
- * cells would be asked about values the same run is replacing, and fail ("changed while this
- * cell ran") after their providers were paid. Refused (422) with which to enrich first.
- */
-async function refuseReadersWithTheirSources(tableId: string, selection: Selection, db: ReturnType<typeof getDb>) {
-  const ids = new Set(
-    wellFormedIds(selection.mode === "cells" ? selection.cells.map((c) => c.columnId) : selection.columnIds),
-  );
-  if (ids.size < 2) return;
-  const columns = await db.column.findMany({
-    where: { tableId, id: { in: [...ids] } },
-    orderBy: { order: "asc" },
-    select: { key: true, label: true, recipe: true },
-  });
-  const byKey = new Map(columns.map((c) => [c.key, c]));
-  const clashes = columns.flatMap((reader) =>
-    [...keysReadBy(reader.recipe)].flatMap((key) => {
-      const source = byKey.get(key);
-      return source && source !== reader ? [{ reader, source }] : [];
-    }),
-  );
-  if (clashes.length === 0) return;
-  const first = [...new Set(clashes.map((c) => `“${c.source.label}”`))].join(", ");
-  throw invalid(
-    `This run fills columns that other columns of it read: enrich ${first} first, then the columns that read ${clashes.length === 1 ? "it" : "them"}`,
-    clashes.map(({ reader, source }) => ({
-      path: "columnIds",
-      message: `“${reader.label}” (${reader.key}) reads “${source.label}” (${source.key}), which this run also fills`,
-    })),
-  );
 }
 
 /** POST /enrich: create the job and its tasks in one transaction, then hand it to the orchestrator. */

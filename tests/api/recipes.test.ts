@@ -253,30 +253,56 @@ describe("GET /api/tables/:tableId/rows/:rowId/cells/:columnId", () => {
 });
 
 describe("POST /enrich over a column and a column whose recipe reads it", () => {
-  test("→ 422 saying which to enrich first, nothing created; each alone is fine", async () => {
-    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "everyone.test" }], {
-      email: EMAIL_RECIPE,
-      title: { providers: ["pdl.person"], field: "title", inputs: { email: "email" } },
-    });
-    const both = await withoutWrites(() =>
-      api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.title, t.columns.email] }),
+  const leads = () =>
+    makeLeads(
+      [
+        { name: "Ada Lovelace", company_domain: "everyone.test" },
+        { name: "Alan Turing", company_domain: "everyone.test" },
+      ],
+      {
+        email: EMAIL_RECIPE,
+        title: { providers: ["pdl.person"], field: "title", inputs: { email: "email" } },
+        location: { providers: ["llm"], field: "location", inputs: { fullName: "name", company: "title" } },
+      },
     );
+
+  test("→ 422 with an order of runs that works, on POST /enrich and its estimate; nothing created; each alone is fine", async () => {
+    const t = await leads();
+    const body = { columnIds: [t.columns.location, t.columns.title, t.columns.email] };
+    const both = await withoutWrites(() => api.post(`/api/tables/${t.tableId}/enrich`, body));
     expectError(both, 422, "validation_failed");
-    expect(both.body.error.message).toMatch(/enrich “email” first, then the columns that read it/);
+    expect(both.body.error.message).toMatch(/one run after another: “email”, then “title”, then “location”$/);
     expect(both.body.error.details).toEqual([
       { path: "columnIds", message: "“title” (title) reads “email” (email), which this run also fills" },
+      { path: "columnIds", message: "“location” (location) reads “title” (title), which this run also fills" },
     ]);
-    const cells = await withoutWrites(() =>
+    expectError(await api.post(`/api/tables/${t.tableId}/enrich/estimate`, body), 422, "validation_failed");
+    for (const column of ["email", "title", "location"]) {
+      expect((await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns[column]] })).status).toBe(201);
+    }
+  });
+
+  test("cells: refused only when one row has both the cell read and the cell reading it", async () => {
+    const t = await leads();
+    const [r1, r2] = t.rowIds;
+    const sameRow = await withoutWrites(() =>
       api.post(`/api/tables/${t.tableId}/enrich`, {
         cellIds: [
-          { rowId: t.rowIds[0], columnId: t.columns.email },
-          { rowId: t.rowIds[0], columnId: t.columns.title },
+          { rowId: r1, columnId: t.columns.email },
+          { rowId: r1, columnId: t.columns.title },
         ],
       }),
     );
-    expectError(cells, 422, "validation_failed");
-    expect((await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email] })).status).toBe(201);
-    expect((await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.title] })).status).toBe(201);
+    expectError(sameRow, 422, "validation_failed");
+    expect(sameRow.body.error.details[0].path).toBe("cellIds");
+    const otherRows = await api.post(`/api/tables/${t.tableId}/enrich`, {
+      cellIds: [
+        { rowId: r1, columnId: t.columns.email },
+        { rowId: r2, columnId: t.columns.title },
+      ],
+    });
+    expect(otherRows.status).toBe(201);
+    expect(otherRows.body.totalTasks).toBe(2);
   });
 });
 
