@@ -20,3 +20,21 @@ export const formatCredits = (n: number) =>
 /** Cells of a job that failed for real: its failed count less the cells a cancel ended. */
 export const failedOf = (job: { failedTasks: number; cancelledTasks?: number }) =>
   job.failedTasks - (job.cancelledTasks ?? 0);
+
+/** Cells of the job that ran (done, failed, skipped): not those a cancel ended before they ran. */
+export const ranOf = (job: { doneTasks: number; failedTasks: number; skippedTasks: number; cancelledTasks?: number }) =>
+  job.doneTasks + failedOf(job) + job.skippedTasks;
+
+/**
+ * The job's percentage as its bar shows it: the API's progress counts cancelled cells as
+ * finished (a cancelled job reaches 100 %), the grid counts the cells that ran.
+ */
+export const shownProgress = (job: {
+  status: string;
+  progress: number;
+  totalTasks: number;
+  doneTasks: number;
+  failedTasks: number;
+  skippedTasks: number;
+  cancelledTasks?: number;
+}) => (job.status === "cancelled" ? Math.floor((100 * ranOf(job)) / Math.max(1, job.totalTasks)) : job.progress);

@@ -1,7 +1,7 @@
 "use client";
 
 import type { JobDto } from "@/lib/client/fetchers";
-import { failedOf, formatCredits, formatDuration, formatTime, plural } from "./format";
+import { failedOf, formatCredits, formatDuration, formatTime, plural, shownProgress } from "./format";
 import { JobProgressBar } from "./job-progress-bar";
 import { JobStatusPill } from "./job-status-pill";
 import { JobTasks } from "./job-tasks";
@@ -45,7 +45,7 @@ export function JobListItem({
           >
             {plural(job.totalTasks, "cell")} · {formatTime(job.createdAt)}
           </button>
-          <span className="ml-auto text-xs tabular-nums text-slate-500">{job.progress}%</span>
+          <span className="ml-auto text-xs tabular-nums text-slate-500">{shownProgress(job)}%</span>
         </div>
         <JobProgressBar job={job} label={`${name} progress`} />
         <dl className="grid grid-cols-3 gap-2 text-xs text-slate-500">

@@ -1,5 +1,5 @@
 import type { JobDto } from "@/lib/enrichment/serialize";
-import { failedOf } from "./format";
+import { failedOf, ranOf } from "./format";
 
 /**
  * Progress of a job: the cells that ran (done, failed, skipped) out of total, as a native
@@ -19,7 +19,7 @@ export function JobProgressBar({ job, label }: { job: JobDto; label: string }) {
   return (
     <progress
       aria-label={label}
-      value={job.doneTasks + failedOf(job) + job.skippedTasks}
+      value={ranOf(job)}
       max={Math.max(1, job.totalTasks)}
       className={`h-1.5 w-full overflow-hidden rounded-full [&::-webkit-progress-bar]:bg-slate-200 [&::-moz-progress-bar]:bg-emerald-500 ${tone} [&::-webkit-progress-value]:transition-all`}
     />

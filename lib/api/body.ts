@@ -41,7 +41,7 @@ async function readLimited(request: Request, limit: number): Promise<string> {
 }
 
 /** application/json or a +json type, with any parameters (charset…). */
-export function isJson(contentType: string | null) {
+function isJson(contentType: string | null) {
   const type = contentType?.split(";")[0].trim().toLowerCase() ?? "";
   return type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type);
 }

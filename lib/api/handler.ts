@@ -71,23 +71,26 @@ export function route<P extends Record<string, string> = Record<string, never>>(
         throw new AppError("not_found", `workspace ${workspaceId} was not found`);
       if (options.permission !== "authenticated") requirePermission(access, options.permission, principal);
       if (options.admin) requireAdmin(access);
-      const response = await handler(request, params, access);
-      // A read that takes no parameters refuses those it was given, as routes that take some
-      // refuse unknown ones (parseQuery), instead of answering as if they meant nothing.
-      const given = [...new URL(request.url).searchParams.keys()];
-      if (request.method === "GET" && given.length > 0 && !queryWasRead(request)) {
-        await response.body?.cancel().catch(() => {});
-        throw new AppError(
-          "validation_failed",
-          "The query parameters are invalid",
-          [...new Set(given)].map((key) => ({ path: key, message: `Unrecognized key: "${key}"` })),
-        );
-      }
-      return response;
+      return await refusingUnreadQuery(request, await handler(request, params, access));
     } catch (error) {
       return toErrorResponse(error);
     }
   });
+}
+
+/**
+ * A read that takes no parameters refuses those it was given, as routes that take some refuse
+ * unknown ones (parseQuery), instead of answering as if they meant nothing.
+ */
+async function refusingUnreadQuery(request: Request, response: Response): Promise<Response> {
+  const given = [...new URL(request.url).searchParams.keys()];
+  if (request.method !== "GET" || given.length === 0 || queryWasRead(request) || !response.ok) return response;
+  await response.body?.cancel().catch(() => {});
+  throw new AppError(
+    "validation_failed",
+    "The query parameters are invalid",
+    [...new Set(given)].map((key) => ({ path: key, message: `Unrecognized key: "${key}"` })),
+  );
 }
 
 /** A route anyone may call (health, an invitation's page): host and origin checks and the error shape only. */
@@ -98,7 +101,7 @@ export function publicRoute<P extends Record<string, string> = Record<string, ne
     try {
       checkHost(request.headers.get("host") ?? new URL(request.url).host);
       checkOrigin(request);
-      return await handler(request, readParams<P>((await context?.params) ?? {}));
+      return await refusingUnreadQuery(request, await handler(request, readParams<P>((await context?.params) ?? {})));
     } catch (error) {
       return toErrorResponse(error);
     }

@@ -1,5 +1,5 @@
 import "server-only";
-import { isJson, readBodyBytes } from "../api/body";
+import { readBodyBytes } from "../api/body";
 import { checkHost } from "../api/guard";
 import { authRefusal, toErrorResponse } from "../api/respond";
 import { AppError } from "../errors";
@@ -48,7 +48,9 @@ async function readAuthBody(request: Request): Promise<{ request: Request; body:
   const type = request.headers.get("content-type");
   // JSON only, as on every route: better-auth would also take a form body, which a page of
   // another site can post, and which the sign-in limit would not read.
-  if (bytes.length > 0 && !isJson(type)) {
+  // application/json itself: better-auth refuses the +json types with its own 415, which
+  // would name form bodies as allowed.
+  if (bytes.length > 0 && type?.split(";")[0].trim().toLowerCase() !== "application/json") {
     throw new AppError(
       "unsupported_media_type",
       type ? `Send the body as application/json, not ${type}` : "Send the body as application/json",

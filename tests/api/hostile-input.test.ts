@@ -165,6 +165,7 @@ describe("query strings", () => {
       "/api/workspace/provider-limits",
       `/api/tables/${t.tableId}/rows`,
       "/api/usage",
+      "/api/health",
     ]) {
       const res = await api.get(`${path}?bogus=1`);
       expectError(res, 422, "validation_failed");

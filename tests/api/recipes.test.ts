@@ -94,6 +94,28 @@ describe("PATCH /api/tables/:tableId/columns/:columnId – recipe", () => {
     ["http without its request", { providers: ["http"] }, "recipe.http"],
     ["an unknown field", { ...EMAIL_RECIPE, field: "shoe_size" }, "recipe.field"],
     ["an extra key", { ...EMAIL_RECIPE, retries: 3 }, "recipe.retries"],
+    [
+      "a secret in the URL (sent as written)",
+      {
+        providers: ["http"],
+        field: "email",
+        http: { url: "https://api.example.com/x?k={{secret:nope}}", valuePath: "email" },
+      },
+      "recipe.http.url",
+    ],
+    [
+      "a secret named in capitals",
+      {
+        providers: ["http"],
+        field: "email",
+        http: {
+          url: "https://api.example.com/x",
+          headers: { Authorization: "Bearer {{secret:Nope}}" },
+          valuePath: "email",
+        },
+      },
+      "recipe.http.headers.Authorization",
+    ],
   ])("%s → 422, nothing written", async (_name, recipe, path) => {
     const t = await leadsTable();
     await withoutWrites(async () => {

@@ -34,6 +34,31 @@ export const httpSpecSchema = z
     confidence: z.number().min(0).max(1).default(0.8).describe("Confidence of a value when no confidencePath is given"),
   })
   .superRefine((spec, ctx) => {
+    // Anything between {{ }} that is neither a column placeholder nor (in a header) a secret
+    // would be sent as written: {{secret:x}} in the URL or body, {{secret:Upper}}, {{ Name }}.
+    const unread = (text: string, secrets: boolean) =>
+      [...text.matchAll(/\{\{[^}]*\}\}/g)]
+        .map((m) => m[0])
+        .filter((ref) => !new RegExp(`^${PLACEHOLDER.source}$`).test(ref))
+        .filter((ref) => !(secrets && new RegExp(`^${SECRET_REF.source}$`).test(ref)));
+    const where: [(string | number)[], string, boolean][] = [
+      [["url"], spec.url, false],
+      ...(spec.body !== undefined ? [[["body"], spec.body, false] as [(string | number)[], string, boolean]] : []),
+      ...Object.entries(spec.headers).map(
+        ([name, value]) => [["headers", name], value, true] as [(string | number)[], string, boolean],
+      ),
+    ];
+    for (const [path, text, secrets] of where) {
+      for (const ref of unread(text, secrets)) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: /secret:/i.test(ref)
+            ? `${ref}: secrets go in headers only, named in lower case ({{secret:name}})`
+            : `${ref}: not a column key (lower case, a-z, 0-9 and _)`,
+        });
+      }
+    }
     if (secretsOf(spec).length > 0 && /\{\{/.test(originTemplateOf(spec.url))) {
       ctx.addIssue({
         code: "custom",
