@@ -46,10 +46,9 @@ async function readAuthBody(request: Request): Promise<{ request: Request; body:
   const bytes = await readBodyBytes(request, AUTH_BODY_LIMIT, "The request body");
   let body: unknown;
   const type = request.headers.get("content-type");
-  // JSON only, as on every route: better-auth would also take a form body, which a page of
-  // another site can post, and which the sign-in limit would not read.
-  // application/json itself: better-auth refuses the +json types with its own 415, which
-  // would name form bodies as allowed.
+  // application/json only, as on every route: better-auth would also take a form body, which a
+  // page of another site can post and the sign-in limit would not read; and it refuses the
+  // +json types with a 415 of its own that names form bodies as allowed.
   if (bytes.length > 0 && type?.split(";")[0].trim().toLowerCase() !== "application/json") {
     throw new AppError(
       "unsupported_media_type",

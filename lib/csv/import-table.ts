@@ -18,7 +18,8 @@ export type ImportResult = { data: TableDto; meta: { imported: number; createdCo
 /**
  * A new table from a streamed CSV body: the header row names the columns (keys derived from
  * the names, labels kept as written; each typed by its values: lib/csv/infer-types.ts), every
- * other record becomes a row, inserted in batches while the upload goes on. One transaction: a failure or a disconnect leaves no table behind.
+ * other record becomes a row, inserted in batches while the upload goes on. One transaction: a
+ * failure or a disconnect leaves no table behind.
  */
 export async function importCsvAsTable(
   {
