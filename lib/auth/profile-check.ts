@@ -1,5 +1,6 @@
 import "server-only";
 import { APIError } from "better-auth/api";
+import { isStorable, NOT_STORABLE } from "../api/text";
 import { MAX_WORKSPACE_NAME } from "./schemas";
 
 /** Longest name a person may give themselves (as a workspace's name). */
@@ -20,6 +21,8 @@ export function checkProfile(user: { name?: unknown; image?: unknown }) {
   if (typeof user.name === "string" && [...user.name].length > MAX_USER_NAME) {
     refuse(`name: at most ${MAX_USER_NAME} characters`);
   }
+  // Postgres cannot store NUL or a lone surrogate: said here, with the field, not as a failed insert.
+  if (typeof user.name === "string" && !isStorable(user.name)) refuse(`name: ${NOT_STORABLE}`);
   if (user.image !== undefined && user.image !== null) {
     let url: URL | undefined;
     try {

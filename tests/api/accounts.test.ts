@@ -397,6 +397,9 @@ describe("sessions and profiles", () => {
       image: "javascript:alert(1)",
     });
     expect(script.status).toBe(422);
+    const nul = await auth("/sign-up/email", { name: "Ada\u0000", email, password: "12345678" });
+    expect(nul.status).toBe(422);
+    expect(nul.body.error.message).toMatch(/name: must not contain the NUL character/);
     expect(await getDb().user.count({ where: { email } })).toBe(0);
     const person = await signUp();
     const update = await auth("/update-user", { name: "m".repeat(101) }, { cookie: person.cookie });

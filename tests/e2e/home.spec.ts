@@ -16,6 +16,12 @@ test("home page lists Leads and opens its table page", async ({ page }) => {
   expect(errors).toEqual([]);
 });
 
+test("/favicon.ico, which browsers ask for by themselves, leads to the app's icon", async ({ request }) => {
+  const icon = await request.get("/favicon.ico");
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+});
+
 test("unknown table shows a 404 page", async ({ page }) => {
   const response = await page.goto("/tables/00000000-0000-4000-8000-000000000000");
   expect(response?.status()).toBe(404);
