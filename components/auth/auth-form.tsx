@@ -9,6 +9,9 @@ type Field = {
   autoComplete: string;
   defaultValue?: string;
   readOnly?: boolean;
+  /** Checked by the browser before anything is sent (the server checks again). */
+  minLength?: number;
+  maxLength?: number;
 };
 
 /** A small form for the sign-in and sign-up pages: labelled fields, one button, one error line. */
@@ -55,6 +58,8 @@ export function AuthForm({
             autoComplete={field.autoComplete}
             defaultValue={field.defaultValue}
             readOnly={field.readOnly}
+            minLength={field.minLength}
+            maxLength={field.maxLength}
             required
             className="h-9 w-full rounded-md border border-slate-300 px-3 outline-none focus:border-blue-500 focus:ring-2 focus:ring-blue-200 read-only:bg-slate-50"
           />

@@ -13,9 +13,16 @@ export function SignUpForm({ next, invitation, email }: { next: string; invitati
       title="Create your Glaze account"
       submitLabel="Sign up"
       fields={[
-        { name: "name", label: "Name", type: "text", autoComplete: "name" },
+        { name: "name", label: "Name", type: "text", autoComplete: "name", maxLength: 100 },
         { name: "email", label: "Email", type: "email", autoComplete: "email", defaultValue: email, readOnly: !!email },
-        { name: "password", label: "Password (8 characters or more)", type: "password", autoComplete: "new-password" },
+        {
+          name: "password",
+          label: "Password (8 characters or more)",
+          type: "password",
+          autoComplete: "new-password",
+          minLength: 8,
+          maxLength: 128,
+        },
       ]}
       onSubmit={async ({ name, email: address, password }) => {
         const { error } = await authClient.signUp.email(

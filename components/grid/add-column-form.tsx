@@ -11,15 +11,19 @@ export function AddColumnForm({
   onSubmit,
   onClose,
   pending,
+  takenKeys = [],
 }: {
   onSubmit: (column: { key: string; label: string; dataType: ColumnDto["dataType"] }) => void;
   onClose: () => void;
   pending: boolean;
+  /** The table's keys (hidden columns' too): one of them is said at the field, before sending. */
+  takenKeys?: readonly string[];
 }) {
   const [label, setLabel] = useState("");
   const [key, setKey] = useState<string | null>(null);
   const [dataType, setDataType] = useState<ColumnDto["dataType"]>("text");
   const derived = key ?? (label ? headerToKey(label) : "");
+  const taken = takenKeys.includes(derived);
   return (
     <form
       aria-label="Add column"
@@ -54,9 +58,15 @@ export function AddColumnForm({
           onChange={(e) => setKey(e.target.value)}
           className="rounded-md border border-slate-300 px-2 py-1 font-mono text-xs outline-none focus:border-blue-500 focus:ring-2 focus:ring-blue-200"
         />
-        <span className="text-[11px] text-slate-400">
-          Keys containing email, company, title… pick the demo provider until you set up enrichment.
-        </span>
+        {taken ? (
+          <span role="alert" className="text-[11px] text-red-700">
+            A column with the key “{derived}” already exists: change the key.
+          </span>
+        ) : (
+          <span className="text-[11px] text-slate-400">
+            The key names the column in the API and in CSV files; it cannot change later.
+          </span>
+        )}
       </label>
       <label className="flex flex-col gap-1">
         <span className="text-xs font-medium text-slate-600">Type</span>
@@ -78,7 +88,7 @@ export function AddColumnForm({
         </button>
         <button
           type="submit"
-          disabled={pending}
+          disabled={pending || taken}
           className="rounded-md bg-slate-900 px-3 py-1 font-medium text-white hover:bg-slate-700 disabled:opacity-50"
         >
           Add column

@@ -22,6 +22,7 @@ export function GridToolbar({
   exportUrl,
   exportsView,
   tableId,
+  columnKeys,
   jobsOpen,
   activeJobs,
   onToggleJobs,
@@ -41,6 +42,8 @@ export function GridToolbar({
   /** The download is of a view (some rows, an order or some columns), not of the whole table. */
   exportsView: boolean;
   tableId: string;
+  /** Keys of every column of the table, shown or hidden. */
+  columnKeys: readonly string[];
   jobsOpen: boolean;
   activeJobs: number;
   onToggleJobs: () => void;
@@ -85,6 +88,7 @@ export function GridToolbar({
               {addOpen ? (
                 <AddColumnForm
                   pending={addingColumn}
+                  takenKeys={columnKeys}
                   onClose={() => setAddOpen(false)}
                   onSubmit={(column) => onAddColumn(column, () => setAddOpen(false))}
                 />

@@ -56,6 +56,7 @@ export function TableWorkspace({
     meta: { errorTitle: "Could not load the table" },
   });
   const allColumns = table.columns ?? NO_COLUMNS;
+  const columnKeys = useMemo(() => allColumns.map((c) => c.key), [allColumns]);
   const saved = useViews(tableId, initialViews);
   const view = useTableView(tableId, allColumns, saved.views, openViewId);
   const { query, visible: columns, dispatch, choose } = view;
@@ -137,6 +138,7 @@ export function TableWorkspace({
       <div className="flex min-h-0 flex-1 flex-col">
         <GridToolbar
           tableId={tableId}
+          columnKeys={columnKeys}
           selectedCells={selectedCells}
           enriching={enrich.isPending || confirmed.checking}
           estimate={estimate.data}

@@ -482,6 +482,14 @@ test("a column added to a wide table is scrolled into view", async ({ page, requ
   await page.goto(`/tables/${table.id}`);
   await expect(page.getByRole("columnheader", { name: /field 1$/ })).toBeInViewport();
   await page.getByRole("button", { name: "+ Column" }).click();
+  // A key the table has is said at the field, before anything is sent.
+  await page.getByRole("textbox", { name: "Column name" }).fill("Field 3");
+  await expect(
+    page.getByRole("alert").filter({ hasText: "A column with the key “field_3” already exists" }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole("form", { name: "Add column" }).getByRole("button", { name: "Add column" }),
+  ).toBeDisabled();
   await page.getByRole("textbox", { name: "Column name" }).fill("Far Right");
   await page.getByRole("form", { name: "Add column" }).getByRole("button", { name: "Add column" }).click();
   await expect(page.getByRole("columnheader", { name: /Far Right/ })).toBeInViewport();
