@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { MAX_USER_NAME } from "@/lib/auth/schemas";
 import { authClient, authErrorMessage } from "@/lib/client/auth-client";
 import { AuthForm } from "./auth-form";
 import { useAfterSignIn } from "./use-after-sign-in";
@@ -13,7 +14,7 @@ export function SignUpForm({ next, invitation, email }: { next: string; invitati
       title="Create your Glaze account"
       submitLabel="Sign up"
       fields={[
-        { name: "name", label: "Name", type: "text", autoComplete: "name", maxLength: 100 },
+        { name: "name", label: "Name", type: "text", autoComplete: "name", maxLength: MAX_USER_NAME },
         { name: "email", label: "Email", type: "email", autoComplete: "email", defaultValue: email, readOnly: !!email },
         {
           name: "password",

@@ -6,7 +6,7 @@ import type { Permission } from "../auth/permissions";
 import { AppError } from "../errors";
 import { queryWasRead } from "./body";
 import { checkHost, checkOrigin, checkSessionOrigin } from "./guard";
-import { toErrorResponse } from "./respond";
+import { toErrorResponse, unknownKeyDetail } from "./respond";
 import { withApiHeaders } from "./security-headers";
 
 type RouteContext<P> = { params: Promise<P> };
@@ -89,7 +89,7 @@ async function refusingUnreadQuery(request: Request, response: Response): Promis
   throw new AppError(
     "validation_failed",
     "The query parameters are invalid",
-    [...new Set(given)].map((key) => ({ path: key, message: `Unrecognized key: "${key}"` })),
+    [...new Set(given)].map((key) => unknownKeyDetail(key)),
   );
 }
 

@@ -18,13 +18,16 @@ export function errorResponse(error: AppError): Response {
   return Response.json(body, { status: error.status, headers });
 }
 
+/** The detail of a 422 for a key (or query parameter) nobody asked for, at its own path. */
+export const unknownKeyDetail = (path: string, key = path) => ({ path, message: `Unrecognized key: "${key}"` });
+
 /** zod issues as `[{ path: "rows.0.data.email", message }]`, the `details` of a 422. */
 export function zodDetails(error: z.ZodError) {
   const pathOf = (path: PropertyKey[]) => path.map(String).join(".") || "(root)";
   return error.issues.flatMap((issue) =>
     // An unknown key is named where it was given (one detail each), not at the object holding it.
     issue.code === "unrecognized_keys"
-      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: `Unrecognized key: "${key}"` }))
+      ? issue.keys.map((key) => unknownKeyDetail(pathOf([...issue.path, key]), key))
       : [{ path: pathOf(issue.path), message: issue.message }],
   );
 }

@@ -1,10 +1,8 @@
 import "server-only";
 import { APIError } from "better-auth/api";
 import { isStorable, NOT_STORABLE } from "../api/text";
-import { MAX_WORKSPACE_NAME } from "./schemas";
+import { MAX_USER_NAME, MAX_WORKSPACE_NAME } from "./schemas";
 
-/** Longest name a person may give themselves (as a workspace's name). */
-export const MAX_USER_NAME = 100;
 /** Longest profile picture URL kept. */
 const MAX_IMAGE_URL = 2048;
 

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { storableString } from "../api/text";
 import { API_KEY_SCOPES, ROLES } from "./permissions";
 
+/** Longest name a person may give themselves (profile-check.ts; the sign-up form checks it first). */
+export const MAX_USER_NAME = 100;
+
 /** Longest workspace name, here and on better-auth's own endpoints (profile-check.ts). */
 export const MAX_WORKSPACE_NAME = 100;
 

@@ -7,14 +7,7 @@ import { getTable, lockTable } from "../tables/tables";
 import { openCsvStream } from "./csv-stream";
 import { headerToKey, uniqueKeys } from "./header-key";
 import type { ImportResult } from "./import-table";
-import { ColumnTypeGuess } from "./infer-types";
-import {
-  applyInferredTypes,
-  type ImportProgress,
-  importTransaction,
-  insertBatches,
-  refreshRowStatistics,
-} from "./insert-rows";
+import { type ImportProgress, importTransaction, insertBatches, refreshRowStatistics } from "./insert-rows";
 
 type ColumnRef = { key: string; label: string };
 
@@ -118,9 +111,13 @@ export async function appendCsvToTable(
         keys[i] = newKeys[n];
       });
     }
-    const guess = new ColumnTypeGuess(newKeys);
-    const imported = await insertBatches(tx, { tableId, keys: keys as string[], batches, onProgress, guess });
-    await applyInferredTypes(tx, tableId, guess);
+    const imported = await insertBatches(tx, {
+      tableId,
+      keys: keys as string[],
+      batches,
+      onProgress,
+      typeColumns: newKeys,
+    });
     return { data: await getTable({ tableId }, tx), meta: { imported, createdColumns: newKeys } };
   }, importTransaction());
   await refreshRowStatistics(result.meta.imported);

@@ -4,14 +4,7 @@ import type { TableDto } from "../tables/serialize";
 import { getTable } from "../tables/tables";
 import { openCsvStream } from "./csv-stream";
 import { uniqueKeys } from "./header-key";
-import { ColumnTypeGuess } from "./infer-types";
-import {
-  applyInferredTypes,
-  type ImportProgress,
-  importTransaction,
-  insertBatches,
-  refreshRowStatistics,
-} from "./insert-rows";
+import { type ImportProgress, importTransaction, insertBatches, refreshRowStatistics } from "./insert-rows";
 
 export type ImportResult = { data: TableDto; meta: { imported: number; createdColumns: string[] } };
 
@@ -50,9 +43,7 @@ export async function importCsvAsTable(
         },
       },
     });
-    const guess = new ColumnTypeGuess(keys);
-    const imported = await insertBatches(tx, { tableId: table.id, keys, batches, onProgress, guess });
-    await applyInferredTypes(tx, table.id, guess);
+    const imported = await insertBatches(tx, { tableId: table.id, keys, batches, onProgress, typeColumns: keys });
     return { data: await getTable({ tableId: table.id }, tx), meta: { imported, createdColumns: keys } };
   }, importTransaction());
   await refreshRowStatistics(result.meta.imported);

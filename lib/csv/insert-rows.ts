@@ -3,7 +3,7 @@ import type { ColumnDto } from "../columns/serialize";
 import { getPool, type Tx } from "../db";
 import { env } from "../env";
 import type { CsvBatch } from "./csv-stream";
-import type { ColumnTypeGuess } from "./infer-types";
+import { ColumnTypeGuess } from "./infer-types";
 import { recordToData } from "./prepare";
 
 /** An import's transaction lasts as long as its upload: GLAZE_CSV_IMPORT_TIMEOUT_SECONDS. */
@@ -99,16 +99,17 @@ export async function insertBatches(
     keys,
     batches,
     onProgress,
-    guess,
+    typeColumns = [],
   }: {
     tableId: string;
     keys: readonly string[];
     batches: AsyncIterable<CsvBatch>;
     onProgress?: (progress: ImportProgress) => void;
-    /** Sees every row's data, to type the columns the import creates. */
-    guess?: ColumnTypeGuess;
+    /** Keys of the columns the import created: each gets the type every value it was given fits. */
+    typeColumns?: readonly string[];
   },
 ): Promise<number> {
+  const guess = typeColumns.length > 0 ? new ColumnTypeGuess(typeColumns) : undefined;
   let rows = 0;
   let inserting: Promise<void> | undefined;
   try {
@@ -127,12 +128,13 @@ export async function insertBatches(
     await inserting?.catch(() => {});
     throw error;
   }
+  if (guess) await applyInferredTypes(tx, tableId, guess);
   await tx.table.update({ where: { id: tableId }, data: { updatedAt: new Date() } });
   return rows;
 }
 
 /** Gives the columns an import created (by key) the types their values showed (text stays as created). */
-export async function applyInferredTypes(tx: Tx, tableId: string, guess: ColumnTypeGuess): Promise<void> {
+async function applyInferredTypes(tx: Tx, tableId: string, guess: ColumnTypeGuess): Promise<void> {
   const byType = new Map<ColumnDto["dataType"], string[]>();
   for (const [key, type] of guess.types()) byType.set(type, [...(byType.get(type) ?? []), key]);
   for (const [dataType, keys] of byType) {

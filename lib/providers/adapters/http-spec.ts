@@ -6,6 +6,9 @@ import { z } from "zod";
 
 export const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9_]{0,62})\s*\}\}/g;
 export const SECRET_REF = /\{\{\s*secret:([a-z0-9][a-z0-9_-]{0,62})\s*\}\}/g;
+/** A whole `{{…}}` that is a placeholder, or a secret reference (no `g`: tested one at a time). */
+const WHOLE_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`);
+const WHOLE_SECRET_REF = new RegExp(`^${SECRET_REF.source}$`);
 /** A JSON path as a dotted list of keys and [index]es: `data.email`, `results[0].score`. */
 export const JSON_PATH = /^[A-Za-z_$][\w$-]*(\[\d+\])*(\.[A-Za-z_$][\w$-]*(\[\d+\])*)*$/;
 
@@ -39,8 +42,8 @@ export const httpSpecSchema = z
     const unread = (text: string, secrets: boolean) =>
       [...text.matchAll(/\{\{[^}]*\}\}/g)]
         .map((m) => m[0])
-        .filter((ref) => !new RegExp(`^${PLACEHOLDER.source}$`).test(ref))
-        .filter((ref) => !(secrets && new RegExp(`^${SECRET_REF.source}$`).test(ref)));
+        .filter((ref) => !WHOLE_PLACEHOLDER.test(ref))
+        .filter((ref) => !(secrets && WHOLE_SECRET_REF.test(ref)));
     const where: [(string | number)[], string, boolean][] = [
       [["url"], spec.url, false],
       ...(spec.body !== undefined ? [[["body"], spec.body, false] as [(string | number)[], string, boolean]] : []),
