@@ -26,6 +26,7 @@ export function ColumnHeaderCell({
   selected,
   sorted,
   filtered,
+  frozen = false,
 }: {
   column: ColumnDto;
   header: Header<GridFeatures, RowDto, unknown> | undefined;
@@ -35,6 +36,8 @@ export function ColumnHeaderCell({
   selected: boolean;
   sorted?: "asc" | "desc";
   filtered?: boolean;
+  /** The first column's header, which stays in place while the others scroll under it. */
+  frozen?: boolean;
 }) {
   return (
     <th
@@ -45,7 +48,8 @@ export function ColumnHeaderCell({
       data-col={colIndex}
       data-header=""
       title={`${column.label} · key: ${column.key} · ${column.dataType}`}
-      className={`group absolute top-0 flex h-full cursor-pointer items-center gap-2 border-r border-b border-slate-300 px-2.5 text-left text-xs font-semibold text-slate-700 select-none ${selected ? "bg-blue-100" : "bg-slate-100 hover:bg-slate-200/70"}`}
+      data-frozen={frozen ? "" : undefined}
+      className={`group ${frozen ? "sticky z-10 shrink-0" : "absolute top-0"} flex h-full cursor-pointer items-center gap-2 border-r border-b border-slate-300 px-2.5 text-left text-xs font-semibold text-slate-700 select-none ${selected ? "bg-blue-100" : "bg-slate-100 hover:bg-slate-200"}`}
       style={{ left, width }}
     >
       <span aria-hidden="true" className="w-4 shrink-0 text-center font-mono text-[11px] font-normal text-slate-400">

@@ -16,7 +16,8 @@ const STATUS_CLASS = {
   idle: "bg-white",
   queued: "bg-sky-50 text-slate-500",
   running: "bg-amber-50 text-slate-600",
-  done: "bg-emerald-50/70",
+  // Opaque (emerald-50 at 70 % over white): the frozen first column hides what scrolls under it.
+  done: "bg-[color-mix(in_oklab,var(--color-emerald-50)_70%,white)]",
   failed: "bg-red-50 text-red-800",
   skipped: "bg-slate-50 text-slate-500",
   // A cell whose job was cancelled before it ever ran: it did not fail.
@@ -61,6 +62,7 @@ export function GridCell({
   editing,
   onCommit,
   onCancel,
+  frozen = false,
 }: {
   rowIndex: number;
   colIndex: number;
@@ -74,6 +76,8 @@ export function GridCell({
   editing: EditState;
   onCommit: (value: string, then: EditEnd) => void;
   onCancel: () => void;
+  /** The first column: it stays beside the row numbers while the others scroll under it. */
+  frozen?: boolean;
 }) {
   const state = row.cells[column.id] as CellState;
   const status =
@@ -99,7 +103,8 @@ export function GridCell({
       data-source={mark ? (state?.provider ?? undefined) : undefined}
       data-ai={mark?.ai ? "true" : undefined}
       title={editing ? undefined : titleOf(column, value, state, mark)}
-      className={`absolute top-0 flex h-full items-center gap-1.5 overflow-hidden border-r border-b border-slate-200 px-2.5 text-sm whitespace-nowrap select-none ${tone} ${status === "running" ? "animate-pulse" : ""} ${selected ? "shadow-[inset_0_0_0_999px_rgb(59_130_246/0.13)]" : ""} ${active ? "outline-2 -outline-offset-2 outline-blue-600" : ""}`}
+      data-frozen={frozen ? "" : undefined}
+      className={`${frozen ? "sticky z-10 shrink-0 border-r-slate-300" : "absolute top-0"} flex h-full items-center gap-1.5 overflow-hidden border-r border-b border-slate-200 px-2.5 text-sm whitespace-nowrap select-none ${tone} ${status === "running" ? "animate-pulse" : ""} ${selected ? "shadow-[inset_0_0_0_999px_rgb(59_130_246/0.13)]" : ""} ${active ? "outline-2 -outline-offset-2 outline-blue-600" : ""}`}
       style={{ left, width }}
     >
       {editing ? (

@@ -40,6 +40,20 @@ function GridHeaderView({
           <span className="w-11 text-right">#</span>
           <span className="ml-1.5">Status</span>
         </th>
+        {columns.length > 0 ? (
+          <ColumnHeaderCell
+            key={columns[0].id}
+            frozen
+            column={columns[0]}
+            header={headers[0]}
+            colIndex={0}
+            left={GUTTER_WIDTH}
+            width={colWindow.widths[0]}
+            selected={selectedColumns.has(0)}
+            sorted={sortOf(columns[0].key)}
+            filtered={filteredKeys.has(columns[0].key)}
+          />
+        ) : null}
         {indices.map((c) => (
           <ColumnHeaderCell
             key={columns[c].id}

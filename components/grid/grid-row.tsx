@@ -63,6 +63,24 @@ function GridRowView({
         <span className="w-11 shrink-0 text-right tabular-nums text-slate-500">{index + 1}</span>
         {row ? <RowStatusBadge status={row.status} error={row.error} /> : null}
       </th>
+      {row && columns.length > 0 ? (
+        <GridCell
+          key={columns[0].id}
+          frozen
+          rowIndex={index}
+          colIndex={0}
+          left={GUTTER_WIDTH}
+          width={colWindow.widths[0]}
+          row={row}
+          column={columns[0]}
+          cell={cells?.[0]}
+          selected={inSelectionKey(selectionKey, 0)}
+          active={activeCol === 0}
+          editing={editing && editing.col === 0 ? editing : null}
+          onCommit={onCommit}
+          onCancel={onCancel}
+        />
+      ) : null}
       {row ? (
         indices.map((c) => (
           <GridCell

@@ -72,7 +72,8 @@ export function useGridVirtual(scrollRef: RefObject<HTMLDivElement | null>, widt
     getScrollElement: () => scrollRef.current,
     estimateSize: (i) => widths[i],
     paddingStart: GUTTER_WIDTH,
-    scrollPaddingStart: GUTTER_WIDTH,
+    // The first column stays where it is (frozen): a column scrolled into view lands right of it.
+    scrollPaddingStart: GUTTER_WIDTH + (widths[0] ?? 0),
     overscan: 2,
     useFlushSync: false,
   });
@@ -82,7 +83,9 @@ export function useGridVirtual(scrollRef: RefObject<HTMLDivElement | null>, widt
   }, [colVirtualizer, widths]);
   const virtualRows = rowVirtualizer.getVirtualItems();
   const virtualCols = colVirtualizer.getVirtualItems();
-  const colStart = virtualCols[0]?.index ?? 0;
+  // The first column is drawn apart, frozen beside the row numbers (grid-row.tsx): the window
+  // of columns that scroll starts at the second.
+  const colStart = Math.max(1, virtualCols[0]?.index ?? 1);
   const colEnd = virtualCols.at(-1)?.index ?? -1;
   const colWindow = useMemo<ColumnWindow>(
     () => ({ start: colStart, end: colEnd, offsets, widths }),
@@ -99,7 +102,8 @@ export function useGridVirtual(scrollRef: RefObject<HTMLDivElement | null>, widt
   const scrollTo = useCallback(
     (pos: Pos) => {
       rowVirtualizer.scrollToIndex(pos.row, { align: "auto" });
-      colVirtualizer.scrollToIndex(pos.col, { align: "auto" });
+      // The frozen first column is always in view.
+      if (pos.col > 0) colVirtualizer.scrollToIndex(pos.col, { align: "auto" });
     },
     [rowVirtualizer, colVirtualizer],
   );

@@ -493,5 +493,32 @@ test("a column added to a wide table is scrolled into view", async ({ page, requ
   await page.getByRole("textbox", { name: "Column name" }).fill("Far Right");
   await page.getByRole("form", { name: "Add column" }).getByRole("button", { name: "Add column" }).click();
   await expect(page.getByRole("columnheader", { name: /Far Right/ })).toBeInViewport();
+  // The first column stays beside the row numbers, over the columns scrolled under it.
+  const scroller = page.getByRole("grid").locator("xpath=..");
+  expect(await scroller.evaluate((element) => element.scrollLeft)).toBeGreaterThan(1_000);
+  const frozen = [page.getByRole("columnheader", { name: /field 1$/ }), rowWith(page, "field_1 value").locator("td")];
+  for (const element of frozen) {
+    await expect(element.first()).toHaveAttribute("data-frozen", "");
+    const box = await element.first().boundingBox();
+    if (!box) throw new Error("the frozen column is not shown");
+    const hit = await page.evaluate(
+      ([x, y]) => document.elementFromPoint(x, y)?.closest("[data-col]")?.getAttribute("data-col"),
+      [box.x + box.width / 2, box.y + box.height / 2],
+    );
+    expect(hit).toBe("0");
+  }
+  // Arrow keys from it bring the next column into view right of it, not under it.
+  await rowWith(page, "field_1 value").locator("td").first().click();
+  await page.keyboard.press("ArrowRight");
+  const second = rowWith(page, "field_1 value").locator('td[data-col="1"]');
+  await expect(second).toHaveAttribute("aria-selected", "true");
+  await expect
+    .poll(async () => {
+      const [a, b] = await Promise.all([frozen[1].first().boundingBox(), second.boundingBox()]);
+      return a && b ? Math.round(b.x - (a.x + a.width)) : null;
+    })
+    .toBeGreaterThanOrEqual(0);
+  await page.keyboard.press("End");
+  await page.screenshot({ path: "test-results/screenshots/grid-frozen-column.png" });
   expect(errors).toEqual([]);
 });
