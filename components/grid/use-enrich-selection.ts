@@ -111,6 +111,7 @@ export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: 
         retriedAt: null,
         maxCredits: null,
         budgetReached: false,
+        columnIds: planned.body.columnIds ?? [...new Set(planned.body.cellIds?.map((cell) => cell.columnId))],
         // Filled in by the next read of the job; the grid does not show it.
         createdBy: { userId: null, apiKeyId: null },
       };

@@ -32,7 +32,8 @@ export function WorkspaceSidePanel({
   onRunColumn: (columnId: string) => void;
 }) {
   const close = () => onChange(null);
-  if (panel?.kind === "jobs") return <JobsPanel tableId={tableId} jobs={jobs} loading={jobsLoading} onClose={close} />;
+  if (panel?.kind === "jobs")
+    return <JobsPanel tableId={tableId} columns={columns} jobs={jobs} loading={jobsLoading} onClose={close} />;
   if (panel?.kind === "cell")
     return (
       <CellHistoryPanel

@@ -38,3 +38,19 @@ export const shownProgress = (job: {
   skippedTasks: number;
   cancelledTasks?: number;
 }) => (job.status === "cancelled" ? Math.floor((100 * ranOf(job)) / Math.max(1, job.totalTasks)) : job.progress);
+
+/**
+ * The columns of a job's cells by their labels, in the table's order ("Email, Company"); columns
+ * deleted since are counted at the end ("Email and 1 deleted column").
+ */
+export function columnNamesOf(
+  job: { columnIds: readonly string[] },
+  columns: readonly { id: string; label: string }[],
+) {
+  const ids = new Set(job.columnIds.map((id) => id.toLowerCase()));
+  const labels = columns.filter((column) => ids.has(column.id.toLowerCase())).map((column) => column.label);
+  const deleted = ids.size - labels.length;
+  if (deleted === 0) return labels.join(", ");
+  const gone = deleted === 1 ? "1 deleted column" : `${deleted} deleted columns`;
+  return labels.length === 0 ? gone.replace(/^1 /, "a ") : `${labels.join(", ")} and ${gone}`;
+}

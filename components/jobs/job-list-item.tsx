@@ -12,6 +12,7 @@ const isActive = (job: JobDto) => job.status === "pending" || job.status === "ru
 export function JobListItem({
   tableId,
   job,
+  columnNames,
   open,
   busy,
   cancelling = false,
@@ -21,6 +22,8 @@ export function JobListItem({
 }: {
   tableId: string;
   job: JobDto;
+  /** The columns its cells are in, as a person reads them ("Email, Company"). */
+  columnNames: string;
   open: boolean;
   busy: boolean;
   /** The cancel request is on its way: the button says so. */
@@ -47,6 +50,12 @@ export function JobListItem({
           </button>
           <span className="ml-auto text-xs tabular-nums text-slate-500">{shownProgress(job)}%</span>
         </div>
+        {columnNames ? (
+          <p className="truncate text-xs text-slate-600" title={columnNames}>
+            <span className="sr-only">Columns: </span>
+            {columnNames}
+          </p>
+        ) : null}
         <JobProgressBar job={job} label={`${name} progress`} />
         <dl className="grid grid-cols-3 gap-2 text-xs text-slate-500">
           <div>

@@ -2,20 +2,24 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { fetchers, type JobDto } from "@/lib/client/fetchers";
+import { type ColumnDto, fetchers, type JobDto } from "@/lib/client/fetchers";
 import { ApiError } from "@/lib/client/http";
 import { queryKeys } from "@/lib/client/query-keys";
 import { useToast } from "../ui/toast-provider";
+import { columnNamesOf } from "./format";
 import { JobListItem } from "./job-list-item";
 
 /** The table's jobs, newest first; open one for its tasks; cancel or retry from here. */
 export function JobsPanel({
   tableId,
+  columns,
   jobs,
   loading,
   onClose,
 }: {
   tableId: string;
+  /** The table's columns (hidden ones too), to name each job's. */
+  columns: ColumnDto[];
   jobs: JobDto[];
   loading: boolean;
   onClose: () => void;
@@ -83,6 +87,7 @@ export function JobsPanel({
                   key={job.jobId}
                   tableId={tableId}
                   job={job}
+                  columnNames={columnNamesOf(job, columns)}
                   open={openJob === job.jobId}
                   onToggle={() => setOpenJob((current) => (current === job.jobId ? null : job.jobId))}
                   onCancel={() => cancel.mutate(job.jobId)}

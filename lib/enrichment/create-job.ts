@@ -61,14 +61,19 @@ function rejectTooLarge(cells: number) {
   }
 }
 
-async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSource): Promise<number> {
+/** The tasks inserted, and the columns they are in. */
+type Inserted = { inserted: number; columnIds: string[] };
+
+async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSource): Promise<Inserted> {
   if (source.mode === "retry") {
     const n = await countRetryableTasks(source.jobId, tx);
     if (n === 0) throw conflict("The job has no failed cells to retry (none, or each was run again since)");
     rejectTooLarge(n);
     const inserted = await insertRetryTasks({ tableId, jobId, retriedJobId: source.jobId }, tx);
     await tx.$executeRaw`UPDATE enrichment_jobs SET retried_at = now() WHERE id = ${source.jobId}::uuid`;
-    return inserted;
+    const columns = await tx.$queryRaw<{ id: string }[]>`
+      SELECT DISTINCT column_id::text AS id FROM cell_enrichment_tasks WHERE job_id = ${jobId}::uuid`;
+    return { inserted, columnIds: columns.map((c) => c.id) };
   }
   if (source.mode === "filter") {
     const columnIds = [...new Set(source.columnIds.map((id) => id.toLowerCase()))];
@@ -87,7 +92,7 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
       tx,
     );
     rejectTooLarge(rows * columnIds.length);
-    return rows * columnIds.length;
+    return { inserted: rows * columnIds.length, columnIds };
   }
   if (source.mode === "grid") {
     // Ids are compared case-insensitively everywhere, so count distinct lower-cased ids.
@@ -98,7 +103,7 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
     rejectUnknown(badColumns, badRows);
     const rowCount = rowIds === null ? await tx.row.count({ where: { tableId } }) : rowIds.length;
     rejectTooLarge(rowCount * columnIds.length);
-    return insertGridTasks({ tableId, jobId, columnIds, rowIds }, tx);
+    return { inserted: await insertGridTasks({ tableId, jobId, columnIds, rowIds }, tx), columnIds };
   }
   const badColumns = await unknownIds(
     tx,
@@ -116,15 +121,12 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
   const unique = new Map(source.cells.map((c) => [`${c.rowId.toLowerCase()}:${c.columnId.toLowerCase()}`, c]));
   rejectTooLarge(unique.size);
   const cells = [...unique.values()];
-  return insertCellTasks(
-    {
-      tableId,
-      jobId,
-      rowIds: cells.map((c) => c.rowId.toLowerCase()),
-      columnIds: cells.map((c) => c.columnId.toLowerCase()),
-    },
+  const columnIds = cells.map((c) => c.columnId.toLowerCase());
+  const inserted = await insertCellTasks(
+    { tableId, jobId, rowIds: cells.map((c) => c.rowId.toLowerCase()), columnIds },
     tx,
   );
+  return { inserted, columnIds: [...new Set(columnIds)] };
 }
 
 /**
@@ -162,7 +164,7 @@ export async function createEnrichmentJob(
           },
           select: { id: true },
         });
-        const inserted = await insertTasks(tx, tableId, job.id, source);
+        const { inserted, columnIds } = await insertTasks(tx, tableId, job.id, source);
         if (inserted === 0) {
           throw invalid(
             source.mode === "filter"
@@ -170,7 +172,7 @@ export async function createEnrichmentJob(
               : "The selection is empty: the table has no rows",
           );
         }
-        await queueJobCells({ jobId: job.id, totalTasks: inserted }, tx);
+        await queueJobCells({ jobId: job.id, totalTasks: inserted, columnIds }, tx);
         return { jobId: job.id, tableId, status: "pending" as const, totalTasks: inserted };
       },
       { timeout: JOB_CREATION_TIMEOUT_MS, maxWait: 10_000 },

@@ -29,6 +29,8 @@ export type JobDto = {
   budgetReached: boolean;
   /** When a retry of this job's failed cells was created (null: never): the grid offers no second one. */
   retriedAt: string | null;
+  /** The columns the job's cells are in, as ids (a column deleted since keeps its id here). */
+  columnIds: string[];
 };
 
 export function progressOf(job: Pick<JobRecord, "totalTasks" | "doneTasks" | "failedTasks" | "skippedTasks">) {
@@ -56,5 +58,6 @@ export function serializeJob(job: JobRecord): JobDto {
     maxCredits: job.maxCredits ?? null,
     budgetReached: job.budgetReached ?? false,
     retriedAt: job.retriedAt?.toISOString() ?? null,
+    columnIds: job.columnIds ?? [],
   };
 }

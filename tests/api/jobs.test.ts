@@ -59,7 +59,32 @@ describe("GET /api/tables/:id/enrich/jobs/:jobId", () => {
       maxCredits: null,
       budgetReached: false,
       retriedAt: null,
+      columnIds: [t.columns.email],
     });
+  });
+
+  test("columnIds: the columns of the job's cells, however they were chosen; a deleted column's id stays", async () => {
+    const t = await makeTable({ keys: ["email", "company", "title"], rows: 2 });
+    const byCells = await api.post(`/api/tables/${t.tableId}/enrich`, {
+      cellIds: [
+        { rowId: t.rowIds[0], columnId: t.columns.title.toUpperCase() },
+        { rowId: t.rowIds[1], columnId: t.columns.email },
+        { rowId: t.rowIds[1], columnId: t.columns.title },
+      ],
+    });
+    expect(byCells.status).toBe(201);
+    expect((await getJob(t, byCells.body.jobId)).columnIds.sort()).toEqual([t.columns.email, t.columns.title].sort());
+    const byFilter = await api.post(`/api/tables/${t.tableId}/enrich`, {
+      columnIds: [t.columns.company],
+      rowFilter: { column: "email", op: "is_empty" },
+    });
+    expect(byFilter.status).toBe(201);
+    expect((await getJob(t, byFilter.body.jobId)).columnIds).toEqual([t.columns.company]);
+    expect((await api.delete(`/api/tables/${t.tableId}/columns/${t.columns.title}`)).status).toBe(204);
+    const listed = (await api.get(`/api/tables/${t.tableId}/enrich/jobs`)).body.data;
+    expect(listed.find((job: { jobId: string }) => job.jobId === byCells.body.jobId).columnIds.sort()).toEqual(
+      [t.columns.email, t.columns.title].sort(),
+    );
   });
 
   test("tasks run one by one → running, counters and rounded progress", async () => {
@@ -596,6 +621,9 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/retry", () => {
     // The retried job says so (the grid offers no second retry); the retry itself does not.
     expect((await api.get(jobUrl(t, jobId))).body.retriedAt).toEqual(expect.any(String));
     expect((await api.get(jobUrl(t, res.body.jobId))).body.retriedAt).toBeNull();
+    // The retry's cells are in the one column that failed.
+    expect((await api.get(jobUrl(t, jobId))).body.columnIds).toEqual([t.columns.email, t.columns.fail_phone]);
+    expect((await api.get(jobUrl(t, res.body.jobId))).body.columnIds).toEqual([t.columns.fail_phone]);
     const tasks = await getDb().cellEnrichmentTask.findMany({
       where: { jobId: res.body.jobId },
       orderBy: { ordinal: "asc" },

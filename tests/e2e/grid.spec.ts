@@ -429,6 +429,7 @@ test("the jobs panel lists jobs, shows tasks, and cancels a running job; a job's
   const panel = page.getByRole("complementary", { name: "Jobs" });
   const job = panel.getByRole("listitem").first();
   await expect(job).toContainText("100 cells");
+  await expect(job.getByText("Columns: Email", { exact: true })).toBeVisible();
   await job.getByRole("button", { name: "Show tasks" }).click();
   await expect(job.getByRole("list", { name: "Tasks" }).getByRole("listitem").first()).toBeVisible();
   await job.getByRole("button", { name: "Cancel job" }).click();

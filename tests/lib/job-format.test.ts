@@ -1,5 +1,5 @@
-import { expect, test } from "vitest";
-import { failedOf, ranOf, shownProgress } from "@/components/jobs/format";
+import { describe, expect, it, test } from "vitest";
+import { columnNamesOf, failedOf, ranOf, shownProgress } from "@/components/jobs/format";
 
 const job = {
   status: "cancelled",
@@ -16,4 +16,23 @@ test("a cancelled job shows the cells that ran, not the 100 % the API counts", (
   expect(ranOf(job)).toBe(40);
   expect(shownProgress(job)).toBe(20);
   expect(shownProgress({ ...job, status: "completed", cancelledTasks: 0 })).toBe(100);
+});
+
+describe("columnNamesOf", () => {
+  const columns = [
+    { id: "A0000000-0000-4000-8000-000000000001", label: "Email" },
+    { id: "a0000000-0000-4000-8000-000000000002", label: "Company" },
+    { id: "a0000000-0000-4000-8000-000000000003", label: "Title" },
+  ];
+  it("names the job's columns in the table's order, whatever the case of their ids", () => {
+    const job = { columnIds: [columns[1].id, columns[0].id.toLowerCase()] };
+    expect(columnNamesOf(job, columns)).toBe("Email, Company");
+  });
+  it("counts the columns deleted since", () => {
+    const gone = "a0000000-0000-4000-8000-0000000000ff";
+    expect(columnNamesOf({ columnIds: [columns[2].id, gone] }, columns)).toBe("Title and 1 deleted column");
+    expect(columnNamesOf({ columnIds: [gone] }, columns)).toBe("a deleted column");
+    expect(columnNamesOf({ columnIds: [gone, `${gone.slice(0, -1)}e`] }, columns)).toBe("2 deleted columns");
+    expect(columnNamesOf({ columnIds: [] }, columns)).toBe("");
+  });
 });

@@ -169,10 +169,16 @@ const QUEUE_CELLS: Statement = {
       UPDATE rows SET cell_states = ${mergeStates("per_row", false)}, updated_at = now()
         FROM per_row WHERE rows.id = per_row.row_id
     ), shards AS (${createShards("$1::uuid")})
-    UPDATE enrichment_jobs SET total_tasks = $2 WHERE id = $1::uuid`,
+    UPDATE enrichment_jobs SET total_tasks = $2, column_ids = $3::uuid[] WHERE id = $1::uuid`,
 };
 
-/** Marks the job's cells queued (the newest task of each cell) and sets up its counters. */
-export async function queueJobCells({ jobId, totalTasks }: { jobId: string; totalTasks: number }, tx: Tx) {
-  await run(QUEUE_CELLS, [jobId, totalTasks], tx);
+/**
+ * Marks the job's cells queued (the newest task of each cell), sets up its counters, and
+ * records its size and the columns its cells are in.
+ */
+export async function queueJobCells(
+  { jobId, totalTasks, columnIds }: { jobId: string; totalTasks: number; columnIds: string[] },
+  tx: Tx,
+) {
+  await run(QUEUE_CELLS, [jobId, totalTasks, columnIds], tx);
 }

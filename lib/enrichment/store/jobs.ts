@@ -14,6 +14,7 @@ const JOB_COLUMNS = `j.id::text AS id, j.table_id::text AS "tableId", j.status::
   j.created_at AS "createdAt", j.started_at AS "startedAt", j.completed_at AS "completedAt",
   j.created_by_user_id AS "createdByUserId", j.created_by_key_id AS "createdByKeyId",
   j.max_credits AS "maxCredits", j.budget_reached AS "budgetReached", j.retried_at AS "retriedAt",
+  COALESCE(j.column_ids::text[], '{}') AS "columnIds",
   COALESCE((SELECT b.spent FROM credit_budgets b WHERE b.key = 'job:' || j.id::text), 0)::float8 AS "creditsSpent"`;
 
 const GET_JOB: Statement = {

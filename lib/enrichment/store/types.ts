@@ -29,4 +29,6 @@ export type JobRecord = {
   budgetReached: boolean;
   retriedAt: Date | null;
   creditsSpent: number;
+  /** The columns the job's cells are in (ids of deleted columns stay). */
+  columnIds: string[];
 };
