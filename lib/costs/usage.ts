@@ -42,7 +42,11 @@ export async function readUsage(workspaceId: string, query: UsageQuery, now = ne
     query.groupBy === "table"
       ? "(SELECT t.name FROM tables t WHERE t.id = g.key::uuid)"
       : query.groupBy === "job"
-        ? "(SELECT t.name || ' · job ' || left(j.id::text, 8) FROM enrichment_jobs j JOIN tables t ON t.id = j.table_id WHERE j.id = g.key::uuid)"
+        ? // "Leads · Email, Company · job 0193ab12": its table, the columns it ran that still exist, its id's start.
+          `(SELECT t.name || COALESCE(' · ' || (SELECT string_agg(c.label, ', ' ORDER BY c."order") FROM columns c
+                                                  WHERE c.id = ANY(j.column_ids) AND c.table_id = j.table_id), '')
+                   || ' · job ' || left(j.id::text, 8)
+              FROM enrichment_jobs j JOIN tables t ON t.id = j.table_id WHERE j.id = g.key::uuid)`
         : "NULL";
   const { rows } = await getPool().query<{
     key: string;

@@ -395,7 +395,11 @@ describe("GET /api/usage", () => {
     const byTable = await api.get("/api/usage?groupBy=table");
     expect(byTable.body.data[0]).toMatchObject({ key: t.tableId, label: "Leads", credits: 3 });
     const byJob = await api.get("/api/usage?groupBy=job");
-    expect(byJob.body.data[0]).toMatchObject({ key: job.body.jobId, credits: 3 });
+    expect(byJob.body.data[0]).toMatchObject({
+      key: job.body.jobId,
+      label: `Leads · email · job ${job.body.jobId.slice(0, 8)}`,
+      credits: 3,
+    });
     const today = new Date().toISOString().slice(0, 10);
     const byDay = await api.get(`/api/usage?groupBy=day&from=${today}&to=${today}`);
     expect(byDay.body.data).toEqual([

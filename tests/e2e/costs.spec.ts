@@ -124,7 +124,7 @@ test("the usage page charts credits per provider per day and lists them by provi
   const byProvider = page.getByRole("table", { name: "By provider" });
   await expect(byProvider.getByRole("row", { name: /Hunter Email Finder/ })).toBeVisible();
   await expect(
-    page.getByRole("table", { name: "By job" }).getByRole("row", { name: /Costly leads · job/ }),
+    page.getByRole("table", { name: "By job" }).getByRole("row", { name: /Costly leads · Email · job/ }),
   ).toBeVisible();
   await page.getByRole("button", { name: "7 days" }).click();
   await expect(page.getByRole("button", { name: "7 days" })).toHaveAttribute("aria-pressed", "true");
