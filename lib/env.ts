@@ -80,6 +80,10 @@ export const env = {
   get sseHeartbeatMs() {
     return int("GLAZE_SSE_HEARTBEAT_MS", 15_000);
   },
+  /** How often an open event stream checks that its credentials still grant reading the table (lib/realtime/access-guard.ts). */
+  get sseRecheckMs() {
+    return int("GLAZE_SSE_RECHECK_MS", 10_000);
+  },
   /** Bytes an event stream may have queued before its client counts as unable to keep up. */
   get sseMaxBufferedBytes() {
     return int("GLAZE_SSE_MAX_BUFFERED_BYTES", 8 * 1024 * 1024);

@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "../db";
 import { notFound } from "../errors";
+import { announceAccessChange } from "../realtime/access-guard";
 import type { ApiKeyScope } from "./permissions";
 import type { CreateApiKeyInput } from "./schemas";
 import { getAuth } from "./server";
@@ -80,4 +81,6 @@ export async function listApiKeys({ workspaceId }: { workspaceId: string }): Pro
 export async function revokeApiKey({ workspaceId, keyId }: { workspaceId: string; keyId: string }) {
   const deleted = await getDb().apikey.deleteMany({ where: { id: keyId, referenceId: workspaceId } });
   if (deleted.count === 0) throw notFound("API key", keyId);
+  // Streams the key opened end now, not at their next check.
+  await announceAccessChange();
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { AppError, notFound } from "../errors";
 import { type Access, workspaceAccess } from "./access";
 import { enforceApiRate } from "./api-rate-limit";
-import { lookUpKey, lookUpSession } from "./credentials";
+import { keyState, lookUpKey, lookUpSession } from "./credentials";
 import { PERMISSIONS, type Permission, permissionsOf } from "./permissions";
 import { sessionToken } from "./session-cookie";
 import { SHOWN_WORKSPACE_HEADER } from "./shown-workspace";
@@ -110,4 +110,24 @@ export async function authorize(
       actor,
     },
   };
+}
+
+/**
+ * Whether the credentials `request` was made with still grant `permission` on the table: the
+ * key still works and is of its workspace, or the session is live and its person still a
+ * member with a role that grants it. Counts no request against a key's rate limit. For event
+ * streams, which outlive the request that authorized them.
+ */
+export async function stillPermitted(request: Request, tableId: string, permission: Permission): Promise<boolean> {
+  const authorization = request.headers.get("authorization");
+  if (authorization !== null) {
+    const match = BEARER.exec(authorization);
+    const key = match ? await keyState(match[1], tableId) : undefined;
+    return Boolean(
+      key?.usable && key.tableWorkspaceId === key.workspaceId && scopesOf(key.permissions).has(permission),
+    );
+  }
+  const token = await sessionToken(request.headers.get("cookie"));
+  const session = token ? await lookUpSession(token, tableId) : undefined;
+  return Boolean(session?.live && session.role && permissionsOf(session.role).has(permission));
 }

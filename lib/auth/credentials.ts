@@ -74,6 +74,23 @@ const KEY = {
            FROM k LEFT JOIN counted ON true LEFT JOIN others ON true`,
 };
 
+// The same key and table, without counting a request: an event stream checking that the key
+// it opened with still works (lib/realtime/access-guard.ts).
+const KEY_STATE = {
+  name: "glaze-auth-api-key-state",
+  text: `SELECT k.id, k.reference_id AS "workspaceId", k.permissions,
+                (k.enabled IS NOT FALSE AND (k.expires_at IS NULL OR k.expires_at > now())
+                  AND (k.remaining IS NULL OR k.remaining > 0)) AS usable,
+                t.workspace_id AS "tableWorkspaceId", NULL::int AS requests, NULL::int AS "resetIn"
+           FROM api_keys k LEFT JOIN tables t ON t.id = $2::uuid
+          WHERE k.key = $1`,
+};
+
+export async function keyState(key: string, tableId: string | null): Promise<KeyRow | undefined> {
+  const { rows } = await getPool().query<KeyRow>({ ...KEY_STATE, values: [hashApiKey(key), tableId] });
+  return rows[0];
+}
+
 const TOUCH = {
   name: "glaze-auth-key-used",
   text: `UPDATE api_keys SET last_request = now()

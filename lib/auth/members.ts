@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb, type Tx } from "../db";
 import { AppError, notFound } from "../errors";
+import { announceAccessChange } from "../realtime/access-guard";
 import { isAdminRole, type Role } from "./permissions";
 
 export type MemberDto = { id: string; userId: string; name: string; email: string; role: string; createdAt: string };
@@ -82,6 +83,8 @@ export async function updateMemberRole({
     if (role !== "owner") assertNotLastOwner(member, owners);
     await tx.member.update({ where: { id: memberId }, data: { role } });
   });
+  // Their open event streams check the new role now (a viewer keeps reading; nobody less).
+  await announceAccessChange();
 }
 
 export async function removeMember({
@@ -101,4 +104,6 @@ export async function removeMember({
     assertNotLastOwner(member, owners);
     await tx.member.delete({ where: { id: memberId } });
   });
+  // Their open event streams of the workspace's tables end now, not at their next check.
+  await announceAccessChange();
 }

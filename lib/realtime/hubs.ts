@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb, onDisconnect } from "../db";
 import { env } from "../env";
+import { accessChanged } from "./access-guard";
 import { flushCellHints } from "./cell-hints";
 import { changeListener } from "./listener";
 import { encodeEvents, sseEvent } from "./sse";
@@ -22,6 +23,7 @@ class Hubs {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly listener = changeListener({
     hint: (tableId, kind) => this.hubs.get(tableId)?.hint(kind),
+    access: accessChanged,
     up: () => {
       for (const hub of this.hubs.values()) hub.resync();
     },

@@ -15,11 +15,15 @@ export const CHANNEL = "glaze_changes";
 /** The listener's application_name, as pg_stat_activity shows it (with the process id). */
 export const LISTENER_NAME = `glaze-listener ${process.pid}`;
 const BARRIER_PREFIX = "~";
+/** Announces that someone's access changed (lib/realtime/access-guard.ts). */
+export const ACCESS_PAYLOAD = "!access";
 const BARRIER_TIMEOUT_MS = 2_000;
 const MAX_BACKOFF_MS = 5_000;
 
 export type ListenerEvents = {
   hint: (tableId: string, kind: string) => void;
+  /** Someone's access changed (lib/realtime/access-guard.ts): streams check theirs again. */
+  access: () => void;
   up: () => void;
   down: () => void;
 };
@@ -129,6 +133,7 @@ export class ChangeListener {
 
   private onPayload(payload: string) {
     if (payload.startsWith(BARRIER_PREFIX)) return this.settleBarrier(payload, true);
+    if (payload === ACCESS_PAYLOAD) return this.events.access();
     const colon = payload.indexOf(":");
     if (colon === -1) return;
     const tableId = payload.slice(0, colon);

@@ -26,7 +26,8 @@ export const SSE_HEADERS = {
   "x-accel-buffering": "no",
 };
 
-export type CloseReason = "client" | "slow" | "ended" | "server";
+/** Why a stream ended; "access": its credentials no longer grant reading the table. */
+export type CloseReason = "client" | "slow" | "ended" | "server" | "access";
 
 /** One client's event stream: a ReadableStream for the Response, fed with `send`. */
 export class SseConnection {

@@ -4,6 +4,7 @@ import { getDb } from "../db";
 import { getJob } from "../enrichment/jobs";
 import { isSnapshotCursor, MAX_CURSOR_LENGTH } from "../enrichment/schemas";
 import { AppError, notFound } from "../errors";
+import { guardStream } from "./access-guard";
 import { hubFor } from "./hubs";
 import { isActive } from "./job-tracker";
 import { encodeEvents, SSE_HEADERS, SseConnection, sseEvent } from "./sse";
@@ -58,6 +59,7 @@ export async function openTableEvents({
   const table = await getDb().table.findUnique({ where: { id: tableId }, select: { id: true } });
   if (!table) throw notFound("table", tableId);
   const connection = new SseConnection();
+  guardStream(connection, request, tableId, "read");
   hubFor(tableId).subscribeTable(connection, start);
   return streamResponse(connection, request.signal);
 }
@@ -76,7 +78,9 @@ export async function openJobEvents({
   const json = JSON.stringify(job);
   const connection = new SseConnection();
   connection.send(encodeEvents(sseEvent("job", json)));
-  if (isActive(job)) hubFor(tableId).subscribeJob(connection, jobId, json);
-  else connection.end();
+  if (isActive(job)) {
+    guardStream(connection, request, tableId, "read");
+    hubFor(tableId).subscribeJob(connection, jobId, json);
+  } else connection.end();
   return streamResponse(connection, request.signal);
 }
