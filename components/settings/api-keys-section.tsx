@@ -42,8 +42,19 @@ export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
         aria-label="New API key"
         className="flex flex-wrap items-center gap-3"
         onChange={(event) => {
-          const data = new FormData(event.currentTarget);
-          setScopeCount(API_KEY_SCOPES.filter((s) => data.get(`scope-${s}`) === "on").length);
+          const form = event.currentTarget;
+          // write and enrich include read (lib/auth/permissions.ts): the box says so.
+          const read = form.elements.namedItem("scope-read") as HTMLInputElement | null;
+          const implied = ["write", "enrich"].some(
+            (scope) => (form.elements.namedItem(`scope-${scope}`) as HTMLInputElement | null)?.checked,
+          );
+          if (read) {
+            if (implied) read.checked = true;
+            read.disabled = implied;
+            read.title = implied ? "Included in write and enrich" : "";
+          }
+          const data = new FormData(form);
+          setScopeCount(API_KEY_SCOPES.filter((s) => data.get(`scope-${s}`) === "on").length + (implied ? 1 : 0));
         }}
         onSubmit={(event) => {
           event.preventDefault();

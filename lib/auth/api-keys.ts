@@ -2,7 +2,7 @@ import "server-only";
 import { getDb } from "../db";
 import { notFound } from "../errors";
 import { announceAccessChange } from "../realtime/access-guard";
-import type { ApiKeyScope } from "./permissions";
+import { type ApiKeyScope, withImpliedScopes } from "./permissions";
 import type { CreateApiKeyInput } from "./schemas";
 import { getAuth } from "./server";
 
@@ -21,7 +21,7 @@ export type ApiKeyDto = {
 function scopesOf(permissions: string | null): ApiKeyScope[] {
   if (!permissions) return [];
   try {
-    return (JSON.parse(permissions) as { workspace?: ApiKeyScope[] }).workspace ?? [];
+    return withImpliedScopes((JSON.parse(permissions) as { workspace?: ApiKeyScope[] }).workspace ?? []);
   } catch {
     return [];
   }

@@ -3,7 +3,7 @@ import { AppError, notFound } from "../errors";
 import { type Access, workspaceAccess } from "./access";
 import { enforceApiRate } from "./api-rate-limit";
 import { keyState, lookUpKey, lookUpSession } from "./credentials";
-import { PERMISSIONS, type Permission, permissionsOf } from "./permissions";
+import { type Permission, permissionsOf, withImpliedScopes } from "./permissions";
 import { sessionToken } from "./session-cookie";
 import { SHOWN_WORKSPACE_HEADER } from "./shown-workspace";
 
@@ -32,7 +32,8 @@ export const unauthenticated = (message = "Sign in, or send an API key as Author
 function scopesOf(permissions: string | null): Set<Permission> {
   try {
     const granted = (JSON.parse(permissions ?? "{}") as { workspace?: unknown }).workspace;
-    return new Set(PERMISSIONS.filter((p) => Array.isArray(granted) && granted.includes(p)));
+    // Keys made before write and enrich included read read too.
+    return new Set(withImpliedScopes(Array.isArray(granted) ? granted.filter((p) => typeof p === "string") : []));
   } catch {
     return NO_ACCESS;
   }

@@ -12,6 +12,17 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const API_KEY_SCOPES = PERMISSIONS;
 export type ApiKeyScope = Permission;
 
+/**
+ * The scopes a key has, given those asked for: `write` and `enrich` include `read`, as a
+ * write's answer shows what it wrote and a job's selection can be a filter over the rows
+ * (a "write-only" key could read through them). In API_KEY_SCOPES order.
+ */
+export function withImpliedScopes(scopes: readonly string[]): ApiKeyScope[] {
+  const given = new Set(scopes);
+  if (given.has("write") || given.has("enrich")) given.add("read");
+  return API_KEY_SCOPES.filter((scope) => given.has(scope));
+}
+
 export const statement = {
   ...defaultStatements,
   // Checked by @better-auth/api-key for workspace-owned keys.

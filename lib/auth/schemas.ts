@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { storableString } from "../api/text";
-import { API_KEY_SCOPES, ROLES } from "./permissions";
+import { API_KEY_SCOPES, ROLES, withImpliedScopes } from "./permissions";
 
 /** Longest name a person may give themselves (profile-check.ts; the sign-up form checks it first). */
 export const MAX_USER_NAME = 100;
@@ -17,7 +17,8 @@ export const createApiKeySchema = z.strictObject({
   scopes: z
     .array(z.enum(API_KEY_SCOPES))
     .min(1, "give at least one scope")
-    .describe("read: read tables; write: change them; enrich: start enrichment (spends credits)"),
+    .transform(withImpliedScopes)
+    .describe("read: read tables; write: change them; enrich: start enrichment (spends credits); write and enrich include read"),
   expiresInDays: z.int().min(1).max(365).optional().describe("The key stops working after this many days"),
 });
 export type CreateApiKeyInput = z.output<typeof createApiKeySchema>;

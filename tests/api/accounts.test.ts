@@ -468,6 +468,39 @@ describe("API keys", () => {
     expect((await request("GET", "/api/tables", undefined, bearer)).status).toBe(401);
   });
 
+  test("write and enrich include read: such a key reads what it may change, and is listed with read", async () => {
+    const owner = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    const asOwner = { headers: { cookie: owner.cookie, origin: ORIGIN } };
+    const created = await request(
+      "POST",
+      `/api/workspaces/${workspaceId}/api-keys`,
+      { name: "Writer", scopes: ["write"] },
+      asOwner,
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.scopes).toEqual(["read", "write"]);
+    // A key stored before the rule, with "enrich" alone, reads as well.
+    const older = await createKey(workspaceId, owner.userId, ["enrich"]);
+    const list = await request("GET", `/api/workspaces/${workspaceId}/api-keys`, undefined, asOwner);
+    expect(list.body.data.map((k: { scopes: string[] }) => k.scopes)).toEqual([
+      ["read", "enrich"],
+      ["read", "write"],
+    ]);
+    for (const key of [created.body.key, older.key]) {
+      const res = await request("GET", "/api/tables", undefined, { headers: { authorization: `Bearer ${key}` } });
+      expect(res.status).toBe(200);
+    }
+    // Still no more than that: the enrich key cannot write.
+    const table = await request(
+      "POST",
+      "/api/tables",
+      { name: "x" },
+      { headers: { authorization: `Bearer ${older.key}` } },
+    );
+    expect(table.status).toBe(403);
+  });
+
   test("bad key requests → 422 naming the field, nothing created", async () => {
     const owner = await signUp();
     const workspaceId = await createWorkspace(owner.userId);
