@@ -4,6 +4,7 @@ import { InvitationsSection } from "@/components/settings/invitations-section";
 import { MembersSection } from "@/components/settings/members-section";
 import { ProviderKeysSection } from "@/components/settings/provider-keys-section";
 import { SpendingSection } from "@/components/settings/spending-section";
+import { WorkspaceName } from "@/components/settings/workspace-name";
 import { AppHeader } from "@/components/shell/app-header";
 import { requirePageSession } from "@/lib/auth/page-session";
 import { isAdminRole } from "@/lib/auth/permissions";
@@ -20,7 +21,7 @@ export default async function SettingsPage() {
       <AppHeader session={session} />
       <main className="mx-auto max-w-4xl space-y-10 px-6 py-10">
         <header>
-          <h1 className="text-2xl font-semibold tracking-tight">{workspace.name}</h1>
+          <WorkspaceName workspaceId={workspace.id} name={workspace.name} canRename={admin} />
           <p className="text-slate-600">
             You are {/^[aeiou]/.test(workspace.role ?? "") ? "an" : "a"} {workspace.role} of this workspace.
           </p>

@@ -71,7 +71,39 @@ async function readAuthBody(request: Request): Promise<{ request: Request; body:
 }
 
 /**
- * better-auth's own endpoints (/api/auth/*: sign-up, sign-in, sign-out, workspaces, invitations)
+ * The better-auth endpoints served over HTTP: the person's own account and sessions, and
+ * switching workspace. Everything else better-auth offers (its organization, member,
+ * invitation and API-key endpoints) is done through Glaze's routes, which check names, roles
+ * and the last owner and lock what they change; over HTTP those endpoints skipped all that
+ * (a blank workspace name, a javascript: logo, deleting a workspace with its tables in one call).
+ */
+const SERVED = new Set([
+  "/sign-up/email",
+  "/sign-in/email",
+  "/sign-out",
+  "/get-session",
+  "/update-user",
+  "/change-password",
+  "/list-sessions",
+  "/revoke-session",
+  "/revoke-sessions",
+  "/revoke-other-sessions",
+  "/organization/set-active",
+]);
+
+function refuseUnserved(request: Request) {
+  const path = new URL(request.url).pathname.replace(/^\/api\/auth/, "").replace(/\/+$/, "");
+  if (SERVED.has(path)) return;
+  const instead = path.startsWith("/organization/")
+    ? ": workspaces, members and invitations are managed through /api/workspaces and /api/invitations"
+    : path.startsWith("/api-key/")
+      ? ": API keys are managed through /api/workspaces/:id/api-keys"
+      : "";
+  throw new AppError("not_found", `No such endpoint: /api/auth${path}${instead}`);
+}
+
+/**
+ * better-auth's own endpoints (/api/auth/*: sign-up, sign-in, sign-out, sessions, the active workspace)
  * behind the same host check as every route, their refusals in the one error shape (better-auth's
  * own code kept in details), a standard Retry-After on its rate limit, and the limit of failed
  * sign-ins per account (sign-in-throttle.ts).
@@ -79,6 +111,7 @@ async function readAuthBody(request: Request): Promise<{ request: Request; body:
 export async function handleAuthRequest(received: Request): Promise<Response> {
   try {
     checkHost(received.headers.get("host") ?? new URL(received.url).host);
+    refuseUnserved(received);
     const { request, body: sent } = await readAuthBody(received);
     const signIn = new URL(request.url).pathname === "/api/auth/sign-in/email" ? signInEmailOf(sent) : null;
     if (signIn) await reserveSignInAttempt(signIn);

@@ -12,13 +12,17 @@ export const createWorkspaceSchema = z.strictObject({
   name: storableString().trim().min(1).max(MAX_WORKSPACE_NAME).describe("Workspace name"),
 });
 
+export const renameWorkspaceSchema = createWorkspaceSchema;
+
 export const createApiKeySchema = z.strictObject({
   name: storableString().trim().min(1).max(64).describe("What the key is for, e.g. 'CRM sync'"),
   scopes: z
     .array(z.enum(API_KEY_SCOPES))
     .min(1, "give at least one scope")
     .transform(withImpliedScopes)
-    .describe("read: read tables; write: change them; enrich: start enrichment (spends credits); write and enrich include read"),
+    .describe(
+      "read: read tables; write: change them; enrich: start enrichment (spends credits); write and enrich include read",
+    ),
   expiresInDays: z.int().min(1).max(365).optional().describe("The key stops working after this many days"),
 });
 export type CreateApiKeyInput = z.output<typeof createApiKeySchema>;

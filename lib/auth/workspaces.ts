@@ -56,3 +56,17 @@ export async function createWorkspace({ userId, name }: { userId: string; name: 
     createdAt: new Date(org.createdAt).toISOString(),
   };
 }
+
+/** Renames a workspace (its slug stays: links and ids do not change). */
+export async function renameWorkspace({
+  workspaceId,
+  name,
+  role,
+}: {
+  workspaceId: string;
+  name: string;
+  role: string | null;
+}): Promise<WorkspaceDto> {
+  const org = await getDb().organization.update({ where: { id: workspaceId }, data: { name } });
+  return { id: org.id, name: org.name, slug: org.slug, role, createdAt: org.createdAt.toISOString() };
+}

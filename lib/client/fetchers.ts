@@ -67,6 +67,8 @@ const base = (tableId: string) => `/api/tables/${encodeURIComponent(tableId)}`;
 
 export const fetchers = {
   createWorkspace: (name: string) => apiFetch<WorkspaceDto>("/api/workspaces", { method: "POST", json: { name } }),
+  renameWorkspace: (workspaceId: string, name: string) =>
+    apiFetch<WorkspaceDto>(workspace(workspaceId), { method: "PATCH", json: { name } }),
   listApiKeys: (workspaceId: string, signal?: AbortSignal) =>
     apiFetch<{ data: ApiKeyDto[] }>(`${workspace(workspaceId)}/api-keys`, { signal }),
   createApiKey: (workspaceId: string, input: z.input<typeof createApiKeySchema>) =>

@@ -307,10 +307,21 @@ describe("workspace-level routes", () => {
       expect((await request("POST", `${base}/invitations`, { email: "z@z.io", role: "member" }, init)).status).toBe(
         403,
       );
+      // Anyone of the workspace reads it; only owners and admins, signed in, rename it.
+      expect((await request("GET", base, undefined, init)).status).toBe(200);
+      expect((await request("PATCH", base, { name: "Taken over" }, init)).status).toBe(403);
     }
     const stranger = await signUp();
     const foreign = await request("GET", `${base}/members`, undefined, { headers: { cookie: stranger.cookie } });
     expect(foreign.status).toBe(404);
+    for (const method of ["GET", "PATCH"] as const) {
+      const body = method === "PATCH" ? { name: "Mine now" } : undefined;
+      const res = await request(method, base, body, { headers: { cookie: stranger.cookie, origin: ORIGIN } });
+      expect(res.status, method).toBe(404);
+    }
+    expect((await getDb().organization.findUniqueOrThrow({ where: { id: workspaceId } })).name).not.toMatch(
+      /Taken over|Mine now/,
+    );
   });
 
   test("a recipe that sends a stored secret: owners, admins and keys may save one, a member may not; its host cannot come from a cell", async () => {

@@ -139,6 +139,45 @@ describe("sign-up, sign-in, sessions", () => {
     }
   });
 
+  test("better-auth's organization and API-key endpoints are closed over HTTP: 404 in the one error shape, nothing written", async () => {
+    const owner = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    await activate(owner.userId, workspaceId);
+    const asOwner = { headers: { cookie: owner.cookie, origin: ORIGIN }, anonymous: true };
+    const before = {
+      workspaces: await getDb().organization.count(),
+      keys: await getDb().apikey.count(),
+      name: (await getDb().organization.findUniqueOrThrow({ where: { id: workspaceId } })).name,
+    };
+    const attempts: [string, unknown][] = [
+      ["/api/auth/organization/create", { name: "  ", slug: "x y", logo: "javascript:alert(1)" }],
+      ["/api/auth/organization/update", { organizationId: workspaceId, data: { name: "", logo: "javascript:1" } }],
+      ["/api/auth/organization/delete", { organizationId: workspaceId }],
+      ["/api/auth/organization/check-slug", { slug: "test" }],
+      ["/api/auth/organization/reject-invitation", { invitationId: randomUUID() }],
+      ["/api/auth/organization/invite-member", { email: "x@test.glaze", role: "owner" }],
+      ["/api/auth/api-key/list", undefined],
+      ["/api/auth/api-key/delete", { keyId: randomUUID() }],
+      ["/api/auth//organization/delete", { organizationId: workspaceId }],
+    ];
+    for (const [path, body] of attempts) {
+      const res = await request("POST", path, body, asOwner);
+      expect(res.status, path).toBe(404);
+      expect(res.body.error.code, path).toBe("not_found");
+    }
+    for (const path of ["/api/auth/organization/list-members", "/api/auth/organization/list"]) {
+      expect((await request("GET", path, undefined, asOwner)).status, path).toBe(404);
+    }
+    expect(await getDb().organization.count()).toBe(before.workspaces);
+    expect(await getDb().apikey.count()).toBe(before.keys);
+    expect((await getDb().organization.findUniqueOrThrow({ where: { id: workspaceId } })).name).toBe(before.name);
+    // What the app's pages use still works.
+    const other = await createWorkspace(owner.userId, "Second");
+    const switched = await request("POST", "/api/auth/organization/set-active", { organizationId: other }, asOwner);
+    expect(switched.status).toBe(200);
+    expect((await request("GET", "/api/auth/get-session", undefined, asOwner)).status).toBe(200);
+  });
+
   test("accepting an unknown invitation → 404 not_found (better-auth says 400)", async () => {
     const person = await signUp();
     const res = await request("POST", `/api/invitations/${randomUUID()}/accept`, undefined, {
@@ -340,7 +379,7 @@ describe("members: roles, removal and leaving", () => {
 });
 
 describe("invitations' refusals and states", () => {
-  test("inviting a member → 409; an unknown role on better-auth's endpoint → 422; an invitation past its date is listed expired", async () => {
+  test("inviting a member → 409; an unknown role → 422; an invitation past its date is listed expired", async () => {
     const owner = await signUp();
     const member = await signUp();
     const workspaceId = await createWorkspace(owner.userId);
@@ -350,11 +389,7 @@ describe("invitations' refusals and states", () => {
     const again = await request("POST", base, { email: member.email, role: "admin" }, asOwner);
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("conflict");
-    const role = await auth(
-      "/organization/invite-member",
-      { email: `r-${randomUUID()}@test.glaze`, role: "superuser", organizationId: workspaceId },
-      { cookie: owner.cookie },
-    );
+    const role = await request("POST", base, { email: `r-${randomUUID()}@test.glaze`, role: "superuser" }, asOwner);
     expect(role.status).toBe(422);
     const made = await request("POST", base, { email: `e-${randomUUID()}@test.glaze`, role: "member" }, asOwner);
     expect(made.status).toBe(201);
@@ -370,19 +405,11 @@ describe("sessions and profiles", () => {
     const person = await signUp();
     const workspaceId = await createWorkspace(person.userId);
     expect((await auth("/sign-out", {}, { cookie: person.cookie })).status).toBe(200);
-    const invite = await auth(
-      "/organization/invite-member",
-      { email: `late-${randomUUID()}@test.glaze`, role: "admin", organizationId: workspaceId },
-      { cookie: person.cookie },
-    );
-    expect(invite.status).toBe(401);
-    const create = await auth(
-      "/organization/create",
-      { name: "Late", slug: `late-${randomUUID()}` },
-      { cookie: person.cookie },
-    );
-    expect(create.status).toBe(401);
-    expect(await getDb().invitation.count({ where: { organizationId: workspaceId } })).toBe(0);
+    const renamed = await auth("/update-user", { name: "Late" }, { cookie: person.cookie });
+    expect(renamed.status).toBe(401);
+    const switched = await auth("/organization/set-active", { organizationId: workspaceId }, { cookie: person.cookie });
+    expect(switched.status).toBe(401);
+    expect((await getDb().user.findUniqueOrThrow({ where: { id: person.userId } })).name).not.toBe("Late");
   });
 
   test("a name longer than 100 characters, or a picture that is not an http(s) URL → 422, nothing stored", async () => {
@@ -409,32 +436,27 @@ describe("sessions and profiles", () => {
     expect(stored.name).toBe("Émile 🎉");
   });
 
-  test("better-auth's own workspace endpoints take names and slugs of at most 100 characters, as Glaze's do", async () => {
+  test("renaming a workspace: its owner or an admin, a name of 1 to 100 characters (422 otherwise, nothing changed)", async () => {
     const person = await signUp();
-    const slug = `long-${randomUUID()}`;
-    const made = await auth("/organization/create", { name: "N".repeat(5_000), slug }, { cookie: person.cookie });
-    expect(made.status).toBe(422);
-    expect(await getDb().organization.count({ where: { slug } })).toBe(0);
-    const longSlug = await auth(
-      "/organization/create",
-      { name: "Fine", slug: "s".repeat(200) },
-      { cookie: person.cookie },
-    );
-    expect(longSlug.status).toBe(422);
     const workspaceId = await createWorkspace(person.userId, "Short");
-    const renamed = await auth(
-      "/organization/update",
-      { organizationId: workspaceId, data: { name: "M".repeat(3_000) } },
-      { cookie: person.cookie },
-    );
-    expect(renamed.status).toBe(422);
+    const asOwner = { headers: { cookie: person.cookie, origin: ORIGIN }, anonymous: true };
+    const path = `/api/workspaces/${workspaceId}`;
+    for (const body of [
+      { name: "M".repeat(101) },
+      { name: "   " },
+      { name: "a\u0000b" },
+      {},
+      { name: "x", slug: "y" },
+    ]) {
+      const res = await request("PATCH", path, body, asOwner);
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(res.body.error.code).toBe("validation_failed");
+    }
     expect((await getDb().organization.findUniqueOrThrow({ where: { id: workspaceId } })).name).toBe("Short");
-    const fine = await auth(
-      "/organization/update",
-      { organizationId: workspaceId, data: { name: "Renamed" } },
-      { cookie: person.cookie },
-    );
+    const fine = await request("PATCH", path, { name: "  Renamed  " }, asOwner);
     expect(fine.status).toBe(200);
+    expect(fine.body).toMatchObject({ id: workspaceId, name: "Renamed", role: "owner" });
+    expect((await request("GET", path, undefined, asOwner)).body.name).toBe("Renamed");
   });
 });
 

@@ -80,6 +80,15 @@ test("sign up, create a workspace, invite a viewer by link; the viewer joins, ca
   await viewer.page.goto("/");
   await expect(viewer.page).toHaveURL(/\/sign-in/);
 
+  // The owner renames the workspace from its settings; the header's workspace menu follows.
+  await owner.page.getByRole("button", { name: "Rename", exact: true }).click();
+  const rename = owner.page.getByRole("form", { name: "Rename workspace" });
+  await expect(rename.getByRole("textbox", { name: "Workspace name" })).toBeFocused();
+  await rename.getByRole("textbox", { name: "Workspace name" }).fill("Northwind Sales EU");
+  await rename.getByRole("button", { name: "Save" }).click();
+  await expect(owner.page.getByRole("heading", { name: "Northwind Sales EU" })).toBeVisible();
+  await expect(owner.page.getByRole("banner").locator("select option:checked")).toHaveText("Northwind Sales EU");
+
   expect(owner.errors).toEqual([]);
   expect(viewer.errors).toEqual([]);
 });

@@ -74,6 +74,7 @@ add("/api/tables/:tableId/export", () => import("@/app/api/tables/[tableId]/expo
 add("/api/inngest", () => import("@/app/api/inngest/route"));
 add("/api/auth/:rest*", () => import("@/app/api/auth/[...all]/route"));
 add("/api/workspaces", () => import("@/app/api/workspaces/route"));
+add("/api/workspaces/:workspaceId", () => import("@/app/api/workspaces/[workspaceId]/route"));
 add("/api/workspaces/:workspaceId/api-keys", () => import("@/app/api/workspaces/[workspaceId]/api-keys/route"));
 add(
   "/api/workspaces/:workspaceId/api-keys/:keyId",
