@@ -107,6 +107,7 @@ export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
             <th className="px-3 py-2 font-medium">Key</th>
             <th className="px-3 py-2 font-medium">Scopes</th>
             <th className="px-3 py-2 font-medium">Created</th>
+            <th className="px-3 py-2 font-medium">By</th>
             <th className="px-3 py-2 font-medium">Last used</th>
             <th className="px-3 py-2" />
           </tr>
@@ -114,10 +115,18 @@ export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
         <tbody className="divide-y divide-slate-200">
           {keys.items.map((k) => (
             <tr key={k.id}>
-              <td className="px-3 py-2">{k.name}</td>
+              <td className="px-3 py-2">
+                {k.name}
+                {k.expired ? (
+                  <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700">Expired</span>
+                ) : null}
+              </td>
               <td className="px-3 py-2 font-mono text-slate-500">{k.start}…</td>
               <td className="px-3 py-2">{k.scopes.join(", ")}</td>
               <td className="px-3 py-2">{date(k.createdAt)}</td>
+              <td className="px-3 py-2" title={k.createdBy?.email}>
+                {k.createdBy?.name ?? "—"}
+              </td>
               <td className="px-3 py-2">{date(k.lastUsedAt)}</td>
               <td className="px-3 py-2 text-right">
                 <ConfirmAction

@@ -1,10 +1,11 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ROLES } from "@/lib/auth/permissions";
 import { fetchers } from "@/lib/client/fetchers";
 import { queryKeys } from "@/lib/client/query-keys";
 import { ConfirmAction } from "../ui/confirm-action";
+import { useToast } from "../ui/toast-provider";
 import { useWorkspaceList } from "./use-workspace-list";
 
 /** Who is in the workspace; owners and admins change roles and remove people. */
@@ -22,11 +23,24 @@ export function MembersSection({
     load: (signal) => fetchers.listMembers(workspaceId, signal),
     what: "members",
   });
-  const refresh = members.refresh;
+  const client = useQueryClient();
+  const toast = useToast();
+  // A member who leaves, or stops being an owner or admin, takes the API keys they made along.
+  const refresh = () => {
+    members.refresh();
+    void client.invalidateQueries({ queryKey: queryKeys.apiKeys(workspaceId) });
+  };
   const setRole = useMutation({
     meta: { errorTitle: "Could not change the role" },
     mutationFn: ({ memberId, role }: { memberId: string; role: string }) =>
       fetchers.updateMemberRole(workspaceId, memberId, role),
+    onSuccess: ({ revokedApiKeys }) => {
+      if (revokedApiKeys > 0)
+        toast.show({
+          kind: "info",
+          title: `${revokedApiKeys === 1 ? "The API key" : `${revokedApiKeys} API keys`} they made ${revokedApiKeys === 1 ? "was" : "were"} revoked`,
+        });
+    },
     onSettled: refresh,
   });
   const remove = useMutation({
@@ -61,7 +75,7 @@ export function MembersSection({
                 </select>
                 <ConfirmAction
                   label="Remove…"
-                  confirmLabel={`Confirm: remove ${m.email}`}
+                  confirmLabel={`Confirm: remove ${m.email} and the API keys they made`}
                   onConfirm={() => remove.mutate(m.id)}
                 />
               </>

@@ -13,6 +13,10 @@ export type ApiKeyDto = {
   start: string | null;
   scopes: ApiKeyScope[];
   enabled: boolean;
+  /** Expired keys are listed until revoked, and no longer work. */
+  expired: boolean;
+  /** Who made it (null: a key made before this was recorded); it is revoked when they leave or stop administering the workspace. */
+  createdBy: { userId: string; name: string; email: string } | null;
   createdAt: string;
   lastUsedAt: string | null;
   expiresAt: string | null;
@@ -50,6 +54,14 @@ export async function createApiKey({
       ...(input.expiresInDays ? { expiresIn: input.expiresInDays * 24 * 60 * 60 } : {}),
     },
   });
+  try {
+    await getDb().apikey.update({ where: { id: created.id }, data: { createdByUserId: userId } });
+  } catch (error) {
+    // A key whose maker is unknown would outlast them: none is made.
+    await getDb().apikey.deleteMany({ where: { id: created.id } });
+    throw error;
+  }
+  const maker = await getDb().user.findUnique({ where: { id: userId }, select: { name: true, email: true } });
   return {
     id: created.id,
     key: created.key,
@@ -57,6 +69,8 @@ export async function createApiKey({
     start: created.start ?? null,
     scopes: [...new Set(input.scopes)],
     enabled: created.enabled ?? true,
+    expired: false,
+    createdBy: maker ? { userId, ...maker } : null,
     createdAt: new Date(created.createdAt).toISOString(),
     lastUsedAt: null,
     expiresAt: created.expiresAt ? new Date(created.expiresAt).toISOString() : null,
@@ -64,13 +78,20 @@ export async function createApiKey({
 }
 
 export async function listApiKeys({ workspaceId }: { workspaceId: string }): Promise<ApiKeyDto[]> {
-  const keys = await getDb().apikey.findMany({ where: { referenceId: workspaceId }, orderBy: { createdAt: "desc" } });
+  const keys = await getDb().apikey.findMany({
+    where: { referenceId: workspaceId },
+    orderBy: { createdAt: "desc" },
+    include: { createdBy: { select: { id: true, name: true, email: true } } },
+  });
+  const now = Date.now();
   return keys.map((k) => ({
     id: k.id,
     name: k.name,
     start: k.start,
     scopes: scopesOf(k.permissions),
     enabled: k.enabled ?? true,
+    expired: k.expiresAt !== null && k.expiresAt.getTime() <= now,
+    createdBy: k.createdBy ? { userId: k.createdBy.id, name: k.createdBy.name, email: k.createdBy.email } : null,
     createdAt: k.createdAt.toISOString(),
     lastUsedAt: k.lastRequest?.toISOString() ?? null,
     expiresAt: k.expiresAt?.toISOString() ?? null,

@@ -38,7 +38,12 @@ async function withMembersLocked<T>(
     actorUserId,
     leave = false,
   }: { workspaceId: string; memberId: string; actorUserId: string; leave?: boolean },
-  change: (tx: Tx, member: { id: string; role: string }, actorRole: string, owners: number) => Promise<T>,
+  change: (
+    tx: Tx,
+    member: { id: string; userId: string; role: string },
+    actorRole: string,
+    owners: number,
+  ) => Promise<T>,
 ): Promise<T> {
   return getDb().$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM organizations WHERE id = ${workspaceId} FOR UPDATE`;
@@ -65,6 +70,16 @@ function assertNotLastOwner(member: { role: string }, owners: number) {
   }
 }
 
+/**
+ * The API keys `userId` made in the workspace are revoked: a key cannot outlast its maker's
+ * right to make keys there (they left, were removed, or are no longer an owner or admin).
+ */
+async function revokeKeysMadeBy(tx: Tx, workspaceId: string, userId: string): Promise<number> {
+  const revoked = await tx.apikey.deleteMany({ where: { referenceId: workspaceId, createdByUserId: userId } });
+  return revoked.count;
+}
+
+/** Changes a member's role; returns how many API keys they made were revoked with it. */
 export async function updateMemberRole({
   workspaceId,
   memberId,
@@ -75,16 +90,22 @@ export async function updateMemberRole({
   memberId: string;
   role: Role;
   actorUserId: string;
-}) {
-  await withMembersLocked({ workspaceId, memberId, actorUserId }, async (tx, member, actorRole, owners) => {
-    if ((role === "owner" || isOwner(member.role)) && !isOwner(actorRole)) {
-      throw new AppError("forbidden", "Only an owner may make or unmake owners");
-    }
-    if (role !== "owner") assertNotLastOwner(member, owners);
-    await tx.member.update({ where: { id: memberId }, data: { role } });
-  });
-  // Their open event streams check the new role now (a viewer keeps reading; nobody less).
+}): Promise<{ revokedApiKeys: number }> {
+  const revokedApiKeys = await withMembersLocked(
+    { workspaceId, memberId, actorUserId },
+    async (tx, member, actorRole, owners) => {
+      if ((role === "owner" || isOwner(member.role)) && !isOwner(actorRole)) {
+        throw new AppError("forbidden", "Only an owner may make or unmake owners");
+      }
+      if (role !== "owner") assertNotLastOwner(member, owners);
+      await tx.member.update({ where: { id: memberId }, data: { role } });
+      return isAdminRole(role) ? 0 : revokeKeysMadeBy(tx, workspaceId, member.userId);
+    },
+  );
+  // Their open event streams check the new role now (a viewer keeps reading; nobody less),
+  // and those of the keys revoked end.
   await announceAccessChange();
+  return { revokedApiKeys };
 }
 
 export async function removeMember({
@@ -103,7 +124,8 @@ export async function removeMember({
     }
     assertNotLastOwner(member, owners);
     await tx.member.delete({ where: { id: memberId } });
+    await revokeKeysMadeBy(tx, workspaceId, member.userId);
   });
-  // Their open event streams of the workspace's tables end now, not at their next check.
+  // Their open event streams of the workspace's tables, and their keys', end now, not at their next check.
   await announceAccessChange();
 }

@@ -84,7 +84,10 @@ export const fetchers = {
   listMembers: (workspaceId: string, signal?: AbortSignal) =>
     apiFetch<{ data: MemberDto[] }>(`${workspace(workspaceId)}/members`, { signal }),
   updateMemberRole: (workspaceId: string, memberId: string, role: string) =>
-    apiFetch<void>(`${workspace(workspaceId)}/members/${memberId}`, { method: "PATCH", json: { role } }),
+    apiFetch<{ id: string; role: string; revokedApiKeys: number }>(`${workspace(workspaceId)}/members/${memberId}`, {
+      method: "PATCH",
+      json: { role },
+    }),
   removeMember: (workspaceId: string, memberId: string) =>
     apiFetch<void>(`${workspace(workspaceId)}/members/${memberId}`, { method: "DELETE" }),
   acceptInvitation: (invitationId: string) =>

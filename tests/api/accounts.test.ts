@@ -490,6 +490,57 @@ describe("API keys", () => {
     expect((await request("GET", "/api/tables", undefined, bearer)).status).toBe(401);
   });
 
+  test("a key says who made it and whether it expired; it is revoked when its maker leaves or stops administering", async () => {
+    const owner = await signUp();
+    const admin = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    await addMember(workspaceId, admin.userId, "admin");
+    const as = (person: { cookie: string }) => ({
+      headers: { cookie: person.cookie, origin: ORIGIN },
+      anonymous: true,
+    });
+    const makeKey = async (person: { cookie: string }, name: string) => {
+      const res = await request(
+        "POST",
+        `/api/workspaces/${workspaceId}/api-keys`,
+        { name, scopes: ["read"] },
+        as(person),
+      );
+      expect(res.status).toBe(201);
+      return res.body as { id: string; key: string };
+    };
+    const works = async (key: string) =>
+      (await request("GET", "/api/tables", undefined, { headers: { authorization: `Bearer ${key}` } })).status === 200;
+    const adminKey = await makeKey(admin, "admin's CRM sync");
+    const ownerKey = await makeKey(owner, "owner's");
+    await getDb().apikey.update({ where: { id: ownerKey.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+    const listed = (await request("GET", `/api/workspaces/${workspaceId}/api-keys`, undefined, as(owner))).body.data;
+    expect(listed.find((k: { id: string }) => k.id === adminKey.id)).toMatchObject({
+      createdBy: { userId: admin.userId, email: admin.email },
+      expired: false,
+    });
+    expect(listed.find((k: { id: string }) => k.id === ownerKey.id)).toMatchObject({ expired: true });
+
+    const memberId = (
+      await getDb().member.findFirstOrThrow({ where: { userId: admin.userId, organizationId: workspaceId } })
+    ).id;
+    const base = `/api/workspaces/${workspaceId}/members/${memberId}`;
+    // Owner and admin both administer: their keys stay.
+    expect((await request("PATCH", base, { role: "owner" }, as(owner))).body.revokedApiKeys).toBe(0);
+    expect((await request("PATCH", base, { role: "admin" }, as(owner))).body.revokedApiKeys).toBe(0);
+    expect(await works(adminKey.key)).toBe(true);
+    // A member may not make keys: those they made go with the role.
+    const demoted = await request("PATCH", base, { role: "member" }, as(owner));
+    expect(demoted.body).toMatchObject({ role: "member", revokedApiKeys: 1 });
+    expect(await works(adminKey.key)).toBe(false);
+    // Made admin again, they make another; removed, it goes too.
+    await request("PATCH", base, { role: "admin" }, as(owner));
+    const again = await makeKey(admin, "again");
+    expect((await request("DELETE", base, undefined, as(owner))).status).toBe(204);
+    expect(await works(again.key)).toBe(false);
+    expect(await getDb().apikey.count({ where: { referenceId: workspaceId, createdByUserId: admin.userId } })).toBe(0);
+  });
+
   test("write and enrich include read: such a key reads what it may change, and is listed with read", async () => {
     const owner = await signUp();
     const workspaceId = await createWorkspace(owner.userId);

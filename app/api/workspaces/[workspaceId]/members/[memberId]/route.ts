@@ -5,18 +5,25 @@ import { updateMemberSchema } from "@/lib/auth/schemas";
 
 type Params = { workspaceId: string; memberId: string };
 
-// PATCH /api/workspaces/:workspaceId/members/:memberId – change a member's role
+// PATCH /api/workspaces/:workspaceId/members/:memberId – change a member's role (below admin: the
+// API keys they made are revoked, and counted in revokedApiKeys)
 export const PATCH = route<Params>(
   { permission: "read", admin: true },
   async (request, { workspaceId, memberId }, access) => {
     const { role } = await parseJsonBody(request, updateMemberSchema);
-    await updateMemberRole({ workspaceId, memberId, role, actorUserId: access.actor.userId as string });
-    return json({ id: memberId, role });
+    const { revokedApiKeys } = await updateMemberRole({
+      workspaceId,
+      memberId,
+      role,
+      actorUserId: access.actor.userId as string,
+    });
+    return json({ id: memberId, role, revokedApiKeys });
   },
 );
 
 // DELETE /api/workspaces/:workspaceId/members/:memberId – remove someone from the workspace
-// (owners and admins), or leave it (anyone, their own membership; not its last owner)
+// (owners and admins), or leave it (anyone, their own membership; not its last owner); the API
+// keys they made are revoked
 export const DELETE = route<Params>(
   { permission: "read", session: true },
   async (_request, { workspaceId, memberId }, access) => {
