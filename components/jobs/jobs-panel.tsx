@@ -2,9 +2,10 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { type ColumnDto, fetchers, type JobDto } from "@/lib/client/fetchers";
+import { type ColumnDto, type EstimateDto, fetchers, type JobDto } from "@/lib/client/fetchers";
 import { ApiError } from "@/lib/client/http";
 import { queryKeys } from "@/lib/client/query-keys";
+import { ConfirmEnrichDialog } from "../grid/confirm-enrich-dialog";
 import { useToast } from "../ui/toast-provider";
 import { columnNamesOf } from "./format";
 import { JobListItem } from "./job-list-item";
@@ -53,6 +54,20 @@ export function JobsPanel({
       toast.show({ kind: "info", title: job.message });
     },
   });
+  // A retry spends credits as Enrich does: priced first, and confirmed above the workspace's threshold.
+  const [confirming, setConfirming] = useState<{ jobId: string; estimate: EstimateDto } | null>(null);
+  const priceRetry = useMutation({
+    meta: { errorTitle: "Could not retry the job" },
+    mutationFn: (jobId: string) => fetchers.estimateRetry(tableId, jobId),
+    onError: (error, jobId) => {
+      // Nothing left to retry (each failed cell was run again since): the button goes.
+      if (error instanceof ApiError && error.status === 409) markRetried(jobId);
+    },
+    onSuccess: (estimate, jobId) => {
+      if (estimate.needsConfirmation) setConfirming({ jobId, estimate });
+      else retry.mutate(jobId);
+    },
+  });
 
   return (
     <aside aria-label="Jobs" className="flex w-[26rem] shrink-0 flex-col border-l border-slate-200 bg-slate-50">
@@ -91,8 +106,12 @@ export function JobsPanel({
                   open={openJob === job.jobId}
                   onToggle={() => setOpenJob((current) => (current === job.jobId ? null : job.jobId))}
                   onCancel={() => cancel.mutate(job.jobId)}
-                  onRetry={retried.has(job.jobId) || job.retriedAt ? undefined : () => retry.mutate(job.jobId)}
-                  busy={cancelling || (retry.isPending && retry.variables === job.jobId)}
+                  onRetry={retried.has(job.jobId) || job.retriedAt ? undefined : () => priceRetry.mutate(job.jobId)}
+                  busy={
+                    cancelling ||
+                    (retry.isPending && retry.variables === job.jobId) ||
+                    (priceRetry.isPending && priceRetry.variables === job.jobId)
+                  }
                   cancelling={cancelling}
                 />
               );
@@ -100,6 +119,16 @@ export function JobsPanel({
           </ul>
         )}
       </div>
+      {confirming ? (
+        <ConfirmEnrichDialog
+          estimate={confirming.estimate}
+          onConfirm={() => {
+            retry.mutate(confirming.jobId);
+            setConfirming(null);
+          }}
+          onCancel={() => setConfirming(null)}
+        />
+      ) : null}
     </aside>
   );
 }

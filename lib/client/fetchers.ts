@@ -162,6 +162,8 @@ export const fetchers = {
     ),
   cancelJob: (tableId: string, jobId: string) =>
     apiFetch<JobDto>(`${base(tableId)}/enrich/jobs/${jobId}/cancel`, { method: "POST" }),
+  estimateRetry: (tableId: string, jobId: string) =>
+    apiFetch<EstimateDto>(`${base(tableId)}/enrich/jobs/${jobId}/retry/estimate`, { method: "POST" }),
   retryJob: (tableId: string, jobId: string) =>
     apiFetch<EnrichResponse>(`${base(tableId)}/enrich/jobs/${jobId}/retry`, { method: "POST" }),
   cellStatus: (tableId: string, { since, limit }: { since?: string; limit?: number }, signal?: AbortSignal) => {

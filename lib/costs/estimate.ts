@@ -1,10 +1,12 @@
 import "server-only";
 import { getDb, getPool } from "../db";
+import { getJob } from "../enrichment/jobs";
 import { MAX_CELLS_PER_JOB } from "../enrichment/policy";
 import type { JobCostOptions, Selection } from "../enrichment/schemas";
+import { retryableCells } from "../enrichment/store";
 import { run, type Statement } from "../enrichment/store/run";
 import { env } from "../env";
-import { AppError, invalid, notFound } from "../errors";
+import { AppError, conflict, invalid, notFound } from "../errors";
 import { adapterInfo } from "../providers/catalog";
 import { type Recipe, readRecipe } from "../providers/recipe";
 import { ROW_IDS_OF_TABLE, wellFormedIds } from "../rows/by-id";
@@ -387,4 +389,23 @@ export async function estimateEnrichment({
     },
     needsConfirmation: rounded.expected > settings.confirmThreshold,
   };
+}
+
+/**
+ * What retrying job `jobId` (POST …/retry) would cost: the estimate of the cells it would run
+ * again. 409 when there are none (none failed, or each was run again since), as the retry says.
+ */
+export async function estimateRetry({
+  tableId,
+  workspaceId,
+  jobId,
+}: {
+  tableId: string;
+  workspaceId: string;
+  jobId: string;
+}): Promise<EstimateDto> {
+  await getJob({ tableId, jobId }); // 404 for a job of another table
+  const cells = await retryableCells(jobId, getDb());
+  if (cells.length === 0) throw conflict("The job has no failed cells to retry (none, or each was run again since)");
+  return estimateEnrichment({ tableId, workspaceId, selection: { mode: "cells", cells } });
 }

@@ -611,10 +611,24 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/retry", () => {
     const jobId = await enrich(t, ["email", "fail_phone"]);
     await runCellBatch(await taskIdsOf(jobId));
 
+    // What it would cost first: the two failed cells, nothing created.
+    const jobsBefore = await getDb().enrichmentJob.count();
+    const estimate = await api.post(`${jobUrl(t, jobId)}/retry/estimate`);
+    expect(estimate.status).toBe(200);
+    expect(estimate.body).toMatchObject({ cells: 2, byColumn: [{ columnId: t.columns.fail_phone, cells: 2 }] });
+    expect(estimate.body.needsConfirmation).toEqual(expect.any(Boolean));
+    expect(await getDb().enrichmentJob.count()).toBe(jobsBefore);
+
     const res = await api.post(`${jobUrl(t, jobId)}/retry`);
 
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ tableId: t.tableId, status: "pending", totalTasks: 2, retryOf: jobId });
+    // Retried: nothing is left to price (as the retry itself would say).
+    const after = await api.post(`${jobUrl(t, jobId)}/retry/estimate`);
+    expect(after.status).toBe(409);
+    expect(after.body.error.message).toMatch(/no failed cells to retry/);
+    const other = await makeTable({ keys: ["email"], rows: 1 });
+    expect((await api.post(`/api/tables/${other.tableId}/enrich/jobs/${jobId}/retry/estimate`)).status).toBe(404);
     expect(res.body.jobId).not.toBe(jobId);
     expect(res.body.message).toMatch(/^Created 2 enrichment tasks to retry the failed cells/);
     expect(res.body.error).toMatch(/^Could not start the job/);

@@ -110,6 +110,16 @@ test("a monthly budget reached mid-run: the job says so and the grid marks the c
   const skipped = await cellOf(page, `Person5 Budget${tag}`, "Email");
   await expect(skipped).toHaveAttribute("title", /budget reached/);
   await page.screenshot({ path: "test-results/screenshots/costs-budget-reached.png" });
+  // Running the skipped cells spends credits too: priced and confirmed first, as Enrich is.
+  await page.getByRole("button", { name: "Jobs" }).click();
+  await page.getByRole("button", { name: "Run the cells the budget skipped" }).click();
+  const again = page.getByRole("dialog", { name: "Run this enrichment?" });
+  await expect(again).toBeVisible();
+  await expect(again.getByRole("definition").first()).toHaveText("4");
+  await again.getByRole("button", { name: "Cancel" }).click();
+  await expect(again).toBeHidden();
+  const jobs = await (await request.get(`/api/tables/${t.id}/enrich/jobs`)).json();
+  expect(jobs.data).toHaveLength(1);
   expect(errors).toEqual([]);
 });
 

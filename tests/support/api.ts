@@ -42,6 +42,10 @@ add(
   () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/retry/route"),
 );
 add(
+  "/api/tables/:tableId/enrich/jobs/:jobId/retry/estimate",
+  () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/retry/estimate/route"),
+);
+add(
   "/api/tables/:tableId/enrich/jobs/:jobId/dispatch",
   () => import("@/app/api/tables/[tableId]/enrich/jobs/[jobId]/dispatch/route"),
 );

@@ -148,6 +148,14 @@ export async function countRetryableTasks(retriedJobId: string, tx: Tx): Promise
   return n;
 }
 
+/** The cells retrying job `retriedJobId` would run again (what its estimate prices). */
+export async function retryableCells(retriedJobId: string, tx: Tx): Promise<{ rowId: string; columnId: string }[]> {
+  return tx.$queryRawUnsafe<{ rowId: string; columnId: string }[]>(
+    `SELECT t.row_id::text AS "rowId", t.column_id::text AS "columnId" ${RETRYABLE_TASKS("$1::uuid")} ORDER BY t.ordinal`,
+    retriedJobId,
+  );
+}
+
 /** One task per failed cell of job `retriedJobId` that no later task of the cell has replaced. */
 export async function insertRetryTasks(
   { tableId, jobId, retriedJobId }: { tableId: string; jobId: string; retriedJobId: string },

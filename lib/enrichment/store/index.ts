@@ -16,6 +16,7 @@ export {
   insertGridTasks,
   insertRetryTasks,
   queueJobCells,
+  retryableCells,
 } from "./create-tasks";
 export { withDbRetry } from "./db-retry";
 export { EDITED_ERROR, endEditedCells } from "./edited-cells";
