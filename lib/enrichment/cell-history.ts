@@ -5,7 +5,8 @@ import { notFound } from "../errors";
 import { readOwn } from "../json";
 import { adapterInfo } from "../providers/catalog";
 import { type Recipe, readRecipe } from "../providers/recipe";
-import { type CallRow, EDITED_ERROR, readTaskCalls } from "./store";
+import { type CallRow, readTaskCalls } from "./store";
+import { CANCELLED_ERROR } from "./task-errors";
 import { latestByProvider } from "./waterfall/decide";
 
 // GET /api/tables/:tableId/rows/:rowId/cells/:columnId: a cell's value, where it came from, and
@@ -220,10 +221,16 @@ export async function getCellHistory({
   const enrichedValue = result?.value ?? null;
   // A value written by hand replaced the enriched one, or ended the cell's run before it found
   // one (lib/rows/update-rows.ts): it has no source.
+  // A cell that ran keeps a state (done, failed, skipped) until a value written by hand drops
+  // it (store/edited-cells.ts); the only other way it goes is a cancel of a cell that had never
+  // run before. So a cell that ran and has no state was edited by hand, whatever it holds now
+  // (typed over a failed run, cleared, or its enriched value typed back).
+  const latest = tasks[0];
+  const neverRanCancel = latest?.status === "failed" && latest.error === CANCELLED_ERROR;
   const editedByHand =
-    latestDone !== undefined
-      ? !isDeepStrictEqual(value, enrichedValue)
-      : tasks[0]?.status === "skipped" && tasks[0].error === EDITED_ERROR;
+    state === undefined
+      ? latest !== undefined && !neverRanCancel
+      : latestDone !== undefined && !isDeepStrictEqual(value, enrichedValue);
   const provider = editedByHand ? null : (result?.provider ?? (latestDone ? "demo" : null));
   return {
     tableId,

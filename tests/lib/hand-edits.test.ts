@@ -190,6 +190,30 @@ describe("the enriched cell itself written by hand", () => {
     // Cleared by hand: the same.
     await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, { data: { email: null } });
     expect((await api.get(cellUrl)).body).toMatchObject({ value: null, editedByHand: true, source: null });
+    // Its enriched value typed back (an undo of the clear): typed by hand too, not the provider's answer.
+    await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, { data: { email: found.value } });
+    expect((await api.get(cellUrl)).body).toMatchObject({ value: found.value, editedByHand: true, status: null });
+  });
+
+  test("a value typed over a failed run is edited by hand; a failed run under an imported value is not", async () => {
+    const t = await makeLeads(
+      [
+        { name: "Nobody Known", company_domain: "unknown.test" },
+        { name: "Imported Value", company_domain: "unknown.test", email: "kept@imported.test" },
+      ],
+      { email: RECIPE },
+    );
+    const { taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    for (const taskId of taskIds) expect((await runCellTask(taskId as string)).status).toBe("failed");
+    const cellUrl = (row: number) => `/api/tables/${t.tableId}/rows/${t.rowIds[row]}/cells/${t.columns.email}`;
+    expect((await api.get(cellUrl(1))).body).toMatchObject({ value: "kept@imported.test", editedByHand: false });
+    await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, { data: { email: "found@by.hand" } });
+    expect((await api.get(cellUrl(0))).body).toMatchObject({
+      value: "found@by.hand",
+      editedByHand: true,
+      source: null,
+      status: null,
+    });
   });
 });
 
