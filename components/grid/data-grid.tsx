@@ -45,6 +45,7 @@ export function DataGrid({
   onEnrich,
   enrichLabel,
   onInspectCell,
+  inspecting = null,
   columnActions,
   revealColumnId = null,
 }: {
@@ -64,6 +65,8 @@ export function DataGrid({
   enrichLabel: string;
   /** "Why this value?" for a cell. */
   onInspectCell: (cell: { rowId: string; columnId: string; columnLabel: string }) => void;
+  /** The cell "Why this value?" shows, if it is open. */
+  inspecting?: { rowId: string; columnId: string } | null;
   columnActions: ColumnMenuActions;
   /** A column to scroll into view once it is shown (one just added, at the far right). */
   revealColumnId?: string | null;
@@ -166,6 +169,15 @@ export function DataGrid({
   const activeColumn = active ? columns[active.col] : undefined;
   // Any cell can say why it holds its value: enriched, edited by hand, or never enriched.
   const explainable = activeRow && activeColumn ? { activeRow, activeColumn } : null;
+  // "Why this value?" open: it follows the active cell as the selection moves.
+  const follow = useRef(onInspectCell);
+  follow.current = onInspectCell;
+  const activeRowId = activeRow?.id;
+  useEffect(() => {
+    if (!inspecting || !activeRowId || !activeColumn) return;
+    if (inspecting.rowId === activeRowId && inspecting.columnId === activeColumn.id) return;
+    follow.current({ rowId: activeRowId, columnId: activeColumn.id, columnLabel: activeColumn.label });
+  }, [inspecting, activeRowId, activeColumn]);
 
   return (
     <div className="relative min-h-0 min-w-0 flex-1">

@@ -234,6 +234,7 @@ export function TableWorkspace({
               onEnrich={onEnrich}
               enrichLabel={enrichLabel}
               onInspectCell={(cell) => setPanel({ kind: "cell", cell })}
+              inspecting={panel?.kind === "cell" ? panel.cell : null}
               columnActions={columnActions}
               revealColumnId={added}
             />

@@ -45,7 +45,8 @@ export function CallItem({ call }: { call: Call }) {
         <p className={`mt-1 break-all ${call.aiSynthesised ? "italic text-violet-900" : "text-slate-900"}`}>
           {String(call.value)}
           {call.confidence !== null ? (
-            <span className="ml-1 text-slate-500">
+            <span className="text-slate-500">
+              {" "}
               · {Math.round(call.confidence * 100)}%{raw}
             </span>
           ) : null}
@@ -60,7 +61,8 @@ export function CallItem({ call }: { call: Call }) {
         </span>{" "}
         ·{" "}
         <span title="The provider's own billing units and their estimated price">
-          provider: {call.credits} {call.provider === "llm" ? "tokens" : "units"} (${call.cost.toFixed(4)})
+          provider: {call.credits} {call.provider === "llm" ? "token" : "unit"}
+          {call.credits === 1 ? "" : "s"} (${call.cost.toFixed(4)})
         </span>{" "}
         · {new Date(call.at).toLocaleTimeString()}
       </p>

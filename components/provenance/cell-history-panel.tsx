@@ -29,6 +29,9 @@ export function CellHistoryPanel({
     <aside
       aria-label="Why this value?"
       className="flex w-[26rem] shrink-0 flex-col border-l border-slate-200 bg-slate-50"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") onClose();
+      }}
     >
       <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-2.5">
         <h2 className="text-sm font-semibold">Why this value? · {cell.columnLabel}</h2>
@@ -65,7 +68,11 @@ export function CellHistoryPanel({
                   </>
                 ) : data.editedByHand ? (
                   data.enrichedValue === null ? (
-                    "Edited by hand before its run found a value"
+                    data.history[0]?.status === "failed" ? (
+                      "Edited by hand; its last run found no value"
+                    ) : (
+                      "Edited by hand before its run found a value"
+                    )
                   ) : (
                     `Edited by hand; the last run found “${String(data.enrichedValue)}”`
                   )

@@ -110,7 +110,8 @@ function verdictOf(
         return `lost: confidence ${pct(call.confidence ?? 0)} is below the threshold ${pct(min)}`;
       return ctx.winner ? `lost: ${ctx.winner.provider} came first` : "lost";
     case "not_found":
-      return `not found${call.error ? `: ${call.error}` : ""}`;
+      // A cached "not found" says so in its error ("not found (cached)"): not twice.
+      return call.error?.startsWith("not found") ? call.error : `not found${call.error ? `: ${call.error}` : ""}`;
     case "skipped":
       return `not called: ${call.error ?? "passed over"}`;
     case "rate_limited":

@@ -94,6 +94,13 @@ test("column setup: a provider waterfall tried on 5 rows, then a value explained
   await expect(why.locator("li[data-call-outcome=not_found]")).toHaveCount(4);
   // Its summary says how the last run ended, not "not enriched yet".
   await expect(why).toContainText("The last run failed");
+  // Open, it follows the selection; Escape in it closes it.
+  await (await cellOf(page, "Ada Lovelace", "Email")).click();
+  await expect(why.locator("li[data-call-outcome=found]").first()).toBeVisible();
+  await expect(why.getByRole("heading", { level: 2 })).toHaveText("Why this value? · Email");
+  await why.getByRole("button", { name: "Close cell history" }).focus();
+  await page.keyboard.press("Escape");
+  await expect(why).toBeHidden();
 
   // Typed over, Ada's email is no provider's any more: plain in the grid, and the panel says so.
   await page.keyboard.press("Escape");
