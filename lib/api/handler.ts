@@ -18,7 +18,13 @@ const uuid = z.uuid();
  * ("authenticated": any valid credentials, for routes that act in no workspace yet); `admin`:
  * an owner or admin of it, signed in; `session`: a signed-in person, not an API key.
  */
-export type RouteOptions = { permission: Permission | "authenticated"; admin?: true; session?: true };
+export type RouteOptions = {
+  permission: Permission | "authenticated";
+  admin?: true;
+  session?: true;
+  /** What the route does, for its 403 ("change this workspace's budget"); else the permission's words. */
+  what?: string;
+};
 
 /** Path params after route(): ids lower-cased, malformed ids already 404. */
 function readParams<P>(raw: Record<string, string>): P {
@@ -69,7 +75,8 @@ export function route<P extends Record<string, string> = Record<string, never>>(
       // A workspace named in the path that the request cannot see does not exist for it.
       if (workspaceId && access.workspaceId === null)
         throw new AppError("not_found", `workspace ${workspaceId} was not found`);
-      if (options.permission !== "authenticated") requirePermission(access, options.permission, principal);
+      if (options.permission !== "authenticated")
+        requirePermission(access, options.permission, principal, options.what);
       if (options.admin) requireAdmin(access);
       return await refusingUnreadQuery(request, await handler(request, params, access));
     } catch (error) {

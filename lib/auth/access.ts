@@ -68,13 +68,13 @@ const WHAT: Record<Permission, string> = {
 };
 
 /** 403 unless `access` grants `permission` (a viewer writing, a key without the scope). */
-export function requirePermission(access: Access, permission: Permission, principal: Principal) {
+export function requirePermission(access: Access, permission: Permission, principal: Principal, what?: string) {
   if (access.permissions.has(permission)) return;
   // A person with no (or no longer a) workspace is not refused for a role: they have none.
   if (principal.kind === "session" && access.workspaceId === null) requireWorkspace(access);
   const who =
     principal.kind === "key" ? `This API key lacks the "${permission}" scope` : "Your role does not allow you";
-  throw new AppError("forbidden", `${who} to ${WHAT[permission]}`, { required: permission });
+  throw new AppError("forbidden", `${who} to ${what ?? WHAT[permission]}`, { required: permission });
 }
 
 /** 403 unless a person who administers the workspace (owner or admin) is asking. */

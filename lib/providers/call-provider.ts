@@ -4,6 +4,7 @@ import { env } from "../env";
 import type { AdapterEnv, AdapterRequest } from "./adapter";
 import { readSecret, resolveKey } from "./credentials";
 import { ProviderError, Unauthorized } from "./errors";
+import { redactCredentials } from "./redact";
 import { adapterById } from "./registry";
 import { SendDeadlineMissed } from "./send-deadline";
 import type { CallOutcome, CellValue, Vendor } from "./types";
@@ -102,6 +103,8 @@ export async function callProvider({
   const fingerprint = requestFingerprint(adapterId, request);
   const started = performance.now();
   const base = { provider: adapterId, fingerprint };
+  // The credentials this call used: an error quoting one of them says [redacted] instead.
+  const used: (string | undefined)[] = [];
   try {
     if (!adapter) throw new ProviderError("bad_input", `Unknown provider ${adapterId}`);
     let apiKey: string | undefined;
@@ -113,13 +116,18 @@ export async function callProvider({
     if (adapter.vendor !== "http" && apiKey === undefined) {
       throw Unauthorized(`No ${adapter.name} API key is configured (PUT /api/providers/${adapter.vendor}/credentials)`);
     }
+    used.push(apiKey);
     const adapterEnv: AdapterEnv = {
       baseUrl: baseUrlOf(adapter.vendor),
       apiKey,
       model: env.llmModel,
       timeoutMs: env.providerTimeoutMs,
       allowPrivateHttp: env.allowPrivateHttp,
-      secret: (name) => readSecret({ workspaceId, vendor: "http", name }),
+      secret: async (name) => {
+        const value = await readSecret({ workspaceId, vendor: "http", name });
+        used.push(value ?? undefined);
+        return value;
+      },
     };
     const answer = await adapter.call(request, adapterEnv);
     return {
@@ -155,7 +163,7 @@ export async function callProvider({
       cost: e.cost?.usd ?? 0,
       latencyMs: performance.now() - started,
       httpStatus: e.httpStatus ?? null,
-      error: e.message.slice(0, 500),
+      error: redactCredentials(e.message, used).slice(0, 500),
       retryAfterMs: e.retryAfterMs ?? null,
       evidence: null,
       payload: e.payload ?? null,

@@ -1,3 +1,4 @@
+import { redactCredentials } from "./redact";
 import type { Cost, ProviderErrorKind } from "./types";
 
 /**
@@ -16,7 +17,8 @@ export class ProviderError extends Error {
     message: string,
     options: { httpStatus?: number; retryAfterMs?: number; cost?: Cost; payload?: unknown } = {},
   ) {
-    super(message);
+    // Cells' errors are read by every member: no credential a provider quoted goes with them.
+    super(redactCredentials(message));
     this.name = "ProviderError";
     this.kind = kind;
     this.httpStatus = options.httpStatus;

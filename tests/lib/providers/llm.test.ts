@@ -103,9 +103,13 @@ describe("LLM fallback adapter", () => {
 
   test("401 → unauthorized; 403 → unauthorized", async () => {
     const before = process.env.GLAZE_LLM_API_KEY;
-    process.env.GLAZE_LLM_API_KEY = "sk-wrong";
+    process.env.GLAZE_LLM_API_KEY = "sk-wrong-key-1234567890";
     try {
-      expect(await llm({ fullName: "Ada" })).toMatchObject({ outcome: "unauthorized", httpStatus: 401 });
+      const refused = await llm({ fullName: "Ada" });
+      expect(refused).toMatchObject({ outcome: "unauthorized", httpStatus: 401 });
+      // OpenAI quotes the key it refused, masked: every member reads cells' errors, so it goes.
+      expect(refused.error).toMatch(/^The LLM refused the API key: 401 Incorrect API key provided: \[redacted\]/);
+      expect(refused.error).not.toMatch(/sk-|7890/);
     } finally {
       process.env.GLAZE_LLM_API_KEY = before;
     }

@@ -24,7 +24,7 @@ function credentialsWorkspace(access: Access): string {
 }
 
 // PUT /api/providers/:providerId/credentials – store the workspace's key (encrypted; answers its last 4 characters)
-export const PUT = route<Params>({ permission: "write" }, async (request, { provider }, access) => {
+export const PUT = route<Params>({ permission: "write", what: "change this workspace's provider keys" }, async (request, { provider }, access) => {
   const workspaceId = credentialsWorkspace(access);
   const vendor = vendorOf(provider);
   const input = await parseJsonBody(request, putCredentialSchema);
@@ -32,7 +32,7 @@ export const PUT = route<Params>({ permission: "write" }, async (request, { prov
 });
 
 // DELETE /api/providers/:providerId/credentials – forget the workspace's key (?name= for an HTTP secret)
-export const DELETE = route<Params>({ permission: "write" }, async (request, { provider }, access) => {
+export const DELETE = route<Params>({ permission: "write", what: "change this workspace's provider keys" }, async (request, { provider }, access) => {
   const workspaceId = credentialsWorkspace(access);
   const vendor = vendorOf(provider);
   const { name } = parseQuery(request, credentialQuery);
