@@ -10,9 +10,12 @@ export const GET = route({ permission: "read" }, async (_request, _params, acces
 );
 
 // PUT /api/workspace/budget – { monthlyCredits?: number | null, confirmThreshold?: number | null }; below this month's spend → 422
-export const PUT = route({ permission: "write", what: "change this workspace's budget" }, async (request, _params, access) => {
-  const workspaceId = spendControlWorkspace(access);
-  return json(await putBudget(workspaceId, await parseJsonBody(request, putBudgetSchema)));
-});
+export const PUT = route(
+  { permission: "write", what: "change this workspace's budget" },
+  async (request, _params, access) => {
+    const workspaceId = spendControlWorkspace(access);
+    return json(await putBudget(workspaceId, await parseJsonBody(request, putBudgetSchema)));
+  },
+);
 
 export const { POST, PATCH, DELETE, OPTIONS } = otherMethods("GET", "PUT");

@@ -10,9 +10,12 @@ export const GET = route({ permission: "read" }, async (_request, _params, acces
 );
 
 // PUT /api/workspace/prices – override prices: { prices: { [providerId]: { creditsPerCall?, creditsPerFound? } | null } }
-export const PUT = route({ permission: "write", what: "change this workspace's provider prices" }, async (request, _params, access) => {
-  const workspaceId = spendControlWorkspace(access);
-  return json(await putPrices(workspaceId, await parseJsonBody(request, putPricesSchema)));
-});
+export const PUT = route(
+  { permission: "write", what: "change this workspace's provider prices" },
+  async (request, _params, access) => {
+    const workspaceId = spendControlWorkspace(access);
+    return json(await putPrices(workspaceId, await parseJsonBody(request, putPricesSchema)));
+  },
+);
 
 export const { POST, PATCH, DELETE, OPTIONS } = otherMethods("GET", "PUT");

@@ -10,9 +10,12 @@ export const GET = route({ permission: "read" }, async (_request, _params, acces
 );
 
 // PUT /api/workspace/provider-limits – { rateLimits?: { [providerId]: { limit, periodSeconds } | null }, cacheTtlDays?: { [providerId]: days | null } }
-export const PUT = route({ permission: "write", what: "change this workspace's provider limits" }, async (request, _params, access) => {
-  const workspaceId = spendControlWorkspace(access);
-  return json(await putLimits(workspaceId, await parseJsonBody(request, putLimitsSchema)));
-});
+export const PUT = route(
+  { permission: "write", what: "change this workspace's provider limits" },
+  async (request, _params, access) => {
+    const workspaceId = spendControlWorkspace(access);
+    return json(await putLimits(workspaceId, await parseJsonBody(request, putLimitsSchema)));
+  },
+);
 
 export const { POST, PATCH, DELETE, OPTIONS } = otherMethods("GET", "PUT");

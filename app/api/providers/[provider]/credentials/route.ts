@@ -24,20 +24,26 @@ function credentialsWorkspace(access: Access): string {
 }
 
 // PUT /api/providers/:providerId/credentials – store the workspace's key (encrypted; answers its last 4 characters)
-export const PUT = route<Params>({ permission: "write", what: "change this workspace's provider keys" }, async (request, { provider }, access) => {
-  const workspaceId = credentialsWorkspace(access);
-  const vendor = vendorOf(provider);
-  const input = await parseJsonBody(request, putCredentialSchema);
-  return json(await putCredential({ workspaceId, vendor, input }));
-});
+export const PUT = route<Params>(
+  { permission: "write", what: "change this workspace's provider keys" },
+  async (request, { provider }, access) => {
+    const workspaceId = credentialsWorkspace(access);
+    const vendor = vendorOf(provider);
+    const input = await parseJsonBody(request, putCredentialSchema);
+    return json(await putCredential({ workspaceId, vendor, input }));
+  },
+);
 
 // DELETE /api/providers/:providerId/credentials – forget the workspace's key (?name= for an HTTP secret)
-export const DELETE = route<Params>({ permission: "write", what: "change this workspace's provider keys" }, async (request, { provider }, access) => {
-  const workspaceId = credentialsWorkspace(access);
-  const vendor = vendorOf(provider);
-  const { name } = parseQuery(request, credentialQuery);
-  await deleteCredential({ workspaceId, vendor, name });
-  return new Response(null, { status: 204 });
-});
+export const DELETE = route<Params>(
+  { permission: "write", what: "change this workspace's provider keys" },
+  async (request, { provider }, access) => {
+    const workspaceId = credentialsWorkspace(access);
+    const vendor = vendorOf(provider);
+    const { name } = parseQuery(request, credentialQuery);
+    await deleteCredential({ workspaceId, vendor, name });
+    return new Response(null, { status: 204 });
+  },
+);
 
 export const { GET, POST, PATCH, OPTIONS } = otherMethods("PUT", "DELETE");
