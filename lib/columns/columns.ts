@@ -1,4 +1,5 @@
 import "server-only";
+import { isDeepStrictEqual } from "node:util";
 import { getDb, type Tx } from "../db";
 import {
   abandonTasks,
@@ -103,6 +104,24 @@ export async function createColumn(
   });
 }
 
+/**
+ * A job's cells run with their column's recipe as each is claimed: changed while the job runs,
+ * cells already answered by the old recipe's providers would be decided by the new one (paid
+ * answers dropped, another provider's or the demo's value written). 409 while a job that
+ * enriches the column is pending or running (the table is locked: none can start meanwhile).
+ */
+async function refuseWhileEnriching(tx: Tx, tableId: string, columnId: string) {
+  const jobs = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id::text FROM enrichment_jobs
+     WHERE table_id = ${tableId}::uuid AND status IN ('pending', 'running') AND ${columnId}::uuid = ANY(column_ids)
+     ORDER BY created_at LIMIT 10`;
+  if (jobs.length === 0) return;
+  throw conflict(
+    `The column is being enriched (${jobs.length === 1 ? "a job is" : `${jobs.length} jobs are`} running): cancel ${jobs.length === 1 ? "it" : "them"} or wait until ${jobs.length === 1 ? "it ends" : "they end"} before changing its recipe`,
+    { jobIds: jobs.map((j) => j.id) },
+  );
+}
+
 export async function updateColumn(
   { tableId, columnId, patch }: { tableId: string; columnId: string; patch: UpdateColumnInput },
   db = getDb(),
@@ -117,6 +136,10 @@ export async function updateColumn(
       columns[index].key,
       columns.map((c) => c.key),
     );
+    const nextRecipe = patch.recipe === null ? null : recipe;
+    if (nextRecipe !== undefined && !isDeepStrictEqual(nextRecipe, columns[index].recipe ?? null)) {
+      await refuseWhileEnriching(tx, tableId, columnId);
+    }
     if (patch.label !== undefined || patch.dataType !== undefined || recipe !== undefined) {
       await tx.column.update({
         where: { id: columnId },

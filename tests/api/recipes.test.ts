@@ -54,6 +54,24 @@ describe("PATCH /api/tables/:tableId/columns/:columnId – recipe", () => {
     expect((await api.delete(domain)).status).toBe(204);
   });
 
+  test("a recipe cannot change while a job enriches the column (409 naming it, nothing changed); the same recipe, a label or the type can", async () => {
+    const t = await leadsTable();
+    await t.patch("email", { recipe: EMAIL_RECIPE });
+    const job = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email] });
+    expect(job.status).toBe(201);
+    for (const recipe of [null, { ...EMAIL_RECIPE, providers: ["pdl.person"] }]) {
+      const refused = await withoutWrites(() => t.patch("email", { recipe }));
+      expect(expectError(refused, 409, "conflict")).toMatchObject({ details: { jobIds: [job.body.jobId] } });
+      expect(refused.body.error.message).toMatch(/being enriched.*cancel it or wait until it ends/);
+    }
+    expect((await t.patch("email", { recipe: EMAIL_RECIPE, label: "Work email" })).status).toBe(200);
+    expect((await t.patch("email", { dataType: "text" })).status).toBe(200);
+    // Another column's recipe is not held up; once the job is cancelled, this one changes.
+    expect((await t.patch("job_title", { recipe: EMAIL_RECIPE })).status).toBe(200);
+    expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${job.body.jobId}/cancel`)).status).toBe(200);
+    expect((await t.patch("email", { recipe: null })).status).toBe(200);
+  });
+
   test("recipe: null goes back to the demo provider", async () => {
     const t = await leadsTable();
     await t.patch("email", { recipe: EMAIL_RECIPE });
