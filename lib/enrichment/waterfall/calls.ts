@@ -283,10 +283,14 @@ export async function callForCells(
   const now = plans.filter((p) => !later.has(p.taskId));
   const followers = now.filter((p) => leaderOf.has(p.taskId) && !blocked(p));
   const following = new Set(followers.map((p) => p.taskId));
+  // Calls that went upstream are recorded (and settled) one by one as their answers come: a
+  // process killed while the rest of the group is still being asked loses none of them, and a
+  // replay reuses them instead of asking (and being billed by) the provider again.
+  const early: Awaited<ReturnType<typeof recordAndSettle>> = [];
   const leaders = await mapLimit(
     now.filter((p) => !following.has(p.taskId)),
     CALLS_IN_FLIGHT,
-    async (plan): Promise<Made> => {
+    async (plan): Promise<Made & { recorded?: true }> => {
       const reason = blocked(plan);
       if (reason) return { call: passedOver(plan, providerId, reason), retryAfterMs: null, charge: null };
       const hit = hitOf.get(plan.taskId);
@@ -296,7 +300,10 @@ export async function callForCells(
           retryAfterMs: null,
           charge: null,
         };
-      return callOne(plan, providerId, keys, await contextOf(plan.workspaceId));
+      const made = await callOne(plan, providerId, keys, await contextOf(plan.workspaceId));
+      early.push(...(await recordAndSettle([made])));
+      await made.afterRecord?.().catch(() => undefined);
+      return { ...made, recorded: true };
     },
   );
   // A follower whose leader got no answer to share (a budget reached, an error, a limit) ends
@@ -321,10 +328,12 @@ export async function callForCells(
   ];
   const deferred = plans.filter((p) => later.has(p.taskId));
   if (made.length === 0) return { calls: [], deferred };
-  const recorded = await recordAndSettle(made);
+  // The rest (cached answers, shared answers, providers passed over) in one statement.
+  const rest = made.filter((m) => !("recorded" in m));
+  const recorded = [...early, ...(rest.length > 0 ? await recordAndSettle(rest) : [])];
   // Answers into the cache only once recorded and settled. If recording fails, or the process
-  // dies here, the claims expire and a replay calls again, charged once (its reservation).
-  await Promise.all(made.map((m) => m.afterRecord?.().catch(() => undefined)));
+  // dies before, the claims expire and a replay calls again, charged once (its reservation).
+  await Promise.all(rest.map((m) => m.afterRecord?.().catch(() => undefined)));
   const retryAfter = new Map(made.map((m) => [m.call.taskId, m.retryAfterMs]));
   await stopProviderWhereNeeded(now, recorded);
   const calls = recorded.map((r) => ({
