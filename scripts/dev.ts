@@ -1,7 +1,8 @@
 // npm run dev – everything a developer needs, in one command:
 // embedded Postgres (unless DATABASE_URL), migrations, the demo seed on an empty
 // database, the provider replicas for every provider without a real key (demo mode), the
-// built-in Inngest dev server (unless something already listens on its port), the worker that
+// built-in Inngest dev server (unless something already listens on its port; started again when
+// it dies), the worker that
 // executes the Inngest functions (restarted when its code changes or it dies), and `next dev` on
 // http://localhost:3000. Inngest calls the worker, never `next dev`.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -11,7 +12,7 @@ import { disconnectDb, getDb } from "../lib/db";
 import { createDemoAccount } from "../prisma/seed/demo-account";
 import { migrateDatabase, resolveDatabase } from "./database";
 import { DEV_CREDENTIALS_FILE, devSecret, writeCredentials } from "./dev-secrets";
-import { spawnDevServer } from "./dev-server-process";
+import { type SupervisedDevServer, superviseDevServer } from "./dev-server-process";
 import { developmentSecretKey, providersWithoutKeys, replicaEnv, startLocalReplicas } from "./provider-replicas";
 import { settings } from "./settings";
 import { superviseWorker } from "./worker-supervisor";
@@ -84,19 +85,21 @@ const worker = await superviseWorker({
 });
 log(`worker on ${worker.url}`);
 
+let devServer: SupervisedDevServer | undefined;
 if (await isListening(inngestPort)) {
   log(`an Inngest dev server already listens on ${inngestUrl}; registering the worker with it`);
   // A PUT asks the SDK in the worker to register its functions with INNGEST_DEV.
   await fetch(worker.url, { method: "PUT" }).catch((error) => log(`could not register the worker: ${error}`));
 } else {
-  const devServer = spawnDevServer({
+  // Started again when it dies (scripts/dev-server-process.ts): its runs resume from its database.
+  devServer = superviseDevServer({
     appUrl: new URL(worker.url).origin,
     port: inngestPort,
     databaseUrl: db.inngestUrl,
     env: childEnv,
     stdio: "inherit",
+    log,
   });
-  children.push(devServer);
   log(`Inngest dev server on ${inngestUrl}`);
 }
 
@@ -117,7 +120,7 @@ async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
-  await worker.stop();
+  await Promise.all([worker.stop(), devServer?.stop()]);
   await replicas?.close();
   await db.stop();
   process.exit(code);

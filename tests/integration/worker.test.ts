@@ -5,6 +5,7 @@ import path from "node:path";
 import type { DevServer } from "@glaze/inngest-dev-server";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { getDb } from "@/lib/db";
+import { superviseDevServer } from "@/scripts/dev-server-process";
 import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from "@/scripts/worker-process";
 import { superviseWorker } from "@/scripts/worker-supervisor";
 import { api } from "../support/api";
@@ -147,6 +148,39 @@ describe("the worker process (npm run worker)", () => {
       await rm(watched, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+describe("npm run dev's Inngest dev server", () => {
+  test("killed (SIGKILL), it is started again by itself on the same port; stopped, it stays stopped", async () => {
+    const port = await freePort();
+    const supervised = superviseDevServer({
+      appUrl: new URL(worker.url).origin,
+      port,
+      databaseUrl: process.env.DATABASE_URL as string,
+      env: process.env,
+      stdio: "ignore",
+      log: (line) => logs.push(`[supervisor] ${line}`),
+    });
+    const answers = async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => null)) !== null;
+    try {
+      await vi.waitFor(async () => expect(await answers()).toBe(true), { timeout: 60_000, interval: 200 });
+      const first = supervised.pid();
+      expect(first).toBeGreaterThan(0);
+      process.kill(first as number, "SIGKILL");
+      await vi.waitFor(() => expect([undefined, first]).not.toContain(supervised.pid()), {
+        timeout: 30_000,
+        interval: 100,
+      });
+      await vi.waitFor(async () => expect(await answers()).toBe(true), { timeout: 60_000, interval: 200 });
+      expect(
+        logs.some((line) => /\[supervisor\] the Inngest dev server exited \(SIGKILL\); starting it again/.test(line)),
+      ).toBe(true);
+    } finally {
+      await supervised.stop();
+    }
+    expect(supervised.pid()).toBeUndefined();
+    expect(await answers()).toBe(false);
+  }, 180_000);
 });
 
 async function freePort(): Promise<number> {
