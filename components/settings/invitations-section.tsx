@@ -94,7 +94,24 @@ export function InvitationsSection({ workspaceId }: { workspaceId: string }) {
             <span className="min-w-0 flex-1 truncate">
               {i.email} <span className="text-slate-500">as {i.role ?? "member"}</span>
             </span>
-            <CopyButton text={i.link} label="Copy link" />
+            {i.status === "expired" ? (
+              <>
+                {/* Its link no longer works: no link to copy, a new invitation instead. */}
+                <span className="rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700">Expired</span>
+                <button
+                  type="button"
+                  className="text-slate-700 hover:underline"
+                  disabled={invite.isPending}
+                  onClick={() =>
+                    invite.mutate({ email: i.email, role: (i.role ?? "member") as (typeof ROLES)[number] })
+                  }
+                >
+                  Invite again
+                </button>
+              </>
+            ) : (
+              <CopyButton text={i.link} label="Copy link" />
+            )}
             <button type="button" className="text-red-700 hover:underline" onClick={() => cancel.mutate(i.id)}>
               Cancel
             </button>

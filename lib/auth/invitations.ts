@@ -91,3 +91,8 @@ export async function acceptInvitation({ request, invitationId }: { request: Req
   const result = await getAuth().api.acceptInvitation({ body: { invitationId }, headers: request.headers });
   return { workspaceId: result?.member.organizationId ?? null, role: result?.member.role ?? null };
 }
+
+/** Declines for the signed-in person (better-auth checks the invitation is theirs): it is gone, as if cancelled. */
+export async function declineInvitation({ request, invitationId }: { request: Request; invitationId: string }) {
+  await getAuth().api.rejectInvitation({ body: { invitationId }, headers: request.headers });
+}

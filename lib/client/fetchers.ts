@@ -90,6 +90,8 @@ export const fetchers = {
     }),
   removeMember: (workspaceId: string, memberId: string) =>
     apiFetch<void>(`${workspace(workspaceId)}/members/${memberId}`, { method: "DELETE" }),
+  declineInvitation: (invitationId: string) =>
+    apiFetch<void>(`/api/invitations/${invitationId}/decline`, { method: "POST" }),
   acceptInvitation: (invitationId: string) =>
     apiFetch<{ workspaceId: string | null }>(`/api/invitations/${invitationId}/accept`, { method: "POST" }),
 

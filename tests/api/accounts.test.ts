@@ -207,6 +207,38 @@ describe("sign-up, sign-in, sessions", () => {
     const described = await request("GET", `/api/invitations/${invitation.body.id}`, undefined, { anonymous: true });
     expect(described.body).toMatchObject({ email: "only-me@test.glaze", role: "member" });
   });
+
+  test("the invitee declines (204): the invitation is gone, nothing joined; nobody else may decline it; an expired one is invited again", async () => {
+    const owner = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    const asOwner = { headers: { cookie: owner.cookie, origin: ORIGIN } };
+    const invitee = await signUp();
+    const asInvitee = { headers: { cookie: invitee.cookie, origin: ORIGIN }, anonymous: true };
+    const base = `/api/workspaces/${workspaceId}/invitations`;
+    const invitation = await request("POST", base, { email: invitee.email, role: "member" }, asOwner);
+    expect(invitation.status).toBe(201);
+    const decline = `/api/invitations/${invitation.body.id}/decline`;
+    const other = await signUp();
+    const refused = await request("POST", decline, undefined, { headers: { cookie: other.cookie, origin: ORIGIN } });
+    expect(refused.status).toBe(403);
+    expect((await request("POST", decline, undefined, asInvitee)).status).toBe(204);
+    expect((await request("GET", base, undefined, asOwner)).body.data).toEqual([]);
+    expect((await request("POST", `/api/invitations/${invitation.body.id}/accept`, undefined, asInvitee)).status).toBe(
+      404,
+    );
+    expect((await request("POST", decline, undefined, asInvitee)).status).toBe(404);
+    expect(await getDb().member.count({ where: { organizationId: workspaceId, userId: invitee.userId } })).toBe(0);
+    expect((await request("POST", `/api/invitations/${randomUUID()}/decline`, undefined, asInvitee)).status).toBe(404);
+    expect((await request("POST", decline, undefined, { anonymous: true })).status).toBe(401);
+
+    // Past its date, an invitation is listed expired; inviting the address again makes a new link.
+    const late = await request("POST", base, { email: `late-${randomUUID()}@test.glaze`, role: "viewer" }, asOwner);
+    await getDb().invitation.update({ where: { id: late.body.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+    const again = await request("POST", base, { email: late.body.email, role: "viewer" }, asOwner);
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ status: "pending", role: "viewer" });
+    expect(again.body.id).not.toBe(late.body.id);
+  });
 });
 
 describe("a person's first workspace", () => {

@@ -96,6 +96,7 @@ add(
 );
 add("/api/invitations/:invitationId", () => import("@/app/api/invitations/[invitationId]/route"));
 add("/api/invitations/:invitationId/accept", () => import("@/app/api/invitations/[invitationId]/accept/route"));
+add("/api/invitations/:invitationId/decline", () => import("@/app/api/invitations/[invitationId]/decline/route"));
 
 /** The handler of `method` on `pathname` and its params; undefined when the route has no such method. */
 export async function findRoute(method: string, pathname: string) {
