@@ -52,7 +52,12 @@ export function useTableView(tableId: string, columns: ColumnDto[], views: ViewD
   );
   // A saved view deleted meanwhile leaves its settings as an unsaved view.
   const saved = views.find((view) => view.id === state.viewId) ?? null;
-  useViewInAddress(saved?.id ?? null);
+  useViewInAddress(saved?.id ?? null, address, (named) => {
+    // Back or Forward to an address naming another view (or all rows): that view comes back.
+    const { viewId, from } = openedView(named, views, null);
+    if (from !== "address" || viewId === (saved?.id ?? null)) return;
+    choose(views.find((view) => view.id === viewId) ?? null);
+  });
   return {
     state,
     dispatch,
@@ -69,19 +74,30 @@ export function useTableView(tableId: string, columns: ColumnDto[], views: ViewD
 export type TableView = ReturnType<typeof useTableView>;
 
 /**
- * The saved view on screen, in the page's address (`?view=<id>`, none for all rows or an
- * unsaved view): a reload or a copied link opens it. Replaced, not pushed: Back still leaves
- * the table, as before.
+ * The saved view on screen, in the page's address (`?view=<id>`, `all` for all rows or an
+ * unsaved view): a reload or a copied link opens it. Each view chosen is a step in the tab's
+ * history (the page's first address is completed in place), and Back or Forward bring the view
+ * of the address they return to (`onAddress`).
  */
-function useViewInAddress(viewId: string | null) {
+function useViewInAddress(viewId: string | null, address: string | null, onAddress: (named: string) => void) {
+  const first = useRef(true);
   useEffect(() => {
+    const initial = first.current;
+    first.current = false;
     const url = new URL(window.location.href);
     const named = viewId ?? ALL_ROWS;
-    if (url.searchParams.get("view") === named) return;
+    const had = url.searchParams.get("view");
+    if (had === named) return;
     url.searchParams.set("view", named);
     // Next's router takes native history calls into its own state (null: its own is kept).
-    window.history.replaceState(null, "", url);
+    if (initial || had === null) window.history.replaceState(null, "", url);
+    else window.history.pushState(null, "", url);
   }, [viewId]);
+  const follow = useRef(onAddress);
+  follow.current = onAddress;
+  useEffect(() => {
+    if (address) follow.current(address);
+  }, [address]);
 }
 
 /** `?view=all`: the table's own rows and order, so that Back brings back "All rows" too. */

@@ -99,7 +99,11 @@ test("search, filter, sort, hide and resize; save the view; a reload opens the l
 
   // Save as a new view.
   await viewBar(page).getByRole("button", { name: "Save as…" }).click();
-  await page.getByRole("dialog", { name: "Save as a new view" }).getByLabel("View name").fill("No email yet");
+  // The name field has the focus: typing at once goes there, every key of it.
+  const viewName = page.getByRole("dialog", { name: "Save as a new view" }).getByLabel("View name");
+  await expect(viewName).toBeFocused();
+  await page.keyboard.type("No email yet");
+  await expect(viewName).toHaveValue("No email yet");
   await remembering(page, () => page.getByRole("button", { name: "Save view" }).click());
   await expect(viewSwitcher(page).locator("option:checked")).toHaveText("No email yet");
   const views = (await (await request.get(`/api/tables/${table.id}/views`)).json()).data;
@@ -159,6 +163,14 @@ test("search, filter, sort, hide and resize; save the view; a reload opens the l
   await expect(page).toHaveURL(new RegExp(`/tables/${table.id}\\?view=${views[0].id}$`));
   const link = page.url();
   await remembering(page, () => viewSwitcher(page).selectOption({ label: "All rows" }));
+  await expect(page).toHaveURL(new RegExp(`/tables/${table.id}\\?view=all$`));
+  // Back and Forward step through the views chosen.
+  await page.goBack();
+  await expect(viewSwitcher(page).locator("option:checked")).toHaveText("Needs an email");
+  await expect(viewBar(page).getByText("15 rows of 30")).toBeVisible();
+  await page.goForward();
+  await expect(viewSwitcher(page).locator("option:checked")).toHaveText("All rows");
+  await expect(viewBar(page).getByText("30 rows")).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`/tables/${table.id}\\?view=all$`));
   // Away and Back: the view that was on screen, not the one the page was opened on.
   await page.getByRole("link", { name: "Usage" }).click();
