@@ -11,21 +11,29 @@ export function Popover({
   onClose,
   children,
   className = "",
+  align = "left",
 }: {
   label: string;
   onClose: () => void;
   children: ReactNode;
   className?: string;
+  /** Which edge of its anchor it lines up with (right: for openers near the page's right edge). */
+  align?: "left" | "right";
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  // The latest onClose, read when needed: the effect below runs once, on open and close. Run
+  // again with each new onClose (a parent's re-render), its cleanup gave the focus back to the
+  // opener while the person was typing in the popover (a live update: the first keys went nowhere).
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
     const anchor = ref.current?.parentElement;
     const opener = anchor?.querySelector<HTMLElement>("[aria-expanded]");
     const outside = (event: MouseEvent) => {
-      if (!anchor?.contains(event.target as Node)) onClose();
+      if (!anchor?.contains(event.target as Node)) close.current();
     };
     const closeOnEscape = (event: KeyboardEvent) => {
-      if (event.key === "Escape") onClose();
+      if (event.key === "Escape") close.current();
     };
     document.addEventListener("mousedown", outside);
     document.addEventListener("keydown", closeOnEscape);
@@ -34,13 +42,13 @@ export function Popover({
       document.removeEventListener("keydown", closeOnEscape);
       opener?.focus({ preventScroll: true });
     };
-  }, [onClose]);
+  }, []);
   return (
     <div
       ref={ref}
       role="dialog"
       aria-label={label}
-      className={`absolute top-full left-0 z-40 mt-2 rounded-lg border border-slate-200 bg-white p-3 text-sm shadow-xl ${className}`}
+      className={`absolute top-full ${align === "right" ? "right-0" : "left-0"} z-40 mt-2 rounded-lg border border-slate-200 bg-white p-3 text-sm shadow-xl ${className}`}
     >
       {children}
     </div>
