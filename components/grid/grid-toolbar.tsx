@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { EstimateDto } from "@/lib/client/fetchers";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import { ImportCsvButton } from "../csv/import-csv-button";
+import { Popover } from "../ui/popover";
 import { AddColumnForm } from "./add-column-form";
 import { EnrichEstimate } from "./enrich-estimate";
 import { useGridPermissions } from "./grid-permissions";
@@ -49,6 +50,7 @@ export function GridToolbar({
   onToggleJobs: () => void;
 }) {
   const [addOpen, setAddOpen] = useState(false);
+  const [exportOpen, setExportOpen] = useState(false);
   const { canWrite, canEnrich } = useGridPermissions();
   return (
     <div
@@ -97,14 +99,44 @@ export function GridToolbar({
             <ImportCsvButton tableId={tableId} className={BUTTON} />
           </>
         ) : null}
-        <a
-          href={exportUrl}
-          download
-          className={BUTTON}
-          title={exportsView ? "Download the rows and columns of this view as CSV" : "Download the whole table as CSV"}
-        >
-          Export CSV
-        </a>
+        <div className="relative flex items-center gap-1">
+          <a
+            href={exportUrl}
+            download
+            className={BUTTON}
+            title={
+              exportsView ? "Download the rows and columns of this view as CSV" : "Download the whole table as CSV"
+            }
+          >
+            Export CSV
+          </a>
+          <button
+            type="button"
+            aria-label="More export options"
+            aria-expanded={exportOpen}
+            onClick={() => setExportOpen((open) => !open)}
+            className={`${BUTTON} px-2`}
+          >
+            ▾
+          </button>
+          {exportOpen ? (
+            <Popover label="Export options" onClose={() => setExportOpen(false)} align="right" className="w-80">
+              <a
+                href={`${exportUrl}${exportUrl.includes("?") ? "&" : "?"}formulas=keep`}
+                download
+                onClick={() => setExportOpen(false)}
+                className="font-medium text-blue-700 hover:underline"
+              >
+                Export values as they are
+              </a>
+              <p className="mt-1 text-xs text-slate-500">
+                Export CSV puts a ' before text that starts with = + - or @, so that a spreadsheet shows it instead of
+                running it as a formula. This keeps every value as it is (a phone number "+1 415…"), for importing into
+                a CRM or another tool.
+              </p>
+            </Popover>
+          ) : null}
+        </div>
         <button type="button" onClick={onToggleJobs} aria-pressed={jobsOpen} className={BUTTON}>
           Jobs
           {activeJobs > 0 ? (

@@ -9,7 +9,7 @@ import { resolveView } from "../views/list-rows";
 import type { ViewColumn } from "../views/resolve";
 import { sortDirection } from "../views/row-window";
 import type { ExportQuery } from "./schemas";
-import { csvRecord } from "./serialize";
+import { type CsvOptions, csvRecord } from "./serialize";
 
 // A table, or a view of it, as CSV, streamed from one server-side cursor: the rows are read in
 // the view's order (GET /rows's: the sort keys, then `position`) in pages while the client
@@ -92,6 +92,7 @@ function exportStatement(tableId: string, columns: ViewColumn[], query: ExportQu
 async function cursorStream(
   statement: { text: string; values: unknown[] },
   columns: ExportColumn[],
+  options: CsvOptions,
 ): Promise<ReadableStream<Uint8Array>> {
   const client = newSessionClient({ name: "glaze-export" });
   // A connection the server ends (the idle timeout) must not become an uncaught error.
@@ -116,7 +117,14 @@ async function cursorStream(
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(csvRecord(columns.map((c) => c.label))));
+      controller.enqueue(
+        encoder.encode(
+          csvRecord(
+            columns.map((c) => c.label),
+            options,
+          ),
+        ),
+      );
     },
     async pull(controller) {
       let page: pg.QueryResult<{ data: Record<string, unknown> | null }>;
@@ -128,7 +136,11 @@ async function cursorStream(
         return;
       }
       let chunk = "";
-      for (const row of page.rows) chunk += csvRecord(columns.map((c) => readOwn(row.data ?? {}, c.key)));
+      for (const row of page.rows)
+        chunk += csvRecord(
+          columns.map((c) => readOwn(row.data ?? {}, c.key)),
+          options,
+        );
       if (chunk !== "") controller.enqueue(encoder.encode(chunk));
       if (page.rows.length < EXPORT_PAGE) {
         await client.query("COMMIT").catch(() => {});
@@ -171,7 +183,7 @@ export async function exportTableCsv(
       const message = `${MAX_EXPORTS} exports are already running here; try again when one ends`;
       throw new AppError("too_many_requests", message, { retryAfterSeconds: 5 });
     }
-    return cursorStream(statement, columns);
+    return cursorStream(statement, columns, { escapeFormulas: query.formulas !== "keep" });
   };
   return { filename: exportFilename(table.name), open };
 }

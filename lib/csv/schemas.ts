@@ -30,5 +30,11 @@ export const exportQuery = z.strictObject({
     .refine((keys) => keys.every((key) => key !== ""), "must be column keys separated by commas")
     .optional()
     .describe("Column keys to export, comma-separated, in this order (default: every column in the table's order)"),
+  formulas: z
+    .enum(["escape", "keep"])
+    .optional()
+    .describe(
+      "escape (default): text starting with = + - @, a tab or a carriage return gets a leading ' (spreadsheets); keep: values as they are (another tool's import)",
+    ),
 });
 export type ExportQuery = z.output<typeof exportQuery>;

@@ -13,10 +13,14 @@ const FORMULA_START = /^'*[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$/;
 const ESCAPED = /^'+[=+\-@\t\r]/;
 
-export function csvField(value: unknown): string {
+/** `escapeFormulas: false`: values as they are, for another tool's import (a phone "+1 415…" stays as typed). */
+export type CsvOptions = { escapeFormulas?: boolean };
+
+export function csvField(value: unknown, { escapeFormulas = true }: CsvOptions = {}): string {
   if (value === null || value === undefined) return "";
   let text = typeof value === "object" ? JSON.stringify(value) : String(value);
-  if (typeof value !== "number" && FORMULA_START.test(text) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
+  if (escapeFormulas && typeof value !== "number" && FORMULA_START.test(text) && !PLAIN_NUMBER.test(text))
+    text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -30,7 +34,7 @@ export function unescapeCsvValue(text: string): string {
 }
 
 /** One record with its line end. A lone empty field is written `""` so the line is not blank. */
-export function csvRecord(values: readonly unknown[]): string {
-  if (values.length === 1 && csvField(values[0]) === "") return '""\r\n';
-  return `${values.map(csvField).join(",")}\r\n`;
+export function csvRecord(values: readonly unknown[], options: CsvOptions = {}): string {
+  if (values.length === 1 && csvField(values[0], options) === "") return '""\r\n';
+  return `${values.map((value) => csvField(value, options)).join(",")}\r\n`;
 }

@@ -241,6 +241,16 @@ describe("CSV export neutralises formulas", () => {
     const exported = parseCsv(String((await api.get(`/api/tables/${t.tableId}/export`)).body)).records;
     expect(exported.slice(1).map((r) => r[0])).toEqual([...values.map((v) => (v === "ok" ? v : `'${v}`)), "-5"]);
     expect(await getDb().row.count({ where: { tableId: t.tableId } })).toBe(8);
+    // formulas=keep: the values as they are, for another tool's import (a phone "+1 415 …" too).
+    const raw = await api.get(`/api/tables/${t.tableId}/export?formulas=keep`);
+    expect(
+      parseCsv(String(raw.body))
+        .records.slice(1)
+        .map((r) => r[0]),
+    ).toEqual([...values, "-5"]);
+    const bad = await api.get(`/api/tables/${t.tableId}/export?formulas=yes`);
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(["formulas"]);
   });
 
   test("an export appended back gives exactly the values exported: the escape apostrophe is removed, one already there kept", async () => {

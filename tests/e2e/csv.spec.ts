@@ -30,6 +30,15 @@ test("import a CSV into a new table and export it again with the same content", 
   expect(file.suggestedFilename()).toBe("csv round trip.csv");
   const exported = await readFile(await file.path(), "utf8");
   expect(exported).toBe(CSV);
+  // The same values as they are (nothing here starts like a formula: the same file).
+  await page.getByRole("button", { name: "More export options" }).click();
+  const raw = page.waitForEvent("download");
+  await page
+    .getByRole("dialog", { name: "Export options" })
+    .getByRole("link", { name: "Export values as they are" })
+    .click();
+  expect(await readFile(await (await raw).path(), "utf8")).toBe(CSV);
+  await expect(page.getByRole("dialog", { name: "Export options" })).toBeHidden();
   expect(errors).toEqual([]);
 });
 
