@@ -71,6 +71,8 @@ export type EstimateDto = {
 };
 
 const DEFAULT_FIND_RATE = 0.5;
+/** A provider's own find rate is used once it has this many settled calls: one "not found" is not a 0 % rate. */
+const MIN_OBSERVED_CALLS = 3;
 
 const FIND_RATES: Statement = {
   name: "glaze-observed-find-rates",
@@ -250,7 +252,7 @@ export async function estimateEnrichment({
       const r = rates.find((x) => x.provider === p);
       return [
         p,
-        r && r.calls > 0
+        r && r.calls >= MIN_OBSERVED_CALLS
           ? { rate: r.found / r.calls, source: "observed" as const, calls: r.calls, confidences: r.confidences }
           : { rate: DEFAULT_FIND_RATE, source: "default" as const, calls: 0, confidences: [] as number[] },
       ];

@@ -323,6 +323,20 @@ describe("POST /api/tables/:tableId/enrich/estimate", () => {
     expect(res.body.credits).toMatchObject({ expected: 5, max: 8 });
   });
 
+  test("a provider's find rate is its own once it has 3 settled calls: one 'not found' is not a 0 % rate", async () => {
+    const one = await makeLeads(people(1, "unknown.test", "Once"), { email: HUNTER_ONLY });
+    const job = await api.post(`/api/tables/${one.tableId}/enrich`, { columnIds: [one.columns.email] });
+    await runCellBatch(await taskIdsOf(job.body.jobId));
+    const t = await makeLeads(people(4, "everyone.test", "Later"), { email: HUNTER_ONLY });
+    const rate = async () =>
+      (await api.post(`/api/tables/${t.tableId}/enrich/estimate`, { columnIds: [t.columns.email] })).body.byProvider[0];
+    expect(await rate()).toMatchObject({ findRate: 0.5, findRateSource: "default" });
+    const two = await makeLeads(people(2, "unknown.test", "Twice"), { email: HUNTER_ONLY });
+    const again = await api.post(`/api/tables/${two.tableId}/enrich`, { columnIds: [two.columns.email] });
+    await runCellBatch(await taskIdsOf(again.body.jobId));
+    expect(await rate()).toMatchObject({ findRate: 0, findRateSource: "observed" });
+  });
+
   test("needsConfirmation says when the expected cost is above the workspace's threshold", async () => {
     await api.put("/api/workspace/budget", { confirmThreshold: 2 });
     const t = await makeLeads(people(10, "everyone.test", "C"), { email: HUNTER_ONLY });
