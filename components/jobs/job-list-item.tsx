@@ -63,7 +63,7 @@ export function JobListItem({
             <dd className="text-emerald-700">{job.doneTasks.toLocaleString("en-US")} done</dd>
           </div>
           <div>
-            <dt className="sr-only">Failed</dt>
+            <dt className="sr-only">Failed, skipped and cancelled</dt>
             <dd className={failedOf(job) > 0 ? "text-red-700" : undefined}>
               {failedOf(job).toLocaleString("en-US")} failed
               {job.skippedTasks > 0 ? `, ${job.skippedTasks.toLocaleString("en-US")} skipped` : ""}

@@ -8,6 +8,8 @@ function status(p: Provider): { text: string; tone: string } {
   if (p.alert)
     return { text: p.alert.kind === "out_of_credits" ? "out of credits" : "key refused", tone: "text-red-700" };
   if (p.demo) return { text: "demo replica", tone: "text-amber-700" };
+  // The HTTP provider sends the secrets its request's headers name ({{secret:…}}), if any.
+  if (p.vendor === "http") return { text: "its headers' secrets", tone: "text-slate-500" };
   if (p.keySource === "not-needed") return { text: "no key needed", tone: "text-slate-500" };
   if (p.configured)
     return { text: p.keySource === "workspace" ? `key …${p.last4 ?? ""}` : "configured", tone: "text-emerald-700" };

@@ -108,7 +108,12 @@ export function RecipeEditor({
       </header>
       <div className="min-h-0 flex-1 space-y-4 overflow-y-auto p-3 text-sm">
         <label className="flex items-center gap-2 text-xs">
-          <span className="w-32 text-slate-600">Fills the field</span>
+          <span
+            className="w-32 text-slate-600"
+            title="What kind of value the column holds: which providers can find it, and the shape an answer must have to be kept"
+          >
+            Fills the field
+          </span>
           <select
             value={draft.field}
             onChange={(e) => setDraft((d) => withField(d, e.target.value as FieldName, column.recipe !== null))}

@@ -39,13 +39,13 @@ export function ProviderKeysSection({ canEdit }: { canEdit: boolean }) {
   // Every query of the providers (this page's, a table's) shows the change.
   const refresh = () => client.invalidateQueries({ queryKey: queryKeys.providers() });
   const store = useMutation({
-    meta: { errorTitle: "Could not store the key" },
+    meta: { errorTitle: "Could not store the key or secret" },
     mutationFn: ({ vendor, apiKey, name }: { vendor: Vendor; apiKey: string; name?: string }) =>
       fetchers.putCredential(vendor, { apiKey, ...(name ? { name } : {}) }),
     onSettled: refresh,
   });
   const forget = useMutation({
-    meta: { errorTitle: "Could not remove the key" },
+    meta: { errorTitle: "Could not remove the key or secret" },
     mutationFn: ({ vendor, name }: { vendor: Vendor; name?: string }) => fetchers.deleteCredential(vendor, name),
     onSettled: refresh,
   });
@@ -224,10 +224,14 @@ function HttpSecrets({
         >
           <input
             aria-label="Secret name"
+            aria-describedby="secret-name-rule"
             placeholder="name, e.g. crm-token"
             value={name}
-            onChange={(e) => setName(e.target.value)}
+            // Names are lower case ({{secret:crm-token}}): typed as they will be stored.
+            onChange={(e) => setName(e.target.value.toLowerCase().replace(/\s+/g, "-"))}
             maxLength={63}
+            pattern="[a-z0-9][a-z0-9_\-]{0,62}"
+            title="a-z, 0-9, _ and -, starting with a letter or digit"
             className={`${INPUT} w-48 font-mono`}
           />
           <input
@@ -242,6 +246,9 @@ function HttpSecrets({
           <button type="submit" disabled={pending || name.trim() === "" || value.trim() === ""} className={BUTTON}>
             Store secret
           </button>
+          <p id="secret-name-rule" className="w-full text-xs text-slate-500">
+            Names use a-z, 0-9, _ and - (typed in lower case).
+          </p>
         </form>
       ) : null}
     </div>

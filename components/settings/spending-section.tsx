@@ -144,6 +144,8 @@ export function SpendingSection({ canEdit }: { canEdit: boolean }) {
             const formId = `provider-${price.provider}`;
             const limitChanged =
               JSON.stringify(limit?.rateLimit ?? null) !== JSON.stringify(limit?.defaultRateLimit ?? null);
+            // Like the other fields: the default as a grey placeholder, a value only when the workspace set its own.
+            const ttlChanged = (limit?.cacheTtlDays ?? null) !== (limit?.defaultCacheTtlDays ?? null);
             // A field of this provider's row form, labelled with its name.
             const field = (name: string, label: string, props: InputHTMLAttributes<HTMLInputElement>) => (
               <NumberInput
@@ -161,7 +163,7 @@ export function SpendingSection({ canEdit }: { canEdit: boolean }) {
               >
                 <td className="px-3 py-2">
                   {price.name}
-                  {price.overridden || limitChanged ? (
+                  {price.overridden || limitChanged || ttlChanged ? (
                     <span className="ml-1 text-xs text-amber-700">(changed)</span>
                   ) : null}
                   <form
@@ -238,7 +240,11 @@ export function SpendingSection({ canEdit }: { canEdit: boolean }) {
                 </td>
                 <td className="px-3 py-2">
                   {limit?.cached ? (
-                    field("cacheTtlDays", "cache days", { min: 0, defaultValue: limit.cacheTtlDays ?? "" })
+                    field("cacheTtlDays", "cache days", {
+                      min: 0,
+                      placeholder: limit.defaultCacheTtlDays === null ? "" : String(limit.defaultCacheTtlDays),
+                      defaultValue: ttlChanged ? (limit.cacheTtlDays ?? "") : "",
+                    })
                   ) : (
                     <span className="text-slate-400">not cached</span>
                   )}

@@ -7,8 +7,6 @@ import { fetchers, type WorkspaceDto } from "@/lib/client/fetchers";
 import { describeError } from "@/lib/client/http";
 import { useToast } from "../ui/toast-provider";
 
-const NEW = "__new__";
-
 /** Switching the person's workspace, and creating one to work in (the home page's first one too). */
 export function useWorkspaceActions() {
   const router = useRouter();
@@ -51,6 +49,11 @@ export function WorkspaceSwitcher({ workspaces, activeId }: { workspaces: Worksp
         <input
           name="name"
           aria-label="Workspace name"
+          // biome-ignore lint/a11y/noAutofocus: the form opens because the person asked for a new workspace
+          autoFocus
+          onKeyDown={(event) => {
+            if (event.key === "Escape") setCreating(false);
+          }}
           placeholder="Workspace name"
           maxLength={100}
           required
@@ -65,23 +68,34 @@ export function WorkspaceSwitcher({ workspaces, activeId }: { workspaces: Worksp
       </form>
     );
   }
+  // "New workspace" is a button, not an option: arrow keys on a focused select change its
+  // value, and an option that opens a form opened it for someone only looking through the list.
   return (
-    <select
-      aria-label="Workspace"
-      value={activeId ?? ""}
-      className="h-8 rounded-md border border-slate-300 bg-white px-2 text-sm"
-      onChange={(event) => {
-        if (event.target.value === NEW) setCreating(true);
-        else void activate(event.target.value);
-      }}
-    >
-      {activeId === null ? <option value="">No workspace</option> : null}
-      {workspaces.map((w) => (
-        <option key={w.id} value={w.id}>
-          {w.name}
-        </option>
-      ))}
-      <option value={NEW}>New workspace…</option>
-    </select>
+    <div className="flex items-center gap-1">
+      <select
+        aria-label="Workspace"
+        value={activeId ?? ""}
+        className="h-8 rounded-md border border-slate-300 bg-white px-2 text-sm"
+        onChange={(event) => {
+          if (event.target.value) void activate(event.target.value);
+        }}
+      >
+        {activeId === null ? <option value="">No workspace</option> : null}
+        {workspaces.map((w) => (
+          <option key={w.id} value={w.id}>
+            {w.name}
+          </option>
+        ))}
+      </select>
+      <button
+        type="button"
+        aria-label="New workspace"
+        title="New workspace"
+        onClick={() => setCreating(true)}
+        className="h-8 w-8 rounded-md border border-slate-300 bg-white text-sm text-slate-600 hover:bg-slate-50"
+      >
+        +
+      </button>
+    </div>
   );
 }

@@ -15,4 +15,15 @@ const WIDTH_BY_TYPE: Record<ColumnDto["dataType"], number> = {
   date: 140,
 };
 
-export const columnWidth = (column: Pick<ColumnDto, "dataType">) => WIDTH_BY_TYPE[column.dataType] ?? 200;
+/** Room a header needs beside its label: padding, the type mark, a sort arrow, the ⋯ button. */
+const HEADER_CHROME = 92;
+/** Roughly a header label's pixels per character (12 px semibold). */
+const LABEL_CHAR = 7.2;
+const MAX_DEFAULT_WIDTH = 320;
+
+/** A column's width until someone resizes it: its type's, or wide enough for its whole label. */
+export const columnWidth = (column: Pick<ColumnDto, "dataType"> & { label?: string }) =>
+  Math.max(
+    WIDTH_BY_TYPE[column.dataType] ?? 200,
+    Math.min(MAX_DEFAULT_WIDTH, Math.ceil(HEADER_CHROME + (column.label?.length ?? 0) * LABEL_CHAR)),
+  );

@@ -60,6 +60,8 @@ export type ProviderLimitDto = {
   defaultRateLimit: RateLimitSpec | null;
   cached: boolean;
   cacheTtlDays: number | null;
+  /** Its lifetime without the workspace's own (GLAZE_CACHE_TTL_DAYS); null when never cached. */
+  defaultCacheTtlDays: number | null;
 };
 
 export function limitList(
@@ -74,5 +76,6 @@ export function limitList(
     defaultRateLimit: defaultRateLimit(info),
     cached: CACHEABLE.has(info.id),
     cacheTtlDays: CACHEABLE.has(info.id) ? cacheTtlDaysOf(info.id, ttl, fallbackTtl) : null,
+    defaultCacheTtlDays: CACHEABLE.has(info.id) ? fallbackTtl : null,
   }));
 }

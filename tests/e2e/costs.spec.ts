@@ -156,6 +156,10 @@ test("Settings → Spending: an admin sets the monthly budget and a provider's p
   await expect.poll(async () => (await (await request.get("/api/workspace/budget")).json()).monthlyCredits).toBe(1234);
   expect((await (await request.get("/api/workspace/budget")).json()).confirmThreshold).toBe(50);
 
+  // Defaults are grey placeholders, not values that look set: Hunter's cache lifetime too.
+  const hunterCache = page.getByRole("row", { name: "Hunter Email Finder" }).getByLabel(/cache days/);
+  await expect(hunterCache).toHaveValue("");
+  await expect(hunterCache).toHaveAttribute("placeholder", "30");
   // PDL: a price, a rate limit and a cache lifetime of this workspace's own.
   const pdl = page.getByRole("row", { name: "People Data Labs Person Enrichment" });
   await pdl.getByLabel(/credits per found result/).fill("2.5");
