@@ -112,6 +112,7 @@ export function useEnrichSelection(tableId: string, columns: ColumnDto[], dims: 
         maxCredits: null,
         budgetReached: false,
         columnIds: planned.body.columnIds ?? [...new Set(planned.body.cellIds?.map((cell) => cell.columnId))],
+        unfinishedTasks: response.totalTasks,
         // Filled in by the next read of the job; the grid does not show it.
         createdBy: { userId: null, apiKeyId: null },
       };

@@ -86,6 +86,11 @@ export function JobListItem({
             <span className="rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-800">Budget reached</span>
           ) : null}
         </p>
+        {job.status === "cancelled" && job.unfinishedTasks > 0 ? (
+          <p className="text-xs text-slate-600" role="status">
+            {plural(job.unfinishedTasks, "cell")} under way when it was cancelled still finishing
+          </p>
+        ) : null}
         {job.error ? <p className="text-xs text-red-700">{job.error}</p> : null}
         <div className="flex gap-2">
           {isActive(job) ? (

@@ -5,6 +5,4 @@ import type { JobDto } from "./fetchers";
  * the cancel, and their results should still arrive without a reload.
  */
 export const isActiveJob = (job: JobDto) =>
-  job.status === "pending" ||
-  job.status === "running" ||
-  (job.status === "cancelled" && job.doneTasks + job.failedTasks < job.totalTasks);
+  job.status === "pending" || job.status === "running" || (job.status === "cancelled" && job.unfinishedTasks > 0);

@@ -31,6 +31,11 @@ export type JobDto = {
   retriedAt: string | null;
   /** The columns the job's cells are in, as ids (a column deleted since keeps its id here). */
   columnIds: string[];
+  /**
+   * Cells that have not ended yet: totalTasks − done − failed − skipped. A cancelled job's cells
+   * already running finish after the cancel, so its counts still move until this is 0.
+   */
+  unfinishedTasks: number;
 };
 
 export function progressOf(job: Pick<JobRecord, "totalTasks" | "doneTasks" | "failedTasks" | "skippedTasks">) {
@@ -59,5 +64,6 @@ export function serializeJob(job: JobRecord): JobDto {
     budgetReached: job.budgetReached ?? false,
     retriedAt: job.retriedAt?.toISOString() ?? null,
     columnIds: job.columnIds ?? [],
+    unfinishedTasks: Math.max(0, job.totalTasks - job.doneTasks - job.failedTasks - job.skippedTasks),
   };
 }

@@ -11,11 +11,9 @@ import { type JobRecord, readJob, readJobs } from "../enrichment/store";
 const NEWEST = 20;
 
 /** Pending or running, or cancelled while cells still run (their results still arrive). */
-export function isActive(job: Pick<JobDto, "status" | "doneTasks" | "failedTasks" | "totalTasks">) {
+export function isActive(job: Pick<JobDto, "status" | "unfinishedTasks">) {
   return (
-    job.status === "pending" ||
-    job.status === "running" ||
-    (job.status === "cancelled" && job.doneTasks + job.failedTasks < job.totalTasks)
+    job.status === "pending" || job.status === "running" || (job.status === "cancelled" && job.unfinishedTasks > 0)
   );
 }
 

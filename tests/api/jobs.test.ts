@@ -60,6 +60,7 @@ describe("GET /api/tables/:id/enrich/jobs/:jobId", () => {
       budgetReached: false,
       retriedAt: null,
       columnIds: [t.columns.email],
+      unfinishedTasks: 2,
     });
   });
 
@@ -419,6 +420,8 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/cancel", () => {
       failedTasks: 2,
       cancelledTasks: 2,
       progress: 67,
+      // The cell under way still ends after the cancel: the numbers still move until this is 0.
+      unfinishedTasks: 1,
     });
     expect(res.body.completedAt).toEqual(expect.any(String));
     for (const id of queued) {
@@ -451,6 +454,7 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/cancel", () => {
       failedTasks: 3,
       cancelledTasks: 3,
       progress: 100,
+      unfinishedTasks: 0,
     });
     const [finished] = await rowsApi(t);
     expect(finished.status).toBe("idle");
