@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "../db";
-import { endEditedCells, finalizeJobs } from "../enrichment/store";
+import { endEditedCells, finalizeJobs, restoreEnrichedCells } from "../enrichment/store";
 import { invalid, notFound } from "../errors";
 import { BULK_ROWS_TRANSACTION, columnKeysFor, lockListedRows, unknownKeys } from "./rows";
 import type { UpdateRowInput, UpdateRowsInput } from "./schemas";
@@ -9,8 +9,9 @@ import { ROW_COLUMNS, type RowData, type RowDto, type RowRecord, serializeRow } 
 // Writing values into rows. Each row's keys are merged atomically in SQL (a concurrent
 // enrichment of another cell of the row is never lost); null removes a key. A value written
 // by hand wins over the cell's enrichment: the cell's queued or running task ends and its
-// state goes (lib/enrichment/store/edited-cells.ts); the jobs that ends are finalized after
-// the commit, so one whose last cells were edited ends too.
+// state goes (lib/enrichment/store/edited-cells.ts), and comes back when the value written is
+// again the one its latest run found (an undo); the jobs that ends are finalized after the
+// commit, so one whose last cells were edited ends too.
 
 const MERGE = `
   WITH u AS (
@@ -54,10 +55,9 @@ export async function updateRows(
     }
     const ids = input.rows.map((r) => r.id.toLowerCase());
     const parts = input.rows.map((r) => split(r.data));
-    const jobIds = await endEditedCells(
-      { tableId, edits: parts.map((p, i) => ({ rowId: ids[i] as string, ...p })) },
-      tx,
-    );
+    const edits = parts.map((p, i) => ({ rowId: ids[i] as string, ...p }));
+    const jobIds = await endEditedCells({ tableId, edits }, tx);
+    await restoreEnrichedCells({ tableId, edits }, tx);
     const updated = await tx.$queryRawUnsafe<RowRecord[]>(
       MERGE,
       tableId,
@@ -84,6 +84,7 @@ export async function updateRow(
     if (locked.length === 0) throw notFound("row", rowId);
     const { set, remove } = split(input.data);
     const jobIds = await endEditedCells({ tableId, edits: [{ rowId, set, remove }] }, tx);
+    await restoreEnrichedCells({ tableId, edits: [{ rowId, set }] }, tx);
     const [updated] = await tx.$queryRawUnsafe<RowRecord[]>(MERGE, tableId, [rowId], [set], [remove]);
     if (!updated) throw notFound("row", rowId);
     return { row: serializeRow(updated), jobIds };

@@ -102,6 +102,18 @@ test("column setup: a provider waterfall tried on 5 rows, then a value explained
   await page.keyboard.press("Escape");
   await expect(why).toBeHidden();
 
+  // Cleared, then undone: the value comes back as its run left it, with its source and confidence.
+  const cleared = await cellOf(page, "Ada Lovelace", "Email");
+  const found = await cleared.textContent();
+  const title = await cleared.getAttribute("title");
+  await cleared.click();
+  await page.keyboard.press("Delete");
+  await expect(cleared).toHaveAttribute("data-status", "idle");
+  await page.keyboard.press("Control+z");
+  await expect(cleared).toHaveAttribute("data-status", "done");
+  await expect(cleared).toHaveText(found ?? "");
+  await expect(cleared).toHaveAttribute("title", title ?? "");
+
   // Typed over, Ada's email is no provider's any more: plain in the grid, and the panel says so.
   await page.keyboard.press("Escape");
   await (await cellOf(page, "Ada Lovelace", "Email")).click();

@@ -190,9 +190,26 @@ describe("the enriched cell itself written by hand", () => {
     // Cleared by hand: the same.
     await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, { data: { email: null } });
     expect((await api.get(cellUrl)).body).toMatchObject({ value: null, editedByHand: true, source: null });
-    // Its enriched value typed back (an undo of the clear): typed by hand too, not the provider's answer.
-    await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, { data: { email: found.value } });
-    expect((await api.get(cellUrl)).body).toMatchObject({ value: found.value, editedByHand: true, status: null });
+    // Its enriched value written back (an undo of the clear): the cell is as its run left it again.
+    const back = await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, { data: { email: found.value } });
+    expect(back.body.cells[t.columns.email as string]).toMatchObject({
+      taskId: taskIds[0],
+      status: "done",
+      confidence: found.confidence,
+      provider: "hunter.email-finder",
+    });
+    expect((await api.get(cellUrl)).body).toMatchObject({
+      value: found.value,
+      editedByHand: false,
+      status: "done",
+      source: { provider: "hunter.email-finder" },
+    });
+    // Over many rows (a paste's undo) too; another value stays typed by hand.
+    await api.patch(`/api/tables/${t.tableId}/rows`, { rows: [{ id: t.rowIds[0], data: { email: "y@typed.test" } }] });
+    const bulk = await api.patch(`/api/tables/${t.tableId}/rows`, {
+      rows: [{ id: t.rowIds[0], data: { email: found.value } }],
+    });
+    expect(bulk.body.data[0].cells[t.columns.email as string]).toMatchObject({ status: "done" });
   });
 
   test("a value typed over a failed run is edited by hand; a failed run under an imported value is not", async () => {

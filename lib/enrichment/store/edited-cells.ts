@@ -1,5 +1,6 @@
 import "server-only";
 import type { Tx } from "../../db";
+import { finalStateOf } from "./cell-states";
 import { countInto, shardOfTasks } from "./counters";
 import { run, type Statement } from "./run";
 import { statusIn } from "./status-filter";
@@ -68,4 +69,46 @@ export async function endEditedCells(
     tx,
   );
   return rows.map((r) => r.jobId);
+}
+
+// The other way round: a value written into a cell that has no state (its state went with an
+// earlier hand edit: a clear, a value typed over it) that is exactly what the cell's latest
+// run found brings that run's state back: done, its confidence, its provider. An undo of a
+// clear (or of a typed value) gives the cell back as it was, not as a value typed by hand.
+const RESTORE_ENRICHED: Statement = {
+  name: "glaze-restore-enriched-cells",
+  plan: "custom",
+  text: `
+    WITH u AS (
+      SELECT * FROM unnest($2::uuid[], $3::jsonb[]) AS u(id, set)
+    ), cand AS (
+      SELECT r.id AS row_id, c.id AS column_id, u.set -> c.key AS value
+        FROM u JOIN rows r ON r.id = u.id AND r.table_id = $1::uuid
+        JOIN columns c ON c.table_id = $1::uuid AND jsonb_exists(u.set, c.key)
+       WHERE NOT jsonb_exists(r.cell_states, c.id::text)
+    ), back AS (
+      SELECT cand.row_id, l.* FROM cand
+        CROSS JOIN LATERAL (
+          SELECT t.id, t.column_id, t.status, t.confidence, t.error, t.result
+            FROM cell_enrichment_tasks t WHERE t.row_id = cand.row_id AND t.column_id = cand.column_id
+           ORDER BY t.created_at DESC LIMIT 1
+        ) l
+       WHERE l.status = 'done' AND l.result -> 'value' = cand.value
+    ), per_row AS (
+      SELECT row_id, jsonb_object_agg(column_id::text, ${finalStateOf("back", "back.result ->> 'provider'")}) AS states
+        FROM back GROUP BY row_id ORDER BY row_id
+    )
+    UPDATE rows SET cell_states = rows.cell_states || per_row.states
+      FROM per_row WHERE rows.id = per_row.row_id`,
+};
+
+/**
+ * Brings back the state of the cells whose written value is the one their latest run found
+ * (see above). Run it in the writer's transaction after endEditedCells, before the merge.
+ */
+export async function restoreEnrichedCells(
+  { tableId, edits }: { tableId: string; edits: { rowId: string; set: string }[] },
+  tx: Tx,
+): Promise<void> {
+  await run(RESTORE_ENRICHED, [tableId, edits.map((e) => e.rowId), edits.map((e) => e.set)], tx);
 }

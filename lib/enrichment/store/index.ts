@@ -19,7 +19,7 @@ export {
   retryableCells,
 } from "./create-tasks";
 export { withDbRetry } from "./db-retry";
-export { EDITED_ERROR, endEditedCells } from "./edited-cells";
+export { EDITED_ERROR, endEditedCells, restoreEnrichedCells } from "./edited-cells";
 export { type FinishedTask, finalizeJobs, finishTasks, noteAttemptError, type TaskResult } from "./finish";
 export {
   finishKeyRemovals,
