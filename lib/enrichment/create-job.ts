@@ -66,6 +66,9 @@ type Inserted = { inserted: number; columnIds: string[] };
 
 async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSource): Promise<Inserted> {
   if (source.mode === "retry") {
+    // One retry of a job at a time: a second one waits here, then finds the cells queued again
+    // by the first (no longer retryable) and is a 409, not a second job for the same cells.
+    await tx.$queryRaw`SELECT id FROM enrichment_jobs WHERE id = ${source.jobId}::uuid FOR UPDATE`;
     const n = await countRetryableTasks(source.jobId, tx);
     if (n === 0) throw conflict("The job has no failed cells to retry (none, or each was run again since)");
     rejectTooLarge(n);

@@ -678,6 +678,23 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/retry", () => {
     ).toEqual([true, true, true]);
   });
 
+  test("three retries of the same job at once: one new job, the others 409; no cell queued twice", async () => {
+    for (let i = 0; i < 3; i++) {
+      const t = await makeTable({ keys: ["email", "fail_phone"], rows: 3 });
+      const jobId = await enrich(t, ["email", "fail_phone"]);
+      await runCellBatch(await taskIdsOf(jobId));
+      const tries = await Promise.all([1, 2, 3].map(() => api.post(`${jobUrl(t, jobId)}/retry`)));
+      expect(tries.map((r) => r.status).sort(), `round ${i}`).toEqual([201, 409, 409]);
+      for (const refused of tries.filter((r) => r.status === 409)) {
+        expect(refused.body.error.message).toMatch(/no failed cells to retry/);
+      }
+      const jobs = await getDb().enrichmentJob.count({ where: { tableId: t.tableId } });
+      expect(jobs).toBe(2);
+      const queued = await getDb().cellEnrichmentTask.count({ where: { tableId: t.tableId, status: "queued" } });
+      expect(queued).toBe(3);
+    }
+  });
+
   test("no failed cells → 409, no job created", async () => {
     const t = await makeTable({ keys: ["email"], rows: 2 });
     const jobId = await enrich(t, ["email"]);
