@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb } from "../db";
+import { getDb, getPool } from "../db";
 import { env } from "../env";
 import { notFound } from "../errors";
 import type { InviteInput } from "./schemas";
@@ -86,13 +86,36 @@ export async function describeInvitation({ invitationId }: { invitationId: strin
   };
 }
 
+/**
+ * Runs `fn` holding a lock on the invitation (a Postgres advisory lock, on a connection of its
+ * own): better-auth's accept and reject each check that it is pending and then change it, so
+ * an accept and a decline sent at once could both succeed (a member who had declined).
+ */
+async function withInvitationLocked<T>(invitationId: string, fn: () => Promise<T>): Promise<T> {
+  const client = await getPool().connect();
+  try {
+    await client.query("SELECT pg_advisory_lock(hashtextextended('glaze-invitation:' || $1, 0))", [invitationId]);
+    try {
+      return await fn();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtextextended('glaze-invitation:' || $1, 0))", [invitationId]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 /** Accepts for the signed-in person (better-auth checks the invitation is theirs) and makes its workspace active. */
 export async function acceptInvitation({ request, invitationId }: { request: Request; invitationId: string }) {
-  const result = await getAuth().api.acceptInvitation({ body: { invitationId }, headers: request.headers });
+  const result = await withInvitationLocked(invitationId, () =>
+    getAuth().api.acceptInvitation({ body: { invitationId }, headers: request.headers }),
+  );
   return { workspaceId: result?.member.organizationId ?? null, role: result?.member.role ?? null };
 }
 
 /** Declines for the signed-in person (better-auth checks the invitation is theirs): it is gone, as if cancelled. */
 export async function declineInvitation({ request, invitationId }: { request: Request; invitationId: string }) {
-  await getAuth().api.rejectInvitation({ body: { invitationId }, headers: request.headers });
+  await withInvitationLocked(invitationId, () =>
+    getAuth().api.rejectInvitation({ body: { invitationId }, headers: request.headers }),
+  );
 }

@@ -16,6 +16,10 @@ export function checkProfile(user: { name?: unknown; image?: unknown }) {
   const refuse = (message: string) => {
     throw new APIError("UNPROCESSABLE_ENTITY", { message, code: "INVALID_PROFILE" });
   };
+  // A name that is not text reached the database unchecked (a 500); a blank one is no name.
+  if (user.name !== undefined && (typeof user.name !== "string" || user.name.trim() === "")) {
+    refuse("name: must be text with at least one character other than spaces");
+  }
   if (typeof user.name === "string" && [...user.name].length > MAX_USER_NAME) {
     refuse(`name: at most ${MAX_USER_NAME} characters`);
   }

@@ -231,6 +231,23 @@ describe("sign-up, sign-in, sessions", () => {
     expect((await request("POST", `/api/invitations/${randomUUID()}/decline`, undefined, asInvitee)).status).toBe(404);
     expect((await request("POST", decline, undefined, { anonymous: true })).status).toBe(401);
 
+    // Accepted and declined at the same moment: one of them, never both.
+    for (let i = 0; i < 6; i++) {
+      const raced = await request("POST", base, { email: invitee.email, role: "member" }, asOwner);
+      const [accepted, refused] = await Promise.all([
+        request("POST", `/api/invitations/${raced.body.id}/accept`, undefined, asInvitee),
+        request("POST", `/api/invitations/${raced.body.id}/decline`, undefined, asInvitee),
+      ]);
+      const member = await getDb().member.count({ where: { organizationId: workspaceId, userId: invitee.userId } });
+      expect(
+        [accepted.status, refused.status].filter((s) => s < 300),
+        `try ${i}`,
+      ).toHaveLength(1);
+      expect(member, `try ${i}`).toBe(accepted.status === 200 ? 1 : 0);
+      if (member === 1)
+        await getDb().member.deleteMany({ where: { organizationId: workspaceId, userId: invitee.userId } });
+    }
+
     // Past its date, an invitation is listed expired; inviting the address again makes a new link.
     const late = await request("POST", base, { email: `late-${randomUUID()}@test.glaze`, role: "viewer" }, asOwner);
     await getDb().invitation.update({ where: { id: late.body.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
@@ -463,6 +480,12 @@ describe("sessions and profiles", () => {
     const person = await signUp();
     const update = await auth("/update-user", { name: "m".repeat(101) }, { cookie: person.cookie });
     expect(update.status).toBe(422);
+    // Not text, or blank: 422 naming the field (a number reached the database: 500).
+    for (const name of [123, null, true, ["a"], { a: 1 }, "", "   "]) {
+      const refused = await auth("/update-user", { name }, { cookie: person.cookie });
+      expect(refused.status, JSON.stringify(name)).toBe(422);
+      expect(refused.body.error.message).toMatch(/^name: /);
+    }
     expect((await auth("/update-user", { name: "Émile 🎉" }, { cookie: person.cookie })).status).toBe(200);
     const stored = await getDb().user.findUniqueOrThrow({ where: { id: person.userId } });
     expect(stored.name).toBe("Émile 🎉");
