@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { AppError } from "../errors";
-import { zodDetails } from "./respond";
+import { unknownKeyDetail, zodDetails } from "./respond";
 
 /** Default cap for JSON bodies; bulk endpoints pass a larger one. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -104,4 +104,59 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.
   if (!parsed.success)
     throw new AppError("validation_failed", "The query parameters are invalid", zodDetails(parsed.error));
   return parsed.data;
+}
+
+/** A body a route that takes none may still be sent: nothing, or an empty JSON object. */
+const NO_BODY_LIMIT = 64 * 1024;
+
+/**
+ * For routes that take no body (cancel, retry, accept, a DELETE…): a body is refused before
+ * the route acts, as every route refuses what it does not take: 415 unless it is JSON, 422
+ * naming its keys unless it is empty or `{}` (what many clients send with a POST).
+ */
+export async function refuseBody(request: Request): Promise<void> {
+  const bytes = await readBodyBytes(request, NO_BODY_LIMIT);
+  const text = bytes.toString("utf8").trim();
+  if (text === "") return;
+  if (!isJson(request.headers.get("content-type"))) {
+    const given = request.headers.get("content-type");
+    throw new AppError(
+      "unsupported_media_type",
+      given
+        ? `This endpoint takes no body; send none (or {} as application/json), not ${given}`
+        : "This endpoint takes no body",
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AppError("invalid_json", `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (json !== null && typeof json === "object" && !Array.isArray(json)) {
+    const keys = Object.keys(json);
+    if (keys.length === 0) return;
+    throw new AppError(
+      "validation_failed",
+      "This endpoint takes no body",
+      keys.map((key) => unknownKeyDetail(key)),
+    );
+  }
+  throw new AppError("validation_failed", "This endpoint takes no body", [
+    { path: "(root)", message: "Send no body, or {}" },
+  ]);
+}
+
+/**
+ * For writes that take no query parameters: any given is refused before the route acts (a GET
+ * is checked after it, as it writes nothing: route()).
+ */
+export function refuseQuery(request: Request): void {
+  const given = [...new Set(new URL(request.url).searchParams.keys())];
+  if (given.length === 0) return;
+  throw new AppError(
+    "validation_failed",
+    "The query parameters are invalid",
+    given.map((key) => unknownKeyDetail(key)),
+  );
 }

@@ -4,7 +4,7 @@ import { type Access, requireAdmin, requirePermission } from "../auth/access";
 import { authorize } from "../auth/context";
 import type { Permission } from "../auth/permissions";
 import { AppError } from "../errors";
-import { queryWasRead } from "./body";
+import { queryWasRead, refuseBody, refuseQuery } from "./body";
 import { checkHost, checkOrigin, checkSessionOrigin } from "./guard";
 import { toErrorResponse, unknownKeyDetail } from "./respond";
 import { withApiHeaders } from "./security-headers";
@@ -24,6 +24,10 @@ export type RouteOptions = {
   session?: true;
   /** What the route does, for its 403 ("change this workspace's budget"); else the permission's words. */
   what?: string;
+  /** A write that takes query parameters (it validates them with parseQuery); other writes refuse any. */
+  query?: true;
+  /** A write that takes no body (cancel, retry, a DELETE): one sent is refused before it acts. */
+  body?: false;
 };
 
 /** Path params after route(): ids lower-cased, malformed ids already 404. */
@@ -78,6 +82,10 @@ export function route<P extends Record<string, string> = Record<string, never>>(
       if (options.permission !== "authenticated")
         requirePermission(access, options.permission, principal, options.what);
       if (options.admin) requireAdmin(access);
+      if (request.method !== "GET" && request.method !== "HEAD") {
+        if (!options.query) refuseQuery(request);
+        if (options.body === false) await refuseBody(request);
+      }
       return await refusingUnreadQuery(request, await handler(request, params, access));
     } catch (error) {
       return toErrorResponse(error);

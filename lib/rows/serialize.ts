@@ -48,7 +48,8 @@ export function serializeRow(row: RowRecord): RowDto {
     data: (row.data ?? {}) as RowData,
     cells: readCellStates(row.cellStates),
     status: row.status,
-    confidence: row.confidence,
+    // The mean of its cells' confidences, without a float's noise (0.705, not 0.7050000000000001).
+    confidence: row.confidence === null ? null : Math.round(row.confidence * 1e6) / 1e6,
     error: row.error,
     lastRunAt: row.lastRunAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),

@@ -283,3 +283,39 @@ function expectErrorOf(result: Awaited<ReturnType<typeof api.patch>>) {
   expectError(result, 422, "validation_failed");
   return result;
 }
+
+describe("writes refuse what they do not take, before they act", () => {
+  test("query parameters on a write that takes none → 422 naming them, nothing written", async () => {
+    const before = await getDb().table.count();
+    const created = await api.post("/api/tables?foo=1&bar=2", { name: "Never" });
+    expect(created.status).toBe(422);
+    expect(created.body.error.details.map((d: { path: string }) => d.path)).toEqual(["foo", "bar"]);
+    expect(await getDb().table.count()).toBe(before);
+    const t = await makeTable({ keys: ["fail_phone"], rows: 2 });
+    const job = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.fail_phone] });
+    const jobs = await getDb().enrichmentJob.count();
+    expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${job.body.jobId}/cancel?now=1`)).status).toBe(422);
+    expect((await api.get(`/api/tables/${t.tableId}/enrich/jobs/${job.body.jobId}`)).body.status).not.toBe("cancelled");
+    expect(await getDb().enrichmentJob.count()).toBe(jobs);
+    // Writes that take parameters validate them as before.
+    const imported = await api.post("/api/tables/import?name=Ok&foo=1", undefined, {
+      raw: "a\n1\n",
+      headers: { "content-type": "text/csv" },
+    });
+    expect(imported.status).toBe(422);
+  });
+
+  test("a body sent to a write that takes none → 415 unless JSON, 422 naming its keys; nothing or {} is fine", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 1 });
+    const path = `/api/tables/${t.tableId}/rows/${t.rowIds[0]}`;
+    const text = await api.delete(path, undefined, { raw: "please", headers: { "content-type": "text/plain" } });
+    expect(text.status).toBe(415);
+    const keyed = await api.delete(path, { force: true });
+    expect(keyed.status).toBe(422);
+    expect(keyed.body.error.details).toEqual([{ path: "force", message: 'Unrecognized key: "force"' }]);
+    expect(await getDb().row.count({ where: { tableId: t.tableId } })).toBe(1);
+    expect((await api.delete(path, {})).status).toBe(204);
+    const other = await makeTable({ keys: ["name"], rows: 1 });
+    expect((await api.delete(`/api/tables/${other.tableId}/rows/${other.rowIds[0]}`)).status).toBe(204);
+  });
+});

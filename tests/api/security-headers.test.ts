@@ -1,6 +1,6 @@
 import "../support/no-orchestrator";
 import { expect, test } from "vitest";
-import { DELETE, GET, PATCH, POST, PUT } from "@/app/api/[...path]/route";
+import { DELETE, GET, OPTIONS, PATCH, POST, PUT } from "@/app/api/[...path]/route";
 import { api, request } from "../support/api";
 import { expectError } from "../support/db-state";
 import { makeTable } from "../support/fixtures";
@@ -59,7 +59,7 @@ test("the auth and Inngest endpoints carry them, and refuse unknown hosts", asyn
 });
 
 test("an /api path no route serves → 404 in the one error shape, with the headers; unknown host → 421", async () => {
-  const handlers = { GET, POST, PUT, PATCH, DELETE };
+  const handlers = { GET, POST, PUT, PATCH, DELETE, OPTIONS };
   for (const [method, handler] of Object.entries(handlers)) {
     const response = await handler(new Request(`http://localhost:3000/api/nope/${method}`, { method }));
     expect(response.status).toBe(404);

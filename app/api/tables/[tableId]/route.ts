@@ -16,7 +16,7 @@ export const PATCH = route<Params>({ permission: "write" }, async (request, { ta
 );
 
 // DELETE /api/tables/:tableId – delete the table with its columns, rows, jobs and tasks
-export const DELETE = route<Params>({ permission: "write" }, async (_request, { tableId }) => {
+export const DELETE = route<Params>({ permission: "write", body: false }, async (_request, { tableId }) => {
   await deleteTable({ tableId });
   return new Response(null, { status: 204 });
 });

@@ -36,7 +36,7 @@ export const PUT = route<Params>(
 
 // DELETE /api/providers/:providerId/credentials – forget the workspace's key (?name= for an HTTP secret)
 export const DELETE = route<Params>(
-  { permission: "write", what: "change this workspace's provider keys" },
+  { permission: "write", what: "change this workspace's provider keys", body: false, query: true },
   async (request, { provider }, access) => {
     const workspaceId = credentialsWorkspace(access);
     const vendor = vendorOf(provider);

@@ -6,7 +6,7 @@ import { appendImportQuery } from "@/lib/csv/schemas";
 
 // POST /api/tables/:tableId/import?createColumns=true – append a streamed text/csv body's records to the table;
 // headers match columns by key or label; unknown headers are a 422 unless createColumns=true adds them
-export const POST = route<{ tableId: string }>({ permission: "write" }, async (request, { tableId }) => {
+export const POST = route<{ tableId: string }>({ permission: "write", query: true }, async (request, { tableId }) => {
   const { createColumns } = parseQuery(request, appendImportQuery);
   return importResponse(request, (onProgress) => appendCsvToTable({ tableId, request, createColumns, onProgress }));
 });

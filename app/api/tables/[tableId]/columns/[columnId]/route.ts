@@ -14,7 +14,7 @@ export const PATCH = route<Params>({ permission: "write" }, async (request, { ta
 });
 
 // DELETE /api/tables/:tableId/columns/:columnId – delete a column, its values and its tasks
-export const DELETE = route<Params>({ permission: "write" }, async (_request, { tableId, columnId }) => {
+export const DELETE = route<Params>({ permission: "write", body: false }, async (_request, { tableId, columnId }) => {
   await deleteColumn({ tableId, columnId });
   return new Response(null, { status: 204 });
 });

@@ -17,7 +17,7 @@ export const PATCH = route<Params>({ permission: "write" }, async (request, { ta
 );
 
 // DELETE /api/tables/:tableId/rows/:rowId – delete a row and its tasks
-export const DELETE = route<Params>({ permission: "write" }, async (_request, { tableId, rowId }) => {
+export const DELETE = route<Params>({ permission: "write", body: false }, async (_request, { tableId, rowId }) => {
   await deleteRow({ tableId, rowId });
   return new Response(null, { status: 204 });
 });

@@ -16,7 +16,7 @@ export const PATCH = route<Params>({ permission: "write" }, async (request, { ta
 );
 
 // DELETE /api/tables/:tableId/views/:viewId – delete a saved view
-export const DELETE = route<Params>({ permission: "write" }, async (_request, { tableId, viewId }) => {
+export const DELETE = route<Params>({ permission: "write", body: false }, async (_request, { tableId, viewId }) => {
   await deleteView({ tableId, viewId });
   return new Response(null, { status: 204 });
 });

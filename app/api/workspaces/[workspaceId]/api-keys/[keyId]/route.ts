@@ -3,7 +3,7 @@ import { revokeApiKey } from "@/lib/auth/api-keys";
 
 // DELETE /api/workspaces/:workspaceId/api-keys/:keyId – revoke a key (it stops working at once)
 export const DELETE = route<{ workspaceId: string; keyId: string }>(
-  { permission: "read", admin: true },
+  { permission: "read", admin: true, body: false },
   async (_request, { workspaceId, keyId }) => {
     await revokeApiKey({ workspaceId, keyId });
     return new Response(null, { status: 204 });

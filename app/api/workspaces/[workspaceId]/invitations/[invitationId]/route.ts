@@ -3,7 +3,7 @@ import { cancelInvitation } from "@/lib/auth/invitations";
 
 // DELETE /api/workspaces/:workspaceId/invitations/:invitationId – cancel a pending invitation (its link stops working)
 export const DELETE = route<{ workspaceId: string; invitationId: string }>(
-  { permission: "read", admin: true },
+  { permission: "read", admin: true, body: false },
   async (_request, { workspaceId, invitationId }) => {
     await cancelInvitation({ workspaceId, invitationId });
     return new Response(null, { status: 204 });

@@ -25,7 +25,7 @@ export const PATCH = route<Params>(
 // (owners and admins), or leave it (anyone, their own membership; not its last owner); the API
 // keys they made are revoked
 export const DELETE = route<Params>(
-  { permission: "read", session: true },
+  { permission: "read", session: true, body: false },
   async (_request, { workspaceId, memberId }, access) => {
     await removeMember({ workspaceId, memberId, actorUserId: access.actor.userId as string });
     return new Response(null, { status: 204 });

@@ -4,7 +4,7 @@ import { redispatchJob } from "@/lib/enrichment/enrich";
 
 // POST /api/tables/:tableId/enrich/jobs/:jobId/dispatch – hand a pending job to the orchestrator again
 export const POST = route<{ tableId: string; jobId: string }>(
-  { permission: "enrich" },
+  { permission: "enrich", body: false },
   async (_request, { tableId, jobId }) => json(await redispatchJob({ tableId, jobId, orchestrator })),
 );
 

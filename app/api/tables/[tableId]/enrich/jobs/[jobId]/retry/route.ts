@@ -4,7 +4,7 @@ import { retryFailedCells } from "@/lib/enrichment/enrich";
 
 // POST /api/tables/:tableId/enrich/jobs/:jobId/retry – a new job for the job's failed cells
 export const POST = route<{ tableId: string; jobId: string }>(
-  { permission: "enrich" },
+  { permission: "enrich", body: false },
   async (_request, { tableId, jobId }, access) =>
     json(await retryFailedCells({ tableId, jobId, startedBy: access.actor, orchestrator }), 201),
 );
