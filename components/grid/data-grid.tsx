@@ -1,5 +1,6 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ColumnDto } from "@/lib/client/fetchers";
 import {
@@ -10,6 +11,7 @@ import {
   rowSelectionKey,
   selectedRowIntervals,
 } from "@/lib/client/grid-selection";
+import { resolveRows } from "@/lib/client/resolve-row-ids";
 import type { ViewQuery } from "@/lib/client/view-query";
 import { filterColumns } from "@/lib/views/filter-columns";
 import { useToast } from "../ui/toast-provider";
@@ -72,6 +74,7 @@ export function DataGrid({
   revealColumnId?: string | null;
 }) {
   const toast = useToast();
+  const queryClient = useQueryClient();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [menu, setMenu] = useState<Menu>(null);
   const dims = useMemo(() => ({ rows: rowCount, cols: columns.length }), [rowCount, columns.length]);
@@ -137,6 +140,7 @@ export function DataGrid({
     dims,
     columns,
     rowAt,
+    loadRows: (first, last) => resolveRows(queryClient, tableId, view, [[first, last]]),
     write: (writes, label, overflow) =>
       canWrite
         ? writeCells.mutate({ writes, label, overflow })

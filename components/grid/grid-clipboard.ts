@@ -6,7 +6,7 @@ import type { ColumnDto } from "@/lib/columns/serialize";
 import type { RowDto } from "@/lib/rows/serialize";
 import type { CellWrite, PasteOverflow } from "./use-row-edits";
 
-/** Copies at most this many rows: beyond that the rows would have to be fetched first. */
+/** Copies at most this many rows (those never loaded are fetched first). */
 const MAX_COPY_ROWS = 5_000;
 
 /**
@@ -19,6 +19,7 @@ export function gridClipboard({
   dims,
   columns,
   rowAt,
+  loadRows,
   write,
   fail,
 }: {
@@ -26,6 +27,8 @@ export function gridClipboard({
   dims: Dims;
   columns: ColumnDto[];
   rowAt: (index: number) => RowDto | undefined;
+  /** The rows from `first` to `last` of the view, fetched where they were never loaded. */
+  loadRows: (first: number, last: number) => Promise<Map<number, RowDto>>;
   write: (writes: CellWrite[], label: string, overflow?: PasteOverflow) => void;
   fail: (message: string) => void;
 }) {
@@ -42,10 +45,21 @@ export function gridClipboard({
     if (!bounds) return;
     if (bounds.bottom - bounds.top + 1 > MAX_COPY_ROWS)
       return fail(`Copy at most ${MAX_COPY_ROWS.toLocaleString("en-US")} rows at once.`);
+    // Rows never scrolled into view are fetched first (at most MAX_COPY_ROWS of them).
+    let loaded: Map<number, RowDto> | undefined;
+    for (let r = bounds.top; r <= bounds.bottom && !loaded; r++) {
+      if (!rowAt(r)) {
+        try {
+          loaded = await loadRows(bounds.top, bounds.bottom);
+        } catch {
+          return fail("The selected rows could not be loaded; try again.");
+        }
+      }
+    }
     const lines: unknown[][] = [];
     for (let r = bounds.top; r <= bounds.bottom; r++) {
-      const row = rowAt(r);
-      if (!row) return fail("Some of the selected rows are still loading; scroll to them or try again.");
+      const row = rowAt(r) ?? loaded?.get(r);
+      if (!row) return fail("Some of the selected rows are no longer in the view; copy again.");
       const line: unknown[] = [];
       for (let c = bounds.left; c <= bounds.right; c++) {
         const inside = rects.some((x) => r >= x.top && r <= x.bottom && c >= x.left && c <= x.right);

@@ -181,3 +181,41 @@ test("a selection reaching over rows never loaded deletes exactly its rows, not 
   expect(first.data[0].data.name).toBe("Row 1001");
   expect(errors).toEqual([]);
 });
+
+test("a copy reaching over rows never loaded fetches them and copies every selected row", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  const errors = watchErrors(page);
+  const csv = `name,note\n${Array.from({ length: 3000 }, (_, i) => `Row ${i + 1},n${i + 1}`).join("\n")}\n`;
+  const imported = await request.post("/api/tables/import?name=Copy%20reach", {
+    headers: { "content-type": "text/csv" },
+    data: csv,
+  });
+  expect(imported.status()).toBe(201);
+  const id = (await imported.json()).data.id as string;
+
+  await page.goto(`/tables/${id}`);
+  const grid = page.getByRole("grid", { name: "Copy reach" });
+  const first = grid.locator("tr:has(th[data-row='0']) td").first();
+  await expect(first).toHaveText("Row 1");
+  await first.click();
+  // Straight to row 2,500: most of the rows between are never loaded.
+  await grid.locator("xpath=..").evaluate((el) => {
+    el.scrollTop = 2485 * 34;
+  });
+  const last = grid.locator("tr:has(th[data-row='2499']) td").nth(1);
+  await expect(last).toHaveText("n2500");
+  await last.click({ modifiers: ["Shift"] });
+  await expect(page.getByRole("toolbar").first()).toContainText("5,000 cells selected");
+  await page.keyboard.press("ControlOrMeta+c");
+  await expect
+    .poll(async () => (await page.evaluate(() => navigator.clipboard.readText())).split("\n").length, {
+      timeout: 20_000,
+    })
+    .toBe(2500);
+  const copied = (await page.evaluate(() => navigator.clipboard.readText())).split("\n");
+  expect(copied[0]).toBe("Row 1\tn1");
+  expect(copied[1234]).toBe("Row 1235\tn1235");
+  expect(copied[2499]).toBe("Row 2500\tn2500");
+  expect(errors).toEqual([]);
+});
