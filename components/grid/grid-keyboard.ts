@@ -73,7 +73,9 @@ export function gridKeyHandler(selection: GridSelection, dims: Dims, pageRows: n
       actions.startEdit(active);
     } else if ((event.key === "Delete" || event.key === "Backspace") && active) {
       actions.clear();
-    } else if (event.key === "Escape" && active) {
+    } else if (event.key === "Escape" && active && !isOnlyCell(selection, active)) {
+      // Collapses a selection to its active cell; with nothing to collapse, Escape is left to
+      // what else is open (the side panel closes on it).
       actions.select(moveTo(dims, active));
     } else if (event.key.length === 1 && !mod && !event.altKey && active) {
       // Typing over a cell replaces its value, as in a spreadsheet.
@@ -90,4 +92,17 @@ export function tabTarget(active: Pos, dims: Dims, back: boolean): Pos | null {
   const index = active.row * dims.cols + active.col + (back ? -1 : 1);
   if (dims.cols === 0 || index < 0 || index >= dims.rows * dims.cols) return null;
   return { row: Math.floor(index / dims.cols), col: index % dims.cols };
+}
+
+/** The selection is the active cell alone: Escape has nothing to collapse. */
+function isOnlyCell(selection: GridSelection, active: { row: number; col: number }): boolean {
+  const [range] = selection.ranges;
+  return (
+    selection.ranges.length === 1 &&
+    range?.kind === "cells" &&
+    range.anchor.row === active.row &&
+    range.anchor.col === active.col &&
+    range.focus.row === active.row &&
+    range.focus.col === active.col
+  );
 }

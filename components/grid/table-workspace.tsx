@@ -188,10 +188,16 @@ export function TableWorkspace({
             panel={viewPanel}
             onPanel={setViewPanel}
             saving={saving}
-            onSave={() => view.state.viewId && saved.update.mutate({ viewId: view.state.viewId, state: view.state })}
+            onSave={() =>
+              view.state.viewId &&
+              saved.update.mutate(
+                { viewId: view.state.viewId, state: view.state, search: view.search },
+                { onSuccess: (updated) => choose(updated) },
+              )
+            }
             onSaveAs={(name) =>
               saved.create.mutate(
-                { name, state: view.state },
+                { name, state: view.state, search: view.search },
                 {
                   onSuccess: (created) => {
                     choose(created);

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { fetchers } from "@/lib/client/fetchers";
 import { noSourceText } from "@/lib/client/history-summary";
 import { queryKeys } from "@/lib/client/query-keys";
@@ -23,15 +24,25 @@ export function CellHistoryPanel({
     queryFn: ({ signal }) => fetchers.cellHistory(tableId, cell.rowId, cell.columnId, signal),
     meta: { errorTitle: "Could not load the cell's history" },
   });
+  // Escape closes it, from the panel or the grid (where Escape first collapses a selection to
+  // one cell, and then is left alone), not while a cell, a menu or a dialog takes the key.
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape" || event.defaultPrevented) return;
+      if ((event.target as HTMLElement | null)?.closest?.("input, textarea, select, [role=menu], dialog")) return;
+      close.current();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
   const data = history.data;
   const ai = data?.source?.aiSynthesised ?? false;
   return (
     <aside
       aria-label="Why this value?"
       className="flex w-[26rem] shrink-0 flex-col border-l border-slate-200 bg-slate-50"
-      onKeyDown={(event) => {
-        if (event.key === "Escape") onClose();
-      }}
     >
       <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-2.5">
         <h2 className="text-sm font-semibold">Why this value? · {cell.columnLabel}</h2>

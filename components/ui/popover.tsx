@@ -27,7 +27,8 @@ export function Popover({
   const close = useRef(onClose);
   close.current = onClose;
   useEffect(() => {
-    const anchor = ref.current?.parentElement;
+    const element = ref.current;
+    const anchor = element?.parentElement;
     const opener = anchor?.querySelector<HTMLElement>("[aria-expanded]");
     const outside = (event: MouseEvent) => {
       if (!anchor?.contains(event.target as Node)) close.current();
@@ -40,7 +41,12 @@ export function Popover({
     return () => {
       document.removeEventListener("mousedown", outside);
       document.removeEventListener("keydown", closeOnEscape);
-      opener?.focus({ preventScroll: true });
+      // The focus goes back to the opener once the popover is gone, not when React runs this
+      // cleanup on a popover that stays (StrictMode's second run in development took the
+      // focus from the field that had just taken it).
+      setTimeout(() => {
+        if (!element?.isConnected) opener?.focus({ preventScroll: true });
+      }, 0);
     };
   }, []);
   return (

@@ -2,7 +2,7 @@ import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import type { ColumnDto, ViewDto } from "@/lib/client/fetchers";
 import type { ViewQuery } from "@/lib/client/view-query";
-import { fitColumns, fromSaved, isDirty, viewReducer } from "@/lib/client/view-state";
+import { fitColumns, fromSaved, isDirty, searchOf, viewReducer } from "@/lib/client/view-state";
 import { useToast } from "../ui/toast-provider";
 import { useDebouncedValue } from "./use-debounced-value";
 import { useRememberView } from "./use-remember-view";
@@ -36,11 +36,14 @@ export function useTableView(tableId: string, columns: ColumnDto[], views: ViewD
   const choose = useCallback(
     (view: ViewDto | null) => {
       dispatch({ type: "load", view });
+      // Each view opens as it was saved, its search included: none carried over from another.
+      setSearch(searchOf(view));
       remember(view?.id ?? null);
     },
     [remember],
   );
-  const [search, setSearch] = useState("");
+  // A saved view's search (searchOf) is the search box's text while it is on screen.
+  const [search, setSearch] = useState(() => searchOf(views.find((view) => view.id === opened.viewId) ?? null));
   const q = useDebouncedValue(search, 250);
   const query = useMemo<ViewQuery>(
     () => ({ filter: state.filter, sort: state.sort, q }),
@@ -67,7 +70,7 @@ export function useTableView(tableId: string, columns: ColumnDto[], views: ViewD
     query,
     visible,
     saved,
-    dirty: isDirty(state, saved),
+    dirty: isDirty(state, saved, search),
   };
 }
 

@@ -26,8 +26,8 @@ export function useViews(tableId: string, initialViews: ViewList) {
 
   const create = useMutation({
     meta: { errorTitle: "Could not save the view" },
-    mutationFn: ({ name, state }: { name: string; state: ViewState }) =>
-      fetchers.createView(tableId, { name, ...viewParts(state) }),
+    mutationFn: ({ name, state, search }: { name: string; state: ViewState; search: string }) =>
+      fetchers.createView(tableId, { name, ...viewParts(state, search) }),
     onSuccess: async (view) => {
       await refresh();
       toast.show({ kind: "success", title: `Saved view “${view.name}”` });
@@ -36,8 +36,8 @@ export function useViews(tableId: string, initialViews: ViewList) {
 
   const update = useMutation({
     meta: { errorTitle: "Could not save the view" },
-    mutationFn: ({ viewId, state }: { viewId: string; state: ViewState }) =>
-      fetchers.updateView(tableId, viewId, viewParts(state)),
+    mutationFn: ({ viewId, state, search }: { viewId: string; state: ViewState; search: string }) =>
+      fetchers.updateView(tableId, viewId, viewParts(state, search)),
     onSuccess: async (view) => {
       await refresh();
       toast.show({ kind: "success", title: `Saved view “${view.name}”` });

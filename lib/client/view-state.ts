@@ -36,7 +36,40 @@ export const emptyView = (): ViewState => ({
 export function fromSaved(view: ViewDto | null): ViewState {
   if (!view) return emptyView();
   const { id, filter, sort, hiddenColumns, columnWidths } = view;
-  return { viewId: id, filter, sort, hiddenColumns, columnWidths };
+  // Its search is the search box's (searchOf), not a condition of the filter editor.
+  return { viewId: id, filter: splitSearch(filter).filter, sort, hiddenColumns, columnWidths };
+}
+
+const isSearch = (node: FilterNode): node is FilterNode & { op: "search"; value: string } =>
+  !("and" in node) && !("or" in node) && (node as { op?: string }).op === "search";
+
+/**
+ * A saved filter without its search, and the search: a view saved with text in the search box
+ * holds it as one `search` condition of its top "and" group (or as its only condition).
+ */
+export function splitSearch(filter: FilterNode | null): { filter: FilterNode | null; q: string } {
+  if (filter === null) return { filter, q: "" };
+  if (isSearch(filter)) return { filter: null, q: String(filter.value) };
+  if (!("and" in filter)) return { filter, q: "" };
+  const searches = filter.and.filter(isSearch);
+  if (searches.length !== 1) return { filter, q: "" };
+  const rest = filter.and.filter((node) => !isSearch(node));
+  return {
+    filter: rest.length === 0 ? null : rest.length === 1 ? rest[0] : { and: rest },
+    q: String(searches[0].value),
+  };
+}
+
+/** The search a saved view opens with (the search box's text). */
+export const searchOf = (view: ViewDto | null) => (view ? splitSearch(view.filter).q : "");
+
+/** The filter a view is saved with: the working filter and the search box's text, both. */
+export function withSearch(filter: FilterNode | null, q: string): FilterNode | null {
+  const text = q.trim();
+  if (text === "") return filter;
+  const search = { op: "search", value: text } as FilterNode;
+  if (filter === null) return search;
+  return "and" in filter ? { and: [...filter.and, search] } : { and: [filter, search] };
 }
 
 export function viewReducer(state: ViewState, action: ViewAction): ViewState {
@@ -64,9 +97,10 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Whether the working view differs from the saved one it started from (or from no view). */
-export function isDirty(state: ViewState, saved: ViewDto | null): boolean {
+export function isDirty(state: ViewState, saved: ViewDto | null, search = ""): boolean {
   const base = fromSaved(saved);
   return (
+    search.trim() !== searchOf(saved) ||
     !same(state.filter, base.filter) ||
     !same(state.sort, base.sort) ||
     !same([...state.hiddenColumns].sort(), [...base.hiddenColumns].sort()) ||
@@ -74,9 +108,9 @@ export function isDirty(state: ViewState, saved: ViewDto | null): boolean {
   );
 }
 
-/** The parts a saved view stores. */
-export const viewParts = ({ filter, sort, hiddenColumns, columnWidths }: ViewState) => ({
-  filter,
+/** The parts a saved view stores: its filter with the search box's text (withSearch). */
+export const viewParts = ({ filter, sort, hiddenColumns, columnWidths }: ViewState, search = "") => ({
+  filter: withSearch(filter, search),
   sort,
   hiddenColumns,
   columnWidths,

@@ -341,3 +341,30 @@ test("a column imported as text sorts as numbers once its type is changed from i
   await expect.poll(names).toEqual(["a", "b", "c", "d"]);
   expect(errors).toEqual([]);
 });
+
+test("a view saved with a search keeps it: it opens with its search, and another view opens without", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const table = await createTable(request, "Searched views", COLUMNS, ROWS);
+  await page.goto(`/tables/${table.id}`);
+  await expect(viewBar(page).getByText("30 rows")).toBeVisible();
+  const search = viewBar(page).getByRole("searchbox", { name: "Search rows" });
+  await search.fill("GLOBEX");
+  await expect(viewBar(page).getByText("10 rows of 30")).toBeVisible();
+  await viewBar(page).getByRole("button", { name: "Save as…" }).click();
+  await page.getByRole("dialog", { name: "Save as a new view" }).getByLabel("View name").fill("Globex");
+  await remembering(page, () => page.getByRole("button", { name: "Save view" }).click());
+  await expect(viewSwitcher(page).locator("option:checked")).toHaveText("Globex");
+  const [saved] = (await (await request.get(`/api/tables/${table.id}/views`)).json()).data;
+  expect(saved.filter).toEqual({ op: "search", value: "GLOBEX" });
+  await page.reload();
+  await expect(search).toHaveValue("GLOBEX");
+  await expect(viewBar(page).getByText("10 rows of 30")).toBeVisible();
+  // Another view opens as it was saved: no search carried over.
+  await remembering(page, () => viewSwitcher(page).selectOption({ label: "All rows" }));
+  await expect(search).toHaveValue("");
+  await expect(viewBar(page).getByText("30 rows")).toBeVisible();
+  expect(errors).toEqual([]);
+});
