@@ -131,6 +131,7 @@ export function DataGrid({
     write: (writes) => (canWrite ? writeCells.mutate({ writes }) : undefined),
     onSelectionChange,
     focusGrid,
+    scrollTo,
   });
   const selectionRef = useRef(selection);
   selectionRef.current = selection;

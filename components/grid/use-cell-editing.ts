@@ -20,6 +20,7 @@ export function useCellEditing({
   write,
   onSelectionChange,
   focusGrid,
+  scrollTo,
 }: {
   rowAt: (index: number) => RowDto | undefined;
   columns: ColumnDto[];
@@ -27,6 +28,8 @@ export function useCellEditing({
   write: (writes: CellWrite[]) => void;
   onSelectionChange: (update: (selection: GridSelection) => GridSelection) => void;
   focusGrid: () => void;
+  /** Brings a cell into view (the one Enter or Tab moves to after an edit). */
+  scrollTo: (pos: Pos) => void;
 }) {
   const [editing, setEditing] = useState<Editing>(null);
   const latest = useRef({ editing, rowAt, columns, dims, write });
@@ -50,10 +53,14 @@ export function useCellEditing({
       const key = columns[editing.cell.col]?.key;
       const before = key === undefined ? undefined : cellValueOf(rowAt(editing.row)?.data, key);
       if (String(before ?? "") !== value) write([{ row: editing.row, col: editing.cell.col, value }]);
-      if (then !== "none") onSelectionChange((s) => moveActive(s, then, dims));
+      if (then !== "none") {
+        const moved = moveActive({ ranges: [], active: { row: editing.row, col: editing.cell.col } }, then, dims);
+        onSelectionChange((s) => moveActive(s, then, dims));
+        if (moved.active) scrollTo(moved.active);
+      }
       focusGrid();
     },
-    [onSelectionChange, focusGrid],
+    [onSelectionChange, focusGrid, scrollTo],
   );
 
   const onCancel = useCallback(() => {

@@ -43,6 +43,16 @@ export async function inviteToWorkspace({
   workspaceId: string;
   input: InviteInput;
 }): Promise<InvitationDto> {
+  // The address's expired invitations go (an "Invite again" replaces the expired one in the list).
+  await getDb().invitation.updateMany({
+    where: {
+      organizationId: workspaceId,
+      email: { equals: input.email, mode: "insensitive" },
+      status: "pending",
+      expiresAt: { lte: new Date() },
+    },
+    data: { status: "canceled" },
+  });
   const invitation = await getAuth().api.createInvitation({
     body: { email: input.email, role: input.role, organizationId: workspaceId },
     headers: request.headers,

@@ -37,5 +37,7 @@ export async function createDemoAccount(): Promise<DemoCredentials | undefined> 
       permissions: { workspace: ["read", "write", "enrich"] },
     },
   });
+  // Its maker, as for keys made in settings (lib/auth/api-keys.ts).
+  await db.apikey.update({ where: { id: key.id }, data: { createdByUserId: user.id } });
   return { email: DEMO_EMAIL, password, workspaceId, apiKey: key.key };
 }

@@ -255,6 +255,9 @@ describe("sign-up, sign-in, sessions", () => {
     expect(again.status).toBe(201);
     expect(again.body).toMatchObject({ status: "pending", role: "viewer" });
     expect(again.body.id).not.toBe(late.body.id);
+    // The expired one is gone from the list: the new link replaces it.
+    const listed = (await request("GET", base, undefined, asOwner)).body.data;
+    expect(listed.map((i: { id: string }) => i.id)).toEqual([again.body.id]);
   });
 });
 

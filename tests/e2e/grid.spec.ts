@@ -521,5 +521,13 @@ test("a column added to a wide table is scrolled into view", async ({ page, requ
     .toBeGreaterThanOrEqual(0);
   await page.keyboard.press("End");
   await page.screenshot({ path: "test-results/screenshots/grid-frozen-column.png" });
+  // Tab out of an edit of the frozen column brings the next cell into view as well.
+  const row = page.getByRole("grid").locator("tr:has(th[data-row='0'])");
+  await row.locator("td[data-frozen]").click();
+  await page.keyboard.type("edited");
+  await page.keyboard.press("Tab");
+  await expect(row.locator("td[data-frozen]")).toHaveText("edited");
+  await expect(row.locator('td[data-col="1"]')).toHaveAttribute("aria-selected", "true");
+  await expect(row.locator('td[data-col="1"]')).toBeInViewport();
   expect(errors).toEqual([]);
 });
