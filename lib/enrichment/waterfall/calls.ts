@@ -140,6 +140,41 @@ async function callOne(plan: WaterfallPlan, providerId: string, keys: KeyCache, 
   };
 }
 
+/** How long an answered call may wait for others to be recorded with it. */
+const RECORD_WINDOW_MS = 20;
+
+/**
+ * Records calls as they are handed in, those handed in within RECORD_WINDOW_MS of each other
+ * (or CALLS_IN_FLIGHT of them) together, and at once when `nothingElseComing` (the last answer
+ * of the group: a single interactive call waits for nobody); what was recorded is added to
+ * `into`. Each hand-in resolves once its call is recorded (or rejects with the recording's error).
+ */
+function recordSoon<R>(recordAll: (batch: Made[]) => Promise<R[]>, into: R[], nothingElseComing: () => boolean) {
+  let pending: { made: Made; done: (error?: unknown) => void }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const batch = pending;
+    pending = [];
+    recordAll(batch.map((p) => p.made)).then(
+      (rows) => {
+        into.push(...rows);
+        for (const p of batch) p.done();
+      },
+      (error: unknown) => {
+        for (const p of batch) p.done(error ?? new Error("recording the calls failed"));
+      },
+    );
+  };
+  return (made: Made) =>
+    new Promise<void>((resolve, reject) => {
+      pending.push({ made, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (pending.length >= CALLS_IN_FLIGHT || nothingElseComing()) flush();
+      else timer ??= setTimeout(flush, RECORD_WINDOW_MS);
+    });
+}
+
 /**
  * Records the calls; those that reserved credits are settled in the same transaction, so a
  * call is charged exactly when it is recorded, once. A call of a cell deleted while it was
@@ -283,10 +318,18 @@ export async function callForCells(
   const now = plans.filter((p) => !later.has(p.taskId));
   const followers = now.filter((p) => leaderOf.has(p.taskId) && !blocked(p));
   const following = new Set(followers.map((p) => p.taskId));
-  // Calls that went upstream are recorded (and settled) one by one as their answers come: a
-  // process killed while the rest of the group is still being asked loses none of them, and a
-  // replay reuses them instead of asking (and being billed by) the provider again.
+  // Calls that went upstream are recorded (and settled) as their answers come, a few at a time
+  // (those answered within RECORD_WINDOW_MS of each other in one transaction): a process killed
+  // while the rest of the group is still being asked loses none of them but those last few
+  // milliseconds', and a replay reuses them instead of asking (and being billed by) the
+  // provider again.
   const early: Awaited<ReturnType<typeof recordAndSettle>> = [];
+  let asking = 0;
+  const record = recordSoon(
+    (batch) => recordAndSettle(batch),
+    early,
+    () => asking === 0,
+  );
   const leaders = await mapLimit(
     now.filter((p) => !following.has(p.taskId)),
     CALLS_IN_FLIGHT,
@@ -300,8 +343,14 @@ export async function callForCells(
           retryAfterMs: null,
           charge: null,
         };
-      const made = await callOne(plan, providerId, keys, await contextOf(plan.workspaceId));
-      early.push(...(await recordAndSettle([made])));
+      asking++;
+      let made: Made;
+      try {
+        made = await callOne(plan, providerId, keys, await contextOf(plan.workspaceId));
+      } finally {
+        asking--;
+      }
+      await record(made);
       await made.afterRecord?.().catch(() => undefined);
       return { ...made, recorded: true };
     },
