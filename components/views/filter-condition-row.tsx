@@ -1,6 +1,6 @@
 "use client";
 
-import { type DraftCondition, isComplete, needsValue } from "@/lib/client/filter-edit";
+import { type DraftCondition, isComplete, needsValue, valueHint } from "@/lib/client/filter-edit";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import { type ColumnOperator, OPERATORS_BY_TYPE, operatorLabel } from "@/lib/views/operators";
 
@@ -35,9 +35,10 @@ export function FilterConditionRow({
   const column = columns.find((c) => c.key === condition.column);
   if (!column) return null;
   const complete = isComplete(condition, columns);
+  const invalid = condition.value !== "" && !complete;
   const n = index + 1;
   return (
-    <li className="flex items-center gap-2" data-complete={complete}>
+    <li className="flex flex-wrap items-center gap-2" data-complete={complete}>
       <select
         aria-label={`Condition ${n} column`}
         value={column.key}
@@ -80,7 +81,8 @@ export function FilterConditionRow({
       ) : (
         <input
           aria-label={`Condition ${n} value`}
-          aria-invalid={condition.value !== "" && !complete}
+          aria-invalid={invalid}
+          aria-describedby={invalid ? `condition-${n}-hint` : undefined}
           value={condition.value}
           placeholder={PLACEHOLDER[column.dataType]}
           maxLength={1000}
@@ -97,6 +99,12 @@ export function FilterConditionRow({
       >
         ✕
       </button>
+      {invalid ? (
+        // The condition is left out of the view until its value reads: said, not only shown red.
+        <p id={`condition-${n}-hint`} role="alert" className="w-full text-xs text-red-700">
+          {valueHint(column.dataType) || "This value cannot be compared"}: this condition is not applied yet.
+        </p>
+      ) : null}
     </li>
   );
 }

@@ -36,14 +36,45 @@ export function toFlat(tree: FilterNode | null): FlatFilter | null {
   return conditions.every((c) => c !== null) ? { join, conditions: conditions as DraftCondition[] } : null;
 }
 
+/** "1,000" and "12,345.5": thousands separated by commas (a lone comma is no such number). */
+const THOUSANDS = /^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$/;
+/** How the grid shows dates ("Apr 7, 2013", "April 7 2013"): month name, day, year. */
+const SHOWN_DATE = /^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})$/;
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+/** A typed number as the API takes it, thousands separators dropped; null when it is none. */
+export function typedNumber(text: string): number | null {
+  const plain = THOUSANDS.test(text.trim()) ? text.trim().replace(/,/g, "") : text;
+  return parseNumber(plain) === null ? null : Number(plain);
+}
+
+/** A typed date as the API takes it (ISO), also in the form the grid shows; null when it is none. */
+export function typedDate(text: string): string | null {
+  if (parseDate(text) !== null) return text;
+  const shown = SHOWN_DATE.exec(text.trim());
+  const month = shown ? MONTHS.indexOf(shown[1].slice(0, 3).toLowerCase()) : -1;
+  if (!shown || month < 0) return null;
+  const iso = `${shown[3]}-${String(month + 1).padStart(2, "0")}-${shown[2].padStart(2, "0")}`;
+  return parseDate(iso) === null ? null : iso;
+}
+
+/** Why a typed value is not one the column's type can compare with (shown under it). */
+export function valueHint(dataType: ColumnDto["dataType"]): string {
+  return dataType === "date"
+    ? "Write a date as 2024-05-01 or May 1, 2024"
+    : dataType === "number"
+      ? "Write a number as 1000, 1,000 or 12.5"
+      : "";
+}
+
 /** The value a condition sends, or undefined while it is incomplete for its column's type. */
 function valueFor(condition: DraftCondition, column: ColumnDto): string | number | boolean | undefined {
   const text = condition.value;
   switch (column.dataType) {
     case "number":
-      return parseNumber(text) === null ? undefined : Number(text);
+      return typedNumber(text) ?? undefined;
     case "date":
-      return parseDate(text) === null ? undefined : text;
+      return typedDate(text) ?? undefined;
     case "boolean":
       return parseBoolean(text) ?? undefined;
     default:

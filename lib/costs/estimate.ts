@@ -408,6 +408,9 @@ export async function estimateRetry({
 }): Promise<EstimateDto> {
   await getJob({ tableId, jobId }); // 404 for a job of another table
   const cells = await retryableCells(jobId, getDb());
-  if (cells.length === 0) throw conflict("The job has no failed cells to retry (none, or each was run again since)");
+  if (cells.length === 0)
+    throw conflict(
+      "The job has no failed cells to retry (none failed, each was run again since, or their column was deleted)",
+    );
   return estimateEnrichment({ tableId, workspaceId, selection: { mode: "cells", cells } });
 }

@@ -70,7 +70,10 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
     // by the first (no longer retryable) and is a 409, not a second job for the same cells.
     await tx.$queryRaw`SELECT id FROM enrichment_jobs WHERE id = ${source.jobId}::uuid FOR UPDATE`;
     const n = await countRetryableTasks(source.jobId, tx);
-    if (n === 0) throw conflict("The job has no failed cells to retry (none, or each was run again since)");
+    if (n === 0)
+      throw conflict(
+        "The job has no failed cells to retry (none failed, each was run again since, or their column was deleted)",
+      );
     rejectTooLarge(n);
     const inserted = await insertRetryTasks({ tableId, jobId, retriedJobId: source.jobId }, tx);
     await tx.$executeRaw`UPDATE enrichment_jobs SET retried_at = now() WHERE id = ${source.jobId}::uuid`;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { changeColumn, draftFor, fromFlat, isComplete, toFlat } from "@/lib/client/filter-edit";
+import { changeColumn, draftFor, fromFlat, isComplete, toFlat, typedDate, typedNumber } from "@/lib/client/filter-edit";
 import {
   isFiltered,
   PLAIN_VIEW,
@@ -195,5 +195,35 @@ describe("filter editor", () => {
     });
     expect(isComplete({ column: "employees", op: "eq", value: "5" }, COLUMNS)).toBe(true);
     expect(isComplete({ column: "founded", op: "eq", value: "May 1" }, COLUMNS)).toBe(false);
+  });
+
+  test("typed values read as a person writes them: thousands separators, and dates as the grid shows them", () => {
+    expect(typedNumber("1,000")).toBe(1000);
+    expect(typedNumber("-12,345.5")).toBe(-12345.5);
+    expect(typedNumber("12,5")).toBeNull();
+    expect(typedNumber("1,00")).toBeNull();
+    expect(typedDate("2024-05-01")).toBe("2024-05-01");
+    expect(typedDate("May 1, 2024")).toBe("2024-05-01");
+    expect(typedDate("Apr 7, 2013")).toBe("2013-04-07");
+    expect(typedDate("september 30 2020")).toBe("2020-09-30");
+    expect(typedDate("Feb 30, 2024")).toBeNull();
+    expect(typedDate("05/05/2020")).toBeNull();
+    expect(
+      fromFlat(
+        {
+          join: "and",
+          conditions: [
+            { column: "employees", op: "gt", value: "1,000" },
+            { column: "founded", op: "lt", value: "May 1, 2024" },
+          ],
+        },
+        COLUMNS,
+      ),
+    ).toEqual({
+      and: [
+        { column: "employees", op: "gt", value: 1000 },
+        { column: "founded", op: "lt", value: "2024-05-01" },
+      ],
+    });
   });
 });
