@@ -14,14 +14,22 @@ export type ImportProgress = { sent: number; total: number; rows: number; read: 
 export function importProgressView(progress: ImportProgress): { percent: number; label: string } {
   const total = Math.max(progress.total, 1);
   const share = (bytes: number) => Math.min(1, Math.max(0, bytes) / total);
-  const percent = Math.min(100, Math.floor(50 * share(progress.sent) + 50 * share(progress.read)));
+  // The server inserts rows as the file arrives (at most two batches behind it), but browsers
+  // hand over its progress lines only once the upload is done: until then the bytes sent are
+  // the best measure of the import, and the rest is its last rows and their statistics.
+  const percent = Math.min(
+    100,
+    Math.floor(Math.max(90 * share(progress.sent), 50 * share(progress.sent) + 50 * share(progress.read))),
+  );
   const rows = progress.rows > 0 ? `${progress.rows.toLocaleString("en-US")} rows inserted` : "";
   const uploading = progress.sent < total;
   const label = uploading
-    ? `Uploading ${Math.floor(100 * share(progress.sent))}%${rows ? ` · ${rows}` : ""}`
-    : rows
-      ? `Inserted ${progress.rows.toLocaleString("en-US")} rows`
-      : "Inserting rows…";
+    ? `Importing ${Math.floor(100 * share(progress.sent))}%${rows ? ` · ${rows}` : ""}`
+    : !rows
+      ? "Inserting the last rows…"
+      : progress.read >= total
+        ? `Inserted ${progress.rows.toLocaleString("en-US")} rows · finishing…`
+        : `Inserted ${progress.rows.toLocaleString("en-US")} rows`;
   return { percent, label };
 }
 

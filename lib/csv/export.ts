@@ -185,5 +185,8 @@ export async function exportTableCsv(
     }
     return cursorStream(statement, columns, { escapeFormulas: query.formulas !== "keep" });
   };
-  return { filename: exportFilename(table.name), open };
+  // A view's download is told apart from the whole table's by its name.
+  const part =
+    query.filter || query.q ? " (filtered)" : query.sort?.length ? " (sorted)" : query.columns ? " (some columns)" : "";
+  return { filename: exportFilename(`${table.name}${part}`), open };
 }

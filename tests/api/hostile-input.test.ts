@@ -243,6 +243,15 @@ describe("CSV export neutralises formulas", () => {
     expect(await getDb().row.count({ where: { tableId: t.tableId } })).toBe(8);
     // formulas=keep: the values as they are, for another tool's import (a phone "+1 415 …" too).
     const raw = await api.get(`/api/tables/${t.tableId}/export?formulas=keep`);
+    // A view's download has a name of its own.
+    const whole = (await api.get(`/api/tables/${t.tableId}/export`)).headers.get("content-disposition");
+    const sorted = (await api.get(`/api/tables/${t.tableId}/export?sort=v:desc`)).headers.get("content-disposition");
+    const searched = (await api.get(`/api/tables/${t.tableId}/export?q=ok`)).headers.get("content-disposition");
+    expect([whole, sorted, searched].map((h) => /filename="([^"]*)"/.exec(h ?? "")?.[1])).toEqual([
+      expect.stringMatching(/^[^()]*\.csv$/),
+      expect.stringMatching(/ \(sorted\)\.csv$/),
+      expect.stringMatching(/ \(filtered\)\.csv$/),
+    ]);
     expect(
       parseCsv(String(raw.body))
         .records.slice(1)

@@ -15,15 +15,17 @@ test("the import bar only moves forward, though the server's lines arrive after 
   const percents = views.map((v) => v.percent);
   expect(percents).toEqual([...percents].sort((a, b) => a - b));
   expect(percents.at(-1)).toBe(100);
+  // The upload carries the bar (rows are inserted as it arrives), not half of it.
+  expect(percents).toEqual([18, 83, 90, 90, 100]);
   expect(views.map((v) => v.label)).toEqual([
-    "Uploading 21%",
-    "Uploading 93%",
-    "Inserting rows…",
+    "Importing 21%",
+    "Importing 93%",
+    "Inserting the last rows…",
     "Inserted 140,000 rows",
-    "Inserted 200,000 rows",
+    "Inserted 200,000 rows · finishing…",
   ]);
   // Lines that do arrive during the upload are shown with it.
   expect(importProgressView({ sent: 500, read: 300, rows: 5_000, total }).label).toBe(
-    "Uploading 50% · 5,000 rows inserted",
+    "Importing 50% · 5,000 rows inserted",
   );
 });
