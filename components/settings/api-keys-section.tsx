@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/auth/permissions";
+import { API_KEY_SCOPES, type ApiKeyScope, withImpliedScopes } from "@/lib/auth/permissions";
 import { fetchers } from "@/lib/client/fetchers";
 import { queryKeys } from "@/lib/client/query-keys";
 import { ConfirmAction } from "../ui/confirm-action";
@@ -43,18 +43,17 @@ export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
         className="flex flex-wrap items-center gap-3"
         onChange={(event) => {
           const form = event.currentTarget;
-          // write and enrich include read (lib/auth/permissions.ts): the box says so.
+          const checked = (scope: ApiKeyScope) =>
+            (form.elements.namedItem(`scope-${scope}`) as HTMLInputElement | null)?.checked ?? false;
+          // write and enrich include read (withImpliedScopes): the box says so.
           const read = form.elements.namedItem("scope-read") as HTMLInputElement | null;
-          const implied = ["write", "enrich"].some(
-            (scope) => (form.elements.namedItem(`scope-${scope}`) as HTMLInputElement | null)?.checked,
-          );
+          const implied = withImpliedScopes(API_KEY_SCOPES.filter((s) => s !== "read" && checked(s))).includes("read");
           if (read) {
             if (implied) read.checked = true;
             read.disabled = implied;
             read.title = implied ? "Included in write and enrich" : "";
           }
-          const data = new FormData(form);
-          setScopeCount(API_KEY_SCOPES.filter((s) => data.get(`scope-${s}`) === "on").length + (implied ? 1 : 0));
+          setScopeCount(withImpliedScopes(API_KEY_SCOPES.filter(checked)).length);
         }}
         onSubmit={(event) => {
           event.preventDefault();

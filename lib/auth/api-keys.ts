@@ -2,7 +2,7 @@ import "server-only";
 import { getDb } from "../db";
 import { notFound } from "../errors";
 import { announceAccessChange } from "../realtime/access-guard";
-import { type ApiKeyScope, withImpliedScopes } from "./permissions";
+import { type ApiKeyScope, storedScopes } from "./permissions";
 import type { CreateApiKeyInput } from "./schemas";
 import { getAuth } from "./server";
 
@@ -21,15 +21,6 @@ export type ApiKeyDto = {
   lastUsedAt: string | null;
   expiresAt: string | null;
 };
-
-function scopesOf(permissions: string | null): ApiKeyScope[] {
-  if (!permissions) return [];
-  try {
-    return withImpliedScopes((JSON.parse(permissions) as { workspace?: ApiKeyScope[] }).workspace ?? []);
-  } catch {
-    return [];
-  }
-}
 
 /**
  * A new key of the workspace with the given scopes. The caller (an owner or admin, checked by
@@ -88,7 +79,7 @@ export async function listApiKeys({ workspaceId }: { workspaceId: string }): Pro
     id: k.id,
     name: k.name,
     start: k.start,
-    scopes: scopesOf(k.permissions),
+    scopes: storedScopes(k.permissions),
     enabled: k.enabled ?? true,
     expired: k.expiresAt !== null && k.expiresAt.getTime() <= now,
     createdBy: k.createdBy ? { userId: k.createdBy.id, name: k.createdBy.name, email: k.createdBy.email } : null,

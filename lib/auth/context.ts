@@ -3,7 +3,7 @@ import { AppError, notFound } from "../errors";
 import { type Access, workspaceAccess } from "./access";
 import { enforceApiRate } from "./api-rate-limit";
 import { keyState, lookUpKey, lookUpSession } from "./credentials";
-import { type Permission, permissionsOf, withImpliedScopes } from "./permissions";
+import { type Permission, permissionsOf, storedScopes } from "./permissions";
 import { sessionToken } from "./session-cookie";
 import { SHOWN_WORKSPACE_HEADER } from "./shown-workspace";
 
@@ -24,19 +24,13 @@ function shownWorkspace(request: Request): string | undefined {
   }
   return shown.trim().toLowerCase();
 }
-const NO_ACCESS = new Set<Permission>();
 
 export const unauthenticated = (message = "Sign in, or send an API key as Authorization: Bearer <key>") =>
   new AppError("unauthorized", message);
 
 function scopesOf(permissions: string | null): Set<Permission> {
-  try {
-    const granted = (JSON.parse(permissions ?? "{}") as { workspace?: unknown }).workspace;
-    // Keys made before write and enrich included read read too.
-    return new Set(withImpliedScopes(Array.isArray(granted) ? granted.filter((p) => typeof p === "string") : []));
-  } catch {
-    return NO_ACCESS;
-  }
+  // Keys made before write and enrich included read read too (storedScopes).
+  return new Set(storedScopes(permissions));
 }
 
 /**

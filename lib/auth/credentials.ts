@@ -51,16 +51,17 @@ export type KeyRow = {
 // of one key queued on a single row's lock, each waiting for the one before to commit (a burst
 // of 50 GET job took 755 ms against 75 ms for /api/health). Requests counted concurrently on
 // other backends may be missed, so a key can exceed its limit by at most the requests in flight.
-const KEY = {
-  name: "glaze-auth-api-key",
-  text: `WITH k AS (
-           SELECT k.id, k.reference_id AS "workspaceId", k.permissions,
+/** A key by its hash ($1), whether it works, and the workspace of the table $2 (if any). */
+const KEY_ROW = `SELECT k.id, k.reference_id AS "workspaceId", k.permissions,
                   (k.enabled IS NOT FALSE AND (k.expires_at IS NULL OR k.expires_at > now())
                     AND (k.remaining IS NULL OR k.remaining > 0)) AS usable,
                   t.workspace_id AS "tableWorkspaceId"
              FROM api_keys k LEFT JOIN tables t ON t.id = $2::uuid
-            WHERE k.key = $1
-         ), counted AS (
+            WHERE k.key = $1`;
+
+const KEY = {
+  name: "glaze-auth-api-key",
+  text: `WITH k AS (${KEY_ROW}), counted AS (
            INSERT INTO api_rate_windows (key_id, window_start, shard, count)
            SELECT id, date_trunc('minute', now()), pg_backend_pid(), 1 FROM k WHERE usable
            ON CONFLICT (key_id, window_start, shard) DO UPDATE SET count = api_rate_windows.count + 1
@@ -78,12 +79,7 @@ const KEY = {
 // it opened with still works (lib/realtime/access-guard.ts).
 const KEY_STATE = {
   name: "glaze-auth-api-key-state",
-  text: `SELECT k.id, k.reference_id AS "workspaceId", k.permissions,
-                (k.enabled IS NOT FALSE AND (k.expires_at IS NULL OR k.expires_at > now())
-                  AND (k.remaining IS NULL OR k.remaining > 0)) AS usable,
-                t.workspace_id AS "tableWorkspaceId", NULL::int AS requests, NULL::int AS "resetIn"
-           FROM api_keys k LEFT JOIN tables t ON t.id = $2::uuid
-          WHERE k.key = $1`,
+  text: `SELECT k.*, NULL::int AS requests, NULL::int AS "resetIn" FROM (${KEY_ROW}) k`,
 };
 
 export async function keyState(key: string, tableId: string | null): Promise<KeyRow | undefined> {

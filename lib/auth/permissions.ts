@@ -23,6 +23,16 @@ export function withImpliedScopes(scopes: readonly string[]): ApiKeyScope[] {
   return API_KEY_SCOPES.filter((scope) => given.has(scope));
 }
 
+/** The scopes of a key as stored (`{"workspace":["read",…]}` text), with those they include; none if unreadable. */
+export function storedScopes(permissions: string | null): ApiKeyScope[] {
+  try {
+    const granted = (JSON.parse(permissions ?? "{}") as { workspace?: unknown }).workspace;
+    return withImpliedScopes(Array.isArray(granted) ? granted.filter((p) => typeof p === "string") : []);
+  } catch {
+    return [];
+  }
+}
+
 export const statement = {
   ...defaultStatements,
   // Checked by @better-auth/api-key for workspace-owned keys.
