@@ -6,7 +6,7 @@ import type { Permission } from "../auth/permissions";
 import { AppError } from "../errors";
 import { queryWasRead, refuseBody, refuseQuery } from "./body";
 import { checkHost, checkOrigin, checkSessionOrigin } from "./guard";
-import { toErrorResponse, unknownKeyDetail } from "./respond";
+import { toErrorResponse } from "./respond";
 import { withApiHeaders } from "./security-headers";
 
 type RouteContext<P> = { params: Promise<P> };
@@ -98,14 +98,11 @@ export function route<P extends Record<string, string> = Record<string, never>>(
  * unknown ones (parseQuery), instead of answering as if they meant nothing.
  */
 async function refusingUnreadQuery(request: Request, response: Response): Promise<Response> {
-  const given = [...new URL(request.url).searchParams.keys()];
-  if (request.method !== "GET" || given.length === 0 || queryWasRead(request) || !response.ok) return response;
+  const given = new URL(request.url).searchParams.size;
+  if (request.method !== "GET" || given === 0 || queryWasRead(request) || !response.ok) return response;
   await response.body?.cancel().catch(() => {});
-  throw new AppError(
-    "validation_failed",
-    "The query parameters are invalid",
-    [...new Set(given)].map((key) => unknownKeyDetail(key)),
-  );
+  refuseQuery(request);
+  return response;
 }
 
 /** A route anyone may call (health, an invitation's page): host and origin checks and the error shape only. */
