@@ -9,9 +9,9 @@ import {
   type RowPage,
 } from "@/lib/client/fetchers";
 import { applyChanges, groupChanges } from "@/lib/client/grid-blocks";
-import { isActiveJob } from "@/lib/client/job-state";
 import { blockIsStale, refreshFor, type TableEventData, viewsToReload, withJob } from "@/lib/client/live-events";
 import { queryKeys } from "@/lib/client/query-keys";
+import { isActiveJob } from "@/lib/enrichment/serialize";
 import { refetchRowBlocks } from "./use-row-blocks";
 import { useTableStream } from "./use-table-stream";
 

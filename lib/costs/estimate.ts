@@ -1,12 +1,13 @@
 import "server-only";
 import { getDb, getPool } from "../db";
+import { nothingToRetry } from "../enrichment/create-job";
 import { getJob } from "../enrichment/jobs";
 import { MAX_CELLS_PER_JOB } from "../enrichment/policy";
 import type { JobCostOptions, Selection } from "../enrichment/schemas";
 import { retryableCells } from "../enrichment/store";
 import { run, type Statement } from "../enrichment/store/run";
 import { env } from "../env";
-import { AppError, conflict, invalid, notFound } from "../errors";
+import { AppError, invalid, notFound } from "../errors";
 import { adapterInfo } from "../providers/catalog";
 import { type Recipe, readRecipe } from "../providers/recipe";
 import { ROW_IDS_OF_TABLE, wellFormedIds } from "../rows/by-id";
@@ -408,9 +409,6 @@ export async function estimateRetry({
 }): Promise<EstimateDto> {
   await getJob({ tableId, jobId }); // 404 for a job of another table
   const cells = await retryableCells(jobId, getDb());
-  if (cells.length === 0)
-    throw conflict(
-      "The job has no failed cells to retry (none failed, each was run again since, or their column was deleted)",
-    );
+  if (cells.length === 0) throw nothingToRetry();
   return estimateEnrichment({ tableId, workspaceId, selection: { mode: "cells", cells } });
 }

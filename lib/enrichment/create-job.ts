@@ -61,6 +61,10 @@ function rejectTooLarge(cells: number) {
   }
 }
 
+/** 409 of a retry (or its estimate) with no cell left to run again. */
+export const nothingToRetry = () =>
+  conflict("The job has no failed cells to retry (none failed, each was run again since, or their column was deleted)");
+
 /** The tasks inserted, and the columns they are in. */
 type Inserted = { inserted: number; columnIds: string[] };
 
@@ -70,10 +74,7 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
     // by the first (no longer retryable) and is a 409, not a second job for the same cells.
     await tx.$queryRaw`SELECT id FROM enrichment_jobs WHERE id = ${source.jobId}::uuid FOR UPDATE`;
     const n = await countRetryableTasks(source.jobId, tx);
-    if (n === 0)
-      throw conflict(
-        "The job has no failed cells to retry (none failed, each was run again since, or their column was deleted)",
-      );
+    if (n === 0) throw nothingToRetry();
     rejectTooLarge(n);
     const inserted = await insertRetryTasks({ tableId, jobId, retriedJobId: source.jobId }, tx);
     await tx.$executeRaw`UPDATE enrichment_jobs SET retried_at = now() WHERE id = ${source.jobId}::uuid`;

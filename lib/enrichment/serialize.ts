@@ -38,6 +38,13 @@ export type JobDto = {
   unfinishedTasks: number;
 };
 
+/**
+ * Pending or running, or cancelled while some cells still run (they finish after the cancel,
+ * and their results still arrive): the job's numbers can still move.
+ */
+export const isActiveJob = (job: Pick<JobDto, "status" | "unfinishedTasks">) =>
+  job.status === "pending" || job.status === "running" || (job.status === "cancelled" && job.unfinishedTasks > 0);
+
 export function progressOf(job: Pick<JobRecord, "totalTasks" | "doneTasks" | "failedTasks" | "skippedTasks">) {
   const ended = job.doneTasks + job.failedTasks + job.skippedTasks;
   return job.totalTasks === 0 ? 0 : Math.round((100 * ended) / job.totalTasks);

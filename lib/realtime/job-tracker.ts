@@ -1,6 +1,6 @@
 import "server-only";
 import type { Tx } from "../db";
-import { type JobDto, serializeJob } from "../enrichment/serialize";
+import { isActiveJob, type JobDto, serializeJob } from "../enrichment/serialize";
 import { type JobRecord, readJob, readJobs } from "../enrichment/store";
 
 // The jobs a table's hub reports: the newest ones and any job a stream watches, read through
@@ -9,13 +9,6 @@ import { type JobRecord, readJob, readJobs } from "../enrichment/store";
 
 /** How many of the newest jobs a read covers (the grid's jobs list shows 20). */
 const NEWEST = 20;
-
-/** Pending or running, or cancelled while cells still run (their results still arrive). */
-export function isActive(job: Pick<JobDto, "status" | "unfinishedTasks">) {
-  return (
-    job.status === "pending" || job.status === "running" || (job.status === "cancelled" && job.unfinishedTasks > 0)
-  );
-}
 
 export type ReportedJob = { job: JobDto; json: string };
 
@@ -90,7 +83,7 @@ export class JobTracker {
 
   /** For a client that joins: every moving job, and those of `jobIds` (whose cells it is sent). */
   reportFor(jobIds: Set<string>): ReportedJob[] {
-    return [...this.last.values()].filter((r) => isActive(r.job) || jobIds.has(r.job.jobId));
+    return [...this.last.values()].filter((r) => isActiveJob(r.job) || jobIds.has(r.job.jobId));
   }
 
   get(jobId: string): ReportedJob | undefined {
@@ -102,11 +95,11 @@ export class JobTracker {
   }
 
   private hasActive() {
-    for (const { job } of this.last.values()) if (isActive(job)) return true;
+    for (const { job } of this.last.values()) if (isActiveJob(job)) return true;
     return this.watched.size > 0;
   }
 
   private activeIds() {
-    return [...this.last.values()].filter((r) => isActive(r.job)).map((r) => r.job.jobId);
+    return [...this.last.values()].filter((r) => isActiveJob(r.job)).map((r) => r.job.jobId);
   }
 }

@@ -3,10 +3,10 @@ import { z } from "zod";
 import { getDb } from "../db";
 import { getJob } from "../enrichment/jobs";
 import { isSnapshotCursor, MAX_CURSOR_LENGTH } from "../enrichment/schemas";
+import { isActiveJob } from "../enrichment/serialize";
 import { AppError, notFound } from "../errors";
 import { guardStream } from "./access-guard";
 import { hubFor } from "./hubs";
-import { isActive } from "./job-tracker";
 import { encodeEvents, SSE_HEADERS, SseConnection, sseEvent } from "./sse";
 
 // The two event streams of the API. Both answer errors (unknown table or job, a malformed
@@ -78,7 +78,7 @@ export async function openJobEvents({
   const json = JSON.stringify(job);
   const connection = new SseConnection();
   connection.send(encodeEvents(sseEvent("job", json)));
-  if (isActive(job)) {
+  if (isActiveJob(job)) {
     guardStream(connection, request, tableId, "read");
     hubFor(tableId).subscribeJob(connection, jobId, json);
   } else connection.end();

@@ -1,10 +1,11 @@
 import "server-only";
 import { getDb, type Tx } from "../db";
 import { type CellStatusPage, pageOf } from "../enrichment/cell-status";
+import { isActiveJob } from "../enrichment/serialize";
 import { type CellChange, readCellChanges } from "../enrichment/store";
 import { notFound } from "../errors";
 import { cellsPageJson, DeltaLog, type Merged, toDelta } from "./delta-log";
-import { isActive, JobTracker, type ReportedJob } from "./job-tracker";
+import { JobTracker, type ReportedJob } from "./job-tracker";
 import { encodeEvents, type SseConnection, sseEvent } from "./sse";
 import { isEmpty, readTableChanges, type TableChanges, tableDeleted } from "./table-changes";
 
@@ -303,7 +304,7 @@ export class TableHub {
     if (subscriber.lastJob === reported.json) return;
     subscriber.lastJob = reported.json;
     subscriber.connection.send(encodeEvents(sseEvent("job", reported.json)));
-    if (!isActive(reported.job)) subscriber.connection.end();
+    if (!isActiveJob(reported.job)) subscriber.connection.end();
   }
 
   private enqueue(joiner: Joiner) {
