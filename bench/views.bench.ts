@@ -8,7 +8,7 @@ import pg from "pg";
 import { getDb } from "../lib/db";
 import { createEnrichmentJob } from "../lib/enrichment/create-job";
 import type { FilterNode } from "../lib/views/filter-schema";
-import { withSearch } from "../lib/views/list-rows";
+import { filterWithSearch } from "../lib/views/filter-schema";
 import { resolveFilter, resolveSort, type ViewColumn } from "../lib/views/resolve";
 import { windowStatement } from "../lib/views/row-window";
 import type { Stack } from "../scripts/stack";
@@ -186,7 +186,7 @@ async function printPlans(databaseUrl: string, table: Created, cases: Case[], lo
   const columns = table.columns as ViewColumn[];
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   for (const [name, params] of cases) {
-    const tree = withSearch(params.filter, params.q);
+    const tree = filterWithSearch(params.filter, params.q);
     const { text, values } = windowStatement({
       tableId: table.id,
       filter: tree ? resolveFilter(tree, columns, "filter") : null,

@@ -1,4 +1,11 @@
-import { type FilterNode, filterParam, type SortKey, sortParam, sortToParam } from "@/lib/views/filter-schema";
+import {
+  type FilterNode,
+  filterParam,
+  filterWithSearch,
+  type SortKey,
+  sortParam,
+  sortToParam,
+} from "@/lib/views/filter-schema";
 
 // Which rows the grid shows and in which order: the filter and sort of the view being looked
 // at and the search box. It is part of every row window's query key (query-keys.ts), so each
@@ -34,12 +41,7 @@ export function viewOfKey(key: string): ViewQuery | null {
 export const isFiltered = (view: ViewQuery) => view.filter !== null || view.q.trim() !== "";
 
 /** The rows of the view as one filter tree (its filter and its search), for POST /enrich's rowFilter. */
-export function rowFilterOf(view: ViewQuery): FilterNode | null {
-  const q = view.q.trim();
-  const search: FilterNode | null = q === "" ? null : { op: "search", value: q };
-  if (view.filter && search) return { and: [view.filter, search] };
-  return view.filter ?? search;
-}
+export const rowFilterOf = (view: ViewQuery): FilterNode | null => filterWithSearch(view.filter, view.q);
 
 /**
  * The view narrowed to the rows whose `key` is empty: enriching a column in it fills only its

@@ -2,7 +2,7 @@ import type { FilterNode, SortKey } from "@/lib/views/filter-schema";
 import { pruneView } from "@/lib/views/prune-view";
 import type { ViewColumn } from "@/lib/views/resolve";
 import type { ViewDto } from "@/lib/views/serialize-view";
-import type { ViewQuery } from "./view-query";
+import { rowFilterOf, type ViewQuery } from "./view-query";
 
 // The view being worked on in the grid: a saved view as loaded, plus whatever was changed
 // since (filter, sort, hidden columns, widths). "Save" writes it back. Pure reducer.
@@ -63,15 +63,6 @@ export function splitSearch(filter: FilterNode | null): { filter: FilterNode | n
 /** The search a saved view opens with (the search box's text). */
 export const searchOf = (view: ViewDto | null) => (view ? splitSearch(view.filter).q : "");
 
-/** The filter a view is saved with: the working filter and the search box's text, both. */
-export function withSearch(filter: FilterNode | null, q: string): FilterNode | null {
-  const text = q.trim();
-  if (text === "") return filter;
-  const search = { op: "search", value: text } as FilterNode;
-  if (filter === null) return search;
-  return "and" in filter ? { and: [...filter.and, search] } : { and: [filter, search] };
-}
-
 export function viewReducer(state: ViewState, action: ViewAction): ViewState {
   switch (action.type) {
     case "load":
@@ -108,9 +99,12 @@ export function isDirty(state: ViewState, saved: ViewDto | null, search = ""): b
   );
 }
 
-/** The parts a saved view stores: its filter with the search box's text (withSearch). */
+/**
+ * The parts a saved view stores: its filter and the search box's text as one tree, as POST
+ * /enrich takes the view's rows (rowFilterOf; splitSearch takes the search out again).
+ */
 export const viewParts = ({ filter, sort, hiddenColumns, columnWidths }: ViewState, search = "") => ({
-  filter: withSearch(filter, search),
+  filter: rowFilterOf({ filter, sort, q: search }),
   sort,
   hiddenColumns,
   columnWidths,

@@ -170,3 +170,15 @@ export const sortToParam = (keys: SortKey[]) => keys.map((k) => `${k.column}:${k
 
 /** The `q` query parameter: text searched in every value of the row. */
 export const searchParam = storableString().max(MAX_SEARCH_TEXT, `must be at most ${MAX_SEARCH_TEXT} characters`);
+
+/**
+ * A filter and a search `q` as one tree: the search is one more condition of an "and" (the
+ * rows GET /rows?filter=&q= reads, POST /enrich's rowFilter for a view, a view saved with its
+ * search). Null for neither.
+ */
+export function filterWithSearch(filter: FilterNode | null | undefined, q: string | undefined): FilterNode | null {
+  const text = q?.trim() ?? "";
+  const search: FilterNode | null = text === "" ? null : { op: "search", value: text };
+  if (filter && search) return { and: [filter, search] };
+  return filter ?? search;
+}

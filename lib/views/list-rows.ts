@@ -3,7 +3,7 @@ import { getDb, type Tx } from "../db";
 import type { RowPage } from "../rows/rows";
 import type { ListRowsQuery } from "../rows/schemas";
 import { serializeRow } from "../rows/serialize";
-import type { FilterNode, SortKey } from "./filter-schema";
+import { type FilterNode, filterWithSearch, type SortKey } from "./filter-schema";
 import { type ResolvedFilter, type ResolvedSort, resolveFilter, resolveSort, type ViewColumn } from "./resolve";
 import { readPlainWindow, readWindow } from "./row-window";
 import { viewColumnsOf } from "./table-columns";
@@ -12,20 +12,12 @@ import { viewColumnsOf } from "./table-columns";
 export const isPlainQuery = (query: ListRowsQuery) =>
   query.filter === undefined && (query.sort ?? []).length === 0 && (query.q ?? "").trim() === "";
 
-/** The view's filter with the search `q` added as one more condition. */
-export function withSearch(filter: FilterNode | undefined, q: string | undefined): FilterNode | undefined {
-  const text = q?.trim() ?? "";
-  if (text === "") return filter;
-  const search: FilterNode = { op: "search", value: text };
-  return filter ? { and: [filter, search] } : search;
-}
-
 /** A view's `filter`, `sort` and `q` resolved against the table's columns (422s naming what does not fit). */
 export function resolveView(
   query: { filter?: FilterNode; sort?: SortKey[]; q?: string },
   columns: ViewColumn[],
 ): { filter: ResolvedFilter | null; sort: ResolvedSort[] } {
-  const tree = withSearch(query.filter, query.q);
+  const tree = filterWithSearch(query.filter, query.q);
   return { filter: tree ? resolveFilter(tree, columns, "filter") : null, sort: resolveSort(query.sort ?? [], columns) };
 }
 
