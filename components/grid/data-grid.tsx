@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import type { ColumnDto } from "@/lib/client/fetchers";
 import {
   type GridSelection,
@@ -175,13 +175,14 @@ export function DataGrid({
   // Any cell can say why it holds its value: enriched, edited by hand, or never enriched.
   const explainable = activeRow && activeColumn ? { activeRow, activeColumn } : null;
   // "Why this value?" open: it follows the active cell as the selection moves.
-  const follow = useRef(onInspectCell);
-  follow.current = onInspectCell;
+  const follow = useEffectEvent((cell: { rowId: string; columnId: string; columnLabel: string }) =>
+    onInspectCell(cell),
+  );
   const activeRowId = activeRow?.id;
   useEffect(() => {
     if (!inspecting || !activeRowId || !activeColumn) return;
     if (inspecting.rowId === activeRowId && inspecting.columnId === activeColumn.id) return;
-    follow.current({ rowId: activeRowId, columnId: activeColumn.id, columnLabel: activeColumn.label });
+    follow({ rowId: activeRowId, columnId: activeColumn.id, columnLabel: activeColumn.label });
   }, [inspecting, activeRowId, activeColumn]);
 
   return (

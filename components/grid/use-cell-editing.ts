@@ -54,8 +54,9 @@ export function useCellEditing({
       const before = key === undefined ? undefined : cellValueOf(rowAt(editing.row)?.data, key);
       if (String(before ?? "") !== value) write([{ row: editing.row, col: editing.cell.col, value }]);
       if (then !== "none") {
+        // The cell the edit was in is the active one: the next is one step from it, brought into view.
         const moved = moveActive({ ranges: [], active: { row: editing.row, col: editing.cell.col } }, then, dims);
-        onSelectionChange((s) => moveActive(s, then, dims));
+        onSelectionChange(() => moved);
         if (moved.active) scrollTo(moved.active);
       }
       focusGrid();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useEffect, useEffectEvent } from "react";
 import { fetchers } from "@/lib/client/fetchers";
 import { noSourceText } from "@/lib/client/history-summary";
 import { queryKeys } from "@/lib/client/query-keys";
@@ -26,13 +26,12 @@ export function CellHistoryPanel({
   });
   // Escape closes it, from the panel or the grid (where Escape first collapses a selection to
   // one cell, and then is left alone), not while a cell, a menu or a dialog takes the key.
-  const close = useRef(onClose);
-  close.current = onClose;
+  const close = useEffectEvent(() => onClose());
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== "Escape" || event.defaultPrevented) return;
       if ((event.target as HTMLElement | null)?.closest?.("input, textarea, select, [role=menu], dialog")) return;
-      close.current();
+      close();
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);

@@ -1,6 +1,6 @@
 "use client";
 
-import { type ReactNode, useEffect, useRef } from "react";
+import { type ReactNode, useEffect, useEffectEvent, useRef } from "react";
 
 /**
  * A panel under a toolbar button (filters, sort, hidden columns, save): closes on Escape or a
@@ -24,17 +24,16 @@ export function Popover({
   // The latest onClose, read when needed: the effect below runs once, on open and close. Run
   // again with each new onClose (a parent's re-render), its cleanup gave the focus back to the
   // opener while the person was typing in the popover (a live update: the first keys went nowhere).
-  const close = useRef(onClose);
-  close.current = onClose;
+  const close = useEffectEvent(() => onClose());
   useEffect(() => {
     const element = ref.current;
     const anchor = element?.parentElement;
     const opener = anchor?.querySelector<HTMLElement>("[aria-expanded]");
     const outside = (event: MouseEvent) => {
-      if (!anchor?.contains(event.target as Node)) close.current();
+      if (!anchor?.contains(event.target as Node)) close();
     };
     const closeOnEscape = (event: KeyboardEvent) => {
-      if (event.key === "Escape") close.current();
+      if (event.key === "Escape") close();
     };
     document.addEventListener("mousedown", outside);
     document.addEventListener("keydown", closeOnEscape);

@@ -1,5 +1,5 @@
 import { useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { useCallback, useEffect, useEffectEvent, useMemo, useReducer, useRef, useState } from "react";
 import type { ColumnDto, ViewDto } from "@/lib/client/fetchers";
 import type { ViewQuery } from "@/lib/client/view-query";
 import { fitColumns, fromSaved, isDirty, searchOf, viewReducer } from "@/lib/client/view-state";
@@ -96,10 +96,9 @@ function useViewInAddress(viewId: string | null, address: string | null, onAddre
     if (initial || had === null) window.history.replaceState(null, "", url);
     else window.history.pushState(null, "", url);
   }, [viewId]);
-  const follow = useRef(onAddress);
-  follow.current = onAddress;
+  const follow = useEffectEvent((named: string) => onAddress(named));
   useEffect(() => {
-    if (address) follow.current(address);
+    if (address) follow(address);
   }, [address]);
 }
 
