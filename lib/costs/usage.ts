@@ -29,6 +29,9 @@ export type UsageDto = {
 
 const DAY = 86_400_000;
 
+/** The label of spend on a table that has since been deleted. */
+export const DELETED_TABLE = "A deleted table";
+
 export async function readUsage(workspaceId: string, query: UsageQuery, now = new Date()): Promise<UsageDto> {
   const to = query.to ?? now.toISOString().slice(0, 10);
   const from = query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY).toISOString().slice(0, 10);
@@ -38,15 +41,17 @@ export async function readUsage(workspaceId: string, query: UsageQuery, now = ne
     job: "l.job_id::text",
     day: "to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || '|' || l.provider",
   };
+  // A deleted table's spend stays in the ledger (its jobs go with it): it is labelled as such,
+  // not left to show a bare id.
   const label =
     query.groupBy === "table"
-      ? "(SELECT t.name FROM tables t WHERE t.id = g.key::uuid)"
+      ? `COALESCE((SELECT t.name FROM tables t WHERE t.id = g.key::uuid), '${DELETED_TABLE}')`
       : query.groupBy === "job"
         ? // "Leads · Email, Company · job 0193ab12": its table, the columns it ran that still exist, its id's start.
-          `(SELECT t.name || COALESCE(' · ' || (SELECT string_agg(c.label, ', ' ORDER BY c."order") FROM columns c
+          `COALESCE((SELECT t.name || COALESCE(' · ' || (SELECT string_agg(c.label, ', ' ORDER BY c."order") FROM columns c
                                                   WHERE c.id = ANY(j.column_ids) AND c.table_id = j.table_id), '')
-                   || ' · job ' || left(j.id::text, 8)
-              FROM enrichment_jobs j JOIN tables t ON t.id = j.table_id WHERE j.id = g.key::uuid)`
+                   FROM enrichment_jobs j JOIN tables t ON t.id = j.table_id WHERE j.id = g.key::uuid),
+                    '${DELETED_TABLE}') || ' · job ' || left(g.key, 8)`
         : "NULL";
   const { rows } = await getPool().query<{
     key: string;

@@ -423,6 +423,18 @@ describe("GET /api/usage", () => {
     expect(past.body.data).toEqual([]);
     // A leap year's 366 days, both included, is the most one query spans.
     expect((await api.get("/api/usage?from=2024-01-01&to=2024-12-31")).status).toBe(200);
+    // A deleted table's spend stays, labelled as such (it showed a bare id).
+    expect((await api.delete(`/api/tables/${t.tableId}`)).status).toBe(204);
+    const afterTable = await api.get("/api/usage?groupBy=table");
+    expect(afterTable.body.data).toEqual([
+      expect.objectContaining({ key: t.tableId, label: "A deleted table", credits: 3 }),
+    ]);
+    const afterJob = await api.get("/api/usage?groupBy=job");
+    expect(afterJob.body.data[0]).toMatchObject({
+      key: job.body.jobId,
+      label: `A deleted table · job ${job.body.jobId.slice(0, 8)}`,
+      credits: 3,
+    });
   });
 
   test("bad parameters → 422 naming them", async () => {
