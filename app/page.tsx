@@ -2,6 +2,7 @@ import Link from "next/link";
 import { ImportCsvButton } from "@/components/csv/import-csv-button";
 import { CreateTableForm } from "@/components/home/create-table-form";
 import { FirstWorkspaceForm } from "@/components/home/first-workspace-form";
+import { plural } from "@/components/jobs/format";
 import { ProvidersNotice } from "@/components/providers-status/providers-notice";
 import { AppHeader } from "@/components/shell/app-header";
 import { requirePageSession } from "@/lib/auth/page-session";
@@ -65,7 +66,7 @@ export default async function HomePage() {
                         ) : null}
                       </span>
                       <span className="shrink-0 text-right text-sm tabular-nums text-slate-500">
-                        {table.rowCount.toLocaleString("en-US")} rows
+                        {plural(table.rowCount, "row")}
                         <span className="block text-xs text-slate-400">
                           updated {date.format(new Date(table.updatedAt))}
                         </span>

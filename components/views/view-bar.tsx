@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { ColumnDto, ViewDto } from "@/lib/client/fetchers";
 import type { FilterNode } from "@/lib/views/filter-schema";
 import { useGridPermissions } from "../grid/grid-permissions";
+import { plural } from "../jobs/format";
 import { Popover } from "../ui/popover";
 import { FilterEditor } from "./filter-editor";
 import { HiddenColumnsMenu } from "./hidden-columns-menu";
@@ -32,7 +33,7 @@ const countConditions = (node: FilterNode | null): number =>
         ? node.or.reduce((n, c) => n + countConditions(c), 0)
         : 1;
 
-const rows = (n: number) => `${n.toLocaleString("en-US")} row${n === 1 ? "" : "s"}`;
+const rows = (n: number) => plural(n, "row");
 
 /** The view bar: saved views, search, filter, sort, shown columns, save, and the view's row count. */
 export function ViewBar({

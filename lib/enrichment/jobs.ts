@@ -78,9 +78,13 @@ export async function listTasks(
   });
   const columnOf = new Map(columns.map((c) => [c.id, c]));
   const rowDataOf = new Map(rows.map((r) => [r.id, r.data]));
+  // A row is named by its first column that has a value (an empty first column named none).
   const labelOf = (data: unknown) => {
-    const value = columns.length > 0 ? readOwn(data, columns[0].key) : undefined;
-    return value === undefined || value === null ? null : String(value);
+    for (const column of columns) {
+      const value = readOwn(data, column.key);
+      if (value !== undefined && value !== null && value !== "") return String(value);
+    }
+    return null;
   };
   const data: TaskDto[] = [];
   for (const t of tasks) {
