@@ -88,7 +88,16 @@ type Result = {
   callId?: string;
   waterfall?: string[];
   minConfidence?: number;
+  /** A skipped cell's providers, each with what it lacked. */
+  passedOver?: Record<string, string>;
 };
+
+/** Why a provider of a run's waterfall was never called. */
+function reasonNotCalled(provider: string, result: Result, winner: CallRow | undefined): string {
+  const lacked = readOwn(result.passedOver, provider);
+  if (typeof lacked === "string") return lacked;
+  return winner ? `${winner.provider}'s value met the threshold first` : "the run ended before it";
+}
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
 
@@ -211,7 +220,7 @@ export async function getCellHistory({
         .filter((p) => !called.has(p))
         .map((provider) => ({
           provider,
-          reason: winner ? `${winner.provider}'s value met the threshold first` : "the run ended before it",
+          reason: reasonNotCalled(provider, result, winner),
         })),
     };
   });

@@ -273,6 +273,15 @@ describe("GET /api/tables/:tableId/rows/:rowId/cells/:columnId", () => {
       status: "skipped",
       history: [{ status: "skipped", error: "missing input: company_domain", calls: [] }],
     });
+    // Each provider of its recipe says what it lacked (the history said nothing of them).
+    expect(res.body.history[0].waterfall).toEqual(EMAIL_RECIPE.providers);
+    expect(res.body.history[0].notCalled).toEqual(
+      EMAIL_RECIPE.providers.map((provider) => ({ provider, reason: "missing input: company_domain" })),
+    );
+    // A view finds skipped cells (no status value matched them).
+    const filter = encodeURIComponent(JSON.stringify({ column: "email", op: "cell_status_is", value: "skipped" }));
+    const rows = await api.get(`/api/tables/${t.tableId}/rows?filter=${filter}`);
+    expect(rows.body.data.map((r: { id: string }) => r.id)).toEqual([t.rowIds[0]]);
   });
 
   test("unknown row, column of another table or malformed id → 404", async () => {

@@ -30,7 +30,7 @@ import {
   withDbRetry,
 } from "../store";
 import { callsForPlan, FINAL_OUTCOMES, latestByProvider, meetsThreshold } from "./decide";
-import { requestOf, type WaterfallPlan } from "./plan";
+import { missingInput, requestOf, type WaterfallPlan } from "./plan";
 import { stoppedCells } from "./stopped-cells";
 
 // Calling one provider for one or many cells and recording every call. A provider the job has
@@ -65,9 +65,6 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
-
-/** Why a provider was passed over: the inputs it lacks. */
-export const missingInput = (missing: string[] = []) => `missing input: ${missing.join(", ")}`;
 
 /** A call that was not made: the provider was passed over. */
 export function passedOver(plan: WaterfallPlan, providerId: string, reason: string): NewCall {

@@ -9,9 +9,9 @@ import {
   recordProviderCalls,
   type TaskResult,
 } from "../store";
-import { missingInput, passedOver } from "./calls";
+import { passedOver } from "./calls";
 import { decideWaterfalls } from "./decide";
-import { planWaterfall, type WaterfallPlan } from "./plan";
+import { missingInput, planWaterfall, type WaterfallPlan } from "./plan";
 
 // The start and the end of one cell's waterfall. Starting plans it (see plan.ts) and records
 // the providers it passes over for missing inputs; a cell none of whose providers can run is
@@ -28,7 +28,9 @@ export async function startWaterfalls(tasks: { task: ClaimedTask; recipe: Recipe
     if (!workspaceId) return { result: { taskId: task.taskId, status: "failed" as const, error: "table deleted" } };
     const outcome = planWaterfall({ task, recipe, workspaceId });
     if ("skipped" in outcome) {
-      return { result: { taskId: task.taskId, status: "skipped" as const, error: outcome.skipped } };
+      // Its providers and what each lacked, for the cell's history (no call is recorded).
+      const details = { waterfall: Object.keys(outcome.passedOver), passedOver: outcome.passedOver };
+      return { result: { taskId: task.taskId, status: "skipped" as const, error: outcome.skipped, details } };
     }
     return { plan: outcome.plan };
   });

@@ -38,7 +38,11 @@ export type WaterfallPlan = {
   http?: HttpSpec;
 };
 
-export type PlanOutcome = { plan: WaterfallPlan } | { skipped: string };
+/** A cell none of whose providers can run is skipped: `passedOver` says what each one lacked. */
+export type PlanOutcome = { plan: WaterfallPlan } | { skipped: string; passedOver: Record<string, string> };
+
+/** Why a provider is passed over: the inputs it needs that the row lacks. */
+export const missingInput = (missing: string[] = []) => `missing input: ${missing.join(", ")}`;
 
 const isEmpty = (value: unknown) => value === undefined || value === null || String(value).trim() === "";
 
@@ -88,7 +92,10 @@ export function planWaterfall({
   if (llm && others.length > 0 && others.every((p) => p.missing)) llm.missing = others[0]?.missing;
   if (providers.every((p) => p.missing)) {
     const keys = [...new Set(providers.flatMap((p) => p.missing ?? []))];
-    return { skipped: `missing input: ${keys.join(", ")}` };
+    return {
+      skipped: missingInput(keys),
+      passedOver: Object.fromEntries(providers.map((p) => [p.id, missingInput(p.missing)])),
+    };
   }
   const inputs: Partial<Record<InputName, string>> = {};
   for (const [input, key] of Object.entries(recipe.inputs)) {
