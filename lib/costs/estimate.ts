@@ -410,5 +410,11 @@ export async function estimateRetry({
   await getJob({ tableId, jobId }); // 404 for a job of another table
   const cells = await retryableCells(jobId, getDb());
   if (cells.length === 0) throw nothingToRetry();
-  return estimateEnrichment({ tableId, workspaceId, selection: { mode: "cells", cells } });
+  // The retry keeps the job's cap and cache bypass (createEnrichmentJob copies them).
+  const { rows } = await getPool().query<{ maxCredits: number | null; refresh: boolean }>(
+    `SELECT max_credits AS "maxCredits", refresh FROM enrichment_jobs WHERE id = $1::uuid`,
+    [jobId],
+  );
+  const costs = { maxCredits: rows[0]?.maxCredits ?? undefined, refresh: rows[0]?.refresh ?? false };
+  return estimateEnrichment({ tableId, workspaceId, selection: { mode: "cells", cells }, costs });
 }

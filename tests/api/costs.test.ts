@@ -205,12 +205,18 @@ describe("POST /api/tables/:tableId/enrich – maxCredits", () => {
     });
     const tasks = await getDb().cellEnrichmentTask.findMany({ where: { jobId: res.body.jobId, status: "skipped" } });
     expect(tasks.map((x) => x.error)).toEqual(["budget reached", "budget reached", "budget reached"]);
-    // Retry runs the cells the budget stopped (they did not run), not the done ones.
+    // Retry runs the cells the budget stopped (they did not run), not the done ones, under the
+    // same cap (it had none: a retry spent without limit) and its estimate says so.
+    const estimate = await api.post(`/api/tables/${t.tableId}/enrich/jobs/${res.body.jobId}/retry/estimate`);
+    expect(estimate.body).toMatchObject({ cells: 3, budget: { maxCredits: 2 } });
     const retry = await api.post(`/api/tables/${t.tableId}/enrich/jobs/${res.body.jobId}/retry`);
     expect(retry.status).toBe(201);
     expect(retry.body).toMatchObject({ totalTasks: 3, retryOf: res.body.jobId });
     const retried = await getDb().cellEnrichmentTask.findMany({ where: { jobId: retry.body.jobId } });
     expect(retried.map((x) => x.rowId).sort()).toEqual(tasks.map((x) => x.rowId).sort());
+    await runCellBatch(retried.map((x) => x.id));
+    const again = await api.get(`/api/tables/${t.tableId}/enrich/jobs/${retry.body.jobId}`);
+    expect(again.body).toMatchObject({ creditsSpent: 2, maxCredits: 2, budgetReached: true, skippedTasks: 1 });
   });
 });
 
