@@ -15,6 +15,7 @@ import { SqlParams } from "../sql";
 import { compileFilter } from "../views/compile-filter";
 import { resolveFilter } from "../views/resolve";
 import { viewColumnsOf } from "../views/table-columns";
+import { roundCredits } from "./credits";
 import { type MaskRow, maskStatement } from "./estimate-sql";
 import { monthKeyOf } from "./ledger";
 import { CACHEABLE, cacheTtlDaysOf } from "./limits";
@@ -203,10 +204,12 @@ const add = (a: Credits, b: Credits) => {
   a.expected += b.expected;
   a.max += b.max;
 };
+// min and max are sums of prices, exact to a millionth like every charge (max is what
+// reservations assume); expected is a probability-weighted guess, to a hundredth.
 const round = (c: Credits): Credits => ({
-  min: Math.round(c.min * 100) / 100,
+  min: roundCredits(c.min),
   expected: Math.round(c.expected * 100) / 100,
-  max: Math.round(c.max * 100) / 100,
+  max: roundCredits(c.max),
 });
 
 export async function estimateEnrichment({

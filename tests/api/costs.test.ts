@@ -243,6 +243,22 @@ describe("credits are exact to a millionth", () => {
     expect(fine.body.error.details[0].message).toMatch(/at most 6 decimal places/);
     await api.put("/api/workspace/prices", { prices: { "hunter.email-finder": { creditsPerFound: null } } });
   });
+
+  test("the estimate's worst case is exact too (it was rounded to a hundredth: 13.33 for 13.33334)", async () => {
+    await api.put("/api/workspace/prices", {
+      prices: {
+        "hunter.email-finder": { creditsPerCall: 0.1, creditsPerFound: 0.2 },
+        "pdl.person": { creditsPerFound: 0.333333 },
+      },
+    });
+    const t = await makeLeads(people(10), {
+      email: { ...EMAIL_RECIPE, providers: ["hunter.email-finder", "pdl.person"] },
+    });
+    const res = await api.post(`/api/tables/${t.tableId}/enrich/estimate`, { columnIds: [t.columns.email] });
+    expect(res.body.credits).toMatchObject({ min: 1, max: 6.33333 });
+    const pdl = res.body.byProvider.find((p: { provider: string }) => p.provider === "pdl.person");
+    expect(pdl.credits.max).toBe(3.33333);
+  });
 });
 
 describe("POST /api/tables/:tableId/enrich/estimate", () => {
