@@ -90,12 +90,15 @@ type Result = {
   minConfidence?: number;
   /** A skipped cell's providers, each with what it lacked. */
   passedOver?: Record<string, string>;
+  /** A cancel ended its waterfall, keeping a value found below the threshold. */
+  cancelled?: boolean;
 };
 
 /** Why a provider of a run's waterfall was never called. */
 function reasonNotCalled(provider: string, result: Result, winner: CallRow | undefined): string {
   const lacked = readOwn(result.passedOver, provider);
   if (typeof lacked === "string") return lacked;
+  if (result.cancelled) return "the job was cancelled before it";
   return winner ? `${winner.provider}'s value met the threshold first` : "the run ended before it";
 }
 

@@ -394,6 +394,12 @@ describe("hand-over: a batch does not wait long for a provider's rate limit", ()
     const task = ended.find((e) => e.id === kept);
     const row = await getDb().row.findUniqueOrThrow({ where: { id: task?.rowId ?? "" } });
     expect((row.data as { email?: string }).email).toBe("kept@handed.com");
+    // Its history says the cancel ended it before the next providers (it said Hunter's value,
+    // below the threshold, met it first).
+    const cell = await api.get(`/api/tables/${t.tableId}/rows/${task?.rowId}/cells/${task?.columnId}`);
+    const notCalled = cell.body.history[0].notCalled as { reason: string }[];
+    expect(notCalled.length).toBeGreaterThan(0);
+    expect(new Set(notCalled.map((n) => n.reason))).toEqual(new Set(["the job was cancelled before it"]));
     const job = await jobOf(jobId);
     expect(job).toMatchObject({ status: "cancelled" });
     expect(job.doneTasks + job.failedTasks).toBe(6);

@@ -32,7 +32,10 @@ export async function stoppedCells(plans: WaterfallPlan[]): Promise<Set<string>>
 
 /** Running cells of cancelled jobs: each keeps a value already found, or fails "cancelled". */
 async function endCancelledWaterfalls(plans: WaterfallPlan[]) {
-  const found = (await decideWaterfalls(plans)).filter((result) => result.status === "done");
+  // Marked as ended by the cancel: its history says so of the providers it never reached.
+  const found = (await decideWaterfalls(plans))
+    .filter((result) => result.status === "done")
+    .map((result) => ({ ...result, details: { ...result.details, cancelled: true } }));
   // Recorded like any result: only while running (once), not merged if its inputs changed.
   await finishTasks(found);
   const kept = new Set(found.map((r) => r.taskId));
