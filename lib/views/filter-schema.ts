@@ -10,7 +10,7 @@ import { storableString } from "../api/text";
 export const VALUE_OPERATORS = ["eq", "neq", "contains", "starts_with", "gt", "gte", "lt", "lte"] as const;
 export const EMPTINESS_OPERATORS = ["is_empty", "is_not_empty"] as const;
 /** A cell's status: its latest task's, or idle when it has never been enriched. */
-export const CELL_STATUSES = ["idle", "queued", "running", "done", "failed", "skipped"] as const;
+export const CELL_STATUSES = ["idle", "queued", "running", "done", "failed", "cancelled", "skipped"] as const;
 export const ROW_STATUSES = ["idle", "queued", "running", "done", "failed", "ambiguous"] as const;
 
 /** Limits that keep one filter cheap to compile and to plan. */

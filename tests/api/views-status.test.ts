@@ -37,6 +37,12 @@ beforeAll(async () => {
     tableId: t.tableId,
     source: { mode: "grid", columnIds: [t.columns.email], rowIds: [r3] },
   });
+  // Row 2's fail_phone: a job cancelled before it ran (failed "cancelled", not a failure).
+  const cancelled = await createEnrichmentJob({
+    tableId: t.tableId,
+    source: { mode: "grid", columnIds: [t.columns.fail_phone], rowIds: [r2] },
+  });
+  expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${cancelled.jobId}/cancel`)).status).toBe(200);
 });
 
 async function where(filter: FilterNode) {
@@ -49,7 +55,8 @@ test.each<[string, FilterNode, number[]]>([
   ["cell status done", { column: "email", op: "cell_status_is", value: "done" }, [0, 1, 2]],
   ["cell status queued", { column: "email", op: "cell_status_is", value: "queued" }, [3]],
   ["cell status idle: never enriched", { column: "email", op: "cell_status_is", value: "idle" }, [4]],
-  ["cell status failed", { column: "fail_phone", op: "cell_status_is", value: "failed" }, [0, 1]],
+  ["cell status failed: not the cancelled one", { column: "fail_phone", op: "cell_status_is", value: "failed" }, [0, 1]],
+  ["cell status cancelled", { column: "fail_phone", op: "cell_status_is", value: "cancelled" }, [2]],
   ["cell status running: none", { column: "email", op: "cell_status_is", value: "running" }, []],
   ["row status ambiguous", { op: "row_status_is", value: "ambiguous" }, [0, 1]],
   ["row status done", { op: "row_status_is", value: "done" }, [2]],

@@ -5,6 +5,7 @@
 // changed by merging one row's patch in one UPDATE; glaze_merge_cell_states keeps a patch from
 // overwriting a newer task's state. These SQL fragments are the only places that build it.
 
+import { CANCELLED_ERROR } from "../task-errors";
 import type { TaskStatus } from "./types";
 
 /**
@@ -40,10 +41,14 @@ export const latestTaskIdOf = (rowAlias: string, columnIdExpr: string) =>
 
 /**
  * SQL: the status of cell (`rowAlias`, column `columnIdExpr`) for filters: its latest task's,
- * or 'idle' when it was never enriched.
+ * 'cancelled' for a failure that is a cancel's (the grid shows those apart, and a row's status
+ * does not count them failed), or 'idle' when it was never enriched.
  */
-export const cellStatusOf = (rowAlias: string, columnIdExpr: string) =>
-  `COALESCE(${rowAlias}.cell_states -> ${columnIdExpr} ->> 's', 'idle')`;
+export const cellStatusOf = (rowAlias: string, columnIdExpr: string) => {
+  const cell = `${rowAlias}.cell_states -> ${columnIdExpr}`;
+  return `CASE WHEN ${cell} ->> 'e' = '${CANCELLED_ERROR}' AND ${cell} ->> 's' = 'failed' THEN 'cancelled'
+               ELSE COALESCE(${cell} ->> 's', 'idle') END`;
+};
 
 /** SQL: the confidence of cell (`rowAlias`, `columnIdExpr`), null unless its latest task is done. */
 export const cellConfidenceOf = (rowAlias: string, columnIdExpr: string) =>
