@@ -1,7 +1,7 @@
 import "server-only";
 import type { Tx } from "../db";
 import { run, type Statement } from "../enrichment/store/run";
-import { sqlCredits, sqlSumCredits } from "./credits";
+import { roundCredits, sqlCredits, sqlSumCredits } from "./credits";
 
 // The ledger and the budgets it draws on. Before a paid call, reserve() holds the call's
 // worst-case price on every budget it counts against (the job's and the workspace's month),
@@ -199,6 +199,31 @@ export const STALE_RESERVATION_MS = 10 * 60_000;
 /** Settles or releases reservations older than `olderThanMs` (the watchdog calls it). */
 export async function sweepStaleReservations(olderThanMs: number) {
   await run(SWEEP, [olderThanMs]);
+}
+
+const BUDGETS: Statement = {
+  name: "glaze-budgets-read",
+  plan: "generic",
+  text: `SELECT key, limit_credits AS "limit", spent, reserved FROM credit_budgets
+          WHERE key = ANY($1::text[]) AND limit_credits IS NOT NULL`,
+};
+
+/**
+ * The jobs (of `workspaceId`) that cannot reserve `amount` credits now: a budget they count
+ * against (the job's own or the workspace's month) has less than that left. A read, not a
+ * reservation: one that passes may still be refused by reserve(); one that fails is skipped
+ * at once ("budget reached") instead of first waiting for the provider's rate limit.
+ */
+export async function jobsOverBudget(workspaceId: string, jobIds: string[], amount: number): Promise<Set<string>> {
+  if (amount <= 0 || jobIds.length === 0) return new Set();
+  // The budget rows as reserve() would find them (created on first use).
+  for (const jobId of jobIds) await budgetKeysFor({ workspaceId, jobId });
+  const month = monthKeyOf(workspaceId);
+  const budgets = await run<{ key: string; limit: number; spent: number; reserved: number }>(BUDGETS, [
+    [month, ...jobIds.map(jobKeyOf)],
+  ]);
+  const short = new Set(budgets.filter((b) => roundCredits(b.spent + b.reserved + amount) > b.limit).map((b) => b.key));
+  return new Set(jobIds.filter((jobId) => short.has(month) || short.has(jobKeyOf(jobId))));
 }
 
 const MARK: Statement = {

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { NOT_WANTED } from "@/lib/costs/paid-call";
 import { writeCostSettings } from "@/lib/costs/settings";
 import { getDb } from "@/lib/db";
+import { createEnrichmentJob } from "@/lib/enrichment/create-job";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
 import { finishWaterfallCell, runCellTask, startCell } from "@/lib/enrichment/run-cell";
 import { CallRetry, runWaterfallCall } from "@/lib/enrichment/waterfall/calls";
@@ -351,6 +352,42 @@ describe("hand-over: a batch does not wait long for a provider's rate limit", ()
     const job = await jobOf(jobId);
     expect(job).toMatchObject({ status: "completed" });
     expect(job.doneTasks + job.failedTasks).toBe(8);
+  });
+
+  test("cells whose job cannot pay for PDL are skipped at once, not handed over to wait for its rate limit", async () => {
+    replicas().configure({ hunter: { findRate: 0, perSecond: 1000, perMinute: 100_000 }, pdl: { findRate: 1 } });
+    // Hunter free, PDL 1 credit a call at worst, and a job that may spend 0.5.
+    await writeCostSettings((await testAccount()).workspaceId, {
+      monthlyCredits: null,
+      confirmThreshold: 100,
+      prices: { "hunter.email-finder": { creditsPerCall: 0, creditsPerFound: 0 } },
+      rateLimits: {
+        "hunter.email-finder": { limit: 1000, periodSeconds: 1 },
+        "pdl.person": { limit: 11, periodSeconds: 1 },
+      },
+      cacheTtlDays: {},
+    });
+    const t = await makeLeads(
+      Array.from({ length: 8 }, (_, i) => ({ name: `Capped Person${i}`, company_domain: `capped${i}.com` })),
+      { email: HUNTER_THEN_PDL },
+    );
+    const { jobId } = await createEnrichmentJob({
+      tableId: t.tableId,
+      source: { mode: "grid", columnIds: [t.columns.email as string], rowIds: "all" },
+      costs: { maxCredits: 0.5 },
+    });
+    const taskIds = (
+      await getDb().cellEnrichmentTask.findMany({ where: { jobId }, orderBy: { ordinal: "asc" }, select: { id: true } })
+    ).map((x) => x.id);
+    const outcomes = await runCellBatch(taskIds, 1, { horizonMs: 250 });
+    expect(outcomes.filter((o) => o.status === "handover")).toEqual([]);
+    const tasks = await getDb().cellEnrichmentTask.findMany({
+      where: { jobId },
+      select: { status: true, error: true },
+    });
+    expect(tasks).toEqual(taskIds.map(() => ({ status: "skipped", error: "budget reached" })));
+    expect(upstream()).toMatchObject({ hunter: 8, pdl: 0 });
+    expect(await jobOf(jobId)).toMatchObject({ status: "completed", budgetReached: true, skippedTasks: 8 });
   });
 
   test("a handed-over cell whose inputs were edited meanwhile is not called about either: its resumed batch asks from the first provider", async () => {
