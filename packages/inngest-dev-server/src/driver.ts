@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { AppUnreachable } from "./app-client";
 import type { Executor } from "./executor";
 import { ulid } from "./ids";
@@ -46,6 +47,9 @@ export class RunDriver {
   ) {
     this.epoch = ex.epoch;
     this.signal = AbortSignal.any([this.ctrl.signal, ex.stopSignal, ex.suspendSignal]);
+    // A run waits on as many things at once as it has parallel steps (invoked children, sleeps),
+    // each listening for this signal: more than Node's default of 10 is not a leak.
+    setMaxListeners(0, this.signal);
   }
 
   log(message: string): void {

@@ -247,9 +247,13 @@ export class Executor {
         settled = true;
         set.delete(onDone);
         if (set.size === 0) this.runWaiters.delete(runId);
+        // The caller's signal outlives this wait (a run invoking many children): a listener
+        // left on it per wait piled up (MaxListenersExceededWarning).
+        signal?.removeEventListener("abort", onAbort);
         timer.abort();
         fn();
       };
+      const onAbort = () => settle(() => reject(new Stopped()));
       const onDone = (r: FinishedRun) => settle(() => resolve(r));
       set.add(onDone);
       const signals = signal ? [timer.signal, signal] : [timer.signal];
@@ -259,7 +263,7 @@ export class Executor {
           () => {},
         );
       }
-      signal?.addEventListener("abort", () => settle(() => reject(new Stopped())), { once: true });
+      signal?.addEventListener("abort", onAbort, { once: true });
       if (!this.drivers.has(runId)) {
         this.store.runResult(runId).then(
           (r) => {

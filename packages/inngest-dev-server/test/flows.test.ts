@@ -49,6 +49,16 @@ beforeAll(async () => {
         }
         return { result, error };
       }),
+      inngest.createFunction({ id: "fan-invoker", triggers: [{ event: "test/fan-invoke" }] }, async ({ step }) => {
+        const parallel = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => step.invoke(`child-${i}`, { function: child, data: { n: i } })),
+        );
+        const sequential: number[] = [];
+        for (let i = 0; i < 12; i++) {
+          sequential.push(await step.invoke(`next-${i}`, { function: child, data: { n: i } }));
+        }
+        return { parallel, sequential };
+      }),
       inngest.createFunction({ id: "waiter", triggers: [{ event: "test/wait" }] }, async ({ step }) => {
         const approval = await step.waitForEvent("approval", {
           event: "test/approved",
@@ -154,6 +164,21 @@ describe("dev server flows", () => {
       ["dev-server-test-child", "completed"],
       ["dev-server-test-failing-child", "failed"],
     ]);
+  });
+
+  test("a run invoking 12 children at once, then 12 one after the other, leaves no listener behind (no MaxListenersExceededWarning)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on("warning", onWarning);
+    try {
+      const run = await server.waitForRun(await sendAndGetRun(server, app.inngest, { name: "test/fan-invoke" }));
+      const doubled = Array.from({ length: 12 }, (_, i) => i * 2);
+      expect(output(run)).toEqual({ parallel: doubled, sequential: doubled });
+      await pause(50);
+      expect(warnings.filter((w) => w.includes("MaxListeners"))).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 
   test("step.waitForEvent resolves with a matching event", async () => {
