@@ -50,35 +50,44 @@ export const rateLimitSpec = z.strictObject({
   periodSeconds: z.number().finite().min(0.001, "must be more than 0").max(86_400, "must be at most 86,400"),
 });
 
-export const putLimitsSchema = z.strictObject({
-  rateLimits: byProvider(rateLimitSpec.nullable()).optional().describe("Calls per period, by provider id"),
-  cacheTtlDays: byProvider(z.number().finite().min(0, "must be 0 or more").max(3650).nullable())
-    .superRefine((record, ctx) => {
-      for (const key of Object.keys(record)) {
-        if ((ADAPTER_IDS as string[]).includes(key) && !CACHEABLE.has(key)) {
-          ctx.addIssue({
-            code: "custom",
-            path: [key],
-            message: `${key} answers are never cached; cached providers: ${[...CACHEABLE].join(", ")}`,
-          });
+export const putLimitsSchema = z
+  .strictObject({
+    rateLimits: byProvider(rateLimitSpec.nullable()).optional().describe("Calls per period, by provider id"),
+    cacheTtlDays: byProvider(z.number().finite().min(0, "must be 0 or more").max(3650).nullable())
+      .superRefine((record, ctx) => {
+        for (const key of Object.keys(record)) {
+          if ((ADAPTER_IDS as string[]).includes(key) && !CACHEABLE.has(key)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [key],
+              message: `${key} answers are never cached; cached providers: ${[...CACHEABLE].join(", ")}`,
+            });
+          }
         }
-      }
-    })
-    .optional()
-    .describe("Days a cached answer is reused, by provider id (0 turns the cache off)"),
-});
+      })
+      .optional()
+      .describe("Days a cached answer is reused, by provider id (0 turns the cache off)"),
+  })
+  .refine((v) => v.rateLimits !== undefined || v.cacheTtlDays !== undefined, {
+    message: "give at least one of rateLimits, cacheTtlDays",
+  });
 export type PutLimitsInput = z.output<typeof putLimitsSchema>;
 
-export const putBudgetSchema = z.strictObject({
-  monthlyCredits: credits
-    .nullable()
-    .optional()
-    .describe("Credits the workspace may spend per calendar month (UTC); null removes the budget"),
-  confirmThreshold: credits
-    .nullable()
-    .optional()
-    .describe("The grid asks before a run expected to cost more than this; null follows the deployment's default"),
-});
+export const putBudgetSchema = z
+  .strictObject({
+    monthlyCredits: credits
+      .nullable()
+      .optional()
+      .describe("Credits the workspace may spend per calendar month (UTC); null removes the budget"),
+    confirmThreshold: credits
+      .nullable()
+      .optional()
+      .describe("The grid asks before a run expected to cost more than this; null follows the deployment's default"),
+  })
+  // An empty body changed nothing and answered 200, as if it had.
+  .refine((v) => v.monthlyCredits !== undefined || v.confirmThreshold !== undefined, {
+    message: "give at least one of monthlyCredits, confirmThreshold",
+  });
 export type PutBudgetInput = z.output<typeof putBudgetSchema>;
 
 const date = z

@@ -2,7 +2,7 @@ import "server-only";
 import { type Recipe, readRecipe } from "../providers/recipe";
 import { MAX_CELL_ATTEMPTS } from "./policy";
 import { type CellOutcome, computeCell, currentOutcomes, type RunOptions, recordedOutcome } from "./run-cell";
-import { type ClaimedTask, claimTasks, finishTasks, type TaskResult } from "./store";
+import { type ClaimedTask, claimTasks, finishTasks, requeueTasks, type TaskResult } from "./store";
 import { runWaterfallBatch } from "./waterfall/batch";
 
 /**
@@ -69,6 +69,10 @@ export async function runCellBatch(taskIds: string[], attempt = 1, options: RunO
     if (!f) continue; // finished concurrently by someone else: reported below as it stands
     outcomes.set(r.taskId, recordedOutcome(r, f, permanent.has(r.taskId)));
   }
+
+  // Cells to be retried on their own wait for that queued, not running (claim.ts, REQUEUE).
+  const retrying = [...outcomes.values()].filter((o) => o.status === "retry" && !o.alreadyFinal);
+  await requeueTasks(retrying.map((o) => o.taskId));
 
   const missing = unique.filter((id) => !outcomes.has(id));
   if (missing.length > 0) for (const [id, outcome] of await currentOutcomes(missing)) outcomes.set(id, outcome);

@@ -16,6 +16,7 @@ import {
   finishTasks,
   noteAttemptError,
   readTaskStates,
+  requeueTasks,
   type TaskResult,
 } from "./store";
 import type { Handover } from "./waterfall/batch";
@@ -193,7 +194,8 @@ export async function startCell(taskId: string, attempt = 1, options: RunOptions
   }
   const computed = await computeCell(task, attempt, maxAttempts, options.provider);
   if ("retry" in computed) {
-    await noteAttemptError(taskId, `Attempt ${attempt} failed: ${computed.retry}`);
+    // Waits queued for the orchestrator's retry (a cancel meanwhile settles it at once).
+    await requeueTasks([taskId], `Attempt ${attempt} failed: ${computed.retry}`);
     throw new TransientProviderError(computed.retry);
   }
   const [finished] = await finishTasks([computed.result]);

@@ -200,17 +200,18 @@ describe("GET /api/tables/:id/cells/status", () => {
     const [a, b] = await taskIdsOf(jobId);
     const start = await status(t);
 
+    // A failed attempt leaves its cell queued for the retry (attempts says how many it had).
     await expect(runCellTask(a, 1)).rejects.toThrow();
-    const running = await status(t, since(start.cursor));
+    const waiting = await status(t, since(start.cursor));
     await runCellTask(a, 2);
     await expect(runCellTask(b, 1)).rejects.toThrow();
-    const after = await status(t, since(running.cursor));
+    const after = await status(t, since(waiting.cursor));
 
-    expect(running.cells).toEqual([expect.objectContaining({ taskId: a, status: "running", attempts: 1 })]);
+    expect(waiting.cells).toEqual([expect.objectContaining({ taskId: a, status: "queued", attempts: 1 })]);
     expect(after.cells.map((c) => [c.taskId, c.status]).sort()).toEqual(
       [
         [a, "done"],
-        [b, "running"],
+        [b, "queued"],
       ].sort(),
     );
     expect(after.cells.find((c) => c.taskId === a)?.value).toEqual(expect.any(String));

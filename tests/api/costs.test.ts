@@ -176,6 +176,14 @@ describe("the monthly budget", () => {
       expect(paths(bad.body)).toEqual(["monthlyCredits"]);
     }
   });
+
+  test("PUT budget or provider limits with nothing to set → 422 saying what to give (it answered 200, changing nothing)", async () => {
+    for (const path of ["/api/workspace/budget", "/api/workspace/provider-limits"]) {
+      const res = await withoutWrites(() => api.put(path, {}));
+      expect(res.status, path).toBe(422);
+      expect(res.body.error.details[0].message).toMatch(/^give at least one of /);
+    }
+  });
 });
 
 describe("POST /api/tables/:tableId/enrich – maxCredits", () => {

@@ -28,7 +28,7 @@ async function taskOf(jobId: string, rowId: string, columnId: string) {
 }
 
 /** A `flaky_` cell after its first, transient failure: claimed and still running. */
-async function leaveRunning(taskId: string) {
+async function failFirstAttempt(taskId: string) {
   await expect(runCellTask(taskId, 1)).rejects.toThrow(/simulated transient failure/);
 }
 
@@ -159,16 +159,16 @@ describe("GET /api/tables/:id/enrich/jobs/:jobId", () => {
     expect(row.data).toEqual({ email: `fake_${row.id}@example.com` });
   });
 
-  test("flaky cell → first attempt throws and the cell stays running, second attempt succeeds", async () => {
+  test("flaky cell → first attempt throws and the cell waits queued for its retry, second attempt succeeds", async () => {
     const t = await makeTable({ keys: ["flaky_title"], rows: 1 });
     const jobId = await enrich(t, ["flaky_title"]);
     const [taskId] = await taskIdsOf(jobId);
 
-    await leaveRunning(taskId);
+    await failFirstAttempt(taskId);
     expect(await getJob(t, jobId)).toMatchObject({ status: "running", doneTasks: 0, failedTasks: 0, progress: 0 });
-    const [running] = await rowsApi(t);
-    expect(running.status).toBe("running");
-    expect(running.cells[t.columns.flaky_title].status).toBe("running");
+    const [waiting] = await rowsApi(t);
+    expect(waiting.status).toBe("queued");
+    expect(waiting.cells[t.columns.flaky_title].status).toBe("queued");
 
     const outcome = await runCellTask(taskId, 2);
 
@@ -403,65 +403,61 @@ describe("GET /api/tables/:id/enrich/jobs/:jobId/tasks", () => {
 });
 
 describe("POST /api/tables/:id/enrich/jobs/:jobId/cancel", () => {
-  test("queued cells → failed 'cancelled'; a cell waiting to retry makes no new attempt and ends 'cancelled'; job cancelled", async () => {
+  test("queued cells → failed 'cancelled', a cell waiting to retry too (at once: no attempt is under way); job cancelled", async () => {
     const t = await makeTable({ keys: ["flaky_title"], rows: 3 });
     const jobId = await enrich(t, ["flaky_title"]);
-    const [running, ...queued] = await taskIdsOf(jobId);
-    await leaveRunning(running);
+    const [waiting, ...queued] = await taskIdsOf(jobId);
+    await failFirstAttempt(waiting);
 
     const res = await api.post(`${jobUrl(t, jobId)}/cancel`);
 
     expect(res.status).toBe(200);
+    // The cell waiting for its retry ends with the queued ones: it stayed running (spinning in
+    // the grid, the job's numbers moving) until its retry's backoff ended.
     expect(res.body).toMatchObject({
       jobId,
       status: "cancelled",
       totalTasks: 3,
-      doneTasks: 0,
-      failedTasks: 2,
-      cancelledTasks: 2,
-      progress: 67,
-      // The cell under way still ends after the cancel: the numbers still move until this is 0.
-      unfinishedTasks: 1,
-    });
-    expect(res.body.completedAt).toEqual(expect.any(String));
-    for (const id of queued) {
-      expect(await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id } })).toMatchObject({
-        status: "failed",
-        error: "cancelled",
-        attempts: 0,
-      });
-    }
-    const [first, ...rest] = await rowsApi(t);
-    expect(first.status).toBe("running");
-    // The cancelled cells never ran before: they say "cancelled", and no row counts them as failed.
-    for (const row of rest) {
-      expect(row).toMatchObject({ status: "idle", error: null });
-      expect(row.cells[t.columns.flaky_title]).toMatchObject({ status: "failed", error: "cancelled" });
-    }
-
-    // Its retry comes after the cancel: no second attempt (no provider call), the cell ends cancelled.
-    const outcome = await runCellTask(running, 2);
-
-    expect(outcome).toMatchObject({ status: "failed", alreadyFinal: true, error: "cancelled" });
-    expect(await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: running } })).toMatchObject({
-      status: "failed",
-      error: "cancelled",
-      attempts: 1,
-    });
-    expect(await getJob(t, jobId)).toMatchObject({
-      status: "cancelled",
       doneTasks: 0,
       failedTasks: 3,
       cancelledTasks: 3,
       progress: 100,
       unfinishedTasks: 0,
     });
-    const [finished] = await rowsApi(t);
-    expect(finished.status).toBe("idle");
-    expect(finished.data.flaky_title).toBeUndefined();
+    expect(res.body.completedAt).toEqual(expect.any(String));
+    for (const [id, attempts] of [[waiting, 1], ...queued.map((id) => [id, 0])] as [string, number][]) {
+      expect(await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        status: "failed",
+        error: "cancelled",
+        attempts,
+      });
+    }
+    // The cancelled cells never ran to an end before: they say "cancelled", and no row counts them as failed.
+    for (const row of await rowsApi(t)) {
+      expect(row).toMatchObject({ status: "idle", error: null });
+      expect(row.cells[t.columns.flaky_title]).toMatchObject({ status: "failed", error: "cancelled" });
+      expect(row.data.flaky_title).toBeUndefined();
+    }
+
+    // Its retry comes after the cancel: no second attempt (no provider call).
+    const outcome = await runCellTask(waiting, 2);
+    expect(outcome).toMatchObject({ status: "failed", alreadyFinal: true, error: "cancelled" });
+    expect(await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: waiting } })).toMatchObject({
+      attempts: 1,
+    });
     // A batch's retry of such cells does the same, counted once.
-    expect((await runCellBatch([running], 3))[0]).toMatchObject({ status: "failed", alreadyFinal: true });
+    expect((await runCellBatch([waiting], 3))[0]).toMatchObject({ status: "failed", alreadyFinal: true });
     expect(await getJob(t, jobId)).toMatchObject({ failedTasks: 3, cancelledTasks: 3 });
+  });
+
+  test("an attempt under way when the job is cancelled ends after it (its numbers move until unfinishedTasks is 0)", async () => {
+    const t = await makeTable({ keys: ["flaky_title"], rows: 2 });
+    const jobId = await enrich(t, ["flaky_title"]);
+    const [underWay] = await taskIdsOf(jobId);
+    await claimTasks([underWay]);
+    const res = await api.post(`${jobUrl(t, jobId)}/cancel`);
+    expect(res.body).toMatchObject({ status: "cancelled", failedTasks: 1, cancelledTasks: 1, unfinishedTasks: 1 });
+    expect((await rowsApi(t))[0].status).toBe("running");
   });
 
   test("two runs of the same cells, the newer cancelled: the older one's values land, whether it ended before or after the cancel", async () => {
@@ -771,7 +767,7 @@ describe("stale tasks", () => {
     const t = await makeTable({ keys: ["flaky_bio"], rows: 1 });
     const oldJob = await enrich(t, ["flaky_bio"]);
     const [oldTask] = await taskIdsOf(oldJob);
-    await leaveRunning(oldTask);
+    await failFirstAttempt(oldTask);
     const newJob = await enrich(t, ["flaky_bio"]);
     const [newTask] = await taskIdsOf(newJob);
 

@@ -106,9 +106,12 @@ describe("runCellTask", () => {
     const job = await gridJob(t.tableId, [t.columns.flaky_title]);
     const [taskId] = await taskIdsOf(job.jobId);
     await expect(runCellTask(taskId, 1)).rejects.toThrow(/simulated transient failure/);
+    // Between attempts it waits queued (no attempt is under way), the failure noted.
     const between = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: taskId } });
-    expect(between).toMatchObject({ status: "running", attempts: 1 });
+    expect(between).toMatchObject({ status: "queued", attempts: 1 });
     expect(between.error).toMatch(/Attempt 1 failed/);
+    const state = (await rowsOf(t.tableId))[0]?.cellStates as Record<string, { s: string }>;
+    expect(state[t.columns.flaky_title]).toMatchObject({ s: "queued" });
     expect((await jobOf(job.jobId)).doneTasks).toBe(0);
     const outcome = await runCellTask(taskId, 2);
     expect(outcome.status).toBe("done");
@@ -321,6 +324,10 @@ describe("runCellBatch", () => {
     const byStatus = (s: string) => outcomes.filter((o) => o.status === s).length;
     expect([byStatus("done"), byStatus("retry"), byStatus("failed")]).toEqual([3, 3, 3]);
     expect(await jobOf(job.jobId)).toMatchObject({ status: "running", doneTasks: 3, failedTasks: 3 });
+    const waiting = await getDb().cellEnrichmentTask.findMany({
+      where: { id: { in: outcomes.filter((o) => o.status === "retry").map((o) => o.taskId) } },
+    });
+    expect(waiting.map((x) => x.status)).toEqual(["queued", "queued", "queued"]);
     // Retrying only the cells that need it, each on its own.
     const retry = outcomes.filter((o) => o.status === "retry").map((o) => o.taskId);
     await Promise.all(retry.map((id) => runCellTask(id, 2)));
@@ -331,6 +338,21 @@ describe("runCellBatch", () => {
 });
 
 describe("cancel and retry", () => {
+  test("a cancel settles at once the cells a batch left waiting for a retry; their retry then changes nothing", async () => {
+    const t = await makeTable({ keys: ["flaky_bio"], rows: 3 });
+    const job = await gridJob(t.tableId, [t.columns.flaky_bio]);
+    const ids = await taskIdsOf(job.jobId);
+    expect((await runCellBatch(ids)).map((o) => o.status)).toEqual(["retry", "retry", "retry"]);
+    const cancelled = await cancelJob({ tableId: t.tableId, jobId: job.jobId, orchestrator });
+    expect(cancelled).toMatchObject({ status: "cancelled", failedTasks: 3, cancelledTasks: 3, unfinishedTasks: 0 });
+    // They never ran to an answer before: they show "cancelled" (failed, error cancelled).
+    const states = (await rowsOf(t.tableId)).map((r) => (r.cellStates as Record<string, unknown>)[t.columns.flaky_bio]);
+    expect(states).toEqual(ids.map(() => expect.objectContaining({ s: "failed", e: "cancelled" })));
+    const again = await Promise.all(ids.map((id) => runCellTask(id, 2)));
+    expect(again.every((o) => o.alreadyFinal)).toBe(true);
+    expect(await jobOf(job.jobId)).toMatchObject({ doneTasks: 0, failedTasks: 3, cancelledTasks: 3 });
+  });
+
   test("cancel fails queued tasks with 'cancelled', lets running ones finish, and ends the job cancelled", async () => {
     const t = await makeTable({ keys: ["email"], rows: 4 });
     const job = await gridJob(t.tableId, [t.columns.email]);

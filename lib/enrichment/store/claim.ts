@@ -50,6 +50,32 @@ export const CLAIM: Statement = {
       FROM t JOIN rows r ON r.id = t.row_id JOIN columns c ON c.id = t.column_id`,
 };
 
+// A running task whose attempt failed and will be tried again goes back to queued until its
+// next attempt claims it, with the failure noted: "running" means an attempt is under way. A
+// cancel then settles it with the job's other queued cells, at once (it stayed running, and
+// the grid spinning, until its retry's backoff ended and a step found the job cancelled).
+const REQUEUE: Statement = {
+  name: "glaze-requeue-tasks",
+  plan: "generic",
+  hints: "cells",
+  text: `
+    WITH t AS (
+      UPDATE cell_enrichment_tasks ct SET status = 'queued', error = COALESCE($2, ct.error)
+       WHERE ct.id = ANY($1::uuid[]) AND ${statusIn("ct", ["running"])}
+      RETURNING ct.id, ct.row_id, ct.column_id
+    ), per_row AS (
+      SELECT row_id, ${pendingStatesOf("t", "queued")} AS states FROM t GROUP BY row_id ORDER BY row_id
+    )
+    UPDATE rows SET cell_states = ${mergeStates("per_row", true)}
+      FROM per_row WHERE rows.id = per_row.row_id`,
+};
+
+/** Puts running tasks whose attempt failed back to queued, to wait for their next attempt. */
+export async function requeueTasks(taskIds: string[], error: string | null = null, tx?: Tx) {
+  if (taskIds.length === 0) return;
+  await run(REQUEUE, [taskIds, error], tx);
+}
+
 export type ClaimedTask = {
   taskId: string;
   tableId: string;

@@ -6,7 +6,7 @@ export { abandonTasks } from "./abandon";
 export { CANCELLED_ERROR, failRemainingTasks, markJobCancelled, settleCancelledTasks } from "./cancel";
 export { type CellChange, type CellState, readCellChanges } from "./cell-changes";
 export { type CellStateDto, type CellStates, cellConfidenceOf, cellStatusOf, readCellStates } from "./cell-states";
-export { type ClaimedTask, claimTasks, peekRecipeTasks } from "./claim";
+export { type ClaimedTask, claimTasks, peekRecipeTasks, requeueTasks } from "./claim";
 export { type CompactedBatch, compactTaskBatch, type DueJob, markJobCompacted, readNextDueJob } from "./compact";
 export { COUNTER_SHARDS } from "./counters";
 export {
