@@ -55,7 +55,11 @@ test.each<[string, FilterNode, number[]]>([
   ["cell status done", { column: "email", op: "cell_status_is", value: "done" }, [0, 1, 2]],
   ["cell status queued", { column: "email", op: "cell_status_is", value: "queued" }, [3]],
   ["cell status idle: never enriched", { column: "email", op: "cell_status_is", value: "idle" }, [4]],
-  ["cell status failed: not the cancelled one", { column: "fail_phone", op: "cell_status_is", value: "failed" }, [0, 1]],
+  [
+    "cell status failed: not the cancelled one",
+    { column: "fail_phone", op: "cell_status_is", value: "failed" },
+    [0, 1],
+  ],
   ["cell status cancelled", { column: "fail_phone", op: "cell_status_is", value: "cancelled" }, [2]],
   ["cell status running: none", { column: "email", op: "cell_status_is", value: "running" }, []],
   ["row status ambiguous", { op: "row_status_is", value: "ambiguous" }, [0, 1]],
