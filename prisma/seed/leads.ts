@@ -7,7 +7,8 @@ export const LEADS_TABLE_NAME = "Leads";
 
 export const LEADS_COLUMNS = [
   { key: "name", label: "Name", dataType: "text" },
-  { key: "domain", label: "Company domain", dataType: "url" },
+  // Bare domains (analytical.io), not URLs: text, as a CSV import of them would type it.
+  { key: "domain", label: "Company domain", dataType: "text" },
   { key: "email", label: "Email", dataType: "email" },
   { key: "company", label: "Company", dataType: "text" },
   { key: "title", label: "Title", dataType: "text" },
