@@ -171,7 +171,7 @@ test("a value with line breaks keeps them through the editor; Shift+Enter adds o
 test.describe("in a browser far from UTC", () => {
   test.use({ timezoneId: "Pacific/Auckland" });
 
-  test("typed columns show values as their filters read them and mark the others (number, boolean, date)", async ({
+  test("typed columns show values as their filters read them and mark the others (number, boolean, date, url, email)", async ({
     page,
     request,
   }) => {
@@ -184,10 +184,19 @@ test.describe("in a browser far from UTC", () => {
         { key: "size", label: "Size", dataType: "number" },
         { key: "active", label: "Active", dataType: "boolean" },
         { key: "seen", label: "Seen", dataType: "date" },
+        { key: "site", label: "Site", dataType: "url" },
+        { key: "mail", label: "Mail", dataType: "email" },
       ],
       [
-        { name: "alpha", size: "1234.5", active: "TRUE", seen: "2024-05-01T23:00" },
-        { name: "bravo", size: "1,234", active: "yes", seen: "someday" },
+        {
+          name: "alpha",
+          size: "1234.5",
+          active: "TRUE",
+          seen: "2024-05-01T23:00",
+          site: "https://example.com/a",
+          mail: "a@example.com",
+        },
+        { name: "bravo", size: "1,234", active: "yes", seen: "someday", site: "n/a", mail: "nobody" },
         { name: "charlie", size: 7, active: false, seen: "2024-05-01" },
       ],
     );
@@ -206,6 +215,12 @@ test.describe("in a browser far from UTC", () => {
     await expect(await cellOf(page, "alpha", "Seen")).toHaveText("May 1, 2024, 23:00 UTC");
     await expect((await cellOf(page, "bravo", "Seen")).locator("[data-not-a-date]")).toHaveText("someday");
     await expect(await cellOf(page, "charlie", "Seen")).toHaveText("May 1, 2024");
+    // A web address is shown without its scheme; text that is no address (or no email) is marked.
+    await expect(await cellOf(page, "alpha", "Site")).toHaveText("example.com/a");
+    await expect((await cellOf(page, "alpha", "Site")).locator("[data-not-a-url]")).toHaveCount(0);
+    await expect((await cellOf(page, "bravo", "Site")).locator("[data-not-a-url]")).toHaveText("n/a");
+    await expect((await cellOf(page, "alpha", "Mail")).locator("[data-not-a-email]")).toHaveCount(0);
+    await expect((await cellOf(page, "bravo", "Mail")).locator("[data-not-a-email]")).toHaveText("nobody");
     expect(errors).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ export function UnreadableValue({
   className = "",
 }: {
   value: unknown;
-  type: "number" | "boolean" | "date";
+  type: "number" | "boolean" | "date" | "url" | "email";
   why: string;
   className?: string;
 }) {
