@@ -11,6 +11,25 @@ import type { GridFeatures } from "./use-grid-table";
 
 export type ColumnWindow = { start: number; end: number; offsets: number[]; widths: number[] };
 
+// A loading row's grey bars, one per column, at its offset and about half its width (they
+// were every 200 px whatever the columns). One gradient per layout of the columns, shared by
+// every loading row: a fast scroll mounts dozens of them per frame.
+const loadingBars = new WeakMap<number[], string>();
+
+function loadingBarsOf({ offsets, widths }: ColumnWindow): string {
+  let bars = loadingBars.get(offsets);
+  if (!bars) {
+    const stops = widths.map((width, i) => {
+      const from = (offsets[i] ?? 0) + 10;
+      const to = from + Math.max(16, Math.min(width - 20, Math.round(width * 0.45)));
+      return `transparent ${from}px, var(--color-slate-200) ${from}px ${to}px, transparent ${to}px`;
+    });
+    bars = `linear-gradient(to right, ${stops.join(", ")})`;
+    loadingBars.set(offsets, bars);
+  }
+  return bars;
+}
+
 type GridRowProps = {
   index: number;
   top: number;
@@ -105,8 +124,13 @@ function GridRowView({
         <td
           aria-busy="true"
           colSpan={columns.length}
-          className="absolute top-0 h-full border-b border-slate-200 bg-white [background-image:linear-gradient(to_right,var(--color-slate-200)_0_42%,transparent_42%)] [background-position:12px_center] [background-repeat:repeat-x] [background-size:200px_10px]"
-          style={{ left: GUTTER_WIDTH, width: width - GUTTER_WIDTH }}
+          className="absolute top-0 h-full border-b border-slate-200 bg-white [background-position:0_center] [background-repeat:no-repeat]"
+          style={{
+            left: GUTTER_WIDTH,
+            width: width - GUTTER_WIDTH,
+            backgroundImage: loadingBarsOf(colWindow),
+            backgroundSize: "100% 10px",
+          }}
         />
       )}
     </tr>
