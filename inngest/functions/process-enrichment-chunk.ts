@@ -9,6 +9,7 @@ import {
   HANDOVER_TIMEOUT,
   MAX_CELL_ATTEMPTS,
   MAX_HANDOVER_ROUNDS,
+  RETRY_BATCH_WAIT,
   TABLE_STEP_CONCURRENCY,
 } from "@/lib/enrichment/policy";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
@@ -101,8 +102,9 @@ function chunked<T>(items: T[], size: number): T[][] {
 // cell with a recipe). Bulk jobs: one step per batch of cells (set-based SQL, waterfalls
 // batched per provider; the cells the provider cache answers outright in one batch); cells
 // whose next provider's rate limit is busy are handed over to the provider-calls function and
-// resumed after it; then every cell that failed transiently inside a batch gets its own steps
-// with their own retries, so a failing cell never re-runs its neighbours.
+// resumed after it; the cells that failed transiently inside a batch get their second attempt
+// together in batches again, after a short wait, and only those that fail again get their own
+// steps with their own retries, so a failing cell never re-runs its neighbours.
 // Concurrency is keyed by table, so one huge job cannot starve other tables.
 export const processEnrichmentChunk = inngest.createFunction(
   {
@@ -119,8 +121,11 @@ export const processEnrichmentChunk = inngest.createFunction(
     let single = taskIds;
     let priorAttempts = 0;
     if (cellsPerStep > 1) {
-      const runBatch = async (ids: string[], { resume = false, handOver = true, showRunning = true } = {}) => {
-        const outcomes = await runCellBatch(ids, 1, {
+      const runBatch = async (
+        ids: string[],
+        { resume = false, handOver = true, showRunning = true, attempt: batchAttempt = 1 } = {},
+      ) => {
+        const outcomes = await runCellBatch(ids, batchAttempt, {
           maxAttempts: MAX_CELL_ATTEMPTS,
           resume,
           showRunning,
@@ -137,7 +142,12 @@ export const processEnrichmentChunk = inngest.createFunction(
       // Cells a batch handed over wait for their provider in its own function (no table step
       // slot held meanwhile), then their batch goes on here; the last round waits in its step.
       // Returns the cells left to retry on their own.
-      const carry = async (label: string, handover: Handover[] | undefined, round: number): Promise<string[]> => {
+      const carry = async (
+        label: string,
+        handover: Handover[] | undefined,
+        round: number,
+        batchAttempt = 1,
+      ): Promise<string[]> => {
         const groups = handoverGroups(handover ?? [], cellsPerStep);
         const left = await Promise.all(
           groups.map(async ({ workspaceId, provider, taskIds: ids }, i) => {
@@ -154,10 +164,15 @@ export const processEnrichmentChunk = inngest.createFunction(
               asBackgroundWork(async () => {
                 await endCancelledCells(jobId, ids);
                 // Their rows already show them running.
-                return runBatch(ids, { resume: true, handOver: round + 1 < MAX_HANDOVER_ROUNDS, showRunning: false });
+                return runBatch(ids, {
+                  resume: true,
+                  handOver: round + 1 < MAX_HANDOVER_ROUNDS,
+                  showRunning: false,
+                  attempt: batchAttempt,
+                });
               }),
             );
-            return [...next.retry, ...(await carry(`${label}-${i}`, next.handover, round + 1))];
+            return [...next.retry, ...(await carry(`${label}-${i}`, next.handover, round + 1, batchAttempt))];
           }),
         );
         return left.flat();
@@ -183,9 +198,29 @@ export const processEnrichmentChunk = inngest.createFunction(
       ]);
       single = batches.flat();
       priorAttempts = 1;
-      // Cells left for steps of their own, unless they ended meanwhile (their job cancelled).
+      // Cells left to retry, unless they ended meanwhile (their job cancelled).
       if (single.length > 0) {
         single = await step.run("cells-left", () => asBackgroundWork(() => tasksStillToRun(single)));
+      }
+      // Their second attempt, after a short wait, in batches like their first: a step per cell
+      // for thousands of cells that failed once (a provider's bad minute, flaky_ columns) ran
+      // at 3–10 cells a second and held the table's step slots for minutes, a cancelled job's
+      // too. Only the cells that fail again get steps of their own.
+      if (single.length > 0) {
+        await step.sleep("retry-wait", RETRY_BATCH_WAIT);
+        const again = await Promise.all(
+          chunked(single, cellsPerStep).map(async (ids, index) => {
+            const ran = await step.run(`retry-batch-${index}`, () =>
+              asBackgroundWork(() => runBatch(ids, { attempt: 2 })),
+            );
+            return [...ran.retry, ...(await carry(`retry-batch-${index}`, ran.handover, 0, 2))];
+          }),
+        );
+        single = again.flat();
+        priorAttempts = 2;
+        if (single.length > 0) {
+          single = await step.run("cells-left-again", () => asBackgroundWork(() => tasksStillToRun(single)));
+        }
       }
     }
 

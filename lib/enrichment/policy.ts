@@ -16,6 +16,12 @@ export const MAX_CELL_ATTEMPTS = CELL_STEP_RETRIES + 1;
 export const cellAttempt = ({ priorAttempts, stepAttempt }: { priorAttempts: number; stepAttempt: number }) =>
   priorAttempts + stepAttempt + 1;
 
+/**
+ * How long a chunk waits before the second attempt of the cells that failed transiently in its
+ * batches, which it runs in batches again (only cells that fail again get steps of their own).
+ */
+export const RETRY_BATCH_WAIT = "1s";
+
 /** Retries of the job (fan-out) function. */
 export const JOB_STEP_RETRIES = 3;
 

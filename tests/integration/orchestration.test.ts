@@ -103,7 +103,7 @@ describe("orchestration through the dev server", () => {
     ]);
   });
 
-  test("a bulk job runs in batches, retries transient cells on their own, and respects per-table concurrency", async () => {
+  test("a bulk job runs in batches, retries transient cells in batches again (not a step each), and respects per-table concurrency", async () => {
     const t = await makeTable({ keys: ["email", "flaky_bio", "fail_x"], rows: 400 });
     const job = await enrich(t.tableId, { columnIds: [t.columns.email, t.columns.flaky_bio, t.columns.fail_x] });
     expect(job.totalTasks).toBe(1200);
@@ -126,8 +126,18 @@ describe("orchestration through the dev server", () => {
     );
     expect(chunkKey).toBeDefined();
     expect(app.maxInFlight.get(chunkKey as string)).toBeLessThanOrEqual(4);
-    // 400 transient cells each retry in a step of their own, 4 at a time: ~30 s on a quiet
-    // 2-core machine, minutes beside the rest of the suite.
+    // The 400 transient cells had their second attempt in batch steps: no chunk ran a step per
+    // cell (each took a step of its own, 4 at a time: ~30 s quiet, minutes beside the suite).
+    const runs = await devServer.listRuns({ limit: 200 });
+    const chunks = (
+      await Promise.all(
+        runs.filter((r) => r.functionId.endsWith("process-enrichment-chunk")).map((r) => devServer.getRun(r.id)),
+      )
+    ).filter((d) => d?.event.includes(job.jobId));
+    expect(chunks.length).toBeGreaterThan(0);
+    const names = chunks.flatMap((d) => (d?.steps ?? []).map((s) => s.name ?? ""));
+    expect(names.filter((n) => n.startsWith("cell-"))).toEqual([]);
+    expect(names.filter((n) => n.startsWith("retry-batch-")).length).toBeGreaterThan(0);
   }, 240_000);
 
   test("killing the dev server mid-job and starting it again loses no cell and counts none twice", async () => {
