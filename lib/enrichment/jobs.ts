@@ -82,7 +82,7 @@ export async function listTasks(
   const labelOf = (data: unknown) => {
     for (const column of columns) {
       const value = readOwn(data, column.key);
-      if (value !== undefined && value !== null && value !== "") return String(value);
+      if (value !== undefined && value !== null && String(value).trim() !== "") return String(value);
     }
     return null;
   };

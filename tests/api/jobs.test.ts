@@ -792,7 +792,7 @@ describe("GET /api/tables/:id/enrich/jobs/:jobId/tasks – row labels", () => {
 
   test("an empty first column does not leave rows unnamed: the first column with a value names them", async () => {
     const t = await makeTable({ keys: ["mobile", "name", "email"], rows: 2 });
-    await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[1]}`, { data: { mobile: "" } });
+    await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[1]}`, { data: { mobile: "  " } });
     const jobId = await enrich(t, ["email"]);
     const res = await api.get(`${jobUrl(t, jobId)}/tasks`);
     expect(res.body.data.map((task: { rowLabel: string }) => task.rowLabel)).toEqual(["Person 1", "Person 2"]);

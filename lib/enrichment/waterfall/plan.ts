@@ -42,7 +42,7 @@ export type WaterfallPlan = {
 export type PlanOutcome = { plan: WaterfallPlan } | { skipped: string; passedOver: Record<string, string> };
 
 /** Why a provider is passed over: the inputs it needs that the row lacks. */
-export const missingInput = (missing: string[] = []) => `missing input: ${missing.join(", ")}`;
+export const missingInput = (missing: string[] = []) => `missing input: ${[...missing].sort().join(", ")}`;
 
 const isEmpty = (value: unknown) => value === undefined || value === null || String(value).trim() === "";
 
