@@ -60,7 +60,7 @@ export type RunDto = {
   minConfidence: number | null;
   calls: CallDto[];
   /** Providers of the waterfall never called, and why. */
-  notCalled: { provider: string; reason: string }[];
+  notCalled: { provider: string; name: string; reason: string }[];
 };
 
 export type CellHistoryDto = {
@@ -223,6 +223,7 @@ export async function getCellHistory({
         .filter((p) => !called.has(p))
         .map((provider) => ({
           provider,
+          name: adapterInfo(provider)?.name ?? provider,
           reason: reasonNotCalled(provider, result, winner),
         })),
     };

@@ -72,7 +72,7 @@ export async function runCellBatch(taskIds: string[], attempt = 1, options: RunO
 
   // Cells to be retried on their own wait for that queued, not running (claim.ts, REQUEUE).
   const retrying = [...outcomes.values()].filter((o) => o.status === "retry" && !o.alreadyFinal);
-  await requeueTasks(retrying.map((o) => o.taskId));
+  await requeueTasks(retrying.map((o) => ({ taskId: o.taskId, error: `Attempt ${attempt} failed: ${o.error}` })));
 
   const missing = unique.filter((id) => !outcomes.has(id));
   if (missing.length > 0) for (const [id, outcome] of await currentOutcomes(missing)) outcomes.set(id, outcome);

@@ -195,7 +195,7 @@ export async function startCell(taskId: string, attempt = 1, options: RunOptions
   const computed = await computeCell(task, attempt, maxAttempts, options.provider);
   if ("retry" in computed) {
     // Waits queued for the orchestrator's retry (a cancel meanwhile settles it at once).
-    await requeueTasks([taskId], `Attempt ${attempt} failed: ${computed.retry}`);
+    await requeueTasks([{ taskId, error: `Attempt ${attempt} failed: ${computed.retry}` }]);
     throw new TransientProviderError(computed.retry);
   }
   const [finished] = await finishTasks([computed.result]);

@@ -328,6 +328,7 @@ describe("runCellBatch", () => {
       where: { id: { in: outcomes.filter((o) => o.status === "retry").map((o) => o.taskId) } },
     });
     expect(waiting.map((x) => x.status)).toEqual(["queued", "queued", "queued"]);
+    expect(waiting.every((x) => /^Attempt 1 failed: /.test(x.error ?? ""))).toBe(true);
     // Retrying only the cells that need it, each on its own.
     const retry = outcomes.filter((o) => o.status === "retry").map((o) => o.taskId);
     await Promise.all(retry.map((id) => runCellTask(id, 2)));

@@ -59,9 +59,11 @@ const REQUEUE: Statement = {
   plan: "generic",
   hints: "cells",
   text: `
-    WITH t AS (
-      UPDATE cell_enrichment_tasks ct SET status = 'queued', error = COALESCE($2, ct.error)
-       WHERE ct.id = ANY($1::uuid[]) AND ${statusIn("ct", ["running"])}
+    WITH input AS (
+      SELECT * FROM unnest($1::uuid[], $2::text[]) AS u(id, error)
+    ), t AS (
+      UPDATE cell_enrichment_tasks ct SET status = 'queued', error = COALESCE(input.error, ct.error)
+        FROM input WHERE ct.id = input.id AND ${statusIn("ct", ["running"])}
       RETURNING ct.id, ct.row_id, ct.column_id
     ), per_row AS (
       SELECT row_id, ${pendingStatesOf("t", "queued")} AS states FROM t GROUP BY row_id ORDER BY row_id
@@ -70,10 +72,13 @@ const REQUEUE: Statement = {
       FROM per_row WHERE rows.id = per_row.row_id`,
 };
 
-/** Puts running tasks whose attempt failed back to queued, to wait for their next attempt. */
-export async function requeueTasks(taskIds: string[], error: string | null = null, tx?: Tx) {
-  if (taskIds.length === 0) return;
-  await run(REQUEUE, [taskIds, error], tx);
+/**
+ * Puts running tasks whose attempt failed back to queued, to wait for their next attempt, each
+ * with a note of why ("Attempt 1 failed: …").
+ */
+export async function requeueTasks(tasks: { taskId: string; error: string }[], tx?: Tx) {
+  if (tasks.length === 0) return;
+  await run(REQUEUE, [tasks.map((t) => t.taskId), tasks.map((t) => t.error)], tx);
 }
 
 export type ClaimedTask = {

@@ -29,7 +29,11 @@ export async function startWaterfalls(tasks: { task: ClaimedTask; recipe: Recipe
     const outcome = planWaterfall({ task, recipe, workspaceId });
     if ("skipped" in outcome) {
       // Its providers and what each lacked, for the cell's history (no call is recorded).
-      const details = { waterfall: Object.keys(outcome.passedOver), passedOver: outcome.passedOver };
+      const details = {
+        waterfall: Object.keys(outcome.passedOver),
+        minConfidence: outcome.minConfidence,
+        passedOver: outcome.passedOver,
+      };
       return { result: { taskId: task.taskId, status: "skipped" as const, error: outcome.skipped, details } };
     }
     return { plan: outcome.plan };

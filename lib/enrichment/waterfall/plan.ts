@@ -39,7 +39,9 @@ export type WaterfallPlan = {
 };
 
 /** A cell none of whose providers can run is skipped: `passedOver` says what each one lacked. */
-export type PlanOutcome = { plan: WaterfallPlan } | { skipped: string; passedOver: Record<string, string> };
+export type PlanOutcome =
+  | { plan: WaterfallPlan }
+  | { skipped: string; passedOver: Record<string, string>; minConfidence: number };
 
 /** Why a provider is passed over: the inputs it needs that the row lacks. */
 export const missingInput = (missing: string[] = []) => `missing input: ${[...missing].sort().join(", ")}`;
@@ -95,6 +97,7 @@ export function planWaterfall({
     return {
       skipped: missingInput(keys),
       passedOver: Object.fromEntries(providers.map((p) => [p.id, missingInput(p.missing)])),
+      minConfidence: recipe.stopWhen.minConfidence,
     };
   }
   const inputs: Partial<Record<InputName, string>> = {};
