@@ -50,6 +50,12 @@ export function ConfirmEnrichDialog({
           <dd className="tabular-nums">
             {formatCredits(credits.min)} – {formatCredits(credits.max)}
           </dd>
+          {budget.maxCredits !== null ? (
+            <>
+              <dt className="text-slate-500">This run's cap</dt>
+              <dd className="tabular-nums">{formatCredits(budget.maxCredits)}</dd>
+            </>
+          ) : null}
           {remaining !== null ? (
             <>
               <dt className="text-slate-500">Left in this month's budget</dt>
@@ -57,6 +63,12 @@ export function ConfirmEnrichDialog({
             </>
           ) : null}
         </dl>
+        {budget.maxCredits !== null && credits.expected > budget.maxCredits ? (
+          <p role="note" className="rounded-md bg-slate-50 p-2 text-sm text-slate-700">
+            It spends at most its cap of {formatCredits(budget.maxCredits)} credits (a retry keeps its job's cap): the
+            cells it does not get to are marked “Budget reached”.
+          </p>
+        ) : null}
         {remaining !== null && credits.expected > remaining ? (
           <p role="alert" className="rounded-md bg-amber-50 p-2 text-sm text-amber-900">
             That is more than this month's budget has left: the run stops when the budget is reached, and the cells it

@@ -123,6 +123,40 @@ test("a monthly budget reached mid-run: the job says so and the grid marks the c
   expect(errors).toEqual([]);
 });
 
+test("a job's cap stopped it: running the cells it skipped asks first and says the retry keeps the cap", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const tag = Date.now().toString(36);
+  const t = await hunterLeads(
+    request,
+    "Capped leads",
+    Array.from({ length: 6 }, (_, i) => `Person${i} Capped${tag}`),
+  );
+  expect((await request.put("/api/workspace/budget", { data: { confirmThreshold: 0.5 } })).status()).toBe(200);
+  const created = await request.post(`/api/tables/${t.id}/enrich`, {
+    data: { columnIds: [t.email], rowIds: "all", maxCredits: 2 },
+  });
+  expect(created.status()).toBe(201);
+  const { jobId } = await created.json();
+  await expect
+    .poll(async () => (await (await request.get(`/api/tables/${t.id}/enrich/jobs/${jobId}`)).json()).status, {
+      timeout: 30_000,
+    })
+    .toBe("completed");
+  await page.goto(`/tables/${t.id}`);
+  await page.getByRole("button", { name: "Jobs" }).click();
+  await page.getByRole("button", { name: "Run the cells the budget skipped" }).click();
+  const dialog = page.getByRole("dialog", { name: "Run this enrichment?" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByText("This run's cap")).toBeVisible();
+  await expect(dialog).toContainText("This run's cap2");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  expect(errors).toEqual([]);
+});
+
 test("the usage page charts credits per provider per day and lists them by provider and by job", async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto("/usage");
