@@ -70,7 +70,7 @@ export async function runCellBatch(taskIds: string[], attempt = 1, options: RunO
     outcomes.set(r.taskId, recordedOutcome(r, f, permanent.has(r.taskId)));
   }
 
-  // Cells to be retried on their own wait for that queued, not running (claim.ts, REQUEUE).
+  // Cells to be retried wait for their next attempt queued, not running (claim.ts, REQUEUE).
   const retrying = [...outcomes.values()].filter((o) => o.status === "retry" && !o.alreadyFinal);
   await requeueTasks(retrying.map((o) => ({ taskId: o.taskId, error: `Attempt ${attempt} failed: ${o.error}` })));
 
