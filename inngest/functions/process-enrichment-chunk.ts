@@ -187,14 +187,20 @@ export const processEnrichmentChunk = inngest.createFunction(
           handover: [] as Handover[],
         })),
       );
+      // One attempt of `ids` in steps of `cellsPerStep` cells (`label`-0, -1, …), their
+      // handed-over cells carried on; returns the cells left to retry, one list per step.
+      const inBatches = (label: string, ids: string[], batchAttempt: number) =>
+        chunked(ids, cellsPerStep).map(async (batch, index) => {
+          const ran = await step.run(`${label}-${index}`, () =>
+            asBackgroundWork(() => runBatch(batch, { attempt: batchAttempt })),
+          );
+          return [...ran.retry, ...(await carry(`${label}-${index}`, ran.handover, 0, batchAttempt))];
+        });
       const answered = new Set(cached.ids);
       const rest = taskIds.filter((id) => !answered.has(id));
       const batches = await Promise.all([
         carry("cached", cached.handover, 0).then((left) => [...cached.retry, ...left]),
-        ...chunked(rest, cellsPerStep).map(async (ids, index) => {
-          const ran = await step.run(`batch-${index}`, () => asBackgroundWork(() => runBatch(ids)));
-          return [...ran.retry, ...(await carry(`batch-${index}`, ran.handover, 0))];
-        }),
+        ...inBatches("batch", rest, 1),
       ]);
       single = batches.flat();
       priorAttempts = 1;
@@ -208,15 +214,7 @@ export const processEnrichmentChunk = inngest.createFunction(
       // too. Only the cells that fail again get steps of their own.
       if (single.length > 0) {
         await step.sleep("retry-wait", RETRY_BATCH_WAIT);
-        const again = await Promise.all(
-          chunked(single, cellsPerStep).map(async (ids, index) => {
-            const ran = await step.run(`retry-batch-${index}`, () =>
-              asBackgroundWork(() => runBatch(ids, { attempt: 2 })),
-            );
-            return [...ran.retry, ...(await carry(`retry-batch-${index}`, ran.handover, 0, 2))];
-          }),
-        );
-        single = again.flat();
+        single = (await Promise.all(inBatches("retry-batch", single, 2))).flat();
         priorAttempts = 2;
         if (single.length > 0) {
           single = await step.run("cells-left-again", () => asBackgroundWork(() => tasksStillToRun(single)));

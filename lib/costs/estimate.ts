@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb, getPool } from "../db";
 import { nothingToRetry } from "../enrichment/create-job";
-import { getJob } from "../enrichment/jobs";
+import { retryCostsOf } from "../enrichment/jobs";
 import { MAX_CELLS_PER_JOB } from "../enrichment/policy";
 import type { JobCostOptions, Selection } from "../enrichment/schemas";
 import { retryableCells } from "../enrichment/store";
@@ -410,14 +410,8 @@ export async function estimateRetry({
   workspaceId: string;
   jobId: string;
 }): Promise<EstimateDto> {
-  await getJob({ tableId, jobId }); // 404 for a job of another table
+  const costs = await retryCostsOf({ tableId, jobId }); // 404 for a job of another table
   const cells = await retryableCells(jobId, getDb());
   if (cells.length === 0) throw nothingToRetry();
-  // The retry keeps the job's cap and cache bypass (createEnrichmentJob copies them).
-  const { rows } = await getPool().query<{ maxCredits: number | null; refresh: boolean }>(
-    `SELECT max_credits AS "maxCredits", refresh FROM enrichment_jobs WHERE id = $1::uuid`,
-    [jobId],
-  );
-  const costs = { maxCredits: rows[0]?.maxCredits ?? undefined, refresh: rows[0]?.refresh ?? false };
   return estimateEnrichment({ tableId, workspaceId, selection: { mode: "cells", cells }, costs });
 }

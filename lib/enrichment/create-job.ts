@@ -78,10 +78,6 @@ async function insertTasks(tx: Tx, tableId: string, jobId: string, source: JobSo
     rejectTooLarge(n);
     const inserted = await insertRetryTasks({ tableId, jobId, retriedJobId: source.jobId }, tx);
     await tx.$executeRaw`UPDATE enrichment_jobs SET retried_at = now() WHERE id = ${source.jobId}::uuid`;
-    // A retry spends under the same cap, and bypasses the cache, as the job it retries.
-    await tx.$executeRaw`
-      UPDATE enrichment_jobs j SET max_credits = o.max_credits, refresh = o.refresh
-        FROM enrichment_jobs o WHERE j.id = ${jobId}::uuid AND o.id = ${source.jobId}::uuid`;
     const columns = await tx.$queryRaw<{ id: string }[]>`
       SELECT DISTINCT column_id::text AS id FROM cell_enrichment_tasks WHERE job_id = ${jobId}::uuid`;
     return { inserted, columnIds: columns.map((c) => c.id) };

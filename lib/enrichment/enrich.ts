@@ -2,7 +2,7 @@ import "server-only";
 import { getDb } from "../db";
 import { type CreatedJob, createEnrichmentJob, type StartedBy } from "./create-job";
 import { type DispatchResult, dispatchJob } from "./dispatch-job";
-import { getJob } from "./jobs";
+import { getJob, retryCostsOf } from "./jobs";
 import type { Orchestrator } from "./orchestrator";
 import { refuseReadersWithTheirSources } from "./read-order";
 import type { JobCostOptions, Selection } from "./schemas";
@@ -66,8 +66,8 @@ export async function retryFailedCells(
   }: { tableId: string; jobId: string; startedBy: StartedBy; orchestrator: Orchestrator },
   db = getDb(),
 ): Promise<RetryResponse> {
-  await getJob({ tableId, jobId }); // 404 for a job of another table
-  const job = await createEnrichmentJob({ tableId, source: { mode: "retry", jobId }, startedBy }, db);
+  const costs = await retryCostsOf({ tableId, jobId }); // 404 for a job of another table
+  const job = await createEnrichmentJob({ tableId, source: { mode: "retry", jobId }, startedBy, costs }, db);
   return { ...(await handOver(job, orchestrator, db, " to retry the failed cells")), retryOf: jobId };
 }
 

@@ -5,8 +5,22 @@ import type { Prisma } from "../generated/prisma/client";
 import { readOwn } from "../json";
 import type { Orchestrator } from "./orchestrator";
 import { SETTLE_BATCH } from "./policy";
+import type { JobCostOptions } from "./schemas";
 import { type JobDto, serializeJob } from "./serialize";
 import { finalizeJobs, markJobCancelled, readJob, readJobs, settleCancelledTasks, type TaskStatus } from "./store";
+
+/**
+ * What a retry of job `jobId` spends under: the job's own cap and cache bypass (a retry of a job
+ * its cap stopped would otherwise spend without limit). 404 for a job of another table.
+ */
+export async function retryCostsOf({ tableId, jobId }: { tableId: string; jobId: string }): Promise<JobCostOptions> {
+  const job = await getDb().enrichmentJob.findFirst({
+    where: { id: jobId, tableId },
+    select: { maxCredits: true, refresh: true },
+  });
+  if (!job) throw notFound("job", jobId);
+  return { maxCredits: job.maxCredits ?? undefined, refresh: job.refresh };
+}
 
 export async function getJob({ tableId, jobId }: { tableId: string; jobId: string }): Promise<JobDto> {
   const job = await readJob({ tableId, jobId });

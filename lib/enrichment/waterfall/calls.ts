@@ -310,13 +310,13 @@ export async function callForCells(
     // reserve() would refuse them, without first waiting for a rate-limit slot: after a budget
     // ran out, a job's remaining cells were handed over to wait for the limit one group at a
     // time (a 10,000-cell job went on for minutes, skipping ~45 cells a second).
-    const asking = open.filter((p) => !hitOf.has(p.taskId) && !leaderOf.has(p.taskId));
+    const paying = open.filter((p) => !hitOf.has(p.taskId) && !leaderOf.has(p.taskId));
     const price = worstCase(priceOf(providerId, ctx.settings.prices));
-    const over = await jobsOverBudget(workspaceId, [...new Set(asking.map((p) => p.jobId))], price);
+    const over = await jobsOverBudget(workspaceId, [...new Set(paying.map((p) => p.jobId))], price);
     for (const jobId of over) await markBudgetReached(jobId);
-    for (const plan of asking) if (over.has(plan.jobId)) overBudget.add(plan.taskId);
+    for (const plan of paying) if (over.has(plan.jobId)) overBudget.add(plan.taskId);
     if (horizonMs === undefined) continue;
-    const upstream = asking.filter((p) => !overBudget.has(p.taskId));
+    const upstream = paying.filter((p) => !overBudget.has(p.taskId));
     if (upstream.length === 0) continue;
     const spec = rateLimitOf(providerId, ctx.settings.rateLimits);
     const room = await slotsWithin(workspaceId, providerId, spec, horizonMs);
