@@ -7,3 +7,6 @@ export const CANCELLED_ERROR = "cancelled";
 
 /** The error of a cell skipped because the workspace's budget had no credits left for its calls. */
 export const BUDGET_REACHED = "budget reached";
+
+/** The error of a cell's task that a value written by hand replaced before it ran or finished (store/edited-cells.ts). */
+export const EDITED_ERROR = "edited by hand";

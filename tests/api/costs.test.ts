@@ -228,6 +228,61 @@ describe("POST /api/tables/:tableId/enrich – maxCredits", () => {
   });
 });
 
+describe("a budget that runs out in a re-run", () => {
+  test("the cells it did not reach go back to their previous run (done, its value, confidence and provider), not 'skipped'; a retry still runs them", async () => {
+    const t = await makeLeads(people(5, "everyone.test", "Again"), { email: HUNTER_ONLY });
+    const first = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email] });
+    await runCellBatch(await taskIdsOf(first.body.jobId));
+    const rows = async () =>
+      (await api.get(`/api/tables/${t.tableId}/rows?limit=10`)).body.data as {
+        id: string;
+        status: string;
+        data: Record<string, unknown>;
+        cells: Record<string, { taskId: string; status: string }>;
+      }[];
+    const before = await rows();
+    expect(before.map((r) => r.cells[t.columns.email].status)).toEqual(["done", "done", "done", "done", "done"]);
+    // A hand-typed value over one found value: that cell had no state before the re-run.
+    await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[4]}`, { data: { email: "typed@by.hand" } });
+    const again = await api.post(`/api/tables/${t.tableId}/enrich`, {
+      columnIds: [t.columns.email],
+      maxCredits: 2,
+      refresh: true,
+    });
+    await runCellBatch(await taskIdsOf(again.body.jobId));
+    const job = await api.get(`/api/tables/${t.tableId}/enrich/jobs/${again.body.jobId}`);
+    expect(job.body).toMatchObject({ creditsSpent: 2, doneTasks: 2, skippedTasks: 3, budgetReached: true });
+    const skipped = await getDb().cellEnrichmentTask.findMany({
+      where: { jobId: again.body.jobId, status: "skipped" },
+      orderBy: { ordinal: "asc" },
+    });
+    expect(skipped.map((x) => x.error)).toEqual(["budget reached", "budget reached", "budget reached"]);
+    const after = await rows();
+    for (const [i, row] of after.entries()) {
+      const cell = row.cells[t.columns.email];
+      if (row.id === t.rowIds[4]) {
+        // Typed by hand before the job: back to no state, the typed value kept.
+        expect(cell).toBeUndefined();
+        expect(row.data.email).toBe("typed@by.hand");
+      } else if (skipped.some((x) => x.rowId === row.id)) {
+        expect(cell).toEqual(before[i].cells[t.columns.email]);
+        expect(row.data).toEqual(before[i].data);
+        expect(row.status).toBe("done");
+      } else {
+        expect(cell).toMatchObject({ status: "done" });
+        expect(cell.taskId).not.toBe(before[i].cells[t.columns.email].taskId);
+      }
+    }
+    // The cells the budget stopped are still what a retry runs (not the typed one: a value typed
+    // by hand is never enriched over by a retry).
+    const retry = await api.post(`/api/tables/${t.tableId}/enrich/jobs/${again.body.jobId}/retry`);
+    expect(retry.status).toBe(201);
+    const retried = await getDb().cellEnrichmentTask.findMany({ where: { jobId: retry.body.jobId } });
+    const stoppedRows = skipped.filter((x) => x.rowId !== t.rowIds[4]).map((x) => x.rowId);
+    expect(retried.map((x) => x.rowId).sort()).toEqual(stoppedRows.sort());
+  });
+});
+
 describe("credits are exact to a millionth", () => {
   test("0.1 a result under a 0.3 limit: 3 results, 0.3 spent (not 0.30000000000000004); job, budget and usage agree", async () => {
     expect(

@@ -512,6 +512,24 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/cancel", () => {
     expect(retry.body.totalTasks).toBe(1);
   });
 
+  test("a cancelled re-run of a cell whose found value was typed over by hand leaves the typed value without a state (it showed the old run's done state over it)", async () => {
+    const t = await makeTable({ keys: ["name", "email"], rows: 2 });
+    const first = await enrich(t, ["email"]);
+    await runCellBatch(await taskIdsOf(first));
+    const patched = await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, {
+      data: { email: "typed@by.hand" },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.cells[t.columns.email as string]).toBeUndefined();
+    const again = await enrich(t, ["email"]);
+    expect((await api.post(`${jobUrl(t, again)}/cancel`)).status).toBe(200);
+    const [typed, other] = await rowsApi(t);
+    expect(typed.data.email).toBe("typed@by.hand");
+    expect(typed.cells[t.columns.email as string]).toBeUndefined();
+    // The other row's cell goes back to its run's done state, as before.
+    expect(other.cells[t.columns.email as string]).toMatchObject({ status: "done", provider: "demo" });
+  });
+
   test("an attempt under way when the job is cancelled still records its result", async () => {
     const t = await makeTable({ keys: ["email"], rows: 2 });
     const jobId = await enrich(t, ["email"]);

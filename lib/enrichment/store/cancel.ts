@@ -1,9 +1,8 @@
 import "server-only";
 import type { Tx } from "../../db";
 import { CANCELLED_ERROR } from "../task-errors";
-import { finalStateOf, mergeStates } from "./cell-states";
+import { finalStateOf, mergeStates, previousRunOf } from "./cell-states";
 import { countInto, shardOfTasks } from "./counters";
-import { EDITED_ERROR } from "./edited-cells";
 import { run, type Statement } from "./run";
 import { statusIn } from "./status-filter";
 
@@ -55,23 +54,17 @@ const END_TASKS: Statement = {
       -- Cancelled cells go back to their previous run (README: Cancelling), unless it was itself
       -- cancelled or ended by a hand edit (then they show "cancelled"): its state, or, while it
       -- still waits or runs (two runs of the cell at once), its pending state, so its result
-      -- lands when it ends; a value it found after this run began was not merged then: back.
-      SELECT t.*, c.key AS column_key, pv.state AS previous, pv.value_back
+      -- lands when it ends; a value it found after this run began was not merged then: back. A
+      -- cell whose value was typed by hand over its previous run's goes back to no state.
+      SELECT t.*, c.key AS column_key, pv.state AS previous, pv.value_back, COALESCE(pv.typed_over, false) AS typed_over
         FROM t LEFT JOIN columns c ON c.id = t.column_id
-        LEFT JOIN LATERAL (
-          SELECT CASE WHEN ${statusIn("p", ["queued", "running"])} THEN jsonb_build_object('t', p.id, 's', p.status)
-                      ELSE ${finalStateOf("p", "p.result ->> 'provider'")} END AS state,
-                 CASE WHEN ${statusIn("p", ["done"])} AND p.completed_at > t.created_at THEN p.result -> 'value' END
-                   AS value_back
-            FROM cell_enrichment_tasks p
-           WHERE $6::boolean AND p.row_id = t.row_id AND p.column_id = t.column_id AND p.id <> t.id
-             AND p.error IS DISTINCT FROM $4 AND p.error IS DISTINCT FROM '${EDITED_ERROR}'
-           ORDER BY p.created_at DESC LIMIT 1
+        LEFT JOIN LATERAL (${previousRunOf("t", "(SELECT r0.data -> c.key FROM rows r0 WHERE r0.id = t.row_id)", "$6::boolean")}
         ) pv ON true
     ), per_row AS (
       SELECT row_id, jsonb_object_agg(column_id::text, ${finalStateOf("prev")}) AS states,
              jsonb_object_agg(column_id::text, id::text) AS ended,
-             jsonb_object_agg(column_id::text, COALESCE(previous, ${finalStateOf("prev")})) AS previous,
+             jsonb_object_agg(column_id::text, COALESCE(previous, ${finalStateOf("prev")})) FILTER (WHERE NOT typed_over)
+               AS previous,
              jsonb_object_agg(column_id::text, jsonb_build_object('k', column_key, 'v', value_back))
                FILTER (WHERE value_back IS NOT NULL AND column_key IS NOT NULL) AS values_back
         FROM prev GROUP BY row_id ORDER BY row_id

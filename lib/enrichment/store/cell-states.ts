@@ -5,7 +5,8 @@
 // changed by merging one row's patch in one UPDATE; glaze_merge_cell_states keeps a patch from
 // overwriting a newer task's state. These SQL fragments are the only places that build it.
 
-import { CANCELLED_ERROR } from "../task-errors";
+import { BUDGET_REACHED, CANCELLED_ERROR, EDITED_ERROR } from "../task-errors";
+import { statusIn } from "./status-filter";
 import type { TaskStatus } from "./types";
 
 /**
@@ -34,6 +35,39 @@ export const mergeStates = (patch: string, onlyLatest: boolean) =>
   onlyLatest
     ? `glaze_merge_cell_states(rows.cell_states, ${patch}.states, true)`
     : `(rows.cell_states || ${patch}.states)`;
+
+/**
+ * SQL: task `alias` is (or will be) a run of its cell, which the cell can show: not one a cancel,
+ * a hand edit or a budget ended before it ran (a cell such a task ended goes back to the run
+ * before it, or shows why it did not run when there is none).
+ */
+export const wasRun = (alias: string) =>
+  `(${alias}.error IS NULL OR (${alias}.error NOT IN ('${CANCELLED_ERROR}', '${EDITED_ERROR}')
+     AND NOT (${alias}.status = 'skipped' AND ${alias}.error = '${BUDGET_REACHED}')))`;
+
+/**
+ * SQL: a LATERAL subquery over the run of cell (`alias`.row_id, `alias`.column_id) before task
+ * `alias` ended without running (a cancel, a budget), which the cell goes back to: the cell's
+ * latest other task that was run (see wasRun). `state` is its state, or its pending state while
+ * it still waits or runs (two runs of the cell at once), so that its result lands when it ends;
+ * `value_back` is the value it found after `alias` began, which was not merged then (the cell
+ * was `alias`'s); `typed_over` says a value found before `alias` began is no longer the cell's
+ * (`current`, SQL for the cell's value now): a value typed by hand replaced it and dropped its
+ * state, so the cell goes back to no state, not to the run's. `alias` needs id, row_id,
+ * column_id and created_at; `when` is an extra SQL condition.
+ */
+export const previousRunOf = (alias: string, current: string, when = "true") => `
+  SELECT CASE WHEN ${statusIn("p", ["queued", "running"])} THEN jsonb_build_object('t', p.id, 's', p.status)
+              ELSE ${finalStateOf("p", "p.result ->> 'provider'")} END AS state,
+         CASE WHEN ${statusIn("p", ["done"])} AND p.completed_at > ${alias}.created_at THEN p.result -> 'value' END
+           AS value_back,
+         COALESCE(${statusIn("p", ["done"])} AND p.completed_at <= ${alias}.created_at
+                  AND COALESCE(${current}, 'null'::jsonb) IS DISTINCT FROM COALESCE(p.result -> 'value', 'null'::jsonb), false)
+           AS typed_over
+    FROM cell_enrichment_tasks p
+   WHERE ${when} AND p.row_id = ${alias}.row_id AND p.column_id = ${alias}.column_id AND p.id <> ${alias}.id
+     AND ${wasRun("p")}
+   ORDER BY p.created_at DESC LIMIT 1`;
 
 /** SQL: the id of the latest task of cell (`rowAlias`, `columnIdExpr`), or null. */
 export const latestTaskIdOf = (rowAlias: string, columnIdExpr: string) =>

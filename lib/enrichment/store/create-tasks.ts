@@ -124,14 +124,20 @@ export async function insertCellTasks(
  * it): a cell run again since, by another job or an earlier retry of this one, is not retried
  * again, so retrying a job twice never runs (and bills) its cells twice. Cells a cancel ended
  * did not fail (they did not run): they are enriched again by choice, not retried. Cells a
- * budget stopped are retried with them: they did not run for want of credits only.
+ * budget stopped are retried with them: they did not run for want of credits only. Such a
+ * cell went back to its previous run (finish.ts), so its state names that run: it is retried
+ * while no later task of the cell exists and it still has a state (a value typed by hand
+ * since dropped it).
  */
 const RETRYABLE_TASKS = (job: string) => `
   FROM cell_enrichment_tasks t JOIN rows r ON r.id = t.row_id
  WHERE t.job_id = ${job}
-   AND ((t.status = 'failed' AND t.error IS DISTINCT FROM '${CANCELLED_ERROR}')
-     OR (t.status = 'skipped' AND t.error = '${BUDGET_REACHED}'))
-   AND r.cell_states -> t.column_id::text ->> 't' = t.id::text`;
+   AND ((t.status = 'failed' AND t.error IS DISTINCT FROM '${CANCELLED_ERROR}'
+         AND r.cell_states -> t.column_id::text ->> 't' = t.id::text)
+     OR (t.status = 'skipped' AND t.error = '${BUDGET_REACHED}' AND jsonb_exists(r.cell_states, t.column_id::text)
+         AND NOT EXISTS (SELECT 1 FROM cell_enrichment_tasks n
+                          WHERE n.row_id = t.row_id AND n.column_id = t.column_id
+                            AND n.created_at >= t.created_at AND n.id <> t.id)))`;
 
 /** The failed cells of job $2 again, for job $3 (a retry), in their order there. */
 const INSERT_RETRY = insertTasks(

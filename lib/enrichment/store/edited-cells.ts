@@ -1,12 +1,12 @@
 import "server-only";
 import type { Tx } from "../../db";
-import { finalStateOf } from "./cell-states";
+import { EDITED_ERROR } from "../task-errors";
+import { finalStateOf, wasRun } from "./cell-states";
 import { countInto, shardOfTasks } from "./counters";
 import { run, type Statement } from "./run";
 import { statusIn } from "./status-filter";
 
-/** The error of a cell's task that a value written by hand replaced before it ran or finished. */
-export const EDITED_ERROR = "edited by hand";
+export { EDITED_ERROR };
 
 // A value written by hand (PATCH of one row or many, a paste in the grid) wins over the cell's
 // enrichment: writing a different value into a cell that has an enrichment state ends the
@@ -73,7 +73,8 @@ export async function endEditedCells(
 
 // The other way round: a value written into a cell that has no state (its state went with an
 // earlier hand edit: a clear, a value typed over it) that is exactly what the cell's latest
-// run found brings that run's state back: done, its confidence, its provider. An undo of a
+// run found (runs a cancel, a hand edit or a budget ended before they ran do not count)
+// brings that run's state back: done, its confidence, its provider. An undo of a
 // clear (or of a typed value) gives the cell back as it was, not as a value typed by hand.
 const RESTORE_ENRICHED: Statement = {
   name: "glaze-restore-enriched-cells",
@@ -90,7 +91,7 @@ const RESTORE_ENRICHED: Statement = {
       SELECT cand.row_id, l.* FROM cand
         CROSS JOIN LATERAL (
           SELECT t.id, t.column_id, t.status, t.confidence, t.error, t.result
-            FROM cell_enrichment_tasks t WHERE t.row_id = cand.row_id AND t.column_id = cand.column_id
+            FROM cell_enrichment_tasks t WHERE t.row_id = cand.row_id AND t.column_id = cand.column_id AND ${wasRun("t")}
            ORDER BY t.created_at DESC LIMIT 1
         ) l
        WHERE l.status = 'done' AND l.result -> 'value' = cand.value

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "../../db";
-import { finalStateOf, mergeStates } from "./cell-states";
+import { BUDGET_REACHED } from "../task-errors";
+import { finalStateOf, mergeStates, previousRunOf } from "./cell-states";
 import { countInto, shardOfTasks } from "./counters";
 import { run, type Statement } from "./run";
 import { statusIn } from "./status-filter";
@@ -95,7 +96,21 @@ export const RECORD: Statement = {
               OR ($7::bool AND ${statusIn("ct", ["queued"])}
                   AND EXISTS (SELECT 1 FROM enrichment_jobs j WHERE j.id = ct.job_id AND j.status IN ('pending', 'running'))))
       RETURNING ct.id, ct.table_id, ct.row_id, ct.column_id, ct.job_id, ct.status, ct.confidence, ct.error, input.value,
-                CASE WHEN input.changed IS NULL THEN input.result ->> 'provider' END AS provider
+                CASE WHEN input.changed IS NULL THEN input.result ->> 'provider' END AS provider, ct.created_at
+    ), back AS (
+      -- A cell a budget stopped before its call goes back to its previous run, as a cancelled
+      -- one does (README: Budgets): a re-run that ran out of credits leaves the cells it did not
+      -- reach as they were. A cell that never ran keeps "budget reached".
+      SELECT t.row_id, t.column_id, t.id, c.key AS column_key, pv.state AS previous, pv.value_back, pv.typed_over
+        FROM t LEFT JOIN columns c ON c.id = t.column_id
+        JOIN LATERAL (${previousRunOf("t", "(SELECT r0.data -> c.key FROM rows r0 WHERE r0.id = t.row_id)")}) pv ON true
+       WHERE t.status = 'skipped' AND t.error = '${BUDGET_REACHED}'
+    ), per_back AS (
+      SELECT row_id, jsonb_object_agg(column_id::text, id::text) AS ended,
+             jsonb_object_agg(column_id::text, previous) FILTER (WHERE NOT typed_over) AS previous,
+             jsonb_object_agg(column_id::text, jsonb_build_object('k', column_key, 'v', value_back))
+               FILTER (WHERE value_back IS NOT NULL AND column_key IS NOT NULL) AS values_back
+        FROM back GROUP BY row_id
     ), per_row AS (
       SELECT t.row_id,
              jsonb_object_agg(t.column_id::text, ${finalStateOf("t", "t.provider")}) AS states,
@@ -104,11 +119,16 @@ export const RECORD: Statement = {
         FROM t JOIN columns c ON c.id = t.column_id
        GROUP BY t.row_id
     ), r AS (
+      -- Each reads the row's states as they were (before this update).
       UPDATE rows
-         SET data = glaze_merge_values(rows.data, rows.cell_states, per_row.vals),
-             cell_states = ${mergeStates("per_row", true)},
+         SET data = CASE WHEN per_back.values_back IS NULL THEN glaze_merge_values(rows.data, rows.cell_states, per_row.vals)
+                         ELSE glaze_restore_values(glaze_merge_values(rows.data, rows.cell_states, per_row.vals),
+                                                   rows.cell_states, per_back.ended, per_back.values_back) END,
+             cell_states = CASE WHEN per_back.ended IS NULL THEN ${mergeStates("per_row", true)}
+                                ELSE glaze_restore_cell_states(${mergeStates("per_row", true)}, per_back.ended, per_back.previous) END,
              last_run_at = now(), updated_at = now()
-        FROM per_row WHERE rows.id = per_row.row_id
+        FROM per_row LEFT JOIN per_back ON per_back.row_id = per_row.row_id
+       WHERE rows.id = per_row.row_id
     ), per_job AS (
       SELECT job_id, ${shardOfTasks("id")} AS shard,
              count(*) FILTER (WHERE status = 'done')::int AS done,
