@@ -62,5 +62,11 @@ export function cacheKeySql(
   return `md5(concat_ws(E'\\n', ${parts.join(", ")}))`;
 }
 
-/** SQL of a row value as cacheKeySql wants it: trimmed like JS's trim(), lower-cased. */
-export const normalisedValueSql = (valueSql: string) => `lower(btrim(${valueSql}, E' \\t\\n\\r\\f\\v'))`;
+/**
+ * SQL of a row value as cacheKeySql wants it: trimmed like JS's trim(), lower-cased as JS's
+ * toLowerCase() does (Unicode's full case mapping, final sigma included: Postgres 18's
+ * pg_unicode_fast; the database's own collation may lower-case ASCII only, and "Łukasz" then
+ * missed the answer cached for "łukasz").
+ */
+export const normalisedValueSql = (valueSql: string) =>
+  `lower(btrim(${valueSql}, E' \\t\\n\\r\\f\\v') COLLATE "pg_unicode_fast")`;

@@ -372,6 +372,19 @@ describe("POST /api/tables/:tableId/enrich/estimate", () => {
     expect(fresh.body).toMatchObject({ cachedCells: 0, providerCalls: 8, credits: { max: 8, expected: 4 } });
   });
 
+  test("names with capitals beyond ASCII (Ł, Å, İ, final Σ) find their cached answers, as the run does (the estimate lower-cased ASCII only: 0 of 4 cached)", async () => {
+    const names = ["Łukasz Óspina", "Åsa ÖBERG", "İlker Şahin", "ΟΔΥΣΣΕΑΣ Παππάς"];
+    const t = await makeLeads(
+      names.map((name) => ({ name, company_domain: "everyone.test" })),
+      { email: HUNTER_ONLY },
+    );
+    const job = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email] });
+    await runCellBatch(await taskIdsOf(job.body.jobId));
+    const res = await api.post(`/api/tables/${t.tableId}/enrich/estimate`, { columnIds: [t.columns.email] });
+    expect(res.body).toMatchObject({ cells: 4, providerCalls: 0, credits: { max: 0 } });
+    expect(res.body.byProvider[0]).toMatchObject({ cachedLookups: 4 });
+  });
+
   test("a cached answer below the recipe's threshold does not end the waterfall: the next providers are still counted", async () => {
     const t = await makeLeads(people(4), { email: HUNTER_ONLY });
     const job = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email] });
