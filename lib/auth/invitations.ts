@@ -2,6 +2,7 @@ import "server-only";
 import { getDb, getPool } from "../db";
 import { env } from "../env";
 import { notFound } from "../errors";
+import { isOwnerRole } from "./permissions";
 import type { InviteInput } from "./schemas";
 import { getAuth } from "./server";
 
@@ -60,17 +61,42 @@ export async function inviteToWorkspace({
   return toDto(request, { ...invitation, expiresAt: new Date(invitation.expiresAt) });
 }
 
-export async function listInvitations({ request, workspaceId }: { request: Request; workspaceId: string }) {
+/**
+ * Invitations to the owner role exist only for owners: an admin, who may not make an owner,
+ * neither sees them nor cancels them. Their link would let an admin make one: anyone can sign
+ * up with the invited address (there is no mail to verify it) and accept.
+ */
+const visibleTo = (role: string | null) =>
+  isOwnerRole(role) ? {} : { OR: [{ role: null }, { NOT: { role: { contains: "owner" } } }] };
+
+/** The workspace's pending invitations that `role` (the caller's) may see. */
+export async function listInvitations({
+  request,
+  workspaceId,
+  role,
+}: {
+  request: Request;
+  workspaceId: string;
+  role: string | null;
+}) {
   const rows = await getDb().invitation.findMany({
-    where: { organizationId: workspaceId, status: "pending" },
+    where: { organizationId: workspaceId, status: "pending", ...visibleTo(role) },
     orderBy: { createdAt: "desc" },
   });
   return rows.map((i) => toDto(request, i));
 }
 
-export async function cancelInvitation({ workspaceId, invitationId }: { workspaceId: string; invitationId: string }) {
+export async function cancelInvitation({
+  workspaceId,
+  invitationId,
+  role,
+}: {
+  workspaceId: string;
+  invitationId: string;
+  role: string | null;
+}) {
   const updated = await getDb().invitation.updateMany({
-    where: { id: invitationId, organizationId: workspaceId, status: "pending" },
+    where: { id: invitationId, organizationId: workspaceId, status: "pending", ...visibleTo(role) },
     data: { status: "canceled" },
   });
   if (updated.count === 0) throw notFound("invitation", invitationId);
@@ -123,9 +149,17 @@ export async function acceptInvitation({ request, invitationId }: { request: Req
   return { workspaceId: result?.member.organizationId ?? null, role: result?.member.role ?? null };
 }
 
-/** Declines for the signed-in person (better-auth checks the invitation is theirs): it is gone, as if cancelled. */
+/**
+ * Declines for the signed-in person (better-auth checks the invitation is theirs): it is gone,
+ * as if cancelled. One past its date is already gone (404, as for accepting it: better-auth's
+ * reject does not look at the date, and turned an expired invitation into a declined one).
+ */
 export async function declineInvitation({ request, invitationId }: { request: Request; invitationId: string }) {
-  await withInvitationLocked(invitationId, () =>
-    getAuth().api.rejectInvitation({ body: { invitationId }, headers: request.headers }),
-  );
+  await withInvitationLocked(invitationId, async () => {
+    const live = await getDb().invitation.count({
+      where: { id: invitationId, status: "pending", expiresAt: { gt: new Date() } },
+    });
+    if (live === 0) throw notFound("invitation", invitationId);
+    return getAuth().api.rejectInvitation({ body: { invitationId }, headers: request.headers });
+  });
 }

@@ -67,6 +67,11 @@ export function permissionsOf(role: string): Set<Permission> {
   return granted;
 }
 
+/** Whether `role` (possibly several, comma-separated) is the workspace's owner. */
+export function isOwnerRole(role: string | null | undefined): boolean {
+  return (role ?? "").split(",").some((r) => r.trim() === "owner");
+}
+
 /** Roles that manage the workspace itself: members, invitations, API keys. */
 export function isAdminRole(role: string): boolean {
   return role.split(",").some((r) => r.trim() === "owner" || r.trim() === "admin");

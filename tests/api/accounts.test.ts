@@ -452,6 +452,48 @@ describe("invitations' refusals and states", () => {
   });
 });
 
+describe("invitations to the owner role", () => {
+  test("an admin neither sees nor cancels them (404): their link let an admin sign up as the invitee and become an owner", async () => {
+    const owner = await signUp();
+    const admin = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    await addMember(workspaceId, admin.userId, "admin");
+    await activate(admin.userId, workspaceId);
+    const asOwner = { headers: { cookie: owner.cookie, origin: ORIGIN } };
+    const asAdmin = { headers: { cookie: admin.cookie, origin: ORIGIN } };
+    const base = `/api/workspaces/${workspaceId}/invitations`;
+    const toOwner = await request("POST", base, { email: `o-${randomUUID()}@test.glaze`, role: "owner" }, asOwner);
+    expect(toOwner.status).toBe(201);
+    const toMember = await request("POST", base, { email: `m-${randomUUID()}@test.glaze`, role: "member" }, asAdmin);
+    expect(toMember.status).toBe(201);
+    const seen = (await request("GET", base, undefined, asAdmin)).body.data.map((i: { id: string }) => i.id);
+    expect(seen).toEqual([toMember.body.id]);
+    expect(JSON.stringify((await request("GET", base, undefined, asAdmin)).body)).not.toContain(toOwner.body.id);
+    const cancel = await request("DELETE", `${base}/${toOwner.body.id}`, undefined, asAdmin);
+    expect(cancel.status).toBe(404);
+    expect((await getDb().invitation.findUniqueOrThrow({ where: { id: toOwner.body.id } })).status).toBe("pending");
+    const all = (await request("GET", base, undefined, asOwner)).body.data.map((i: { id: string }) => i.id);
+    expect(all.sort()).toEqual([toOwner.body.id, toMember.body.id].sort());
+    expect((await request("DELETE", `${base}/${toOwner.body.id}`, undefined, asOwner)).status).toBe(204);
+  });
+
+  test("declining an invitation past its date → 404, as accepting it (it answered 204 and turned it from expired to declined)", async () => {
+    const owner = await signUp();
+    const invitee = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    const asOwner = { headers: { cookie: owner.cookie, origin: ORIGIN } };
+    const base = `/api/workspaces/${workspaceId}/invitations`;
+    const made = await request("POST", base, { email: invitee.email, role: "member" }, asOwner);
+    await getDb().invitation.update({ where: { id: made.body.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const asInvitee = { headers: { cookie: invitee.cookie, origin: ORIGIN }, anonymous: true };
+    const declined = await request("POST", `/api/invitations/${made.body.id}/decline`, undefined, asInvitee);
+    expect(declined.status).toBe(404);
+    expect(declined.body.error.code).toBe("not_found");
+    const listed = await request("GET", base, undefined, asOwner);
+    expect(listed.body.data.find((i: { id: string }) => i.id === made.body.id)?.status).toBe("expired");
+  });
+});
+
 describe("sessions and profiles", () => {
   test("a signed-out session is refused at once by better-auth's own endpoints too", async () => {
     const person = await signUp();

@@ -5,9 +5,9 @@ import { inviteSchema } from "@/lib/auth/schemas";
 
 type Params = { workspaceId: string };
 
-// GET /api/workspaces/:workspaceId/invitations – pending invitations, each with its link
-export const GET = route<Params>({ permission: "read", admin: true }, async (request, { workspaceId }) =>
-  json({ data: await listInvitations({ request, workspaceId }) }),
+// GET /api/workspaces/:workspaceId/invitations – pending invitations, each with its link (to the owner role: owners only)
+export const GET = route<Params>({ permission: "read", admin: true }, async (request, { workspaceId }, access) =>
+  json({ data: await listInvitations({ request, workspaceId, role: access.role }) }),
 );
 
 // POST /api/workspaces/:workspaceId/invitations – invite someone by email; answers the link to send them
