@@ -43,6 +43,30 @@ function originOf(url: string): string | undefined {
 }
 
 /**
+ * The origin a request was sent to as its Host header names it, when the app answers to that
+ * host (checkHost): the app's own pages opened at http://127.0.0.1:3000 write with that Origin,
+ * while Next's request.url says localhost. Undefined for a host the app does not serve.
+ */
+export function hostOrigin(request: Request): string | undefined {
+  const host = request.headers.get("host");
+  if (!host) return undefined;
+  try {
+    checkHost(host);
+  } catch {
+    return undefined;
+  }
+  return originOf(`${new URL(request.url).protocol}//${host}`);
+}
+
+/** The origins whose pages may write: the request's own (by URL and by Host), the public URL, GLAZE_TRUSTED_ORIGINS. */
+export function trustedOriginsFor(request: Request | undefined): string[] {
+  const listed = [...env.trustedOrigins, ...(env.publicUrl ? [env.publicUrl] : [])];
+  if (!request) return listed;
+  const own = hostOrigin(request);
+  return [request.url, ...(own ? [own] : []), ...listed];
+}
+
+/**
  * Refuses a write sent by a page of another site (a form with enctype=text/plain, a no-cors
  * fetch): browsers always say who sent a cross-site write, in Origin or Sec-Fetch-Site.
  * Clients that are not browsers send neither and are let through (they need credentials
@@ -57,7 +81,7 @@ export function checkOrigin(request: Request) {
     return;
   }
   const sender = originOf(origin);
-  const trusted = [request.url, ...env.trustedOrigins, ...(env.publicUrl ? [env.publicUrl] : [])].map(originOf);
+  const trusted = trustedOriginsFor(request).map(originOf);
   if (sender === undefined || !trusted.includes(sender)) throw crossSite(origin);
 }
 

@@ -4,6 +4,7 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
 import { organization } from "better-auth/plugins/organization";
+import { trustedOriginsFor } from "../api/guard";
 import { getDb } from "../db";
 import { env } from "../env";
 import { afterUserCreated } from "./bootstrap";
@@ -25,7 +26,9 @@ function createAuth() {
     logger: { level: "warn", log: logAuthMessage },
     baseURL: env.authUrl,
     secret: env.authSecret,
-    trustedOrigins: [...env.trustedOrigins, ...(env.publicUrl ? [env.publicUrl] : [])],
+    // The same origins Glaze's own routes accept writes from (lib/api/guard.ts): the page's own,
+    // also when opened at 127.0.0.1 instead of localhost (better-auth said "Invalid origin").
+    trustedOrigins: (request) => trustedOriginsFor(request).map((url) => URL.parse(url)?.origin),
     database: prismaAdapter(db, { provider: "postgresql", transaction: true }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
     session: {
@@ -50,6 +53,9 @@ function createAuth() {
     advanced: {
       database: { generateId: "uuid" },
       useSecureCookies: env.isProduction && (env.authUrl ?? env.publicUrl ?? "").startsWith("https://"),
+      // The Origin check runs under tests too (better-auth turns it off when NODE_ENV is test),
+      // so that they check what production does.
+      disableOriginCheck: false,
     },
     databaseHooks: {
       user: {

@@ -452,6 +452,22 @@ describe("invitations' refusals and states", () => {
   });
 });
 
+describe("the app opened at 127.0.0.1", () => {
+  test("signing up and in with that Origin and Host works (better-auth said 'Invalid origin'); a foreign Origin is still refused", async () => {
+    const email = `ip-${randomUUID()}@test.glaze`;
+    // A browser sends the cookies it holds for the site (better-auth checks Origin only then).
+    const at = { host: "127.0.0.1:3000", origin: "http://127.0.0.1:3000", cookie: "glaze_seen=1" };
+    expect((await auth("/sign-up/email", { name: "Ip", email, password: "over eight chars" }, at)).status).toBe(200);
+    expect((await auth("/sign-in/email", { email, password: "over eight chars" }, at)).status).toBe(200);
+    const foreign = await auth(
+      "/sign-in/email",
+      { email, password: "over eight chars" },
+      { ...at, origin: "http://evil.test" },
+    );
+    expect(foreign.status).toBe(403);
+  });
+});
+
 describe("invitations to the owner role", () => {
   test("an admin neither sees nor cancels them (404): their link let an admin sign up as the invitee and become an owner", async () => {
     const owner = await signUp();

@@ -108,6 +108,23 @@ describe("requests from other sites and other hosts", () => {
     expect((await api.post("/api/tables", { name: "ok" }, origin("http://localhost:3000"))).status).toBe(201);
   });
 
+  test("the app opened at 127.0.0.1 writes with that Origin and Host → accepted (it was 403); that Origin sent to another host is still refused", async () => {
+    const at = (host: string, from: string) => ({ headers: { host, origin: from } });
+    expect((await api.post("/api/tables", { name: "ip" }, at("127.0.0.1:3000", "http://127.0.0.1:3000"))).status).toBe(
+      201,
+    );
+    await withoutWrites(async () => {
+      const refused = [
+        [at("localhost:3000", "http://127.0.0.1:3000"), 403, "forbidden"],
+        [at("127.0.0.1:3000", "http://127.0.0.1:4000"), 403, "forbidden"],
+        [at("evil.test:3000", "http://evil.test:3000"), 421, "misdirected_request"],
+      ] as const;
+      for (const [headers, status, code] of refused) {
+        expectError(await api.post("/api/tables", { name: "x" }, headers), status, code);
+      }
+    });
+  });
+
   test("a JSON route sent text/plain or a form → 415 and nothing is written", async () => {
     await withoutWrites(async () => {
       for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
