@@ -53,3 +53,25 @@ test("the running server answers a method a route does not serve with a 405 in t
   expect(columns.status()).toBe(200);
   expect((await columns.json()).data.length).toBeGreaterThan(0);
 });
+
+test("an API path whose percent-encoding is not UTF-8 → 400 in the JSON error shape (Next answered its HTML error page)", async ({
+  request,
+}) => {
+  const tables = await request.get("/api/tables");
+  const tableId = (await tables.json()).data[0].id;
+  for (const path of [
+    "/api/tables/%ED%A0%80",
+    "/api/tables/%E0%A4%A",
+    `/api/tables/${tableId}/rows/%FF`,
+    "/api/invitations/%C0%AF",
+    "/api/nope/%ED%A0%80",
+  ]) {
+    const response = await request.get(path);
+    expect(response.status(), path).toBe(400);
+    expect(response.headers()["content-type"], path).toMatch(/^application\/json/);
+    expect((await response.json()).error, path).toMatchObject({ code: "bad_request" });
+  }
+  // A path with a well-formed escape still reaches its route.
+  const escaped = await request.get(`/api/tables/${tableId}/columns?x=1`.replace("columns", "%63olumns"));
+  expect(escaped.status()).not.toBe(400);
+});
