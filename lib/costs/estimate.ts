@@ -51,6 +51,12 @@ export type ProviderEstimate = {
   cachedLookups: number;
   findRate: number;
   findRateSource: "observed" | "default";
+  /**
+   * How often its answer is billed its per-result price: found, or a match without the asked
+   * field that the provider bills all the same (PDL, Apollo with a locked email); the find
+   * rate where not observed.
+   */
+  billedRate: number;
   price: Price;
   credits: Credits;
 };
@@ -81,6 +87,7 @@ const FIND_RATES: Statement = {
   plan: "generic",
   text: `
     SELECT p.provider, count(l.*)::int AS calls, count(l.*) FILTER (WHERE l.outcome = 'found')::int AS found,
+           count(l.*) FILTER (WHERE l.outcome = 'found' OR pc.credits > 0)::int AS billed,
            COALESCE(array_agg(COALESCE(pc.confidence, 0)) FILTER (WHERE l.outcome = 'found'), '{}') AS confidences
       FROM unnest($2::text[]) AS p(provider)
       LEFT JOIN LATERAL (
@@ -245,7 +252,7 @@ export async function estimateEnrichment({
   }
   const providers = [...new Set([...recipes.values()].flatMap((r) => r.providers))];
   const [rates, spentRows] = await Promise.all([
-    run<{ provider: string; calls: number; found: number; confidences: number[] }>(FIND_RATES, [
+    run<{ provider: string; calls: number; found: number; billed: number; confidences: number[] }>(FIND_RATES, [
       workspaceId,
       providers,
     ]),
@@ -257,8 +264,20 @@ export async function estimateEnrichment({
       return [
         p,
         r && r.calls >= MIN_OBSERVED_CALLS
-          ? { rate: r.found / r.calls, source: "observed" as const, calls: r.calls, confidences: r.confidences }
-          : { rate: DEFAULT_FIND_RATE, source: "default" as const, calls: 0, confidences: [] as number[] },
+          ? {
+              rate: r.found / r.calls,
+              billed: r.billed / r.calls,
+              source: "observed" as const,
+              calls: r.calls,
+              confidences: r.confidences,
+            }
+          : {
+              rate: DEFAULT_FIND_RATE,
+              billed: DEFAULT_FIND_RATE,
+              source: "default" as const,
+              calls: 0,
+              confidences: [] as number[],
+            },
       ];
     }),
   );
@@ -282,6 +301,7 @@ export async function estimateEnrichment({
         cachedLookups: 0,
         findRate: Math.round((findRate.get(p)?.rate ?? DEFAULT_FIND_RATE) * 1000) / 1000,
         findRateSource: findRate.get(p)?.source ?? "default",
+        billedRate: Math.round((findRate.get(p)?.billed ?? DEFAULT_FIND_RATE) * 1000) / 1000,
         price: priceOf(p, settings.prices),
         credits: zero(),
       },
@@ -340,6 +360,8 @@ export async function estimateEnrichment({
         answeredFromCache = false;
         const observed = findRate.get(provider);
         const f = observed?.rate ?? DEFAULT_FIND_RATE;
+        // A match the provider bills without the asked field (Apollo's locked email) costs as a find.
+        const billed = observed?.billed ?? f;
         // The waterfall stops at an answer that meets the column's threshold, not at any
         // found one: a value below it is charged and the next provider is asked too.
         const threshold = recipe.stopWhen.minConfidence;
@@ -349,7 +371,7 @@ export async function estimateEnrichment({
             : f;
         const cost = {
           min: 0,
-          expected: m.n * reach * (p.price.creditsPerCall + f * p.price.creditsPerFound),
+          expected: m.n * reach * (p.price.creditsPerCall + billed * p.price.creditsPerFound),
           max: m.n * worstCase(p.price),
         };
         p.calls += m.n;

@@ -385,6 +385,23 @@ describe("POST /api/tables/:tableId/enrich/estimate", () => {
     expect(res.body.byProvider[0]).toMatchObject({ cachedLookups: 4 });
   });
 
+  test("a match the provider bills without the asked field (Apollo's locked email) counts in 'expected' as a find (it counted as free: a run cost more than expected)", async () => {
+    const apollo = { providers: ["apollo.people-match"], inputs: { fullName: "name", domain: "company_domain" } };
+    const locked = Array.from({ length: 4 }, (_, i) => ({ name: `Ann${i} Locked`, company_domain: "everyone.test" }));
+    const t = await makeLeads(locked, { email: apollo });
+    const job = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email] });
+    await runCellBatch(await taskIdsOf(job.body.jobId));
+    const ran = await jobOf(job.body.jobId);
+    expect(ran).toMatchObject({ doneTasks: 0, creditsSpent: 4 });
+    const others = await makeLeads(
+      Array.from({ length: 10 }, (_, i) => ({ name: `Bo${i} Locked`, company_domain: "everyone.test" })),
+      { email: apollo },
+    );
+    const res = await api.post(`/api/tables/${others.tableId}/enrich/estimate`, { columnIds: [others.columns.email] });
+    expect(res.body.byProvider[0]).toMatchObject({ findRate: 0, billedRate: 1, findRateSource: "observed" });
+    expect(res.body.credits).toMatchObject({ expected: 10, max: 10 });
+  });
+
   test("a cached answer below the recipe's threshold does not end the waterfall: the next providers are still counted", async () => {
     const t = await makeLeads(people(4), { email: HUNTER_ONLY });
     const job = await api.post(`/api/tables/${t.tableId}/enrich`, { columnIds: [t.columns.email] });
