@@ -21,23 +21,12 @@ export const formatCredits = (n: number) =>
 export const failedOf = (job: { failedTasks: number; cancelledTasks?: number }) =>
   job.failedTasks - (job.cancelledTasks ?? 0);
 
-/** Cells of the job that ran (done, failed, skipped): not those a cancel ended before they ran. */
-export const ranOf = (job: { doneTasks: number; failedTasks: number; skippedTasks: number; cancelledTasks?: number }) =>
-  job.doneTasks + failedOf(job) + job.skippedTasks;
-
 /**
- * The job's percentage as its bar shows it: the API's progress counts cancelled cells as
- * finished (a cancelled job reaches 100 %), the grid counts the cells that ran.
+ * Cells of the job that ended (done, failed, skipped, and those a cancel ended before they
+ * ran): what its `progress` counts, so a cancelled job reaches 100 % in the grid as in the API.
  */
-export const shownProgress = (job: {
-  status: string;
-  progress: number;
-  totalTasks: number;
-  doneTasks: number;
-  failedTasks: number;
-  skippedTasks: number;
-  cancelledTasks?: number;
-}) => (job.status === "cancelled" ? Math.floor((100 * ranOf(job)) / Math.max(1, job.totalTasks)) : job.progress);
+export const endedOf = (job: { doneTasks: number; failedTasks: number; skippedTasks: number }) =>
+  job.doneTasks + job.failedTasks + job.skippedTasks;
 
 /**
  * The columns of a job's cells by their labels, in the table's order ("Email, Company"); columns

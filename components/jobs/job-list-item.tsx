@@ -1,7 +1,7 @@
 "use client";
 
 import type { JobDto } from "@/lib/client/fetchers";
-import { failedOf, formatCredits, formatDuration, formatTime, plural, shownProgress } from "./format";
+import { failedOf, formatCredits, formatDuration, formatTime, plural } from "./format";
 import { JobProgressBar } from "./job-progress-bar";
 import { JobStatusPill } from "./job-status-pill";
 import { JobTasks } from "./job-tasks";
@@ -48,7 +48,7 @@ export function JobListItem({
           >
             {plural(job.totalTasks, "cell")} · {formatTime(job.createdAt)}
           </button>
-          <span className="ml-auto text-xs tabular-nums text-slate-500">{shownProgress(job)}%</span>
+          <span className="ml-auto text-xs tabular-nums text-slate-500">{job.progress}%</span>
         </div>
         {columnNames ? (
           <p className="truncate text-xs text-slate-600" title={columnNames}>

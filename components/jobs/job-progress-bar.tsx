@@ -1,10 +1,9 @@
 import type { JobDto } from "@/lib/enrichment/serialize";
-import { failedOf, ranOf } from "./format";
+import { endedOf, failedOf } from "./format";
 
 /**
- * Progress of a job: the cells that ran (done, failed, skipped) out of total, as a native
- * progress bar, styled. Cells a cancel ended did not run: a cancelled job's bar stops where
- * its cells stopped, in grey, instead of a full green bar that reads as success.
+ * Progress of a job: its ended cells out of total (the API's `progress`), as a native progress
+ * bar, styled. A cancelled job's bar is grey, not a green one that reads as success.
  */
 export function JobProgressBar({ job, label }: { job: JobDto; label: string }) {
   // Green when everything that ran succeeded, amber when some cells failed, red when all did.
@@ -19,7 +18,7 @@ export function JobProgressBar({ job, label }: { job: JobDto; label: string }) {
   return (
     <progress
       aria-label={label}
-      value={ranOf(job)}
+      value={endedOf(job)}
       max={Math.max(1, job.totalTasks)}
       className={`h-1.5 w-full overflow-hidden rounded-full [&::-webkit-progress-bar]:bg-slate-200 [&::-moz-progress-bar]:bg-emerald-500 ${tone} [&::-webkit-progress-value]:transition-all`}
     />

@@ -1,12 +1,12 @@
 import type { JobDto } from "@/lib/enrichment/serialize";
-import { failedOf, formatCredits, plural, ranOf, shownProgress } from "./format";
+import { endedOf, failedOf, formatCredits, plural } from "./format";
 import { JobProgressBar } from "./job-progress-bar";
 import { JobStatusPill } from "./job-status-pill";
 
 /** The strip above the grid: the running job's progress, or how the last one ended. */
 export function JobProgress({ job, activeCount }: { job: JobDto | undefined; activeCount: number }) {
   if (!job) return null;
-  const finished = ranOf(job);
+  const finished = endedOf(job);
   return (
     <section
       aria-label="Enrichment progress"
@@ -14,8 +14,8 @@ export function JobProgress({ job, activeCount }: { job: JobDto | undefined; act
     >
       <JobStatusPill status={job.status} />
       <span className="shrink-0 tabular-nums" aria-live="polite">
-        <span className="font-medium text-slate-900">{shownProgress(job)}%</span> · {finished.toLocaleString("en-US")}{" "}
-        of {plural(job.totalTasks, "cell")} ·{" "}
+        <span className="font-medium text-slate-900">{job.progress}%</span> · {finished.toLocaleString("en-US")} of{" "}
+        {plural(job.totalTasks, "cell")} ·{" "}
         <span className="text-emerald-700">{job.doneTasks.toLocaleString("en-US")} done</span> ·{" "}
         <span className={failedOf(job) > 0 ? "text-red-700" : undefined}>
           {failedOf(job).toLocaleString("en-US")} failed

@@ -1,5 +1,5 @@
 import { describe, expect, it, test } from "vitest";
-import { columnNamesOf, failedOf, ranOf, shownProgress } from "@/components/jobs/format";
+import { columnNamesOf, endedOf, failedOf } from "@/components/jobs/format";
 
 const job = {
   status: "cancelled",
@@ -11,11 +11,10 @@ const job = {
   cancelledTasks: 140,
 };
 
-test("a cancelled job shows the cells that ran, not the 100 % the API counts", () => {
+test("a cancelled job's ended cells are all of them, as its API progress of 100 % counts; its real failures leave the cancelled out", () => {
   expect(failedOf(job)).toBe(10);
-  expect(ranOf(job)).toBe(40);
-  expect(shownProgress(job)).toBe(20);
-  expect(shownProgress({ ...job, status: "completed", cancelledTasks: 0 })).toBe(100);
+  expect(endedOf(job)).toBe(180);
+  expect(endedOf({ ...job, failedTasks: 170 })).toBe(job.totalTasks);
 });
 
 describe("columnNamesOf", () => {
