@@ -1,13 +1,13 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueries, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { type ColumnDto, type EstimateDto, fetchers, type JobDto } from "@/lib/client/fetchers";
 import { ApiError } from "@/lib/client/http";
 import { queryKeys } from "@/lib/client/query-keys";
 import { ConfirmEnrichDialog } from "../grid/confirm-enrich-dialog";
 import { useToast } from "../ui/toast-provider";
-import { columnNamesOf } from "./format";
+import { columnNamesOf, failedOf } from "./format";
 import { JobListItem } from "./job-list-item";
 
 /** The table's jobs, newest first; open one for its tasks; cancel or retry from here. */
@@ -32,6 +32,34 @@ export function JobsPanel({
   const [retried, setRetried] = useState<ReadonlySet<string>>(new Set());
   const markRetried = (jobId: string) => setRetried((current) => new Set(current).add(jobId));
   const refresh = () => client.invalidateQueries({ queryKey: queryKeys.jobs(tableId) });
+
+  // Whether each ended job with failed (or budget-stopped) cells still has any to retry: a
+  // later run of its cells (a whole column run again) leaves none, and its Retry would only
+  // answer 409. Asked again whenever the table's newest job starts or ends.
+  const generation = jobs[0] ? `${jobs[0].jobId}:${jobs[0].status}:${jobs[0].unfinishedTasks === 0}` : "";
+  const retryCandidates = jobs.filter(
+    (job) =>
+      !retried.has(job.jobId) &&
+      !job.retriedAt &&
+      (job.status === "completed" ||
+        job.status === "failed" ||
+        (job.status === "cancelled" && job.unfinishedTasks === 0)) &&
+      (failedOf(job) > 0 || job.budgetReached),
+  );
+  const retryable = useQueries({
+    queries: retryCandidates.map((job) => ({
+      queryKey: queryKeys.retryable(tableId, job.jobId, generation),
+      // A failure leaves the button, whose click tells what went wrong.
+      queryFn: () =>
+        fetchers.retryableCells(tableId, job.jobId).then(
+          ({ cells }) => cells,
+          () => null,
+        ),
+      staleTime: Number.POSITIVE_INFINITY,
+      retry: false,
+    })),
+  });
+  const nothingToRetry = new Set(retryCandidates.filter((_, i) => retryable[i]?.data === 0).map((job) => job.jobId));
 
   const cancel = useMutation({
     meta: { errorTitle: "Could not cancel the job" },
@@ -106,7 +134,11 @@ export function JobsPanel({
                   open={openJob === job.jobId}
                   onToggle={() => setOpenJob((current) => (current === job.jobId ? null : job.jobId))}
                   onCancel={() => cancel.mutate(job.jobId)}
-                  onRetry={retried.has(job.jobId) || job.retriedAt ? undefined : () => priceRetry.mutate(job.jobId)}
+                  onRetry={
+                    retried.has(job.jobId) || job.retriedAt || nothingToRetry.has(job.jobId)
+                      ? undefined
+                      : () => priceRetry.mutate(job.jobId)
+                  }
                   busy={
                     cancelling ||
                     (retry.isPending && retry.variables === job.jobId) ||

@@ -166,6 +166,9 @@ export const fetchers = {
     apiFetch<JobDto>(`${base(tableId)}/enrich/jobs/${jobId}/cancel`, { method: "POST" }),
   estimateRetry: (tableId: string, jobId: string) =>
     apiFetch<EstimateDto>(`${base(tableId)}/enrich/jobs/${jobId}/retry/estimate`, { method: "POST" }),
+  /** How many cells retrying the job would run again (0: none left). */
+  retryableCells: (tableId: string, jobId: string) =>
+    apiFetch<{ cells: number }>(`${base(tableId)}/enrich/jobs/${jobId}/retry`),
   retryJob: (tableId: string, jobId: string) =>
     apiFetch<EnrichResponse>(`${base(tableId)}/enrich/jobs/${jobId}/retry`, { method: "POST" }),
   cellStatus: (tableId: string, { since, limit }: { since?: string; limit?: number }, signal?: AbortSignal) => {

@@ -20,6 +20,9 @@ export const queryKeys = {
   jobs: (tableId: string) => ["tables", tableId, "jobs"] as const,
   jobTasks: (tableId: string, jobId: string, status: string, page: number) =>
     ["tables", tableId, "jobs", jobId, "tasks", status, page] as const,
+  /** What retrying a job would run (null: nothing), as of `generation` (the table's newest job and its state). */
+  retryable: (tableId: string, jobId: string, generation: string) =>
+    ["tables", tableId, "jobs", jobId, "retryable", generation] as const,
   cellStatus: (tableId: string) => ["tables", tableId, "cell-status"] as const,
   cellHistory: (tableId: string, rowId: string, columnId: string) =>
     ["tables", tableId, "cells", rowId, columnId, "history"] as const,

@@ -7,7 +7,15 @@ import type { Orchestrator } from "./orchestrator";
 import { SETTLE_BATCH } from "./policy";
 import type { JobCostOptions } from "./schemas";
 import { type JobDto, serializeJob } from "./serialize";
-import { finalizeJobs, markJobCancelled, readJob, readJobs, settleCancelledTasks, type TaskStatus } from "./store";
+import {
+  countRetryableTasks,
+  finalizeJobs,
+  markJobCancelled,
+  readJob,
+  readJobs,
+  settleCancelledTasks,
+  type TaskStatus,
+} from "./store";
 
 /**
  * What a retry of job `jobId` spends under: the job's own cap and cache bypass (a retry of a job
@@ -20,6 +28,15 @@ export async function retryCostsOf({ tableId, jobId }: { tableId: string; jobId:
   });
   if (!job) throw notFound("job", jobId);
   return { maxCredits: job.maxCredits ?? undefined, refresh: job.refresh };
+}
+
+/**
+ * How many cells retrying the job would run again (0: none; its retry would be a 409), and
+ * whether it was retried already. 404 for a job of another table.
+ */
+export async function retryableOf({ tableId, jobId }: { tableId: string; jobId: string }) {
+  await retryCostsOf({ tableId, jobId });
+  return { cells: await countRetryableTasks(jobId, getDb()) };
 }
 
 export async function getJob({ tableId, jobId }: { tableId: string; jobId: string }): Promise<JobDto> {

@@ -98,6 +98,7 @@ const ROUTES: Route[] = [
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}`, need: "read" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/tasks`, need: "read" },
   { method: "POST", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/cancel`, need: "enrich" },
+  { method: "GET", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/retry`, need: "read" },
   { method: "POST", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/retry`, need: "enrich" },
   { method: "POST", path: (i) => `/api/tables/${i.tableId}/enrich/jobs/${i.jobId}/dispatch`, need: "enrich" },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/views`, need: "read" },

@@ -629,6 +629,8 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/retry", () => {
     const jobId = await enrich(t, ["email", "fail_phone"]);
     await runCellBatch(await taskIdsOf(jobId));
 
+    // How many cells it would run (GET, read permission): the two failed ones.
+    expect((await api.get(`${jobUrl(t, jobId)}/retry`)).body).toEqual({ cells: 2 });
     // What it would cost first: the two failed cells, nothing created.
     const jobsBefore = await getDb().enrichmentJob.count();
     const estimate = await api.post(`${jobUrl(t, jobId)}/retry/estimate`);
@@ -645,8 +647,10 @@ describe("POST /api/tables/:id/enrich/jobs/:jobId/retry", () => {
     const after = await api.post(`${jobUrl(t, jobId)}/retry/estimate`);
     expect(after.status).toBe(409);
     expect(after.body.error.message).toMatch(/no failed cells to retry/);
+    expect((await api.get(`${jobUrl(t, jobId)}/retry`)).body).toEqual({ cells: 0 });
     const other = await makeTable({ keys: ["email"], rows: 1 });
     expect((await api.post(`/api/tables/${other.tableId}/enrich/jobs/${jobId}/retry/estimate`)).status).toBe(404);
+    expect((await api.get(`/api/tables/${other.tableId}/enrich/jobs/${jobId}/retry`)).status).toBe(404);
     expect(res.body.jobId).not.toBe(jobId);
     expect(res.body.message).toMatch(/^Created 2 enrichment tasks to retry the failed cells/);
     expect(res.body.error).toMatch(/^Could not start the job/);

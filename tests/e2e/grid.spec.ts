@@ -483,6 +483,19 @@ test("the jobs panel lists jobs, shows tasks, and cancels a running job; a job's
   await page.getByRole("button", { name: /^Jobs/ }).click();
   await expect(panel.locator("li[data-job-id]")).toHaveCount(3);
   await expect(failed.getByRole("button", { name: /Retry \d+ failed cells?/ })).toHaveCount(0);
+  // The retry's cells failed again: it offers their retry, until a new run of the same cells
+  // leaves it nothing to retry (its button answered 409 when clicked); the new run offers it.
+  const retryJob = panel.locator("li[data-job-id]").first();
+  await expect(retryJob.getByRole("button", { name: "Retry 3 failed cells" })).toBeVisible({ timeout: 30_000 });
+  const retryJobId = await retryJob.getAttribute("data-job-id");
+  const again = await request.post(`/api/tables/${table.id}/enrich`, {
+    data: { cellIds: table.rows.slice(0, 3).map((r) => ({ rowId: r.id, columnId: columnIdOf(table, "fail_phone") })) },
+  });
+  const newest = panel.locator(`li[data-job-id="${(await again.json()).jobId}"]`);
+  await expect(newest.getByRole("button", { name: "Retry 3 failed cells" })).toBeVisible({ timeout: 30_000 });
+  await expect(
+    panel.locator(`li[data-job-id="${retryJobId}"]`).getByRole("button", { name: /Retry \d+ failed cells?/ }),
+  ).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 
