@@ -48,12 +48,13 @@ function fromDatabase(error: unknown): AppError | undefined {
     return new AppError("conflict", "A record with the same unique key already exists");
   if (original === "23503" || code === "P2003") return new AppError("not_found", "A referenced record was not found");
   if (code === "P2025") return new AppError("not_found", "The record was not found");
-  // An interactive transaction that outlived its timeout, mostly waiting for a lock that a long
-  // operation on the same table holds (a CSV append holds its table for the whole upload).
+  // An interactive transaction that could not start or outlived its timeout: waiting for rows
+  // or a table that other writes hold (many writes to the same row at once; a CSV append holds
+  // its table for the whole upload), or for a connection of a busy pool.
   if (code === "P2028" || original === "55P03")
     return new AppError(
       "service_unavailable",
-      "The table is busy with a long operation (such as a CSV import); try again in a few seconds",
+      "The change waited too long for the database (other changes held the same rows or table, as a CSV import does); nothing was written: try again in a few seconds",
     );
   return undefined;
 }

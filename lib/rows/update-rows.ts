@@ -71,6 +71,12 @@ export async function updateRows(
   return rows;
 }
 
+/**
+ * One row's write: it may queue behind other writes of the same row (each holds the row's lock
+ * for a few milliseconds), which on a loaded machine can take longer than Prisma's 5 s default.
+ */
+const ROW_TRANSACTION = { timeout: 20_000, maxWait: 10_000 };
+
 /** Merges `data` into one row atomically (set keys, null removes a key). */
 export async function updateRow(
   { tableId, rowId, input }: { tableId: string; rowId: string; input: UpdateRowInput },
@@ -88,7 +94,7 @@ export async function updateRow(
     const [updated] = await tx.$queryRawUnsafe<RowRecord[]>(MERGE, tableId, [rowId], [set], [remove]);
     if (!updated) throw notFound("row", rowId);
     return { row: serializeRow(updated), jobIds };
-  });
+  }, ROW_TRANSACTION);
   await finalizeJobs(jobIds);
   return row;
 }
