@@ -405,25 +405,41 @@ describe("chunks of a job", () => {
 });
 
 describe("deleting cells under a running job", () => {
-  test("deleting a row with unfinished tasks counts them as failed, so the job still ends", async () => {
+  test("deleting a row with unfinished tasks counts them as ended (failed, of them cancelled: they did not fail), so the job still ends", async () => {
     const { deleteRow } = await import("@/lib/rows/rows");
     const t = await makeTable({ keys: ["email"], rows: 3 });
     const job = await gridJob(t.tableId, [t.columns.email]);
     const ids = await taskIdsOf(job.jobId);
     await runCellTask(ids[0], 1);
     await deleteRow({ tableId: t.tableId, rowId: t.rowIds[1] });
-    expect(await jobOf(job.jobId)).toMatchObject({ status: "running", doneTasks: 1, failedTasks: 1 });
+    expect(await jobOf(job.jobId)).toMatchObject({
+      status: "running",
+      doneTasks: 1,
+      failedTasks: 1,
+      cancelledTasks: 1,
+    });
     await runCellTask(ids[2], 1);
-    expect(await jobOf(job.jobId)).toMatchObject({ status: "completed", doneTasks: 2, failedTasks: 1, totalTasks: 3 });
+    expect(await jobOf(job.jobId)).toMatchObject({
+      status: "completed",
+      doneTasks: 2,
+      failedTasks: 1,
+      cancelledTasks: 1,
+      totalTasks: 3,
+    });
   });
 
-  test("deleting the only enriched column of a job ends the job failed and leaves rows idle", async () => {
+  test("deleting the only enriched column of a job ends the job (completed: no cell failed, each was deleted before it ran) and leaves rows idle", async () => {
     const { deleteColumn } = await import("@/lib/columns/columns");
     const t = await makeTable({ keys: ["name", "email"], rows: 2 });
     const job = await gridJob(t.tableId, [t.columns.email]);
     expect((await rowsOf(t.tableId)).map((r) => r.status)).toEqual(["queued", "queued"]);
     await deleteColumn({ tableId: t.tableId, columnId: t.columns.email });
-    expect(await jobOf(job.jobId)).toMatchObject({ status: "failed", doneTasks: 0, failedTasks: 2 });
+    expect(await jobOf(job.jobId)).toMatchObject({
+      status: "completed",
+      doneTasks: 0,
+      failedTasks: 2,
+      cancelledTasks: 2,
+    });
     expect((await rowsOf(t.tableId)).map((r) => r.status)).toEqual(["idle", "idle"]);
   });
 });

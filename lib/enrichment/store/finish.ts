@@ -151,7 +151,7 @@ const FINALIZE: Statement = {
     ), ended AS (
       UPDATE enrichment_jobs j
          SET status = (CASE WHEN j.status = 'cancelled' THEN 'cancelled'
-                            WHEN sums.done > 0 OR sums.failed = 0 THEN 'completed' ELSE 'failed' END)::"JobStatus",
+                            WHEN sums.done > 0 OR sums.failed = sums.cancelled THEN 'completed' ELSE 'failed' END)::"JobStatus",
              completed_at = COALESCE(j.completed_at, now()), done_tasks = sums.done, failed_tasks = sums.failed,
              skipped_tasks = sums.skipped, cancelled_tasks = sums.cancelled
         FROM sums
@@ -190,7 +190,8 @@ export async function finishTasks(
 
 /**
  * Ends every listed job whose tasks are all final: `completed` if at least one succeeded or
- * none failed (a job of skipped cells), else `failed` (a cancelled job stays cancelled), with the counter sums copied onto the
+ * none failed for real (a job of skipped cells, or of cells deleted before they ran), else
+ * `failed` (a cancelled job stays cancelled), with the counter sums copied onto the
  * job. Run it after the results committed, so the last cell to commit always sees the full
  * count; when two cells both see it, the status guard lets only one of them end the job.
  * Returns each job's status.
