@@ -11,7 +11,8 @@ export type JobDto = {
   skippedTasks: number;
   /**
    * Of failedTasks, the cells a cancel ended before they ran (they went back to the state of
-   * their previous run, or to none): failedTasks − cancelledTasks cells failed for real.
+   * their previous run, or to none), and those whose row or column was deleted before they
+   * ended: failedTasks − cancelledTasks cells failed for real.
    */
   cancelledTasks: number;
   progress: number;
