@@ -95,8 +95,13 @@ export class JobTracker {
   }
 
   private hasActive() {
+    return this.moving || this.watched.size > 0;
+  }
+
+  /** Whether a job it reported last is still pending or running (its numbers can move). */
+  get moving() {
     for (const { job } of this.last.values()) if (isActiveJob(job)) return true;
-    return this.watched.size > 0;
+    return false;
   }
 
   private activeIds() {

@@ -29,6 +29,12 @@ export const LAG_BYTES = 128 * 1024;
 const lagOf = (connection: SseConnection) => Math.min(LAG_BYTES, connection.limit / 4);
 const CATCH_UP_CHECK_MS = 50;
 const MAX_RETRY_MS = 5_000;
+/**
+ * While a job of the table moves and streams follow it, its numbers are read at least this
+ * often even when no cell changed: credits are charged as a waterfall's providers answer,
+ * before its cell ends (a strip showed 25 credits while the job had spent 146).
+ */
+export const JOB_REFRESH_MS = 2_000;
 
 /** A poll without a cursor: every enriched cell's latest state. */
 const EVERYTHING = "*";
@@ -98,6 +104,7 @@ export class TableHub {
   /** Encoded catch-ups of streams that were behind, by cursor, until the next read. */
   private readonly catchUps = new Map<string, Uint8Array | null>();
   private lastReadAt = 0;
+  private jobTimer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
   private gone = false;
   lastUsed = Date.now();
@@ -141,6 +148,7 @@ export class TableHub {
   close() {
     clearTimeout(this.timer);
     clearTimeout(this.catchUpTimer);
+    clearTimeout(this.jobTimer);
     for (const s of this.subscribers) s.connection.end("server");
     this.subscribers.clear();
   }
@@ -307,6 +315,19 @@ export class TableHub {
     if (!isActiveJob(reported.job)) subscriber.connection.end();
   }
 
+  /** Reads the jobs again in JOB_REFRESH_MS while one moves and a stream follows the table. */
+  private refreshMovingJobs() {
+    if (this.jobTimer || this.gone || this.subscribers.size === 0 || !this.jobs.moving) return;
+    this.jobTimer = setTimeout(() => {
+      this.jobTimer = undefined;
+      if (this.subscribers.size === 0) return;
+      this.jobs.markStale();
+      this.dirty = true;
+      this.schedule();
+    }, JOB_REFRESH_MS);
+    this.jobTimer.unref?.();
+  }
+
   private enqueue(joiner: Joiner) {
     this.joiners.push(joiner);
     this.schedule();
@@ -444,6 +465,7 @@ export class TableHub {
     }
     const changedJobs = result.jobs ? this.jobs.apply(result.jobs) : [];
     this.gone = !result.exists;
+    this.refreshMovingJobs();
 
     const hasCells = page !== undefined && (page.cells.length > 0 || page.hasMore);
     let text = changedJobs.map((r) => sseEvent("job", r.json)).join("");

@@ -178,6 +178,38 @@ describe("GET /api/tables/:tableId/events", () => {
     }
   });
 
+  test("a running job's credits reach the stream while no cell changes (charges come as providers answer, before cells end)", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 3 });
+    const stream = openStream(eventsUrl(t));
+    try {
+      await stream.waitFor((e) => e.type === "cells");
+      const jobId = await enrich(t, { columnIds: [t.columns.email] });
+      await claimTasks(await taskIdsOf(jobId));
+      await stream.waitFor(
+        (e) =>
+          e.type === "cells" && (e.data as { cells: { status: string }[] }).cells.some((c) => c.status === "running"),
+      );
+      // Every read the claim caused is over: what comes next is not its echo.
+      await new Promise((r) => setTimeout(r, 1_000));
+      // A charge settled on the job's budget, as a waterfall's answered call does; no cell moves.
+      const { getDb } = await import("@/lib/db");
+      const { workspaceId } = (await getDb().table.findUniqueOrThrow({ where: { id: t.tableId } })) as {
+        workspaceId: string;
+      };
+      await getDb().$executeRawUnsafe(
+        "INSERT INTO credit_budgets (key, workspace_id, spent) VALUES ($1, $2, 7) ON CONFLICT (key) DO UPDATE SET spent = 7",
+        `job:${jobId}`,
+        workspaceId,
+      );
+      await stream.waitFor(
+        (e) => e.type === "job" && (e.data as { jobId: string; creditsSpent: number }).creditsSpent === 7,
+        10_000,
+      );
+    } finally {
+      stream.close();
+    }
+  });
+
   test("reconnect with Last-Event-ID mid-job → nothing lost, nothing twice", async () => {
     const t = await makeTable({ keys: ["email", "company"], rows: 30 });
     const jobId = await enrich(t, { columnIds: [t.columns.email, t.columns.company] });
