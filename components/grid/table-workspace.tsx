@@ -141,8 +141,8 @@ export function TableWorkspace({
           columnKeys={columnKeys}
           selectedCells={selectedCells}
           enriching={enrich.isPending || confirmed.checking}
-          estimate={estimate.data}
-          estimating={estimate.isFetching}
+          estimate={estimate.estimate}
+          estimating={estimate.estimating}
           onEnrich={() => onEnrich()}
           addingRow={addRow.isPending}
           onAddRow={() =>

@@ -27,7 +27,7 @@ export function useEnrichEstimate(
   // A column's recipe saved changes its updatedAt: the estimate is asked for again.
   const shown = columns.map((c) => `${c.id}@${c.updatedAt}`).join(",");
   const key = `${viewKey(view)}|${shown}|${dims.rows}|${JSON.stringify(settled.ranges)}`;
-  return useQuery({
+  const query = useQuery({
     queryKey: queryKeys.estimate(tableId, key),
     queryFn: async ({ signal }) => {
       const planned = await planEnrichRequest(client, tableId, columns, settled, dims, view);
@@ -40,6 +40,10 @@ export function useEnrichEstimate(
     placeholderData: keepPreviousData,
     meta: { errorTitle: "Could not estimate the cost" },
   });
+  // Another selection's figures are not shown as this one's, while it settles or is asked for.
+  const settling = !sameSelection(selection, settled);
+  const current = !settling && !query.isPlaceholderData;
+  return { estimate: current ? query.data : undefined, estimating: query.isFetching || settling };
 }
 
 /**

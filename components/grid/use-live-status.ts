@@ -124,6 +124,9 @@ export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
       },
       job: (job: JobDto) => {
         client.setQueryData<Page<JobDto>>(queryKeys.jobs(tableId), (page) => withJob(page, job));
+        // A job's end changes what the next run would cost (its answers are cached now, the
+        // budget is spent): the selection's estimate is asked for again.
+        if (!isActiveJob(job)) void client.invalidateQueries({ queryKey: queryKeys.estimates(tableId) });
       },
       failed: () => setStreaming(false),
     },
@@ -142,6 +145,7 @@ export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
     if (wasActive.current && !active && !streaming) {
       void client.refetchQueries({ queryKey: queryKeys.cellStatus(tableId) });
     }
+    if (wasActive.current && !active) void client.invalidateQueries({ queryKey: queryKeys.estimates(tableId) });
     wasActive.current = active;
   }, [active, client, tableId, streaming]);
 

@@ -33,6 +33,8 @@ export const queryKeys = {
   tableProviders: (tableId: string) => ["providers", "table", tableId] as const,
   /** The estimate of enriching a selection, keyed by the request body it would send. */
   estimate: (tableId: string, body: string) => ["tables", tableId, "estimate", body] as const,
+  /** Every estimate of a table's selections. */
+  estimates: (tableId: string) => ["tables", tableId, "estimate"] as const,
   usage: (groupBy: string, from: string, to: string) => ["usage", groupBy, from, to] as const,
   budget: () => ["budget"] as const,
   /** The active workspace's prices and provider limits (settings). */

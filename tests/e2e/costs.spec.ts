@@ -72,6 +72,9 @@ test("a run above the workspace's threshold asks first: cancel starts nothing, c
   const progress = page.getByRole("region", { name: "Enrichment progress" });
   await expect(progress).toContainText("4 done", { timeout: 30_000 });
   await expect(progress).toContainText("4 credits");
+  // The column is still selected: its estimate is asked for again once the job ended, and its
+  // cells are answered from the cache now (it kept the figures of before the run).
+  await expect(page.getByRole("status", { name: "Estimated cost" })).toContainText("≈ 0 credits");
   await page.getByRole("button", { name: "Jobs" }).click();
   await expect(page.getByRole("listitem", { name: /^Job of / }).first()).toContainText("4 credits");
   await page.screenshot({ path: "test-results/screenshots/costs-job-cost.png" });
