@@ -90,7 +90,7 @@ export async function updateRow(
     if (locked.length === 0) throw notFound("row", rowId);
     const { set, remove } = split(input.data);
     const jobIds = await endEditedCells({ tableId, edits: [{ rowId, set, remove }] }, tx);
-    await restoreEnrichedCells({ tableId, edits: [{ rowId, set }] }, tx);
+    await restoreEnrichedCells({ tableId, edits: [{ rowId, set, remove }] }, tx);
     const [updated] = await tx.$queryRawUnsafe<RowRecord[]>(MERGE, tableId, [rowId], [set], [remove]);
     if (!updated) throw notFound("row", rowId);
     return { row: serializeRow(updated), jobIds };

@@ -231,6 +231,15 @@ describe("the enriched cell itself written by hand", () => {
       source: null,
       status: null,
     });
+    // Undone (the cell cleared again, as it was): its failed run is back, with its error (it stayed
+    // a blank cell with no state, out of failed filters and retries).
+    const undone = await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, { data: { email: null } });
+    expect(undone.body.cells[t.columns.email as string]).toMatchObject({ taskId: taskIds[0], status: "failed" });
+    expect(undone.body.status).toBe("failed");
+    // A value typed over a failed cell and then another one is typed by hand, not the failure.
+    await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, { data: { email: "a@typed.test" } });
+    const other = await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, { data: { email: "b@typed.test" } });
+    expect(other.body.cells[t.columns.email as string]).toBeUndefined();
   });
 });
 

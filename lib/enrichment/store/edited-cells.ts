@@ -73,28 +73,36 @@ export async function endEditedCells(
 
 // The other way round: a value written into a cell that has no state (its state went with an
 // earlier hand edit: a clear, a value typed over it) that is exactly what the cell's latest
-// run found (runs a cancel, a hand edit or a budget ended before they ran do not count)
-// brings that run's state back: done, its confidence, its provider. An undo of a
-// clear (or of a typed value) gives the cell back as it was, not as a value typed by hand.
+// run left in it brings that run's state back (runs a cancel, a hand edit or a budget ended
+// before they ran do not count): a done run's value, its confidence, its provider; or, for a
+// run that failed or was skipped, the value the run before it had found (none: the cell
+// cleared). An undo of a clear, or of a value typed over a found or failed cell, gives the
+// cell back as it was, not as a value typed by hand.
 const RESTORE_ENRICHED: Statement = {
   name: "glaze-restore-enriched-cells",
   plan: "custom",
   text: `
     WITH u AS (
-      SELECT * FROM unnest($2::uuid[], $3::jsonb[]) AS u(id, set)
+      SELECT * FROM unnest($2::uuid[], $3::jsonb[], $4::jsonb[]) AS u(id, set, remove)
     ), cand AS (
-      SELECT r.id AS row_id, c.id AS column_id, u.set -> c.key AS value
+      SELECT r.id AS row_id, c.id AS column_id, COALESCE(u.set -> c.key, 'null'::jsonb) AS value
         FROM u JOIN rows r ON r.id = u.id AND r.table_id = $1::uuid
-        JOIN columns c ON c.table_id = $1::uuid AND jsonb_exists(u.set, c.key)
+        JOIN columns c ON c.table_id = $1::uuid AND (jsonb_exists(u.set, c.key) OR u.remove ? c.key)
        WHERE NOT jsonb_exists(r.cell_states, c.id::text)
     ), back AS (
       SELECT cand.row_id, l.* FROM cand
         CROSS JOIN LATERAL (
-          SELECT t.id, t.column_id, t.status, t.confidence, t.error, t.result
+          SELECT t.id, t.column_id, t.status, t.confidence, t.error, t.result, t.created_at
             FROM cell_enrichment_tasks t WHERE t.row_id = cand.row_id AND t.column_id = cand.column_id AND ${wasRun("t")}
            ORDER BY t.created_at DESC LIMIT 1
         ) l
-       WHERE l.status = 'done' AND l.result -> 'value' = cand.value
+       WHERE CASE WHEN l.status = 'done' THEN l.result -> 'value' = cand.value
+                  WHEN l.status IN ('failed', 'skipped') THEN cand.value = COALESCE((
+                    SELECT p.result -> 'value' FROM cell_enrichment_tasks p
+                     WHERE p.row_id = cand.row_id AND p.column_id = cand.column_id AND p.status = 'done'
+                       AND p.created_at < l.created_at AND ${wasRun("p")}
+                     ORDER BY p.created_at DESC LIMIT 1), 'null'::jsonb)
+                  ELSE false END
     ), per_row AS (
       SELECT row_id, jsonb_object_agg(column_id::text, ${finalStateOf("back", "back.result ->> 'provider'")}) AS states
         FROM back GROUP BY row_id ORDER BY row_id
@@ -104,12 +112,17 @@ const RESTORE_ENRICHED: Statement = {
 };
 
 /**
- * Brings back the state of the cells whose written value is the one their latest run found
- * (see above). Run it in the writer's transaction after endEditedCells, before the merge.
+ * Brings back the state of the cells whose written value (or clearing) is what their latest
+ * run left in them (see above). `set` is the values written, `remove` the keys cleared, both
+ * as JSON. Run it in the writer's transaction after endEditedCells, before the merge.
  */
 export async function restoreEnrichedCells(
-  { tableId, edits }: { tableId: string; edits: { rowId: string; set: string }[] },
+  { tableId, edits }: { tableId: string; edits: { rowId: string; set: string; remove?: string }[] },
   tx: Tx,
 ): Promise<void> {
-  await run(RESTORE_ENRICHED, [tableId, edits.map((e) => e.rowId), edits.map((e) => e.set)], tx);
+  await run(
+    RESTORE_ENRICHED,
+    [tableId, edits.map((e) => e.rowId), edits.map((e) => e.set), edits.map((e) => e.remove ?? "[]")],
+    tx,
+  );
 }
