@@ -57,9 +57,19 @@ export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
         }}
         onSubmit={(event) => {
           event.preventDefault();
-          const data = new FormData(event.currentTarget);
+          const form = event.currentTarget;
+          const data = new FormData(form);
           const scopes = API_KEY_SCOPES.filter((s) => data.get(`scope-${s}`) === "on");
-          create.mutate({ name: String(data.get("name") ?? "").trim(), scopes });
+          // The name is cleared once the key exists, ready for the next one.
+          const name = form.elements.namedItem("name") as HTMLInputElement | null;
+          create.mutate(
+            { name: String(data.get("name") ?? "").trim(), scopes },
+            {
+              onSuccess: () => {
+                if (name) name.value = "";
+              },
+            },
+          );
         }}
       >
         <input

@@ -121,6 +121,9 @@ function createAuth() {
       apiKey({
         references: "organization",
         defaultPrefix: API_KEY_PREFIX,
+        // "glz_" and 8 characters of the key: enough to tell keys apart in a list (6 in all, the
+        // default, left 2), far too few to guess the rest of 64.
+        startingCharactersConfig: { charactersLength: API_KEY_PREFIX.length + 8 },
         requireName: true,
         maximumNameLength: 64,
         rateLimit: { enabled: false },

@@ -594,6 +594,8 @@ describe("API keys", () => {
       expect.objectContaining({ id: created.body.id, name: "CRM", scopes: ["read"], lastUsedAt: null }),
     ]);
     expect(JSON.stringify(list.body)).not.toContain(created.body.key);
+    // Its start tells it apart from other keys: the prefix and 8 characters of it (it was 2).
+    expect(list.body.data[0].start).toBe(created.body.key.slice(0, 12));
     const bearer = { headers: { authorization: `Bearer ${created.body.key}` } };
     expect((await request("GET", "/api/tables", undefined, bearer)).status).toBe(200);
     const revoked = await request(
