@@ -48,6 +48,13 @@ export function MembersSection({
     mutationFn: (memberId: string) => fetchers.removeMember(workspaceId, memberId),
     onSettled: refresh,
   });
+  // Anyone may leave (a workspace keeps an owner: its last one gets a 409 saying so); the app
+  // then opens afresh in another of their workspaces.
+  const leave = useMutation({
+    meta: { errorTitle: "Could not leave the workspace" },
+    mutationFn: (memberId: string) => fetchers.removeMember(workspaceId, memberId),
+    onSuccess: () => window.location.assign("/"),
+  });
   return (
     <section aria-labelledby="members-heading" className="space-y-3">
       <h2 id="members-heading" className="text-lg font-semibold">
@@ -82,6 +89,13 @@ export function MembersSection({
             ) : (
               <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-700">{m.role}</span>
             )}
+            {m.userId === selfId ? (
+              <ConfirmAction
+                label="Leave…"
+                confirmLabel="Confirm: leave this workspace (and revoke the API keys you made in it)"
+                onConfirm={() => leave.mutate(m.id)}
+              />
+            ) : null}
           </li>
         ))}
       </ul>

@@ -75,6 +75,21 @@ test("sign up, create a workspace, invite a viewer by link; the viewer joins, ca
   await expect(viewer.page.getByRole("textbox", { name: /Edit/ })).toHaveCount(0);
   await viewer.page.screenshot({ path: "test-results/screenshots/viewer-read-only.png", fullPage: true });
 
+  // The viewer leaves the workspace from its settings (there was no way to in the app): they
+  // are in no workspace then, and the app asks them to make one.
+  await viewer.page.goto("/settings");
+  const self = viewer.page.getByRole("listitem").filter({ hasText: viewerEmail });
+  await self.getByRole("button", { name: "Leave…" }).click();
+  await self.getByRole("button", { name: /^Confirm: leave this workspace/ }).click();
+  await expect(viewer.page).toHaveURL(/\/$/);
+  await expect(viewer.page.getByRole("heading", { name: "Create your workspace" })).toBeVisible();
+  const workspaces = (await (await owner.page.request.get("/api/workspaces")).json()) as {
+    data: { id: string; name: string }[];
+  };
+  const northwind = workspaces.data.find((w) => w.name === "Northwind Sales")?.id;
+  const members = await owner.page.request.get(`/api/workspaces/${northwind}/members`);
+  expect(JSON.stringify(await members.json())).not.toContain(viewerEmail);
+
   await viewer.page.getByRole("button", { name: "Sign out" }).click();
   await expect(viewer.page).toHaveURL(/\/sign-in/);
   await viewer.page.goto("/");
