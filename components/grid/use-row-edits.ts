@@ -196,13 +196,23 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
       if (total > MAX_ROWS_PER_DELETE)
         throw new Error(`At most ${rowCount(MAX_ROWS_PER_DELETE)} can be deleted at once.`);
       const ids = [...(await resolveRowIds(client, tableId, view, intervals)).values()];
-      return (await fetchers.deleteRows(tableId, ids)).meta.deleted;
+      return { deleted: (await fetchers.deleteRows(tableId, ids)).meta.deleted, ids: new Set(ids) };
     },
     onSettled: async () => {
       await client.invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) });
       await client.invalidateQueries({ queryKey: blocks });
     },
-    onSuccess: (deleted) => toast.show({ kind: "success", title: `Deleted ${rowCount(deleted)}` }),
+    onSuccess: ({ deleted, ids }) => {
+      // Gone from the windows at once (their windows are read again after; a big table's took
+      // seconds, and the rows stayed under the toast that said they were deleted).
+      client.setQueriesData<RowPage>({ queryKey: blocks }, (page) =>
+        page ? { ...page, data: page.data.filter((row) => !ids.has(row.id)) } : page,
+      );
+      client.setQueryData<TableDto>(queryKeys.tableMeta(tableId), (table) =>
+        table ? { ...table, rowCount: Math.max(0, table.rowCount - deleted) } : table,
+      );
+      toast.show({ kind: "success", title: `Deleted ${rowCount(deleted)}` });
+    },
   });
 
   const addRow = useMutation({

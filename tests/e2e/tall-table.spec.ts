@@ -175,6 +175,8 @@ test("a selection reaching over rows never loaded deletes exactly its rows, not 
   await page.getByRole("menuitem", { name: "Delete 1,000 rows…" }).click();
   await page.getByRole("menuitem", { name: "Confirm: delete 1,000 rows and their values" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Deleted 1,000 rows" })).toBeVisible();
+  // Gone from the grid when the toast says so, not once the windows are read again.
+  await expect(grid.getByRole("gridcell", { name: "Row 1000", exact: true })).toHaveCount(0, { timeout: 500 });
   const table = await (await request.get(`/api/tables/${id}`)).json();
   expect(table.rowCount).toBe(2000);
   const first = await (await request.get(`/api/tables/${id}/rows?limit=1`)).json();
