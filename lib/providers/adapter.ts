@@ -14,7 +14,14 @@ export type AdapterRequest = {
   context?: ContextEntry[];
 };
 
-export type ContextEntry = { provider: string; field: string; value: unknown; payload: unknown };
+export type ContextEntry = {
+  provider: string;
+  field: string;
+  value: unknown;
+  payload: unknown;
+  /** How sure that provider was of its value (0..1), when known. */
+  confidence?: number | null;
+};
 
 /** Where and as whom a call is made: resolved per workspace by callProvider. */
 export type AdapterEnv = {

@@ -579,8 +579,14 @@ describe("a waterfall stops between two providers when its cell no longer wants 
       });
     }
     expect(upstream()).toEqual({ hunter: 2, pdl: 0, apollo: 0, llm: 0 });
-    // The deleted row's cell counts as failed (README, Rows), the typed one as skipped.
-    expect(await jobOf(jobId)).toMatchObject({ status: "failed", doneTasks: 0, failedTasks: 1, skippedTasks: 1 });
+    // The deleted row's cell counts as cancelled (README, Rows: it did not fail), the typed one as skipped.
+    expect(await jobOf(jobId)).toMatchObject({
+      status: "completed",
+      doneTasks: 0,
+      failedTasks: 1,
+      cancelledTasks: 1,
+      skippedTasks: 1,
+    });
   });
 });
 

@@ -156,7 +156,7 @@ const ROW_CONTEXT: Statement = {
   name: "glaze-row-provider-context",
   plan: "generic",
   text: `
-    SELECT c.provider, col.key AS field, c.value, c.payload
+    SELECT c.provider, col.key AS field, c.value, c.payload, c.confidence
       FROM rows r
       CROSS JOIN LATERAL jsonb_each(r.cell_states) AS s(column_id, state)
       JOIN cell_enrichment_tasks t ON t.id = (s.state ->> 't')::uuid
@@ -167,7 +167,13 @@ const ROW_CONTEXT: Statement = {
      LIMIT 20`,
 };
 
-export type RowContextEntry = { provider: string; field: string; value: unknown; payload: unknown };
+export type RowContextEntry = {
+  provider: string;
+  field: string;
+  value: unknown;
+  payload: unknown;
+  confidence: number | null;
+};
 
 /** What providers found for the other cells of a row (their latest tasks), newest first. */
 export async function readRowContext(rowId: string, tx?: Tx): Promise<RowContextEntry[]> {

@@ -2,7 +2,7 @@ import "server-only";
 import OpenAI, { APIConnectionError, APIError } from "openai";
 import { ContentFilterFinishReasonError, LengthFinishReasonError } from "openai/core/error";
 import { zodResponseFormat } from "openai/helpers/zod";
-import type { Adapter } from "../adapter";
+import type { Adapter, ContextEntry } from "../adapter";
 import { catalogEntry } from "../catalog";
 import { BadInput, NotFound, OutOfCredits, ProviderError, RateLimited, Transient, Unauthorized } from "../errors";
 import type { FieldName } from "../types";
@@ -82,6 +82,18 @@ const FIELD_SHAPES: Partial<Record<FieldName, RegExp>> = {
   phone: /^\+?[0-9(][0-9 ().-]{5,24}$/,
 };
 
+/** The surest provider answer of the row's context whose value is `value` (case and spaces aside). */
+function repeatedFrom(value: string, context: ContextEntry[]): { provider: string; confidence: number } | undefined {
+  const same = (other: unknown) => typeof other === "string" && other.trim().toLowerCase() === value.toLowerCase();
+  let surest: { provider: string; confidence: number } | undefined;
+  for (const entry of context) {
+    if (!same(entry.value) || typeof entry.confidence !== "number") continue;
+    if (!surest || entry.confidence > surest.confidence)
+      surest = { provider: entry.provider, confidence: entry.confidence };
+  }
+  return surest;
+}
+
 export const llmFallback: Adapter = {
   ...catalogEntry("llm"),
 
@@ -130,14 +142,23 @@ export const llmFallback: Adapter = {
     }
     // An answer that cites nothing it was given is a guess, whatever the model says.
     const label = basis.cited.length > 0 ? parsed.confidence : "low";
+    // Nor is a value a provider already found any surer for the model repeating it: it is as
+    // sure as the surest provider that found it (Hunter's 48 % came back as the model's 80 %,
+    // above the threshold Hunter's answer had missed).
+    const repeated = repeatedFrom(value, request.context ?? []);
     return {
       value,
-      confidence: CONFIDENCE[label],
+      confidence: Math.min(CONFIDENCE[label], repeated?.confidence ?? 1),
       rawConfidence: parsed.confidence,
       source: `AI-synthesised (${env.model})`,
       cost,
       httpStatus: 200,
-      evidence: { basis: basis.cited, uncited: basis.uncited, reasoning: parsed.reasoning.slice(0, 1000) },
+      evidence: {
+        basis: basis.cited,
+        uncited: basis.uncited,
+        reasoning: parsed.reasoning.slice(0, 1000),
+        ...(repeated ? { repeats: repeated } : {}),
+      },
       payload,
     };
   },

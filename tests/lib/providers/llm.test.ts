@@ -54,6 +54,24 @@ describe("LLM fallback adapter", () => {
     expect(replicas.stats().llm.byStatus).toEqual({ 200: 1 });
   });
 
+  test("a value a provider already found is no surer for the model repeating it: capped at that provider's confidence (Hunter's 48 % came back as 80 %)", async () => {
+    const hunter: ContextEntry = {
+      provider: "hunter.email-finder",
+      field: "email",
+      value: "ada@analytical.io",
+      payload: { email: "ada@analytical.io", score: 48 },
+      confidence: 0.48,
+    };
+    const r = await callProvider({
+      workspaceId,
+      adapterId: "llm",
+      request: { field: "email", inputs: { fullName: "Ada Lovelace" }, row: {}, context: [hunter] },
+    });
+    expect(r).toMatchObject({ outcome: "found", value: "ada@analytical.io", rawConfidence: "high" });
+    expect(r.confidence).toBe(0.48);
+    expect((r.evidence as { repeats: unknown }).repeats).toEqual({ provider: "hunter.email-finder", confidence: 0.48 });
+  });
+
   test("nothing in the context → value null → not_found (the tokens are still counted)", async () => {
     const r = await llm({ fullName: "Ada Lovelace" }, false);
     expect(r).toMatchObject({ outcome: "not_found", httpStatus: 200 });
