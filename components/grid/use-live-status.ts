@@ -16,8 +16,14 @@ import { refetchRowBlocks } from "./use-row-blocks";
 import { useTableStream } from "./use-table-stream";
 
 const POLL_MS = 1000;
+/**
+ * Without the stream, other people's edits (rows added, changed or deleted, columns) reach the
+ * grid by reading the table and its cached windows again this often (there is no polled feed
+ * of them), jobs or not.
+ */
+const TABLE_POLL_MS = 5_000;
 /** After falling back to polling, the stream is tried again this much later. */
-const STREAM_RETRY_MS = 30_000;
+const STREAM_RETRY_MS = 15_000;
 type StatusCursor = { cursor: string };
 
 /**
@@ -25,7 +31,8 @@ type StatusCursor = { cursor: string };
  * row windows so values appear in place), and other people's edits of rows and columns (the
  * windows and columns they touch are refetched). It comes from the table's event stream; if
  * the stream fails, from polling (jobs and cells/status about once a second while a job is
- * active) from the same cursor, and the stream is tried again later. The first cursor comes
+ * active, the table and its windows every 5 s) from the same cursor, and the stream is tried
+ * again later. The first cursor comes
  * from one small cells/status read; row windows load once it is known (`ready`) and the
  * stream starts after it, so no change can fall between a window and the stream (changes the
  * window already holds may come again, and patch it to the same state).
@@ -131,6 +138,19 @@ export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
       failed: () => setStreaming(false),
     },
   );
+
+  // Polling, other people's edits come with the table and its windows, read again now and then.
+  useEffect(() => {
+    if (streaming) return;
+    const timer = setInterval(() => {
+      if (typeof document !== "undefined" && document.visibilityState === "hidden") return;
+      void client
+        .invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) })
+        .then(() => refetchRowBlocks(client, tableId, (query) => query.isActive()));
+      void client.invalidateQueries({ queryKey: queryKeys.jobs(tableId), exact: true });
+    }, TABLE_POLL_MS);
+    return () => clearInterval(timer);
+  }, [streaming, client, tableId]);
 
   // Polling is the fallback: give the stream another chance after a while.
   useEffect(() => {

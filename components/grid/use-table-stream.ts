@@ -4,8 +4,11 @@ import type { TableEventData } from "@/lib/client/live-events";
 
 /** Errors in a row (without an event in between) after which the stream counts as failed. */
 const MAX_ERRORS = 3;
-/** A stream that opens but delivers nothing this long (a buffering proxy) counts as failed. */
-const FIRST_EVENT_MS = 5_000;
+/**
+ * A stream that opens but delivers nothing this long (a buffering proxy) counts as failed. Long
+ * enough for a slow first answer (`next dev` compiling the route, a loaded machine).
+ */
+const FIRST_EVENT_MS = 10_000;
 
 export type StreamHandlers = {
   /** The stream is back after an error (EventSource reconnected with Last-Event-ID). */

@@ -209,6 +209,13 @@ test("when the event stream is refused, the grid falls back to polling and still
   await expect(email).toHaveAttribute("data-status", "done");
   await expect(email).toHaveText(`fake_${table.rows[0].id}@example.com`);
   expect(polls.length).toBeGreaterThan(1);
+  // Someone else's edit reaches it too, with no job running: the table and its windows are read
+  // again now and then (polling only followed cells, and only while a job ran).
+  const renamed = await request.patch(`/api/tables/${table.id}/rows/${table.rows[0].id}`, {
+    data: { data: { name: "Ada King" } },
+  });
+  expect(renamed.status()).toBe(200);
+  await expect(rowWith(page, "Ada King")).toBeVisible({ timeout: 15_000 });
   // The refused stream is the only error the browser reports.
   expect(errors.filter((e) => !e.includes("503"))).toEqual([]);
 });
