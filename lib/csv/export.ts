@@ -186,7 +186,11 @@ export async function exportTableCsv(
     return cursorStream(statement, columns, { escapeFormulas: query.formulas !== "keep" });
   };
   // A view's download is told apart from the whole table's by its name.
-  const part =
-    query.filter || query.q ? " (filtered)" : query.sort?.length ? " (sorted)" : query.columns ? " (some columns)" : "";
+  const apart = [
+    query.filter || query.q ? "filtered" : "",
+    query.sort?.length ? "sorted" : "",
+    query.columns ? "some columns" : "",
+  ].filter(Boolean);
+  const part = apart.length > 0 ? ` (${apart.join(", ")})` : "";
   return { filename: exportFilename(`${table.name}${part}`), open };
 }

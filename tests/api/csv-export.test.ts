@@ -176,3 +176,15 @@ test(`GET /api/tables/:tableId/export – a download given up ends its connectio
   expect(parseCsv(await again.text()).records).toHaveLength(EXPORT_PAGE * 3 + 1);
   expect(await waitForNoExports()).toBe(0);
 });
+
+test("a view's download is named with everything that sets it apart (it named only the first)", async () => {
+  const t = await makeTable({ keys: ["name", "email"], rows: 2 });
+  const named = async (query: string) =>
+    (await exportResponse(t.tableId, query, "HEAD")).headers.get("content-disposition") ?? "";
+  const filter = encodeURIComponent(JSON.stringify({ column: "name", op: "is_not_empty" }));
+  expect(await named(`?filter=${filter}&sort=name:desc&columns=name`)).toContain(
+    "(filtered, sorted, some columns).csv",
+  );
+  expect(await named("?sort=name:desc")).toContain("(sorted).csv");
+  expect(await named("")).not.toContain("(");
+});
