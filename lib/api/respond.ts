@@ -94,8 +94,26 @@ export function authRefusal(status: number, body: { message?: unknown; code?: un
           ? "conflict" // already a member, a slug already taken: the state, not the request, is in the way
           : AUTH_CODES[status];
   if (!code) return undefined;
-  const message = typeof body.message === "string" && body.message ? body.message : "Refused";
+  const message = inProductWords(typeof body.message === "string" && body.message ? body.message : "Refused");
+  // A password too short or too long is a field that breaks its rule, like the name's.
+  if (authCode === "PASSWORD_TOO_SHORT" || authCode === "PASSWORD_TOO_LONG") {
+    const rule = authCode === "PASSWORD_TOO_SHORT" ? "at least 8 characters" : "at most 128 characters";
+    return new AppError("validation_failed", `password: ${rule}`, [{ path: "password", message: rule }]);
+  }
   return new AppError(code, message, authCode ? { authCode } : undefined);
+}
+
+/**
+ * better-auth's messages in the product's words: a workspace is its "organization", and its
+ * not-found messages end in "!" now and then ("Invitation not found!").
+ */
+export function inProductWords(message: string): string {
+  return message
+    .replace(/\borganizations\b/g, "workspaces")
+    .replace(/\bOrganizations\b/g, "Workspaces")
+    .replace(/\borganization\b/g, "workspace")
+    .replace(/\bOrganization\b/g, "Workspace")
+    .replace(/ not found!$/, " not found");
 }
 
 /** A refusal better-auth threw from a server call (e.g. accepting someone else's invitation). */

@@ -102,6 +102,13 @@ function refuseUnserved(request: Request) {
   throw new AppError("not_found", `No such endpoint: /api/auth${path}${instead}`);
 }
 
+/** A wait in seconds as people say it: "40 seconds", "1 minute", "59 minutes". */
+function waitText(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)} second${Math.ceil(seconds) === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
 /**
  * better-auth's own endpoints (/api/auth/*: sign-up, sign-in, sign-out, sessions, the active workspace)
  * behind the same host check as every route, their refusals in the one error shape (better-auth's
@@ -127,8 +134,13 @@ export async function handleAuthRequest(received: Request): Promise<Response> {
     const refusal =
       authRefusal(response.status, { ...body, message }) ??
       new AppError(response.status >= 500 ? "internal_error" : "bad_request", message);
-    const refused = toErrorResponse(refusal);
     const retryAfter = response.headers.get("x-retry-after");
+    // Its rate limit says only "try again later": how much later is in the message too.
+    const wait = Number(retryAfter);
+    if (refusal.code === "too_many_requests" && retryAfter && Number.isFinite(wait) && wait > 0) {
+      refusal.message = `Too many attempts from this address: try again in ${waitText(wait)}`;
+    }
+    const refused = toErrorResponse(refusal);
     if (retryAfter) refused.headers.set("retry-after", retryAfter);
     for (const cookie of response.headers.getSetCookie()) refused.headers.append("set-cookie", cookie);
     return refused;

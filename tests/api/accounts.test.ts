@@ -456,7 +456,12 @@ describe("the app opened at 127.0.0.1", () => {
   test("signing up and in with that Origin and Host works (better-auth said 'Invalid origin'); a foreign Origin is still refused", async () => {
     const email = `ip-${randomUUID()}@test.glaze`;
     // A browser sends the cookies it holds for the site (better-auth checks Origin only then).
-    const at = { host: "127.0.0.1:3000", origin: "http://127.0.0.1:3000", cookie: "glaze_seen=1" };
+    const at = {
+      host: "127.0.0.1:3000",
+      origin: "http://127.0.0.1:3000",
+      cookie: "glaze_seen=1",
+      "x-forwarded-for": "198.51.100.201",
+    };
     expect((await auth("/sign-up/email", { name: "Ip", email, password: "over eight chars" }, at)).status).toBe(200);
     expect((await auth("/sign-in/email", { email, password: "over eight chars" }, at)).status).toBe(200);
     const foreign = await auth(
@@ -465,6 +470,35 @@ describe("the app opened at 127.0.0.1", () => {
       { ...at, origin: "http://evil.test" },
     );
     expect(foreign.status).toBe(403);
+  });
+});
+
+describe("better-auth's refusals in the product's words", () => {
+  test("a password too short → 422 naming the field; inviting a member → 'workspace', not 'organization'", async () => {
+    const short = await auth(
+      "/sign-up/email",
+      { name: "S", email: `s-${randomUUID()}@test.glaze`, password: "short" },
+      { "x-forwarded-for": "198.51.100.202" },
+    );
+    expect(short.status).toBe(422);
+    expect(short.body.error).toMatchObject({
+      code: "validation_failed",
+      message: "password: at least 8 characters",
+      details: [{ path: "password", message: "at least 8 characters" }],
+    });
+    const owner = await signUp();
+    const member = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    await addMember(workspaceId, member.userId, "member");
+    const again = await request(
+      "POST",
+      `/api/workspaces/${workspaceId}/invitations`,
+      { email: member.email, role: "admin" },
+      { headers: { cookie: owner.cookie, origin: ORIGIN } },
+    );
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/workspace/);
+    expect(again.body.error.message).not.toMatch(/organization/i);
   });
 });
 
