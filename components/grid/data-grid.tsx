@@ -25,6 +25,7 @@ import { useGridPermissions } from "./grid-permissions";
 import { GridRow } from "./grid-row";
 import { useCellEditing } from "./use-cell-editing";
 import { useColumnSizing } from "./use-column-sizing";
+import { useFollowActiveRow } from "./use-follow-active-row";
 import { useGridPointer } from "./use-grid-pointer";
 import { useGridTable } from "./use-grid-table";
 import { useGridVirtual } from "./use-grid-virtual";
@@ -91,7 +92,8 @@ export function DataGrid({
     loadRange,
     scrollTo,
   } = useGridVirtual(scrollRef, sizing.list, rowCount);
-  const { rows, rowAt } = useRowBlocks(tableId, view, rowCount, loadRange, ready);
+  const { rows, rowAt, indexOf } = useRowBlocks(tableId, view, rowCount, loadRange, ready);
+  useFollowActiveRow({ selection, onSelectionChange, rowAt, indexOf, rows });
   // Once per column to reveal, when it is first shown: the person may scroll away after.
   const revealAt = revealColumnId ? columns.findIndex((c) => c.id === revealColumnId) : -1;
   const revealed = useRef<string | null>(null);

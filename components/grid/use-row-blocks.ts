@@ -131,5 +131,17 @@ export function useRowBlocks(
     [loaded, client, tableId, key],
   );
 
-  return { rows, rowAt };
+  /** Where a row is among the loaded windows (its index in the view), or -1. */
+  const indexOf = useCallback(
+    (rowId: string): number => {
+      for (const [block, page] of loaded) {
+        const i = page.data.findIndex((row) => row.id === rowId);
+        if (i >= 0) return block * BLOCK_SIZE + i;
+      }
+      return -1;
+    },
+    [loaded],
+  );
+
+  return { rows, rowAt, indexOf };
 }

@@ -368,3 +368,39 @@ test("a view saved with a search keeps it: it opens with its search, and another
   await expect(viewBar(page).getByText("30 rows")).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test("an edit that moves its row in a sorted view leaves the selection on the record it went to, not on the row number", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const table = await createTable(
+    request,
+    "Scores",
+    [
+      { key: "name", label: "Name" },
+      { key: "score", label: "Score", dataType: "number" },
+    ],
+    [
+      { name: "Ada", score: 1 },
+      { name: "Olaf", score: 2 },
+      { name: "Linus", score: 3 },
+    ],
+  );
+  await page.goto(`/tables/${table.id}`);
+  const names = () => dataRows(page).locator("td[data-col='0']").allTextContents();
+  await page.getByRole("button", { name: "Column options: Score" }).click();
+  await page.getByRole("menuitem", { name: "Sort ascending" }).click();
+  await expect.poll(names).toEqual(["Ada", "Olaf", "Linus"]);
+  // Ada's score typed to 100 and Enter: the cell below (Olaf's) is active; Ada's row then moves
+  // to the end and Olaf's up to the first row, and the active cell goes with Olaf.
+  await page.locator("td[data-row='0'][data-col='1']").click();
+  await page.keyboard.type("100");
+  await page.keyboard.press("Enter");
+  await expect.poll(names).toEqual(["Olaf", "Linus", "Ada"]);
+  const active = page.locator("td[aria-selected='true']");
+  await expect(active).toHaveCount(1);
+  await expect(active).toHaveAttribute("data-row", "0");
+  await expect(active).toHaveText("2");
+  expect(errors).toEqual([]);
+});
