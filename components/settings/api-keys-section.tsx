@@ -147,6 +147,13 @@ export function ApiKeysSection({ workspaceId }: { workspaceId: string }) {
               </td>
             </tr>
           ))}
+          {!keys.loaded || keys.items.length === 0 ? (
+            <tr>
+              <td colSpan={7} className="px-3 py-2 text-slate-500">
+                {keys.loaded ? "No API keys yet." : "Loading keys…"}
+              </td>
+            </tr>
+          ) : null}
         </tbody>
       </table>
     </section>

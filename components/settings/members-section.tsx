@@ -61,6 +61,7 @@ export function MembersSection({
         Members
       </h2>
       <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+        {members.loaded ? null : <li className="px-4 py-2 text-sm text-slate-500">Loading members…</li>}
         {members.items.map((m) => (
           <li key={m.id} className="flex items-center gap-3 px-4 py-2 text-sm">
             <span className="min-w-0 flex-1 truncate">
