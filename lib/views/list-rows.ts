@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb, type Tx } from "../db";
+import { AppError, invalid } from "../errors";
 import type { RowPage } from "../rows/rows";
 import type { ListRowsQuery } from "../rows/schemas";
 import { serializeRow } from "../rows/serialize";
@@ -12,13 +13,33 @@ import { viewColumnsOf } from "./table-columns";
 export const isPlainQuery = (query: ListRowsQuery) =>
   query.filter === undefined && (query.sort ?? []).length === 0 && (query.q ?? "").trim() === "";
 
-/** A view's `filter`, `sort` and `q` resolved against the table's columns (422s naming what does not fit). */
+/**
+ * A view's `filter`, `sort` and `q` resolved against the table's columns: one 422 names every
+ * part that does not fit (it named the filter's problems, and the sort's only once they were fixed).
+ */
 export function resolveView(
   query: { filter?: FilterNode; sort?: SortKey[]; q?: string },
   columns: ViewColumn[],
 ): { filter: ResolvedFilter | null; sort: ResolvedSort[] } {
   const tree = filterWithSearch(query.filter, query.q);
-  return { filter: tree ? resolveFilter(tree, columns, "filter") : null, sort: resolveSort(query.sort ?? [], columns) };
+  const refused: AppError[] = [];
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (error) {
+      if (!(error instanceof AppError) || !Array.isArray(error.details)) throw error;
+      refused.push(error);
+      return undefined;
+    }
+  };
+  const filter = tree ? attempt(() => resolveFilter(tree, columns, "filter")) : null;
+  const sort = attempt(() => resolveSort(query.sort ?? [], columns));
+  if (refused.length === 1) throw refused[0];
+  if (refused.length > 1 || filter === undefined || sort === undefined) {
+    const details = refused.flatMap((e) => e.details as unknown[]);
+    throw invalid("The filter and the sort do not fit this table's columns", details);
+  }
+  return { filter, sort };
 }
 
 async function readView(tableId: string, query: ListRowsQuery, offset: number, db: Tx) {

@@ -121,6 +121,14 @@ test.each<[string, string, string[]]>([
   expect((await rejected({ sort })).paths).toEqual(paths);
 });
 
+test("a filter and a sort that do not fit → one 422 naming both (it named the filter's, then the sort's once fixed)", async () => {
+  const both = await rejected({
+    ...filter({ and: [{ column: "nope", op: "is_empty" }] }),
+    sort: "name:asc,zzz",
+  });
+  expect(both.paths).toEqual(["filter.and.0.column", "sort.1"]);
+});
+
 test("q: too long or not storable → 422 naming it", async () => {
   expect((await rejected({ q: "x".repeat(201) })).paths).toEqual(["q"]);
   expect((await rejected({ q: "a\u0000" })).paths).toEqual(["q"]);
