@@ -8,7 +8,8 @@ import { AppError } from "@/lib/errors";
 // CSP nonce, which Next applies to its own scripts).
 export function proxy(request: NextRequest) {
   const https = cameOverHttps(request);
-  if (new URL(request.url).pathname.startsWith("/api/")) return malformedApiPath(request, https);
+  const { pathname } = new URL(request.url);
+  if (pathname.startsWith("/api/")) return malformedApiPath(pathname, https);
   try {
     checkHost(request.headers.get("host"));
   } catch (error) {
@@ -33,9 +34,9 @@ export function proxy(request: NextRequest) {
  * Next cannot decode its parameters and answers its own HTML error page; the API answers in its
  * one JSON error shape. Only such paths reach the proxy (the matcher below).
  */
-function malformedApiPath(request: NextRequest, https: boolean) {
+function malformedApiPath(pathname: string, https: boolean) {
   try {
-    decodeURIComponent(new URL(request.url).pathname);
+    decodeURIComponent(pathname);
     return NextResponse.next();
   } catch {
     const refused = toErrorResponse(

@@ -53,10 +53,8 @@ export function useFollowActiveRow({
 
   // Only the selection moving re-anchors it; the rows changing moves the selection after them.
   const activeKey = selection.active ? `${selection.active.row}:${selection.active.col}` : "";
-  useEffect(() => {
-    if (activeKey !== undefined) anchor();
-  }, [activeKey]);
-  useEffect(() => {
-    if (rows) follow();
-  }, [rows]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the active cell moves; anchor reads it
+  useEffect(() => anchor(), [activeKey]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the loaded rows change; follow reads them
+  useEffect(() => follow(), [rows]);
 }

@@ -131,9 +131,6 @@ export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
       },
       job: (job: JobDto) => {
         client.setQueryData<Page<JobDto>>(queryKeys.jobs(tableId), (page) => withJob(page, job));
-        // A job's end changes what the next run would cost (its answers are cached now, the
-        // budget is spent): the selection's estimate is asked for again.
-        if (!isActiveJob(job)) void client.invalidateQueries({ queryKey: queryKeys.estimates(tableId) });
       },
       failed: () => setStreaming(false),
     },
@@ -165,9 +162,23 @@ export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
     if (wasActive.current && !active && !streaming) {
       void client.refetchQueries({ queryKey: queryKeys.cellStatus(tableId) });
     }
-    if (wasActive.current && !active) void client.invalidateQueries({ queryKey: queryKeys.estimates(tableId) });
     wasActive.current = active;
   }, [active, client, tableId, streaming]);
+
+  // A job's end, streamed or polled, changes what the next run would cost (its answers are
+  // cached now, the budget is spent): the selection's estimate is asked for again.
+  const activeIds = (jobs.data?.data ?? [])
+    .filter(isActiveJob)
+    .map((job) => job.jobId)
+    .join(",");
+  const wereActive = useRef(activeIds);
+  useEffect(() => {
+    const still = new Set(activeIds.split(","));
+    if (wereActive.current.split(",").some((id) => id !== "" && !still.has(id))) {
+      void client.invalidateQueries({ queryKey: queryKeys.estimates(tableId) });
+    }
+    wereActive.current = activeIds;
+  }, [activeIds, client, tableId]);
 
   return {
     jobs: jobs.data?.data ?? [],

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { type ColumnDto, type EstimateDto, fetchers, type JobDto } from "@/lib/client/fetchers";
 import { ApiError } from "@/lib/client/http";
 import { queryKeys } from "@/lib/client/query-keys";
+import { isActiveJob } from "@/lib/enrichment/serialize";
 import { ConfirmEnrichDialog } from "../grid/confirm-enrich-dialog";
 import { useToast } from "../ui/toast-provider";
 import { columnNamesOf, failedOf } from "./format";
@@ -38,13 +39,7 @@ export function JobsPanel({
   // answer 409. Asked again whenever the table's newest job starts or ends.
   const generation = jobs[0] ? `${jobs[0].jobId}:${jobs[0].status}:${jobs[0].unfinishedTasks === 0}` : "";
   const retryCandidates = jobs.filter(
-    (job) =>
-      !retried.has(job.jobId) &&
-      !job.retriedAt &&
-      (job.status === "completed" ||
-        job.status === "failed" ||
-        (job.status === "cancelled" && job.unfinishedTasks === 0)) &&
-      (failedOf(job) > 0 || job.budgetReached),
+    (job) => !retried.has(job.jobId) && !job.retriedAt && !isActiveJob(job) && (failedOf(job) > 0 || job.budgetReached),
   );
   const retryable = useQueries({
     queries: retryCandidates.map((job) => ({

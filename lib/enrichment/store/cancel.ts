@@ -1,7 +1,7 @@
 import "server-only";
 import type { Tx } from "../../db";
 import { CANCELLED_ERROR } from "../task-errors";
-import { finalStateOf, mergeStates, previousRunOf } from "./cell-states";
+import { finalStateOf, mergeStates, previousRunOf, restoredCellsOf } from "./cell-states";
 import { countInto, shardOfTasks } from "./counters";
 import { run, type Statement } from "./run";
 import { statusIn } from "./status-filter";
@@ -56,17 +56,13 @@ const END_TASKS: Statement = {
       -- still waits or runs (two runs of the cell at once), its pending state, so its result
       -- lands when it ends; a value it found after this run began was not merged then: back. A
       -- cell whose value was typed by hand over its previous run's goes back to no state.
-      SELECT t.*, c.key AS column_key, pv.state AS previous, pv.value_back, COALESCE(pv.typed_over, false) AS typed_over
+      -- A cell that never ran goes back to its own state ("cancelled").
+      SELECT t.*, c.key AS column_key, COALESCE(pv.state, ${finalStateOf("t")}) AS previous, pv.value_back,
+             COALESCE(pv.typed_over, false) AS typed_over
         FROM t LEFT JOIN columns c ON c.id = t.column_id
-        LEFT JOIN LATERAL (${previousRunOf("t", "(SELECT r0.data -> c.key FROM rows r0 WHERE r0.id = t.row_id)", "$6::boolean")}
-        ) pv ON true
+        LEFT JOIN LATERAL (${previousRunOf("t", "c.key", "$6::boolean")}) pv ON true
     ), per_row AS (
-      SELECT row_id, jsonb_object_agg(column_id::text, ${finalStateOf("prev")}) AS states,
-             jsonb_object_agg(column_id::text, id::text) AS ended,
-             jsonb_object_agg(column_id::text, COALESCE(previous, ${finalStateOf("prev")})) FILTER (WHERE NOT typed_over)
-               AS previous,
-             jsonb_object_agg(column_id::text, jsonb_build_object('k', column_key, 'v', value_back))
-               FILTER (WHERE value_back IS NOT NULL AND column_key IS NOT NULL) AS values_back
+      SELECT row_id, jsonb_object_agg(column_id::text, ${finalStateOf("prev")}) AS states, ${restoredCellsOf("prev")}
         FROM prev GROUP BY row_id ORDER BY row_id
     ), r AS (
       -- Both read the row's states as they were (before this update).

@@ -52,11 +52,13 @@ export const wasRun = (alias: string) =>
  * it still waits or runs (two runs of the cell at once), so that its result lands when it ends;
  * `value_back` is the value it found after `alias` began, which was not merged then (the cell
  * was `alias`'s); `typed_over` says a value found before `alias` began is no longer the cell's
- * (`current`, SQL for the cell's value now): a value typed by hand replaced it and dropped its
- * state, so the cell goes back to no state, not to the run's. `alias` needs id, row_id,
- * column_id and created_at; `when` is an extra SQL condition.
+ * (its row's value under `columnKey`, SQL for the cell's column key): a value typed by hand
+ * replaced it and dropped its state, so the cell goes back to no state, not to the run's.
+ * `alias` needs id, row_id, column_id and created_at; `when` is an extra SQL condition.
  */
-export const previousRunOf = (alias: string, current: string, when = "true") => `
+export const previousRunOf = (alias: string, columnKey: string, when = "true") => {
+  const current = `(SELECT r0.data -> ${columnKey} FROM rows r0 WHERE r0.id = ${alias}.row_id)`;
+  return `
   SELECT CASE WHEN ${statusIn("p", ["queued", "running"])} THEN jsonb_build_object('t', p.id, 's', p.status)
               ELSE ${finalStateOf("p", "p.result ->> 'provider'")} END AS state,
          CASE WHEN ${statusIn("p", ["done"])} AND p.completed_at > ${alias}.created_at THEN p.result -> 'value' END
@@ -68,6 +70,20 @@ export const previousRunOf = (alias: string, current: string, when = "true") => 
    WHERE ${when} AND p.row_id = ${alias}.row_id AND p.column_id = ${alias}.column_id AND p.id <> ${alias}.id
      AND ${wasRun("p")}
    ORDER BY p.created_at DESC LIMIT 1`;
+};
+
+/**
+ * SQL: aggregates (grouped by row) of cells `alias` that go back to their previous run (rows
+ * of previousRunOf with the task's id, column_id and column_key, and `previous`, the state to
+ * put back), as glaze_restore_cell_states and glaze_restore_values take them: `ended` (the
+ * tasks ended), `previous` (none for a cell typed over: it goes back to no state) and
+ * `values_back`.
+ */
+export const restoredCellsOf = (alias: string) => `
+  jsonb_object_agg(${alias}.column_id::text, ${alias}.id::text) AS ended,
+  jsonb_object_agg(${alias}.column_id::text, ${alias}.previous) FILTER (WHERE NOT ${alias}.typed_over) AS previous,
+  jsonb_object_agg(${alias}.column_id::text, jsonb_build_object('k', ${alias}.column_key, 'v', ${alias}.value_back))
+    FILTER (WHERE ${alias}.value_back IS NOT NULL AND ${alias}.column_key IS NOT NULL) AS values_back`;
 
 /** SQL: the id of the latest task of cell (`rowAlias`, `columnIdExpr`), or null. */
 export const latestTaskIdOf = (rowAlias: string, columnIdExpr: string) =>

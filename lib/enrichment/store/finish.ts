@@ -1,7 +1,7 @@
 import "server-only";
 import type { Tx } from "../../db";
 import { BUDGET_REACHED } from "../task-errors";
-import { finalStateOf, mergeStates, previousRunOf } from "./cell-states";
+import { finalStateOf, mergeStates, previousRunOf, restoredCellsOf } from "./cell-states";
 import { countInto, shardOfTasks } from "./counters";
 import { run, type Statement } from "./run";
 import { statusIn } from "./status-filter";
@@ -103,14 +103,10 @@ export const RECORD: Statement = {
       -- reach as they were. A cell that never ran keeps "budget reached".
       SELECT t.row_id, t.column_id, t.id, c.key AS column_key, pv.state AS previous, pv.value_back, pv.typed_over
         FROM t LEFT JOIN columns c ON c.id = t.column_id
-        JOIN LATERAL (${previousRunOf("t", "(SELECT r0.data -> c.key FROM rows r0 WHERE r0.id = t.row_id)")}) pv ON true
+        JOIN LATERAL (${previousRunOf("t", "c.key")}) pv ON true
        WHERE t.status = 'skipped' AND t.error = '${BUDGET_REACHED}'
     ), per_back AS (
-      SELECT row_id, jsonb_object_agg(column_id::text, id::text) AS ended,
-             jsonb_object_agg(column_id::text, previous) FILTER (WHERE NOT typed_over) AS previous,
-             jsonb_object_agg(column_id::text, jsonb_build_object('k', column_key, 'v', value_back))
-               FILTER (WHERE value_back IS NOT NULL AND column_key IS NOT NULL) AS values_back
-        FROM back GROUP BY row_id
+      SELECT row_id, ${restoredCellsOf("back")} FROM back GROUP BY row_id
     ), per_row AS (
       SELECT t.row_id,
              jsonb_object_agg(t.column_id::text, ${finalStateOf("t", "t.provider")}) AS states,
