@@ -157,13 +157,24 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
     onError: () => client.invalidateQueries({ queryKey: blocks }),
   });
 
+  /** Takes rows out of the cached windows at once (their windows are read again after). */
+  const dropFromCache = (ids: Set<string>) =>
+    client.setQueriesData<RowPage>({ queryKey: blocks }, (page) =>
+      page ? { ...page, data: page.data.filter((row) => !ids.has(row.id)) } : page,
+    );
+
   const undoRedo = useMutation({
     meta: { errorTitle: "Could not undo or redo the change" },
-    mutationFn: async (direction: "undo" | "redo") => {
+    mutationFn: async ({ direction, only }: { direction: "undo" | "redo"; only?: EditEntry }) => {
       // The latest edit must be in the history before it is undone.
       await Promise.allSettled([...inFlight]);
       return direction === "undo"
         ? history.undo(async (entry: EditEntry) => {
+            if (entry.deleted) {
+              const restored = await fetchers.restoreRows(tableId, entry.deleted.deletion);
+              bumpRowCount(restored.meta.restored);
+              await client.invalidateQueries({ queryKey: blocks });
+            }
             if (entry.added.length > 0) {
               await fetchers.deleteRows(
                 tableId,
@@ -173,13 +184,19 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
               await client.invalidateQueries({ queryKey: blocks });
             }
             await saveValues(entry.rows.map((r) => ({ id: r.id, data: r.before })));
-          })
+          }, only)
         : history.redo(async (entry: EditEntry) => {
             await saveValues(entry.rows.map((r) => ({ id: r.id, data: r.after })));
             entry.added = await addRows(entry.added.map((a) => a.data));
+            if (entry.deleted) {
+              const { meta } = await fetchers.deleteRows(tableId, entry.deleted.ids);
+              entry.deleted = { ...entry.deleted, deletion: meta.deletion };
+              dropFromCache(new Set(entry.deleted.ids));
+              bumpRowCount(-meta.deleted);
+            }
           });
     },
-    onSuccess: (entry, direction) =>
+    onSuccess: (entry, { direction }) =>
       toast.show(
         entry
           ? { kind: "success", title: `${direction === "undo" ? "Undid" : "Redid"}: ${entry.label}` }
@@ -196,22 +213,35 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
       if (total > MAX_ROWS_PER_DELETE)
         throw new Error(`At most ${rowCount(MAX_ROWS_PER_DELETE)} can be deleted at once.`);
       const ids = [...(await resolveRowIds(client, tableId, view, intervals)).values()];
-      return { deleted: (await fetchers.deleteRows(tableId, ids)).meta.deleted, ids: new Set(ids) };
+      const work = fetchers.deleteRows(tableId, ids).then(({ meta }) => {
+        // In the history as soon as it is done (an undo waits for edits in flight).
+        const entry: EditEntry = {
+          label: `Deleted ${rowCount(meta.deleted)}`,
+          rows: [],
+          added: [],
+          deleted: { deletion: meta.deletion, ids },
+        };
+        history.record(entry);
+        return { deleted: meta.deleted, entry, ids: new Set(ids) };
+      });
+      return tracked(work);
     },
     onSettled: async () => {
       await client.invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) });
       await client.invalidateQueries({ queryKey: blocks });
     },
-    onSuccess: ({ deleted, ids }) => {
+    onSuccess: ({ deleted, entry, ids }) => {
       // Gone from the windows at once (their windows are read again after; a big table's took
       // seconds, and the rows stayed under the toast that said they were deleted).
-      client.setQueriesData<RowPage>({ queryKey: blocks }, (page) =>
-        page ? { ...page, data: page.data.filter((row) => !ids.has(row.id)) } : page,
-      );
+      dropFromCache(ids);
       client.setQueryData<TableDto>(queryKeys.tableMeta(tableId), (table) =>
         table ? { ...table, rowCount: Math.max(0, table.rowCount - deleted) } : table,
       );
-      toast.show({ kind: "success", title: `Deleted ${rowCount(deleted)}` });
+      toast.show({
+        kind: "success",
+        title: entry.label,
+        action: { label: "Undo", onSelect: () => undoRedo.mutate({ direction: "undo", only: entry }) },
+      });
     },
   });
 
@@ -234,8 +264,8 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
     writeCells,
     deleteRows,
     addRow,
-    undo: () => undoRedo.mutate("undo"),
-    redo: () => undoRedo.mutate("redo"),
+    undo: () => undoRedo.mutate({ direction: "undo" }),
+    redo: () => undoRedo.mutate({ direction: "redo" }),
   };
 }
 

@@ -3,13 +3,22 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from "react";
 
 export type ToastKind = "error" | "success" | "info";
-type Toast = { id: number; kind: ToastKind; title: string; message?: string };
+type Toast = {
+  id: number;
+  kind: ToastKind;
+  title: string;
+  message?: string;
+  /** A button in the toast (e.g. Undo); pressing it dismisses the toast. */
+  action?: { label: string; onSelect: () => void };
+};
 type ToastApi = { show: (toast: Omit<Toast, "id">) => void };
 
 const ToastContext = createContext<ToastApi | null>(null);
 
 /** Errors stay until dismissed (they may need reading); the rest fade after a few seconds. */
 const AUTO_DISMISS_MS = { error: 10_000, success: 4_000, info: 4_000 } as const;
+/** A toast with a button stays long enough to reach for it. */
+const ACTION_DISMISS_MS = 10_000;
 
 const KIND_CLASS: Record<ToastKind, string> = {
   error: "border-red-200 bg-red-50 text-red-900",
@@ -28,7 +37,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       setToasts((all) =>
         [...all.filter((t) => t.title !== toast.title || t.message !== toast.message), { ...toast, id }].slice(-4),
       );
-      setTimeout(() => dismiss(id), AUTO_DISMISS_MS[toast.kind]);
+      setTimeout(() => dismiss(id), toast.action ? ACTION_DISMISS_MS : AUTO_DISMISS_MS[toast.kind]);
     },
     [dismiss],
   );
@@ -50,6 +59,18 @@ export function ToastProvider({ children }: { children: ReactNode }) {
               <p className="font-medium">{toast.title}</p>
               {toast.message ? <p className="mt-0.5 break-words opacity-80">{toast.message}</p> : null}
             </div>
+            {toast.action ? (
+              <button
+                type="button"
+                onClick={() => {
+                  dismiss(toast.id);
+                  toast.action?.onSelect();
+                }}
+                className="-my-0.5 rounded border border-current/20 px-2 py-0.5 font-medium hover:bg-black/5"
+              >
+                {toast.action.label}
+              </button>
+            ) : null}
             <button
               type="button"
               onClick={() => dismiss(toast.id)}

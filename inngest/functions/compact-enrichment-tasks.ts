@@ -1,6 +1,7 @@
 import { asBackgroundWork } from "@/lib/background";
 import { type CompactionCursor, type CompactionStep, compactTasksStep } from "@/lib/enrichment/compaction";
 import { COMPACTION_CRON } from "@/lib/enrichment/policy";
+import { purgeDeletedRows } from "@/lib/rows/rows";
 import { inngest } from "../client";
 import { compactionRequested } from "../events";
 
@@ -10,7 +11,8 @@ const MAX_STEPS = 400;
 // Once a day (or on request): deletes the superseded tasks of jobs that ended longer ago than
 // the retention period, one durable step per bounded slice of work, the cursor carried from
 // step to step. One pass at a time: two would only walk the same jobs. A pass cut short by
-// MAX_STEPS leaves its unfinished jobs due, and the next pass takes them up.
+// MAX_STEPS leaves its unfinished jobs due, and the next pass takes them up. The same pass
+// purges deleted rows kept past DELETED_ROWS_KEPT_DAYS for restoring.
 export const compactEnrichmentTasks = inngest.createFunction(
   {
     id: "compact-enrichment-tasks",
@@ -20,8 +22,14 @@ export const compactEnrichmentTasks = inngest.createFunction(
     concurrency: [{ limit: 1 }],
   },
   async ({ step }) => {
+    let purged = 0;
+    for (let i = 0; i < MAX_STEPS; i++) {
+      const batch = await step.run(`purge-deleted-rows-${i}`, () => asBackgroundWork(() => purgeDeletedRows()));
+      purged += batch.purged;
+      if (!batch.more) break;
+    }
     let cursor: CompactionCursor | null = null;
-    const total = { jobs: 0, examined: 0, deleted: 0 };
+    const total = { jobs: 0, examined: 0, deleted: 0, purgedRows: purged };
     for (let i = 0; i < MAX_STEPS; i++) {
       const current: CompactionCursor | null = cursor;
       const done: CompactionStep = await step.run(

@@ -4,13 +4,17 @@ import type { RowData } from "@/lib/rows/serialize";
 // The grid's undo and redo: each edit of cells (typing, a paste, a clear) is an entry with
 // every changed row's values before and after it, and the rows a paste added. Undo writes the
 // values back through the API (and deletes the added rows); redo writes them again (and adds
-// the rows again, under new ids). The history lives in the page, per table.
+// the rows again, under new ids). A deletion of rows is an entry too: undo restores it
+// (POST /rows/restore, same ids and places), redo deletes the rows again. The history lives in
+// the page, per table.
 
 export type EditEntry = {
   label: string;
   rows: { id: string; before: RowData; after: RowData }[];
   /** Rows the edit added (a paste past the last row), with their values. */
   added: { id: string; data: RowData }[];
+  /** Rows the edit deleted: the deletion to restore, and the rows' ids to delete again. */
+  deleted?: { deletion: string; ids: string[] };
 };
 
 /** Entries kept for undo: older ones are dropped. */
@@ -42,7 +46,15 @@ export class EditHistory {
    * Runs `apply` on the latest edit; it moves to the redo stack once `apply` succeeded. An
    * edit that cannot be undone (its rows were deleted meanwhile) is dropped with the error.
    */
-  async undo(apply: (entry: EditEntry) => Promise<void>): Promise<EditEntry | undefined> {
+  async undo(apply: (entry: EditEntry) => Promise<void>, only?: EditEntry): Promise<EditEntry | undefined> {
+    if (only) {
+      // A toast's Undo takes back its own edit, wherever it is in the stack (or nothing, once
+      // it was undone already).
+      const index = this.done.indexOf(only);
+      if (index === -1) return undefined;
+      this.done.splice(index, 1);
+      this.done.push(only);
+    }
     return this.move(this.done, this.undone, apply);
   }
 

@@ -121,7 +121,15 @@ export const fetchers = {
   updateRows: (tableId: string, rows: { id: string; data: RowData }[]) =>
     apiFetch<{ data: RowDto[] }>(`${base(tableId)}/rows`, { method: "PATCH", json: { rows } }),
   deleteRows: (tableId: string, ids: string[]) =>
-    apiFetch<{ meta: { deleted: number } }>(`${base(tableId)}/rows`, { method: "DELETE", json: { ids } }),
+    apiFetch<{ meta: { deleted: number; deletion: string } }>(`${base(tableId)}/rows`, {
+      method: "DELETE",
+      json: { ids },
+    }),
+  restoreRows: (tableId: string, deletion: string) =>
+    apiFetch<{ data: RowDto[]; meta: { restored: number } }>(`${base(tableId)}/rows/restore`, {
+      method: "POST",
+      json: { deletion },
+    }),
 
   createColumn: (tableId: string, input: z.input<typeof createColumnSchema>) =>
     apiFetch<ColumnDto>(`${base(tableId)}/columns`, { method: "POST", json: input }),

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { getDb, type Tx } from "../db";
 import { abandonTasks, finalizeJobs } from "../enrichment/store";
 import { AppError, invalid, notFound } from "../errors";
@@ -100,7 +101,7 @@ export async function getRow(
 /** Deletes a row and its tasks; its unfinished tasks count as failed so their jobs still end. */
 export async function deleteRow({ tableId, rowId }: { tableId: string; rowId: string }, db = getDb()): Promise<void> {
   try {
-    await deleteRows({ tableId, input: { ids: [rowId] } }, db);
+    await deleteRows({ tableId, input: { ids: [rowId] }, keep: false }, db);
   } catch (error) {
     // One row: an unknown id is a 404, as for every other route of one row.
     if (error instanceof AppError && error.code === "validation_failed") throw notFound("row", rowId);
@@ -111,11 +112,14 @@ export async function deleteRow({ tableId, rowId }: { tableId: string; rowId: st
 /**
  * Deletes many rows at once, all or none: ids that are not rows of the table are a 422
  * naming them. Their unfinished tasks count as failed first, so running jobs still end.
+ * With `keep` (the bulk API), their values are kept as one deletion (deleted_rows) that
+ * restoreRows brings back for DELETED_ROWS_KEPT_DAYS.
  */
 export async function deleteRows(
-  { tableId, input }: { tableId: string; input: DeleteRowsInput },
+  { tableId, input, keep = true }: { tableId: string; input: DeleteRowsInput; keep?: boolean },
   db = getDb(),
-): Promise<{ deleted: number }> {
+): Promise<{ deleted: number; deletion: string | null }> {
+  const deletion = keep ? randomUUID() : null;
   const { jobs, deleted } = await db.$transaction(
     async (tx) => {
       // The table's row lock first (as createRows does): taking a shared lock and upgrading it
@@ -127,11 +131,85 @@ export async function deleteRows(
         throw invalid(`${unknown.length} row id(s) are not in this table`, { unknownRowIds: unknown.slice(0, 100) });
       }
       const touched = await abandonTasks({ rowIds: ids }, "row deleted", tx);
-      const count = await tx.$executeRaw`DELETE FROM rows WHERE id = ANY(${ids}::uuid[])`;
+      const count = deletion
+        ? await tx.$executeRaw`
+            WITH gone AS (
+              DELETE FROM rows WHERE id = ANY(${ids}::uuid[]) RETURNING id, table_id, position, data, created_at)
+            INSERT INTO deleted_rows (deletion_id, id, table_id, position, data, created_at)
+            SELECT ${deletion}::uuid, id, table_id, position, data, created_at FROM gone`
+        : await tx.$executeRaw`DELETE FROM rows WHERE id = ANY(${ids}::uuid[])`;
       return { jobs: touched, deleted: count };
     },
     { timeout: 120_000, maxWait: 10_000 },
   );
   await finalizeJobs(jobs);
-  return { deleted };
+  return { deleted, deletion };
+}
+
+/**
+ * Brings back the rows of one deletion (deleteRows), under their ids and at their places, with
+ * the values of the columns that still exist (a column created after the deletion, even under
+ * a deleted column's key, gets nothing). Their cells have no run: the tasks went with the rows.
+ * A deletion is restored once; an unknown, restored or purged one is a 404.
+ */
+/** How long deleted rows can be restored; then the daily retention pass purges them. */
+export const DELETED_ROWS_KEPT_DAYS = 30;
+
+export async function restoreRows(
+  { tableId, deletion }: { tableId: string; deletion: string },
+  db = getDb(),
+): Promise<RowDto[]> {
+  return db.$transaction(async (tx) => {
+    const table = await tx.table.updateMany({ where: { id: tableId }, data: { updatedAt: new Date() } });
+    if (table.count === 0) throw notFound("table", tableId);
+    await shareLockTable(tx, tableId);
+    const restored = await tx.$queryRawUnsafe<RowRecord[]>(
+      `WITH back AS (
+         DELETE FROM deleted_rows WHERE table_id = $1::uuid AND deletion_id = $2::uuid
+         RETURNING id, position, data, created_at, deleted_at
+       ), r AS (
+         INSERT INTO rows (id, table_id, position, data, created_at)
+         SELECT b.id, $1::uuid, b.position,
+                (SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
+                   FROM jsonb_each(b.data) e
+                  WHERE EXISTS (SELECT 1 FROM columns c
+                                 WHERE c.table_id = $1::uuid AND c.key = e.key AND c.created_at <= b.deleted_at)),
+                b.created_at
+           FROM back b ORDER BY b.position
+         RETURNING *)
+       SELECT ${ROW_COLUMNS} FROM r ORDER BY r.position`,
+      tableId,
+      deletion,
+    );
+    if (restored.length === 0) {
+      throw new AppError(
+        "not_found",
+        `Deletion ${deletion} was not found: it was restored already, is older than ${DELETED_ROWS_KEPT_DAYS} days, or is of another table`,
+      );
+    }
+    return restored.map(serializeRow);
+  }, BULK_ROWS_TRANSACTION);
+}
+
+/** Rows purged per statement by purgeDeletedRows. */
+const PURGE_BATCH = 5_000;
+
+/**
+ * Purges deletions older than `keptDays` (the daily retention pass), at most `maxBatches`
+ * statements of PURGE_BATCH rows; returns the rows purged and whether older ones remain.
+ */
+export async function purgeDeletedRows(
+  { keptDays = DELETED_ROWS_KEPT_DAYS, maxBatches = 20 }: { keptDays?: number; maxBatches?: number } = {},
+  db = getDb(),
+): Promise<{ purged: number; more: boolean }> {
+  let purged = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    const count = await db.$executeRaw`
+      DELETE FROM deleted_rows WHERE ctid = ANY(ARRAY(
+        SELECT ctid FROM deleted_rows WHERE deleted_at < now() - make_interval(days => ${keptDays}::int)
+         LIMIT ${PURGE_BATCH}::int))`;
+    purged += count;
+    if (count < PURGE_BATCH) return { purged, more: false };
+  }
+  return { purged, more: true };
 }

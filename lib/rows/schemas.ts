@@ -64,6 +64,10 @@ export const deleteRowsSchema = z.strictObject({
 });
 export type DeleteRowsInput = z.output<typeof deleteRowsSchema>;
 
+export const restoreRowsSchema = z.strictObject({
+  deletion: z.uuid("must be the `meta.deletion` of a DELETE /rows answer").describe("The deletion to take back"),
+});
+
 /**
  * Three ways to read rows: `page` + `limit` (pages), `offset` + `limit` (windows for the
  * grid's virtual scrolling) and `after` + `limit` (keyset cursor: the `position` of the

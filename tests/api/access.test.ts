@@ -2,6 +2,7 @@ import "../support/no-orchestrator";
 import { beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
+import { deleteRows } from "@/lib/rows/rows";
 import { createView } from "@/lib/views/views";
 import { type RequestInit, request } from "../support/api";
 import { activate, addMember, createKey, createWorkspace, signUp, type TestPerson } from "../support/auth";
@@ -17,7 +18,7 @@ import { TEST_SECRET_KEY } from "../support/replicas";
 
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 type Need = "read" | "write" | "enrich";
-type Ids = { tableId: string; columnId: string; rowId: string; jobId: string; viewId: string };
+type Ids = { tableId: string; columnId: string; rowId: string; jobId: string; viewId: string; deletion: string };
 type Route = {
   method: Method;
   path: (ids: Ids) => string;
@@ -68,6 +69,12 @@ const ROUTES: Route[] = [
     body: (i) => ({ rows: [{ id: i.rowId, data: { name: "x" } }] }),
   },
   { method: "DELETE", path: (i) => `/api/tables/${i.tableId}/rows`, need: "write", body: (i) => ({ ids: [i.rowId] }) },
+  {
+    method: "POST",
+    path: (i) => `/api/tables/${i.tableId}/rows/restore`,
+    need: "write",
+    body: (i) => ({ deletion: i.deletion }),
+  },
   { method: "GET", path: (i) => `/api/tables/${i.tableId}/rows/${i.rowId}`, need: "read" },
   {
     method: "PATCH",
@@ -146,7 +153,8 @@ const keys: Record<"all" | "readOnly" | "revoked" | "other", string> = {
 };
 
 async function fixture(): Promise<Ids> {
-  const t = await makeTable({ keys: ["name", "email"], rows: 2, workspaceId });
+  const t = await makeTable({ keys: ["name", "email"], rows: 3, workspaceId });
+  const { deletion } = await deleteRows({ tableId: t.tableId, input: { ids: [t.rowIds[2]] } });
   const job = await createEnrichmentJob({
     tableId: t.tableId,
     source: { mode: "grid", columnIds: [t.columns.email], rowIds: "all" },
@@ -155,7 +163,14 @@ async function fixture(): Promise<Ids> {
     tableId: t.tableId,
     input: { name: "Everyone", filter: null, sort: [], hiddenColumns: [], columnWidths: {} },
   });
-  return { tableId: t.tableId, columnId: t.columns.email, rowId: t.rowIds[0], jobId: job.jobId, viewId: view.id };
+  return {
+    tableId: t.tableId,
+    columnId: t.columns.email,
+    rowId: t.rowIds[0],
+    jobId: job.jobId,
+    viewId: view.id,
+    deletion: deletion ?? "",
+  };
 }
 
 beforeAll(async () => {

@@ -110,7 +110,7 @@ describe("DELETE /api/tables/:tableId/rows", () => {
     const t = await makeTable({ keys: ["name"], rows: 5 });
     const res = await api.delete(url(t.tableId), { ids: [t.rowIds[3], t.rowIds[0].toUpperCase(), t.rowIds[1]] });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ meta: { deleted: 3 } });
+    expect(res.body).toEqual({ meta: { deleted: 3, deletion: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
     expect((await rowsOf(t.tableId)).map((r) => r.id)).toEqual([t.rowIds[2], t.rowIds[4]]);
   });
 
@@ -158,6 +158,93 @@ describe("DELETE /api/tables/:tableId/rows", () => {
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 422]);
     expect((await rowsOf(t.tableId)).map((r) => r.id)).toEqual([t.rowIds[2], t.rowIds[3]]);
+  });
+});
+
+// POST /api/tables/:tableId/rows/restore – takes back one DELETE /rows (the grid's undo).
+describe("POST /api/tables/:tableId/rows/restore", () => {
+  test("brings the deleted rows back under their ids, at their places, with their values; once", async () => {
+    const t = await makeTable({ keys: ["name", "email"], rows: 5 });
+    await api.patch(url(t.tableId), { rows: [{ id: t.rowIds[1], data: { email: "b@x.io" } }] });
+    const before = await dataOf(t.tableId);
+    const deleted = await api.delete(url(t.tableId), { ids: [t.rowIds[3], t.rowIds[1]] });
+    expect((await rowsOf(t.tableId)).map((r) => r.id)).toEqual([t.rowIds[0], t.rowIds[2], t.rowIds[4]]);
+    const res = await api.post(`${url(t.tableId)}/restore`, { deletion: deleted.body.meta.deletion });
+    expect(res.status).toBe(200);
+    expect(res.body.meta).toEqual({ restored: 2 });
+    expect(res.body.data.map((r: { id: string; data: unknown }) => [r.id, r.data])).toEqual([
+      [t.rowIds[1], { name: "Person 2", email: "b@x.io" }],
+      [t.rowIds[3], { name: "Person 4" }],
+    ]);
+    const after = await rowsOf(t.tableId);
+    expect(after.map((r) => ({ id: r.id, data: r.data }))).toEqual(before.map((r) => ({ id: r.id, data: r.data })));
+    expect((await api.get(`/api/tables/${t.tableId}`)).body.rowCount).toBe(5);
+    // Search finds them again (the search index is written by the rows' triggers).
+    const found = await api.get(`${url(t.tableId)}?q=b@x.io`);
+    expect(found.body.data.map((r: { id: string }) => r.id)).toEqual([t.rowIds[1]]);
+    // A deletion is taken back once.
+    const again = await withoutWrites(() =>
+      api.post(`${url(t.tableId)}/restore`, { deletion: deleted.body.meta.deletion }),
+    );
+    expectError(again, 404, "not_found");
+  });
+
+  test("cells of the restored rows have no run; values of deleted columns, or of a newer column under a deleted key, stay out", async () => {
+    const t = await makeTable({ keys: ["name", "email", "title"], rows: 2 });
+    await api.patch(url(t.tableId), { rows: [{ id: t.rowIds[0], data: { email: "a@x.io", title: "CEO" } }] });
+    const job = await createEnrichmentJob({
+      tableId: t.tableId,
+      source: { mode: "grid", columnIds: [t.columns.email], rowIds: [t.rowIds[1]] },
+    });
+    const [task] = await taskIdsOf(job.jobId);
+    await runCellTask(task);
+    const deleted = await api.delete(url(t.tableId), { ids: t.rowIds });
+    expect(deleted.status).toBe(200);
+    expect((await api.delete(`/api/tables/${t.tableId}/columns/${t.columns.title}`)).status).toBe(204);
+    const newer = await api.post(`/api/tables/${t.tableId}/columns`, { key: "title", label: "Job title" });
+    expect(newer.status).toBe(201);
+    const res = await api.post(`${url(t.tableId)}/restore`, { deletion: deleted.body.meta.deletion });
+    expect(res.status).toBe(200);
+    const [first, second] = res.body.data;
+    expect(first.data).toEqual({ name: "Person 1", email: "a@x.io" });
+    expect(second.data.email).toEqual(expect.any(String));
+    expect(second.status).toBe("idle");
+    expect(second.cellStates ?? {}).toEqual({});
+    expect(await getDb().cellEnrichmentTask.count({ where: { rowId: t.rowIds[1] } })).toBe(0);
+  });
+
+  test("bad input: a malformed or unknown deletion, another table's deletion, extra keys → 4xx, nothing restored", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 2 });
+    const other = await makeTable({ keys: ["name"], rows: 1 });
+    const otherDeletion = (await api.delete(url(other.tableId), { ids: other.rowIds })).body.meta.deletion;
+    const deletion = (await api.delete(url(t.tableId), { ids: [t.rowIds[0]] })).body.meta.deletion;
+    const restore = (body: unknown, raw?: string) =>
+      api.post(`${url(t.tableId)}/restore`, body, raw === undefined ? undefined : { raw });
+    await withoutWrites(async () => {
+      expectError(await restore(undefined, "{deletion:"), 400, "invalid_json");
+      expect(detailPaths(expectErrorOf(await restore({}), 422))).toEqual(["deletion"]);
+      expect(detailPaths(expectErrorOf(await restore({ deletion: "nope" }), 422))).toEqual(["deletion"]);
+      expectError(await restore({ deletion, extra: 1 }), 422, "validation_failed");
+      expectError(await restore({ deletion: randomUUID() }), 404, "not_found");
+      expectError(await restore({ deletion: otherDeletion }), 404, "not_found");
+      expectError(await api.post(`${url(randomUUID())}/restore`, { deletion }), 404, "not_found");
+      const get = await api.get(`${url(t.tableId)}/restore`);
+      expectError(get, 405, "method_not_allowed");
+    });
+  });
+
+  test("two restores of one deletion racing → one 200, one 404, the rows once", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 3 });
+    const { deletion } = (await api.delete(url(t.tableId), { ids: [t.rowIds[0], t.rowIds[2]] })).body.meta;
+    const results = await Promise.all([1, 2].map(() => api.post(`${url(t.tableId)}/restore`, { deletion })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 404]);
+    expect((await rowsOf(t.tableId)).map((r) => r.id)).toEqual(t.rowIds);
+  });
+
+  test("a single-row DELETE keeps nothing to restore", async () => {
+    const t = await makeTable({ keys: ["name"], rows: 1 });
+    expect((await api.delete(`${url(t.tableId)}/${t.rowIds[0]}`)).status).toBe(204);
+    expect(await getDb().deletedRow.count({ where: { tableId: t.tableId } })).toBe(0);
   });
 });
 

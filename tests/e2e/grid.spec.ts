@@ -405,6 +405,19 @@ test("keyboard selection, paste of a tab-separated block, rows and columns", asy
   await expect(rowWith(page, "r3")).toHaveCount(1);
   await page.getByRole("menuitem", { name: "Confirm: delete 1 row and its values" }).click();
   await expect(rowWith(page, "r3")).toHaveCount(0);
+  // A deletion is undone from its notice, or with Ctrl/Cmd+Z, and redone: the row comes back in its place.
+  const notice = page.getByRole("status").filter({ hasText: "Deleted 1 row" });
+  await notice.getByRole("button", { name: "Undo" }).click();
+  await expect(rowWith(page, "r3")).toHaveCount(1);
+  await expect(page.getByRole("grid").getByRole("row").nth(3)).toContainText("r3");
+  await (await cellOf(page, "r1", "Name")).click();
+  await page.keyboard.press("ControlOrMeta+Shift+z");
+  await expect(rowWith(page, "r3")).toHaveCount(0);
+  await page.keyboard.press("ControlOrMeta+z");
+  await expect(rowWith(page, "r3")).toHaveCount(1);
+  await expect(page.getByRole("status").filter({ hasText: "Undid: Deleted 1 row" })).toBeVisible();
+  await page.keyboard.press("ControlOrMeta+Shift+z");
+  await expect(rowWith(page, "r3")).toHaveCount(0);
 
   await page.reload();
   await expect(page.getByRole("columnheader").nth(2)).toContainText("Role");

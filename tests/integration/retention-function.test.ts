@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db";
 import { createEnrichmentJob } from "@/lib/enrichment/create-job";
 import { runCellBatch } from "@/lib/enrichment/run-batch";
+import { deleteRows, restoreRows } from "@/lib/rows/rows";
 import { type AppServer, startAppServer } from "../support/app-server";
 import { startTestDevServer } from "../support/dev-server";
 import { jobOf, makeTable, taskIdsOf } from "../support/fixtures";
@@ -48,8 +49,24 @@ describe("the compact-enrichment-tasks function", () => {
     const [run] = await devServer.runsForEvent(eventId);
     const ended = await devServer.waitForRun(run.id, 60_000);
     expect(ended.status).toBe("completed");
-    expect(JSON.parse(ended.output ?? "null")).toMatchObject({ deleted: 6, jobs: 1, steps: 1 });
+    expect(JSON.parse(ended.output ?? "null")).toMatchObject({ deleted: 6, jobs: 1, steps: 1, purgedRows: 0 });
     expect(await getDb().cellEnrichmentTask.count({ where: { jobId: old } })).toBe(0);
     expect(await jobOf(old)).toMatchObject({ status: "completed", totalTasks: 6, doneTasks: 6 });
+  });
+
+  test("the pass purges deleted rows kept longer than 30 days, and keeps younger ones restorable", async () => {
+    const t = await makeTable({ keys: ["email"], rows: 3 });
+    const old = await deleteRows({ tableId: t.tableId, input: { ids: [t.rowIds[0], t.rowIds[1]] } });
+    const young = await deleteRows({ tableId: t.tableId, input: { ids: [t.rowIds[2]] } });
+    await getDb().$executeRaw`
+      UPDATE deleted_rows SET deleted_at = deleted_at - interval '31 days' WHERE deletion_id = ${old.deletion}::uuid`;
+    const [eventId] = await devServer.send({ name: "glaze/enrichment.compaction.requested", data: {} });
+    const [run] = await devServer.runsForEvent(eventId);
+    const ended = await devServer.waitForRun(run.id, 60_000);
+    expect(ended.status).toBe("completed");
+    expect(JSON.parse(ended.output ?? "null")).toMatchObject({ purgedRows: 2 });
+    await expect(restoreRows({ tableId: t.tableId, deletion: old.deletion as string })).rejects.toThrow(/not found/);
+    const back = await restoreRows({ tableId: t.tableId, deletion: young.deletion as string });
+    expect(back.map((r) => r.id)).toEqual([t.rowIds[2]]);
   });
 });

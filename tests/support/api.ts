@@ -24,6 +24,7 @@ add("/api/tables/:tableId", () => import("@/app/api/tables/[tableId]/route"));
 add("/api/tables/:tableId/columns", () => import("@/app/api/tables/[tableId]/columns/route"));
 add("/api/tables/:tableId/columns/:columnId", () => import("@/app/api/tables/[tableId]/columns/[columnId]/route"));
 add("/api/tables/:tableId/rows", () => import("@/app/api/tables/[tableId]/rows/route"));
+add("/api/tables/:tableId/rows/restore", () => import("@/app/api/tables/[tableId]/rows/restore/route"));
 add("/api/tables/:tableId/rows/:rowId", () => import("@/app/api/tables/[tableId]/rows/[rowId]/route"));
 
 add("/api/tables/:tableId/enrich", () => import("@/app/api/tables/[tableId]/enrich/route"));

@@ -22,6 +22,7 @@ export async function dbState() {
     budgets,
     ledger,
     cache,
+    deletedRows,
   ] = await Promise.all([
     db.table.findMany({ orderBy: { id: "asc" } }),
     db.column.findMany({ orderBy: { id: "asc" } }),
@@ -37,6 +38,7 @@ export async function dbState() {
     db.creditBudget.findMany({ orderBy: { key: "asc" } }),
     db.creditCharge.findMany({ orderBy: { id: "asc" } }),
     db.providerCacheEntry.findMany({ orderBy: [{ provider: "asc" }, { key: "asc" }] }),
+    db.deletedRow.findMany({ orderBy: [{ deletionId: "asc" }, { id: "asc" }] }),
   ]);
   return {
     tables,
@@ -53,6 +55,7 @@ export async function dbState() {
     budgets,
     ledger,
     cache,
+    deletedRows,
   };
 }
 
