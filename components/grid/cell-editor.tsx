@@ -2,7 +2,8 @@
 
 import { useRef } from "react";
 
-export type EditEnd = "down" | "right" | "left" | "none";
+/** Where the selection goes after an edit: Enter down, Tab to the next cell (Shift+Tab the previous, on across rows). */
+export type EditEnd = "down" | "next" | "previous" | "none";
 
 /**
  * The in-cell editor: Enter commits and moves down, Tab right (Shift+Tab left), Escape
@@ -53,7 +54,7 @@ export function CellEditor({
           finish(() => onCommit(value, "down"));
         } else if (event.key === "Tab") {
           event.preventDefault();
-          finish(() => onCommit(value, event.shiftKey ? "left" : "right"));
+          finish(() => onCommit(value, event.shiftKey ? "previous" : "next"));
         } else if (event.key === "Escape") {
           event.preventDefault();
           finish(onCancel);

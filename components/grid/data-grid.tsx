@@ -51,6 +51,7 @@ export function DataGrid({
   inspecting = null,
   columnActions,
   revealColumnId = null,
+  focusRequest = 0,
 }: {
   tableId: string;
   tableName: string;
@@ -73,6 +74,8 @@ export function DataGrid({
   columnActions: ColumnMenuActions;
   /** A column to scroll into view once it is shown (one just added, at the far right). */
   revealColumnId?: string | null;
+  /** Changed (or non-zero when the grid appears) to move the keyboard focus into the grid. */
+  focusRequest?: number;
 }) {
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -126,6 +129,9 @@ export function DataGrid({
     () => scrollRef.current?.querySelector<HTMLElement>("table")?.focus({ preventScroll: true }),
     [],
   );
+  useEffect(() => {
+    if (focusRequest > 0) focusGrid();
+  }, [focusRequest, focusGrid]);
   const { editing, startEdit, onCommit, onCancel } = useCellEditing({
     rowAt,
     columns,

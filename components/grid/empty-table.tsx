@@ -4,10 +4,13 @@ import { ImportCsvButton } from "../csv/import-csv-button";
 export function EmptyTable({
   tableId,
   hasColumns,
+  adding,
   onAddRow,
 }: {
   tableId: string;
   hasColumns: boolean;
+  /** A row is being added: the button waits (a second press added a second row). */
+  adding: boolean;
   onAddRow: () => void;
 }) {
   return (
@@ -26,9 +29,10 @@ export function EmptyTable({
             <button
               type="button"
               onClick={onAddRow}
-              className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700"
+              disabled={adding}
+              className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60"
             >
-              Add a row
+              {adding ? "Adding…" : "Add a row"}
             </button>
           ) : null}
           <ImportCsvButton

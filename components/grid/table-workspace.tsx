@@ -82,6 +82,23 @@ export function TableWorkspace({
   const { addRow } = useRowEdits(tableId, columns, query);
   const { addColumn, updateColumn, deleteColumn } = useColumnActions(tableId);
 
+  // Bumped to move the keyboard focus into the grid (after adding a row, to type into it).
+  const [focusRequest, setFocusRequest] = useState(0);
+  const addRowAndSelect = () =>
+    addRow.mutate(undefined, {
+      // In the table's own order the new row is the last one: select it and focus the grid to
+      // type into it (the button that added it kept the focus, and a space clicked it again),
+      // unless the person selected something else while it was being added (the row shows
+      // before the request settles).
+      onSuccess: () => {
+        if (filtered || query.sort.length > 0) return;
+        const at = { row: dims.rows, col: 0 };
+        update((current) =>
+          current === selection ? { ranges: [{ kind: "cells", anchor: at, focus: at }], active: at } : current,
+        );
+        setFocusRequest((n) => n + 1);
+      },
+    });
   const selectedCells = useMemo(() => countCells(rectsOf(selection, dims)), [selection, dims]);
   const run = useCallback((target: EnrichTarget) => enrich.mutate(target), [enrich]);
   const confirmed = useConfirmedEnrich(tableId, columns, dims, query, run);
@@ -145,20 +162,7 @@ export function TableWorkspace({
           estimating={estimate.estimating}
           onEnrich={() => onEnrich()}
           addingRow={addRow.isPending}
-          onAddRow={() =>
-            addRow.mutate(undefined, {
-              // In the table's own order the new row is the last one: select it to type into it,
-              // unless the person selected something else while it was being added (the row shows
-              // before the request settles).
-              onSuccess: () => {
-                if (filtered || query.sort.length > 0) return;
-                const at = { row: dims.rows, col: 0 };
-                update((current) =>
-                  current === selection ? { ranges: [{ kind: "cells", anchor: at, focus: at }], active: at } : current,
-                );
-              },
-            })
-          }
+          onAddRow={addRowAndSelect}
           addingColumn={addColumn.isPending}
           onAddColumn={(column, done) =>
             addColumn.mutate(column, {
@@ -215,7 +219,12 @@ export function TableWorkspace({
         <JobProgress job={currentJob} activeCount={activeJobs.length} />
         <div className="flex min-h-0 flex-1">
           {allColumns.length === 0 || table.rowCount === 0 ? (
-            <EmptyTable tableId={tableId} hasColumns={allColumns.length > 0} onAddRow={() => addRow.mutate()} />
+            <EmptyTable
+              tableId={tableId}
+              hasColumns={allColumns.length > 0}
+              adding={addRow.isPending}
+              onAddRow={addRowAndSelect}
+            />
           ) : rowCount === 0 ? (
             <NoMatchingRows
               onClear={() => {
@@ -243,6 +252,7 @@ export function TableWorkspace({
               inspecting={panel?.kind === "cell" ? panel.cell : null}
               columnActions={columnActions}
               revealColumnId={added}
+              focusRequest={focusRequest}
             />
           )}
           {confirmed.pending ? (

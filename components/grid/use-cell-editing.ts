@@ -1,9 +1,10 @@
 import { useCallback, useRef, useState } from "react";
 import { cellValueOf } from "@/lib/client/cell-value";
-import { type Dims, type GridSelection, moveActive, type Pos } from "@/lib/client/grid-selection";
+import { type Dims, type GridSelection, moveActive, moveTo, type Pos } from "@/lib/client/grid-selection";
 import type { ColumnDto } from "@/lib/columns/serialize";
 import type { RowDto } from "@/lib/rows/serialize";
 import type { EditEnd } from "./cell-editor";
+import { tabTarget } from "./grid-keyboard";
 import type { CellWrite } from "./use-row-edits";
 
 export type Editing = { row: number; cell: { col: number; initial: string } } | null;
@@ -55,7 +56,12 @@ export function useCellEditing({
       if (String(before ?? "") !== value) write([{ row: editing.row, col: editing.cell.col, value }]);
       if (then !== "none") {
         // The cell the edit was in is the active one: the next is one step from it, brought into view.
-        const moved = moveActive({ ranges: [], active: { row: editing.row, col: editing.cell.col } }, then, dims);
+        // Tab goes on to the next row at the last column, as it does outside the editor.
+        const at = { row: editing.row, col: editing.cell.col };
+        const moved =
+          then === "down"
+            ? moveActive({ ranges: [], active: at }, "down", dims)
+            : moveTo(dims, tabTarget(at, dims, then === "previous") ?? at);
         onSelectionChange(() => moved);
         if (moved.active) scrollTo(moved.active);
       }

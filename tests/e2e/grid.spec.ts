@@ -431,6 +431,44 @@ test("keyboard selection, paste of a tab-separated block, rows and columns", asy
   expect(errors).toEqual([]);
 });
 
+test("an empty table: Add a row selects the new row, and what is typed next goes into it", async ({
+  page,
+  request,
+}) => {
+  const errors = watchErrors(page);
+  const created = await request.post("/api/tables", {
+    data: {
+      name: "Empty start",
+      columns: [
+        { key: "name", label: "Name" },
+        { key: "email", label: "Email" },
+      ],
+    },
+  });
+  expect(created.status()).toBe(201);
+  const table = await created.json();
+  await page.goto(`/tables/${table.id}`);
+  await page.getByRole("button", { name: "Add a row" }).click();
+  // The focus moves into the grid, on the new row's first cell: the space does not press the
+  // button again (it added a second row), and the typing goes into the cell.
+  await expect(page.getByRole("grid")).toBeFocused();
+  await page.keyboard.type("Ada Lovelace");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("ada@analytical.io");
+  await page.keyboard.press("Enter");
+  await expect(await cellOf(page, "Ada Lovelace", "Name")).toHaveText("Ada Lovelace");
+  await expect(await cellOf(page, "Ada Lovelace", "Email")).toHaveText("ada@analytical.io");
+  await expect(page.getByRole("grid").getByRole("row")).toHaveCount(2);
+  await expect
+    .poll(async () =>
+      (await (await request.get(`/api/tables/${table.id}/rows`)).json()).data.map(
+        (r: Created["rows"][number]) => r.data,
+      ),
+    )
+    .toEqual([{ name: "Ada Lovelace", email: "ada@analytical.io" }]);
+  expect(errors).toEqual([]);
+});
+
 const columnIdOf = (table: Created, key: string) => table.columns.find((c) => c.key === key)?.id as string;
 
 test("the jobs panel lists jobs, shows tasks, and cancels a running job; a job's failed cells are retried once", async ({

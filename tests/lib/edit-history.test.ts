@@ -46,3 +46,20 @@ test("an edit that fails to undo is dropped with its error; older edits stay; on
   expect(labels).toHaveLength(MAX_UNDO - 1);
   expect(labels.at(-1)).toBe("1");
 });
+
+test("a toast's undo takes back its own edit wherever it is in the stack, and nothing once it was undone", async () => {
+  const history = new EditHistory();
+  const applied: string[] = [];
+  const apply = async (e: EditEntry) => {
+    applied.push(e.label);
+  };
+  const deletion = entry("deleted");
+  history.record(deletion);
+  history.record(entry("typed"));
+  expect((await history.undo(apply, deletion))?.label).toBe("deleted");
+  expect(await history.undo(apply, deletion)).toBeUndefined();
+  // The later edit is still the one a plain undo takes; the deletion is what redo brings back first.
+  expect((await history.undo(apply))?.label).toBe("typed");
+  expect((await history.redo(apply))?.label).toBe("typed");
+  expect(applied).toEqual(["deleted", "typed", "typed"]);
+});
