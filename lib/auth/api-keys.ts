@@ -1,8 +1,8 @@
 import "server-only";
 import { getDb } from "../db";
-import { notFound } from "../errors";
+import { AppError, notFound } from "../errors";
 import { announceAccessChange } from "../realtime/access-guard";
-import { type ApiKeyScope, storedScopes } from "./permissions";
+import { type ApiKeyScope, isAdminRole, storedScopes } from "./permissions";
 import type { CreateApiKeyInput } from "./schemas";
 import { getAuth } from "./server";
 
@@ -45,12 +45,31 @@ export async function createApiKey({
       ...(input.expiresInDays ? { expiresIn: input.expiresInDays * 24 * 60 * 60 } : {}),
     },
   });
+  // The key is tagged with its maker, with the workspace's members locked against changes (a
+  // removal or demotion revokes the keys tagged with the person, under the same lock), and only
+  // if the maker may still make keys: a key made while its maker was being removed or demoted
+  // outlived them (the route's check of their role came before, the revocation missed a key not
+  // yet tagged).
+  let allowed: boolean;
   try {
-    await getDb().apikey.update({ where: { id: created.id }, data: { createdByUserId: userId } });
+    allowed = await getDb().$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM organizations WHERE id = ${workspaceId} FOR SHARE`;
+      const member = await tx.member.findFirst({
+        where: { organizationId: workspaceId, userId },
+        select: { role: true },
+      });
+      if (!member || !isAdminRole(member.role)) return false;
+      await tx.apikey.update({ where: { id: created.id }, data: { createdByUserId: userId } });
+      return true;
+    });
   } catch (error) {
     // A key whose maker is unknown would outlast them: none is made.
     await getDb().apikey.deleteMany({ where: { id: created.id } });
     throw error;
+  }
+  if (!allowed) {
+    await getDb().apikey.deleteMany({ where: { id: created.id } });
+    throw new AppError("forbidden", "Only the workspace's owners and admins may make API keys");
   }
   const maker = await getDb().user.findUnique({ where: { id: userId }, select: { name: true, email: true } });
   return {

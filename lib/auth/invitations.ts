@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb, getPool } from "../db";
 import { env } from "../env";
-import { notFound } from "../errors";
+import { AppError, notFound } from "../errors";
 import { isOwnerRole } from "./permissions";
 import type { InviteInput } from "./schemas";
 import { getAuth } from "./server";
@@ -38,12 +38,34 @@ function toDto(request: Request, i: InvitationRow): InvitationDto {
 export async function inviteToWorkspace({
   request,
   workspaceId,
+  role,
   input,
 }: {
   request: Request;
   workspaceId: string;
+  /** The caller's role. */
+  role: string | null;
   input: InviteInput;
 }): Promise<InvitationDto> {
+  // A new invitation replaces the address's pending one: an admin would so cancel, unseen, an
+  // owner's invitation to the owner role (visibleTo).
+  if (!isOwnerRole(role)) {
+    const ownerInvitation = await getDb().invitation.count({
+      where: {
+        organizationId: workspaceId,
+        email: { equals: input.email, mode: "insensitive" },
+        status: "pending",
+        expiresAt: { gt: new Date() },
+        role: { contains: "owner" },
+      },
+    });
+    if (ownerInvitation > 0) {
+      throw new AppError(
+        "conflict",
+        "An owner invited this address to be an owner: only an owner may replace that invitation",
+      );
+    }
+  }
   // The address's expired invitations go (an "Invite again" replaces the expired one in the list).
   await getDb().invitation.updateMany({
     where: {

@@ -521,6 +521,11 @@ describe("invitations to the owner role", () => {
     expect(JSON.stringify((await request("GET", base, undefined, asAdmin)).body)).not.toContain(toOwner.body.id);
     const cancel = await request("DELETE", `${base}/${toOwner.body.id}`, undefined, asAdmin);
     expect(cancel.status).toBe(404);
+    // Nor by inviting the same address again (a new invitation replaces the pending one).
+    const ownerEmail = (await getDb().invitation.findUniqueOrThrow({ where: { id: toOwner.body.id } })).email;
+    const replace = await request("POST", base, { email: ownerEmail.toUpperCase(), role: "viewer" }, asAdmin);
+    expect(replace.status).toBe(409);
+    expect(replace.body.error.code).toBe("conflict");
     expect((await getDb().invitation.findUniqueOrThrow({ where: { id: toOwner.body.id } })).status).toBe("pending");
     const all = (await request("GET", base, undefined, asOwner)).body.data.map((i: { id: string }) => i.id);
     expect(all.sort()).toEqual([toOwner.body.id, toMember.body.id].sort());
@@ -691,6 +696,38 @@ describe("API keys", () => {
     expect((await request("DELETE", base, undefined, as(owner))).status).toBe(204);
     expect(await works(again.key)).toBe(false);
     expect(await getDb().apikey.count({ where: { referenceId: workspaceId, createdByUserId: admin.userId } })).toBe(0);
+  });
+
+  test("keys made while their maker is being removed or demoted do not outlive it (racing)", async () => {
+    const owner = await signUp();
+    const workspaceId = await createWorkspace(owner.userId);
+    const as = (person: { cookie: string }) => ({ headers: { cookie: person.cookie, origin: ORIGIN }, anonymous: true });
+    for (const change of ["demote", "remove"] as const) {
+      const admin = await signUp();
+      await addMember(workspaceId, admin.userId, "admin");
+      const memberId = (
+        await getDb().member.findFirstOrThrow({ where: { userId: admin.userId, organizationId: workspaceId } })
+      ).id;
+      const base = `/api/workspaces/${workspaceId}/members/${memberId}`;
+      const makes = Array.from({ length: 12 }, (_, i) =>
+        request("POST", `/api/workspaces/${workspaceId}/api-keys`, { name: `race ${i}`, scopes: ["read"] }, as(admin)),
+      );
+      const changed =
+        change === "demote"
+          ? request("PATCH", base, { role: "member" }, as(owner))
+          : request("DELETE", base, undefined, as(owner));
+      const [made, done] = await Promise.all([Promise.all(makes), changed]);
+      expect(done.status).toBeLessThan(300);
+      // Each key creation either came before the change (and was revoked with it) or after (403).
+      for (const res of made) expect([201, 403], JSON.stringify(res.body)).toContain(res.status);
+      for (const res of made.filter((r) => r.status === 201)) {
+        const used = await request("GET", "/api/tables", undefined, {
+          headers: { authorization: `Bearer ${res.body.key}` },
+        });
+        expect(used.status, `${change}: ${res.body.name}`).toBe(401);
+      }
+      expect(await getDb().apikey.count({ where: { referenceId: workspaceId, name: { startsWith: "race" } } })).toBe(0);
+    }
   });
 
   test("write and enrich include read: such a key reads what it may change, and is listed with read", async () => {

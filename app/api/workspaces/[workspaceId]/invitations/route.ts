@@ -11,8 +11,16 @@ export const GET = route<Params>({ permission: "read", admin: true }, async (req
 );
 
 // POST /api/workspaces/:workspaceId/invitations – invite someone by email; answers the link to send them
-export const POST = route<Params>({ permission: "read", admin: true }, async (request, { workspaceId }) =>
-  json(await inviteToWorkspace({ request, workspaceId, input: await parseJsonBody(request, inviteSchema) }), 201),
+export const POST = route<Params>({ permission: "read", admin: true }, async (request, { workspaceId }, access) =>
+  json(
+    await inviteToWorkspace({
+      request,
+      workspaceId,
+      role: access.role,
+      input: await parseJsonBody(request, inviteSchema),
+    }),
+    201,
+  ),
 );
 
 export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");
