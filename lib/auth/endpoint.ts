@@ -2,6 +2,7 @@ import "server-only";
 import { readBodyBytes } from "../api/body";
 import { checkHost } from "../api/guard";
 import { authRefusal, toErrorResponse } from "../api/respond";
+import { getDb } from "../db";
 import { AppError } from "../errors";
 import { getAuth } from "./server";
 import { clearSignInFailures, releaseSignInAttempt, reserveSignInAttempt, signInEmailOf } from "./sign-in-throttle";
@@ -102,6 +103,44 @@ function refuseUnserved(request: Request) {
   throw new AppError("not_found", `No such endpoint: /api/auth${path}${instead}`);
 }
 
+/** A POST to better-auth with another JSON body (the same headers, but for the length). */
+function withBody(request: Request, body: unknown): Request {
+  const headers = new Headers(request.headers);
+  headers.delete("content-length");
+  return new Request(request.url, { method: "POST", headers, body: JSON.stringify(body) });
+}
+
+/**
+ * Sessions are named by their id: list-sessions answers no tokens (withoutSessionTokens), so
+ * revoke-session takes `{ id }` (or the `{ token }` better-auth takes) and is refused (404) for
+ * what is no session of the caller's; better-auth answered `{ status: true }` and revoked
+ * nothing. change-password signs the person's other sessions out unless it is told
+ * `revokeOtherSessions: false`: whoever held the old password stays out.
+ */
+async function sessionRequest(request: Request, body: unknown): Promise<Request> {
+  const path = new URL(request.url).pathname.replace(/\/+$/, "");
+  const given = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  if (path === "/api/auth/change-password" && given.revokeOtherSessions === undefined) {
+    return withBody(request, { ...given, revokeOtherSessions: true });
+  }
+  if (path !== "/api/auth/revoke-session") return request;
+  const id = typeof given.id === "string" ? given.id : undefined;
+  const token = typeof given.token === "string" ? given.token : undefined;
+  if (!id && !token) {
+    throw new AppError("validation_failed", "Name the session to sign out by its id (from list-sessions)", [
+      { path: "id", message: "required" },
+    ]);
+  }
+  const current = await getAuth().api.getSession({ headers: request.headers });
+  if (!current) throw new AppError("unauthorized", "Sign in to manage your sessions");
+  const session = await getDb().session.findFirst({
+    where: { userId: current.user.id, ...(id ? { id } : { token }) },
+    select: { token: true },
+  });
+  if (!session) throw new AppError("not_found", "You have no such session (it ended, or is not yours)");
+  return withBody(request, { token: session.token });
+}
+
 /** A wait in seconds as people say it: "40 seconds", "1 minute", "59 minutes". */
 function waitText(seconds: number): string {
   if (seconds < 60) return `${Math.ceil(seconds)} second${Math.ceil(seconds) === 1 ? "" : "s"}`;
@@ -119,7 +158,9 @@ export async function handleAuthRequest(received: Request): Promise<Response> {
   try {
     checkHost(received.headers.get("host") ?? new URL(received.url).host);
     refuseUnserved(received);
-    const { request, body: sent } = await readAuthBody(received);
+    const read = await readAuthBody(received);
+    const sent = read.body;
+    const request = await sessionRequest(read.request, sent);
     const signIn = new URL(request.url).pathname === "/api/auth/sign-in/email" ? signInEmailOf(sent) : null;
     if (signIn) await reserveSignInAttempt(signIn);
     const response = await getAuth().handler(request);

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { getDb } from "@/lib/db";
 import { request } from "../support/api";
-import { activate, addMember, createKey, createWorkspace, signUp } from "../support/auth";
+import { activate, addMember, createKey, createWorkspace, signUp, type TestPerson } from "../support/auth";
 import { withinOneClockMinute } from "../support/clock";
-import { dbState } from "../support/db-state";
+import { dbState, expectError } from "../support/db-state";
 
 // People, sessions, workspaces, invitations and keys through the public endpoints, and the
 // promise that none of their secrets is ever echoed or logged.
@@ -550,6 +550,64 @@ describe("invitations to the owner role", () => {
 });
 
 describe("sessions and profiles", () => {
+  test("revoke-session takes a session's id from list-sessions and ends it; not the caller's → 404, nothing ended", async () => {
+    const person = await signUp();
+    const other = await signUp();
+    const signIn = async (who: TestPerson, ip: string) => {
+      const res = await auth("/sign-in/email", { email: who.email, password: who.password }, { "x-forwarded-for": ip });
+      expect(res.status).toBe(200);
+      return res.headers
+        .getSetCookie()
+        .map((c: string) => c.split(";")[0])
+        .join("; ");
+    };
+    const laptop = await signIn(person, "192.0.2.71");
+    const mine = { cookie: person.cookie, origin: ORIGIN };
+    const listed = await request("GET", "/api/auth/list-sessions", undefined, { headers: mine, anonymous: true });
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain('"token"');
+    const sessionOf = async (cookie: string) =>
+      (await request("GET", "/api/auth/get-session", undefined, { headers: { cookie }, anonymous: true })).body;
+    const laptopId = (await sessionOf(laptop)).session.id;
+    expect(listed.body.map((s: { id: string }) => s.id)).toContain(laptopId);
+    const otherId = (await sessionOf(other.cookie)).session.id;
+    const refused = await auth("/revoke-session", { id: otherId }, mine);
+    expect(refused.status).toBe(404);
+    expect((await sessionOf(other.cookie))?.session.id).toBe(otherId);
+    expectError(await auth("/revoke-session", {}, mine), 422, "validation_failed");
+    expectError(await auth("/revoke-session", { token: "not-a-token" }, mine), 404, "not_found");
+    const revoked = await auth("/revoke-session", { id: laptopId }, mine);
+    expect(revoked.status).toBe(200);
+    expect(await sessionOf(laptop)).toBeNull();
+    expect((await sessionOf(person.cookie))?.session).toBeTruthy();
+  });
+
+  test("changing the password signs the person's other sessions out (unless told revokeOtherSessions: false)", async () => {
+    const person = await signUp();
+    const res = await auth(
+      "/sign-in/email",
+      { email: person.email, password: person.password },
+      {
+        "x-forwarded-for": "192.0.2.72",
+      },
+    );
+    const phone = res.headers
+      .getSetCookie()
+      .map((c: string) => c.split(";")[0])
+      .join("; ");
+    const changed = await auth(
+      "/change-password",
+      { currentPassword: person.password, newPassword: "a brand new passphrase" },
+      { cookie: person.cookie, origin: ORIGIN },
+    );
+    expect(changed.status).toBe(200);
+    const phoneSession = await request("GET", "/api/auth/get-session", undefined, {
+      headers: { cookie: phone },
+      anonymous: true,
+    });
+    expect(phoneSession.body).toBeNull();
+  });
+
   test("a signed-out session is refused at once by better-auth's own endpoints too", async () => {
     const person = await signUp();
     const workspaceId = await createWorkspace(person.userId);
@@ -701,7 +759,10 @@ describe("API keys", () => {
   test("keys made while their maker is being removed or demoted do not outlive it (racing)", async () => {
     const owner = await signUp();
     const workspaceId = await createWorkspace(owner.userId);
-    const as = (person: { cookie: string }) => ({ headers: { cookie: person.cookie, origin: ORIGIN }, anonymous: true });
+    const as = (person: { cookie: string }) => ({
+      headers: { cookie: person.cookie, origin: ORIGIN },
+      anonymous: true,
+    });
     for (const change of ["demote", "remove"] as const) {
       const admin = await signUp();
       await addMember(workspaceId, admin.userId, "admin");
