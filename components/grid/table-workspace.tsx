@@ -53,7 +53,9 @@ export function TableWorkspace({
     queryKey: queryKeys.tableMeta(tableId),
     queryFn: ({ signal }) => fetchers.getTable(tableId, signal),
     initialData: initialTable,
-    meta: { errorTitle: "Could not load the table" },
+    // Gone (deleted, or the person left or was removed from its workspace): the page is
+    // rendered again, and says so (components/providers.tsx).
+    meta: { errorTitle: "Could not load the table", pageGoneOn404: true },
   });
   const allColumns = table.columns ?? NO_COLUMNS;
   const columnKeys = useMemo(() => allColumns.map((c) => c.key), [allColumns]);

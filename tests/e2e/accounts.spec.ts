@@ -75,6 +75,37 @@ test("sign up, create a workspace, invite a viewer by link; the viewer joins, ca
   await expect(viewer.page.getByRole("textbox", { name: /Edit/ })).toHaveCount(0);
   await viewer.page.screenshot({ path: "test-results/screenshots/viewer-read-only.png", fullPage: true });
 
+  // Made a member, the person edits; demoted while the grid is open, their next edit is refused
+  // and the grid turns read-only by itself (it kept offering what the role no longer allows).
+  const workspaceList = (await (await owner.page.request.get("/api/workspaces")).json()) as {
+    data: { id: string; name: string }[];
+  };
+  const northwindId = workspaceList.data.find((w) => w.name === "Northwind Sales")?.id;
+  const memberList = (await (await owner.page.request.get(`/api/workspaces/${northwindId}/members`)).json()) as {
+    data: { id: string; email: string }[];
+  };
+  const viewerMember = memberList.data.find((m) => m.email === viewerEmail)?.id;
+  const setRole = async (role: string) => {
+    const res = await owner.page.request.patch(`/api/workspaces/${northwindId}/members/${viewerMember}`, {
+      data: { role },
+      headers: { origin: new URL(owner.page.url()).origin },
+    });
+    expect(res.status()).toBe(200);
+  };
+  await setRole("member");
+  await viewer.page.reload();
+  await expect(viewer.page.getByRole("button", { name: "+ Row" })).toBeVisible();
+  await setRole("viewer");
+  await viewer.page.getByRole("grid").getByRole("gridcell").first().click();
+  await viewer.page.keyboard.type("Refused");
+  await viewer.page.keyboard.press("Enter");
+  await expect(viewer.page.getByText("Read only")).toBeVisible();
+  await expect(viewer.page.getByRole("button", { name: "+ Row" })).toHaveCount(0);
+  // The refused save is the one error the browser logged.
+  const refused = viewer.errors.filter((e) => e.includes("status of 403"));
+  expect(refused.length).toBeGreaterThan(0);
+  viewer.errors.splice(0, viewer.errors.length, ...viewer.errors.filter((e) => !refused.includes(e)));
+
   // The viewer leaves the workspace from its settings (there was no way to in the app): they
   // are in no workspace then, and the app asks them to make one.
   await viewer.page.goto("/settings");
