@@ -134,6 +134,17 @@ export function GridToolbar({
                 running it as a formula. This keeps every value as it is (a phone number "+1 415…"), for importing into
                 a CRM or another tool.
               </p>
+              <a
+                href={`${exportUrl}${exportUrl.includes("?") ? "&" : "?"}bom=1`}
+                download
+                onClick={() => setExportOpen(false)}
+                className="mt-3 inline-block font-medium text-blue-700 hover:underline"
+              >
+                Export for Excel
+              </a>
+              <p className="mt-1 text-xs text-slate-500">
+                The same file, marked as UTF-8 so that Excel shows accents and other scripts (Zoë, 李) right.
+              </p>
             </Popover>
           ) : null}
         </div>

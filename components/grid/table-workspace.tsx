@@ -235,7 +235,12 @@ export function TableWorkspace({
               }}
             />
           ) : rowCount === undefined ? (
-            <div className="flex-1 bg-white" aria-busy="true" />
+            // Counting the view's rows (a search or filter of a big table can take seconds): say so.
+            <div className="flex flex-1 items-start justify-center bg-white pt-16" aria-busy="true">
+              <p role="status" className="animate-pulse text-sm text-slate-500">
+                {filtered ? "Finding the matching rows…" : "Loading rows…"}
+              </p>
+            </div>
           ) : (
             <DataGrid
               tableId={tableId}

@@ -93,6 +93,8 @@ async function cursorStream(
   statement: { text: string; values: unknown[] },
   columns: ExportColumn[],
   options: CsvOptions,
+  /** Start with a UTF-8 byte order mark (Excel reads the file as UTF-8 only with it). */
+  bom = false,
 ): Promise<ReadableStream<Uint8Array>> {
   const client = newSessionClient({ name: "glaze-export" });
   // A connection the server ends (the idle timeout) must not become an uncaught error.
@@ -119,10 +121,11 @@ async function cursorStream(
     start(controller) {
       controller.enqueue(
         encoder.encode(
-          csvRecord(
-            columns.map((c) => c.label),
-            options,
-          ),
+          (bom ? "\uFEFF" : "") +
+            csvRecord(
+              columns.map((c) => c.label),
+              options,
+            ),
         ),
       );
     },
@@ -183,7 +186,7 @@ export async function exportTableCsv(
       const message = `${MAX_EXPORTS} exports are already running here; try again when one ends`;
       throw new AppError("too_many_requests", message, { retryAfterSeconds: 5 });
     }
-    return cursorStream(statement, columns, { escapeFormulas: query.formulas !== "keep" });
+    return cursorStream(statement, columns, { escapeFormulas: query.formulas !== "keep" }, query.bom === "1");
   };
   // A view's download is told apart from the whole table's by its name.
   const apart = [

@@ -36,5 +36,9 @@ export const exportQuery = z.strictObject({
     .describe(
       "escape (default): text starting with = + - @, a tab or a carriage return gets a leading ' (spreadsheets); keep: values as they are (another tool's import)",
     ),
+  bom: z
+    .enum(["0", "1"])
+    .optional()
+    .describe("1: the file starts with a UTF-8 byte order mark, so that Excel reads accents and other scripts right"),
 });
 export type ExportQuery = z.output<typeof exportQuery>;
