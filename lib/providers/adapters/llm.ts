@@ -82,12 +82,24 @@ const FIELD_SHAPES: Partial<Record<FieldName, RegExp>> = {
   phone: /^\+?[0-9(][0-9 ().-]{5,24}$/,
 };
 
-/** The surest provider answer of the row's context whose value is `value` (case and spaces aside). */
+/** Whether `payload` (a provider's answer, as the model saw it) holds the text `value` anywhere. */
+function holds(payload: unknown, same: (other: unknown) => boolean, depth = 0): boolean {
+  if (same(payload)) return true;
+  if (depth >= 6 || !payload || typeof payload !== "object") return false;
+  return Object.values(payload).some((inner) => holds(inner, same, depth + 1));
+}
+
+/**
+ * The surest provider answer of the row's context that holds `value` (case and spaces aside):
+ * as its value, or as any other field of its answer the model was shown (Hunter's `position`
+ * repeated as a title).
+ */
 function repeatedFrom(value: string, context: ContextEntry[]): { provider: string; confidence: number } | undefined {
-  const same = (other: unknown) => typeof other === "string" && other.trim().toLowerCase() === value.toLowerCase();
+  const wanted = value.trim().toLowerCase();
+  const same = (other: unknown) => typeof other === "string" && other.trim().toLowerCase() === wanted;
   let surest: { provider: string; confidence: number } | undefined;
   for (const entry of context) {
-    if (!same(entry.value) || typeof entry.confidence !== "number") continue;
+    if (typeof entry.confidence !== "number" || !(same(entry.value) || holds(entry.payload, same))) continue;
     if (!surest || entry.confidence > surest.confidence)
       surest = { provider: entry.provider, confidence: entry.confidence };
   }

@@ -72,6 +72,25 @@ describe("LLM fallback adapter", () => {
     expect((r.evidence as { repeats: unknown }).repeats).toEqual({ provider: "hunter.email-finder", confidence: 0.48 });
   });
 
+  test("the cap holds for any field of a provider's answer the model repeats (Hunter's position as a title)", async () => {
+    const hunter: ContextEntry = {
+      provider: "hunter.email-finder",
+      field: "email",
+      value: "ada@analytical.io",
+      payload: { email: "ada@analytical.io", score: 26, position: "VP of Engineering" },
+      confidence: 0.26,
+    };
+    const r = await callProvider({
+      workspaceId,
+      adapterId: "llm",
+      request: { field: "title", inputs: { fullName: "Ada Lovelace" }, row: {}, context: [hunter] },
+    });
+    expect(r).toMatchObject({ outcome: "found", value: "VP of Engineering" });
+    expect((r.evidence as { basis: string[] }).basis).toContain("sources.hunter_email_finder.position");
+    expect(r.confidence).toBe(0.26);
+    expect((r.evidence as { repeats: unknown }).repeats).toEqual({ provider: "hunter.email-finder", confidence: 0.26 });
+  });
+
   test("nothing in the context → value null → not_found (the tokens are still counted)", async () => {
     const r = await llm({ fullName: "Ada Lovelace" }, false);
     expect(r).toMatchObject({ outcome: "not_found", httpStatus: 200 });
