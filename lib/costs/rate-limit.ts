@@ -72,6 +72,11 @@ export const SLOT_TRIES = 4;
 export const WANTED_CHECK_MS = 200;
 /** How long before its slot a waiting caller asks `stillWanted`, so the answer never makes it late. */
 const WANTED_LEAD_MS = 60;
+/**
+ * A long wait asks `stillWanted` this often too: a cancelled job's cells waiting minutes for
+ * their slots end within about a second, not when each slot comes.
+ */
+export const WANTED_POLL_MS = 1_000;
 
 const sleepUntil = async (at: number) => {
   if (at - Date.now() > 0) await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
@@ -83,8 +88,9 @@ const sleepUntil = async (at: number) => {
  * slot's call and could put limit + 1 calls in one of the provider's windows, so it takes
  * another slot instead. `sendBy` is the latest the request may leave (withSendDeadline);
  * none once the caller has taken SLOT_TRIES slots (`taken`: slots this call took before).
- * With `stillWanted`, a wait of WANTED_CHECK_MS or more asks it shortly before the slot; false
- * ends the wait (`stopped`): the call is no longer wanted, and its slot goes unused.
+ * With `stillWanted`, a wait of WANTED_CHECK_MS or more asks it every WANTED_POLL_MS and shortly
+ * before the slot; false ends the wait (`stopped`): the call is no longer wanted, and its slot
+ * goes unused.
  */
 export async function waitForSlot(
   workspaceId: string,
@@ -103,6 +109,10 @@ export async function waitForSlot(
     // previous slot's call.)
     const due = Date.now() + slot.waitMs;
     if (stillWanted && slot.waitMs >= WANTED_CHECK_MS) {
+      for (let at = Date.now() + WANTED_POLL_MS; at < due - WANTED_LEAD_MS; at += WANTED_POLL_MS) {
+        await sleepUntil(at);
+        if (!(await stillWanted())) return { ok: false, stopped: true };
+      }
       await sleepUntil(due - WANTED_LEAD_MS);
       if (!(await stillWanted())) return { ok: false, stopped: true };
     }

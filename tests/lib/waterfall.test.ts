@@ -590,6 +590,26 @@ describe("a waterfall stops between two providers when its cell no longer wants 
   });
 });
 
+describe("a cell whose input changed after it was claimed", () => {
+  test("asks no further provider about the old value, and ends failed at once saying what changed", async () => {
+    replicas().configure({ hunter: { findRate: 0 } });
+    const t = await makeLeads([{ name: "Ada Lovelace", company_domain: "before.test" }]);
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const started = await startCell(first(taskIds));
+    if (!("plan" in started)) throw new Error("expected a waterfall");
+    await runWaterfallCall(started.plan, "hunter.email-finder", { lastAttempt: false });
+    await api.patch(`/api/tables/${t.tableId}/rows/${t.rowIds[0]}`, { data: { company_domain: "after.test" } });
+    expect(await runWaterfallCall(started.plan, "pdl.person", { lastAttempt: false })).toMatchObject({
+      outcome: "stopped",
+      stop: true,
+    });
+    expect(upstream()).toEqual({ hunter: 1, pdl: 0, apollo: 0, llm: 0 });
+    const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: first(taskIds) } });
+    expect(task).toMatchObject({ status: "failed", error: "company_domain changed while this cell ran; run it again" });
+    expect(await jobOf(jobId)).toMatchObject({ status: "failed", failedTasks: 1 });
+  });
+});
+
 describe("a call waiting for the rate limit", () => {
   afterAll(async () => {
     const settings = { monthlyCredits: null, confirmThreshold: 100, prices: {}, rateLimits: {}, cacheTtlDays: {} };
@@ -635,5 +655,41 @@ describe("a call waiting for the rate limit", () => {
     // Usage counts the call that was sent, not the one that was not.
     const usage = await api.get("/api/usage?groupBy=job");
     expect(usage.body.data.find((r: { key: string }) => r.key === jobId)).toMatchObject({ calls: 1 });
+  });
+
+  test("a wait of a minute ends within about a second of the cancel, not when its slot comes", async () => {
+    await writeCostSettings((await testAccount()).workspaceId, {
+      monthlyCredits: null,
+      confirmThreshold: 100,
+      prices: {},
+      rateLimits: { "hunter.email-finder": { limit: 1, periodSeconds: 60 } },
+      cacheTtlDays: {},
+    });
+    const t = await makeLeads([
+      { name: "Ada Lovelace", company_domain: "minute1.test" },
+      { name: "Alan Turing", company_domain: "minute2.test" },
+    ]);
+    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
+    const plans = [];
+    for (const taskId of taskIds) {
+      const started = await startCell(taskId);
+      if (!("plan" in started)) throw new Error("expected a waterfall");
+      plans.push(started.plan);
+    }
+    const calls = Promise.all(
+      plans.map((plan) => runWaterfallCall(plan, "hunter.email-finder", { lastAttempt: true })),
+    );
+    for (let i = 0; i < 100 && upstream().hunter < 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/cancel`, {})).status).toBe(200);
+    // Ended well before the minute's slot: the test's own timeout would end it otherwise.
+    const ended = await Promise.race([
+      calls,
+      new Promise<"still waiting">((resolve) => setTimeout(() => resolve("still waiting"), 10_000)),
+    ]);
+    if (ended === "still waiting") throw new Error("the waiting call was still waiting 10 s after the cancel");
+    expect(upstream().hunter).toBe(1);
+    const waited = ended.findIndex((summary) => summary.outcome === "skipped");
+    const task = await getDb().cellEnrichmentTask.findUniqueOrThrow({ where: { id: taskIds[waited] } });
+    expect(task).toMatchObject({ status: "failed", error: "cancelled" });
   });
 });

@@ -42,5 +42,5 @@ export {
   recordProviderCallsOf,
 } from "./provider-calls";
 export { claimRedrive, readStalledJobs, readUnfinishedChunks, type StalledJob } from "./stalled-jobs";
-export { readTaskStates, type TaskState } from "./task-states";
+export { readChangedInputs, readTaskStates, type TaskState } from "./task-states";
 export type { FinalTaskStatus, JobRecord, JobStatus, TaskStatus } from "./types";

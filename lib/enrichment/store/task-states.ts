@@ -27,3 +27,29 @@ export async function readTaskStates(taskIds: string[], tx?: Tx): Promise<TaskSt
   if (taskIds.length === 0) return [];
   return run<TaskState>(TASK_STATES, [taskIds], tx);
 }
+
+const CHANGED_INPUTS: Statement = {
+  name: "glaze-changed-inputs",
+  plan: "generic",
+  text: `SELECT i.task_id::text AS id
+           FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[]) AS i(task_id, row_id, reads)
+           JOIN rows r ON r.id = i.row_id
+          WHERE EXISTS (SELECT 1 FROM jsonb_each(i.reads) e
+                         WHERE (r.data -> e.key) IS DISTINCT FROM NULLIF(e.value, 'null'::jsonb))`,
+};
+
+/**
+ * The listed cells whose row no longer holds the values their providers are asked about
+ * (`reads`, as claimed; compared as the record of a result compares them, finish.ts).
+ */
+export async function readChangedInputs(
+  cells: { taskId: string; rowId: string; reads: Record<string, unknown> }[],
+): Promise<Set<string>> {
+  if (cells.length === 0) return new Set();
+  const rows = await run<{ id: string }>(CHANGED_INPUTS, [
+    cells.map((c) => c.taskId),
+    cells.map((c) => c.rowId),
+    cells.map((c) => JSON.stringify(c.reads)),
+  ]);
+  return new Set(rows.map((r) => r.id));
+}

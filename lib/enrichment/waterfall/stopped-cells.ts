@@ -1,5 +1,5 @@
 import "server-only";
-import { finalizeJobs, finishTasks, readTaskStates, settleCancelledTasks } from "../store";
+import { finalizeJobs, finishTasks, readChangedInputs, readTaskStates, settleCancelledTasks } from "../store";
 import { decideWaterfalls } from "./decide";
 import type { WaterfallPlan } from "./plan";
 
@@ -8,25 +8,42 @@ import type { WaterfallPlan } from "./plan";
 // its job was cancelled. A cell of a cancelled job keeps a value its providers already found
 // (below the threshold, or its waterfall would have ended: the most confident, as when a budget
 // stops it); the others end failed "cancelled". Nothing more is spent on it. (A call already
-// under way finishes and is charged once.)
+// under way finishes and is charged once.) It stops too when a value it asks about changed
+// since it was claimed (a domain edited while the cell waited for its call): the next provider
+// would be paid for the old question, and the record of the result would throw the answer away.
+// Such a cell ends failed "… changed while this cell ran; run it again" at once.
 
 /**
- * The listed running cells that must not be called again: gone, no longer running, or of a
- * cancelled job (those are ended, see above, and their jobs finalized). One read for the
- * cells; for the cancelled ones, one read of their calls and one statement per job.
+ * The listed running cells that must not be called again: gone, no longer running, of a
+ * cancelled job, or asking about a value that changed (those are ended, see above, and their
+ * jobs finalized). Two reads for the cells; for the ended ones, one read of their calls and
+ * one statement per job.
  */
 export async function stoppedCells(plans: WaterfallPlan[]): Promise<Set<string>> {
   if (plans.length === 0) return new Set();
   const states = new Map((await readTaskStates(plans.map((p) => p.taskId))).map((s) => [s.id, s]));
   const stopped = new Set<string>();
   const cancelled: WaterfallPlan[] = [];
+  const running: WaterfallPlan[] = [];
   for (const plan of plans) {
     const state = states.get(plan.taskId);
-    if (state?.status === "running" && state.jobStatus !== "cancelled") continue;
+    if (state?.status === "running" && state.jobStatus !== "cancelled") {
+      running.push(plan);
+      continue;
+    }
     stopped.add(plan.taskId);
     if (state?.status === "running") cancelled.push(plan);
   }
   if (cancelled.length > 0) await endCancelledWaterfalls(cancelled);
+  const asking = running.flatMap((plan) => (plan.reads ? [{ ...plan, reads: plan.reads }] : []));
+  const changed = await readChangedInputs(asking);
+  if (changed.size > 0) {
+    const stale = running.filter((plan) => changed.has(plan.taskId));
+    // Recorded as any result is: the record finds the changed input and fails the cell with it.
+    await finishTasks(await decideWaterfalls(stale));
+    await finalizeJobs([...new Set(stale.map((plan) => plan.jobId))]);
+    for (const plan of stale) stopped.add(plan.taskId);
+  }
   return stopped;
 }
 
