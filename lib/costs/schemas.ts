@@ -33,10 +33,15 @@ function byProvider<T extends z.ZodType>(value: T) {
   return refusingProtoKey(record, `unknown provider: use one of ${ADAPTER_IDS.join(", ")}`);
 }
 
-export const priceOverride = z.strictObject({
-  creditsPerCall: credits.optional().describe("Credits charged for every answered call"),
-  creditsPerFound: credits.optional().describe("Credits charged when the provider bills a found result"),
-});
+export const priceOverride = z
+  .strictObject({
+    creditsPerCall: credits.optional().describe("Credits charged for every answered call"),
+    creditsPerFound: credits.optional().describe("Credits charged when the provider bills a found result"),
+  })
+  // An override that sets nothing would read as one in the settings while changing no price.
+  .refine((o) => o.creditsPerCall !== undefined || o.creditsPerFound !== undefined, {
+    message: "give creditsPerCall, creditsPerFound or both (null removes the override)",
+  });
 
 export const putPricesSchema = z.strictObject({
   prices: byProvider(priceOverride.nullable()).describe(

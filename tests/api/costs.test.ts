@@ -77,10 +77,12 @@ describe("prices", () => {
       { prices: { "acme.lookup": { creditsPerFound: 1 } } },
       { prices: { "hunter.email-finder": { creditsPerFound: -1 } } },
       { prices: { "hunter.email-finder": { creditsPerFound: "2" } } },
+      // An override that sets no price.
+      { prices: { "pdl.person": {} } },
     ]) {
       const res = await withoutWrites(() => api.put("/api/workspace/prices", body));
       expect(res.status).toBe(422);
-      expect(paths(res.body)[0]).toMatch(/^prices\.(acme\.lookup|hunter\.email-finder)/);
+      expect(paths(res.body)[0]).toMatch(/^prices\.(acme\.lookup|hunter\.email-finder|pdl\.person)/);
     }
     // "__proto__" is an unknown provider too (zod's record dropped it without a word).
     const proto = await withoutWrites(() =>
