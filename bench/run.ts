@@ -1,6 +1,6 @@
 // npm run bench – starts its own stack (embedded Postgres on its own port and data dir,
 // the built-in Inngest dev server, a production build of the app) and prints every figure.
-// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|creation|dev|waterfall|costs|auth|hardening|realtime|views|grid|bigcsv|storage
+// BENCH_SKIP_BUILD=1 reuses an existing .next build; BENCH_ONLY=engine|pipeline|creation|dev|waterfall|costs|auth|hardening|realtime|views|grid|bigcsv|rows|storage
 // picks one; BENCH_APP_PORT, BENCH_INNGEST_PORT, BENCH_WORKER_PORT, BENCH_PG_PORT move the stack off its default ports.
 import { disconnectDb } from "../lib/db";
 import { startStack } from "../scripts/stack";
@@ -14,6 +14,7 @@ import { benchGrid, printGridBench } from "./grid.bench";
 import { benchHardening } from "./hardening.bench";
 import { benchPipeline } from "./pipeline.bench";
 import { benchRealtime } from "./realtime.bench";
+import { benchRows } from "./rows.bench";
 import { benchStorage } from "./storage.bench";
 import { benchViews } from "./views.bench";
 import { benchWaterfall } from "./waterfall.bench";
@@ -96,6 +97,10 @@ try {
   if (!only || only === "bigcsv") {
     log("\n== a million rows: streamed CSV import, the grid, filter and search at 1,000,000 rows ==");
     await benchBigCsv(stack, log);
+  }
+  if (!only || only === "rows") {
+    log("\n== rows: deleting 10,000 rows kept for restoring (undo), and restoring them ==");
+    await benchRows(stack.demo.workspaceId, log);
   }
   if (!only || only === "storage") {
     // Last: its retention pass compacts every ended job of the bench database.

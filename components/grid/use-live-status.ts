@@ -126,8 +126,11 @@ export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
           (query) =>
             reload.has(viewOf(query.queryKey)) || blockIsStale(refresh, query.state.data as RowPage | undefined),
         );
-        // The view's row count comes with its windows; one not on screen is counted afresh.
-        for (const view of reload) void client.invalidateQueries({ queryKey: queryKeys.viewCount(tableId, view) });
+        // The view's row count comes with its windows; one not on screen is counted afresh. Rows
+        // added or removed change every view's count, also of a view showing none (it has no
+        // window on screen to refetch: an empty view stayed empty when matching rows came back).
+        if (refresh.allBlocks) void client.invalidateQueries({ queryKey: queryKeys.viewCounts(tableId) });
+        else for (const view of reload) void client.invalidateQueries({ queryKey: queryKeys.viewCount(tableId, view) });
       },
       job: (job: JobDto) => {
         client.setQueryData<Page<JobDto>>(queryKeys.jobs(tableId), (page) => withJob(page, job));
@@ -143,7 +146,8 @@ export function useLiveStatus(tableId: string, columns: ColumnDto[]) {
       if (typeof document !== "undefined" && document.visibilityState === "hidden") return;
       void client
         .invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) })
-        .then(() => refetchRowBlocks(client, tableId, (query) => query.isActive()));
+        .then(() => refetchRowBlocks(client, tableId, (query) => query.isActive()))
+        .then(() => client.invalidateQueries({ queryKey: queryKeys.viewCounts(tableId) }));
       void client.invalidateQueries({ queryKey: queryKeys.jobs(tableId), exact: true });
     }, TABLE_POLL_MS);
     return () => clearInterval(timer);

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { toCellValue } from "@/lib/client/cell-value";
-import { type EditEntry, EditHistory, valuesBefore } from "@/lib/client/edit-history";
+import { type EditEntry, EditHistory, valuesBefore, valuesToWrite } from "@/lib/client/edit-history";
 import {
   type ColumnDto,
   fetchers,
@@ -163,13 +163,61 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
       page ? { ...page, data: page.data.filter((row) => !ids.has(row.id)) } : page,
     );
 
+  /**
+   * Writes an edit's values back (undo) or again (redo), only into cells that still hold what
+   * the edit left and columns that still exist (valuesToWrite); returns how many cells were
+   * left because someone changed them since.
+   */
+  const writeBack = async (rows: { id: string; from: RowData; to: RowData }[]) => {
+    const columns = client.getQueryData<TableDto>(queryKeys.tableMeta(tableId))?.columns;
+    const keys = columns ? new Set(columns.map((c) => c.key)) : undefined;
+    const plan = valuesToWrite(rows, (id) => cachedRow(id)?.data, keys);
+    await saveValues(plan.rows);
+    return plan.changedSince;
+  };
+  // Undos and redos run one after the other: a redo pressed while an undo was still saving found
+  // nothing to redo yet (the undo moves to the redo stack once saved), and was lost.
+  const [undoChain] = useState(() => ({ current: Promise.resolve() as Promise<unknown> }));
+
   const undoRedo = useMutation({
     meta: { errorTitle: "Could not undo or redo the change" },
-    mutationFn: async ({ direction, only }: { direction: "undo" | "redo"; only?: EditEntry }) => {
-      // The latest edit must be in the history before it is undone.
-      await Promise.allSettled([...inFlight]);
-      return direction === "undo"
-        ? history.undo(async (entry: EditEntry) => {
+    mutationFn: ({ direction, only }: { direction: "undo" | "redo"; only?: EditEntry }) => {
+      const work = undoChain.current.then(() => undoOrRedo(direction, only));
+      undoChain.current = work.catch(() => undefined);
+      return work;
+    },
+    onSuccess: ({ entry, changedSince }, { direction }) =>
+      toast.show(
+        entry
+          ? {
+              kind: changedSince > 0 ? "info" : "success",
+              title: `${direction === "undo" ? "Undid" : "Redid"}: ${entry.label}`,
+              ...(changedSince > 0
+                ? {
+                    message: `${changedSince.toLocaleString("en-US")} cell${changedSince === 1 ? " was" : "s were"} changed by someone else since, and ${changedSince === 1 ? "was" : "were"} left as ${changedSince === 1 ? "it is" : "they are"}.`,
+                  }
+                : {}),
+            }
+          : { kind: "info", title: direction === "undo" ? "Nothing to undo" : "Nothing to redo" },
+      ),
+    // A filtered or sorted view reads its windows and count again: restored rows may enter it or move.
+    onSettled: async (result, error) => {
+      if (!result?.entry && !error) return;
+      await client.invalidateQueries({ queryKey: blocks });
+      await client.invalidateQueries({ queryKey: queryKeys.viewCounts(tableId) });
+    },
+  });
+
+  async function undoOrRedo(
+    direction: "undo" | "redo",
+    only?: EditEntry,
+  ): Promise<{ entry: EditEntry | undefined; changedSince: number }> {
+    // The latest edit must be in the history before it is undone.
+    await Promise.allSettled([...inFlight]);
+    let changedSince = 0;
+    const entry =
+      direction === "undo"
+        ? await history.undo(async (entry: EditEntry) => {
             if (entry.deleted) {
               const restored = await fetchers.restoreRows(tableId, entry.deleted.deletion);
               bumpRowCount(restored.meta.restored);
@@ -183,10 +231,10 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
               bumpRowCount(-entry.added.length);
               await client.invalidateQueries({ queryKey: blocks });
             }
-            await saveValues(entry.rows.map((r) => ({ id: r.id, data: r.before })));
+            changedSince = await writeBack(entry.rows.map((r) => ({ id: r.id, from: r.after, to: r.before })));
           }, only)
-        : history.redo(async (entry: EditEntry) => {
-            await saveValues(entry.rows.map((r) => ({ id: r.id, data: r.after })));
+        : await history.redo(async (entry: EditEntry) => {
+            changedSince = await writeBack(entry.rows.map((r) => ({ id: r.id, from: r.before, to: r.after })));
             entry.added = await addRows(entry.added.map((a) => a.data));
             if (entry.deleted) {
               const { meta } = await fetchers.deleteRows(tableId, entry.deleted.ids);
@@ -195,16 +243,8 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
               bumpRowCount(-meta.deleted);
             }
           });
-    },
-    onSuccess: (entry, { direction }) =>
-      toast.show(
-        entry
-          ? { kind: "success", title: `${direction === "undo" ? "Undid" : "Redid"}: ${entry.label}` }
-          : { kind: "info", title: direction === "undo" ? "Nothing to undo" : "Nothing to redo" },
-      ),
-    // A filtered or sorted view reads its windows again: restored rows may enter it or move.
-    onSettled: (entry, error) => (entry || error ? client.invalidateQueries({ queryKey: blocks }) : undefined),
-  });
+    return { entry, changedSince };
+  }
 
   const deleteRows = useMutation({
     meta: { errorTitle: "Could not delete the rows" },
@@ -229,6 +269,7 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
     onSettled: async () => {
       await client.invalidateQueries({ queryKey: queryKeys.tableMeta(tableId) });
       await client.invalidateQueries({ queryKey: blocks });
+      await client.invalidateQueries({ queryKey: queryKeys.viewCounts(tableId) });
     },
     onSuccess: ({ deleted, entry, ids }) => {
       // Gone from the windows at once (their windows are read again after; a big table's took

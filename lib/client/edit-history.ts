@@ -31,6 +31,39 @@ export function valuesBefore(data: RowData | undefined, after: RowData): RowData
   return before;
 }
 
+/**
+ * What an undo (`to` = the values before the edit) or a redo (`to` = after) writes: per row,
+ * the values whose cell still holds what the edit left there (`from`), in columns that still
+ * exist. A cell someone changed since is left as it is (counted in `changedSince`: an undo
+ * wrote the old value over another person's later edit); a key of a deleted column is left
+ * out (the whole undo was refused, and lost). Rows whose values are not known (`current`
+ * undefined: not loaded) are written as they are. Rows left with nothing to write are dropped.
+ */
+export function valuesToWrite(
+  rows: { id: string; from: RowData; to: RowData }[],
+  current: (id: string) => RowData | undefined,
+  columnKeys: Set<string> | undefined,
+): { rows: { id: string; data: RowData }[]; changedSince: number } {
+  let changedSince = 0;
+  const out: { id: string; data: RowData }[] = [];
+  for (const row of rows) {
+    const now = current(row.id);
+    const data: RowData = {};
+    for (const key of Object.keys(row.to)) {
+      if (columnKeys && !columnKeys.has(key)) continue;
+      const held = now ? ((readOwn(now, key) as RowData[string] | undefined) ?? null) : undefined;
+      const left = (readOwn(row.from, key) as RowData[string] | undefined) ?? null;
+      if (held !== undefined && held !== left) {
+        changedSince++;
+        continue;
+      }
+      data[key] = (readOwn(row.to, key) as RowData[string] | undefined) ?? null;
+    }
+    if (Object.keys(data).length > 0) out.push({ id: row.id, data });
+  }
+  return { rows: out, changedSince };
+}
+
 /** The stacks of edits to undo and to redo; a new edit clears the redo stack. */
 export class EditHistory {
   private readonly done: EditEntry[] = [];

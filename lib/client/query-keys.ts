@@ -16,6 +16,8 @@ export const queryKeys = {
   rowBlock: (tableId: string, view: string, block: number) => ["tables", tableId, "rows", view, block] as const,
   /** The exact row count of a view, as the latest window of it said. */
   viewCount: (tableId: string, view: string) => ["tables", tableId, "view-count", view] as const,
+  /** Every view's row count of the table (rows added or removed change them all). */
+  viewCounts: (tableId: string) => ["tables", tableId, "view-count"] as const,
   views: (tableId: string) => ["tables", tableId, "views"] as const,
   jobs: (tableId: string) => ["tables", tableId, "jobs"] as const,
   jobTasks: (tableId: string, jobId: string, status: string, page: number) =>

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { type EditEntry, EditHistory, MAX_UNDO, valuesBefore } from "@/lib/client/edit-history";
+import { type EditEntry, EditHistory, MAX_UNDO, valuesBefore, valuesToWrite } from "@/lib/client/edit-history";
+import type { RowData } from "@/lib/rows/serialize";
 
 const entry = (label: string): EditEntry => ({ label, rows: [], added: [] });
 
@@ -62,4 +63,32 @@ test("a toast's undo takes back its own edit wherever it is in the stack, and no
   expect((await history.undo(apply))?.label).toBe("typed");
   expect((await history.redo(apply))?.label).toBe("typed");
   expect(applied).toEqual(["deleted", "typed", "typed"]);
+});
+
+test("what an undo writes: only cells still holding what the edit left, only columns that still exist", () => {
+  const rows: { id: string; from: RowData; to: RowData }[] = [
+    { id: "r1", from: { name: "Alpha", city: null }, to: { name: "r1", city: "Paris" } },
+    { id: "r2", from: { name: "Gamma" }, to: { name: "r2" } },
+    { id: "r3", from: { name: "Delta" }, to: { name: "r3" } },
+  ];
+  const current: Record<string, Record<string, string | null>> = {
+    // Someone typed Beta over Alpha since; city is still cleared.
+    r1: { name: "Beta" },
+    r2: { name: "Gamma" },
+  };
+  const plan = valuesToWrite(rows, (id) => current[id], new Set(["name", "city"]));
+  expect(plan).toEqual({
+    rows: [
+      { id: "r1", data: { city: "Paris" } },
+      { id: "r2", data: { name: "r2" } },
+      // Not loaded: written as it is.
+      { id: "r3", data: { name: "r3" } },
+    ],
+    changedSince: 1,
+  });
+  // The city column was deleted since: its value is left out, the rest is still undone.
+  const gone = valuesToWrite(rows.slice(0, 1), () => ({ name: "Alpha" }), new Set(["name"]));
+  expect(gone).toEqual({ rows: [{ id: "r1", data: { name: "r1" } }], changedSince: 0 });
+  // Nothing left to write: the row is dropped.
+  expect(valuesToWrite(rows.slice(1, 2), () => ({ name: "Zeta" }), undefined)).toEqual({ rows: [], changedSince: 1 });
 });

@@ -82,7 +82,7 @@ describe("100,000-cell jobs", { timeout: 300_000 }, () => {
     const { t, job } = await bigJob();
     const res = await api.delete(`/api/tables/${t.tableId}/rows`, { ids: t.rowIds });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ meta: { deleted: 10_000 } });
+    expect(res.body).toEqual({ meta: { deleted: 10_000, deletion: expect.any(String) } });
     expect(await jobOf(job.jobId)).toMatchObject({
       status: "completed",
       doneTasks: 0,
