@@ -22,6 +22,9 @@ export async function createDemoAccount(): Promise<DemoCredentials | undefined> 
   const auth = getAuth();
   const password = `glaze-${randomBytes(9).toString("base64url")}`;
   const { user } = await auth.api.signUpEmail({ body: { name: "Demo", email: DEMO_EMAIL, password } });
+  // Signing up signs in too: that session's token went nowhere, and it sat in the person's
+  // list of sessions (no address, no browser) for a week.
+  await db.session.deleteMany({ where: { userId: user.id } });
   // The first account becomes owner of any memberless workspace (lib/auth/bootstrap.ts).
   const adopted = await db.member.findFirst({ where: { userId: user.id }, select: { organizationId: true } });
   const workspaceId =
