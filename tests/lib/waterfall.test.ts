@@ -611,22 +611,21 @@ describe("a cell whose input changed after it was claimed", () => {
 });
 
 describe("a call waiting for the rate limit", () => {
-  afterAll(async () => {
-    const settings = { monthlyCredits: null, confirmThreshold: 100, prices: {}, rateLimits: {}, cacheTtlDays: {} };
-    await writeCostSettings((await testAccount()).workspaceId, settings);
-  });
-
-  test("is not sent when its job is cancelled while it waits: no upstream call, no charge", async () => {
+  /**
+   * Hunter at 1 call per `periodSeconds`, two cells of a job calling it at once: returns once the
+   * first call was sent (the other waits for the next slot).
+   */
+  async function twoCallsForOneSlot(periodSeconds: number, domain: string) {
     await writeCostSettings((await testAccount()).workspaceId, {
       monthlyCredits: null,
       confirmThreshold: 100,
       prices: {},
-      rateLimits: { "hunter.email-finder": { limit: 1, periodSeconds: 2 } },
+      rateLimits: { "hunter.email-finder": { limit: 1, periodSeconds } },
       cacheTtlDays: {},
     });
     const t = await makeLeads([
-      { name: "Ada Lovelace", company_domain: "waiting1.test" },
-      { name: "Alan Turing", company_domain: "waiting2.test" },
+      { name: "Ada Lovelace", company_domain: `${domain}1.test` },
+      { name: "Alan Turing", company_domain: `${domain}2.test` },
     ]);
     const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
     const plans = [];
@@ -638,8 +637,18 @@ describe("a call waiting for the rate limit", () => {
     const calls = Promise.all(
       plans.map((plan) => runWaterfallCall(plan, "hunter.email-finder", { lastAttempt: true })),
     );
-    // One call takes the slot at once; the other waits about 2 s for the next one.
     for (let i = 0; i < 100 && upstream().hunter < 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    return { t, jobId, taskIds, calls };
+  }
+
+  afterAll(async () => {
+    const settings = { monthlyCredits: null, confirmThreshold: 100, prices: {}, rateLimits: {}, cacheTtlDays: {} };
+    await writeCostSettings((await testAccount()).workspaceId, settings);
+  });
+
+  test("is not sent when its job is cancelled while it waits: no upstream call, no charge", async () => {
+    // One call takes the slot at once; the other waits about 2 s for the next one.
+    const { t, jobId, taskIds, calls } = await twoCallsForOneSlot(2, "waiting");
     expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/cancel`, {})).status).toBe(200);
     const summaries = await calls;
     expect(summaries.filter((s) => s.outcome === "skipped")).toHaveLength(1);
@@ -658,28 +667,7 @@ describe("a call waiting for the rate limit", () => {
   });
 
   test("a wait of a minute ends within about a second of the cancel, not when its slot comes", async () => {
-    await writeCostSettings((await testAccount()).workspaceId, {
-      monthlyCredits: null,
-      confirmThreshold: 100,
-      prices: {},
-      rateLimits: { "hunter.email-finder": { limit: 1, periodSeconds: 60 } },
-      cacheTtlDays: {},
-    });
-    const t = await makeLeads([
-      { name: "Ada Lovelace", company_domain: "minute1.test" },
-      { name: "Alan Turing", company_domain: "minute2.test" },
-    ]);
-    const { jobId, taskIds } = await jobOver(t.tableId, [t.columns.email as string]);
-    const plans = [];
-    for (const taskId of taskIds) {
-      const started = await startCell(taskId);
-      if (!("plan" in started)) throw new Error("expected a waterfall");
-      plans.push(started.plan);
-    }
-    const calls = Promise.all(
-      plans.map((plan) => runWaterfallCall(plan, "hunter.email-finder", { lastAttempt: true })),
-    );
-    for (let i = 0; i < 100 && upstream().hunter < 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const { t, jobId, taskIds, calls } = await twoCallsForOneSlot(60, "minute");
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await api.post(`/api/tables/${t.tableId}/enrich/jobs/${jobId}/cancel`, {})).status).toBe(200);
     // Ended well before the minute's slot: the test's own timeout would end it otherwise.
