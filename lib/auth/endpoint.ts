@@ -124,6 +124,14 @@ async function sessionRequest(request: Request, body: unknown): Promise<Request>
     return withBody(request, { ...given, revokeOtherSessions: true });
   }
   if (path !== "/api/auth/revoke-session") return request;
+  const unknown = Object.keys(given).filter((key) => key !== "id" && key !== "token");
+  if (unknown.length > 0) {
+    throw new AppError(
+      "validation_failed",
+      "Name the session by its id only",
+      unknown.map((key) => ({ path: key, message: "unknown key: give id (or token)" })),
+    );
+  }
   const id = typeof given.id === "string" ? given.id : undefined;
   const token = typeof given.token === "string" ? given.token : undefined;
   if (!id && !token) {

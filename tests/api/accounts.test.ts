@@ -575,6 +575,12 @@ describe("sessions and profiles", () => {
     expect(refused.status).toBe(404);
     expect((await sessionOf(other.cookie))?.session.id).toBe(otherId);
     expectError(await auth("/revoke-session", {}, mine), 422, "validation_failed");
+    const extra = expectError(
+      await auth("/revoke-session", { id: laptopId, all: true }, mine),
+      422,
+      "validation_failed",
+    );
+    expect(extra.details).toEqual([{ path: "all", message: "unknown key: give id (or token)" }]);
     expectError(await auth("/revoke-session", { token: "not-a-token" }, mine), 404, "not_found");
     const revoked = await auth("/revoke-session", { id: laptopId }, mine);
     expect(revoked.status).toBe(200);

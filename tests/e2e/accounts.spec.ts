@@ -96,7 +96,12 @@ test("sign up, create a workspace, invite a viewer by link; the viewer joins, ca
   await viewer.page.reload();
   await expect(viewer.page.getByRole("button", { name: "+ Row" })).toBeVisible();
   await setRole("viewer");
-  await viewer.page.getByRole("grid").getByRole("gridcell").first().click();
+  // A click before the reloaded page is hydrated selects nothing: click until the cell is selected.
+  const firstCell = viewer.page.getByRole("grid").getByRole("gridcell").first();
+  await expect(async () => {
+    await firstCell.click();
+    await expect(viewer.page.getByRole("toolbar").getByText("1 cell selected")).toBeVisible({ timeout: 1_000 });
+  }).toPass();
   await viewer.page.keyboard.type("Refused");
   await viewer.page.keyboard.press("Enter");
   await expect(viewer.page.getByText("Read only")).toBeVisible();
