@@ -219,9 +219,9 @@ export function useRowEdits(tableId: string, columns: ColumnDto[], view: ViewQue
       direction === "undo"
         ? await history.undo(async (entry: EditEntry) => {
             if (entry.deleted) {
+              // The windows and counts are read again once the undo settles (onSettled).
               const restored = await fetchers.restoreRows(tableId, entry.deleted.deletion);
               bumpRowCount(restored.meta.restored);
-              await client.invalidateQueries({ queryKey: blocks });
             }
             if (entry.added.length > 0) {
               await fetchers.deleteRows(

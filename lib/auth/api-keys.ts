@@ -50,26 +50,22 @@ export async function createApiKey({
   // if the maker may still make keys: a key made while its maker was being removed or demoted
   // outlived them (the route's check of their role came before, the revocation missed a key not
   // yet tagged).
-  let allowed: boolean;
   try {
-    allowed = await getDb().$transaction(async (tx) => {
+    await getDb().$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM organizations WHERE id = ${workspaceId} FOR SHARE`;
       const member = await tx.member.findFirst({
         where: { organizationId: workspaceId, userId },
         select: { role: true },
       });
-      if (!member || !isAdminRole(member.role)) return false;
+      if (!member || !isAdminRole(member.role)) {
+        throw new AppError("forbidden", "Only the workspace's owners and admins may make API keys");
+      }
       await tx.apikey.update({ where: { id: created.id }, data: { createdByUserId: userId } });
-      return true;
     });
   } catch (error) {
-    // A key whose maker is unknown would outlast them: none is made.
+    // A key whose maker is unknown, or may no longer make keys, would outlast them: none is made.
     await getDb().apikey.deleteMany({ where: { id: created.id } });
     throw error;
-  }
-  if (!allowed) {
-    await getDb().apikey.deleteMany({ where: { id: created.id } });
-    throw new AppError("forbidden", "Only the workspace's owners and admins may make API keys");
   }
   const maker = await getDb().user.findUnique({ where: { id: userId }, select: { name: true, email: true } });
   return {

@@ -146,15 +146,15 @@ export async function deleteRows(
   return { deleted, deletion };
 }
 
+/** How long deleted rows can be restored; then the daily retention pass purges them. */
+export const DELETED_ROWS_KEPT_DAYS = 30;
+
 /**
  * Brings back the rows of one deletion (deleteRows), under their ids and at their places, with
  * the values of the columns that still exist (a column created after the deletion, even under
  * a deleted column's key, gets nothing). Their cells have no run: the tasks went with the rows.
  * A deletion is restored once; an unknown, restored or purged one is a 404.
  */
-/** How long deleted rows can be restored; then the daily retention pass purges them. */
-export const DELETED_ROWS_KEPT_DAYS = 30;
-
 export async function restoreRows(
   { tableId, deletion }: { tableId: string; deletion: string },
   db = getDb(),

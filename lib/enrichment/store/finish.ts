@@ -5,6 +5,7 @@ import { finalStateOf, mergeStates, previousRunOf, restoredCellsOf } from "./cel
 import { countInto, shardOfTasks } from "./counters";
 import { run, type Statement } from "./run";
 import { statusIn } from "./status-filter";
+import { readValueChanged } from "./task-states";
 import type { FinalTaskStatus } from "./types";
 
 // Finishing tasks. recordResults: running → done/failed/skipped, only if still running (so a
@@ -72,7 +73,7 @@ export const RECORD: Statement = {
       -- lock reads the row's latest version), or waits for this record.
       SELECT input.*,
              (SELECT string_agg(e.key, ', ' ORDER BY e.key) FROM jsonb_each(input.reads) e
-               WHERE (r.data -> e.key) IS DISTINCT FROM NULLIF(e.value, 'null'::jsonb)) AS changed
+               WHERE ${readValueChanged("r", "e")}) AS changed
         FROM input JOIN cell_enrichment_tasks ct ON ct.id = input.id JOIN rows r ON r.id = ct.row_id
        WHERE input.status IN ('done', 'failed') AND input.reads IS NOT NULL
        ORDER BY r.id FOR UPDATE OF r

@@ -28,14 +28,21 @@ export async function readTaskStates(taskIds: string[], tx?: Tx): Promise<TaskSt
   return run<TaskState>(TASK_STATES, [taskIds], tx);
 }
 
+/**
+ * SQL: the value read `read` (a jsonb_each entry of a task's `reads`: key, and value as claimed,
+ * JSON null for empty) is no longer what row `row` holds. The record of a result (finish.ts)
+ * and a waterfall between its calls (readChangedInputs) judge a changed input alike.
+ */
+export const readValueChanged = (row: string, read: string) =>
+  `(${row}.data -> ${read}.key) IS DISTINCT FROM NULLIF(${read}.value, 'null'::jsonb)`;
+
 const CHANGED_INPUTS: Statement = {
   name: "glaze-changed-inputs",
   plan: "generic",
   text: `SELECT i.task_id::text AS id
            FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[]) AS i(task_id, row_id, reads)
            JOIN rows r ON r.id = i.row_id
-          WHERE EXISTS (SELECT 1 FROM jsonb_each(i.reads) e
-                         WHERE (r.data -> e.key) IS DISTINCT FROM NULLIF(e.value, 'null'::jsonb))`,
+          WHERE EXISTS (SELECT 1 FROM jsonb_each(i.reads) e WHERE ${readValueChanged("r", "e")})`,
 };
 
 /**
