@@ -56,6 +56,8 @@ export async function benchRows(workspaceId: string, log = console.log) {
   log(`    not kept (single-row path): ${fmt(median(plain))} ms   [${plain.map((ms) => fmt(ms)).join(", ")}]`);
   log(`    kept for restoring (DELETE /rows): ${fmt(median(kept))} ms   [${kept.map((ms) => fmt(ms)).join(", ")}]`);
   log(`  restore ${fmt(DELETED)} rows: ${fmt(median(restored))} ms   [${restored.map((ms) => fmt(ms)).join(", ")}]`);
-  log(`  deleted_rows: ${fmt(size.bytes / Math.max(1, size.rows))} bytes a kept row (with its index), ${fmt(size.rows)} rows`);
+  log(
+    `  deleted_rows: ${fmt(size.bytes / Math.max(1, size.rows))} bytes a kept row (with its index), ${fmt(size.rows)} rows`,
+  );
   await getDb().$executeRaw`DELETE FROM tables WHERE name LIKE 'rows bench %'`;
 }
